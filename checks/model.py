@@ -1,0 +1,111 @@
+"""The shared vocabulary: known failures, findings, and check results.
+
+Everything that detects something (the log engine, the live probes, the preflight checks)
+speaks in these types, and everything that shows something (the CLI, the TUI, reports)
+reads them. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    CRITICAL = "critical"
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse; sorts findings and decides exit status."""
+        return {"critical": 3, "error": 2, "warning": 1, "info": 0}[self.value]
+
+
+class Source(str, Enum):
+    """Where a failure shows. A catalog entry lists the sources it can be seen in."""
+
+    ALB_CONTROLLER = "alb-controller"  # logs of kube-system/aws-load-balancer-controller
+    APP = "app"  # logs of the Pet Store pods (or the local app in the sandbox)
+    K8S_EVENTS = "k8s-events"  # Kubernetes events, one line each
+    POD_STATUS = "pod-status"  # waiting/terminated reasons rendered as lines
+    TERRAFORM = "terraform"  # terraform plan/apply/validate output (human or -json)
+    IMAGE_BUILD = "image-build"  # docker/podman build and push output
+    KUBECTL = "kubectl"  # kubectl, helm and kubernetes-client errors
+    HELM = "helm"
+    AWS = "aws"  # AWS CLI / boto3 errors and live probes
+    ANY = "any"  # a file or stdin whose origin is unknown
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What to do about a failure, in the order an operator does it."""
+
+    summary: str
+    steps: tuple[str, ...] = ()
+    commands: tuple[str, ...] = ()  # copyable, one command each
+    files: tuple[str, ...] = ()  # files of this repository to change
+
+
+@dataclass(frozen=True)
+class KnownFailure:
+    """One entry of the catalog (checks/catalog/<id>/failure.yaml)."""
+
+    id: str
+    title: str
+    severity: Severity
+    sources: tuple[Source, ...]
+    signatures: tuple[str, ...]  # regexes, case-insensitive, Hyperscan-compatible
+    explanation: str
+    fix: Fix
+    docs: tuple[str, ...] = ()
+    resource_pattern: str | None = None  # regex with a group named `resource`
+    overlaps: tuple[str, ...] = ()  # ids that may also fire on this entry's positives
+    extra: dict[str, Any] = field(default_factory=dict)  # entry-specific data, e.g. actions
+
+
+@dataclass
+class Finding:
+    """One failure seen on one resource: repeated hits fold into one finding."""
+
+    failure_id: str
+    title: str
+    severity: Severity
+    resource: str  # pod, file, subnet, role... or "" when unknown
+    source: str  # a Source value or a free-form origin ("file:/tmp/x.log", "probe:subnets")
+    count: int = 1
+    first_seen: float = 0.0  # unix time
+    last_seen: float = 0.0
+    evidence: list[str] = field(default_factory=list)  # redacted, a few lines at most
+    fix: Fix | None = None
+    explanation: str = ""
+    details: dict[str, Any] = field(default_factory=dict)  # e.g. {"action": ..., "release": ...}
+    acknowledged: bool = False
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.failure_id, self.resource)
+
+
+class Status(str, Enum):
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    SKIP = "skip"
+    ERROR = "error"
+
+
+@dataclass
+class CheckResult:
+    """The outcome of one preflight check or live probe."""
+
+    id: str
+    group: str  # tools | aws | config | cluster
+    status: Status
+    summary: str  # one line
+    detail: str = ""
+    fix: str = ""
+    failure_id: str | None = None  # the catalog entry this result is evidence of
+    duration: float = 0.0

@@ -1,0 +1,3 @@
+from petstore_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,114 @@
+"""The `petstore-tui` command line: the TUI with no sub-command, headless sub-commands
+otherwise. Only the chosen sub-command's module is imported, and none of them imports
+Textual, so `preflight` and `diagnose` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from pathlib import Path
+
+from petstore_tui import __version__
+from petstore_tui.settings import Target
+
+# name -> (module under petstore_tui.commands, one-line help). Each module provides
+# add_arguments(parser) and run(args, target) -> int, and imports heavy things lazily.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "preflight": ("preflight", "check tools, AWS access and this repository before deploying"),
+    "diagnose": ("diagnose", "find known failures in logs, or in the live cluster with --live"),
+    "deploy": ("deploy", "run the deploy runbook step by step (resumable)"),
+    "destroy": ("destroy", "run the cleanup runbook (Ingress first, then terraform destroy)"),
+    "sandbox": ("sandbox", "start, inspect or stop the local AWS emulator"),
+    "troubleshoot": ("troubleshoot", "open the TUI on the troubleshooting panel"),
+    "ack": ("ack", "acknowledge a finding for one resource, or list acknowledgements"),
+}
+
+
+def _add_target_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Options every command takes. On sub-commands they default to SUPPRESS so that
+    `petstore-tui --sandbox diagnose` and `petstore-tui diagnose --sandbox` both work."""
+    default = argparse.SUPPRESS if suppress else None
+    group = parser.add_argument_group("target")
+    group.add_argument("--sandbox", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                       help="target the local AWS emulator instead of a real account")
+    group.add_argument("--profile", default=default, help="AWS profile (default: AWS_PROFILE or the usual chain)")
+    group.add_argument("--region", default=default, help="AWS region (default: AWS_REGION or us-east-1)")
+    group.add_argument("--cluster", default=default, help="EKS cluster name")
+    group.add_argument("--context", default=default, help="kubeconfig context")
+    group.add_argument("--namespace", "-n", default=argparse.SUPPRESS if suppress else "petstore",
+                       help="application namespace (default: petstore)")
+    group.add_argument("--project-dir", type=Path, default=default,
+                       help="checkout of this repository (default: the current one)")
+
+
+def _chosen_command(argv: list[str]) -> str | None:
+    for token in argv:
+        if token in COMMANDS:
+            return token
+        if token == "--":
+            break
+    return None
+
+
+def build_parser(argv: list[str]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="petstore-tui",
+        description="Deploy and diagnose the Pet Store API on AWS EKS. "
+        "With no command, opens the app on the preflight screen.",
+    )
+    parser.add_argument("--version", action="version", version=f"petstore-tui {__version__}")
+    _add_target_options(parser, suppress=False)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    chosen = _chosen_command(argv)
+    for name, (module_name, help_text) in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        _add_target_options(sub, suppress=True)
+        if name == chosen:
+            module = importlib.import_module(f"petstore_tui.commands.{module_name}")
+            module.add_arguments(sub)
+    return parser
+
+
+def target_from_args(args: argparse.Namespace) -> Target:
+    return Target(
+        profile=args.profile,
+        region=args.region,
+        cluster=args.cluster,
+        context=args.context,
+        namespace=args.namespace,
+        sandbox=args.sandbox,
+        project_dir=args.project_dir.resolve() if args.project_dir else None,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
+    args = parser.parse_args(argv)
+    target = target_from_args(args)
+    try:
+        if args.command is None:
+            module = importlib.import_module("petstore_tui.commands.tui")
+        else:
+            module = importlib.import_module(f"petstore_tui.commands.{COMMANDS[args.command][0]}")
+        return int(module.run(args, target) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the last line of defence: a message, never a traceback
+        if os.environ.get("PETSTORE_TUI_DEBUG"):
+            raise
+        from checks.redact import redact
+
+        print(f"petstore-tui: internal error: {redact(f'{type(exc).__name__}: {exc}')}", file=sys.stderr)
+        print("set PETSTORE_TUI_DEBUG=1 to see the traceback", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,217 @@
+"""Run external tools: argument lists only, a timeout on every call, output streamed line by
+line with stderr tagged, and a polite stop (SIGINT, then SIGTERM, then SIGKILL).
+
+The child runs in its own session so a Ctrl+C in the terminal reaches only us; we then
+send the child exactly one SIGINT. Terraform treats a second SIGINT as "abandon state
+writes", so that one must never be sent twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+MAX_LINE = 64 * 1024  # longer lines are cut: a 10 MB line must not take 10 MB per copy
+_CHUNK = 64 * 1024
+
+
+class ToolNotFound(Exception):
+    """The executable is not on PATH (or the given path does not exist)."""
+
+    def __init__(self, tool: str):
+        super().__init__(f"{tool} not found on PATH")
+        self.tool = tool
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    stream: str  # "stdout" | "stderr"
+
+
+@dataclass
+class Completed:
+    argv: list[str]
+    returncode: int | None
+    stdout: str = ""
+    stderr: str = ""
+    timed_out: bool = False
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.timed_out
+
+
+def which(tool: str, env: Mapping[str, str] | None = None) -> str | None:
+    path = (env or os.environ).get("PATH")
+    return shutil.which(tool, path=path)
+
+
+def _resolve(argv: Sequence[str], env: Mapping[str, str] | None) -> list[str]:
+    if not argv:
+        raise ValueError("empty command")
+    exe = argv[0]
+    found = exe if os.sep in exe and os.path.exists(exe) else which(exe, env)
+    if not found:
+        raise ToolNotFound(exe)
+    return [found, *argv[1:]]
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    timeout: float,
+    cwd: str | os.PathLike | None = None,
+    env: Mapping[str, str] | None = None,
+    input: bytes | None = None,
+) -> Completed:
+    """Run to completion (short tools: version checks, `kubectl kustomize`)."""
+    full = _resolve(argv, env)
+    try:
+        proc = subprocess.run(  # noqa: S603 - argument list, no shell
+            full,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            input=input,
+            capture_output=True,
+            timeout=timeout,
+            stdin=None if input is not None else subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired as exc:
+        return Completed(
+            list(argv),
+            None,
+            _decode(exc.stdout or b""),
+            _decode(exc.stderr or b""),
+            timed_out=True,
+        )
+    return Completed(list(argv), proc.returncode, _decode(proc.stdout), _decode(proc.stderr))
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
+
+
+async def _pump(
+    reader: asyncio.StreamReader, stream: str, sink: Callable[[Line], None]
+) -> None:
+    pending = b""
+    overflow = False
+    while True:
+        chunk = await reader.read(_CHUNK)
+        if not chunk:
+            break
+        pending += chunk
+        *complete, pending = pending.split(b"\n")
+        for raw in complete:
+            if overflow:
+                overflow = False  # the tail of a cut line: already reported
+                continue
+            sink(Line(_decode(raw[:MAX_LINE]).rstrip("\r"), stream))
+        if len(pending) > MAX_LINE:
+            if not overflow:
+                sink(Line(_decode(pending[:MAX_LINE]) + " …[line cut]", stream))
+            overflow = True
+            pending = b""
+    if pending and not overflow:
+        sink(Line(_decode(pending[:MAX_LINE]).rstrip("\r"), stream))
+
+
+async def _stop(proc: asyncio.subprocess.Process, interrupt_grace: float, terminate_grace: float) -> None:
+    for sig, grace in ((signal.SIGINT, interrupt_grace), (signal.SIGTERM, terminate_grace)):
+        if proc.returncode is not None:
+            return
+        try:
+            proc.send_signal(sig)
+        except ProcessLookupError:
+            return
+        try:
+            await asyncio.wait_for(proc.wait(), grace)
+            return
+        except asyncio.TimeoutError:
+            continue
+    if proc.returncode is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            proc.kill()
+        await proc.wait()
+
+
+async def stream(
+    argv: Sequence[str],
+    *,
+    timeout: float,
+    on_line: Callable[[Line], None] | None = None,
+    cwd: str | os.PathLike | None = None,
+    env: Mapping[str, str] | None = None,
+    input: bytes | None = None,
+    interrupt_grace: float = 60.0,
+    terminate_grace: float = 10.0,
+    keep_lines: bool = True,
+) -> Completed:
+    """Run a tool, calling `on_line` for each line of stdout and stderr as it comes.
+
+    On timeout the child is stopped politely and `timed_out` is set. When the calling task
+    is cancelled (the operator pressed stop), the child gets SIGINT and time to exit
+    cleanly before anything harsher, and the cancellation is re-raised.
+    """
+    full = _resolve(argv, env)
+    result = Completed(list(argv), None)
+
+    def sink(line: Line) -> None:
+        if keep_lines:
+            result.lines.append(line)
+        if on_line is not None:
+            on_line(line)
+
+    proc = await asyncio.create_subprocess_exec(
+        *full,
+        cwd=cwd,
+        env=dict(env) if env is not None else None,
+        stdin=asyncio.subprocess.PIPE if input is not None else asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        start_new_session=True,
+    )
+
+    async def feed() -> None:
+        if input is not None and proc.stdin is not None:
+            try:
+                proc.stdin.write(input)
+                await proc.stdin.drain()
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            finally:
+                proc.stdin.close()
+
+    async def communicate() -> None:
+        await asyncio.gather(
+            feed(), _pump(proc.stdout, "stdout", sink), _pump(proc.stderr, "stderr", sink)
+        )
+        await proc.wait()
+
+    work = asyncio.ensure_future(communicate())
+    try:
+        await asyncio.wait_for(asyncio.shield(work), timeout)
+    except asyncio.TimeoutError:
+        result.timed_out = True
+        await _stop(proc, interrupt_grace, terminate_grace)
+        await asyncio.wait([work], timeout=terminate_grace)
+    except asyncio.CancelledError:
+        await _stop(proc, interrupt_grace, terminate_grace)
+        await asyncio.wait([work], timeout=terminate_grace)
+        raise
+    finally:
+        if not work.done():
+            work.cancel()
+    result.returncode = proc.returncode
+    result.stdout = "\n".join(line.text for line in result.lines if line.stream == "stdout")
+    result.stderr = "\n".join(line.text for line in result.lines if line.stream == "stderr")
+    return result
