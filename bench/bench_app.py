@@ -1,0 +1,211 @@
+"""Benchmark the Pet Store API under gunicorn against a minimal WSGI app with the same settings."""
+
+# Run: .venv/bin/python bench/bench_app.py [--rounds 2] [--seconds 2] [--python-client]
+#
+# All servers run under petstore-app/gunicorn.conf.py with 3 sync workers on a loopback port.
+# The load comes from another process: `wrk` when it is installed, else a multi-process
+# Python keep-alive client (slower, so absolute figures drop; the ratio still compares
+# like with like). Prints requests/s per endpoint, the ratio to the minimal app, and
+# the count of non-2xx answers. Loopback only; bounded to a few seconds per endpoint.
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "petstore-app")]
+
+PET_BODY = json.dumps({"name": "Bench", "species": "dog", "tag": "load"})
+_FIXED = b'{"id": 1, "name": "Rex", "species": "dog", "status": "available"}'
+
+
+def minimal_app(environ, start_response):
+    """The yardstick: reads the body, returns a fixed JSON document, nothing else."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    if length:
+        environ["wsgi.input"].read(length)
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(_FIXED)))])
+    return [_FIXED]
+
+
+def _flask_floor():
+    """Flask itself returning the same fixed JSON: how far the framework alone gets."""
+    from flask import Flask, Response
+
+    app = Flask("flask_floor")
+
+    @app.route("/", defaults={"path": ""}, methods=["GET", "POST"])
+    @app.route("/<path:path>", methods=["GET", "POST"])
+    def fixed(path):
+        return Response(_FIXED, mimetype="application/json")
+
+    return app
+
+
+def __getattr__(name):
+    # gunicorn imports `bench_app:flask_floor`; build it only then, never for the script.
+    if name == "flask_floor":
+        return _flask_floor()
+    raise AttributeError(name)
+
+
+# ---------------------------------------------------------------- load generators
+
+def run_wrk(url: str, seconds: int, connections: int, method: str, workdir: Path) -> tuple[float, int, int]:
+    """(requests/s, total requests, non-2xx) from wrk."""
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if method == "POST":
+        script = workdir / "post.lua"
+        script.write_text(
+            'wrk.method = "POST"\n'
+            f"wrk.body = {json.dumps(PET_BODY)}\n"
+            'wrk.headers["Content-Type"] = "application/json"\n'
+        )
+        cmd += ["-s", str(script)]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, timeout=seconds + 30, check=False).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    non_2xx = int(bad.group(1)) if bad else 0
+    if errors:
+        non_2xx += sum(int(x) for x in errors.groups())
+    return rps, total, non_2xx
+
+
+def _client_worker(args) -> tuple[int, int]:
+    host, port, path, method, deadline = args
+    ok = bad = 0
+    body = PET_BODY.encode() if method == "POST" else None
+    headers = {"Content-Type": "application/json"} if body else {}
+    conn = None
+    while time.monotonic() < deadline:
+        try:
+            if conn is None:
+                conn = http.client.HTTPConnection(host, port, timeout=10)
+            conn.request(method, path, body=body, headers=headers)
+            resp = conn.getresponse()
+            resp.read()
+            if 200 <= resp.status < 300:
+                ok += 1
+            else:
+                bad += 1
+            if resp.getheader("Connection", "").lower() == "close":
+                conn.close()
+                conn = None  # gunicorn's sync workers close after each response
+        except OSError:
+            bad += 1
+            if conn is not None:
+                conn.close()
+            conn = None
+    if conn is not None:
+        conn.close()
+    return ok, bad
+
+
+def run_python(url: str, seconds: int, connections: int, method: str, _workdir: Path) -> tuple[float, int, int]:
+    m = re.match(r"http://([^:/]+):(\d+)(/.*)", url)
+    host, port, path = m.group(1), int(m.group(2)), m.group(3)
+    procs = min(connections, max(2, os.cpu_count() or 2))
+    start = time.monotonic()
+    deadline = start + seconds
+    with multiprocessing.get_context("spawn").Pool(procs) as pool:
+        results = pool.map(_client_worker, [(host, port, path, method, deadline)] * procs)
+    elapsed = max(time.monotonic() - start, 1e-6)
+    ok = sum(r[0] for r in results)
+    bad = sum(r[1] for r in results)
+    return (ok + bad) / elapsed, ok + bad, bad
+
+
+# ---------------------------------------------------------------- servers
+
+def seed_database(data_dir: Path, count: int = 200) -> None:
+    from petstore import create_app
+
+    app = create_app({"DATA_DIR": str(data_dir), "LOG_LEVEL": "WARNING"})
+    client = app.test_client()
+    for i in range(count):
+        client.post("/api/v1/pets", json={"name": f"seed-{i}", "species": "cat"})
+    app.extensions["petstore"].engine.dispose()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=2, help="load per run (1-30)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="alternating app/minimal runs per endpoint; the best of each counts (1-5)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--python-client", action="store_true", help="use the Python client even if wrk exists")
+    args = parser.parse_args()
+    seconds = min(max(args.seconds, 1), 30)
+    rounds = min(max(args.rounds, 1), 5)
+
+    from tests.app.gunicorn_proc import GunicornProcess
+
+    wrk = None if args.python_client else shutil.which("wrk")
+    if wrk:
+        load, loader = run_wrk, f"wrk ({wrk}), 2 threads, {args.connections} connections"
+    else:
+        load = run_python
+        why = ("--python-client given" if args.python_client else
+               "wrk is NOT installed: `apt-get install -y wrk` gives higher, more faithful figures")
+        loader = f"multi-process Python keep-alive client ({why})"
+    print(f"load generator: {loader}; {rounds} alternating rounds of {seconds}s per endpoint and app "
+          "(best of each: other load on a shared machine only ever lowers a figure); "
+          "gunicorn 3 sync workers on loopback")
+
+    work = Path(tempfile.mkdtemp(prefix="petstore-bench-"))
+    try:
+        seed_database(work / "data")
+        env = {"DATA_DIR": str(work / "data"), "LOG_LEVEL": "INFO", "ENVIRONMENT": "bench"}
+        endpoints = [("GET", "/api/v1/pets/1"), ("GET", "/api/v1/pets?limit=20"), ("POST", "/api/v1/pets")]
+        results = {}
+        bench_dir = REPO / "bench"
+        with GunicornProcess(work / "app.log", env, workers=3) as app, \
+                GunicornProcess(work / "minimal.log", env, app="bench_app:minimal_app", workers=3,
+                                chdir=bench_dir) as minimal, \
+                GunicornProcess(work / "floor.log", env, app="bench_app:flask_floor", workers=3,
+                                chdir=bench_dir) as floor:
+            app.wait_ready()
+            minimal.wait_ready("/")
+            floor.wait_ready("/")
+            for method, path in endpoints:
+                runs: dict[str, list] = {"app": [], "minimal": [], "floor": []}
+                for _ in range(rounds):
+                    for name, server in (("app", app), ("minimal", minimal), ("floor", floor)):
+                        runs[name].append(load(server.base + path, seconds, args.connections, method, work))
+                # Best run by rate; non-2xx summed over every run, so none can hide.
+                results[(method, path)] = {
+                    name: (max(r[0] for r in got), sum(r[2] for r in got)) for name, got in runs.items()
+                }
+        print(f"{'endpoint':30} {'app req/s':>9} {'minimal':>8} {'ratio':>6} {'flask-only':>10} "
+              f"{'ratio':>6} {'app non-2xx':>11}")
+        worst_read = None
+        for (method, path), r in results.items():
+            (rps, bad), (base, base_bad), (floor_rps, _) = r["app"], r["minimal"], r["floor"]
+            ratio = rps / base if base else 0.0
+            if method == "GET":
+                worst_read = ratio if worst_read is None else min(worst_read, ratio)
+            print(f"{method + ' ' + path:30} {rps:9.0f} {base:8.0f} {ratio:6.2f} {floor_rps:10.0f} "
+                  f"{(floor_rps / base if base else 0):6.2f} {bad:11d}"
+                  + (f"  (minimal non-2xx {base_bad})" if base_bad else ""))
+        print(f"reads: worst app/minimal ratio {worst_read:.2f} (target >= 0.50); the flask-only "
+              "column is Flask returning the same fixed JSON, the framework's own ceiling here")
+        return 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
