@@ -58,7 +58,7 @@ def aws(moto_server, monkeypatch):
     environment and AWS_ENDPOINT_URL pointing at it. Yields the endpoint URL."""
     import urllib.request
 
-    urllib.request.urlopen(urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST"), timeout=10)
+    urllib.request.urlopen(urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST"), timeout=60)
     for key, value in FAKE_AWS_ENV.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)

@@ -1,0 +1,1 @@
+"""Preflight checks of AWS access: credentials, identity, region, EC2 reachable."""

@@ -1,0 +1,47 @@
+"""aws.credentials: credentials resolve (profile, environment, SSO, instance role), and are not expired."""
+
+from __future__ import annotations
+
+from checks.model import CheckResult
+from checks.preflight.aws._common import caller_identity, credential_fix
+from checks.preflight.base import Check
+from checks.preflight.context import CheckContext, in_thread
+
+
+class CredentialsCheck(Check):
+    id = "aws.credentials"
+    group = "aws"
+    failure_id = "aws-credentials-invalid"
+    title = "AWS credentials"
+
+    async def run(self, ctx: CheckContext) -> CheckResult:
+        return await in_thread(self._check, ctx)
+
+    def _check(self, ctx: CheckContext) -> CheckResult:
+        from petstore_tui.services.aws import describe_aws_error
+
+        try:
+            session = ctx.aws_session()
+            credentials = session.get_credentials()
+        except Exception as exc:
+            message = describe_aws_error(exc)
+            return self.failed(message, fix=credential_fix(message))
+        if credentials is None:
+            message = describe_aws_error(_no_credentials())
+            return self.failed(message, fix=credential_fix(message))
+        method = getattr(credentials, "method", "") or "unknown source"
+        source = "the sandbox's fake credentials" if ctx.target.sandbox else f"from {method}"
+        # Resolving is not enough: an expired session token only shows when used.
+        try:
+            caller_identity(ctx)
+        except Exception as exc:
+            message = describe_aws_error(exc)
+            if "expired" in message.lower() or "rejected" in message.lower():
+                return self.failed(message, f"credentials {source}", credential_fix(message))
+        return self.passed(f"credentials resolve ({source})")
+
+
+def _no_credentials():
+    from botocore.exceptions import NoCredentialsError
+
+    return NoCredentialsError()

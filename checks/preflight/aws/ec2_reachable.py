@@ -1,0 +1,32 @@
+"""aws.ec2: the EC2 API answers with these credentials in this region."""
+
+from __future__ import annotations
+
+from checks.model import CheckResult
+from checks.preflight.aws._common import credential_fix
+from checks.preflight.base import Check
+from checks.preflight.context import CheckContext, in_thread
+
+
+class Ec2ReachableCheck(Check):
+    id = "aws.ec2"
+    group = "aws"
+    failure_id = "aws-credentials-invalid"
+    title = "EC2 API reachable"
+
+    async def run(self, ctx: CheckContext) -> CheckResult:
+        return await in_thread(self._check, ctx)
+
+    def _check(self, ctx: CheckContext) -> CheckResult:
+        from petstore_tui.services.aws import describe_aws_error
+
+        try:
+            zones = ctx.aws_client("ec2").describe_availability_zones()["AvailabilityZones"]
+        except Exception as exc:
+            message = describe_aws_error(exc)
+            return self.failed(f"EC2 in {ctx.target.region_name}: {message}", fix=credential_fix(message))
+        available = [z["ZoneName"] for z in zones if z.get("State") == "available"]
+        if len(available) < 2:
+            return self.failed(f"{ctx.target.region_name} offers {len(available)} available zone(s); "
+                               "an ALB needs two", fix="choose another region", failure_id="")
+        return self.passed(f"EC2 answers in {ctx.target.region_name} ({len(available)} zones)")

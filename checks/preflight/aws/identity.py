@@ -1,0 +1,29 @@
+"""aws.identity: who the credentials are (sts get-caller-identity)."""
+
+from __future__ import annotations
+
+from checks.model import CheckResult
+from checks.preflight.aws._common import caller_identity, credential_fix
+from checks.preflight.base import Check
+from checks.preflight.context import CheckContext, in_thread
+
+
+class IdentityCheck(Check):
+    id = "aws.identity"
+    group = "aws"
+    failure_id = "aws-credentials-invalid"
+    title = "AWS caller identity"
+
+    async def run(self, ctx: CheckContext) -> CheckResult:
+        return await in_thread(self._check, ctx)
+
+    def _check(self, ctx: CheckContext) -> CheckResult:
+        from petstore_tui.services.aws import describe_aws_error
+
+        try:
+            identity = caller_identity(ctx)
+        except Exception as exc:
+            message = describe_aws_error(exc)
+            return self.failed(message, fix=credential_fix(message))
+        arn = identity.get("Arn", "?")
+        return self.passed(f"{arn} (account {identity.get('Account', '?')})")

@@ -1,0 +1,1 @@
+"""Preflight checks of an existing cluster (reusing the live probes)."""

@@ -1,0 +1,57 @@
+"""cluster.api: the kubeconfig reaches the cluster's API server and is authorised."""
+
+from __future__ import annotations
+
+from checks.model import CheckResult
+from checks.preflight.base import Check
+from checks.preflight.context import CheckContext, in_thread
+
+
+class ClusterApiCheck(Check):
+    id = "cluster.api"
+    group = "cluster"
+    title = "kubeconfig reaches the API"
+
+    async def run(self, ctx: CheckContext) -> CheckResult:
+        return await in_thread(self._check, ctx)
+
+    def _check(self, ctx: CheckContext) -> CheckResult:
+        from petstore_tui.services import kube
+        from petstore_tui.services.aws import describe_aws_error
+
+        try:
+            cluster, cluster_known = ctx.cluster(), True
+        except Exception as exc:
+            cluster, cluster_known, why = None, False, describe_aws_error(exc)
+        if cluster_known and cluster is None:
+            return self.skipped(f"cluster {ctx.target.cluster_name} does not exist yet")
+        if not cluster_known and not any(p.is_file() for p in kube.kubeconfig_paths()):
+            return self.skipped(f"no kubeconfig, and the cluster is unknown: {why}")
+        update = (f"aws eks update-kubeconfig --name {ctx.target.cluster_name} "
+                  f"--region {ctx.target.region_name}")
+        try:
+            api = ctx.kube_api()
+        except kube.KubeConfigError as exc:
+            if not cluster_known:
+                return self.skipped(f"{exc} (and the cluster is unknown: {why})")
+            if ctx.target.sandbox:
+                return self.skipped("the sandbox emulates AWS only: no Kubernetes API server to reach")
+            return self.failed(str(exc), fix=update)
+        try:
+            version = kube.server_version(api)
+        except Exception as exc:
+            message = kube.describe_kube_error(exc)
+            failure = "kubectl-unauthorized" if getattr(exc, "status", None) == 401 else "eks-endpoint-unreachable"
+            return self.failed(f"the API server: {message}", fix=update, failure_id=failure)
+        try:
+            from kubernetes import client
+
+            client.CoreV1Api(api).list_namespace(limit=1, _request_timeout=kube.REQUEST_TIMEOUT)
+        except Exception as exc:
+            message = kube.describe_kube_error(exc)
+            failure = "kubectl-unauthorized" if getattr(exc, "status", None) in (401, 403) else None
+            return self.failed(f"reached {version}, but {message}",
+                               fix="grant the identity an access entry (cluster admin) or aws-auth mapping",
+                               failure_id=failure)
+        host = getattr(api.configuration, "host", "")
+        return self.passed(f"API server {version} at {host}")

@@ -1,0 +1,37 @@
+"""cluster.endpoint: the API endpoint is reachable from outside the VPC (public access on)."""
+
+from __future__ import annotations
+
+from checks.model import CheckResult
+from checks.preflight.base import Check
+from checks.preflight.context import CheckContext, in_thread
+
+FAILURE_ID = "eks-endpoint-unreachable"
+
+
+class ClusterEndpointCheck(Check):
+    id = "cluster.endpoint"
+    group = "cluster"
+    title = "Public API endpoint"
+    failure_id = FAILURE_ID
+
+    async def run(self, ctx: CheckContext) -> CheckResult:
+        from petstore_tui.services.aws import describe_aws_error
+
+        try:
+            cluster = await in_thread(ctx.cluster)
+        except Exception as exc:
+            return self.skipped(f"cluster unknown: {describe_aws_error(exc)}")
+        if cluster is None:
+            return self.skipped(f"cluster {ctx.target.cluster_name} does not exist yet")
+        vpc = cluster.get("resourcesVpcConfig") or {}
+        public = vpc.get("endpointPublicAccess", True)
+        cidrs = vpc.get("publicAccessCidrs") or ["0.0.0.0/0"]
+        if not public:
+            return self.failed("the cluster's API endpoint is private only",
+                               "kubectl and helm from outside the VPC cannot reach it",
+                               "set endpoint_public_access = true in terraform/eks.tf (restrict "
+                               "public_access_cidrs) and terraform apply")
+        if "0.0.0.0/0" in cidrs:
+            return self.passed("public endpoint on (open to 0.0.0.0/0: consider restricting it)")
+        return self.passed(f"public endpoint on, limited to {', '.join(cidrs)}")

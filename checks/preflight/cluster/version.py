@@ -1,0 +1,41 @@
+"""cluster.version: the cluster's Kubernetes version is in EKS standard support (asks EKS, falls back to the calendar)."""
+
+from __future__ import annotations
+
+from checks import eks_versions
+from checks.model import CheckResult
+from checks.preflight.base import Check
+from checks.preflight.context import CheckContext, in_thread
+
+FAILURE_ID = "terraform-unsupported-eks-version"
+
+
+class ClusterVersionCheck(Check):
+    id = "cluster.version"
+    group = "cluster"
+    title = "Kubernetes version in support"
+    failure_id = FAILURE_ID
+
+    async def run(self, ctx: CheckContext) -> CheckResult:
+        return await in_thread(self._check, ctx)
+
+    def _check(self, ctx: CheckContext) -> CheckResult:
+        from petstore_tui.services.aws import describe_aws_error
+
+        try:
+            cluster = ctx.cluster()
+        except Exception as exc:
+            return self.skipped(f"cluster unknown: {describe_aws_error(exc)}")
+        if cluster is None:
+            return self.skipped(f"cluster {ctx.target.cluster_name} does not exist yet")
+        status = eks_versions.live_status(ctx.aws_client("eks"), cluster.get("version", ""), ctx.today)
+        text = status.describe()
+        newest = ", ".join(eks_versions.standard_versions(ctx.today))
+        fix = f"upgrade the cluster (one minor at a time); in standard support now: {newest}"
+        if status.status == eks_versions.STANDARD:
+            return self.passed(text)
+        if status.status == eks_versions.EXTENDED:
+            return self.warned(text, fix=fix)
+        if status.status == eks_versions.UNKNOWN:
+            return self.warned(text, fix="check `aws eks describe-cluster-versions`")
+        return self.failed(text, fix=fix)

@@ -1,0 +1,1 @@
+"""Static preflight checks of a checkout of this repository."""

@@ -1,0 +1,36 @@
+"""config.duplicate-outputs: no Terraform output is defined twice (main.tf and outputs.tf)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from checks.model import CheckResult
+from checks.preflight.base import Check
+from checks.preflight.config._project import terraform
+from checks.preflight.context import CheckContext, in_thread
+
+
+class DuplicateOutputsCheck(Check):
+    id = "config.duplicate-outputs"
+    group = "config"
+    title = "No duplicate Terraform outputs"
+    failure_id = "terraform-duplicate-output"
+
+    async def run(self, ctx: CheckContext) -> CheckResult:
+        return await in_thread(self._check, ctx)
+
+    def _check(self, ctx: CheckContext) -> CheckResult:
+        tf = terraform(ctx)
+        if not tf.raw:
+            return self.skipped("no terraform/*.tf files")
+        where: dict[str, list[str]] = defaultdict(list)
+        for name, file in tf.outputs:
+            where[name].append(file)
+        duplicates = {n: f for n, f in where.items() if len(f) > 1}
+        if duplicates:
+            lines = [f'output "{n}" in {", ".join(f)}' for n, f in sorted(duplicates.items())]
+            return self.failed(f"{len(duplicates)} output(s) defined more than once: {', '.join(sorted(duplicates))}",
+                               "\n".join(lines), "keep outputs in terraform/outputs.tf only; delete the other copy")
+        if tf.errors:
+            return self.warned("some Terraform files could not be parsed", "\n".join(tf.errors))
+        return self.passed(f"{len(where)} outputs, each defined once")

@@ -1,0 +1,1 @@
+"""Preflight checks of the tools on this machine."""

@@ -1,0 +1,58 @@
+"""Helpers shared by the live probes: result builders, the cluster lookup, Kubernetes calls with timeouts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from checks.model import CheckResult, Status
+from checks.preflight.context import CheckContext
+
+GROUP = "cluster"
+CONTROLLER_NAMESPACE = "kube-system"
+CONTROLLER_NAME = "aws-load-balancer-controller"
+ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
+
+
+def result(id: str, status: Status, summary: str, detail: str = "", fix: str = "",
+           failure_id: str | None = None) -> CheckResult:
+    return CheckResult(id, GROUP, status, summary, detail, fix, failure_id)
+
+
+def aws_error(id: str, exc: BaseException, what: str) -> CheckResult:
+    from petstore_tui.services.aws import describe_aws_error
+
+    return result(id, Status.ERROR, f"{what}: {describe_aws_error(exc)}")
+
+
+def kube_error(id: str, exc: BaseException, what: str) -> CheckResult:
+    from petstore_tui.services.kube import KubeConfigError, describe_kube_error
+
+    # No usable kubeconfig is not this probe's failure (cluster.api reports it): skip.
+    status = Status.SKIP if isinstance(exc, KubeConfigError) else Status.ERROR
+    return result(id, status, f"{what}: {describe_kube_error(exc)}")
+
+
+def cluster_or_result(ctx: CheckContext, id: str) -> tuple[dict | None, CheckResult | None]:
+    """(cluster, None), or (None, a skip/error result to return as is)."""
+    try:
+        cluster = ctx.cluster()
+    except Exception as exc:
+        return None, aws_error(id, exc, "cannot describe the cluster")
+    if cluster is None:
+        return None, result(id, Status.SKIP, f"cluster {ctx.target.cluster_name} does not exist "
+                                             f"in {ctx.target.region_name} yet")
+    return cluster, None
+
+
+def kube_call(ctx: CheckContext, api_class: str, method: str, *args: Any, **kwargs: Any) -> Any:
+    """ctx's kubernetes client, class by name (CoreV1Api...), with our request timeout."""
+    from kubernetes import client
+    from petstore_tui.services.kube import REQUEST_TIMEOUT
+
+    api = getattr(client, api_class)(ctx.kube_api())
+    kwargs.setdefault("_request_timeout", REQUEST_TIMEOUT)
+    return getattr(api, method)(*args, **kwargs)
+
+
+def is_not_found(exc: BaseException) -> bool:
+    return getattr(exc, "status", None) == 404

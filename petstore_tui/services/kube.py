@@ -1,0 +1,130 @@
+"""Kubernetes API clients from a kubeconfig (KUBECONFIG honoured) and context, with clear errors for a missing or broken kubeconfig and a timeout for every request."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+# (connect, read) seconds: an API server behind a dead VPN must fail, not hang. The client
+# has no default, so every call must pass _request_timeout=REQUEST_TIMEOUT (or its own).
+REQUEST_TIMEOUT: tuple[float, float] = (5.0, 20.0)
+
+
+class KubeConfigError(RuntimeError):
+    """The kubeconfig is missing, unreadable, or lacks the asked-for context."""
+
+
+def kubeconfig_paths(kubeconfig: str | os.PathLike | None = None) -> list[Path]:
+    """The kubeconfig files in use: the argument, else KUBECONFIG (read now, not at
+    import: tests and the runbook change it), else ~/.kube/config."""
+    if kubeconfig:
+        return [Path(kubeconfig).expanduser()]
+    env = os.environ.get("KUBECONFIG")
+    if env:
+        return [Path(p).expanduser() for p in env.split(os.pathsep) if p]
+    return [Path("~/.kube/config").expanduser()]
+
+
+def _load_dict(kubeconfig: str | os.PathLike | None) -> dict[str, Any]:
+    import yaml
+
+    paths = kubeconfig_paths(kubeconfig)
+    existing = [p for p in paths if p.is_file()]
+    if not existing:
+        shown = ", ".join(str(p) for p in paths)
+        raise KubeConfigError(
+            f"no kubeconfig at {shown}: run `aws eks update-kubeconfig --name <cluster>` "
+            "or the deploy runbook's kubeconfig step")
+    merged: dict[str, Any] = {"clusters": [], "users": [], "contexts": []}
+    for path in existing:
+        try:
+            data = yaml.safe_load(path.read_text()) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            problem = getattr(exc, "problem", None) or type(exc).__name__
+            raise KubeConfigError(f"kubeconfig {path} cannot be read: {problem}") from None
+        if not isinstance(data, dict):
+            raise KubeConfigError(f"kubeconfig {path} is not a kubeconfig (not a mapping)")
+        # First file wins for each name, as kubectl merges them.
+        for key in ("clusters", "users", "contexts"):
+            seen = {item.get("name") for item in merged[key]}
+            for item in data.get(key) or []:
+                if isinstance(item, dict) and item.get("name") not in seen:
+                    merged[key].append(item)
+        merged.setdefault("current-context", data.get("current-context"))
+        if not merged.get("current-context"):
+            merged["current-context"] = data.get("current-context")
+    return merged
+
+
+def load_config(kubeconfig: str | os.PathLike | None = None, context: str | None = None):
+    """A kubernetes.client.Configuration for `context` (default: current-context)."""
+    from kubernetes.config.config_exception import ConfigException
+
+    from kubernetes import client, config
+
+    data = _load_dict(kubeconfig)
+    names = [c.get("name") for c in data["contexts"]]
+    chosen = context or data.get("current-context")
+    if not chosen:
+        raise KubeConfigError("the kubeconfig has no current-context: pass --context "
+                              f"(known: {', '.join(map(str, names)) or 'none'})")
+    if chosen not in names:
+        raise KubeConfigError(f"context {chosen!r} is not in the kubeconfig "
+                              f"(known: {', '.join(map(str, names)) or 'none'})")
+    configuration = client.Configuration()
+    try:
+        config.load_kube_config_from_dict(data, context=chosen, client_configuration=configuration,
+                                          persist_config=False)
+    except ConfigException as exc:
+        raise KubeConfigError(f"kubeconfig context {chosen!r} is unusable: {exc}") from None
+    except Exception as exc:  # exec plugin failures, bad base64 certificates...
+        from checks.redact import redact
+
+        raise KubeConfigError(redact(f"kubeconfig context {chosen!r} is unusable: "
+                                     f"{type(exc).__name__}: {exc}")) from None
+    # Retries hide a dead server behind minutes of backoff; we report at once instead.
+    configuration.retries = 0
+    return configuration
+
+
+def api_client(target=None, kubeconfig: str | os.PathLike | None = None):
+    """A kubernetes.client.ApiClient for the target's context (target.context, else the
+    kubeconfig's current-context). Raises KubeConfigError with a clear message."""
+    from kubernetes import client
+
+    context = getattr(target, "context", None) if target is not None else None
+    return client.ApiClient(configuration=load_config(kubeconfig, context))
+
+
+def describe_kube_error(exc: BaseException) -> str:
+    """One sentence for a failed Kubernetes call, with no token in it."""
+    from checks.redact import redact
+
+    if isinstance(exc, KubeConfigError):
+        return str(exc)
+    status = getattr(exc, "status", None)
+    reason = getattr(exc, "reason", "") or ""
+    if status == 401:
+        return ("the API server refused our credentials (401 Unauthorized): the identity has no "
+                "access entry or aws-auth mapping, or its token expired")
+    if status == 403:
+        return redact(f"the API server forbade the request (403): {reason}")
+    if status == 404:
+        return "not found (404)"
+    name = type(exc).__name__
+    text = str(exc)
+    if name in ("MaxRetryError", "NewConnectionError", "ConnectionRefusedError") or "Connection refused" in text:
+        return "cannot reach the Kubernetes API server (connection refused or unreachable)"
+    if "timed out" in text.lower() or "Timeout" in name:
+        return "the Kubernetes API server did not answer in time"
+    if status:
+        return redact(f"the Kubernetes API answered {status} {reason}")
+    return redact(f"{name}: {text}".splitlines()[0][:300])
+
+
+def server_version(api) -> str:
+    """The API server's gitVersion (e.g. v1.32.3-eks-...)."""
+    from kubernetes import client
+
+    return client.VersionApi(api).get_code(_request_timeout=REQUEST_TIMEOUT).git_version

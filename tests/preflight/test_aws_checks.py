@@ -1,0 +1,85 @@
+"""AWS group checks against moto_server, and botocore Stubber clients for what moto cannot play (expired tokens)."""
+
+from __future__ import annotations
+
+import boto3
+from botocore.stub import Stubber
+
+from checks.model import Status
+from checks.preflight import run_check
+from checks.preflight.aws.credentials import CredentialsCheck
+from checks.preflight.aws.ec2_reachable import Ec2ReachableCheck
+from checks.preflight.aws.identity import IdentityCheck
+from checks.preflight.aws.region import RegionCheck
+from petstore_tui.settings import Target
+from tests.preflight.conftest import make_ctx
+
+
+async def test_all_aws_checks_pass_against_moto(aws):
+    """moto_server with fake credentials in the environment."""
+    ctx = make_ctx()
+    for check in (CredentialsCheck, IdentityCheck, RegionCheck, Ec2ReachableCheck):
+        result = await run_check(check(), ctx)
+        assert result.status == Status.PASS, result
+    assert "123456789012" in (await run_check(IdentityCheck(), ctx)).summary
+
+
+async def test_missing_credentials_are_named(monkeypatch):
+    """No stand-in: no credentials anywhere (the test conftest empties the chain)."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    ctx = make_ctx()
+    for check in (CredentialsCheck, IdentityCheck, Ec2ReachableCheck):
+        result = await run_check(check(), ctx)
+        assert result.status == Status.FAIL
+        assert "No AWS credentials found" in result.summary
+        assert result.fix
+
+
+async def test_unknown_profile_is_named(monkeypatch):
+    """No stand-in: --profile naming a profile that does not exist."""
+    result = await run_check(CredentialsCheck(), make_ctx(target=Target(profile="nosuch")))
+    assert result.status == Status.FAIL
+    assert "'nosuch' not found" in result.summary
+
+
+def _expired_client(service: str):
+    client = boto3.client(service, region_name="us-east-1", aws_access_key_id="ASIAEXAMPLEEXAMPLE12",
+                          aws_secret_access_key="x", aws_session_token="t")
+    stub = Stubber(client)
+    operation = "get_caller_identity" if service == "sts" else "describe_availability_zones"
+    stub.add_client_error(operation, service_error_code="ExpiredToken",
+                          service_message="The security token included in the request is expired",
+                          http_status_code=400)
+    stub.activate()
+    return client
+
+
+async def test_expired_credentials_are_named():
+    """botocore Stubber answering ExpiredToken (moto accepts any token)."""
+    session = boto3.Session(aws_access_key_id="ASIAEXAMPLEEXAMPLE12", aws_secret_access_key="x",
+                            aws_session_token="t", region_name="us-east-1")
+    ctx = make_ctx(session_factory=lambda: session, client_factory=_expired_client)
+    for check in (CredentialsCheck, IdentityCheck, Ec2ReachableCheck):
+        result = await run_check(check(), ctx)
+        assert result.status == Status.FAIL, result
+        assert "expired" in result.summary
+        assert "ASIAEXAMPLEEXAMPLE12" not in result.summary + result.detail
+
+
+async def test_region_sources(monkeypatch):
+    """No stand-in: --region, AWS_REGION, nothing."""
+    assert "from --region" in (await run_check(RegionCheck(), make_ctx(target=Target(region="eu-west-1")))).summary
+    monkeypatch.setenv("AWS_REGION", "eu-north-1")
+    assert "from AWS_REGION" in (await run_check(RegionCheck(), make_ctx())).summary
+    monkeypatch.delenv("AWS_REGION")
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    result = await run_check(RegionCheck(), make_ctx())
+    assert result.status == Status.WARN and "no region set" in result.summary
+
+
+async def test_sandbox_not_running_is_named(monkeypatch):
+    """No stand-in: --sandbox without a sandbox state file."""
+    result = await run_check(IdentityCheck(), make_ctx(target=Target(sandbox=True)))
+    assert result.status == Status.FAIL
+    assert "sandbox not running: petstore-tui sandbox start" in result.summary

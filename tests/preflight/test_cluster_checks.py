@@ -1,0 +1,116 @@
+"""Cluster group checks against moto_server (AWS) and the stub Kubernetes API server."""
+
+from __future__ import annotations
+
+import pytest
+
+from checks.model import Status
+from checks.preflight import run_check, run_preflight
+from checks.preflight.cluster.api import ClusterApiCheck
+from checks.preflight.cluster.controller_policy import ControllerPolicyCheck
+from checks.preflight.cluster.endpoint import ClusterEndpointCheck
+from checks.preflight.cluster.ingressclass import IngressClassCheck
+from checks.preflight.cluster.oidc import OidcCheck
+from checks.preflight.cluster.service_account import ServiceAccountCheck
+from checks.preflight.cluster.status import ClusterStatusCheck
+from checks.preflight.cluster.subnets import SubnetsCheck
+from checks.preflight.cluster.version import ClusterVersionCheck
+from tests.preflight.conftest import make_ctx
+from tests.probes.aws_world import build, policy_without
+from tests.probes.test_probes import ALB_CLASS, controller_sa
+
+CLUSTER_CHECKS = (ClusterStatusCheck, ClusterVersionCheck, ClusterEndpointCheck, OidcCheck, SubnetsCheck,
+                  ControllerPolicyCheck, ClusterApiCheck, IngressClassCheck, ServiceAccountCheck)
+
+
+async def test_healthy_cluster_passes_every_check(aws, kube_stub):
+    """moto_server (cluster 1.35, tagged subnets, full policy, OIDC) + stub Kubernetes API."""
+    world = build()
+    kube_stub.add(ALB_CLASS)
+    kube_stub.add(controller_sa(world.role_arn))
+    ctx = make_ctx()
+    results = {r.id: r async for r in run_preflight(ctx, groups=["cluster"])}
+    assert set(results) == {c.id for c in CLUSTER_CHECKS}
+    bad = {i: (r.status, r.summary) for i, r in results.items() if r.status != Status.PASS}
+    assert not bad
+
+
+async def test_every_cluster_check_skips_without_a_cluster(aws):
+    """moto_server with no EKS cluster."""
+    ctx = make_ctx()
+    for check in CLUSTER_CHECKS:
+        result = await run_check(check(), ctx)
+        assert result.status == Status.SKIP, result
+        assert "does not exist" in result.summary
+
+
+async def test_unsupported_version_fails(aws):
+    """moto_server: a 1.28 cluster (out of support on 2026-11-28)."""
+    build(version="1.28")
+    result = await run_check(ClusterVersionCheck(), make_ctx())
+    assert result.status == Status.FAIL
+    assert "calendar; EKS API unavailable" in result.summary
+    assert "1.34" in result.fix
+
+
+async def test_extended_support_version_warns(aws):
+    """moto_server: a 1.32 cluster (extended support on 2026-11-28)."""
+    build(version="1.32")
+    assert (await run_check(ClusterVersionCheck(), make_ctx())).status == Status.WARN
+
+
+async def test_private_endpoint_fails(aws):
+    """moto_server: a cluster with the public endpoint off."""
+    build(endpoint_public=False)
+    result = await run_check(ClusterEndpointCheck(), make_ctx())
+    assert result.status == Status.FAIL and "private only" in result.summary
+
+
+@pytest.mark.parametrize("check, kwargs, failure_id", [
+    (SubnetsCheck, {"tag_public": False}, "alb-controller-subnet-discovery-failed"),
+    (OidcCheck, {"oidc": False}, "alb-controller-irsa-web-identity-failed"),
+    (ControllerPolicyCheck, {"policy": policy_without("elasticloadbalancing:AddTags")},
+     "alb-controller-addtags-denied"),
+])
+async def test_probe_backed_checks_fail(aws, check, kwargs, failure_id):
+    """moto_server with one defect each."""
+    build(**kwargs)
+    result = await run_check(check(), make_ctx())
+    assert result.status == Status.FAIL
+    assert result.failure_id == failure_id
+    assert result.id == check.id and result.group == "cluster"
+
+
+async def test_kube_checks_fail_on_missing_objects(aws, kube_stub):
+    """moto_server cluster + stub Kubernetes API without IngressClass or ServiceAccount."""
+    build()
+    ctx = make_ctx()
+    assert (await run_check(IngressClassCheck(), ctx)).failure_id == "alb-controller-ingressclass-missing"
+    assert (await run_check(ServiceAccountCheck(), ctx)).failure_id == "alb-controller-serviceaccount-role-missing"
+
+
+async def test_api_check_names_missing_kubeconfig(aws):
+    """moto_server cluster; KUBECONFIG points at nothing."""
+    build()
+    result = await run_check(ClusterApiCheck(), make_ctx())
+    assert result.status == Status.FAIL
+    assert "update-kubeconfig" in result.fix
+
+
+async def test_api_check_names_unauthorized(aws, kube_stub):
+    """moto_server cluster + stub Kubernetes API answering 401."""
+    build()
+    kube_stub.unauthorized = True
+    result = await run_check(ClusterApiCheck(), make_ctx())
+    assert result.status == Status.FAIL
+    assert "401 Unauthorized" in result.summary
+    assert result.failure_id == "kubectl-unauthorized"
+
+
+async def test_api_check_names_unreachable_server(aws, kube_stub):
+    """moto_server cluster + a stub Kubernetes API server that was stopped."""
+    build()
+    kube_stub.server.stop()
+    result = await run_check(ClusterApiCheck(), make_ctx())
+    assert result.status == Status.FAIL
+    assert "cannot reach the Kubernetes API server" in result.summary

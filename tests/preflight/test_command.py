@@ -1,0 +1,96 @@
+"""`petstore-tui preflight` end to end in a subprocess: JSON schema, exit codes, --sandbox against moto_server, fake tools on PATH, and no Textual import."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+from petstore_tui.services import sandbox_state
+from tests.preflight.conftest import REPO
+from tests.support.fake_tools import REAL_VERSIONS
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "petstore_tui", "preflight", *args], cwd=REPO, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_json_schema_and_exit_zero_on_this_repository():
+    """No stand-in: the config group on this checkout."""
+    done = run_cli("--json", "--group", "config")
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads(done.stdout)
+    assert data["schema"] == "petstore-tui/preflight/v1"
+    assert data["exit_code"] == 0 and data["counts"]["fail"] == 0
+    assert {"label", "sandbox", "region", "cluster", "project_dir"} <= set(data["target"])
+    first = data["results"][0]
+    assert set(first) == {"id", "group", "status", "summary", "detail", "fix", "failure_id", "duration"}
+    assert {r["group"] for r in data["results"]} == {"config"}
+
+
+def test_failing_tool_gives_exit_one_and_a_table(fake_tools):
+    """Fake tools on PATH: terraform too old, everything else missing."""
+    fake_tools.add("terraform", REAL_VERSIONS["terraform-old"])
+    done = run_cli("--group", "tools", "--only", "tools.terraform", env={"PATH": fake_tools.path_value()})
+    assert done.returncode == 1
+    assert "TOOLS" in done.stdout and "FAIL" in done.stdout and "older than 1.5.0" in done.stdout
+    assert "\x1b[" not in done.stdout  # not a terminal: no colour
+
+
+def test_hanging_tool_is_reported_in_the_output(fake_tools):
+    """Fake tools on PATH: git that hangs; --timeout 2 cuts it."""
+    fake_tools.add("git", hang=True)
+    started = time.monotonic()
+    done = run_cli("--json", "--only", "tools.git", "--timeout", "2", env={"PATH": fake_tools.path_value()})
+    assert done.returncode == 1
+    [result] = json.loads(done.stdout)["results"]
+    assert result["status"] == "error" and "timed out after 1s" in result["summary"]
+    assert time.monotonic() - started < 100  # the hour-long sleep was cut (not a speed test)
+
+
+def test_usage_errors_exit_two():
+    """No stand-in."""
+    assert run_cli("--only", "no.such.check").returncode == 2
+    assert run_cli("--group", "nonsense").returncode == 2
+    assert run_cli("--timeout", "0").returncode == 2
+
+
+def test_sandbox_runs_aws_group_against_the_emulator(moto_server, monkeypatch):
+    """moto_server recorded as the running sandbox; real credentials removed from the environment."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    sandbox_state.write(sandbox_state.SandboxState(endpoint=moto_server, pid=os.getpid(), started_at=time.time()))
+    done = run_cli("--sandbox", "--json", "--group", "aws", "--group", "cluster")
+    data = json.loads(done.stdout)
+    statuses = {r["id"]: r["status"] for r in data["results"]}
+    assert data["target"]["sandbox"] is True
+    assert {statuses[i] for i in ("aws.credentials", "aws.identity", "aws.region", "aws.ec2")} == {"pass"}
+    assert set(v for k, v in statuses.items() if k.startswith("cluster.")) <= {"skip", "pass"}
+    assert done.returncode == 0
+
+
+def test_sandbox_not_running_is_named():
+    """No stand-in: --sandbox with no sandbox state file."""
+    done = run_cli("--sandbox", "--json", "--only", "aws.identity")
+    assert done.returncode == 1
+    assert "sandbox not running: petstore-tui sandbox start" in done.stdout
+
+
+def test_preflight_does_not_import_textual():
+    """No stand-in: run the command in a fresh interpreter and inspect sys.modules."""
+    code = ("import sys; from petstore_tui import cli; rc = cli.main(['preflight', '--group', 'config', '--json']); "
+            "print('TEXTUAL' if any(m == 'textual' or m.startswith('textual.') for m in sys.modules) else 'CLEAN')")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().endswith("CLEAN"), done.stdout[-300:] + done.stderr
+
+
+def test_list_prints_every_check():
+    """No stand-in."""
+    done = run_cli("--list")
+    assert done.returncode == 0
+    assert "config.flask-werkzeug" in done.stdout and "cluster.controller-policy" in done.stdout

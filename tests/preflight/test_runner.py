@@ -1,0 +1,112 @@
+"""run_preflight: concurrency, per-check timeouts, errors turned into results, redaction, selection (stand-in: small fake Check classes)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from checks.model import CheckResult, Status
+from checks.preflight import Check, run_preflight, select
+from checks.preflight.registry import ALL_CHECKS
+from tests.preflight.conftest import make_ctx
+
+
+class Quick(Check):
+    id, group, title = "t.quick", "tools", "quick"
+
+    async def run(self, ctx):
+        return self.passed("fine")
+
+
+class Slow(Check):
+    id, group, title, timeout = "t.slow", "aws", "slow", 0.3
+
+    async def run(self, ctx):
+        await asyncio.sleep(60)
+        return self.passed("never")
+
+
+class Broken(Check):
+    id, group, title = "t.broken", "config", "broken"
+
+    async def run(self, ctx):
+        raise RuntimeError("boom with AKIAIOSFODNN7EXAMPLE inside")
+
+
+class Leaky(Check):
+    id, group, title = "t.leaky", "config", "leaky"
+
+    async def run(self, ctx):
+        return self.failed("password=hunter22", detail="token: abcdefgh12345", fix="x")
+
+
+class Gate(Check):
+    """Waits for Opener: they can only both finish when they run at the same time."""
+
+    id, group, title = "t.gate", "tools", "gate"
+    event: asyncio.Event | None = None
+
+    async def run(self, ctx):
+        await asyncio.wait_for(type(self).event.wait(), 5)
+        return self.passed("opened")
+
+
+class Opener(Check):
+    id, group, title = "t.opener", "tools", "opener"
+
+    async def run(self, ctx):
+        Gate.event.set()
+        return self.passed("opening")
+
+
+async def collect(checks, **kwargs):
+    return {r.id: r async for r in run_preflight(make_ctx(), checks=checks, **kwargs)}
+
+
+async def test_results_arrive_as_checks_finish_and_hangs_are_cut():
+    """Fake checks: a quick one, one that would sleep a minute (timeout 0.3 s)."""
+    order = [r.id async for r in run_preflight(make_ctx(), checks=[Slow, Quick])]
+    assert order == ["t.quick", "t.slow"]
+    results = await collect([Slow])
+    assert results["t.slow"].status == Status.ERROR
+    assert results["t.slow"].summary == "timed out after 0.3s"
+
+
+async def test_checks_run_concurrently():
+    """Fake checks that deadlock when run one after the other."""
+    Gate.event = asyncio.Event()
+    results = await collect([Gate, Opener])
+    assert results["t.gate"].status == Status.PASS
+
+
+async def test_exception_becomes_redacted_error():
+    """Fake check raising with an access key in its message."""
+    result = (await collect([Broken]))["t.broken"]
+    assert result.status == Status.ERROR
+    assert "RuntimeError" in result.summary and "AKIAIOSFODNN7EXAMPLE" not in result.summary
+
+
+async def test_results_are_redacted():
+    """Fake check putting secrets in its summary and detail."""
+    result = (await collect([Leaky]))["t.leaky"]
+    assert "hunter22" not in result.summary and "abcdefgh12345" not in result.detail
+
+
+async def test_group_and_only_selection():
+    """Fake checks in three groups."""
+    assert set(await collect([Quick, Broken, Leaky], groups=["config"])) == {"t.broken", "t.leaky"}
+    assert set(await collect([Quick, Broken, Leaky], only=["t.quick"])) == {"t.quick"}
+
+
+def test_all_checks_registry_is_sound():
+    """No stand-in: ids unique, groups known, every class a Check with a title."""
+    ids = [c.id for c in ALL_CHECKS]
+    assert len(ids) == len(set(ids))
+    assert {c.group for c in ALL_CHECKS} == {"tools", "aws", "config", "cluster"}
+    assert all(issubclass(c, Check) and c.title and c.id.startswith(c.group + ".") for c in ALL_CHECKS)
+    assert len(select(ALL_CHECKS, groups=["tools"])) == 7
+
+
+def test_check_result_defaults():
+    """No stand-in."""
+    result = Quick().failed("x")
+    assert isinstance(result, CheckResult) and result.id == "t.quick" and result.group == "tools"

@@ -1,0 +1,136 @@
+"""Tools checks with fake tools on PATH printing real version strings (and one that hangs)."""
+
+from __future__ import annotations
+
+import pytest
+
+from checks.model import Status
+from checks.preflight import run_check
+from checks.preflight.tools.aws_cli import AwsCliCheck
+from checks.preflight.tools.container_engine import ContainerEngineCheck
+from checks.preflight.tools.git import GitCheck
+from checks.preflight.tools.helm import HelmCheck
+from checks.preflight.tools.jq import JqCheck
+from checks.preflight.tools.kubectl import KubectlCheck
+from checks.preflight.tools.terraform import TerraformCheck
+from tests.preflight.conftest import make_ctx
+from tests.support.fake_tools import REAL_VERSIONS
+
+
+@pytest.mark.parametrize("check, tool, version, status, summary", [
+    (AwsCliCheck, "aws", REAL_VERSIONS["aws"], Status.PASS, "aws 2.22.35"),
+    (AwsCliCheck, "aws", REAL_VERSIONS["aws-v1"], Status.WARN, "aws 1.36.30 (v1)"),
+    (TerraformCheck, "terraform", REAL_VERSIONS["terraform"], Status.PASS, "terraform 1.11.4"),
+    (TerraformCheck, "terraform", REAL_VERSIONS["terraform-old"], Status.FAIL, "older than 1.5.0"),
+    (HelmCheck, "helm", REAL_VERSIONS["helm"], Status.PASS, "helm 3.16.3"),
+    (HelmCheck, "helm", REAL_VERSIONS["helm-2"], Status.FAIL, "older than 3.0.0"),
+    (JqCheck, "jq", REAL_VERSIONS["jq"], Status.PASS, "jq 1.7.1"),
+    (JqCheck, "jq", "jq-1.5", Status.FAIL, "older than 1.6.0"),
+    (GitCheck, "git", REAL_VERSIONS["git"], Status.PASS, "git 2.47.1"),
+    (KubectlCheck, "kubectl", REAL_VERSIONS["kubectl-json"], Status.PASS, "kubectl 1.32.3"),
+    (KubectlCheck, "kubectl", "Client Version: v1.27.16", Status.FAIL, "older than 1.28.0"),
+])
+async def test_tool_versions(fake_tools, check, tool, version, status, summary):
+    """Fake tools on PATH printing real version strings."""
+    fake_tools.add(tool, version)
+    fake_tools.use()
+    result = await run_check(check(), make_ctx())
+    assert result.status == status, result
+    assert summary in result.summary
+
+
+@pytest.mark.parametrize("check", [AwsCliCheck, TerraformCheck, KubectlCheck, HelmCheck, JqCheck, GitCheck])
+async def test_missing_tool_fails_with_install_hint(fake_tools, check):
+    """Fake tools on PATH: an empty bin folder."""
+    fake_tools.use()
+    result = await run_check(check(), make_ctx())
+    assert result.status == Status.FAIL
+    assert "not found on PATH" in result.summary
+    assert "install" in result.fix and "http" in result.fix
+
+
+async def test_unrecognised_version_warns(fake_tools):
+    """Fake tools on PATH: git printing something unexpected."""
+    fake_tools.add("git", "something else entirely")
+    fake_tools.use()
+    assert (await run_check(GitCheck(), make_ctx())).status == Status.WARN
+
+
+async def test_hanging_tool_is_cut_at_its_timeout(fake_tools, monkeypatch):
+    """Fake tools on PATH: terraform that never answers; the check reports, the child dies."""
+    fake_tools.add("terraform", hang=True)
+    fake_tools.use()
+    monkeypatch.setattr(TerraformCheck, "timeout", 2.0)
+    result = await run_check(TerraformCheck(), make_ctx())
+    assert result.status == Status.ERROR
+    assert "timed out after 1s" in result.summary
+    assert fake_tools.calls("terraform") == [["version"]]
+
+
+async def test_runner_timeout_reports_a_check_that_hangs(fake_tools, monkeypatch):
+    """Fake tools on PATH: the tool's own deadline is set beyond the check's, so the
+    runner's asyncio timeout is what cuts it."""
+    fake_tools.add("jq", hang=True)
+    fake_tools.use()
+    monkeypatch.setattr(JqCheck, "timeout", 1.0)
+    monkeypatch.setattr(JqCheck, "tool_timeout", lambda self, ctx: 60.0)
+    result = await run_check(JqCheck(), make_ctx())
+    assert result.status == Status.ERROR
+    assert result.summary == "timed out after 1s"
+    assert result.duration < 30  # cut, not waited out (not a speed test: 60 s would be the bug)
+
+
+async def test_container_engine_answers(fake_tools):
+    """Fake docker on PATH whose `info` answers with a server version."""
+    fake_tools.add("docker", REAL_VERSIONS["docker"], responses={"info": (0, "27.3.1", "")})
+    fake_tools.use()
+    result = await run_check(ContainerEngineCheck(), make_ctx())
+    assert result.status == Status.PASS
+    assert "engine 27.3.1" in result.summary
+
+
+async def test_container_client_without_engine_fails(fake_tools):
+    """Fake docker on PATH whose `info` cannot reach the daemon (the real message)."""
+    fake_tools.add("docker", REAL_VERSIONS["docker"], responses={"info": (
+        1, "", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?")})
+    fake_tools.use()
+    result = await run_check(ContainerEngineCheck(), make_ctx())
+    assert result.status == Status.FAIL
+    assert "no engine answers" in result.summary and "Cannot connect" in result.detail
+
+
+async def test_podman_is_accepted(fake_tools):
+    """Fake podman on PATH (no docker)."""
+    fake_tools.add("podman", REAL_VERSIONS["podman"], responses={"info": (0, "5.2.5", "")})
+    fake_tools.use()
+    result = await run_check(ContainerEngineCheck(), make_ctx())
+    assert result.status == Status.PASS and result.summary.startswith("podman 5.2.5")
+
+
+async def test_no_container_tool(fake_tools):
+    """Fake tools on PATH: neither docker nor podman."""
+    fake_tools.use()
+    assert (await run_check(ContainerEngineCheck(), make_ctx())).status == Status.FAIL
+
+
+async def test_kubectl_too_far_from_cluster(fake_tools, aws):
+    """moto_server with a 1.35 cluster, fake kubectl 1.32 on PATH: two minors apart."""
+    from tests.probes.aws_world import build
+
+    build(version="1.35")
+    fake_tools.add("kubectl", REAL_VERSIONS["kubectl-json"])
+    fake_tools.use()
+    result = await run_check(KubectlCheck(), make_ctx())
+    assert result.status == Status.FAIL
+    assert "more than one minor version from the cluster's 1.35" in result.summary
+
+
+async def test_kubectl_within_one_minor(fake_tools, aws):
+    """moto_server with a 1.33 cluster, fake kubectl 1.32 on PATH."""
+    from tests.probes.aws_world import build
+
+    build(version="1.33")
+    fake_tools.add("kubectl", REAL_VERSIONS["kubectl-json"])
+    fake_tools.use()
+    result = await run_check(KubectlCheck(), make_ctx())
+    assert result.status == Status.PASS and "(cluster 1.33)" in result.summary
