@@ -80,31 +80,7 @@ KIND_IDS: dict[str, frozenset[str]] = {
 
 # Cases the catalog misses today (reported; the lead fixes the catalog and removes the
 # entry). Strict xfail: a fix makes the test XPASS and fail, so it gets noticed.
-KNOWN_MISSES: dict[str, str] = {
-    "alb-iam-addtags/derived-html-entities.log": "&nbsp; between 'not' and 'authorized' is not normalised (engine normalize.STEPS)",
-    "alb-webhook/tgb-9443-io-timeout-linkified.log": 'webhook name autolinked by the paste: failed calling webhook \\"[mtargetgroupbinding'
-    '.elbv2.k8s.aws ](https://...)\\" ... dial tcp 10.0.202.48:9443: i/o timeout',
-    "aws-credentials-invalid/jenkins-timestamped-exception.log": "'ExpiredTokenException:' (SDK v1 EKS waiter) not matched; signature wants 'ExpiredToken:?'",
-    "ecr-pull/appmesh-401-head.log": "containerd 'unexpected status from HEAD request to https://<acct>.dkr.ecr.../v2/...: 401 Unauthorized'",
-    "ecr-pull/ecs-403-forbidden.log": "containerd 'pulling from host <acct>.dkr.ecr... failed with status code [manifests x]: 403 Forbidden'",
-    "eks-endpoint-unreachable/client-timeout-headers.log": "'Unable to connect to the server: net/http: request canceled while waiting for connection'",
-    "gunicorn-boot/exception-in-worker-process.log": "'[ERROR] Exception in worker process' (paste cut before 'Reason: Worker failed to boot')",
-    "gunicorn-boot/heroku-haltserver.log": "\"gunicorn.errors.HaltServer: <HaltServer 'Worker failed to boot.' 3>\" not matched",
-    "gunicorn-boot/systemd-truncated.log": "\"gunicorn.errors.HaltServer: <HaltServer 'Worker failed to boot.' 3>\" not matched",
-    "kubectl-unauthorized/terraform-kubernetes-provider.log": "Terraform kubernetes provider prints a bare 'Error: Unauthorized'",
-    "nodegroup-failed/cloudformation-issue-code.log": "CloudFormation form 'Issue(Code=NodeCreationFailure, Message=Instances failed to join ...'",
-    "none/postgis-init-unix-socket.log": "false positive: 'psql: could not connect to server: Connection refused' on the Unix socket "
-    "during a DB container's own init (judgement call)",
-    "none/tf-undeclared-warning-only.log": "false positive at error level: 'Warning: Value for undeclared variable' is only a warning",
-    "oomkilled/kubelet-json-status.log": "old kubelet/docker reason 'OOM Killed' (with a space)",
-    "pg-refused/psycopg3-compose-title.log": "psycopg 3 wording '(psycopg.OperationalError) connection failed: Connection refused'",
-    "tf-dependency-violation/sdkv2-deletevpc.log": "redacted id \"The vpc 'vpc-xxxxxx'\": signature requires hex [0-9a-f]+",
-    "tf-duplicate-output/tf-0-7-legacy.log": "Terraform 0.7 wording 'duplicate output. output names must be unique' (low priority)",
-    "werkzeug-import/cached-property-no-from.log": "Python 3.6 wording \"ImportError: cannot import name 'cached_property'\" (no 'from ...')",
-    "werkzeug-import/parse-rule-mistyped-wrapped.log": "wrapped after 'cannot import name'; the next line reads "
-    "<\"parse rule' from 'werkzeug.routing'(...)>",
-    "werkzeug-import/safe-str-cmp-inline-backtick.log": 'closing quote lost: "from \'werkzeug.security`"',
-}
+KNOWN_MISSES: dict[str, str] = {}
 
 # A handful of cases also go once through the real CLI as a subprocess.
 CLI_CASES = (
