@@ -2,11 +2,15 @@
 
 # Run: .venv/bin/python bench/bench_app.py [--rounds 2] [--seconds 2] [--python-client]
 #
-# All servers run under petstore-app/gunicorn.conf.py with 3 sync workers on a loopback port.
-# The load comes from another process: `wrk` when it is installed, else a multi-process
-# Python keep-alive client (slower, so absolute figures drop; the ratio still compares
-# like with like). Prints requests/s per endpoint, the ratio to the minimal app, and
-# the count of non-2xx answers. Loopback only; bounded to a few seconds per endpoint.
+# All servers run under petstore-app/gunicorn.conf.py (3 workers; its worker class,
+# threads and keep-alive, which GUNICORN_* variables in this script's environment
+# override) on a loopback port. The load comes from another process: `wrk` when it is
+# installed, else a multi-process Python keep-alive client (slower, so absolute figures
+# drop; the ratio still compares like with like). Prints requests/s per endpoint (median
+# and best of the rounds), the ratio to the minimal app (median of the per-round ratios:
+# each round runs the servers back to back, so a ratio compares runs under the same
+# machine load), and the count of non-2xx answers. Loopback only; bounded to a few
+# seconds per endpoint.
 
 from __future__ import annotations
 
@@ -16,7 +20,9 @@ import json
 import multiprocessing
 import os
 import re
+import runpy
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -130,6 +136,13 @@ def run_python(url: str, seconds: int, connections: int, method: str, _workdir: 
 
 # ---------------------------------------------------------------- servers
 
+def _loadavg() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def seed_database(data_dir: Path, count: int = 200) -> None:
     from petstore import create_app
 
@@ -143,13 +156,13 @@ def seed_database(data_dir: Path, count: int = 200) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=2, help="load per run (1-30)")
-    parser.add_argument("--rounds", type=int, default=2,
-                        help="alternating app/minimal runs per endpoint; the best of each counts (1-5)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternating app/minimal/flask runs per endpoint; medians are reported (1-9)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--python-client", action="store_true", help="use the Python client even if wrk exists")
     args = parser.parse_args()
     seconds = min(max(args.seconds, 1), 30)
-    rounds = min(max(args.rounds, 1), 5)
+    rounds = min(max(args.rounds, 1), 9)
 
     from tests.app.gunicorn_proc import GunicornProcess
 
@@ -161,14 +174,16 @@ def main() -> int:
         why = ("--python-client given" if args.python_client else
                "wrk is NOT installed: `apt-get install -y wrk` gives higher, more faithful figures")
         loader = f"multi-process Python keep-alive client ({why})"
-    print(f"load generator: {loader}; {rounds} alternating rounds of {seconds}s per endpoint and app "
-          "(best of each: other load on a shared machine only ever lowers a figure); "
-          "gunicorn 3 sync workers on loopback")
+    conf = runpy.run_path(str(REPO / "petstore-app" / "gunicorn.conf.py"))
+    print(f"load generator: {loader}; {rounds} alternating rounds of {seconds}s per endpoint and app; "
+          f"gunicorn 3 workers, worker_class={conf['worker_class']} threads={conf['threads']} "
+          f"keepalive={conf['keepalive']}s, on loopback; load average {_loadavg()}")
 
     work = Path(tempfile.mkdtemp(prefix="petstore-bench-"))
     try:
         seed_database(work / "data")
-        env = {"DATA_DIR": str(work / "data"), "LOG_LEVEL": "INFO", "ENVIRONMENT": "bench"}
+        env = {"DATA_DIR": str(work / "data"), "LOG_LEVEL": "INFO", "ENVIRONMENT": "bench",
+               **{k: v for k, v in os.environ.items() if k.startswith("GUNICORN_") and k != "GUNICORN_BIND"}}
         endpoints = [("GET", "/api/v1/pets/1"), ("GET", "/api/v1/pets?limit=20"), ("POST", "/api/v1/pets")]
         results = {}
         bench_dir = REPO / "bench"
@@ -185,23 +200,29 @@ def main() -> int:
                 for _ in range(rounds):
                     for name, server in (("app", app), ("minimal", minimal), ("floor", floor)):
                         runs[name].append(load(server.base + path, seconds, args.connections, method, work))
-                # Best run by rate; non-2xx summed over every run, so none can hide.
-                results[(method, path)] = {
-                    name: (max(r[0] for r in got), sum(r[2] for r in got)) for name, got in runs.items()
-                }
-        print(f"{'endpoint':30} {'app req/s':>9} {'minimal':>8} {'ratio':>6} {'flask-only':>10} "
+                results[(method, path)] = runs
+        print(f"{'endpoint':26} {'app req/s':>9} {'(best)':>7} {'minimal':>8} {'ratio':>6} {'flask-only':>10} "
               f"{'ratio':>6} {'app non-2xx':>11}")
         worst_read = None
-        for (method, path), r in results.items():
-            (rps, bad), (base, base_bad), (floor_rps, _) = r["app"], r["minimal"], r["floor"]
-            ratio = rps / base if base else 0.0
+        for (method, path), runs in results.items():
+            app_rps = [r[0] for r in runs["app"]]
+            base_rps = [r[0] for r in runs["minimal"]]
+            floor_rps = [r[0] for r in runs["floor"]]
+            # Ratios per round (servers run back to back, under about the same machine load).
+            ratio = statistics.median(a / b for a, b in zip(app_rps, base_rps, strict=True) if b)
+            floor_ratio = statistics.median(f / b for f, b in zip(floor_rps, base_rps, strict=True) if b)
+            # Non-2xx summed over every run, so none can hide.
+            bad = sum(r[2] for r in runs["app"])
+            base_bad = sum(r[2] for r in runs["minimal"])
             if method == "GET":
                 worst_read = ratio if worst_read is None else min(worst_read, ratio)
-            print(f"{method + ' ' + path:30} {rps:9.0f} {base:8.0f} {ratio:6.2f} {floor_rps:10.0f} "
-                  f"{(floor_rps / base if base else 0):6.2f} {bad:11d}"
+            print(f"{method + ' ' + path:26} {statistics.median(app_rps):9.0f} {max(app_rps):7.0f} "
+                  f"{statistics.median(base_rps):8.0f} {ratio:6.2f} {statistics.median(floor_rps):10.0f} "
+                  f"{floor_ratio:6.2f} {bad:11d}"
                   + (f"  (minimal non-2xx {base_bad})" if base_bad else ""))
-        print(f"reads: worst app/minimal ratio {worst_read:.2f} (target >= 0.50); the flask-only "
-              "column is Flask returning the same fixed JSON, the framework's own ceiling here")
+        print(f"reads: worst app/minimal ratio {worst_read:.2f} (target >= 0.50); medians of {rounds} rounds; "
+              "the flask-only column is Flask returning the same fixed JSON, the framework's own ceiling here; "
+              f"load average now {_loadavg()}")
         return 0
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -34,7 +34,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         r"(?!\*\*\*\*)([^\s\"',;&}]+)"
     ), rf"\1{MASK}"),
     # `--password X` / `-p X` style flags of docker login, psql, helm repo add
-    (re.compile(r"(?i)(--password(?:-stdin)?[ =]|--token[ =])(?!\*\*\*\*)(\S+)"), rf"\1{MASK}"),
+    # (`--password-stdin` takes no value: what follows it is the registry, not a secret)
+    (re.compile(r"(?i)(--password[ =]|--token[ =])(?!\*\*\*\*)(\S+)"), rf"\1{MASK}"),
     # ECR authorization tokens: base64 of "AWS:<password>"
     (re.compile(r"\bQVdTOi[A-Za-z0-9+/=]{20,}"), MASK),
 ]

@@ -2,16 +2,17 @@
 
 import os
 
-# 3 sync workers by default (the pod has about one core); GUNICORN_WORKERS overrides.
+# 3 workers by default (the pod has about one core); GUNICORN_WORKERS overrides.
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
-worker_class = "sync"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # PORT or a full GUNICORN_BIND (host:port, unix:PATH or fd://N) for tests and the sandbox.
 bind = [os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8080')}"]
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # Kubernetes sends SIGTERM and waits terminationGracePeriodSeconds (30 s by default):
 # finish in-flight requests well inside that.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
-keepalive = 5
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # Worker heartbeat files in memory: a read-only root filesystem must not stall workers.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
 # Recycle workers now and then so a slow leak cannot grow without bound.

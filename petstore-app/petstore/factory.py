@@ -33,7 +33,7 @@ def build_app(config: dict | None = None) -> Flask:
     app.extensions["petstore_openapi"] = openapi.build(settings)
     for blueprint in (meta.bp, pets.bp, store.bp):
         app.register_blueprint(blueprint, url_prefix=settings.api_prefix)
-    middleware.register(app)
+    middleware.register(app, settings.cors_origins)
     problems.register(app)
 
     log.info("starting: environment=%s api=%s database=%s", settings.environment,

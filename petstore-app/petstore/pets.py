@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import Blueprint, Response, jsonify, url_for
+from flask import Blueprint, Response, request, url_for
 from sqlalchemy import Integer, and_, bindparam, func, select
 
 from .db import write_tx
 from .fastread import Query, reading
+from .jsonresp import json_response
 from .problems import ApiProblem
 from .schema import PET_STATUSES, orders, pets
 from .state import now, state
@@ -71,17 +72,20 @@ def _list_statements(by_status: bool, by_species: bool):
 
 @bp.get("/pets")
 def list_pets():
-    cap = state().settings.pagination_limit
-    limit = min(query_int("limit", min(20, cap), 1, MAX_OFFSET), cap)
-    offset = query_int("offset", 0, 0, MAX_OFFSET)
-    status = query_choice("status", PET_STATUSES)
-    species = query_text("species", 50)
+    st = state()
+    args = request.args  # parsed once, read four times
+    cap = st.settings.pagination_limit
+    limit = min(query_int("limit", min(20, cap), 1, MAX_OFFSET, args), cap)
+    offset = query_int("offset", 0, 0, MAX_OFFSET, args)
+    status = query_choice("status", PET_STATUSES, args)
+    species = query_text("species", 50, args)
     page, count = _list_statements(status is not None, species is not None)
     filters = {k: v for k, v in (("status", status), ("species", species)) if v is not None}
-    with reading(state().engine) as reader:
+    with reading(st.engine) as reader:
         rows = page.all(reader, limit=limit, offset=offset, **filters)
         total = count.scalar(reader, **filters)
-    return jsonify(items=[pet_json(r) for r in rows], total=total, limit=limit, offset=offset)
+    return json_response({"items": [pet_json(r) for r in rows], "total": total, "limit": limit,
+                          "offset": offset})
 
 
 @bp.post("/pets")
@@ -90,8 +94,7 @@ def create_pet():
     stamp = now()
     with write_tx(state().engine) as conn:
         row = conn.execute(_INSERT, {**values, "created_at": stamp, "updated_at": stamp}).one()
-    resp: Response = jsonify(pet_json(row))
-    resp.status_code = 201
+    resp = json_response(pet_json(row), 201)
     resp.headers["Location"] = url_for("pets.get_pet", pet_id=row.id)
     return resp
 
@@ -103,7 +106,7 @@ def get_pet(pet_id: int):
         row = _BY_ID.first(reader, pet_id=pet_id)
     if row is None:
         raise not_found(pet_id)
-    return jsonify(pet_json(row))
+    return json_response(pet_json(row))
 
 
 @bp.put("/pets/<int:pet_id>")
@@ -117,7 +120,7 @@ def replace_pet(pet_id: int):
         ).first()
     if row is None:
         raise not_found(pet_id)
-    return jsonify(pet_json(row))
+    return json_response(pet_json(row))
 
 
 @bp.delete("/pets/<int:pet_id>")

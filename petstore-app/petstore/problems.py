@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, json, request
+from flask import Flask, Response, json, request
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
@@ -35,7 +35,7 @@ def problem(status: int, title: str, detail: str, errors: list | None = None,
         "detail": detail,
         "instance": request.path,
     }
-    rid = g.get("request_id")
+    rid = request.environ.get("petstore.request_id")  # set by middleware.RequestIdAndAccessLog
     if rid:
         body["request_id"] = rid
     if errors:

@@ -87,8 +87,8 @@ def order_body(data: dict) -> int:
     return pet_id
 
 
-def query_int(name: str, default: int, minimum: int, maximum: int) -> int:
-    raw = request.args.get(name)
+def query_int(name: str, default: int, minimum: int, maximum: int, args=None) -> int:
+    raw = (request.args if args is None else args).get(name)
     if raw is None or raw == "":
         return default
     try:
@@ -100,8 +100,8 @@ def query_int(name: str, default: int, minimum: int, maximum: int) -> int:
     return value
 
 
-def query_choice(name: str, choices: tuple[str, ...]) -> str | None:
-    raw = request.args.get(name)
+def query_choice(name: str, choices: tuple[str, ...], args=None) -> str | None:
+    raw = (request.args if args is None else args).get(name)
     if raw is None or raw == "":
         return None
     if raw not in choices:
@@ -109,8 +109,8 @@ def query_choice(name: str, choices: tuple[str, ...]) -> str | None:
     return raw
 
 
-def query_text(name: str, max_len: int) -> str | None:
-    raw = request.args.get(name)
+def query_text(name: str, max_len: int, args=None) -> str | None:
+    raw = (request.args if args is None else args).get(name)
     if raw is None or raw == "":
         return None
     if len(raw) > max_len or any(unicodedata.category(ch) in ("Cc", "Cs") for ch in raw):

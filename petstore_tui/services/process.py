@@ -215,3 +215,65 @@ async def stream(
     result.stdout = "\n".join(line.text for line in result.lines if line.stream == "stdout")
     result.stderr = "\n".join(line.text for line in result.lines if line.stream == "stderr")
     return result
+
+
+def spawn_detached(
+    argv: Sequence[str],
+    *,
+    log_path: str | os.PathLike,
+    cwd: str | os.PathLike | None = None,
+    env: Mapping[str, str] | None = None,
+) -> int:
+    """Start a long-lived background service (the sandbox emulator, the local app) in its
+    own session, output appended to `log_path`; returns its pid. It outlives this process,
+    so there is no timeout here: callers health-check it with one and stop it by pid."""
+    full = _resolve(argv, env)
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(  # noqa: S603 - argument list, no shell
+            full,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return proc.pid
+
+
+def stop_pid(pid: int, *, grace: float = 10.0) -> bool:
+    """Stop a background service started by spawn_detached: SIGINT, then SIGTERM, then
+    SIGKILL to its process group, each after `grace` seconds. True when it is gone."""
+    import time
+
+    def gone() -> bool:
+        try:  # reap it when it is our own child, else a zombie would look alive
+            done, _ = os.waitpid(pid, os.WNOHANG)
+            if done == pid:
+                return True
+        except ChildProcessError:
+            pass
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+        if gone():
+            return True
+        try:
+            os.killpg(pid, sig)
+        except (ProcessLookupError, PermissionError):
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                return True
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            if gone():
+                return True
+            time.sleep(0.05)
+    return gone()
