@@ -1,0 +1,147 @@
+"""Helpers the deploy and cleanup steps share: Terraform setup, reachability checks, kube access."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from petstore_tui.runbook.model import StepContext, StepFailed
+from petstore_tui.services import terraform as tf
+
+KUBE_PROBE_TIMEOUT = 8.0
+
+
+def terraform_dir(ctx: StepContext) -> Path:
+    """terraform/ itself for a real target; for the sandbox a working copy in the state
+    folder, refreshed from terraform/ with the emulator override written into it."""
+    source = ctx.project / "terraform"
+    if not ctx.target.sandbox:
+        return source
+    from petstore_tui.services import aws
+    from petstore_tui.services.terraform_sandbox import write_sandbox_override
+
+    dest = ctx.workdir / "terraform"
+    if not ctx.cache.get("tf-copied"):
+        tf.working_copy(source, dest)
+        write_sandbox_override(dest, aws.sandbox_endpoint(), ctx.target.region_name)
+        ctx.cache["tf-copied"] = True
+    return dest
+
+
+def var_args(ctx: StepContext) -> list[str]:
+    extra: dict[str, Any] = {"cluster_name": ctx.target.cluster_name, "region": ctx.target.region_name}
+    if ctx.options.get("environment"):
+        extra["environment"] = ctx.options["environment"]
+    if ctx.target.sandbox:
+        from petstore_tui.services.terraform_sandbox import sandbox_var_args
+
+        return sandbox_var_args(extra)
+    args: list[str] = []
+    for name, value in extra.items():
+        args += ["-var", f"{name}={value}"]
+    return args
+
+
+def terraform(ctx: StepContext, on_progress=None) -> tf.Terraform:
+    """A Terraform adapter whose events are printed (and so fed to the engine)."""
+    workdir = terraform_dir(ctx)
+    counter = {"done": 0, "planned": 0}
+
+    def on_event(event: tf.TerraformEvent) -> None:
+        text = tf.event_text(event)
+        if isinstance(event, tf.ApplyProgress):
+            return  # "still creating" every 10 s: progress, not output
+        if isinstance(event, tf.PlannedChange):
+            counter["planned"] += 1  # a destroy plans before it applies: its total
+        if text:
+            stream = "stderr" if isinstance(event, tf.Diagnostic) and event.severity == "error" else "stdout"
+            ctx.emit(text, stream)
+        if isinstance(event, tf.ApplyComplete) and event.action != "read" and on_progress is not None:
+            counter["done"] += 1
+            on_progress(counter["done"], event.address, counter["planned"] or None)
+
+    runner = tf.Terraform(workdir, on_event=on_event)
+    ctx.cache.setdefault("terraform-adapters", []).append(runner)
+    return runner
+
+
+def terraform_seconds(ctx: StepContext) -> float:
+    return sum(t.time_inside for t in ctx.cache.get("terraform-adapters", []))
+
+
+async def kube_reason(ctx: StepContext) -> str | None:
+    """Why the cluster's Kubernetes API cannot be used now, or None (cached per run)."""
+    if "kube-reason" in ctx.cache:
+        return ctx.cache["kube-reason"]
+    from petstore_tui.services import kube
+
+    kubeconfig = ctx.outputs.get("kubeconfig")
+    context = ctx.outputs.get("kube_context") or ctx.target.context
+    if not kubeconfig and ctx.target.sandbox:
+        reason = "no kubeconfig for the cluster yet (the kubeconfig step has not run)"
+    else:
+        def probe() -> None:
+            api = kube.api_client(ctx.target.with_(context=context), kubeconfig=kubeconfig)
+            api.configuration.retries = 0
+            from kubernetes import client
+
+            client.VersionApi(api).get_code(_request_timeout=(4.0, 4.0))
+
+        try:
+            await asyncio.wait_for(asyncio.to_thread(probe), KUBE_PROBE_TIMEOUT)
+            reason = None
+        except TimeoutError:
+            reason = "no Kubernetes API reachable (the API server did not answer in time)"
+        except Exception as exc:
+            reason = f"no Kubernetes API reachable: {kube.describe_kube_error(exc)}"
+    ctx.cache["kube-reason"] = reason
+    return reason
+
+
+def applier(ctx: StepContext):
+    from petstore_tui.services import kube
+    from petstore_tui.services.kube_apply import Applier
+
+    context = ctx.outputs.get("kube_context") or ctx.target.context
+    api = kube.api_client(ctx.target.with_(context=context), kubeconfig=ctx.outputs.get("kubeconfig"))
+    return Applier(api)
+
+
+async def helm_or_kube_reason(ctx: StepContext) -> str | None:
+    from petstore_tui.services.helm import helm_reason
+
+    return helm_reason() or await kube_reason(ctx)
+
+
+async def engine_reason(ctx: StepContext) -> str | None:
+    from petstore_tui.services import docker
+
+    if "engine" not in ctx.cache:
+        ctx.cache["engine"] = await docker.engine_or_reason()
+    engine, reason = ctx.cache["engine"]
+    return None if engine is not None else reason
+
+
+async def terraform_outputs(ctx: StepContext) -> dict[str, Any]:
+    """Terraform's outputs: from the apply step of this run or the journal, else read
+    again with `terraform output -json` (a step run alone with --only)."""
+    outputs = ctx.outputs.get("terraform")
+    if outputs:
+        return outputs
+    outputs = await terraform(ctx).output()
+    if not outputs:
+        raise StepFailed("Terraform has no outputs: run the deploy from terraform-init")
+    ctx.outputs["terraform"] = outputs
+    return outputs
+
+
+def require(ctx: StepContext, *names: str) -> list[Any]:
+    """Outputs earlier steps must have produced; a clear failure naming the step to run."""
+    values = []
+    for name in names:
+        value = ctx.outputs.get(name)
+        if value in (None, "", []):
+            raise StepFailed(f"missing {name!r} from an earlier step: run the deploy from terraform-apply")
+        values.append(value)
+    return values

@@ -1,0 +1,149 @@
+"""Headless runs: a Runner's events printed as step headers, lines and progress; terminal confirmations; Ctrl+C stops cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from typing import TextIO
+
+from petstore_tui.events import (
+    ConfirmationRequested,
+    RunFinished,
+    StepFindings,
+    StepFinished,
+    StepOutput,
+    StepProgress,
+    StepStarted,
+    StepStatus,
+)
+
+_MARK = {StepStatus.DONE: "done", StepStatus.SKIPPED: "skipped", StepStatus.FAILED: "FAILED",
+         StepStatus.STOPPED: "stopped"}
+
+
+def terminal_confirm(yes: bool, out: TextIO | None = None):
+    """The confirm callback of the CLI: --yes agrees to everything (typed confirmations
+    included); otherwise ask on the terminal, and refuse when there is none."""
+
+    async def confirm(request: ConfirmationRequested) -> bool | str:
+        stream = out or sys.stdout
+        if yes:
+            return True
+        if not sys.stdin or not sys.stdin.isatty():
+            print(f"    {request.prompt}\n    no terminal to answer on: pass --yes to agree",
+                  file=stream, flush=True)
+            return False
+        if request.detail:
+            print(f"    {request.detail}", file=stream)
+        if request.expected_text is not None:
+            question = f"    {request.prompt}\n    type {request.expected_text!r}: "
+        else:
+            question = f"    {request.prompt} [y/N] "
+        try:
+            answer = await _ask(question)
+        except (EOFError, KeyboardInterrupt):
+            return False
+        if request.expected_text is not None:
+            return answer.strip()
+        return answer.strip().lower() in ("y", "yes")
+
+    return confirm
+
+
+async def _ask(question: str) -> str:
+    """input() in a daemon thread: a stop while the prompt waits must not leave the
+    event loop's executor waiting for an Enter at shutdown."""
+    import threading
+
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future = loop.create_future()
+
+    def settle(value, exc) -> None:
+        if not future.done():
+            future.set_exception(exc) if exc is not None else future.set_result(value)
+
+    def work() -> None:
+        try:
+            value, exc = input(question), None
+        except BaseException as error:  # EOFError on a closed terminal
+            value, exc = None, error
+        loop.call_soon_threadsafe(settle, value, exc)
+
+    threading.Thread(target=work, name="petstore-confirm", daemon=True).start()
+    return await future
+
+
+async def run_headless(runner, *, from_step: str | None = None, only: str | None = None,
+                       out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run and print; 0 when every step ended done or skipped, else 1."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    loop = asyncio.get_running_loop()
+    interrupts = {"count": 0}
+
+    def on_sigint() -> None:
+        interrupts["count"] += 1
+        if interrupts["count"] == 1:
+            print("\nstopping: the running tool got one interrupt and is finishing cleanly "
+                  "(Terraform writes its state and releases the lock)...", file=err, flush=True)
+            runner.stop()
+        else:
+            # A second interrupt to Terraform would abandon its state writes: never forwarded.
+            print("still stopping cleanly; wait for it to exit", file=err, flush=True)
+
+    try:
+        loop.add_signal_handler(signal.SIGINT, on_sigint)
+        installed = True
+    except (NotImplementedError, RuntimeError, ValueError):
+        installed = False
+    ok = False
+    total = len(runner.steps)
+    index = {step.id: i + 1 for i, step in enumerate(runner.steps)}
+    last_progress: dict[str, tuple] = {}
+    last_started = None
+    try:
+        async for event in runner.run(from_step=from_step, only=only):
+            if isinstance(event, StepStarted):
+                last_started = event.step
+                print(f"==> [{index.get(event.step, '?')}/{total}] {event.step}: {event.title}",
+                      file=out, flush=True)
+            elif isinstance(event, StepOutput):
+                print(f"    {event.line}", file=err if event.stream == "stderr" else out, flush=True)
+            elif isinstance(event, StepProgress):
+                key = (event.done, event.total)
+                if last_progress.get(event.step) != key:
+                    last_progress[event.step] = key
+                    of = f"/{event.total}" if event.total else ""
+                    print(f"    [{event.done}{of}] {event.label}", file=out, flush=True)
+            elif isinstance(event, StepFindings):
+                pass  # shown once, with the step's result
+            elif isinstance(event, ConfirmationRequested):
+                pass  # the confirm callback prints the question
+            elif isinstance(event, StepFinished):
+                stream = err if event.status is StepStatus.FAILED else out
+                print(f"<== {event.step} {_MARK.get(event.status, event.status.value)} "
+                      f"({event.elapsed:.1f}s){': ' + event.summary if event.summary else ''}",
+                      file=stream, flush=True)
+                if event.status is StepStatus.FAILED:
+                    for finding in event.findings[:5]:
+                        print(f"    finding [{finding.severity.value}] {finding.title}"
+                              + (f" ({finding.resource})" if finding.resource else ""), file=err)
+                        if finding.fix is not None:
+                            print(f"      fix: {finding.fix.summary}", file=err)
+                            for command in finding.fix.commands[:3]:
+                                print(f"        $ {command}", file=err)
+            elif isinstance(event, RunFinished):
+                ok = event.ok
+                if event.ok and not last_started:
+                    print(f"every {runner.runbook} step is already done; `--from STEP` runs "
+                          "from STEP again (--list-steps)", file=out)
+                elif event.ok:
+                    print(f"{runner.runbook} finished in {event.elapsed:.1f}s", file=out)
+                else:
+                    print(f"{runner.runbook} stopped at {event.stopped_at}; run the same command "
+                          "again to resume there", file=err)
+    finally:
+        if installed:
+            loop.remove_signal_handler(signal.SIGINT)
+    return 0 if ok else 1

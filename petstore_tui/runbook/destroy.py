@@ -1,0 +1,173 @@
+"""The cleanup runbook: typed confirmation, Ingress first (ALB and SGs gone), namespace, controller, images, terraform destroy, leftovers."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from petstore_tui import settings
+from petstore_tui.events import StepStatus
+from petstore_tui.runbook import common
+from petstore_tui.runbook.deploy import Runbook
+from petstore_tui.runbook.model import Step, StepContext, StepFailed, StepResult, done
+
+ALB_GONE_TIMEOUT = 600.0
+NAMESPACE_GONE_TIMEOUT = 600.0
+ALB_TAG = "elbv2.k8s.aws/cluster"  # the controller tags every ALB, target group and SG it makes
+
+
+async def confirm(ctx: StepContext) -> StepResult:
+    name = ctx.target.cluster_name
+    ok = await ctx.confirm(
+        f"Destroy everything of cluster {name} ({ctx.target.label})? Type the cluster name to confirm.",
+        detail="Deletes the Ingress (and its ALB), the app namespace, the controller, the ECR images, "
+               "then every Terraform resource.",
+        expected_text=name)
+    if not ok:
+        return StepResult(StepStatus.STOPPED, "not confirmed: nothing was deleted")
+    return done("confirmed")
+
+
+def _ingress_ref(ctx: StepContext) -> dict:
+    ing = ctx.outputs.get("ingress") or {"name": "petstore", "namespace": ctx.target.namespace}
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+            "metadata": {"name": ing["name"], "namespace": ing["namespace"]}}
+
+
+def controller_resources(target: settings.Target) -> dict[str, list[str]]:
+    """ARNs/ids of load balancers, target groups and security groups tagged for the cluster."""
+    from petstore_tui.services import aws
+
+    cluster = target.cluster_name
+    elbv2 = aws.client(target, "elbv2")
+    found: dict[str, list[str]] = {"load_balancers": [], "target_groups": [], "security_groups": []}
+    lbs = [lb["LoadBalancerArn"] for lb in elbv2.describe_load_balancers().get("LoadBalancers", [])]
+    tgs = [tg["TargetGroupArn"] for tg in elbv2.describe_target_groups().get("TargetGroups", [])]
+    for key, arns in (("load_balancers", lbs), ("target_groups", tgs)):
+        for start in range(0, len(arns), 20):  # DescribeTags takes at most 20 ARNs
+            for desc in elbv2.describe_tags(ResourceArns=arns[start:start + 20]).get("TagDescriptions", []):
+                tags = {t["Key"]: t["Value"] for t in desc.get("Tags", [])}
+                if tags.get(ALB_TAG) == cluster or f"kubernetes.io/cluster/{cluster}" in tags:
+                    found[key].append(desc["ResourceArn"])
+    ec2 = aws.client(target, "ec2")
+    for filt in ({"Name": f"tag:{ALB_TAG}", "Values": [cluster]},
+                 {"Name": "tag-key", "Values": [f"kubernetes.io/cluster/{cluster}"]}):
+        for group in ec2.describe_security_groups(Filters=[filt]).get("SecurityGroups", []):
+            if group["GroupId"] not in found["security_groups"] and group.get("GroupName") != "default":
+                found["security_groups"].append(group["GroupId"])
+    return found
+
+
+async def ingress_delete(ctx: StepContext) -> StepResult:
+    apply = common.applier(ctx)
+    ref = _ingress_ref(ctx)
+    existed = await asyncio.to_thread(apply.delete, ref)
+    ctx.emit(f"Ingress {ref['metadata']['namespace']}/{ref['metadata']['name']} "
+             + ("deleted" if existed else "was already gone"), "info")
+    deadline = time.monotonic() + ALB_GONE_TIMEOUT
+    while True:
+        left = await asyncio.to_thread(controller_resources, ctx.target)
+        lbs, sgs = left["load_balancers"], left["security_groups"]
+        ctx.progress(0, None, f"{len(lbs)} load balancer(s), {len(sgs)} security group(s) left")
+        if not lbs and not [g for g in sgs if g]:
+            break
+        if time.monotonic() > deadline:
+            raise StepFailed(f"the controller did not remove the ALB and its security groups in "
+                             f"{ALB_GONE_TIMEOUT:.0f}s ({len(lbs)} LB, {len(sgs)} SG left): is it running?")
+        await asyncio.sleep(10)
+    return done("Ingress deleted; the controller removed its load balancer and security groups")
+
+
+async def namespace_delete(ctx: StepContext) -> StepResult:
+    apply = common.applier(ctx)
+    ref = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ctx.target.namespace}}
+    existed = await asyncio.to_thread(apply.delete, ref)
+    if existed:
+        await asyncio.to_thread(apply.wait_gone, ref, NAMESPACE_GONE_TIMEOUT)
+    return done(f"namespace {ctx.target.namespace} " + ("deleted" if existed else "was already gone"))
+
+
+async def controller_uninstall(ctx: StepContext) -> StepResult:
+    from pathlib import Path
+
+    from petstore_tui.services import helm
+
+    kubeconfig = ctx.outputs.get("kubeconfig")
+    await helm.uninstall_controller(kubeconfig=Path(kubeconfig) if kubeconfig else None,
+                                    kubecontext=ctx.outputs.get("kube_context"))
+    return done(f"release {settings.CONTROLLER_RELEASE} uninstalled")
+
+
+async def ecr_images_delete(ctx: StepContext) -> StepResult:
+    from petstore_tui.services import ecr
+
+    try:
+        tfout = await common.terraform_outputs(ctx)
+    except Exception:  # no state any more: the default repository name
+        tfout = {}
+    repository = ecr.repository_name(tfout.get("ecr_repository_url"))
+    count = await asyncio.to_thread(ecr.delete_all_images, ctx.target, repository)
+    return done(f"{count} image(s) deleted from {repository}")
+
+
+async def terraform_destroy(ctx: StepContext) -> StepResult:
+    adapter = common.terraform(ctx, on_progress=lambda n, addr, total: ctx.progress(n, total, addr))
+    if not (adapter.workdir / ".terraform").is_dir():
+        init = await adapter.init()
+        if not init.ok:
+            raise StepFailed(f"terraform init: {init.error_text()}")
+    result = await adapter.destroy(common.var_args(ctx))
+    if not result.ok:
+        raise StepFailed(f"terraform destroy: {result.error_text()}")
+    return done(f"{result.completed} resources destroyed")
+
+
+def _removal_commands(target: settings.Target, left: dict[str, list[str]]) -> list[str]:
+    region = f" --region {target.region_name}"
+    commands = [f"aws elbv2 delete-load-balancer --load-balancer-arn {arn}{region}" for arn in left["load_balancers"]]
+    commands += [f"aws elbv2 delete-target-group --target-group-arn {arn}{region}" for arn in left["target_groups"]]
+    commands += [f"aws ec2 delete-security-group --group-id {gid}{region}" for gid in left["security_groups"]]
+    return commands
+
+
+async def leftovers(ctx: StepContext) -> StepResult:
+    left = await asyncio.to_thread(controller_resources, ctx.target)
+    commands = _removal_commands(ctx.target, left)
+    if not commands:
+        return done(f"nothing left tagged with cluster {ctx.target.cluster_name}")
+    ctx.emit(f"left behind, tagged with cluster {ctx.target.cluster_name} (delete load balancers "
+             "first, then target groups, then security groups):", "stderr")
+    for command in commands:
+        ctx.emit(f"  {command}", "stderr")
+    return done(f"{len(commands)} leftover(s) listed with the commands to remove them",
+                leftovers=left)
+
+
+async def local_app_stop(ctx: StepContext) -> StepResult:
+    from petstore_tui.services import local_app
+
+    return done(await asyncio.to_thread(local_app.stop))
+
+
+async def _kube_reason(ctx: StepContext) -> str | None:
+    return await common.kube_reason(ctx)
+
+
+def destroy_runbook(target: settings.Target) -> Runbook:
+    steps = [
+        Step("confirm", "Confirm: type the cluster name", confirm, destructive=True, always=True),
+        Step("ingress-delete", "Delete the Ingress; wait for the ALB and its SGs to go",
+             ingress_delete, destructive=True, source="kubectl", skip_if=_kube_reason),
+        Step("namespace-delete", "Delete the app namespace", namespace_delete, destructive=True,
+             source="kubectl", skip_if=_kube_reason),
+        Step("controller-uninstall", "Uninstall the controller (Helm)", controller_uninstall,
+             destructive=True, source="helm", skip_if=common.helm_or_kube_reason),
+        Step("ecr-images-delete", "Delete the images in ECR", ecr_images_delete, destructive=True,
+             source="aws"),
+        Step("terraform-destroy", "Terraform destroy", terraform_destroy, destructive=True,
+             source="terraform"),
+        Step("leftovers", "List what is left tagged with the cluster", leftovers, source="aws"),
+    ]
+    if target.sandbox:
+        steps.append(Step("local-app-stop", "Stop the local app (sandbox)", local_app_stop))
+    return Runbook("destroy", steps)

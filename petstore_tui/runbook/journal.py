@@ -1,0 +1,84 @@
+"""The per-target journal: each step's status, timings, summary and outputs, so a run resumes."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from checks.redact import redact
+from petstore_tui import settings
+
+
+def journal_path(target: settings.Target) -> Path:
+    folder = settings.state_dir() / "journals"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{target.key}.json"
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe and redacted: outputs must never carry a secret into the file."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return redact(str(value))
+
+
+class Journal:
+    """{"target": label, "runbooks": {"deploy": {step: entry}, "destroy": {...}}}"""
+
+    def __init__(self, target: settings.Target, data: dict | None = None):
+        self.target = target
+        self.path = journal_path(target)
+        self.data = data or {"target": target.label, "runbooks": {}}
+
+    @classmethod
+    def load(cls, target: settings.Target) -> Journal:
+        path = journal_path(target)
+        try:
+            data = json.loads(path.read_text())
+            if not isinstance(data, dict) or not isinstance(data.get("runbooks"), dict):
+                data = None
+        except (OSError, ValueError):
+            data = None
+        return cls(target, data)
+
+    def steps(self, runbook: str) -> dict[str, dict]:
+        return self.data["runbooks"].setdefault(runbook, {})
+
+    def status(self, runbook: str, step: str) -> str | None:
+        return (self.steps(runbook).get(step) or {}).get("status")
+
+    def outputs(self, runbook: str) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for entry in self.steps(runbook).values():
+            if entry.get("status") in ("done", "skipped"):
+                merged.update(entry.get("outputs") or {})
+        return merged
+
+    def reset(self, runbook: str) -> None:
+        self.data["runbooks"][runbook] = {}
+
+    def record(self, runbook: str, step: str, status: str, *, started: float, elapsed: float,
+               summary: str = "", outputs: dict | None = None) -> None:
+        self.steps(runbook)[step] = {
+            "status": status,
+            "started": round(started, 3),
+            "finished": round(time.time(), 3),
+            "elapsed": round(elapsed, 3),
+            "summary": redact(summary),
+            "outputs": _clean(outputs or {}),
+        }
+        self.save()
+
+    def save(self) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.data, indent=2, sort_keys=True))
+        os.replace(tmp, self.path)

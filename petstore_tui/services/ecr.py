@@ -1,0 +1,52 @@
+"""ECR: registry credentials from get_authorization_token (login_ecr has no endpoint option), and image cleanup."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from petstore_tui import settings
+
+
+@dataclass(frozen=True)
+class RegistryLogin:
+    server: str  # host, no scheme
+    username: str
+    password: str  # secret: never printed, never journaled
+
+    def __repr__(self) -> str:
+        return f"RegistryLogin(server={self.server!r}, username={self.username!r}, password='****')"
+
+
+def registry_login(target: settings.Target) -> RegistryLogin:
+    from petstore_tui.services import aws
+
+    data = aws.client(target, "ecr").get_authorization_token()["authorizationData"][0]
+    user, _, password = base64.b64decode(data["authorizationToken"]).decode().partition(":")
+    server = data["proxyEndpoint"].split("://", 1)[-1].rstrip("/")
+    return RegistryLogin(server, user, password)
+
+
+def repository_name(repository_url: str | None, default: str = "petstore") -> str:
+    """`123.dkr.ecr.us-east-1.amazonaws.com/petstore` -> `petstore`."""
+    if not repository_url:
+        return default
+    return repository_url.split("/", 1)[1] if "/" in repository_url else repository_url
+
+
+def delete_all_images(target: settings.Target, repository: str) -> int:
+    """Delete every image in `repository`; the count deleted (0 when it does not exist)."""
+    from petstore_tui.services import aws
+
+    ecr = aws.client(target, "ecr")
+    try:
+        ids = []
+        for page in ecr.get_paginator("list_images").paginate(repositoryName=repository):
+            ids.extend(page.get("imageIds") or [])
+    except ecr.exceptions.RepositoryNotFoundException:
+        return 0
+    deleted = 0
+    for start in range(0, len(ids), 100):  # the API takes at most 100 ids a call
+        answer = ecr.batch_delete_image(repositoryName=repository, imageIds=ids[start:start + 100])
+        deleted += len(answer.get("imageIds") or [])
+    return deleted

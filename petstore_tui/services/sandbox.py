@@ -1,0 +1,164 @@
+"""The local AWS emulator: moto's server on a loopback port as a background process, recorded in sandbox_state."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+
+from petstore_tui import settings
+from petstore_tui.services import process, sandbox_state
+
+START_TIMEOUT = 30.0
+STATUS_TIMEOUT = 5.0
+
+
+class SandboxError(RuntimeError):
+    """The emulator could not be started or reached; the message says why."""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def log_path():
+    folder = settings.state_dir() / "sandbox"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "moto.log"
+
+
+def answers(endpoint: str, timeout: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=timeout) as response:  # noqa: S310 - loopback
+            return response.status < 500
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def start() -> tuple[sandbox_state.SandboxState, bool]:
+    """Start the emulator unless one is already running; (state, started_now)."""
+    current = sandbox_state.read()
+    if current is not None and sandbox_state.pid_alive(current.pid) and answers(current.endpoint):
+        return current, False
+    if current is not None and sandbox_state.pid_alive(current.pid):
+        process.stop_pid(current.pid, grace=3)
+    port = free_port()
+    env = dict(os.environ)
+    # AWS-managed policies (AmazonEKSClusterPolicy...) exist only when loaded at start.
+    env.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        env.pop(name, None)
+    pid = process.spawn_detached(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        log_path=log_path(), env=env)
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if answers(endpoint):
+            state = sandbox_state.SandboxState(endpoint=endpoint, pid=pid, started_at=time.time())
+            sandbox_state.write(state)
+            return state, True
+        if not sandbox_state.pid_alive(pid) or _exited(pid):
+            break
+        time.sleep(0.2)
+    process.stop_pid(pid, grace=3)
+    tail = _tail(log_path())
+    raise SandboxError(f"the AWS emulator did not start within {START_TIMEOUT:.0f}s"
+                       + (f": {tail}" if tail else f" (log: {log_path()})"))
+
+
+def _exited(pid: int) -> bool:
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        return done == pid
+    except ChildProcessError:
+        return False
+
+
+def _tail(path, lines: int = 3) -> str:
+    from checks.redact import redact
+
+    try:
+        text = path.read_text(errors="replace").strip().splitlines()[-lines:]
+    except OSError:
+        return ""
+    return redact(" | ".join(text))[:500]
+
+
+@dataclass
+class Status:
+    running: bool
+    endpoint: str | None = None
+    pid: int | None = None
+    alive: bool = False
+    answering: bool = False
+    resources: dict[str, int] | None = None
+    app_url: str | None = None
+    app_alive: bool = False
+    error: str = ""
+
+
+def resource_counts(target: settings.Target) -> dict[str, int]:
+    """How many of our kinds of resources the emulator holds (default VPC excluded)."""
+    from petstore_tui.services import aws
+
+    ec2 = aws.client(target, "ec2")
+    counts = {
+        "vpcs": len([v for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")]),
+        "subnets": len([s for s in ec2.describe_subnets()["Subnets"] if not s.get("DefaultForAz")]),
+        "security_groups": len([g for g in ec2.describe_security_groups()["SecurityGroups"]
+                                if g.get("GroupName") != "default"]),
+        "nat_gateways": len([n for n in ec2.describe_nat_gateways()["NatGateways"]
+                             if n.get("State") not in ("deleted", "deleting")]),
+        "eks_clusters": len(aws.client(target, "eks").list_clusters()["clusters"]),
+        "ecr_repositories": len(aws.client(target, "ecr").describe_repositories()["repositories"]),
+        "iam_roles": len([r for r in aws.client(target, "iam").list_roles()["Roles"]
+                          if not r.get("Path", "/").startswith("/aws-service-role/")]),
+        "load_balancers": len(aws.client(target, "elbv2").describe_load_balancers()["LoadBalancers"]),
+    }
+    return counts
+
+
+def status(target: settings.Target | None = None) -> Status:
+    state = sandbox_state.read()
+    if state is None:
+        return Status(running=False)
+    alive = sandbox_state.pid_alive(state.pid) and not _exited(state.pid)
+    result = Status(running=alive, endpoint=state.endpoint, pid=state.pid, alive=alive,
+                    app_url=state.app_url,
+                    app_alive=bool(state.app_pid) and sandbox_state.pid_alive(state.app_pid))
+    result.answering = alive and answers(state.endpoint, timeout=STATUS_TIMEOUT)
+    if result.answering:
+        try:
+            result.resources = resource_counts(target or settings.Target(sandbox=True))
+        except Exception as exc:  # the count is a courtesy: say why it is missing
+            from petstore_tui.services.aws import describe_aws_error
+
+            result.error = describe_aws_error(exc)
+    return result
+
+
+def stop() -> tuple[bool, list[str]]:
+    """Stop the local app and the emulator; (something was running, messages)."""
+    from petstore_tui.services import local_app
+
+    state = sandbox_state.read()
+    if state is None:
+        return False, ["the sandbox is not running"]
+    messages = []
+    if state.app_pid:
+        messages.append(local_app.stop())
+    if state.pid and sandbox_state.pid_alive(state.pid):
+        gone = process.stop_pid(state.pid, grace=5)
+        messages.append(f"AWS emulator (pid {state.pid}) stopped" if gone
+                        else f"AWS emulator (pid {state.pid}) did not stop; kill it by hand")
+    else:
+        messages.append(f"AWS emulator (pid {state.pid}) was not running")
+    sandbox_state.clear()
+    return True, messages

@@ -1,0 +1,76 @@
+"""The deploy/destroy commands: usage errors exit 2, a missing sandbox exits 1, no prompt without a terminal."""
+
+from __future__ import annotations
+
+import asyncio
+
+from petstore_tui import cli
+from petstore_tui.events import ConfirmationRequested
+from petstore_tui.runbook.console import terminal_confirm
+
+
+def test_usage_errors_exit_2(capsys):
+    """Stand-in: none (argument checks happen before any tool runs)."""
+    assert cli.main(["deploy", "--only", "nope"]) == 2
+    assert "unknown step 'nope'" in capsys.readouterr().err
+    assert cli.main(["destroy", "--from", "terraform-destroy", "--only", "leftovers"]) == 2
+    assert "not both" in capsys.readouterr().err
+
+
+def test_list_steps(capsys):
+    """Stand-in: none."""
+    assert cli.main(["--sandbox", "deploy", "--list-steps"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("preflight\t") and out[-1].startswith("local-app\t")
+
+
+def test_sandbox_target_without_sandbox(capsys):
+    """Stand-in: an empty state folder (no emulator recorded)."""
+    assert cli.main(["--sandbox", "destroy", "--yes"]) == 1
+    assert "sandbox not running: petstore-tui sandbox start" in capsys.readouterr().err
+
+
+def test_no_terminal_means_no(monkeypatch, capsys):
+    """Stand-in: stdin that is not a terminal. Without --yes nothing is agreed to; with
+    --yes even the typed confirmation passes."""
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    request = ConfirmationRequested("confirm", "Destroy?", expected_text="petstore-eks")
+    assert asyncio.run(terminal_confirm(False)(request)) is False
+    assert "pass --yes" in capsys.readouterr().out
+    assert asyncio.run(terminal_confirm(True)(request)) is True
+
+
+def test_ctrl_c_stops_the_running_tool_cleanly(fake_tools, tmp_path):
+    """Stand-in: a fake `terraform` on PATH that hangs until interrupted. Ctrl+C (SIGINT to
+    the CLI) is passed to the tool once; the step ends stopped, the CLI exits 1 with the
+    resume hint and no traceback."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time as clock
+    from pathlib import Path
+
+    fake_tools.add("terraform", hang=True)
+    project = tmp_path / "project"
+    (project / "terraform").mkdir(parents=True)
+    (project / "kubernetes").mkdir()
+    env = dict(os.environ, PATH=fake_tools.path_value(only=True))
+    proc = subprocess.Popen(  # noqa: S603 - argument list
+        [sys.executable, "-m", "petstore_tui", "--project-dir", str(project), "deploy", "--only", "terraform-init"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=Path(__file__).resolve().parents[2])
+    calls = fake_tools.bin / "terraform.calls"
+    deadline = clock.monotonic() + 60
+    while not calls.exists() and proc.poll() is None and clock.monotonic() < deadline:
+        clock.sleep(0.05)  # waits for the tool to start; not a timing assertion
+    assert calls.exists(), proc.communicate(timeout=10)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, (out, err)
+    assert "<== terraform-init stopped" in out
+    assert "stopping: the running tool got one interrupt" in err
+    assert "deploy stopped at terraform-init" in err and "Traceback" not in err
+    assert fake_tools.calls("terraform")[0][1:] == ["init", "-input=false", "-no-color", "-json"]

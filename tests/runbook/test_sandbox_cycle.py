@@ -1,0 +1,139 @@
+"""A full sandbox deploy and destroy with the real Terraform against moto, through the CLI; resume after a planted fault."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import urllib.request
+
+import pytest
+
+from petstore_tui import cli, settings
+from petstore_tui.runbook.journal import journal_path
+from petstore_tui.services import sandbox, sandbox_state
+
+pytestmark = pytest.mark.slow
+TARGET = settings.Target(sandbox=True)
+
+
+def _client(service: str):
+    from petstore_tui.services import aws
+
+    return aws.client(TARGET, service)
+
+
+def _helm_dirs() -> set[str]:
+    found = shutil.which("helm")
+    return {os.path.dirname(found)} if found else set()
+
+
+def _started(text: str) -> list[str]:
+    return [line.split()[2].rstrip(":") for line in text.splitlines() if line.startswith("==> [")]
+
+
+def test_sandbox_deploy_resume_and_destroy(terraform_cli_config, monkeypatch, capsys):
+    """Stand-in: moto_server started by `sandbox start` (a background process), the real
+    terraform with the provider mirror; no container engine, helm or Kubernetes API, so
+    those steps must be skipped with their reason. A planted fault in the kubeconfig step
+    stops the first deploy there; the re-run resumes at kubeconfig without Terraform
+    again. Resources are checked through boto3 between deploy and destroy."""
+    # Real terraform, kubectl, git and docker client; helm hidden even where it exists.
+    dirs = {os.path.dirname(p) for p in map(shutil.which, ("terraform", "kubectl", "git", "docker")) if p}
+    monkeypatch.setenv("PATH", os.pathsep.join(sorted(dirs - _helm_dirs()) or ["/usr/bin"]))
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    assert cli.main(["sandbox", "start"]) == 0
+    try:
+        _cycle(monkeypatch, capsys)
+    finally:
+        capsys.readouterr()
+        cli.main(["sandbox", "stop"])
+    assert sandbox_state.read() is None
+
+
+def _cycle(monkeypatch, capsys) -> None:
+    from petstore_tui.services import kubeconfig
+
+    capsys.readouterr()
+    real_write = kubeconfig.write_for_cluster
+
+    def planted(*args, **kwargs):
+        raise RuntimeError("planted fault")
+
+    monkeypatch.setattr(kubeconfig, "write_for_cluster", planted)
+    assert cli.main(["--sandbox", "deploy", "--yes"]) == 1
+    out, err = capsys.readouterr()
+    assert ": plan to create" in out  # what the plan will do, shown before it is confirmed
+    assert _started(out) == ["preflight", "terraform-init", "terraform-plan", "terraform-apply",
+                             "image-build", "image-push", "kubeconfig"]
+    assert "<== kubeconfig FAILED" in err and "planted fault" in err
+    assert "deploy stopped at kubeconfig" in err
+    # Progress: resources applied of planned, up to all of them.
+    assert re.search(r"^    \[(\d+)/\1\] ", out, re.M), "no final progress line"
+
+    monkeypatch.setattr(kubeconfig, "write_for_cluster", real_write)
+    assert cli.main(["--sandbox", "deploy", "--yes"]) == 0
+    out, err = capsys.readouterr()
+    assert _started(out) == ["kubeconfig", "manifests", "controller-prereqs", "controller-helm",
+                             "app-apply", "ingress-wait", "local-app"]
+    assert "terraform" not in " ".join(_started(out))
+    assert "<== controller-helm skipped" in out and "helm not found" in out
+    assert "<== controller-prereqs skipped" in out and "no Kubernetes API reachable" in out
+
+    # A third run has nothing to do (no second apply unless asked with --from).
+    assert cli.main(["--sandbox", "deploy", "--yes"]) == 0
+    assert "every deploy step is already done" in capsys.readouterr().out
+
+    journal = json.loads(journal_path(TARGET).read_text())["runbooks"]["deploy"]
+    statuses = {k: v["status"] for k, v in journal.items()}
+    assert statuses["terraform-apply"] == "done" and statuses["local-app"] == "done"
+    assert statuses["image-build"] == "skipped"
+    tf_out = journal["terraform-apply"]["outputs"]["terraform"]
+
+    # What Terraform made, seen through boto3.
+    ec2 = _client("ec2")
+    vpc = ec2.describe_vpcs(VpcIds=[tf_out["vpc_id"]])["Vpcs"][0]
+    assert vpc["CidrBlock"] == "10.0.0.0/16"
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Subnets"]
+    assert sorted(s["CidrBlock"] for s in subnets) == [
+        "10.0.1.0/24", "10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24", "10.0.2.0/24", "10.0.3.0/24"]
+    elb_tagged = [s for s in subnets if any(t["Key"] == "kubernetes.io/role/elb" for t in s.get("Tags", []))]
+    assert len(elb_tagged) == 3
+    cluster = _client("eks").describe_cluster(name="petstore-sandbox")["cluster"]
+    assert set(cluster["resourcesVpcConfig"]["subnetIds"]) <= {s["SubnetId"] for s in subnets}
+    assert _client("eks").list_nodegroups(clusterName="petstore-sandbox")["nodegroups"]
+    repos = _client("ecr").describe_repositories()["repositories"]
+    assert [r["repositoryName"] for r in repos] == ["petstore"]
+    assert tf_out["ecr_repository_url"] == repos[0]["repositoryUri"]
+
+    # The kubeconfig of the sandbox stays in the state folder, never in ~/.kube/config.
+    kubeconfig_path = journal["kubeconfig"]["outputs"]["kubeconfig"]
+    assert kubeconfig_path.startswith(str(settings.state_dir()))
+    # The filled manifests carry Terraform's values.
+    manifests = settings.state_dir() / "work" / TARGET.key / "manifests"
+    assert tf_out["vpc_id"] in (manifests / "controller" / "values.yaml").read_text()
+    assert tf_out["lb_controller_role_arn"] in (manifests / "controller" / "serviceaccount.yaml").read_text()
+
+    # The local app answers in place of the ALB.
+    state = sandbox_state.read()
+    assert state.app_url and journal["local-app"]["outputs"]["url"] == state.app_url
+    with urllib.request.urlopen(state.app_url + "/api/v1/health", timeout=5) as response:
+        assert response.status == 200
+    assert sandbox.status().resources["eks_clusters"] == 1
+
+    # Destroy: everything goes, the local app stops.
+    app_pid = state.app_pid
+    assert cli.main(["--sandbox", "destroy", "--yes"]) == 0
+    out, err = capsys.readouterr()
+    assert "<== terraform-destroy done" in out and "nothing left tagged" in out
+    assert re.search(r"^    \[(\d+)/\1\] ", out.split("terraform-destroy")[1], re.M)  # destroyed of planned
+    assert _client("eks").list_clusters()["clusters"] == []
+    assert [v for v in _client("ec2").describe_vpcs()["Vpcs"] if not v.get("IsDefault")] == []
+    assert _client("ecr").describe_repositories()["repositories"] == []
+    state = sandbox_state.read()
+    assert state.app_pid is None and not sandbox_state.pid_alive(app_pid)
+    assert sum(sandbox.status().resources.values()) == 0
+    # Nothing of terraform/ was written: the work happened in the state folder's copy.
+    assert not (settings.find_project_dir() / "terraform" / "sandbox_override.tf").exists()
+    assert not (settings.find_project_dir() / "terraform" / "terraform.tfstate").exists()

@@ -1,0 +1,128 @@
+"""The controller's Helm step against a fake `helm` on PATH and the stub Kubernetes API server."""
+
+from __future__ import annotations
+
+import json
+import stat
+import sys
+
+import pytest
+
+from petstore_tui import settings
+from petstore_tui.runbook.deploy import controller_helm
+from petstore_tui.services import helm
+
+FAKE_HELM = r'''#!{python}
+import json, os, sys
+argv = sys.argv[1:]
+log = os.path.join(os.path.dirname(__file__), "helm.calls")
+stdin = sys.stdin.read() if argv[:1] == ["upgrade"] else None
+with open(log, "a") as fh:
+    fh.write(json.dumps({{"argv": argv, "stdin": stdin}}) + "\n")
+if argv[:1] == ["version"]:
+    sys.stdout.write("v3.16.3+gcfd0749"); sys.exit(0)  # the template prints no newline
+if argv[:2] == ["show", "chart"]:
+    print("apiVersion: v2\nname: aws-load-balancer-controller\nversion: 1.14.0\nappVersion: v2.14.0\ndescription: AWS LBC\ntype: application")
+    sys.exit(0)
+if argv[:1] in (["upgrade"], ["status"]):
+    print(json.dumps({{"name": argv[1], "namespace": "kube-system", "version": 1,
+                       "info": {{"status": "deployed", "last_deployed": "2026-11-28T05:00:00Z",
+                                "first_deployed": "2026-11-28T05:00:00Z", "description": "Install complete"}},
+                       "chart": {{"metadata": {{"name": "aws-load-balancer-controller", "version": "1.14.0",
+                                               "apiVersion": "v2", "appVersion": "v2.14.0"}}}},
+                       "config": {{}}, "manifest": ""}}))
+    sys.exit(0)
+if argv[:1] == ["uninstall"]:
+    print('release "aws-load-balancer-controller" uninstalled'); sys.exit(0)
+sys.exit(1)
+'''
+
+
+@pytest.fixture
+def fake_helm(tmp_path, monkeypatch):
+    """Stand-in: a fake `helm` executable on PATH recording argv and stdin (the values)."""
+    folder = tmp_path / "helmbin"
+    folder.mkdir()
+    path = folder / "helm"
+    path.write_text(FAKE_HELM.format(python=sys.executable))
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{folder}:/usr/bin:/bin")
+
+    def calls():
+        return [json.loads(line) for line in (folder / "helm.calls").read_text().splitlines()]
+
+    return calls
+
+
+def _ready_controller(kube_stub):
+    kube_stub.add({"apiVersion": "apps/v1", "kind": "Deployment",
+                   "metadata": {"name": "aws-load-balancer-controller", "namespace": "kube-system", "generation": 1},
+                   "spec": {"replicas": 2},
+                   "status": {"observedGeneration": 1, "replicas": 2, "updatedReplicas": 2,
+                              "availableReplicas": 2, "readyReplicas": 2}})
+
+
+async def test_controller_installed_with_our_values_and_waited_for(fake_helm, kube_stub, step_ctx, tmp_path):
+    """Stand-in: fake helm on PATH, stub Kubernetes API server (ready controller deployment).
+    The exact helm argv (eks chart repo, kube-system, --wait, our kubeconfig and context)
+    and the values sent on stdin (explicit cluster, region, VPC; no IngressClass or SA
+    created by the chart) are asserted."""
+    folder = tmp_path / "manifests" / "controller"
+    folder.mkdir(parents=True)
+    (folder / "values.yaml").write_text(
+        "clusterName: petstore-eks\nregion: eu-west-1\nvpcId: vpc-123\nreplicaCount: 2\n"
+        "createIngressClassResource: false\nserviceAccount:\n  create: false\n  name: aws-load-balancer-controller\n")
+    _ready_controller(kube_stub)
+    ctx, rec = step_ctx(settings.Target(region="eu-west-1"), {
+        "manifests": str(tmp_path / "manifests"), "kubeconfig": str(kube_stub.kubeconfig),
+        "kube_context": "stub",
+        "terraform": {"cluster_name": "petstore-eks", "region": "eu-west-1", "vpc_id": "vpc-123"}})
+    result = await controller_helm(ctx)
+    assert result.status.value == "done", result.summary
+    calls = fake_helm()
+    upgrade = next(c for c in calls if c["argv"][0] == "upgrade")
+    assert upgrade["argv"] == [
+        "upgrade", "aws-load-balancer-controller", "aws-load-balancer-controller",
+        "--history-max", "10", "--install", "--output", "json", "--timeout", "10m",
+        "--values", "-", "--namespace", "kube-system", "--repo", "https://aws.github.io/eks-charts",
+        "--version", "1.14.0", "--wait", "--wait-for-jobs",
+        "--kubeconfig", str(kube_stub.kubeconfig), "--kube-context", "stub"]
+    assert "--disable-openapi-validation" not in " ".join(upgrade["argv"])
+    assert json.loads(upgrade["stdin"]) == {
+        "clusterName": "petstore-eks", "region": "eu-west-1", "vpcId": "vpc-123", "replicaCount": 2,
+        "createIngressClassResource": False,
+        "serviceAccount": {"create": False, "name": "aws-load-balancer-controller"}}
+    show = next(c for c in calls if c["argv"][:2] == ["show", "chart"])
+    assert show["argv"][:5] == ["show", "chart", "aws-load-balancer-controller", "--repo",
+                                "https://aws.github.io/eks-charts"]
+    gets = [r.path for r in kube_stub.requests_for("GET", "deployments")]
+    assert "/apis/apps/v1/namespaces/kube-system/deployments/aws-load-balancer-controller" in gets
+    assert "revision 1" in rec.text()
+
+
+async def test_uninstall_argv(fake_helm, kube_stub):
+    """Stand-in: fake helm on PATH. Uninstall names the release and kube-system."""
+    await helm.uninstall_controller(kubeconfig=kube_stub.kubeconfig, kubecontext="stub")
+    uninstall = next(c for c in fake_helm() if c["argv"][0] == "uninstall")
+    assert uninstall["argv"] == ["uninstall", "aws-load-balancer-controller", "--timeout", "10m",
+                                 "--namespace", "kube-system", "--wait",
+                                 "--kubeconfig", str(kube_stub.kubeconfig), "--kube-context", "stub"]
+
+
+async def test_missing_helm_is_a_clear_reason(monkeypatch, tmp_path):
+    """Stand-in: an empty PATH (no helm). The step's skip reason and the client both say
+    "helm not found" instead of pyhelm3's AssertionError."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert helm.helm_reason() == "helm not found on PATH"
+    with pytest.raises(helm.HelmUnavailable, match="helm not found"):
+        await helm.client()
+
+
+def test_values_override_what_must_be_ours():
+    """Stand-in: none (pure function). Whatever the values file says, the chart must not
+    create the IngressClass or the ServiceAccount, and the cluster/region/VPC are ours."""
+    values = helm.controller_values({"createIngressClassResource": True, "serviceAccount": {"create": True},
+                                     "clusterName": "wrong"}, cluster="c", region="r", vpc_id="v")
+    assert values["createIngressClassResource"] is False
+    assert values["serviceAccount"] == {"create": False, "name": "aws-load-balancer-controller"}
+    assert (values["clusterName"], values["region"], values["vpcId"]) == ("c", "r", "v")
