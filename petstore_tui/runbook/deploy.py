@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from checks import alb_policy
 from petstore_tui import settings
 from petstore_tui.events import StepStatus
 from petstore_tui.runbook import common
@@ -220,8 +221,10 @@ async def controller_helm(ctx: StepContext) -> StepResult:
     values = helm.controller_values(base, cluster=str(tfout.get("cluster_name") or ctx.target.cluster_name),
                                     region=str(tfout.get("region") or ctx.target.region_name),
                                     vpc_id=str(tfout.get("vpc_id") or ""))
+    # Pinned: the IAM policy in terraform/ is the policy of exactly this release.
     release = await helm.install_controller(values, kubeconfig=_path(ctx.outputs.get("kubeconfig")),
-                                            kubecontext=ctx.outputs.get("kube_context"))
+                                            kubecontext=ctx.outputs.get("kube_context"),
+                                            version=alb_policy.HELM_CHART_VERSION)
     ctx.emit(f"release {release['release']} revision {release['revision']}: {release['status']}", "info")
     apply = common.applier(ctx)
     await asyncio.to_thread(apply.wait_deployment_ready, settings.CONTROLLER_NAMESPACE,

@@ -22,14 +22,14 @@ with open(log, "a") as fh:
 if argv[:1] == ["version"]:
     sys.stdout.write("v3.16.3+gcfd0749"); sys.exit(0)  # the template prints no newline
 if argv[:2] == ["show", "chart"]:
-    print("apiVersion: v2\nname: aws-load-balancer-controller\nversion: 1.14.0\nappVersion: v2.14.0\ndescription: AWS LBC\ntype: application")
+    print("apiVersion: v2\nname: aws-load-balancer-controller\nversion: 3.5.0\nappVersion: v3.5.0\ndescription: AWS LBC\ntype: application")
     sys.exit(0)
 if argv[:1] in (["upgrade"], ["status"]):
     print(json.dumps({{"name": argv[1], "namespace": "kube-system", "version": 1,
                        "info": {{"status": "deployed", "last_deployed": "2026-11-28T05:00:00Z",
                                 "first_deployed": "2026-11-28T05:00:00Z", "description": "Install complete"}},
-                       "chart": {{"metadata": {{"name": "aws-load-balancer-controller", "version": "1.14.0",
-                                               "apiVersion": "v2", "appVersion": "v2.14.0"}}}},
+                       "chart": {{"metadata": {{"name": "aws-load-balancer-controller", "version": "3.5.0",
+                                               "apiVersion": "v2", "appVersion": "v3.5.0"}}}},
                        "config": {{}}, "manifest": ""}}))
     sys.exit(0)
 if argv[:1] == ["uninstall"]:
@@ -64,7 +64,7 @@ def _ready_controller(kube_stub):
 
 async def test_controller_installed_with_our_values_and_waited_for(fake_helm, kube_stub, step_ctx, tmp_path):
     """Stand-in: fake helm on PATH, stub Kubernetes API server (ready controller deployment).
-    The exact helm argv (eks chart repo, kube-system, --wait, our kubeconfig and context)
+    The exact helm argv (eks chart repo pinned to 3.5.0, kube-system, --wait, our kubeconfig and context)
     and the values sent on stdin (explicit cluster, region, VPC; no IngressClass or SA
     created by the chart) are asserted."""
     folder = tmp_path / "manifests" / "controller"
@@ -85,7 +85,7 @@ async def test_controller_installed_with_our_values_and_waited_for(fake_helm, ku
         "upgrade", "aws-load-balancer-controller", "aws-load-balancer-controller",
         "--history-max", "10", "--install", "--output", "json", "--timeout", "10m",
         "--values", "-", "--namespace", "kube-system", "--repo", "https://aws.github.io/eks-charts",
-        "--version", "1.14.0", "--wait", "--wait-for-jobs",
+        "--version", "3.5.0", "--wait", "--wait-for-jobs",
         "--kubeconfig", str(kube_stub.kubeconfig), "--kube-context", "stub"]
     assert "--disable-openapi-validation" not in " ".join(upgrade["argv"])
     assert json.loads(upgrade["stdin"]) == {
@@ -95,6 +95,8 @@ async def test_controller_installed_with_our_values_and_waited_for(fake_helm, ku
     show = next(c for c in calls if c["argv"][:2] == ["show", "chart"])
     assert show["argv"][:5] == ["show", "chart", "aws-load-balancer-controller", "--repo",
                                 "https://aws.github.io/eks-charts"]
+    # the chart is pinned to the release whose IAM policy terraform/ attaches
+    assert show["argv"][show["argv"].index("--version") + 1] == "3.5.0"
     gets = [r.path for r in kube_stub.requests_for("GET", "deployments")]
     assert "/apis/apps/v1/namespaces/kube-system/deployments/aws-load-balancer-controller" in gets
     assert "revision 1" in rec.text()

@@ -27,7 +27,7 @@ class EksVersionCheck(Check):
         source = f"aws_eks_cluster.{clusters[0].name}.version"
         if isinstance(raw, str) and raw.startswith("${var."):
             name = raw[6:-1]
-            source = f"var.{name} ({'terraform.tfvars' if name in tf.tfvars else 'default'})"
+            source = f"var.{name} ({tf.value_source(name)})"  # *.auto.tfvars win over terraform.tfvars
             raw = tf.value(name)
         if raw is None:
             return self.warned("the cluster's version is not set: EKS picks its default",

@@ -17,6 +17,13 @@ WERKZEUG = ["1.0.1", "2.0.3", "2.1.2", "2.2.3", "2.3.8", "3.0.6", "3.1.9"]
 # bound, which is how Flask 2.2 met Werkzeug 3.
 FLASK_NEEDS = {"1.1": ">=0.15", "2.0": ">=2.0", "2.1": ">=2.0", "2.2": ">=2.2.2", "2.3": ">=2.3.7",
                "3.0": ">=3.0.0", "3.1": ">=3.1"}
+# Flask's own dependencies (blinker since 2.3): a hashed lock must hold every one, or
+# `pip install --require-hashes` refuses the whole file and the image does not build.
+FLASK_DEPENDENCIES = ("werkzeug", "jinja2", "itsdangerous", "click")
+
+
+def flask_dependencies(flask: Version) -> tuple[str, ...]:
+    return FLASK_DEPENDENCIES + (("blinker",) if flask >= Version("2.3") else ())
 
 
 def incompatibility(flask: Version, werkzeug: Version) -> str | None:
@@ -64,6 +71,17 @@ class FlaskWerkzeugCheck(Check):
         flask = resolve(pins["flask"], FLASK)
         if flask is None:
             return self.warned(f"cannot tell which Flask petstore-app/{source} installs ({pins['flask']!r})")
+        lock = ctx.project_dir / "petstore-app" / source
+        if "--hash=" in lock.read_text(errors="replace"):
+            left_out = [name for name in flask_dependencies(flask) if name not in pins]
+            if left_out:
+                return self.failed(f"petstore-app/{source} pins Flask {flask} but not {', '.join(left_out)}",
+                                   "the lock has hashes, so the image builds with pip install --require-hashes, "
+                                   "which refuses a lock that leaves out a dependency (\"Hashes are required in "
+                                   "--require-hashes mode, but they are missing from some requirements\")",
+                                   "re-lock the full dependency set: pip-compile --generate-hashes --allow-unsafe "
+                                   "--output-file requirements.lock requirements.in (petstore-app/)",
+                                   "flask-dependency-import-error")
         own = FLASK_NEEDS.get(f"{flask.major}.{flask.minor}", "")
         werkzeug_spec = pins.get("werkzeug")
         werkzeug = resolve(werkzeug_spec, WERKZEUG, own)
