@@ -1,0 +1,32 @@
+"""The diagnostics engine: `Engine`, `load_default_engine`, and the matchers behind them."""
+
+from __future__ import annotations
+
+from checks.engine.core import Acks, Engine, release_for_action
+from checks.engine.matcher import ENV_MATCHER, HyperscanMatcher, PythonMatcher, make_matcher
+
+
+def load_default_engine(matcher: str | None = None, *, acks: bool = True,
+                        ignore: tuple[str, ...] | list[str] = (), catalog_path=None) -> Engine:
+    """The full catalog with the best matcher available (or $PETSTORE_TUI_MATCHER), with
+    the operator's acknowledgements and this run's `--ignore ID[:RESOURCE]` applied."""
+    from checks.catalog_loader import load_catalog
+
+    pairs: list[tuple[str, str | None]] = []
+    if acks:
+        from checks.acks import load_acks
+
+        pairs.extend((ack.id, ack.resource) for ack in load_acks())
+    from checks.acks import parse_target
+
+    pairs.extend(parse_target(item) for item in ignore)
+    from petstore_tui.settings import state_dir
+
+    return Engine(load_catalog(catalog_path), matcher=matcher, acks=Acks(pairs),
+                  cache_dir=state_dir() / "cache")
+
+
+__all__ = [
+    "ENV_MATCHER", "Acks", "Engine", "HyperscanMatcher", "PythonMatcher",
+    "load_default_engine", "make_matcher", "release_for_action",
+]

@@ -1,0 +1,61 @@
+"""`petstore-tui ack`: acknowledge a finding for one resource, list or remove acknowledgements."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("target", nargs="?", metavar="ID[:RESOURCE]",
+                        help="catalog id, optionally with the resource (all resources when omitted)")
+    parser.add_argument("--reason", help="why this finding is acceptable (required to add)")
+    parser.add_argument("--by", help="who acknowledges it (default: $USER)")
+    parser.add_argument("--list", action="store_true", help="list acknowledgements")
+    parser.add_argument("--remove", action="store_true", help="remove the acknowledgement of ID[:RESOURCE]")
+
+
+def run(args: argparse.Namespace, target) -> int:
+    from checks.acks import AckError, add_ack, load_acks, remove_ack
+    from checks.redact import redact
+
+    try:
+        if args.list:
+            acks = load_acks()
+            if not acks:
+                print("no acknowledgements")
+            for ack in acks:
+                when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(ack.at))
+                print(redact(f"{ack.target}\tby {ack.by}\t{when} UTC\t{ack.reason}"))
+            return 0
+        if not args.target:
+            print("petstore-tui ack: give ID[:RESOURCE] (or --list)", file=sys.stderr)
+            return 2
+        if args.remove:
+            if remove_ack(args.target):
+                print(f"removed acknowledgement of {args.target}")
+                return 0
+            print(f"petstore-tui ack: no acknowledgement of {args.target}", file=sys.stderr)
+            return 1
+        _check_known(args.target)
+        ack = add_ack(args.target, args.reason or "", by=args.by)
+        print(redact(f"acknowledged {ack.target} (by {ack.by}): {ack.reason}"))
+        return 0
+    except AckError as exc:
+        print(f"petstore-tui ack: {redact(str(exc))}", file=sys.stderr)
+        return 2
+
+
+def _check_known(target_text: str) -> None:
+    """Refuse ids the catalog does not know: a typo would silently acknowledge nothing."""
+    from checks.acks import AckError, parse_target
+    from checks.catalog_loader import CatalogError, load_catalog
+
+    failure_id, _ = parse_target(target_text)
+    try:
+        known = {entry.id for entry in load_catalog()}
+    except CatalogError:
+        return  # a broken catalog must not stop an operator silencing noise
+    if failure_id not in known:
+        raise AckError(f"unknown catalog id {failure_id!r} (see checks/catalog/)")

@@ -1,0 +1,318 @@
+"""`petstore-tui diagnose`: find known failures in logs (files, stdin) or in the live cluster."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+import time
+
+JSON_VERSION = 1
+SEVERITIES = ("critical", "error", "warning", "info")
+SOURCES = ("any", "alb-controller", "app", "k8s-events", "pod-status", "terraform",
+           "image-build", "kubectl", "helm", "aws")  # checks.model.Source, without importing it
+PROBE_TIMEOUT = 180.0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH|-",
+                        help="log files to scan; - reads stdin (the default when stdin is piped)")
+    parser.add_argument("--live", action="store_true",
+                        help="read the cluster and AWS: pods, events, recent logs of the app and "
+                             "of the Load Balancer Controller, and the live probes")
+    parser.add_argument("--json", action="store_true", help="machine-readable output (docs/diagnose-json.md)")
+    parser.add_argument("--ignore", action="append", default=[], metavar="ID[:RESOURCE]",
+                        help="hide a finding in this run (repeatable); see also `petstore-tui ack`")
+    parser.add_argument("--source", choices=SOURCES, default="any",
+                        help="what the files are (limits the catalog to entries seen there)")
+    parser.add_argument("--min-severity", choices=SEVERITIES, default="info",
+                        help="report findings at this severity or worse")
+    parser.add_argument("--matcher", choices=("auto", "hyperscan", "python"), default=None,
+                        help="signature matcher (default: $PETSTORE_TUI_MATCHER, else the best available)")
+
+
+def run(args: argparse.Namespace, target) -> int:
+    from checks.redact import redact
+
+    def fail(message: str) -> int:
+        print(f"petstore-tui diagnose: {redact(message)}", file=sys.stderr)
+        return 2
+
+    paths = list(args.paths)
+    if not paths and not args.live:
+        if sys.stdin is None or sys.stdin.isatty():
+            return fail("give log files, - for stdin, or --live (see --help)")
+        paths = ["-"]
+    problems = [_path_problem(p) for p in paths]
+    problems = [p for p in problems if p]
+    if problems:
+        for problem in problems:
+            print(f"petstore-tui diagnose: {redact(problem)}", file=sys.stderr)
+        return 2
+
+    from checks.acks import AckError
+    from checks.catalog_loader import CatalogError
+    from checks.engine import load_default_engine
+    from checks.engine.sources import ScanReport, scan_paths
+
+    try:
+        engine = load_default_engine(args.matcher, ignore=args.ignore)
+    except (CatalogError, AckError, ValueError) as exc:
+        return fail(str(exc))
+    unknown = sorted({i.partition(":")[0] for i in args.ignore} - set(engine.by_id))
+    if unknown:
+        return fail(f"--ignore names unknown catalog id(s): {', '.join(unknown)}")
+
+    started = time.monotonic()
+    report = scan_paths(engine, paths, args.source) if paths else ScanReport()
+    if args.live:
+        _live(engine, target, report)
+    elapsed = time.monotonic() - started
+
+    rank = {s: i for i, s in enumerate(reversed(SEVERITIES))}
+    floor = rank[args.min_severity]
+    findings = [f for f in engine.findings(include_acknowledged=True) if f.severity.rank >= floor]
+    serious = [f for f in findings if not f.acknowledged and f.severity.rank >= rank["error"]]
+    if report.errors and not report.sources:
+        status = 2
+    else:
+        status = 1 if serious else 0
+    if args.json:
+        _print_json(engine, findings, report, status, elapsed, target if args.live else None)
+    else:
+        _print_human(engine, findings, report, elapsed)
+    return status
+
+
+def _path_problem(path: str) -> str | None:
+    if path == "-":
+        return None
+    if os.path.isdir(path):
+        return f"{path}: is a directory (give log files, or - for stdin)"
+    if not os.path.exists(path):
+        return f"{path}: no such file"
+    if not os.access(path, os.R_OK):
+        return f"{path}: permission denied"
+    return None
+
+
+# ------------------------------------------------------------------ live
+def _live(engine, target, report) -> None:
+    from checks.engine.sources import scan_live
+
+    try:
+        from petstore_tui.services.kube import api_client, describe_kube_error
+    except ImportError as exc:
+        report.errors.append(f"kubernetes: unavailable ({exc})")
+    else:
+        try:
+            api = api_client(target)
+        except Exception as exc:  # KubeConfigError and friends: one sentence
+            report.errors.append(f"kubernetes: {describe_kube_error(exc)}")
+        else:
+            from petstore_tui.settings import CONTROLLER_NAMESPACE
+
+            with api:
+                part = scan_live(engine, api, target.namespace, controller_namespace=CONTROLLER_NAMESPACE)
+            report.sources.extend(part.sources)
+            report.errors.extend(part.errors)
+            report.skipped.extend(part.skipped)
+    _run_probes(engine, target, report)
+
+
+def _run_probes(engine, target, report) -> None:
+    try:
+        from checks.preflight.context import CheckContext
+        from checks.probes import run_probes
+    except ImportError as exc:
+        report.skipped.append(f"probes unavailable: {exc}")
+        return
+    import asyncio
+
+    from checks.model import CheckResult, Finding, Fix, Severity, Status
+    from checks.redact import redact
+
+    try:
+        results = asyncio.run(asyncio.wait_for(run_probes(CheckContext(target=target)), PROBE_TIMEOUT))
+    except TimeoutError:
+        report.errors.append(f"probes: no answer within {PROBE_TIMEOUT:.0f} s")
+        return
+    except Exception as exc:  # a probe bug must not hide what the logs showed
+        report.errors.append(redact(f"probes: {type(exc).__name__}: {exc}"))
+        return
+    report.sources.append("probes")
+    now = time.time()
+    for result in results or []:
+        if isinstance(result, Finding):
+            engine.add_finding(result)
+            continue
+        if not isinstance(result, CheckResult):
+            continue
+        if result.status == Status.ERROR:
+            report.errors.append(redact(f"probe {result.id}: {result.summary}"))
+            continue
+        if result.status not in (Status.FAIL, Status.WARN):
+            continue
+        evidence = [line for line in (result.summary, result.detail) if line]
+        entry = engine.by_id.get(result.failure_id or "")
+        if entry is None:  # a probe the catalog has no entry for: still worth showing
+            engine.add_finding(Finding(
+                failure_id=result.failure_id or result.id, title=result.summary,
+                severity=Severity.ERROR if result.status == Status.FAIL else Severity.WARNING,
+                resource=f"probe:{result.id}", source=f"probe:{result.id}", first_seen=now,
+                last_seen=now, evidence=evidence, fix=Fix(result.fix) if result.fix else None))
+            continue
+        engine.add_finding(Finding(
+            failure_id=entry.id, title=entry.title, severity=entry.severity,
+            resource=f"probe:{result.id}", source=f"probe:{result.id}", first_seen=now, last_seen=now,
+            evidence=evidence, fix=entry.fix, explanation=entry.explanation, details=dict(entry.extra),
+        ))
+
+
+# ------------------------------------------------------------------ output
+def _iso(stamp: float) -> str | None:
+    if not stamp:
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp))
+
+
+def finding_json(finding, entry=None) -> dict:
+    """One finding as the JSON schema documents it (docs/diagnose-json.md)."""
+    fix = finding.fix
+    return {
+        "id": finding.failure_id,
+        "title": finding.title,
+        "severity": finding.severity.value,
+        "resource": finding.resource,
+        "source": finding.source,
+        "count": finding.count,
+        "first_seen": _iso(finding.first_seen),
+        "last_seen": _iso(finding.last_seen),
+        "evidence": list(finding.evidence),
+        "explanation": finding.explanation,
+        "fix": {
+            "summary": fix.summary if fix else "",
+            "steps": list(fix.steps) if fix else [],
+            "commands": list(fix.commands) if fix else [],
+            "files": list(fix.files) if fix else [],
+        },
+        "docs": list(entry.docs) if entry is not None else [],
+        "details": finding.details,
+        "acknowledged": finding.acknowledged,
+    }
+
+
+def _print_json(engine, findings, report, status, elapsed, target) -> None:
+    import json
+
+    from checks.redact import redact
+
+    by_severity = {s: 0 for s in SEVERITIES}
+    for f in findings:
+        if not f.acknowledged:
+            by_severity[f.severity.value] += 1
+    document = {
+        "version": JSON_VERSION,
+        "generated_at": _iso(time.time()),
+        "target": target.label if target is not None else None,
+        "matcher": engine.matcher.name,
+        "lines_read": engine.lines_read,
+        "seconds": round(elapsed, 3),
+        "findings": [finding_json(f, engine.by_id.get(f.failure_id)) for f in findings],
+        "summary": {
+            "total": len(findings),
+            "acknowledged": sum(1 for f in findings if f.acknowledged),
+            "by_severity": by_severity,
+            "exit_status": status,
+        },
+        "sources": report.sources,
+        "skipped": report.skipped,
+        "errors": report.errors,
+    }
+    # every string was redacted on the way in; this pass catches what came from elsewhere
+    # (string by string: a regex over the serialised text could eat a closing quote)
+    print(json.dumps(_redact_strings(document, redact), indent=2, ensure_ascii=False))
+
+
+def _redact_strings(value, redact):
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: _redact_strings(item, redact) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redact_strings(item, redact) for item in value]
+    return value
+
+
+class _Style:
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+
+    def __call__(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
+
+
+_SEVERITY_STYLE = {"critical": "1;97;41", "error": "1;31", "warning": "1;33", "info": "1;36"}
+
+
+def _print_human(engine, findings, report, elapsed) -> None:
+    from checks.redact import redact
+
+    out = sys.stdout
+    style = _Style(out.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb")
+    width = 100
+    shown = [f for f in findings if not f.acknowledged]
+    hidden = len(findings) - len(shown)
+    lines: list[str] = []
+    for f in shown:
+        entry = engine.by_id.get(f.failure_id)
+        sev = f.severity.value.upper()
+        lines.append(f"{style(f'{sev:<8}', _SEVERITY_STYLE[f.severity.value])} {style(f.title, '1')}")
+        seen = f"{f.count} time{'s' if f.count != 1 else ''}"
+        if f.first_seen and f.last_seen:
+            first, last = _iso(f.first_seen), _iso(f.last_seen)
+            seen += f", {first}" + (f" to {last}" if last != first else "")
+        lines.append(f"  id: {f.failure_id}   resource: {f.resource or '-'}   source: {f.source}   seen {seen}")
+        actions = f.details.get("actions") or []
+        if actions:
+            releases = f.details.get("releases") or {}
+            named = [f"{a} (needed since controller {releases[a]})" if a in releases else a for a in actions]
+            lines.append(f"  denied action{'s' if len(actions) > 1 else ''}: " + ", ".join(named))
+        if f.evidence:
+            lines.append("  evidence:")
+            for item in f.evidence:
+                for line in item.splitlines():
+                    lines.append("    " + style("| ", "2") + line)
+        if f.explanation:
+            lines.append("  why:")
+            lines.extend(textwrap.wrap(" ".join(f.explanation.split()), width - 4,
+                                       initial_indent="    ", subsequent_indent="    "))
+        if f.fix is not None:
+            lines.append(f"  fix: {style(f.fix.summary, '1')}")
+            for number, step in enumerate(f.fix.steps, 1):
+                lines.extend(textwrap.wrap(step, width - 7, initial_indent=f"    {number}. ",
+                                           subsequent_indent="       "))
+            for command in f.fix.commands:
+                lines.append("    $ " + command)
+            if f.fix.files:
+                lines.append("    files: " + ", ".join(f.fix.files))
+        if entry is not None and entry.docs:
+            lines.append("  docs: " + " ".join(entry.docs))
+        lines.append("")
+    counts = {s: sum(1 for f in shown if f.severity.value == s) for s in SEVERITIES}
+    parts = [f"{n} {s}" for s, n in counts.items() if n]
+    where = f"{engine.lines_read:,} lines from {len(report.sources)} source{'s' if len(report.sources) != 1 else ''}"
+    if shown:
+        summary = f"{len(shown)} finding{'s' if len(shown) != 1 else ''} ({', '.join(parts)}) in {where}"
+    else:
+        summary = f"no known failures found in {where}"
+    if hidden:
+        summary += f"; {hidden} acknowledged or ignored, not shown (petstore-tui ack --list)"
+    lines.append(summary + f" ({elapsed:.2f} s)")
+    for item in report.skipped:
+        lines.append(f"skipped: {item}")
+    for item in report.errors:
+        lines.append(style("error: ", "1;31") + item)
+    out.write(redact("\n".join(lines)) + "\n")
+    out.flush()

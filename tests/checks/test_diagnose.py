@@ -1,0 +1,225 @@
+"""`petstore-tui diagnose` and `petstore-tui ack` end to end through cli.main."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from petstore_tui import cli
+
+FIXTURES = Path(__file__).parent / "fixtures" / "catalog"
+DENIAL = ("2026-11-27T10:00:01Z AccessDenied: User: arn:aws:sts::123456789012:assumed-role/"
+          "petstore-alb-controller/1700 is not authorized to perform: elasticloadbalancing:AddTags "
+          "on resource: arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/k8s/abc "
+          "postgresql://petstore:s3cr3tpass@db:5432/petstore\n")
+IMPORT_ERROR = "ImportError: cannot import name 'url_quote' from 'werkzeug.urls'\n"
+
+
+@pytest.fixture(autouse=True)
+def fixture_catalog(monkeypatch):
+    """Stand-in: the two-entry fixture catalog instead of checks/catalog."""
+    monkeypatch.setenv("PETSTORE_TUI_CATALOG", str(FIXTURES))
+
+
+def run(capsys, *argv: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+    if stdin is not None:
+        fake = io.TextIOWrapper(io.BytesIO(stdin))
+        fake.isatty = lambda: False  # type: ignore[method-assign]
+        old = sys.stdin
+        sys.stdin = fake
+    try:
+        code = cli.main(list(argv))
+    finally:
+        if stdin is not None:
+            sys.stdin = old
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(tmp_path: Path, name: str, data: str | bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return str(path)
+
+
+def test_nothing_found_exits_0(tmp_path, capsys):
+    """Stand-in: a healthy log file."""
+    code, out, err = run(capsys, "diagnose", write(tmp_path, "ok.log", "GET /api/v1/health 200\n" * 50))
+    assert code == 0, err
+    assert "no known failures found in 50 lines" in out
+
+
+def test_error_finding_exits_1_and_shows_evidence_and_fix(tmp_path, capsys):
+    """Stand-in: a controller log with one denial (and a database password in it)."""
+    code, out, err = run(capsys, "diagnose", write(tmp_path, "ctrl.log", DENIAL))
+    assert code == 1, err
+    assert "denied elasticloadbalancing:AddTags" in out
+    assert "denied action: elasticloadbalancing:AddTags (needed since controller v2.5.0)" in out
+    assert "fix: Attach the controller's published policy" in out
+    assert "$ aws iam create-policy-version" in out
+    assert "s3cr3tpass" not in out and "petstore:****@db" in out
+    assert "\x1b[" not in out  # not a terminal: no colour
+
+
+def test_json_schema(tmp_path, capsys):
+    """Stand-in: two log files, one with a denial, one with a traceback."""
+    a = write(tmp_path, "a.log", DENIAL * 3)
+    b = write(tmp_path, "b.log", "Traceback (most recent call last):\n  File 'x'\n" + IMPORT_ERROR)
+    code, out, err = run(capsys, "diagnose", "--json", a, b)
+    assert code == 1, err
+    doc = json.loads(out)
+    assert doc["version"] == 1
+    assert doc["sources"] == [f"file:{a}", f"file:{b}"]
+    assert doc["errors"] == []
+    assert doc["lines_read"] == 6
+    assert doc["summary"]["by_severity"] == {"critical": 1, "error": 1, "warning": 0, "info": 0}
+    first, second = doc["findings"]
+    assert first["id"] == "fixture-werkzeug-url-quote" and first["resource"] == b
+    assert second["id"] == "fixture-addtags-denied" and second["count"] == 3
+    assert set(second) == {"id", "title", "severity", "resource", "source", "count", "first_seen",
+                           "last_seen", "evidence", "explanation", "fix", "docs", "details", "acknowledged"}
+    assert set(second["fix"]) == {"summary", "steps", "commands", "files"}
+    assert second["first_seen"] == "2026-11-27T10:00:01Z"
+    assert second["details"]["release"] == "v2.5.0"
+    assert "s3cr3tpass" not in out
+
+
+def test_stdin_is_read_with_dash_and_when_piped(capsys):
+    """Stand-in: stdin replaced by a pipe-like binary stream."""
+    code, out, _ = run(capsys, "diagnose", "-", stdin=IMPORT_ERROR.encode())
+    assert code == 1 and "url_quote" in out and "resource: stdin" in out
+    code, out, _ = run(capsys, "diagnose", "--json", stdin=IMPORT_ERROR.encode())
+    assert code == 1 and json.loads(out)["sources"] == ["stdin"]
+
+
+@pytest.mark.parametrize("kind", ["directory", "missing"])
+def test_bad_paths_exit_2_with_a_message(tmp_path, capsys, kind):
+    """Stand-in: a temp directory, a path that does not exist."""
+    path = str(tmp_path) if kind == "directory" else str(tmp_path / "nope.log")
+    code, out, err = run(capsys, "diagnose", path)
+    assert code == 2
+    assert ("is a directory" if kind == "directory" else "no such file") in err
+    assert "Traceback" not in err + out
+
+
+def test_garbage_input_is_survived(tmp_path, capsys):
+    """Stand-in: invalid UTF-8, NUL bytes and a 10 MB line in one file."""
+    data = b"\xff\xfe\x00garbage\x00\n" + b"y" * (10 * 1024 * 1024) + b"\n" + IMPORT_ERROR.encode()
+    code, out, err = run(capsys, "diagnose", "--json", write(tmp_path, "junk.log", data))
+    assert code == 1, err
+    doc = json.loads(out)
+    assert [f["id"] for f in doc["findings"]] == ["fixture-werkzeug-url-quote"]
+    assert doc["lines_read"] == 3
+
+
+def test_ignore_hides_a_finding_but_json_counts_it(tmp_path, capsys):
+    """Stand-in: a log with one error-level denial."""
+    path = write(tmp_path, "ctrl.log", DENIAL)
+    code, out, _ = run(capsys, "diagnose", "--ignore", "fixture-addtags-denied:petstore-alb-controller", path)
+    assert code == 0
+    assert "no known failures" in out and "1 acknowledged or ignored" in out
+    code, out, _ = run(capsys, "diagnose", "--json", "--ignore", "fixture-addtags-denied", path)
+    doc = json.loads(out)
+    assert code == 0 and doc["findings"][0]["acknowledged"] is True
+    assert doc["summary"]["acknowledged"] == 1
+
+
+def test_unknown_ignore_id_is_a_usage_error(tmp_path, capsys):
+    """Stand-in: a healthy log."""
+    code, _, err = run(capsys, "diagnose", "--ignore", "no-such-id", write(tmp_path, "a.log", "x\n"))
+    assert code == 2 and "no-such-id" in err
+
+
+def test_min_severity_and_source(tmp_path, capsys):
+    """Stand-in: one log with an error and a critical finding."""
+    path = write(tmp_path, "mixed.log", DENIAL + IMPORT_ERROR)
+    code, out, _ = run(capsys, "diagnose", "--json", "--min-severity", "critical", path)
+    assert code == 1 and [f["id"] for f in json.loads(out)["findings"]] == ["fixture-werkzeug-url-quote"]
+    code, out, _ = run(capsys, "diagnose", "--json", "--source", "terraform", path)
+    assert code == 0 and json.loads(out)["findings"] == []  # neither entry is seen in terraform output
+
+
+def test_both_matchers_give_the_same_json(tmp_path, capsys, monkeypatch):
+    """Stand-in: one mixed log; PETSTORE_TUI_MATCHER switches the matcher."""
+    pytest.importorskip("hyperscan")
+    path = write(tmp_path, "mixed.log", (DENIAL + "ok\n" + IMPORT_ERROR) * 20)
+    docs = []
+    for kind in ("python", "hyperscan"):
+        monkeypatch.setenv("PETSTORE_TUI_MATCHER", kind)
+        _, out, _ = run(capsys, "diagnose", "--json", path)
+        doc = json.loads(out)
+        assert doc["matcher"] == kind
+        docs.append([(f["id"], f["resource"], f["count"], f["evidence"]) for f in doc["findings"]])
+    assert docs[0] == docs[1] and docs[0]
+
+
+def test_no_input_on_a_terminal_is_a_usage_error(capsys, monkeypatch):
+    """Stand-in: stdin that claims to be a terminal."""
+    fake = io.StringIO()
+    fake.isatty = lambda: True  # type: ignore[method-assign]
+    monkeypatch.setattr(sys, "stdin", fake)
+    code, _, err = run(capsys, "diagnose")
+    assert code == 2 and "--live" in err
+
+
+def test_broken_catalog_is_a_clear_error(tmp_path, capsys, monkeypatch):
+    """Stand-in: a catalog folder whose only entry lacks its failure.yaml."""
+    (tmp_path / "cat" / "broken-entry").mkdir(parents=True)
+    monkeypatch.setenv("PETSTORE_TUI_CATALOG", str(tmp_path / "cat"))
+    code, _, err = run(capsys, "diagnose", write(tmp_path, "a.log", "x\n"))
+    assert code == 2 and "failure.yaml: missing" in err
+
+
+def test_ack_add_list_remove_and_diagnose_honours_it(tmp_path, capsys, monkeypatch):
+    """Stand-in: a temp state folder (conftest) holding acks.json."""
+    monkeypatch.setenv("USER", "alice")
+    path = write(tmp_path, "ctrl.log", DENIAL)
+    code, out, _ = run(capsys, "ack", "fixture-addtags-denied:petstore-alb-controller",
+                       "--reason", "policy PR 12 in review")
+    assert code == 0 and "by alice" in out
+    code, out, _ = run(capsys, "ack", "--list")
+    assert "fixture-addtags-denied:petstore-alb-controller\tby alice" in out
+    code, out, _ = run(capsys, "diagnose", path)
+    assert code == 0 and "1 acknowledged" in out
+    code, out, _ = run(capsys, "ack", "--remove", "fixture-addtags-denied:petstore-alb-controller")
+    assert code == 0
+    code, _, _ = run(capsys, "diagnose", path)
+    assert code == 1
+
+
+def test_ack_refuses_unknown_ids_and_missing_reason(capsys):
+    """Stand-in: the fixture catalog."""
+    code, _, err = run(capsys, "ack", "no-such-id", "--reason", "x")
+    assert code == 2 and "unknown catalog id" in err
+    code, _, err = run(capsys, "ack", "fixture-addtags-denied")
+    assert code == 2 and "reason is required" in err
+
+
+def test_json_stays_valid_whatever_the_evidence_holds(tmp_path, capsys):
+    """Stand-in: a denial line carrying quote-adjacent secrets and control characters."""
+    line = DENIAL.rstrip("\n") + ' docker login --password hunter2", {"token": "abc"} \x07\x1b[0m\n'
+    code, out, _ = run(capsys, "diagnose", "--json", write(tmp_path, "a.log", line))
+    doc = json.loads(out)
+    assert code == 1 and doc["findings"][0]["count"] == 1
+    assert "hunter2" not in out and '"abc"' not in out
+
+
+def test_colour_only_on_a_terminal(tmp_path, capsys, monkeypatch):
+    """Stand-in: sys.stdout replaced by a buffer that says it is a terminal."""
+    path = write(tmp_path, "ctrl.log", DENIAL)
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for no_color, expect in (("", True), ("1", False)):
+        monkeypatch.setenv("NO_COLOR", no_color)
+        monkeypatch.setenv("TERM", "xterm")
+        fake = Terminal()
+        monkeypatch.setattr(sys, "stdout", fake)
+        assert cli.main(["diagnose", path]) == 1
+        assert ("\x1b[1;31m" in fake.getvalue()) is expect

@@ -1,0 +1,329 @@
+"""The engine against the two fixture entries: normalisation, grouping, aggregation, both matchers."""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+import pytest
+
+from checks.catalog_loader import load_catalog
+from checks.engine import Acks, Engine, HyperscanMatcher, PythonMatcher, load_default_engine
+from checks.engine.grouping import Grouper
+from checks.engine.matcher import hyperscan_available, make_matcher, required_literals
+from checks.engine.normalize import MAX_LINE, normalise, prepare_line
+from checks.model import Severity
+
+FIXTURES = Path(__file__).parent / "fixtures" / "catalog"
+MATCHERS = ["python", pytest.param("hyperscan", marks=pytest.mark.skipif(
+    not hyperscan_available(), reason="hyperscan is not installed"))]
+DENIAL = (b"2026-11-27T10:00:01Z error AccessDenied: User: arn:aws:sts::123456789012:assumed-role/"
+          b"petstore-alb-controller/1700 is not authorized to perform: elasticloadbalancing:AddTags "
+          b"on resource: arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/k8s-x/abc")
+TRACEBACK = [
+    b"[2026-11-27 10:00:00 +0000] [7] [ERROR] Exception in worker process",
+    b"Traceback (most recent call last):",
+    b'  File "/usr/local/lib/python3.11/site-packages/flask/app.py", line 30, in <module>',
+    b"    from werkzeug.urls import url_quote",
+    b"ImportError: cannot import name 'url_quote' from 'werkzeug.urls' (/x/urls.py)",
+]
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog(FIXTURES)
+
+
+@pytest.fixture(params=MATCHERS)
+def engine(request, catalog, monkeypatch):
+    """Stand-in: none; the real engine on the fixture catalog, once per matcher (chosen
+    through $PETSTORE_TUI_MATCHER as the CLI does)."""
+    monkeypatch.setenv("PETSTORE_TUI_MATCHER", request.param)
+    built = Engine(catalog)
+    assert built.matcher.name == request.param
+    return built
+
+
+def summary(engine):
+    return sorted((f.failure_id, f.resource, f.count, tuple(f.evidence)) for f in engine.findings())
+
+
+def test_one_denial_line_makes_one_finding_with_details(engine):
+    """Stand-in: none (a controller denial line written after the real wording)."""
+    changed = engine.feed(DENIAL, source="alb-controller", resource="pod/ctrl")
+    assert changed == []  # the event stays open until the next line or flush
+    changed = engine.flush()
+    assert [f.failure_id for f in changed] == ["fixture-addtags-denied"]
+    finding = changed[0]
+    assert finding.resource == "petstore-alb-controller"  # from the entry's resource pattern
+    assert finding.severity is Severity.ERROR
+    assert finding.details["action"] == "elasticloadbalancing:AddTags"
+    assert finding.details["release"] == "v2.5.0"
+    assert finding.first_seen == 1795773601.0  # the line's own timestamp, UTC
+    assert finding.source == "alb-controller"
+
+
+def test_repeats_fold_into_one_finding_per_resource(engine):
+    """Stand-in: none. Ten denials of one role and one of another."""
+    for _ in range(10):
+        engine.feed(DENIAL)
+    engine.feed(DENIAL.replace(b"petstore-alb-controller", b"other-role"))
+    engine.flush()
+    counts = {(f.failure_id, f.resource): f.count for f in engine.findings()}
+    assert counts == {("fixture-addtags-denied", "petstore-alb-controller"): 10,
+                      ("fixture-addtags-denied", "other-role"): 1}
+    first = engine.findings()[0]
+    assert len(first.evidence) == 1  # identical evidence lines are not repeated
+
+
+def test_evidence_is_capped_and_redacted(engine):
+    """Stand-in: none. Denials each carrying a distinct fake access key id."""
+    for i in range(8):
+        engine.feed(DENIAL + f" request {i} key AKIAABCDEFGHIJKLMN{i:02d} token=hunter{i}".encode())
+    engine.flush()
+    finding = engine.findings()[0]
+    assert finding.count == 8
+    assert len(finding.evidence) == 5
+    text = "\n".join(finding.evidence)
+    assert "AKIAABCD****" in text and "IJKLMN" not in text
+    assert "hunter" not in text
+    assert finding.evidence[-1].endswith("token=****")
+
+
+def test_resource_falls_back_to_the_stream_resource(engine):
+    """Stand-in: none (a traceback from an app pod)."""
+    engine.feed_many(TRACEBACK, source="app", resource="pod/petstore-1/app")
+    engine.flush()
+    [finding] = engine.findings()
+    assert (finding.failure_id, finding.resource, finding.count) == (
+        "fixture-werkzeug-url-quote", "pod/petstore-1/app", 1)
+    assert finding.evidence == ["ImportError: cannot import name 'url_quote' from 'werkzeug.urls' (/x/urls.py)"]
+
+
+def test_a_traceback_is_one_event():
+    """Stand-in: none; the Grouper on a traceback between two ordinary lines."""
+    grouper = Grouper()
+    events = []
+    for line in [b"before", *TRACEBACK[1:], b"after", b"  wrapped part of after"]:
+        events.extend(grouper.push(line))
+    events.extend(grouper.flush())
+    assert events == [[b"before"], TRACEBACK[1:], [b"after", b"  wrapped part of after"]]
+
+
+def test_kubectl_timestamps_do_not_break_tracebacks():
+    """Stand-in: none; `kubectl logs --timestamps` puts a stamp before every line."""
+    stamp = b"2026-11-27T10:00:00.123456789Z "
+    grouper = Grouper()
+    events = []
+    for line in TRACEBACK[1:] + [b"next"]:
+        events.extend(grouper.push(stamp + line))
+    assert len(events) == 1 and len(events[0]) == 4
+
+
+def test_wrapped_paste_matches_across_the_break(engine):
+    """Stand-in: none (a paste that wrapped mid-message, with JSON-escaped quotes)."""
+    engine.feed(b'{\\"error\\":\\"User: arn:aws:sts::1:assumed-role/r1/x is not authorized to perform:')
+    engine.feed(b"      elasticloadbalancing:AddTags on resource\\\"}")
+    engine.feed(b"next line")
+    assert [(f.failure_id, f.resource) for f in engine.findings()] == [("fixture-addtags-denied", "r1")]
+
+
+@pytest.mark.parametrize("damaged", [
+    "\x1b[31mImportError\x1b[0m: cannot import name 'url_quote' from 'werkzeug.urls'",
+    "ImportError: cannot import name &#39;url_quote&#39; from &#39;werkzeug.urls&#39;",
+    "ImportError: cannot import name ‘url_quote’ from ‘werkzeug.urls’",
+    "ImportError:\u00a0cannot import name 'url_quote' from 'werkzeug.urls'\r",
+    "Import\x00Error: cannot import name 'url_quote' from 'werkzeug.urls'",
+])
+def test_paste_damage_still_matches(engine, damaged):
+    """Stand-in: none (ANSI colour, HTML entities, curly quotes, NBSP, CR, NUL)."""
+    engine.feed(damaged)
+    engine.flush()
+    assert [f.failure_id for f in engine.findings()] == ["fixture-werkzeug-url-quote"]
+
+
+def test_invalid_utf8_and_garbage_are_survived(engine):
+    """Stand-in: none; random bytes, invalid UTF-8 around a real hit."""
+    rng = random.Random(4)
+    garbage = bytes(rng.randrange(256) for _ in range(200_000))
+    engine.feed(garbage)
+    engine.feed(b"\xff\xfe " + DENIAL + b" \xc3\x28")
+    engine.flush()
+    engine.scan_bytes(garbage + b"\n" + DENIAL + b"\xff\n")
+    [finding] = engine.findings()
+    assert finding.count == 2
+    assert "\ufffd" in finding.evidence[0]
+
+
+def test_a_10mb_line_is_cut_and_memory_bounded(engine):
+    """Stand-in: none; a 10 MB line holding a signature at its start and one past the cut."""
+    huge = DENIAL + b" " + b"x" * (10 * 1024 * 1024) + b" cannot import name 'url_quote' from 'werkzeug.urls'"
+    assert len(prepare_line(huge)) == MAX_LINE
+    engine.scan_stream(io.BytesIO(huge + b"\nafter\n"), resource="big.log", block_size=1 << 20)
+    engine.feed(huge)
+    engine.flush()
+    findings = engine.findings()
+    assert [(f.failure_id, f.count) for f in findings] == [("fixture-addtags-denied", 2)]
+    assert all(len(e) < 2000 for e in findings[0].evidence)
+
+
+def test_normalise_is_the_same_per_line_and_per_block():
+    """Stand-in: none; every kind of damage in one block."""
+    lines = [b"\x1b[1;31mred\x1b[0m", b"a\r", b"q=\\\"x\\\"", b"&quot;&amp;&lt;", "‘x’ “y”\u00a0z".encode(), b"\x00"]
+    assert normalise(b"\n".join(lines)) == b"\n".join(normalise(line) for line in lines)
+
+
+def mixed_log(seed: int, n: int = 3000) -> bytes:
+    """Healthy lines with denials, tracebacks, wrapped lines and noise mixed in."""
+    rng = random.Random(seed)
+    out: list[bytes] = []
+    for i in range(n):
+        roll = rng.random()
+        if roll < 0.02:
+            out.append(DENIAL.replace(b"petstore-alb-controller", f"role-{rng.randrange(3)}".encode())
+                       + f" request {rng.randrange(12)}".encode())  # > 5 distinct evidence lines
+        elif roll < 0.03:
+            out.extend(TRACEBACK)
+        elif roll < 0.04:
+            out.extend([b"is not authorized to perform:", b"   elasticloadbalancing:AddTags"])
+        elif roll < 0.05:
+            out.extend([b"Traceback (most recent call last):", b"  File 'x'", b""])
+        elif roll < 0.06:
+            out.append(b"  indented " + str(i).encode())
+        elif roll < 0.07:  # paste damage on a hit line, and on a harmless one
+            out.append(rng.choice([
+                b"\x1b[31mImportError\x1b[0m: cannot import name &#39;url_quote&#39; from \xe2\x80\x98werkzeug.urls\xe2\x80\x99\r",
+                b'{\\"msg\\":\\"not authorized to perform:\xc2\xa0elasticloadbalancing:AddTags\\"}',
+                b"  \x1b[2m  File 'x'\x1b[0m",
+                b"ok &quot;fine&quot; \\\"quoted\\\" \x00",
+            ]))
+        else:
+            out.append(f'10.0.1.{i % 250} - - "GET /api/v1/pets HTTP/1.1" 200 {i}'.encode())
+    return b"\n".join(out) + b"\n"
+
+
+@pytest.mark.parametrize(("seed", "block_size"), [(1, 4096), (2, 700), (3, 1 << 20)])
+def test_bulk_path_equals_line_by_line_for_both_matchers(catalog, seed, block_size):
+    """Stand-in: none; a generated mixed log scanned four ways (bulk/per line x
+    hyperscan/python) with tiny blocks so events straddle block edges."""
+    data = mixed_log(seed)
+    kinds = ["python"] + (["hyperscan"] if hyperscan_available() else [])
+    results = []
+    for kind in kinds:
+        bulk = Engine(catalog, matcher=kind, clock=lambda: 1.0)
+        bulk.scan_stream(io.BytesIO(data), resource="log", block_size=block_size)
+        lines = Engine(catalog, matcher=kind, clock=lambda: 1.0)
+        lines.feed_many(data.split(b"\n")[:-1], resource="log")
+        lines.flush()
+        results += [summary(bulk), summary(lines)]
+        assert bulk.lines_read == lines.lines_read == data.count(b"\n")
+    assert results[0] and all(r == results[0] for r in results)
+    assert sum(c for _, _, c, _ in results[0]) > 50
+
+
+def test_signatures_hyperscan_cannot_compile_fall_back_one_by_one():
+    """Stand-in: none; a look-ahead (Hyperscan takes it only as a prefilter) and a huge
+    bounded repeat (Hyperscan refuses it outright: the Python pre-filter covers it)."""
+    if not hyperscan_available():
+        pytest.skip("hyperscan is not installed")
+    signatures = [r"AddTags", r"denied(?= now)", r"(?:alpha){0,70000}beta"]
+    matcher = HyperscanMatcher(signatures)
+    assert list(matcher.prefiltered) == [1] and list(matcher.rejected) == [2]
+    block = b"x AddTags\ndenied now\ndenied later\nalphabeta\n"
+    assert {i for i, _ in matcher.candidates(block)} == {0, 1, 2}
+    for event, expected in ((b"denied now", [1]), (b"denied later", []), (b"alphaalphabeta", [2])):
+        assert matcher.match(event) == expected
+        assert PythonMatcher(signatures).match(event) == expected
+
+
+@pytest.mark.parametrize(("regex", "literals"), [
+    (r"not authorized to perform:?\s+elasticloadbalancing:AddTags", (b"elasticloadbalancing:addtags",)),
+    (r"(ErrImagePull|ImagePullBackOff)", (b"errimagepull", b"imagepullbackoff")),
+    (r"a\s+b", ()),
+    (r"(?:unable|couldn.t) to (resolve|discover) subnets?", (b" subnet",)),
+    (r"(?:unable|couldn.t) to (resolve|discover)", (b"discover", b"resolve")),
+])
+def test_required_literals(regex, literals):
+    """Stand-in: none; the literal pre-filters the Python matcher relies on."""
+    assert required_literals(regex) == literals
+
+
+def test_pattern_without_literal_still_found_by_python_matcher():
+    """Stand-in: none; a signature with no literal of three characters."""
+    matcher = PythonMatcher([r"a\s+b"])
+    assert {i for i, _ in matcher.candidates(b"zz\nA   B\n")} == {0}
+
+
+def test_unknown_matcher_name_is_refused(monkeypatch):
+    """Stand-in: none."""
+    monkeypatch.setenv("PETSTORE_TUI_MATCHER", "turbo")
+    with pytest.raises(ValueError, match="turbo"):
+        make_matcher(["x"])
+
+
+def test_acknowledged_findings_are_kept_but_flagged(catalog):
+    """Stand-in: none; an Acks set for one resource."""
+    engine = Engine(catalog, acks=Acks([("fixture-addtags-denied", "petstore-alb-controller")]))
+    engine.feed(DENIAL)
+    engine.feed(DENIAL.replace(b"petstore-alb-controller", b"other"))
+    engine.flush()
+    assert [(f.resource, f.acknowledged) for f in engine.findings()] == [
+        ("other", False), ("petstore-alb-controller", True)] or [
+        (f.resource, f.acknowledged) for f in engine.findings()] == [
+        ("petstore-alb-controller", True), ("other", False)]
+    assert [f.resource for f in engine.findings(include_acknowledged=False)] == ["other"]
+
+
+def test_entries_fire_only_on_their_own_sources(catalog):
+    """Stand-in: none. The url_quote entry lists app and pod-status, not terraform."""
+    engine = Engine(catalog)
+    engine.feed(TRACEBACK[-1], source="terraform")
+    engine.feed(TRACEBACK[-1], source="app", resource="pod/a")
+    engine.flush()
+    assert [f.resource for f in engine.findings()] == ["pod/a"]
+
+
+def test_load_default_engine_reads_acks_and_ignores(monkeypatch):
+    """Stand-in: the fixture catalog via $PETSTORE_TUI_CATALOG, acks in a temp state dir."""
+    from checks.acks import add_ack
+
+    monkeypatch.setenv("PETSTORE_TUI_CATALOG", str(FIXTURES))
+    add_ack("fixture-werkzeug-url-quote", "known")
+    engine = load_default_engine(ignore=["fixture-addtags-denied:r9"])
+    engine.feed(DENIAL.replace(b"petstore-alb-controller", b"r9"))
+    engine.feed_many(TRACEBACK)
+    engine.flush()
+    assert engine.findings(include_acknowledged=False) == []
+    assert len(engine.findings()) == 2
+
+
+def test_hyperscan_database_cache(tmp_path, catalog):
+    """Stand-in: a temp cache folder; the second engine loads what the first compiled,
+    and a corrupt cache file is ignored."""
+    if not hyperscan_available():
+        pytest.skip("hyperscan is not installed")
+    first = Engine(catalog, matcher="hyperscan", cache_dir=tmp_path)
+    second = Engine(catalog, matcher="hyperscan", cache_dir=tmp_path)
+    assert (first.matcher.cached, second.matcher.cached) == (False, True)
+    [cache_file] = tmp_path.glob("hyperscan-*.db")
+    cache_file.write_bytes(b"garbage")
+    third = Engine(catalog, matcher="hyperscan", cache_dir=tmp_path)
+    assert third.matcher.cached is False
+    for engine in (first, second, third):
+        engine.feed(DENIAL)
+        engine.flush()
+    assert summary(first) == summary(second) == summary(third) != []
+
+
+def test_distinct_resources_are_capped(catalog, monkeypatch):
+    """Stand-in: none; denials from more roles than the engine keeps apart."""
+    import checks.engine.core as core
+
+    monkeypatch.setattr(core, "MAX_RESOURCES", 3)
+    engine = Engine(catalog)
+    for i in range(6):
+        engine.feed(DENIAL.replace(b"petstore-alb-controller", f"role-{i}".encode()))
+    engine.flush()
+    assert sorted((f.resource, f.count) for f in engine.findings()) == [
+        ("(other resources)", 3), ("role-0", 1), ("role-1", 1), ("role-2", 1)]
