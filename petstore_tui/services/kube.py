@@ -40,6 +40,8 @@ def _load_dict(kubeconfig: str | os.PathLike | None) -> dict[str, Any]:
     for path in existing:
         try:
             data = yaml.safe_load(path.read_text()) or {}
+        except UnicodeDecodeError:
+            raise KubeConfigError(f"kubeconfig {path} is not text (invalid UTF-8)") from None
         except (OSError, yaml.YAMLError) as exc:
             problem = getattr(exc, "problem", None) or type(exc).__name__
             raise KubeConfigError(f"kubeconfig {path} cannot be read: {problem}") from None

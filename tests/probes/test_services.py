@@ -156,7 +156,7 @@ def test_kube_client_reaches_stub_and_honours_context(kube_stub):
 
 
 def test_kubeconfig_missing_or_broken(tmp_path, monkeypatch):
-    """No stand-in: KUBECONFIG naming a missing file, then a broken one."""
+    """No stand-in: KUBECONFIG naming a missing file, then broken YAML, then bytes that are not UTF-8."""
     monkeypatch.setenv("KUBECONFIG", str(tmp_path / "none"))
     with pytest.raises(kube.KubeConfigError, match="no kubeconfig"):
         kube.api_client(Target())
@@ -164,6 +164,9 @@ def test_kubeconfig_missing_or_broken(tmp_path, monkeypatch):
     broken.write_text("clusters: [unclosed\n")
     monkeypatch.setenv("KUBECONFIG", str(broken))
     with pytest.raises(kube.KubeConfigError, match="cannot be read"):
+        kube.api_client(Target())
+    broken.write_bytes(b"apiVersion: v1\nclusters: \xff\xfe\n")
+    with pytest.raises(kube.KubeConfigError, match="invalid UTF-8"):
         kube.api_client(Target())
 
 
