@@ -15,17 +15,27 @@ from checks.preflight.cluster.service_account import ServiceAccountCheck
 from checks.preflight.cluster.status import ClusterStatusCheck
 from checks.preflight.cluster.subnets import SubnetsCheck
 from checks.preflight.cluster.version import ClusterVersionCheck
+from checks.preflight.config.cluster_access import ClusterAccessCheck
+from checks.preflight.config.controller_ingressclass import ControllerIngressClassCheck
 from checks.preflight.config.controller_policy import ControllerPolicyFileCheck
+from checks.preflight.config.controller_service_account import ControllerServiceAccountCheck
 from checks.preflight.config.dockerfile_user import DockerfileUserCheck
 from checks.preflight.config.duplicate_outputs import DuplicateOutputsCheck
+from checks.preflight.config.duplicate_sg_rules import DuplicateSgRulesCheck
 from checks.preflight.config.eks_version import EksVersionCheck
 from checks.preflight.config.flask_werkzeug import FlaskWerkzeugCheck
+from checks.preflight.config.health_paths import HealthPathsCheck
 from checks.preflight.config.helm_values import HelmValuesCheck
 from checks.preflight.config.ingress_class import IngressClassNameCheck
 from checks.preflight.config.ingress_subnets import IngressSubnetsCheck
+from checks.preflight.config.node_role import NodeRoleCheck
+from checks.preflight.config.nodegroup_size import NodegroupSizeCheck
+from checks.preflight.config.nodegroup_subnets import NodegroupSubnetsCheck
+from checks.preflight.config.ports import PortsCheck
 from checks.preflight.config.public_endpoint import PublicEndpointCheck
 from checks.preflight.config.readonly_sqlite import ReadonlySqliteCheck
 from checks.preflight.config.subnet_tags import SubnetTagsCheck
+from checks.preflight.config.webhook_port import WebhookPortCheck
 from checks.preflight.tools.aws_cli import AwsCliCheck
 from checks.preflight.tools.container_engine import ContainerEngineCheck
 from checks.preflight.tools.git import GitCheck
@@ -50,13 +60,23 @@ ALL_CHECKS = (
     PublicEndpointCheck,
     ControllerPolicyFileCheck,
     DuplicateOutputsCheck,
+    DuplicateSgRulesCheck,
+    WebhookPortCheck,
     EksVersionCheck,
+    ClusterAccessCheck,
+    NodegroupSizeCheck,
+    NodegroupSubnetsCheck,
+    NodeRoleCheck,
     DockerfileUserCheck,
     FlaskWerkzeugCheck,
     IngressClassNameCheck,
     IngressSubnetsCheck,
     ReadonlySqliteCheck,
     HelmValuesCheck,
+    ControllerServiceAccountCheck,
+    ControllerIngressClassCheck,
+    PortsCheck,
+    HealthPathsCheck,
     ClusterStatusCheck,
     ClusterVersionCheck,
     ClusterEndpointCheck,

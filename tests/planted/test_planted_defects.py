@@ -944,37 +944,7 @@ DEFECTS = [
 
 # Cases the preflight misses today (filled in after the first full run; the lead removes
 # an entry once a check catches it).
-MISSES: dict[str, str] = {
-    "cluster_tag_wrong_cluster_name": "config.subnet-tags does not check that kubernetes.io/cluster/<name> names "
-    "var.cluster_name (a tag for another cluster excludes the subnet)",
-    "public_access_cidrs_vpc_only": "config.public-endpoint ignores public_access_cidrs that hold only private ranges",
-    "k8s_version_1_28_in_auto_tfvars": "config.eks-version reads terraform.tfvars but not *.auto.tfvars, which win",
-    "duplicate_sg_rule_9443": "no config check for duplicate security group rules (terraform-duplicate-sg-rule)",
-    "duplicate_sg_rule_9443_legacy_resource": "no config check for duplicate security group rules "
-    "(aws_security_group_rule beside aws_vpc_security_group_ingress_rule)",
-    "webhook_9443_rule_deleted": "no config check that the node security group admits 9443 from the control plane",
-    "nodegroup_desired_zero": "no config check of the node group's min <= desired <= max",
-    "nodegroup_max_below_min": "no config check of the node group's min <= desired <= max",
-    "private_route_without_nat": "no config check that the node group's subnets route 0.0.0.0/0 through NAT",
-    "node_role_without_ecr_read": "no config check that the node role has AmazonEC2ContainerRegistryReadOnly",
-    "creator_admin_association_deleted": "no config check that the creator gets cluster admin when "
-    "bootstrap_cluster_creator_admin_permissions = false",
-    "policy_old_copy_referenced": "config.controller-policy reads the fixed path, not the file() that iam.tf attaches",
-    "dockerfile_chown_wrong_uid": "config.dockerfile-user does not compare the chown owner with USER",
-    "dockerfile_runs_as_root": "config.dockerfile-user only warns when the final stage has no non-root USER",
-    "werkzeug_missing_from_lock": "config.flask-werkzeug only warns when the lock lacks Werkzeug, yet pip "
-    "--require-hashes then fails the image build",
-    "alb_healthcheck_path_wrong": "no config check of the ALB healthcheck-path against the app's /api/v1/health",
-    "ingress_backend_port_8080": "no config check that the Ingress backend port is a port of the Service",
-    "liveness_probe_path_health": "no config check of the probe paths against the app's /api/v1/health",
-    "container_port_5000": "no config check of containerPort against PORT/8080",
-    "service_target_port_5000": "no config check of the Service targetPort against the container port",
-    "port_env_5000": "no config check of the PORT env against containerPort",
-    "service_account_without_role_arn": "no config check of kubernetes/controller/serviceaccount.yaml's role annotation",
-    "service_account_role_arn_key_typo": "no config check of kubernetes/controller/serviceaccount.yaml's role annotation",
-    "service_account_renamed": "no config check that the ServiceAccount's name matches values.yaml and the IRSA trust",
-    "ingressclass_controller_misspelled": "no config check of kubernetes/controller/ingressclass.yaml spec.controller",
-}
+MISSES: dict[str, str] = {}
 
 
 # --- running the preflight and checking its JSON ----------------------------------------
@@ -1259,10 +1229,7 @@ BENIGN = [
 ]
 
 # Benign edits the preflight wrongly fails today (filled in after the first full run).
-FALSE_ALARMS: dict[str, str] = {
-    "ok_elb_tag_unquoted_number": "config.subnet-tags/_project.tag_value only reads quoted values in a merge() "
-    "expression, so = 1 reads as no tag",
-}
+FALSE_ALARMS: dict[str, str] = {}
 
 
 def _bparam(fn):

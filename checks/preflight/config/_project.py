@@ -631,3 +631,14 @@ def dockerfile_env(ctx: CheckContext) -> dict[str, str]:
             key, _, val = word.partition("=")
             env[key] = val
     return env
+
+
+def overlay_groups(rendered: Manifests) -> list[tuple[str, list[dict]]]:
+    """The documents that deploy together: one group per overlay when kustomize rendered
+    them, else every YAML file as one group."""
+    if rendered.how != "kubectl kustomize":
+        return [("kubernetes/", [d for _w, d in rendered.documents])] if rendered.documents else []
+    groups: dict[str, list[dict]] = {}
+    for where, doc in rendered.documents:
+        groups.setdefault(where, []).append(doc)
+    return list(groups.items())

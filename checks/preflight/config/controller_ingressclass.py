@@ -1,0 +1,52 @@
+"""config.controller-ingressclass: the IngressClass the Ingresses name (alb) is created by us (kubernetes/controller/) with spec.controller ingress.k8s.aws/alb, the controller the AWS Load Balancer Controller watches."""
+
+from __future__ import annotations
+
+from checks.model import CheckResult
+from checks.preflight.base import Check
+from checks.preflight.config._project import controller_documents, helm_values, manifests
+from checks.preflight.context import CheckContext
+
+CONTROLLER = "ingress.k8s.aws/alb"
+DEFAULT_CLASS = "alb"
+
+
+class ControllerIngressClassCheck(Check):
+    id = "config.controller-ingressclass"
+    group = "config"
+    title = "IngressClass alb names the ALB controller"
+    failure_id = "alb-controller-ingressclass-missing"
+
+    async def run(self, ctx: CheckContext) -> CheckResult:
+        documents, problems = controller_documents(ctx)
+        rendered = await manifests(ctx)
+        _path, values, _problem = helm_values(ctx)
+        if not documents and values is None and not rendered.documents:
+            return self.skipped("no kubernetes/ manifests")
+        classes = {}
+        for where, doc in [*documents, *rendered.of_kind("IngressClass")]:
+            if doc.get("kind") == "IngressClass":
+                classes.setdefault(str((doc.get("metadata") or {}).get("name")), (where, doc))
+        wanted = sorted({str((i.get("spec") or {}).get("ingressClassName") or DEFAULT_CLASS)
+                         for _w, i in rendered.of_kind("Ingress")}) or [DEFAULT_CLASS]
+        fix = (f"kubernetes/controller/ingressclass.yaml: an IngressClass named {DEFAULT_CLASS} with "
+               f"spec.controller: {CONTROLLER}, applied before the Helm install")
+        failures, notes = [], []
+        for name in wanted:
+            if name not in classes:
+                if name == DEFAULT_CLASS and (values or {}).get("createIngressClassResource", True) is not False:
+                    notes.append(f"IngressClass {name}: created by Helm (createIngressClassResource)")
+                elif name == DEFAULT_CLASS:
+                    failures.append(f"no IngressClass {name} in kubernetes/controller/ and Helm is told not to "
+                                    "create it (createIngressClassResource: false)")
+                continue
+            where, doc = classes[name]
+            controller = (doc.get("spec") or {}).get("controller")
+            if name == DEFAULT_CLASS and controller != CONTROLLER:
+                failures.append(f"{where}: IngressClass {name} has spec.controller {controller!r}, not {CONTROLLER!r}: "
+                                "the AWS Load Balancer Controller ignores its Ingresses")
+            else:
+                notes.append(f"{where}: IngressClass {name} -> {controller}")
+        if failures:
+            return self.failed(failures[0], "\n".join(failures + notes + problems), fix)
+        return self.passed(f"IngressClass {', '.join(wanted)} -> {CONTROLLER}", "\n".join(notes + problems))

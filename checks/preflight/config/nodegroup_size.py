@@ -1,0 +1,53 @@
+"""config.nodegroup-size: each managed node group's scaling_config holds 0 <= min_size <= desired_size <= max_size and max_size >= 1 (EKS refuses anything else)."""
+
+from __future__ import annotations
+
+from checks.model import CheckResult
+from checks.preflight.base import Check
+from checks.preflight.config._project import as_int, terraform
+from checks.preflight.context import CheckContext, in_thread
+
+
+class NodegroupSizeCheck(Check):
+    id = "config.nodegroup-size"
+    group = "config"
+    title = "Node group min <= desired <= max"
+    failure_id = "eks-nodegroup-create-failed"
+
+    async def run(self, ctx: CheckContext) -> CheckResult:
+        return await in_thread(self._check, ctx)
+
+    def _check(self, ctx: CheckContext) -> CheckResult:
+        tf = terraform(ctx)
+        groups = tf.of_type("aws_eks_node_group")
+        if not groups:
+            return self.skipped("no aws_eks_node_group in terraform/*.tf", "\n".join(tf.errors))
+        problems, warnings, notes = [], [], []
+        for group in groups:
+            scaling = (group.body.get("scaling_config") or [{}])[0]
+            raw = {key: scaling.get(f"{key}_size") for key in ("min", "desired", "max")}
+            size = {key: as_int(tf, value) for key, value in raw.items()}
+            shown = ", ".join(f"{k} {size[k] if size[k] is not None else raw[k]}"
+                              + (f" ({str(raw[k]).strip('${}')} from {tf.value_source(str(raw[k])[6:-1])})"
+                                 if str(raw[k]).startswith("${var.") else "")
+                              for k in size)
+            label = f"aws_eks_node_group.{group.name}"
+            if None in size.values():
+                warnings.append(f"{label}: cannot resolve its sizes ({shown})")
+                continue
+            low, want, high = size["min"], size["desired"], size["max"]
+            if high < 1:
+                problems.append(f"{label}: max_size {high} (EKS wants at least 1) - {shown}")
+            elif low < 0 or not low <= want <= high:
+                problems.append(f"{label}: needs min <= desired <= max, has {shown}")
+            elif want == 0:
+                warnings.append(f"{label}: desired_size 0 - no node runs, every pod stays Pending ({shown})")
+            else:
+                notes.append(f"{label}: {shown}")
+        if problems:
+            return self.failed(problems[0], "\n".join(problems + warnings + notes),
+                               "set node_min_size <= node_desired_size <= node_max_size (terraform/terraform.tfvars; "
+                               "2 <= 2 <= 5 for this app)")
+        if warnings:
+            return self.warned(warnings[0], "\n".join(warnings + notes))
+        return self.passed("; ".join(notes))
