@@ -1,0 +1,221 @@
+"""Benchmark the TUI: start-up to first frame against a minimal Textual app, and key-to-render
+latency while 10,000 log lines a second stream into the troubleshooting panel.
+
+    .venv/bin/python bench/bench_tui.py [--runs 7] [--seconds 5] [--rate 10000]
+
+Targets (issue 7): start-up ratio <= 1.5, latency <= 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+# -- start-up: each run is a fresh process that prints the time of its first frame ----------
+
+
+def _child(kind: str) -> None:
+    """Runs in the measured process: the app, headless, reporting and exiting the moment
+    its first full screen reaches the display (App._display, after layout and compositing).
+    For petstore-tui that is the first frame of the preflight screen, not Textual's blank
+    default screen."""
+    from textual.app import App
+
+    original_run = App.run
+    original_display = App._display
+
+    def headless_run(self, *args, **kwargs):
+        kwargs["headless"] = True
+        return original_run(self, *args, **kwargs)
+
+    def display(self, screen, renderable) -> None:
+        original_display(self, screen, renderable)
+        if renderable is None:
+            return
+        if kind == "minimal" or type(screen).__name__ == "PreflightScreen":
+            print(f"FIRST-FRAME {time.time():.6f}", flush=True)
+            os._exit(0)  # workers (preflight checks) must not delay the measurement's end
+
+    App.run = headless_run  # type: ignore[method-assign]
+    App._display = display  # type: ignore[method-assign]
+    if kind == "minimal":
+        from textual.widgets import Footer, Header, Static
+
+        class Minimal(App):
+            def compose(self):
+                yield Header()
+                yield Static("hello")
+                yield Footer()
+
+        Minimal().run()
+        return
+    from petstore_tui.cli import main  # exactly what `petstore-tui` runs: the CLI, real services
+
+    main([])
+
+
+def _time_start(kind: str, env: dict) -> tuple[float, float]:
+    """(wall seconds to first frame, CPU seconds the process used until then). CPU time is
+    what the app itself costs; wall time also holds waiting for a busy machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.time()
+    done = subprocess.run([sys.executable, __file__, "--child", kind], capture_output=True,  # noqa: S603
+                          text=True, timeout=60, env=env, cwd=REPO)
+    for line in done.stdout.splitlines():
+        if line.startswith("FIRST-FRAME "):
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            return float(line.split()[1]) - started, cpu
+    raise RuntimeError(f"{kind}: no first frame (exit {done.returncode}): {done.stderr[-500:]}")
+
+
+def bench_startup(runs: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    env = dict(os.environ)
+    env.setdefault("PETSTORE_TUI_HOME", str(Path("/tmp") / f"petstore-bench-{os.getpid()}"))
+    for kind in ("minimal", "ours"):  # warm the file cache: every run then reads from memory
+        _time_start(kind, env)
+    minimal, ours = [], []
+    for _ in range(runs):  # interleaved so machine noise hits both alike
+        minimal.append(_time_start("minimal", env))
+        ours.append(_time_start("ours", env))
+    def medians(samples):
+        return (statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples))
+
+    return medians(minimal), medians(ours)
+
+
+# -- latency under load --------------------------------------------------------------------
+
+
+def _line(i: int) -> str:
+    if i % 997 == 0:
+        return "sqlite3.OperationalError: attempt to write a readonly database"
+    return (f'{{"ts":"2026-11-28T05:00:{i % 60:02d}Z","level":"info","msg":"request",'
+            f'"method":"GET","path":"/api/v1/pets/{i % 500}","status":200,"duration_ms":{i % 37}}}')
+
+
+async def bench_latency(seconds: float, rate: int) -> dict:
+    from petstore_tui.app import AppServices, LogSource, PetstoreApp
+    from petstore_tui.settings import Target
+    from petstore_tui.widgets.log_view import LogView
+
+    sent = {"lines": 0}
+
+    def follow(stop: threading.Event):
+        """Paces itself to `rate` lines a second in slices of 10 ms, like a busy pod."""
+        start = time.perf_counter()
+        i = 0
+        while not stop.is_set():
+            due = int((time.perf_counter() - start) * rate)
+            while i < due:
+                yield _line(i)
+                i += 1
+            sent["lines"] = i
+            time.sleep(0.01)
+
+    def engine():
+        try:
+            from checks.engine import load_default_engine
+
+            return load_default_engine()
+        except ImportError:
+            return None
+
+    services = AppServices(
+        target=Target(sandbox=True), preflight_checks=lambda: [],
+        run_preflight=lambda ids: _empty(), make_engine=engine,
+        log_sources=lambda: [LogSource("app", "App pods", "app", follow, resource="pod/bench")])
+    app = PetstoreApp(services, initial="troubleshoot", autostart=False)
+    latencies: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        log = screen.query_one(LogView)
+        for _ in range(200):  # bounded wait for the stream to be flowing
+            await pilot.pause(0.05)
+            if rate == 0 or log.total_lines > rate // 10:
+                break
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            loop = asyncio.get_running_loop()
+            rendered = loop.create_future()
+            before = log.follow
+            pressed = time.perf_counter()
+            app.simulate_key("f")  # the troubleshoot screen's "toggle follow" binding
+            while log.follow == before and time.perf_counter() - pressed < 5:
+                await asyncio.sleep(0.0005)  # yields to the app: the key is handled there
+            app.call_after_refresh(_resolve, rendered)
+            try:
+                latencies.append(await asyncio.wait_for(rendered, 5) - pressed)
+            except TimeoutError:
+                latencies.append(5.0)
+            await asyncio.sleep(0.1)
+        shown = log.total_lines + len(screen.inbox)
+        streamed = sent["lines"]
+        findings = screen.query_one("FindingsTable").row_count
+    latencies.sort()
+    if not latencies:
+        raise RuntimeError("no key press was measured")
+    return {
+        "presses": len(latencies),
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
+        "max_ms": 1000 * latencies[-1],
+        "lines_streamed": streamed,
+        "lines_shown": shown,
+        "findings": findings,
+    }
+
+
+def _resolve(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_result(time.perf_counter())
+
+
+async def _empty():
+    return
+    yield  # pragma: no cover - an async generator with nothing in it
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--child", choices=("ours", "minimal"))
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rate", type=int, default=10_000)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child)
+        return 0
+    (min_wall, min_cpu), (our_wall, our_cpu) = bench_startup(args.runs)
+    print(f"start-up to first frame (median of {args.runs}), wall: minimal Textual app "
+          f"{min_wall * 1000:.0f} ms, petstore-tui {our_wall * 1000:.0f} ms, ratio "
+          f"{our_wall / min_wall:.2f} (target <= 1.5)")
+    print(f"start-up to first frame, CPU time: minimal {min_cpu * 1000:.0f} ms, petstore-tui "
+          f"{our_cpu * 1000:.0f} ms, ratio {our_cpu / min_cpu:.2f}")
+    print(f"  load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    idle = asyncio.run(bench_latency(args.seconds, 0))
+    print(f"key-to-render latency with nothing streaming (machine noise floor): p50 {idle['p50_ms']:.1f} ms, "
+          f"p95 {idle['p95_ms']:.1f} ms, max {idle['max_ms']:.1f} ms")
+    result = asyncio.run(bench_latency(args.seconds, args.rate))
+    rate = result["lines_streamed"] / max(args.seconds, 1e-9)
+    print(f"key-to-render latency while streaming {args.rate} lines/s for {args.seconds:g} s "
+          f"({result['presses']} presses): p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms, "
+          f"max {result['max_ms']:.1f} ms (target <= 100 ms)")
+    print(f"  lines streamed {result['lines_streamed']}, counted in the view {result['lines_shown']}, "
+          f"findings {result['findings']} (~{rate:.0f} lines/s over the measured window)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO))
+    raise SystemExit(main())

@@ -1,0 +1,18 @@
+"""`petstore-tui troubleshoot`: open the app straight on the troubleshooting panel."""
+
+from __future__ import annotations
+
+import argparse
+
+from petstore_tui.settings import Target
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--file", "-f", action="append", default=[], metavar="PATH",
+                        help="also follow this log file (repeatable)")
+
+
+def run(args: argparse.Namespace, target: Target) -> int:
+    from petstore_tui.commands import tui
+
+    return tui.run(args, target, initial="troubleshoot")

@@ -1,0 +1,246 @@
+"""`petstore-tui` with no command: build the real services and run the Textual app."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+from checks.redact import redact
+from petstore_tui.settings import Target
+
+TAIL_BYTES = 64 * 1024  # history shown when a file source opens
+POLL = 0.2  # seconds between looks at a followed file that has nothing new
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:  # pragma: no cover - no options
+    """The TUI takes only the target options the top-level parser already has."""
+
+
+def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight") -> int:
+    from petstore_tui.app import PetstoreApp
+
+    services = build_services(target)
+    app = PetstoreApp(services, initial=initial)
+    for path in getattr(args, "file", None) or ():
+        services.extra_files.append(Path(path))  # type: ignore[attr-defined]
+    app.run()
+    return int(app.return_code or 0)
+
+
+# -- file following (no Textual: used from the app's thread workers) ------------------------
+
+
+def follow_file(path: Path, stop: threading.Event, *, from_end: bool = False) -> Iterator[bytes]:
+    """Yield lines of `path` as it grows (like `tail -F`): the last TAIL_BYTES first, then
+    new lines; survives the file being truncated or replaced (log rotation, app restart)."""
+    handle = None
+    inode = None
+    pending = b""
+    while not stop.is_set():
+        if handle is None:
+            try:
+                handle = open(path, "rb")  # noqa: SIM115 - kept open while following
+            except OSError:
+                stop.wait(POLL * 5)
+                continue
+            stat = os.fstat(handle.fileno())
+            inode = stat.st_ino
+            if from_end:
+                handle.seek(0, os.SEEK_END)
+            elif stat.st_size > TAIL_BYTES:
+                handle.seek(stat.st_size - TAIL_BYTES)
+                handle.readline()  # drop the partial first line
+        chunk = handle.read(256 * 1024)
+        if chunk:
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            yield from lines
+            continue
+        try:
+            stat = os.stat(path)
+            replaced = stat.st_ino != inode or stat.st_size < handle.tell()
+        except OSError:
+            replaced = False
+        if replaced:
+            handle.close()
+            handle, from_end = None, False
+            continue
+        stop.wait(POLL)
+    if handle is not None:
+        handle.close()
+
+
+def file_source(path: Path, kind: str = "any", title: str | None = None, source_id: str | None = None):
+    from petstore_tui.app import LogSource
+
+    path = Path(path)
+    return LogSource(source_id or f"file:{path}", title or f"File {path.name}", kind,
+                     lambda stop: follow_file(path, stop), resource=str(path),
+                     unavailable="" if path.exists() or kind == "app" else f"{path} does not exist")
+
+
+# -- the real services ---------------------------------------------------------------------
+
+
+def _not_available(exc: BaseException) -> str:
+    return redact(f"{type(exc).__name__}: {exc}")
+
+
+def build_services(target: Target):
+    """The app's services over the real modules; each one imports lazily, so a module
+    another team has not delivered yet shows as "not available" instead of a crash."""
+    from petstore_tui.app import AppServices, CheckInfo
+
+    def check_context():
+        from checks.preflight import CheckContext
+
+        factory = getattr(CheckContext, "for_target", None)
+        return factory(target) if factory else CheckContext(target=target)
+
+    def preflight_checks() -> list[CheckInfo]:
+        from checks.preflight import ALL_CHECKS
+
+        return [CheckInfo(c.id, c.group, c.title or c.id) for c in ALL_CHECKS]
+
+    async def run_preflight(ids: list[str] | None) -> AsyncIterator[Any]:
+        from checks.preflight import run_preflight as run
+
+        async for result in run(check_context(), only=ids):
+            yield result
+
+    def make_runner(kind: str, confirm):
+        from petstore_tui.runbook import Runner, deploy_runbook, destroy_runbook
+
+        steps = deploy_runbook(target) if kind == "deploy" else destroy_runbook(target)
+        return Runner(target, steps=steps, confirm=confirm)
+
+    def make_engine():
+        from checks.engine import load_default_engine
+
+        return load_default_engine()
+
+    def log_sources() -> list[Any]:
+        from petstore_tui.app import LogSource
+
+        sources: list[LogSource] = []
+        if target.sandbox:
+            try:
+                from petstore_tui.services import local_app
+
+                sources.append(file_source(local_app.log_file(), "app", "Local app (gunicorn)", "app"))
+            except Exception as exc:  # local app module missing: say so in the list
+                sources.append(LogSource("app", "Local app", "app", _empty, unavailable=_not_available(exc)))
+        sources.extend(_kube_sources(target))
+        for path in services.extra_files:  # type: ignore[attr-defined]
+            sources.append(file_source(path))
+        return sources
+
+    def run_probes() -> list[Any]:
+        from checks.probes import run_probes as probes
+
+        result = probes(check_context())
+        if asyncio.iscoroutine(result):
+            result = asyncio.run(result)
+        elif hasattr(result, "__aiter__"):
+            result = asyncio.run(_collect(result))
+        return _as_findings(list(result or ()))
+
+    def ensure_sandbox() -> str:
+        from petstore_tui.services import sandbox
+
+        state, started = sandbox.start()
+        return f"{'started' if started else 'running'} at {state.endpoint}"
+
+    def drills() -> list[Any]:
+        from petstore_tui.drills import all_drills
+
+        return all_drills(target)
+
+    services = AppServices(
+        target=target,
+        preflight_checks=preflight_checks,
+        run_preflight=run_preflight,
+        make_runner=make_runner,
+        make_engine=make_engine,
+        log_sources=log_sources,
+        file_source=file_source,
+        run_probes=run_probes,
+        ensure_sandbox=ensure_sandbox if target.sandbox else None,
+        drills=drills,
+    )
+    services.extra_files = []  # type: ignore[attr-defined]
+    return services
+
+
+def _empty(_stop: threading.Event) -> Iterator[str]:
+    return iter(())
+
+
+async def _collect(iterator) -> list[Any]:
+    return [item async for item in iterator]
+
+
+def _kube_sources(target: Target) -> list[Any]:
+    """App pods, the controller and events, through the engine's Kubernetes sources when a
+    cluster answers; otherwise listed as not available with the reason."""
+    from petstore_tui.app import LogSource
+
+    specs = [("pods", "App pods", "app"), ("controller", "LB controller", "alb-controller"),
+             ("events", "Kubernetes events", "k8s-events")]
+    try:
+        from checks.engine import sources as engine_sources
+        from petstore_tui.services import kube
+
+        api = kube.api_client(target)
+    except Exception as exc:  # no cluster (the sandbox has none), no kubeconfig, no module
+        reason = _not_available(exc)
+        return [LogSource(sid, title, kind, _empty, unavailable=reason, enabled=False)
+                for sid, title, kind in specs]
+    made = []
+    for sid, title, kind in specs:
+        factory = getattr(engine_sources, f"follow_{sid}", None)
+        if factory is None:
+            made.append(LogSource(sid, title, kind, _empty, enabled=False,
+                                  unavailable=f"checks.engine.sources has no follow_{sid}"))
+            continue
+        made.append(LogSource(sid, title, kind,
+                              lambda stop, factory=factory: factory(api, target, stop)))
+    return made
+
+
+def _as_findings(items: list[Any]) -> list[Any]:
+    """Probes may answer Findings or CheckResults; the panel lists Findings, so a failed
+    result becomes one, with the catalog's title, explanation and fix when it names one."""
+    from checks.model import CheckResult, Finding, Fix, Severity, Status
+
+    catalog: dict[str, Any] = {}
+    try:
+        from checks.catalog_loader import load_catalog
+
+        catalog = {entry.id: entry for entry in load_catalog()}
+    except Exception:  # no catalog: the result's own words still show
+        pass
+    now = time.time()
+    findings = []
+    for item in items:
+        if isinstance(item, Finding):
+            findings.append(item)
+            continue
+        # error and skip mean "could not tell": the probes say so, the findings list does not
+        if not isinstance(item, CheckResult) or item.status not in (Status.FAIL, Status.WARN):
+            continue
+        entry = catalog.get(item.failure_id or "")
+        severity = entry.severity if entry else (Severity.WARNING if item.status == Status.WARN else Severity.ERROR)
+        fix = entry.fix if entry else (Fix(item.fix) if item.fix else None)
+        findings.append(Finding(
+            failure_id=item.failure_id or item.id, title=entry.title if entry else item.summary,
+            severity=severity, resource=item.id, source=f"probe:{item.id}", first_seen=now,
+            last_seen=now, evidence=[redact(item.summary), *redact(item.detail).splitlines()[:3]],
+            fix=fix, explanation=entry.explanation if entry else item.detail))
+    return findings

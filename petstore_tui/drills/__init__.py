@@ -1,0 +1,78 @@
+"""Drills: plant a headline failure for real in the sandbox, and undo it (no Textual here)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from petstore_tui import settings
+
+
+class DrillError(RuntimeError):
+    """The drill cannot be planted or undone here; the message says why."""
+
+
+@dataclass
+class DrillOutcome:
+    """What happened, and what the troubleshooting panel should do to see it.
+
+    `replay` holds (source kind, line) pairs fed to the engine as if they came from that
+    source: the controller's log line a real controller would print (there is no real
+    controller in the sandbox), or a recorded crash. `probe` asks for the live probes."""
+
+    message: str
+    replay: list[tuple[str, str]] = field(default_factory=list)
+    probe: bool = False
+    resource: str = ""
+
+
+class Drill:
+    id = ""
+    title = ""
+    description = ""
+    failure_id = ""  # the catalog entry the panel should show once planted
+
+    def __init__(self, target: settings.Target) -> None:
+        if not target.sandbox:
+            raise DrillError("drills run in the sandbox only")
+        self.target = target
+
+    def plant(self) -> DrillOutcome:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def undo(self) -> DrillOutcome:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # what plant changed, kept on disk so undo works from another run of the app
+    def _memo_path(self) -> Path:
+        folder = settings.state_dir() / "drills"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{self.id}.json"
+
+    def save(self, data: dict[str, Any]) -> None:
+        self._memo_path().write_text(json.dumps(data, indent=2))
+
+    def load(self) -> dict[str, Any] | None:
+        try:
+            return json.loads(self._memo_path().read_text())
+        except (OSError, ValueError):
+            return None
+
+    def forget(self) -> None:
+        self._memo_path().unlink(missing_ok=True)
+
+    @property
+    def planted(self) -> bool:
+        return self.load() is not None
+
+
+def all_drills(target: settings.Target) -> list[Drill]:
+    from petstore_tui.drills.controller_policy import ControllerPolicyDrill
+    from petstore_tui.drills.sqlite_readonly import SqliteReadonlyDrill
+    from petstore_tui.drills.subnet_tags import SubnetTagsDrill
+    from petstore_tui.drills.werkzeug import WerkzeugDrill
+
+    return [SqliteReadonlyDrill(target), SubnetTagsDrill(target), ControllerPolicyDrill(target),
+            WerkzeugDrill(target)]

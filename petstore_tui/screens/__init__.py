@@ -1,0 +1,1 @@
+"""The app's screens, one a module, and its dialogs apart."""

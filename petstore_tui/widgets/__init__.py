@@ -1,0 +1,1 @@
+"""Widgets: render what they are given and emit messages; no I/O."""

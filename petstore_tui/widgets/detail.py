@@ -1,0 +1,79 @@
+"""Detail panes: a preflight check's detail and fix, a finding's explanation, evidence and fix."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from rich.console import Group
+from rich.text import Text
+from textual.widgets import Static
+
+from checks.model import CheckResult, Finding
+from checks.redact import redact
+
+
+class CheckDetail(Static):
+    """What the selected check found and what to do about it (`plain`: the text shown)."""
+
+    plain = ""
+
+    def show(self, title: str, result: CheckResult | None) -> None:
+        if result is None:
+            self.plain = f"{title}\n\nNot run yet."
+            self.update(Text.assemble((title, "bold"), "\n\nNot run yet."))
+            return
+        parts = [Text(title, style="bold"),
+                 Text(f"{result.group} · {result.status.value}", style="dim"),
+                 Text(""), Text(redact(result.summary))]
+        if result.detail:
+            parts += [Text(""), Text(redact(result.detail))]
+        if result.fix:
+            parts += [Text(""), Text("Fix", style="bold underline"), Text(redact(result.fix))]
+        if result.failure_id:
+            parts += [Text(""), Text(f"Known failure: {result.failure_id}", style="dim")]
+        self.plain = "\n".join(part.plain for part in parts)
+        self.update(Group(*parts))
+
+
+def fix_commands(finding: Finding) -> list[str]:
+    return [redact(c) for c in (finding.fix.commands if finding.fix else ())]
+
+
+class FindingDetail(Static):
+    """The selected finding: why it happens, the evidence (redacted), and the fix."""
+
+    plain = ""
+
+    def show(self, finding: Finding | None) -> None:
+        if finding is None:
+            self.plain = ""
+            self.update(Text("No finding selected. Findings appear here as logs stream.",
+                             style="dim"))
+            return
+        parts = [Text(redact(finding.title), style="bold"),
+                 Text(f"{finding.severity.value} · {finding.failure_id} · "
+                      f"{redact(finding.resource) or 'resource unknown'} · seen {finding.count}×"
+                      f" · {redact(finding.source)}", style="dim")]
+        if finding.first_seen:
+            first = time.strftime("%H:%M:%S", time.gmtime(finding.first_seen))
+            parts.append(Text(f"first seen {first} UTC", style="dim"))
+        if finding.explanation:
+            # catalog text is wrapped at 90 columns: rejoin lines so the pane wraps it
+            prose = re.sub(r"(?<!\n)\n(?!\n)", " ", finding.explanation.strip())
+            parts += [Text(""), Text(redact(prose))]
+        if finding.evidence:
+            parts += [Text(""), Text("Evidence", style="bold underline")]
+            parts += [Text(redact(line), style="italic", no_wrap=True, overflow="ellipsis")
+                      for line in finding.evidence[:5]]
+        if finding.fix:
+            parts += [Text(""), Text("Fix", style="bold underline"),
+                      Text(redact(finding.fix.summary))]
+            parts += [Text(f"{i}. {redact(step)}") for i, step in enumerate(finding.fix.steps, 1)]
+            if finding.fix.commands:
+                parts += [Text(""), Text("Commands (c copies them)", style="bold")]
+                parts += [Text(f"$ {cmd}", style="bold green") for cmd in fix_commands(finding)]
+            if finding.fix.files:
+                parts += [Text("Files: " + ", ".join(finding.fix.files), style="dim")]
+        self.plain = "\n".join(part.plain for part in parts)
+        self.update(Group(*parts))

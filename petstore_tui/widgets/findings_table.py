@@ -1,0 +1,84 @@
+"""The findings list: severity, title, resource, count, last seen; worst first."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from checks.model import Finding
+from checks.redact import redact
+
+SEVERITY_STYLE = {"critical": "bold white on red", "error": "bold red", "warning": "yellow",
+                  "info": "dim"}
+
+
+def finding_key(finding: Finding) -> str:
+    return f"{finding.failure_id}|{finding.resource}"
+
+
+def clock_text(ts: float) -> str:
+    """Wall-clock time of day in UTC, so every operator in the channel reads the same."""
+    if not ts:
+        return ""
+    return time.strftime("%H:%M:%S", time.gmtime(ts))
+
+
+class FindingsTable(DataTable):
+    """Rows keyed by (failure id, resource); updated in place as findings change."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row")
+        self.findings: dict[str, Finding] = {}
+
+    def on_mount(self) -> None:
+        self.add_column("Sev", key="severity", width=8)
+        self.add_column("Finding", key="title", width=30)
+        self.add_column("Resource", key="resource", width=14)
+        self.add_column("Count", key="count", width=6)
+        self.add_column("Last", key="last", width=8)
+
+    def upsert(self, findings: list[Finding]) -> None:
+        """Add or update findings; re-sorts worst first when a new one arrives."""
+        added = False
+        for finding in findings:
+            key = finding_key(finding)
+            sev = finding.severity.value
+            if key in self.findings:
+                old = self.findings[key]
+                if old is not finding or str(self.get_cell(key, "count")) != str(finding.count):
+                    self.update_cell(key, "count", str(finding.count))
+                    self.update_cell(key, "last", clock_text(finding.last_seen))
+            else:
+                added = True
+                self.add_row(Text(sev, style=SEVERITY_STYLE.get(sev, "")),
+                             Text(redact(finding.title), no_wrap=True),
+                             Text(redact(finding.resource), no_wrap=True),
+                             str(finding.count), clock_text(finding.last_seen), key=key)
+            self.findings[key] = finding
+        if added and self.row_count > 1:
+            rank = {"critical": 0, "error": 1, "warning": 2, "info": 3}
+            current = self.selected_key()
+            self.sort("severity", "title",
+                      key=lambda cells: (rank.get(cells[0].plain, 9), cells[1].plain))
+            if current:
+                self.select(current)
+
+    def selected_key(self) -> str | None:
+        if not self.row_count:
+            return None
+        try:
+            return str(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
+        except Exception:  # empty or moving table
+            return None
+
+    def selected(self) -> Finding | None:
+        key = self.selected_key()
+        return self.findings.get(key) if key else None
+
+    def select(self, key: str) -> None:
+        try:
+            self.move_cursor(row=self.get_row_index(key))
+        except Exception:  # row gone
+            pass

@@ -1,0 +1,73 @@
+"""The runbook's steps with their state and elapsed time."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+STATE_STYLE = {
+    "pending": ("·", "dim"),
+    "running": ("⟳", "bold cyan"),
+    "done": ("✔", "green"),
+    "failed": ("✘", "bold red"),
+    "skipped": ("–", "yellow"),
+    "stopped": ("■", "magenta"),
+}
+
+
+def format_elapsed(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    seconds = max(0, int(seconds))
+    minutes, secs = divmod(seconds, 60)
+    return f"{minutes}:{secs:02d}"
+
+
+class StepList(DataTable):
+    """Rows keyed by step id: state, title, elapsed, and the one-line summary."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row")
+        self.states: dict[str, str] = {}
+        self.order: list[str] = []
+
+    def on_mount(self) -> None:
+        self.add_column("", key="icon", width=2)
+        self.add_column("Step", key="title", width=34)
+        self.add_column("State", key="state", width=8)
+        self.add_column("Time", key="elapsed", width=6)
+        self.add_column("Summary", key="summary")
+
+    def set_steps(self, steps: list[tuple[str, str]]) -> None:
+        self.clear()
+        self.order = [step_id for step_id, _ in steps]
+        self.states = {step_id: "pending" for step_id in self.order}
+        for step_id, title in steps:
+            icon, style = STATE_STYLE["pending"]
+            self.add_row(Text(icon, style=style), title, Text("pending", style=style), "", "",
+                         key=step_id)
+
+    def set_state(self, step_id: str, state: str, *, elapsed: float | None = None,
+                  summary: str | None = None) -> None:
+        if step_id not in self.states:
+            return
+        self.states[step_id] = state
+        icon, style = STATE_STYLE.get(state, ("?", ""))
+        self.update_cell(step_id, "icon", Text(icon, style=style))
+        self.update_cell(step_id, "state", Text(state, style=style))
+        if elapsed is not None:
+            self.update_cell(step_id, "elapsed", format_elapsed(elapsed))
+        if summary is not None:
+            self.update_cell(step_id, "summary", Text(summary, no_wrap=True))
+
+    def set_elapsed(self, step_id: str, elapsed: float) -> None:
+        if step_id in self.states:
+            self.update_cell(step_id, "elapsed", format_elapsed(elapsed))
+
+    def selected_id(self) -> str | None:
+        if not self.row_count:
+            return None
+        try:
+            return str(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
+        except Exception:  # empty or moving table
+            return None

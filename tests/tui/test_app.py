@@ -1,0 +1,98 @@
+"""The app shell: the CLI routes, the command palette lists every action, themes switch."""
+
+from __future__ import annotations
+
+import pytest
+
+from petstore_tui import cli
+from petstore_tui.app import PetstoreApp
+from petstore_tui.screens.cleanup import CleanupScreen
+from petstore_tui.screens.deploy import DeployScreen
+from petstore_tui.screens.preflight import PreflightScreen
+from petstore_tui.screens.troubleshoot import TroubleshootScreen
+from tests.tui import fakes
+from tests.tui.conftest import settle
+
+
+@pytest.mark.parametrize("argv, initial, file_count", [
+    ([], "preflight", 0),
+    (["troubleshoot", "--file", "/tmp/a.log"], "troubleshoot", 1),
+    (["--sandbox"], "preflight", 0),
+])
+def test_cli_opens_the_right_screen(monkeypatch, argv, initial, file_count):
+    """`petstore-tui` opens on preflight and `petstore-tui troubleshoot` on the panel, with
+    the real services built; stand-in: App.run replaced by a recorder (no terminal)."""
+    seen = {}
+
+    def fake_run(self, *args, **kwargs):
+        seen["initial"] = self.initial
+        seen["sandbox"] = self.target.sandbox
+        seen["files"] = list(self.services.extra_files)
+        return None
+
+    monkeypatch.setattr(PetstoreApp, "run", fake_run)
+    assert cli.main(argv) == 0
+    assert seen["initial"] == initial
+    assert seen["sandbox"] == ("--sandbox" in argv)
+    assert len(seen["files"]) == file_count
+
+
+@pytest.mark.parametrize("screen_cls", [PreflightScreen, DeployScreen, TroubleshootScreen, CleanupScreen])
+def test_every_binding_is_in_the_command_palette(screen_cls):
+    """Every key a screen binds is also a command palette entry (so the operator can search
+    for it); stand-in: none, the screen classes themselves."""
+    palette_actions = {action for action, _title, _help in screen_cls.PALETTE}
+    bound = {b.action for b in screen_cls.BINDINGS if not b.action.startswith("focus_log")}
+    assert bound <= palette_actions
+
+
+async def test_palette_commands_and_theme_toggle():
+    """The palette offers the four screens, the theme switch and the current screen's
+    actions; ctrl+t switches light and dark; stand-in: the fakes."""
+    app = PetstoreApp(fakes.services())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for wanted in ("Go to Preflight checks", "Go to Deploy runbook", "Go to Troubleshooting panel",
+                       "Go to Cleanup (destroy)", "Toggle light/dark",
+                       "Preflight: re-run all checks", "Preflight: re-run selected check"):
+            assert wanted in titles
+        assert app.theme == "textual-dark"
+        await pilot.press("ctrl+t")
+        assert app.theme == "textual-light"
+
+
+async def test_sandbox_start_failure_is_a_notification_not_a_crash():
+    """When the emulator cannot start, the header says why and a notification appears, and
+    the preflight still runs; stand-in: an ensure_sandbox that raises."""
+
+    def broken():
+        raise RuntimeError("the AWS emulator did not start within 30s")
+
+    app = PetstoreApp(fakes.services(ensure_sandbox=broken))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        assert app.sandbox_state.startswith("not running: the AWS emulator did not start")
+        assert any("Sandbox not running" in n.message for n in app._notifications)
+        assert len(app.screen.query_one("CheckTable").results) == 4
+
+
+async def test_a_handler_bug_ends_with_one_redacted_line(monkeypatch, capfd):
+    """A bug in a message handler ends the app with one line (secrets masked), never a
+    traceback; stand-in: a preflight screen whose detail pane raises."""
+    from petstore_tui.screens.preflight import PreflightScreen
+
+    monkeypatch.delenv("PETSTORE_TUI_DEBUG", raising=False)
+
+    def broken(self):
+        raise RuntimeError("boom password=hunter2")
+
+    monkeypatch.setattr(PreflightScreen, "_show_selected", broken)
+    app = PetstoreApp(fakes.services())
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(app, pilot)
+    assert app.return_code == 1
+    err = capfd.readouterr().err
+    assert "petstore-tui: internal error: RuntimeError: boom password=****" in err
+    assert "Traceback" not in err and "hunter2" not in err

@@ -1,0 +1,120 @@
+"""Pilot tests of the deploy screen, over FakeRunner yielding real petstore_tui.events."""
+
+from __future__ import annotations
+
+from textual.widgets import Label
+
+from petstore_tui.app import PetstoreApp
+from petstore_tui.screens.dialogs import ConfirmDialog
+from petstore_tui.widgets.log_view import LogView
+from petstore_tui.widgets.step_list import StepList
+from petstore_tui.widgets.target_header import TargetHeader
+from tests.tui import fakes
+from tests.tui.conftest import settle
+
+
+async def _open_deploy(pilot, app):
+    await settle(app, pilot)
+    await pilot.press("2")
+    await settle(app, pilot)
+
+
+async def test_sandbox_deploy_steps_through_with_confirmation_and_skip():
+    """The user presses r, confirms the apply in a dialog, and sees every step end done,
+    the image build skipped with its reason; stand-in: FakeRunner."""
+    app = PetstoreApp(fakes.services())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_deploy(pilot, app)
+        await pilot.press("r")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ConfirmDialog):
+                break
+        assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.prompt == "Run Terraform apply?"
+        await pilot.press("y")
+        await settle(app, pilot)
+        steps = app.screen.query_one(StepList)
+        assert steps.states == {"preflight": "done", "terraform-plan": "done",
+                                "terraform-apply": "done", "image-build": "skipped",
+                                "local-app": "done"}
+        assert "no container engine" in str(steps.get_cell("image-build", "summary"))
+        assert str(steps.get_cell("terraform-apply", "elapsed")) == "0:03"
+        assert app.services.made["runner"].answers == [True]
+        assert app.screen.query_one(TargetHeader).status == "4/5 done · 1 skipped"
+
+
+async def test_selected_step_output_is_redacted_and_shows_progress():
+    """The user selects the apply step and reads its output with the password masked,
+    and its progress; stand-in: FakeRunner."""
+    app = PetstoreApp(fakes.services())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_deploy(pilot, app)
+        await pilot.press("r")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ConfirmDialog):
+                break
+        await pilot.press("y")
+        await settle(app, pilot)
+        steps = app.screen.query_one(StepList)
+        steps.move_cursor(row=steps.get_row_index("terraform-apply"))
+        await pilot.pause()
+        lines = app.screen.query_one(LogView).visible_lines()
+        assert lines[0] == "terraform-apply: line 0 password=****"
+        assert not any("hunter2" in line for line in lines)
+        assert str(app.screen.query_one("#progress-label", Label).render()) == "resources 25/25"
+
+
+async def test_declining_the_apply_stops_the_run():
+    """The user answers Cancel to the apply question and the run stops there, nothing
+    after it runs; stand-in: FakeRunner."""
+    app = PetstoreApp(fakes.services())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_deploy(pilot, app)
+        await pilot.press("r")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ConfirmDialog):
+                break
+        await pilot.press("escape")
+        await settle(app, pilot)
+        steps = app.screen.query_one(StepList)
+        assert steps.states["terraform-apply"] == "stopped"
+        assert steps.states["local-app"] == "pending"
+        assert app.services.made["runner"].answers == [False]
+
+
+async def test_skip_and_retry_resume_from_the_right_step():
+    """The user skips the selected step (the run continues after it) and retries from a
+    step (the run starts there); stand-in: FakeRunner recording its run arguments."""
+    app = PetstoreApp(fakes.services())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_deploy(pilot, app)
+        steps = app.screen.query_one(StepList)
+        steps.focus()
+        steps.move_cursor(row=steps.get_row_index("image-build"))
+        await pilot.press("s")
+        await settle(app, pilot)
+        runner = app.services.made["runner"]
+        assert runner.runs == [("local-app", None)]
+        assert steps.states["image-build"] == "skipped"
+        assert steps.states["local-app"] == "done"
+        steps.move_cursor(row=steps.get_row_index("local-app"))
+        await pilot.press("t")
+        await settle(app, pilot)
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert runner.runs[1:] == [("local-app", None), (None, "local-app")]
+
+
+async def test_missing_runbook_shows_not_available():
+    """Without the runbook package the user sees 'Runbook not available' and r only warns;
+    stand-in: services with no runner factory."""
+    app = PetstoreApp(fakes.services(make_runner=None, unavailable={"runbook": "not installed"}))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_deploy(pilot, app)
+        assert "Runbook not available" in str(app.screen.query_one("#step-title", Label).render())
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.is_running

@@ -1,0 +1,157 @@
+"""The drills for real: planted in the sandbox AWS (moto) or the local app, caught, undone."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+
+import boto3
+import pytest
+
+from petstore_tui.drills import DrillError, all_drills
+from petstore_tui.drills.controller_policy import ACTION, ControllerPolicyDrill, without_action
+from petstore_tui.drills.subnet_tags import SubnetTagsDrill
+from petstore_tui.drills.werkzeug import WerkzeugDrill
+from petstore_tui.services import sandbox_state
+from petstore_tui.settings import Target
+
+SANDBOX = Target(sandbox=True)
+
+
+@pytest.fixture
+def sandbox(aws):
+    """Stand-in: moto's server recorded as the running sandbox (as `sandbox start` would)."""
+    sandbox_state.write(sandbox_state.SandboxState(endpoint=aws, pid=os.getpid(), started_at=time.time()))
+    return aws
+
+
+def _client(endpoint: str, service: str):
+    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1",
+                        aws_access_key_id="sandbox", aws_secret_access_key="sandbox")
+
+
+def _engine_ids(lines: list[tuple[str, str]]) -> set[str]:
+    engine_mod = pytest.importorskip("checks.engine")
+    engine = engine_mod.load_default_engine()
+    for kind, line in lines:
+        engine.feed(line, source=kind, resource="drill")
+    engine.flush()
+    return {f.failure_id for f in engine.findings()}
+
+
+def test_drills_refuse_a_real_account():
+    """Drills never touch a real account: building one for a non-sandbox target fails.
+    Stand-in: none."""
+    with pytest.raises(DrillError, match="sandbox only"):
+        all_drills(Target(sandbox=False))
+
+
+def test_subnet_tags_drill_removes_and_restores_tags(sandbox):
+    """Planting removes the discovery tags from the sandbox subnets and yields the
+    controller's subnet error, which the engine names; undo puts the tags back.
+    Stand-in: moto's server as the sandbox AWS."""
+    ec2 = _client(sandbox, "ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.101.0/24")["Subnet"]["SubnetId"]
+    tags = [{"Key": "kubernetes.io/role/elb", "Value": "1"},
+            {"Key": "kubernetes.io/cluster/petstore-sandbox", "Value": "shared"},
+            {"Key": "Name", "Value": "public-a"}]
+    ec2.create_tags(Resources=[subnet], Tags=tags)
+    drill = SubnetTagsDrill(SANDBOX)
+    outcome = drill.plant()
+    left = {t["Key"] for t in ec2.describe_subnets(SubnetIds=[subnet])["Subnets"][0].get("Tags", [])}
+    assert left == {"Name"}
+    assert outcome.probe and drill.planted
+    assert "unable to resolve at least one subnet" in outcome.replay[0][1]
+    assert drill.failure_id in _engine_ids(outcome.replay)
+    with pytest.raises(DrillError, match="already planted"):
+        drill.plant()
+    drill.undo()
+    back = {t["Key"]: t["Value"] for t in ec2.describe_subnets(SubnetIds=[subnet])["Subnets"][0]["Tags"]}
+    assert back == {t["Key"]: t["Value"] for t in tags}
+    assert not drill.planted
+
+
+def test_controller_policy_drill_drops_addtags_and_restores(sandbox):
+    """Planting makes a new default version of the controller policy without AddTags and
+    yields the controller's AccessDenied line, which the engine names; undo restores the
+    previous default. Stand-in: moto's server as the sandbox IAM."""
+    iam = _client(sandbox, "iam")
+    document = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["elasticloadbalancing:CreateLoadBalancer", ACTION], "Resource": "*"},
+        {"Effect": "Allow", "Action": ACTION, "Resource": "*"},
+        {"Effect": "Allow", "Action": "ec2:DescribeSubnets", "Resource": "*"}]}
+    arn = iam.create_policy(PolicyName="petstore-sandbox-aws-load-balancer-controller",
+                            PolicyDocument=json.dumps(document))["Policy"]["Arn"]
+    iam.create_role(RoleName="petstore-sandbox-alb-controller", AssumeRolePolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                 "Principal": {"Service": "ec2.amazonaws.com"}}]}))
+    iam.attach_role_policy(RoleName="petstore-sandbox-alb-controller", PolicyArn=arn)
+    drill = ControllerPolicyDrill(SANDBOX)
+    outcome = drill.plant()
+    policy = iam.get_policy(PolicyArn=arn)["Policy"]
+    assert policy["DefaultVersionId"] != "v1"
+    current = iam.get_policy_version(PolicyArn=arn, VersionId=policy["DefaultVersionId"])
+    assert ACTION not in json.dumps(current["PolicyVersion"]["Document"])
+    assert "assumed-role/petstore-sandbox-alb-controller/" in outcome.replay[0][1]
+    assert drill.failure_id in _engine_ids(outcome.replay)
+    drill.undo()
+    assert iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"] == "v1"
+    assert [v["VersionId"] for v in iam.list_policy_versions(PolicyArn=arn)["Versions"]] == ["v1"]
+
+
+def test_without_action_keeps_everything_else():
+    """The policy rewrite removes only AddTags and drops statements it empties. Stand-in: none."""
+    doc = {"Statement": [{"Effect": "Allow", "Action": [ACTION, "ec2:CreateTags"]},
+                         {"Effect": "Allow", "Action": ACTION}]}
+    changed, removed = without_action(doc)
+    assert removed == 2
+    assert changed["Statement"] == [{"Effect": "Allow", "Action": "ec2:CreateTags"}]
+
+
+def test_werkzeug_drill_replays_the_recorded_crash():
+    """Without a Flask 2.2 + Werkzeug 3 environment the drill replays the recorded real
+    crash, which the engine names; undo clears it. Stand-in: the catalog's recorded sample."""
+    os.environ.pop("PETSTORE_DRILL_FLASK22_PYTHON", None)
+    drill = WerkzeugDrill(SANDBOX)
+    outcome = drill.plant()
+    text = "\n".join(line for _kind, line in outcome.replay)
+    assert "cannot import name 'url_quote' from 'werkzeug.urls'" in text
+    assert drill.failure_id in _engine_ids(outcome.replay)
+    drill.undo()
+    assert not drill.planted
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("setpriv") is None, reason="setpriv is not installed")
+@pytest.mark.skipif(os.geteuid() != 0, reason="the drill restarts the app without root's overrides: needs root")
+def test_sqlite_drill_makes_real_writes_fail_and_undo_heals(sandbox):
+    """The local app (real gunicorn) restarted without root's permission overrides on a
+    0444 database gets SQLite's real refusal, logged and matched by the engine; undo brings
+    a healthy app back. Stand-in: moto as the sandbox; the app and SQLite are real."""
+    from petstore_tui.drills.sqlite_readonly import SqliteReadonlyDrill, _post_pet
+    from petstore_tui.services import local_app
+
+    try:
+        url = local_app.start(SANDBOX.project)
+        assert _post_pet(url) == "HTTP 201"
+        drill = SqliteReadonlyDrill(SANDBOX)
+        outcome = drill.plant()
+        assert "HTTP 503" in outcome.message
+        log = local_app.log_file().read_text(errors="replace")
+        assert "readonly database" in log
+        lines = [("app", line) for line in log.splitlines()]
+        assert "sqlite-readonly-database" in _engine_ids(lines)
+        drill.undo()
+        url = sandbox_state.read().app_url
+        assert local_app.health(url)[0]
+        assert _post_pet(url) == "HTTP 201"
+    finally:
+        memo = SqliteReadonlyDrill(SANDBOX).load()
+        if memo:  # a failed assertion must not leave a read-only folder behind
+            for path, mode in memo["modes"].items():
+                if os.path.exists(path):
+                    os.chmod(path, mode)
+        local_app.stop()

@@ -1,0 +1,148 @@
+"""Pilot tests of the troubleshooting panel: streaming, findings, drills, fix, report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from petstore_tui.app import PetstoreApp
+from petstore_tui.screens.dialogs import DrillDialog, PromptDialog
+from petstore_tui.widgets.detail import FindingDetail
+from petstore_tui.widgets.findings_table import FindingsTable
+from petstore_tui.widgets.log_view import LogView
+from tests.tui import fakes
+from tests.tui.conftest import settle
+
+APP_LINES = [
+    "INFO booting worker pid=12",
+    "GET /api/v1/health 200",
+    "POST /api/v1/pets 503 db password=hunter2",
+    "ERROR database error: attempt to write a readonly database",
+    "GET /api/v1/pets 200",
+]
+
+
+async def _wait_for(pilot, predicate, rounds: int = 100) -> bool:
+    for _ in range(rounds):  # bounded, a round is one short pause
+        if predicate():
+            return True
+        await pilot.pause(0.02)
+    return predicate()
+
+
+async def test_streamed_logs_raise_a_finding_with_its_fix():
+    """The user sees the app's lines stream in (secret masked) and the read-only database
+    finding appear with its explanation and fix; stand-ins: lines_source, FakeEngine."""
+    app = PetstoreApp(fakes.services(sources=[fakes.lines_source(APP_LINES)]),
+                      initial="troubleshoot")
+    async with app.run_test(size=(140, 40)) as pilot:
+        log = app.screen.query_one(LogView)
+        table = app.screen.query_one(FindingsTable)
+        assert await _wait_for(pilot, lambda: table.row_count == 1 and len(log.lines) == 5)
+        assert "[app] POST /api/v1/pets 503 db password=****" in log.visible_lines()
+        assert not any("hunter2" in line for line in log.visible_lines())
+        detail = app.screen.query_one(FindingDetail).plain
+        assert "SQLite database is read-only" in detail
+        assert "$ chown -R petstore:petstore /app/data" in detail
+
+
+async def test_filter_and_search_in_the_log_view():
+    """The user filters the log to 'pets' lines, then searches 'readonly' after clearing the
+    filter and lands on that line with follow paused; stand-in: lines_source."""
+    app = PetstoreApp(fakes.services(sources=[fakes.lines_source(APP_LINES)]),
+                      initial="troubleshoot")
+    async with app.run_test(size=(140, 40)) as pilot:
+        log = app.screen.query_one(LogView)
+        assert await _wait_for(pilot, lambda: len(log.lines) == 5)
+        await pilot.press("backslash", *"pets", "enter")
+        await pilot.pause()
+        assert log.visible_lines() == ["[app] POST /api/v1/pets 503 db password=****",
+                                       "[app] GET /api/v1/pets 200"]
+        app.screen.query_one("#filter", Input).value = ""
+        await pilot.press("backslash", "enter")
+        await pilot.press("slash", *"readonly", "enter")
+        await pilot.pause()
+        assert len(log.lines) == 5 and log._search_at == 3 and not log.follow
+        await pilot.press("f")
+        assert log.follow
+
+
+async def test_drill_planted_is_detected_and_shows_its_fix(tmp_path):
+    """The user opens the Drill menu, plants the read-only database drill, sees the finding
+    with its fix, copies the fix command, and undoes the drill; stand-ins: FakeDrill,
+    FakeEngine fed the drill's log line."""
+    drill = fakes.FakeDrill()
+    app = PetstoreApp(fakes.services(drills=[drill]), initial="troubleshoot")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillDialog)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        table = app.screen.query_one(FindingsTable)
+        assert await _wait_for(pilot, lambda: table.row_count == 1)
+        assert drill.plants == 1
+        assert "Make the database folder writable" in app.screen.query_one(FindingDetail).plain
+        await pilot.press("c")
+        assert app.clipboard == "chown -R petstore:petstore /app/data"
+        await pilot.press("d")
+        await pilot.pause()
+        assert "● planted" in str(app.screen.query_one("#drill-list").get_option_at_index(0).prompt)
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert drill.undos == 1
+
+
+async def test_drills_refused_outside_the_sandbox():
+    """Against a real account the Drill key only explains that drills are sandbox-only;
+    stand-in: FakeDrill (never planted)."""
+    drill = fakes.FakeDrill()
+    app = PetstoreApp(fakes.services(sandbox=False, drills=[drill]), initial="troubleshoot")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        assert not isinstance(app.screen, DrillDialog)
+        assert drill.plants == 0
+        assert any("sandbox only" in n.message for n in app._notifications)
+
+
+async def test_report_export_writes_markdown_with_redacted_evidence(tmp_path):
+    """The user presses e, accepts the path, and a Markdown report with the finding, its
+    evidence (masked) and fix is written; stand-ins: lines_source, FakeEngine."""
+    lines = ["ERROR attempt to write a readonly database url=postgresql://app:s3cret@db/x"]
+    app = PetstoreApp(fakes.services(sources=[fakes.lines_source(lines)], report_dir=tmp_path),
+                      initial="troubleshoot")
+    async with app.run_test(size=(140, 40)) as pilot:
+        table = app.screen.query_one(FindingsTable)
+        assert await _wait_for(pilot, lambda: table.row_count == 1)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptDialog)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        reports = list(Path(tmp_path).glob("incident-*.md"))
+        assert len(reports) == 1
+        text = reports[0].read_text()
+        assert "### [error] SQLite database is read-only" in text
+        assert "chown -R petstore:petstore /app/data" in text
+        assert "postgresql://app:****@db/x" in text and "s3cret" not in text
+        assert "## Timeline" in text and "following Local app (gunicorn)" in text
+
+
+async def test_real_engine_catches_the_readonly_database_line():
+    """With the real diagnostics engine, the SQLite read-only line from the app log becomes
+    the catalog's finding; stand-in: lines_source. Skips while checks.engine is missing."""
+    engine_mod = pytest.importorskip("checks.engine")
+    engine = engine_mod.load_default_engine()
+    line = "sqlite3.OperationalError: attempt to write a readonly database"
+    app = PetstoreApp(fakes.services(sources=[fakes.lines_source([line])], engine=engine),
+                      initial="troubleshoot")
+    async with app.run_test(size=(140, 40)) as pilot:
+        table = app.screen.query_one(FindingsTable)
+        assert await _wait_for(pilot, lambda: table.row_count >= 1)
+        ids = {f.failure_id for f in table.findings.values()}
+        assert "sqlite-readonly-database" in ids
