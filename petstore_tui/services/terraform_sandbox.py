@@ -52,6 +52,23 @@ def _hcl_value(value: str | bool) -> str:
     return str(value)
 
 
+# Attributes the emulator does not keep, so that a second plan would "fix" them and the
+# apply then fail (moto rejects the rule update: "Invalid value for portRange"). Override
+# files merge lifecycle blocks argument by argument, so real runs are untouched.
+_SG_RULES = ("cluster_from_nodes_443", "node_from_cluster_443", "node_from_cluster_kubelet",
+             "node_from_cluster_webhook_9443", "node_from_node")
+_EMULATOR_DRIFT = "\n" + "".join(
+    f'resource "aws_vpc_security_group_ingress_rule" "{name}" {{\n'
+    "  lifecycle {\n    ignore_changes = [description, referenced_security_group_id]\n  }\n}\n\n"
+    for name in _SG_RULES
+) + (
+    'resource "aws_launch_template" "node" {\n'
+    "  lifecycle {\n    ignore_changes = [tag_specifications]\n  }\n}\n\n"
+    'resource "aws_eks_node_group" "default" {\n'
+    "  lifecycle {\n    ignore_changes = [scaling_config[0].desired_size, remote_access, update_config, labels, tags, launch_template]\n  }\n}\n"
+)
+
+
 def override_text(endpoint: str, region: str) -> str:
     """The body of sandbox_override.tf for an emulator at `endpoint`."""
     if not endpoint.startswith(("http://", "https://")):
@@ -76,6 +93,7 @@ def override_text(endpoint: str, region: str) -> str:
         f"{endpoints}\n"
         "  }\n"
         "}\n"
+        f"{_EMULATOR_DRIFT}"
     )
 
 
