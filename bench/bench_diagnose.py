@@ -125,6 +125,11 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
+def _summary(engine) -> list:
+    """What a run found, for comparing matchers (times come from the clock: left out)."""
+    return sorted((f.failure_id, f.resource, f.count, tuple(f.evidence)) for f in engine.findings())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=1_000_000)
@@ -174,7 +179,7 @@ def main() -> int:
             raise SystemExit(f"diagnose failed ({proc.returncode}): {proc.stderr.decode()[:500]}")
         return json.loads(proc.stdout)
 
-    contenders = {"engine bulk scan (hyperscan)": engine_scan("hyperscan")} if "hyperscan" in built else {}
+    contenders = {f"engine bulk scan ({kind})": engine_scan(kind) for kind in kinds}
     contenders["diagnose CLI end-to-end"] = cli_run
     cli_run()  # the first run compiles the Hyperscan database into the state folder's cache
     grep = shutil.which("grep")
@@ -205,24 +210,23 @@ def main() -> int:
     for name in contenders:
         extra = ""
         if name.startswith("engine"):
-            engine = results[name]
-            build = built["hyperscan"][1]
+            kind = name[name.index("(") + 1:-1]
+            engine, build = built[kind]
             extra = (f"  ({len(engine.findings())} findings, {sum(f.count for f in engine.findings())} events;"
                      f" building the matcher took {build:.3f} s more, not counted)")
+            if kind == "python":
+                literal_filter = getattr(engine.matcher, "_filter", None)
+                passes = f", {len(literal_filter.passes)} literal passes a block" if literal_filter else ""
+                same = "" if "hyperscan" not in built else (
+                    "; same findings as hyperscan" if _summary(engine) == _summary(built["hyperscan"][0])
+                    else "; FINDINGS DIFFER FROM HYPERSCAN")
+                extra = extra[:-1] + f"; fallback without Hyperscan{passes}{same})"
         elif name.startswith("diagnose"):
             extra = f"  (matcher {results[name]['matcher']}, cached database; process start, catalog, scan, JSON)"
         else:
             extra = f"  ({results[name]} matching lines; signatures translated to ERE, LC_ALL=C)"
         print(f"{name:30} wall {wall[name]:6.3f} s {args.lines / wall[name] / 1e6:6.2f} M lines/s   "
               f"cpu {cpu[name]:6.3f} s {args.lines / cpu[name] / 1e6:6.2f} M lines/s{extra}")
-    if "python" in built:
-        c0, w0 = _cpu(), time.perf_counter()
-        engine = engine_scan("python")()
-        w, c = time.perf_counter() - w0, _cpu() - c0
-        wall["engine bulk scan (python)"], cpu["engine bulk scan (python)"] = w, c
-        print(f"{'engine bulk scan (python)':30} wall {w:6.3f} s {args.lines / w / 1e6:6.2f} M lines/s   "
-              f"cpu {c:6.3f} s {args.lines / c / 1e6:6.2f} M lines/s  (fallback without Hyperscan; "
-              f"{len(engine.findings())} findings, one run)")
     if "grep -E -i" in wall:
         for name in wall:
             if name != "grep -E -i":

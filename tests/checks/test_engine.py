@@ -11,8 +11,15 @@ import pytest
 from checks.catalog_loader import load_catalog
 from checks.engine import Acks, Engine, HyperscanMatcher, PythonMatcher, load_default_engine
 from checks.engine.grouping import Grouper
-from checks.engine.matcher import hyperscan_available, make_matcher, required_literals
-from checks.engine.normalize import MAX_LINE, normalise, prepare_line
+from checks.engine.matcher import (
+    DAMAGE,
+    compile_signature,
+    hyperscan_available,
+    make_matcher,
+    required_literals,
+    required_sets,
+)
+from checks.engine.normalize import MAX_LINE, damage_offsets, normalise, prepare_line
 from checks.model import Severity
 
 FIXTURES = Path(__file__).parent / "fixtures" / "catalog"
@@ -253,6 +260,74 @@ def test_pattern_without_literal_still_found_by_python_matcher():
     """Stand-in: none; a signature with no literal of three characters."""
     matcher = PythonMatcher([r"a\s+b"])
     assert {i for i, _ in matcher.candidates(b"zz\nA   B\n")} == {0}
+
+
+def _hit_lines(block: bytes, hits) -> set[tuple[int, int]]:
+    """(signature index, line number) of each candidate hit (its offset lies in the line)."""
+    return {(index, block.count(b"\n", 0, offset - 1)) for index, offset in hits}
+
+
+def _real_catalog_block() -> bytes:
+    """Every positive and negative sample of the real catalog, twice: as written and
+    upper-cased (signatures match case-insensitively), plus the mixed log."""
+    from checks.catalog_loader import CATALOG_DIR, load_samples, sample_lines
+
+    lines: list[bytes] = []
+    for entry_dir in sorted(p for p in CATALOG_DIR.iterdir() if p.is_dir()):
+        samples = load_samples(entry_dir)
+        for path in samples["positive"] + samples["negative"]:
+            lines.extend(sample_lines(path))
+    lines = [line for line in lines if b"\n" not in line]
+    return b"\n".join(lines + [line.upper() for line in lines]) + b"\n" + mixed_log(5, 500)
+
+
+def test_python_candidates_cover_every_line_a_signature_matches():
+    """Stand-in: none; the real catalog's samples. The pre-filter's promise: every line
+    where a signature's full regex matches is flagged for that signature (and the block's
+    last line, without a newline, too)."""
+    from checks.catalog_loader import load_catalog as load_real
+
+    signatures = [s for entry in load_real() for s in entry.signatures]
+    block = _real_catalog_block() + b"final line: Your authorization token has expired"
+    lines = block.split(b"\n")
+    wanted = {(i, n) for i, sig in enumerate(signatures) for n, line in enumerate(lines)
+              if compile_signature(sig).search(line)}
+    assert len({i for i, _ in wanted}) > 80  # most signatures are exercised
+    assert (signatures.index(r"Your\s+authorization\s+token\s+has\s+expired"), len(lines) - 1) in wanted
+    flagged = _hit_lines(block, PythonMatcher(signatures).candidates(block))
+    assert wanted - flagged == set()
+
+
+def test_python_filter_finds_literals_that_share_an_anchor_on_one_line():
+    """Stand-in: none; literals whose needles start alike, overlap, or extend one another,
+    several on one line: each line is flagged for every signature whose literal it holds."""
+    signatures = [r"failed\s+to\s+boot", r"failed", r"xfailedy\d", r"BOOTSTRAP", r"strap\s+on"]
+    matcher = PythonMatcher(signatures)
+    block = b"XFAILEDY1 and bootstrap on\nfailedx\nnothing\nstrap on failed to boot\nbootstra"
+    assert _hit_lines(block, matcher.candidates(block)) == {
+        (0, 0), (1, 0), (2, 0), (3, 0), (4, 0),
+        (0, 1), (1, 1),
+        (0, 3), (1, 3), (4, 3),
+    }
+    assert matcher.match(b"strap  on failed   to boot") == [0, 1, 4]
+
+
+def test_python_damage_hits_are_the_lines_with_damage():
+    """Stand-in: none; every paste-damage trigger, alone and in company, on random lines."""
+    from checks.engine.normalize import DAMAGE_TRIGGERS
+
+    rng = random.Random(9)
+    pieces = [*DAMAGE_TRIGGERS, b"&", b"\\", b"\xe2\x80", b"\xc2", b"plain", b"&amp", b" "]
+    lines = [b"".join(rng.choice(pieces) for _ in range(rng.randrange(4))) for _ in range(3000)]
+    block = b"\n".join(lines)
+    expected = {(DAMAGE, block.count(b"\n", 0, pos)) for pos in damage_offsets(block)}
+    found = _hit_lines(block, [hit for hit in PythonMatcher(["zzzzz"]).candidates(block) if hit[0] == DAMAGE])
+    assert found == expected and len(expected) > 1000
+
+
+def test_required_sets_never_span_a_newline():
+    """Stand-in: none; the filter works line by line, so a literal holds no newline."""
+    assert required_sets(r"Traceback\nImportError:\s+x") == [frozenset({b"traceback"}), frozenset({b"importerror:"})]
 
 
 def test_unknown_matcher_name_is_refused(monkeypatch):
