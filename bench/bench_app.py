@@ -136,6 +136,32 @@ def run_python(url: str, seconds: int, connections: int, method: str, _workdir: 
 
 # ---------------------------------------------------------------- servers
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a gunicorn master and its current workers, from /proc.
+
+    Requests per CPU-second of the server does not depend on how much of the machine other
+    processes take, nor on how keep-alive connections happen to spread over the workers, so
+    it is the steadier comparison on a shared machine. Workers that exited (max_requests)
+    count through the master's children's times once it has reaped them."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        return float("nan")
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+        if one == pid:  # workers that exited (max_requests) and were reaped: cutime, cstime
+            total += int(fields[13]) + int(fields[14])
+    return total / tick
+
+
 def _loadavg() -> str:
     try:
         return " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -176,7 +202,7 @@ def main() -> int:
         loader = f"multi-process Python keep-alive client ({why})"
     conf = runpy.run_path(str(REPO / "petstore-app" / "gunicorn.conf.py"))
     print(f"load generator: {loader}; {rounds} alternating rounds of {seconds}s per endpoint and app; "
-          f"gunicorn 3 workers, worker_class={conf['worker_class']} threads={conf['threads']} "
+          f"gunicorn 3 workers, worker_class={conf['worker_class']} threads={conf.get('threads', 1)} "
           f"keepalive={conf['keepalive']}s, on loopback; load average {_loadavg()}")
 
     work = Path(tempfile.mkdtemp(prefix="petstore-bench-"))
@@ -203,7 +229,10 @@ def main() -> int:
                 runs: dict[str, list] = {"app": [], "minimal": [], "floor": []}
                 for _ in range(rounds):
                     for name, server in (("app", app), ("minimal", minimal), ("floor", floor)):
-                        runs[name].append(load(server.base + path, seconds, args.connections, method, work))
+                        cpu = _cpu_seconds(server.proc.pid)
+                        rps, total, bad = load(server.base + path, seconds, args.connections, method, work)
+                        cpu = _cpu_seconds(server.proc.pid) - cpu
+                        runs[name].append((rps, total, bad, total / cpu if cpu > 0 else float("nan")))
                 results[(method, path)] = runs
         print(f"{'endpoint':26} {'app req/s':>9} {'(best)':>7} {'minimal':>8} {'ratio':>6} {'flask-only':>10} "
               f"{'ratio':>6} {'app non-2xx':>11}")
@@ -224,6 +253,12 @@ def main() -> int:
                   f"{statistics.median(base_rps):8.0f} {ratio:6.2f} {statistics.median(floor_rps):10.0f} "
                   f"{floor_ratio:6.2f} {bad:11d}"
                   + (f"  (minimal non-2xx {base_bad})" if base_bad else ""))
+            rounds_text = " ".join(f"{a / b:.2f}" for a, b in zip(app_rps, base_rps, strict=True) if b)
+            print(f"{'':26} per-round app/minimal: {rounds_text}")
+            per_cpu = {name: statistics.median(r[3] for r in runs[name]) for name in ("app", "minimal", "floor")}
+            print(f"{'':26} requests per server CPU-second: app {per_cpu['app']:.0f}, minimal "
+                  f"{per_cpu['minimal']:.0f} (ratio {per_cpu['app'] / per_cpu['minimal']:.2f}), flask-only "
+                  f"{per_cpu['floor']:.0f} (ratio {per_cpu['floor'] / per_cpu['minimal']:.2f})")
         print(f"reads: worst app/minimal ratio {worst_read:.2f} (target >= 0.50); medians of {rounds} rounds; "
               "the flask-only column is Flask returning the same fixed JSON, the framework's own ceiling here; "
               f"load average now {_loadavg()}")

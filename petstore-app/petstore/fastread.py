@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from sqlalchemy import Engine, Select
 from sqlalchemy.exc import DBAPIError
@@ -29,20 +29,29 @@ class _Compiled:
         columns = list(stmt.selected_columns)
         processors = [c.type.result_processor(dialect, None) for c in columns]
         self.names = tuple(str(c.key) for c in columns)  # plain str (keys are quoted_name)
-        # Only the columns that need converting (timestamps) are touched per row.
-        self.converters = tuple((name, i, proc) for i, (name, proc)
-                                in enumerate(zip(self.names, processors, strict=True)) if proc is not None)
+        self.first_processor = processors[0]
+        self.rows = _rows_function(self.names, processors)
 
     def params(self, values: Mapping[str, object]):
         if self.positional is not None:
             return tuple(values[name] for name in self.positional)
         return dict(values)
 
-    def row(self, raw: tuple) -> dict:
-        row = dict(zip(self.names, raw, strict=False))  # the cursor gives exactly these columns
-        for name, i, proc in self.converters:
-            row[name] = proc(raw[i])
-        return row
+
+def _rows_function(names: tuple[str, ...], processors: list) -> Callable[[list[tuple]], list[dict]]:
+    """`rows(raw_tuples) -> [dict, ...]` for these columns, written out once per statement.
+
+    A list comprehension over a dict display, with the type conversions (timestamps) only
+    on the columns that have one: a page of rows is the list endpoint's largest Python
+    cost, and this is about a third cheaper than dict(zip(...)) plus a loop over the
+    converters. The names are the statement's own column keys (from our Table)."""
+    variables = [f"c{i}" for i in range(len(names))]
+    items = ", ".join(f"{name!r}: " + (f"p{i}({var})" if proc is not None else var)
+                      for i, (name, var, proc) in enumerate(zip(names, variables, processors, strict=True)))
+    source = f"def rows(raws):\n    return [{{{items}}} for ({', '.join(variables)},) in raws]\n"
+    namespace = {f"p{i}": proc for i, proc in enumerate(processors) if proc is not None}
+    exec(compile(source, f"<fastread rows {', '.join(names)}>", "exec"), namespace)  # noqa: S102
+    return namespace["rows"]
 
 
 class Query:
@@ -61,26 +70,44 @@ class Query:
 
     def all(self, reader: Reader, **params) -> list[dict]:
         compiled = self._for(reader.engine)
-        raws = reader.execute(compiled.sql, compiled.params(params)).fetchall()
-        # compiled.row() inlined: a page is many rows, and a call per row shows.
-        names, converters = compiled.names, compiled.converters
-        rows = []
-        for raw in raws:
-            row = dict(zip(names, raw, strict=False))  # the cursor gives exactly these columns
-            for name, i, proc in converters:
-                row[name] = proc(raw[i])
-            rows.append(row)
-        return rows
+        return compiled.rows(reader.execute(compiled.sql, compiled.params(params)).fetchall())
 
     def first(self, reader: Reader, **params) -> dict | None:
         compiled = self._for(reader.engine)
         raw = reader.execute(compiled.sql, compiled.params(params)).fetchone()
-        return compiled.row(raw) if raw is not None else None
+        return compiled.rows((raw,))[0] if raw is not None else None
 
     def scalar(self, reader: Reader, **params):
         compiled = self._for(reader.engine)
         raw = reader.execute(compiled.sql, compiled.params(params)).fetchone()
-        return compiled.row(raw)[compiled.names[0]] if raw is not None else None
+        if raw is None:
+            return None
+        proc = compiled.first_processor
+        return proc(raw[0]) if proc is not None else raw[0]
+
+    def scalar_until_change(self, reader: Reader, **params):
+        """scalar(), remembered on SQLite until any connection commits a change.
+
+        For the list's COUNT(*): with a filter on a column of few values (status) SQLite
+        counts by walking the index, about 0.5 ms at 10,000 pets and 4 ms at 100,000, far
+        more than the page itself. `PRAGMA data_version` (about 1.5 µs) changes whenever
+        another connection, in this process or any other, has committed; this thread's read
+        connection never writes, so an unchanged value means an unchanged table. A commit
+        that lands between the PRAGMA and the count changes the next PRAGMA, so a total
+        is never reused across a change. PostgreSQL: counted every time."""
+        held = reader._held
+        if held is None:
+            return self.scalar(reader, **params)
+        version = reader.execute("PRAGMA data_version", ()).fetchone()[0]
+        if held.version != version or len(held.cache) > 256:
+            held.cache = {}
+            held.version = version
+        key = (id(self), *sorted(params.items()))
+        try:
+            return held.cache[key]
+        except KeyError:
+            value = held.cache[key] = self.scalar(reader, **params)
+            return value
 
 
 class Reader:
@@ -114,7 +141,11 @@ class _Held(threading.local):
     use). PostgreSQL keeps the pool: pre-ping, recycling and a real rollback matter there,
     and the network round trip dwarfs the pool's own cost."""
 
-    conn = None
+    def __init__(self) -> None:  # runs once in each thread that uses it
+        self.conn = None
+        # scalar_until_change's results, valid while `PRAGMA data_version` on `conn` is `version`.
+        self.cache: dict = {}
+        self.version = None
 
 
 _held: weakref.WeakKeyDictionary[Engine, _Held] = weakref.WeakKeyDictionary()
@@ -163,6 +194,7 @@ class reading:  # noqa: N801 - used like the context manager function it replace
             if held is not None:
                 conn = held.conn = fairy.dbapi_connection
                 fairy.detach()
+                held.cache, held.version = {}, None  # data_version is per connection
             else:
                 conn = fairy
         self.conn = conn

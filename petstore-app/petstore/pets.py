@@ -83,8 +83,9 @@ def list_pets():
     filters = {k: v for k, v in (("status", status), ("species", species)) if v is not None}
     with reading(st.engine) as reader:
         rows = page.all(reader, limit=limit, offset=offset, **filters)
-        total = count.scalar(reader, **filters)
-    return json_response({"items": [pet_json(r) for r in rows], "total": total, "limit": limit,
+        total = count.scalar_until_change(reader, **filters)
+    # fastread rows already have the API's keys and ISO timestamps (see pet_json).
+    return json_response({"items": rows, "total": total, "limit": limit,
                           "offset": offset})
 
 

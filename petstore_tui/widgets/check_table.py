@@ -25,6 +25,9 @@ def status_cell(status: str) -> Text:
     return Text(label, style=style)
 
 
+SUMMARY_WIDTH = 72
+
+
 class CheckTable(DataTable):
     """Rows keyed by check id; group header rows keyed `group:<name>`."""
 
@@ -66,7 +69,12 @@ class CheckTable(DataTable):
             self.add_row(Text(f"  {result.id}"), Text(""), Text(""), key=result.id)
         status = result.status.value if isinstance(result.status, Status) else str(result.status)
         self.update_cell(result.id, "status", status_cell(status))
-        self.update_cell(result.id, "summary", Text(redact(result.summary), no_wrap=True))
+        # The column grows to the longest summary (up to SUMMARY_WIDTH); the detail pane
+        # beside the table shows the whole text of the selected check.
+        summary = redact(result.summary)
+        if len(summary) > SUMMARY_WIDTH:
+            summary = summary[: SUMMARY_WIDTH - 1] + "…"
+        self.update_cell(result.id, "summary", Text(summary, no_wrap=True), update_width=True)
 
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}

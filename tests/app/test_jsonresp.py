@@ -1,0 +1,71 @@
+"""json_response (orjson on the hot paths) gives exactly jsonify's bytes and headers."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import decimal
+import uuid
+
+import pytest
+from flask import Flask, jsonify
+from petstore.jsonresp import encode, json_response
+
+TEXTS = ["Rex", "", "a/b", 'quote " and \\ backslash', "tab\tnew\nline\r\x00\x1f", "del\x7f",
+         "café", "日本語", "emoji 🐕", "surrogate \ud800", "<script>&amp;</script>", "seed-1.5e10"]
+
+
+@dataclasses.dataclass
+class _Point:
+    x: int
+    label: str
+
+
+@pytest.fixture(scope="module")
+def flask_app():
+    app = Flask("jsonresp_test")
+    app.json.sort_keys = False  # as build_app sets it
+    return app
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_strings_match_jsonify(flask_app, text):
+    """Stand-in: a bare Flask app (no database)."""
+    doc = {"items": [{"id": 1, "name": text, "tag": None}], "total": 1, text: True}
+    with flask_app.app_context():
+        expected = jsonify(doc)
+        got = json_response(doc)
+    assert got.get_data() == expected.get_data()
+    assert got.headers["Content-Type"] == expected.headers["Content-Type"]
+    assert got.headers["Content-Length"] == expected.headers["Content-Length"]
+    assert got.status_code == 200
+
+
+@pytest.mark.parametrize("value", [
+    0, -1, 2**63 - 1, -(2**63), 2**64, 10**30, True, False, None, [], {}, [1, [2, [3]]],
+    {"b": 1, "a": 2}, {1: "int key"}, decimal.Decimal("1.10"), uuid.UUID(int=7),
+    datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC), datetime.date(2026, 1, 2),
+    _Point(1, "p"),
+])
+def test_other_values_match_jsonify(flask_app, value):
+    """Stand-in: a bare Flask app (no database)."""
+    with flask_app.app_context():
+        assert encode({"v": value}) == jsonify({"v": value}).get_data()
+
+
+def test_status_is_kept(flask_app):
+    """Stand-in: a bare Flask app (no database)."""
+    with flask_app.app_context():
+        assert json_response({"id": 1}, 201).status_code == 201
+
+
+def test_api_pages_match_jsonify(client):
+    """Stand-in: SQLite in tmp_path / real PostgreSQL on 127.0.0.1:5432 (parametrised)."""
+    for name in ("Rex", "Zoé", "Ångström 🐈"):
+        assert client.post("/api/v1/pets", json={"name": name, "species": "cat", "tag": "t"}).status_code == 201
+    page = client.get("/api/v1/pets?limit=20")
+    one = client.get("/api/v1/pets/2")
+    with client.application.app_context():
+        assert page.get_data() == jsonify(page.get_json()).get_data()
+        assert one.get_data() == jsonify(one.get_json()).get_data()
+    assert page.get_json()["items"][2]["name"] == "Ångström 🐈"
