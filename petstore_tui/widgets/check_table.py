@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from checks.model import CheckResult, Status
-from checks.redact import redact
+from petstore_tui.widgets.cells import summary_cell
 
 GROUP_ORDER = ("tools", "aws", "config", "cluster")
 STATUS_STYLE = {
@@ -23,9 +23,6 @@ STATUS_STYLE = {
 def status_cell(status: str) -> Text:
     label, style = STATUS_STYLE.get(status, (status, ""))
     return Text(label, style=style)
-
-
-SUMMARY_WIDTH = 72
 
 
 class CheckTable(DataTable):
@@ -69,12 +66,7 @@ class CheckTable(DataTable):
             self.add_row(Text(f"  {result.id}"), Text(""), Text(""), key=result.id)
         status = result.status.value if isinstance(result.status, Status) else str(result.status)
         self.update_cell(result.id, "status", status_cell(status))
-        # The column grows to the longest summary (up to SUMMARY_WIDTH); the detail pane
-        # beside the table shows the whole text of the selected check.
-        summary = redact(result.summary)
-        if len(summary) > SUMMARY_WIDTH:
-            summary = summary[: SUMMARY_WIDTH - 1] + "…"
-        self.update_cell(result.id, "summary", Text(summary, no_wrap=True), update_width=True)
+        self.update_cell(result.id, "summary", summary_cell(result.summary), update_width=True)
 
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}

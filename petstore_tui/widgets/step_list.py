@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
+from petstore_tui.widgets.cells import summary_cell
+
 STATE_STYLE = {
     "pending": ("·", "dim"),
     "running": ("⟳", "bold cyan"),
@@ -58,7 +60,7 @@ class StepList(DataTable):
         if elapsed is not None:
             self.update_cell(step_id, "elapsed", format_elapsed(elapsed))
         if summary is not None:
-            self.update_cell(step_id, "summary", Text(summary, no_wrap=True))
+            self.update_cell(step_id, "summary", summary_cell(summary), update_width=True)
 
     def set_elapsed(self, step_id: str, elapsed: float) -> None:
         if step_id in self.states:
