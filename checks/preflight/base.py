@@ -50,6 +50,17 @@ class Check:
         return self.result(Status.ERROR, summary, detail, fix)
 
 
+class BlockingCheck(Check):
+    """A check whose work blocks (parsing files, boto3, the kubernetes client): subclasses
+    write a plain `_check(ctx)`, which runs in a thread so the others go on meanwhile."""
+
+    async def run(self, ctx: CheckContext) -> CheckResult:
+        return await in_thread(self._check, ctx)
+
+    def _check(self, ctx: CheckContext) -> CheckResult:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
 class ProbeCheck(Check):
     """A check that runs a blocking probe (boto3, kubernetes client) in a thread and
     re-labels its result with this check's id and group."""

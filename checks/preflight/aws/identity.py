@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from checks.model import CheckResult
 from checks.preflight.aws._common import caller_identity, credential_fix
-from checks.preflight.base import Check
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.base import BlockingCheck
+from checks.preflight.context import CheckContext
 
 
-class IdentityCheck(Check):
+class IdentityCheck(BlockingCheck):
     id = "aws.identity"
     group = "aws"
     failure_id = "aws-credentials-invalid"
     title = "AWS caller identity"
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        return await in_thread(self._check, ctx)
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         from petstore_tui.services.aws import describe_aws_error

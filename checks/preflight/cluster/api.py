@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from checks.model import CheckResult
-from checks.preflight.base import Check
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.base import BlockingCheck
+from checks.preflight.context import CheckContext
 
 
-class ClusterApiCheck(Check):
+class ClusterApiCheck(BlockingCheck):
     id = "cluster.api"
     group = "cluster"
     title = "kubeconfig reaches the API"
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        return await in_thread(self._check, ctx)
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         from petstore_tui.services import kube

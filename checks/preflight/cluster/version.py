@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from checks import eks_versions
 from checks.model import CheckResult
-from checks.preflight.base import Check
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.base import BlockingCheck
+from checks.preflight.context import CheckContext
 
 FAILURE_ID = "terraform-unsupported-eks-version"
 
 
-class ClusterVersionCheck(Check):
+class ClusterVersionCheck(BlockingCheck):
     id = "cluster.version"
     group = "cluster"
     title = "Kubernetes version in support"
     failure_id = FAILURE_ID
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        return await in_thread(self._check, ctx)
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         from petstore_tui.services.aws import describe_aws_error

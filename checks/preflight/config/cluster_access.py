@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from checks.model import CheckResult
-from checks.preflight.base import Check
+from checks.preflight.base import BlockingCheck
 from checks.preflight.config._project import (
     Terraform,
     TfResource,
@@ -15,7 +15,7 @@ from checks.preflight.config._project import (
     terraform,
     truthy,
 )
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.context import CheckContext
 
 ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
 FIX = ("with access entries and bootstrap_cluster_creator_admin_permissions = false, keep an aws_eks_access_entry "
@@ -60,14 +60,12 @@ def _exists(tf: Terraform, res: TfResource) -> bool:
     return count is None or count > 0
 
 
-class ClusterAccessCheck(Check):
+class ClusterAccessCheck(BlockingCheck):
     id = "config.cluster-access"
     group = "config"
     title = "Cluster creator gets admin"
     failure_id = "kubectl-unauthorized"
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        return await in_thread(self._check, ctx)
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from checks import alb_policy
 from checks.model import CheckResult
-from checks.preflight.base import Check
+from checks.preflight.base import BlockingCheck
 from checks.preflight.config._project import Terraform, interpolate, terraform
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.context import CheckContext
 from checks.probes.controller_policy import describe_missing
 
 FILE_CALL = re.compile(r'\bfile\(\s*"((?:[^"$]|\$\{[^}]*\})+)"\s*\)')
@@ -53,14 +53,12 @@ def attached_policy_file(tf: Terraform, project_dir: Path) -> tuple[Path, str]:
     return path, f"{res.type}.{res.name} ({res.file}) reads file({raw!r})"
 
 
-class ControllerPolicyFileCheck(Check):
+class ControllerPolicyFileCheck(BlockingCheck):
     id = "config.controller-policy"
     group = "config"
     title = "Controller IAM policy complete"
     failure_id = "alb-controller-iam-denied"
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        return await in_thread(self._check, ctx)
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         release = alb_policy.INSTALLED_RELEASE

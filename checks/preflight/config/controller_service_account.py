@@ -7,14 +7,14 @@ import re
 from fnmatch import fnmatchcase
 
 from checks.model import CheckResult
-from checks.preflight.base import Check
+from checks.preflight.base import BlockingCheck
 from checks.preflight.config._project import (
     controller_documents,
     helm_values,
     interpolate,
     terraform,
 )
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.context import CheckContext
 
 ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
 NAMESPACE = "kube-system"  # where the runbook installs the controller (SYSTEM.md)
@@ -36,14 +36,12 @@ def trust_subjects(ctx: CheckContext) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-class ControllerServiceAccountCheck(Check):
+class ControllerServiceAccountCheck(BlockingCheck):
     id = "config.controller-service-account"
     group = "config"
     title = "Controller ServiceAccount and IRSA"
     failure_id = "alb-controller-serviceaccount-role-missing"
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        return await in_thread(self._check, ctx)
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         documents, yaml_problems = controller_documents(ctx)

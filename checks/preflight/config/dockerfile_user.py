@@ -6,9 +6,9 @@ import re
 import shlex
 
 from checks.model import CheckResult
-from checks.preflight.base import Check
+from checks.preflight.base import BlockingCheck
 from checks.preflight.config._project import dockerfile
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.context import CheckContext
 
 ROOT_USERS = {"root", "0"}
 CHOWN_APP = re.compile(r"\bchown\b[^&;|]*\s/app\b")
@@ -75,14 +75,12 @@ def same_user(a: str, b: str, users: dict[str, int]) -> bool | None:
     return None
 
 
-class DockerfileUserCheck(Check):
+class DockerfileUserCheck(BlockingCheck):
     id = "config.dockerfile-user"
     group = "config"
     title = "Dockerfile chown before USER"
     failure_id = "sqlite-readonly-database"
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        return await in_thread(self._check, ctx)
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         path, instructions = dockerfile(ctx)

@@ -5,19 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 
 from checks.model import CheckResult
-from checks.preflight.base import Check
+from checks.preflight.base import BlockingCheck
 from checks.preflight.config._project import terraform
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.context import CheckContext
 
 
-class DuplicateOutputsCheck(Check):
+class DuplicateOutputsCheck(BlockingCheck):
     id = "config.duplicate-outputs"
     group = "config"
     title = "No duplicate Terraform outputs"
     failure_id = "terraform-duplicate-output"
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        return await in_thread(self._check, ctx)
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)

@@ -5,19 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 
 from checks.model import CheckResult
-from checks.preflight.base import Check
+from checks.preflight.base import BlockingCheck
 from checks.preflight.config._project import security_group_rules, terraform
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.context import CheckContext
 
 
-class DuplicateSgRulesCheck(Check):
+class DuplicateSgRulesCheck(BlockingCheck):
     id = "config.duplicate-sg-rules"
     group = "config"
     title = "No duplicate security group rules"
     failure_id = "terraform-duplicate-sg-rule"
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        return await in_thread(self._check, ctx)
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from checks import eks_versions
 from checks.model import CheckResult
-from checks.preflight.base import Check
+from checks.preflight.base import BlockingCheck
 from checks.preflight.config._project import terraform
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.context import CheckContext
 
 
-class EksVersionCheck(Check):
+class EksVersionCheck(BlockingCheck):
     id = "config.eks-version"
     group = "config"
     title = "EKS version in support"
     failure_id = "terraform-unsupported-eks-version"
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        return await in_thread(self._check, ctx)
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)

@@ -6,9 +6,9 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from checks.model import CheckResult
-from checks.preflight.base import Check
+from checks.preflight.base import BlockingCheck
 from checks.preflight.config._project import requirements
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.context import CheckContext
 
 # Releases pip could pick, newest last (the newest allowed is what pip takes).
 FLASK = ["1.1.4", "2.0.3", "2.1.3", "2.2.5", "2.3.3", "3.0.3", "3.1.3"]
@@ -53,14 +53,12 @@ def resolve(spec: str | None, candidates: list[str], extra: str = "") -> Version
     return max(allowed) if allowed else None
 
 
-class FlaskWerkzeugCheck(Check):
+class FlaskWerkzeugCheck(BlockingCheck):
     id = "config.flask-werkzeug"
     group = "config"
     title = "Flask and Werkzeug pins fit"
     failure_id = "werkzeug-url-quote-import-error"
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        return await in_thread(self._check, ctx)
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         source, pins = requirements(ctx)

@@ -5,20 +5,18 @@ from __future__ import annotations
 import re
 
 from checks.model import CheckResult
-from checks.preflight.base import Check
+from checks.preflight.base import BlockingCheck
 from checks.preflight.config._project import helm_values, terraform
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.context import CheckContext
 
 PLACEHOLDER = re.compile(r"^\$\{[A-Z_][A-Z0-9_]*\}$")  # filled by the runbook from Terraform's outputs
 
 
-class HelmValuesCheck(Check):
+class HelmValuesCheck(BlockingCheck):
     id = "config.helm-values"
     group = "config"
     title = "Helm values match Terraform"
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        return await in_thread(self._check, ctx)
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         path, values, problem = helm_values(ctx)

@@ -8,7 +8,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from checks.model import CheckResult
-from checks.preflight.base import Check
+from checks.preflight.base import BlockingCheck
 from checks.preflight.config._project import (
     Terraform,
     TfResource,
@@ -17,7 +17,7 @@ from checks.preflight.config._project import (
     resolve,
     terraform,
 )
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.context import CheckContext
 
 # AWS-managed policies that let a node pull images from ECR.
 ECR_MANAGED = ("AmazonEC2ContainerRegistryReadOnly", "AmazonEC2ContainerRegistryPullOnly",
@@ -74,14 +74,12 @@ def grants_pull(text: str) -> list[str]:
     return [a for a in PULL_ACTIONS if not any(fnmatchcase(a.lower(), p.lower()) for p in patterns)]
 
 
-class NodeRoleCheck(Check):
+class NodeRoleCheck(BlockingCheck):
     id = "config.node-role"
     group = "config"
     title = "Node role can pull from ECR"
     failure_id = "ecr-pull-forbidden"
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        return await in_thread(self._check, ctx)
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)

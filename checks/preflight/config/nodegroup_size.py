@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from checks.model import CheckResult
-from checks.preflight.base import Check
+from checks.preflight.base import BlockingCheck
 from checks.preflight.config._project import as_int, terraform
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.context import CheckContext
 
 
-class NodegroupSizeCheck(Check):
+class NodegroupSizeCheck(BlockingCheck):
     id = "config.nodegroup-size"
     group = "config"
     title = "Node group min <= desired <= max"
     failure_id = "eks-nodegroup-create-failed"
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        return await in_thread(self._check, ctx)
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)

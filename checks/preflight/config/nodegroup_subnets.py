@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from checks.model import CheckResult
-from checks.preflight.base import Check
+from checks.preflight.base import BlockingCheck
 from checks.preflight.config._project import (
     Terraform,
     blocks,
@@ -13,7 +13,7 @@ from checks.preflight.config._project import (
     terraform,
     truthy,
 )
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.context import CheckContext
 
 DEFAULT_ROUTES = ("0.0.0.0/0",)
 ENDPOINT_SERVICES = ("ecr.api", "ecr.dkr", "s3", "sts", "ec2")
@@ -44,14 +44,12 @@ def default_routes(tf: Terraform, table: str) -> list[dict]:
     return found
 
 
-class NodegroupSubnetsCheck(Check):
+class NodegroupSubnetsCheck(BlockingCheck):
     id = "config.nodegroup-subnets"
     group = "config"
     title = "Node subnets route out through NAT"
     failure_id = "eks-nodegroup-create-failed"
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        return await in_thread(self._check, ctx)
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import ipaddress
 
 from checks.model import CheckResult
-from checks.preflight.base import Check
+from checks.preflight.base import BlockingCheck
 from checks.preflight.config._project import blocks, resolve, terraform, truthy
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.context import CheckContext
 
 # Addresses that never reach a public endpoint from the internet: a "public" endpoint open
 # only to these is private in effect (RFC 1918, shared CGNAT space, loopback, link-local).
@@ -28,14 +28,12 @@ def private_only(cidrs: list[str]) -> bool:
         net.version == 4 and any(net.subnet_of(block) for block in NOT_PUBLIC) for net in networks)
 
 
-class PublicEndpointCheck(Check):
+class PublicEndpointCheck(BlockingCheck):
     id = "config.public-endpoint"
     group = "config"
     title = "Public EKS endpoint in Terraform"
     failure_id = "eks-endpoint-unreachable"
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        return await in_thread(self._check, ctx)
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from checks.model import CheckResult
-from checks.preflight.base import Check
+from checks.preflight.base import BlockingCheck
 from checks.preflight.config._project import (
     Terraform,
     interpolate,
@@ -14,7 +14,7 @@ from checks.preflight.config._project import (
     tag_value,
     terraform,
 )
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.context import CheckContext
 
 CLUSTER_TAG = "kubernetes.io/cluster/"
 
@@ -27,14 +27,12 @@ def cluster_name(tf: Terraform) -> str | None:
     return interpolate(tf, "${var.cluster_name}") if "cluster_name" in tf.variables else None
 
 
-class SubnetTagsCheck(Check):
+class SubnetTagsCheck(BlockingCheck):
     id = "config.subnet-tags"
     group = "config"
     title = "Subnet discovery tags in Terraform"
     failure_id = "alb-controller-subnet-discovery-failed"
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        return await in_thread(self._check, ctx)
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 
 from checks.model import CheckResult
-from checks.preflight.base import Check
+from checks.preflight.base import BlockingCheck
 from checks.preflight.config._project import (
     refs,
     resolve,
@@ -13,7 +13,7 @@ from checks.preflight.config._project import (
     security_group_rules,
     terraform,
 )
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.context import CheckContext
 
 WEBHOOK_PORT = 9443
 
@@ -33,14 +33,12 @@ def _covers_vpc(cidr: str, vpc_cidrs: list[str]) -> bool:
         return False
 
 
-class WebhookPortCheck(Check):
+class WebhookPortCheck(BlockingCheck):
     id = "config.webhook-port"
     group = "config"
     title = "Webhook port 9443 open to the nodes"
     failure_id = "alb-controller-webhook-unreachable"
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        return await in_thread(self._check, ctx)
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)
