@@ -47,6 +47,7 @@ def cluster_or_result(ctx: CheckContext, id: str) -> tuple[dict | None, CheckRes
 def kube_call(ctx: CheckContext, api_class: str, method: str, *args: Any, **kwargs: Any) -> Any:
     """ctx's kubernetes client, class by name (CoreV1Api...), with our request timeout."""
     from kubernetes import client
+
     from petstore_tui.services.kube import REQUEST_TIMEOUT
 
     api = getattr(client, api_class)(ctx.kube_api())

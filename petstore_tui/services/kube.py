@@ -61,9 +61,8 @@ def _load_dict(kubeconfig: str | os.PathLike | None) -> dict[str, Any]:
 
 def load_config(kubeconfig: str | os.PathLike | None = None, context: str | None = None):
     """A kubernetes.client.Configuration for `context` (default: current-context)."""
-    from kubernetes.config.config_exception import ConfigException
-
     from kubernetes import client, config
+    from kubernetes.config.config_exception import ConfigException
 
     data = _load_dict(kubeconfig)
     names = [c.get("name") for c in data["contexts"]]

@@ -134,7 +134,7 @@ async def _stop(proc: asyncio.subprocess.Process, interrupt_grace: float, termin
         try:
             await asyncio.wait_for(proc.wait(), grace)
             return
-        except asyncio.TimeoutError:
+        except TimeoutError:
             continue
     if proc.returncode is None:
         try:
@@ -200,7 +200,7 @@ async def stream(
     work = asyncio.ensure_future(communicate())
     try:
         await asyncio.wait_for(asyncio.shield(work), timeout)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         result.timed_out = True
         await _stop(proc, interrupt_grace, terminate_grace)
         await asyncio.wait([work], timeout=terminate_grace)

@@ -198,9 +198,8 @@ def test_stub_streams_followed_logs_line_by_line(kube_stub):
 
 def test_stub_records_writes_and_applies_patches(kube_stub):
     """Stub Kubernetes API server: create, merge-patch, conflict, delete."""
-    from kubernetes.client.rest import ApiException
-
     from kubernetes import client
+    from kubernetes.client.rest import ApiException
 
     core = client.CoreV1Api(kube.api_client(Target()))
     core.create_namespaced_config_map("petstore", {"metadata": {"name": "app-config"}, "data": {"A": "1"}})
