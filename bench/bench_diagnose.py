@@ -181,7 +181,7 @@ def main() -> int:
 
     contenders = {f"engine bulk scan ({kind})": engine_scan(kind) for kind in kinds}
     contenders["diagnose CLI end-to-end"] = cli_run
-    cli_run()  # the first run compiles the Hyperscan database into the state folder's cache
+    cli_run()  # the first run fills the state folder's cache: validated catalog, compiled Hyperscan database
     grep = shutil.which("grep")
     if grep:
         patterns = workdir / "patterns.ere"
@@ -222,7 +222,7 @@ def main() -> int:
                     else "; FINDINGS DIFFER FROM HYPERSCAN")
                 extra = extra[:-1] + f"; fallback without Hyperscan{passes}{same})"
         elif name.startswith("diagnose"):
-            extra = f"  (matcher {results[name]['matcher']}, cached database; process start, catalog, scan, JSON)"
+            extra = f"  (matcher {results[name]['matcher']}, cached catalog and database; process start, catalog, scan, JSON)"
         else:
             extra = f"  ({results[name]} matching lines; signatures translated to ERE, LC_ALL=C)"
         print(f"{name:30} wall {wall[name]:6.3f} s {args.lines / wall[name] / 1e6:6.2f} M lines/s   "

@@ -133,22 +133,165 @@ def load_entry(entry_dir: Path) -> KnownFailure:
     return _parse_entry(path, data)
 
 
-def load_catalog(path: Path | str | None = None) -> tuple[KnownFailure, ...]:
+def _entry_dirs(root: Path) -> list[Path]:
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def load_catalog(path: Path | str | None = None, cache_dir: Path | str | None = None) -> tuple[KnownFailure, ...]:
     """Every entry under `path` (default: $PETSTORE_TUI_CATALOG, else checks/catalog),
-    sorted by id, validated."""
+    sorted by id, validated.
+
+    With `cache_dir`, the validated catalog is kept there as JSON, keyed by the catalog
+    folder and the path, size, mtime, ctime and inode of every failure.yaml (and of this
+    loader and checks/model.py): while none of them changes, a start-up reads one small
+    file instead of parsing YAML and compiling every signature again. Anything wrong with
+    the cache (absent, stale, unreadable, malformed) means the full load and validation."""
     if path is None:
         path = os.environ.get(CATALOG_ENV) or CATALOG_DIR
     root = Path(path)
     if not root.is_dir():
         raise CatalogError(f"{root}: catalog folder not found")
+    entry_dirs = _entry_dirs(root)
+    cache_file = key = None
+    if cache_dir is not None:
+        key = _cache_key(root, entry_dirs)
+        if key is not None:
+            cache_file = _cache_path(cache_dir, key)
+            cached = _read_cache(cache_file, key)
+            if cached is not None:
+                return cached
     entries: dict[str, KnownFailure] = {}
-    for entry_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+    for entry_dir in entry_dirs:
         entry = load_entry(entry_dir)
         if entry.id in entries:  # unreachable through folders, kept for programmatic callers
             raise CatalogError(f"{entry_dir}: duplicate id {entry.id!r}")
         entries[entry.id] = entry
     validate_catalog(tuple(entries.values()))
-    return tuple(entries[key] for key in sorted(entries))
+    result = tuple(entries[key] for key in sorted(entries))
+    if cache_file is not None:
+        _write_cache(cache_file, key, result)
+    return result
+
+
+# ---------------------------------------------------------------- the catalog cache
+CACHE_VERSION = 1
+_CODE_FILES = (Path(__file__).resolve(), Path(__file__).resolve().parent / "model.py")
+
+
+def _stamp(path: Path) -> list:
+    st = os.stat(path)
+    return [str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _cache_key(root: Path, entry_dirs: list[Path]) -> dict | None:
+    """What the cached catalog was built from, or None when a file cannot be stat'ed
+    (the full load then reports it)."""
+    try:
+        return {
+            "version": CACHE_VERSION,
+            "root": str(root.resolve()),
+            "code": [_stamp(p) for p in _CODE_FILES],
+            "files": [[d.name, *_stamp(d / "failure.yaml")[1:]] for d in entry_dirs],
+        }
+    except OSError:
+        return None
+
+
+def _cache_path(cache_dir: Path | str, key: dict) -> Path:
+    import hashlib
+
+    return Path(cache_dir) / f"catalog-{hashlib.sha256(key['root'].encode()).hexdigest()[:24]}.json"
+
+
+def _entry_to_json(entry: KnownFailure) -> dict:
+    return {
+        "id": entry.id, "title": entry.title, "severity": entry.severity.value,
+        "sources": [s.value for s in entry.sources], "signatures": list(entry.signatures),
+        "explanation": entry.explanation,
+        "fix": {"summary": entry.fix.summary, "steps": list(entry.fix.steps),
+                "commands": list(entry.fix.commands), "files": list(entry.fix.files)},
+        "docs": list(entry.docs), "resource_pattern": entry.resource_pattern,
+        "overlaps": list(entry.overlaps), "extra": entry.extra,
+    }
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise TypeError("expected a list of strings")
+    return tuple(value)
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected a string")
+    return value
+
+
+def _entry_from_json(data: dict) -> KnownFailure:
+    fix = data["fix"]
+    resource = data["resource_pattern"]
+    extra = data["extra"]
+    if resource is not None:
+        _string(resource)
+    if not isinstance(extra, dict):
+        raise TypeError("extra: expected a mapping")
+    return KnownFailure(
+        id=_string(data["id"]),
+        title=_string(data["title"]),
+        severity=Severity(data["severity"]),
+        sources=tuple(Source(s) for s in _strings(data["sources"])),
+        signatures=_strings(data["signatures"]),
+        explanation=_string(data["explanation"]),
+        fix=Fix(summary=_string(fix["summary"]), steps=_strings(fix["steps"]),
+                commands=_strings(fix["commands"]), files=_strings(fix["files"])),
+        docs=_strings(data["docs"]),
+        resource_pattern=resource,
+        overlaps=_strings(data["overlaps"]),
+        extra=extra,
+    )
+
+
+def _read_cache(cache_file: Path, key: dict) -> tuple[KnownFailure, ...] | None:
+    """The cached catalog when it was built from exactly these files, else None."""
+    import json
+
+    try:
+        with open(cache_file, encoding="utf-8") as handle:
+            document = json.load(handle)
+        if not isinstance(document, dict) or document.get("key") != key:
+            return None
+        entries = tuple(_entry_from_json(item) for item in document["entries"])
+        # the cache holds what the full load returned for these very folders, in order
+        if [entry.id for entry in entries] != [name for name, *_ in key["files"]]:
+            return None
+        validate_catalog(entries)
+    except Exception:  # any damage to the cache means the full load
+        return None
+    return entries
+
+
+def _write_cache(cache_file: Path, key: dict, entries: tuple[KnownFailure, ...]) -> None:
+    """Keep the validated catalog for the next start, when it survives JSON unchanged
+    (an `extra` holding a YAML date or a number as a key does not: never cached)."""
+    import json
+    import tempfile
+
+    try:
+        serial = [_entry_to_json(entry) for entry in entries]
+        text = json.dumps({"key": key, "entries": serial}, ensure_ascii=False)
+        if json.loads(text) != {"key": key, "entries": serial}:
+            return
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".catalog-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(tmp, cache_file)  # atomic: parallel runs never read half a file
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except (OSError, TypeError, ValueError):
+        pass  # a cache we cannot write costs a full load next time, nothing more
 
 
 def validate_catalog(entries: tuple[KnownFailure, ...] | list[KnownFailure]) -> None:

@@ -10,20 +10,18 @@ def load_default_engine(matcher: str | None = None, *, acks: bool = True,
                         ignore: tuple[str, ...] | list[str] = (), catalog_path=None) -> Engine:
     """The full catalog with the best matcher available (or $PETSTORE_TUI_MATCHER), with
     the operator's acknowledgements and this run's `--ignore ID[:RESOURCE]` applied."""
+    from checks.acks import load_acks, parse_target
     from checks.catalog_loader import load_catalog
+    from petstore_tui.settings import state_dir
 
     pairs: list[tuple[str, str | None]] = []
     if acks:
-        from checks.acks import load_acks
-
         pairs.extend((ack.id, ack.resource) for ack in load_acks())
-    from checks.acks import parse_target
-
     pairs.extend(parse_target(item) for item in ignore)
-    from petstore_tui.settings import state_dir
-
-    return Engine(load_catalog(catalog_path), matcher=matcher, acks=Acks(pairs),
-                  cache_dir=state_dir() / "cache")
+    cache_dir = state_dir() / "cache"
+    # the validated catalog and the compiled Hyperscan database are both kept there
+    return Engine(load_catalog(catalog_path, cache_dir=cache_dir), matcher=matcher, acks=Acks(pairs),
+                  cache_dir=cache_dir)
 
 
 __all__ = [

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import calendar
 import re
-import threading
 import time
+from _thread import RLock  # what threading.RLock() returns, without importing threading
 from collections.abc import Iterable
 from typing import BinaryIO
 
@@ -19,6 +18,7 @@ from checks.engine.normalize import (
     normalise,
     prepare_line,
     remove_noise,
+    remove_noise_into,
     to_bytes,
 )
 from checks.engine.normalize import REMOVAL_TRIGGERS as NOISE_TRIGGERS
@@ -28,7 +28,12 @@ from checks.redact import redact
 MAX_EVIDENCE = 5
 MAX_RESOURCES = 500  # distinct resources kept for one catalog entry
 OTHER_RESOURCES = "(other resources)"
-BLOCK_SIZE = 8 * 1024 * 1024  # bytes read and scanned at once by the bulk path
+# Bytes read and scanned at once by the bulk path. 2 MiB rather than 8: the few passes
+# over a block (newline count, Hyperscan, noise checks) then run in cache, and blocks
+# this size are reused by malloc instead of being mapped (and page-faulted) afresh;
+# the 1,000,000-line benchmark scans ~8% faster. Findings do not depend on it.
+BLOCK_SIZE = 2 * 1024 * 1024
+NO_SYNC_LIMIT = 16 * 1024 * 1024  # bytes without a sync point after which a block is taken whole
 ANY = Source.ANY.value
 _ISO = re.compile(
     rb"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,]\d+)?\s?(Z|[+-]\d\d:?\d\d)?"
@@ -42,6 +47,8 @@ def _event_time(first_line: bytes, default: float) -> float:
     m = _ISO.search(first_line[:80])
     if not m:
         return default
+    import calendar  # here: only runs with timestamped events pay for it
+
     try:
         year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
         stamp = calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0))
@@ -109,10 +116,8 @@ class Engine:
             self.matcher = make_matcher(signatures, matcher, cache_dir)
         else:
             self.matcher = matcher
-        self._resource_patterns = {
-            entry.id: re.compile(entry.resource_pattern, re.IGNORECASE)
-            for entry in self.catalog if entry.resource_pattern
-        }
+        # compiled on an entry's first finding: most runs see few entries
+        self._resource_patterns: dict[str, re.Pattern[str] | None] = {}
         self.acks = acks or Acks()
         self._clock = clock
         self._findings: dict[tuple[str, str], Finding] = {}
@@ -120,7 +125,7 @@ class Engine:
         self._latest: dict[tuple[str, str], str] = {}
         self._per_entry: dict[str, int] = {}
         self._groupers: dict[tuple[str, str], Grouper] = {}
-        self._lock = threading.RLock()
+        self._lock = RLock()
         self.lines_read = 0
 
     # -------------------------------------------------------------- line by line
@@ -213,12 +218,16 @@ class Engine:
                 split = None if noisy else _first_sync_point(chunk, start, cut + 1)
                 if split is None:
                     # one copy of the block: carry, the unfinished line and this chunk's lines
-                    view = memoryview(chunk)[start:cut + 1]
-                    if noisy:
-                        buf = carry + remove_noise(b"".join((pending, view)))
+                    if noisy:  # cleaned line by line where noisy; still one copy of the block
+                        first = chunk.find(b"\n", start)
+                        parts = [carry, remove_noise(pending + chunk[start:first + 1])]
+                        remove_noise_into(parts, chunk, first + 1, cut + 1)
+                        buf = b"".join(parts)
+                        del parts
                     else:
+                        view = memoryview(chunk)[start:cut + 1]
                         buf = b"".join((carry, pending, view))
-                    view.release()
+                        view.release()
                     carry = self._bulk_block(buf, 0, len(buf), source, resource, changed, final=False)
                 else:
                     # no copy of the chunk: the few lines before its first sync point go
@@ -253,7 +262,7 @@ class Engine:
         if not final:
             end = _last_sync_point(buf, lo, hi)
             if end <= lo:
-                if hi - lo < 2 * BLOCK_SIZE:
+                if hi - lo < NO_SYNC_LIMIT:
                     return buf[lo:hi]  # too little to know where the event ends: wait for more
                 end = hi  # no sync point in 16 MiB (pathological input): take it all
         self.lines_read += buf.count(b"\n", lo, end)
@@ -318,7 +327,7 @@ class Engine:
                 source: str, resource: str) -> Finding:
         text = decode(event)
         where = resource
-        pattern = self._resource_patterns.get(entry.id)
+        pattern = self._resource_pattern(entry)
         if pattern is not None:
             m = pattern.search(text)
             if m and m.group("resource"):
@@ -357,6 +366,14 @@ class Engine:
             self._latest[key] = raw
         self._details(entry, finding, text)
         return finding
+
+    def _resource_pattern(self, entry: KnownFailure) -> re.Pattern[str] | None:
+        try:
+            return self._resource_patterns[entry.id]
+        except KeyError:
+            pattern = re.compile(entry.resource_pattern, re.IGNORECASE) if entry.resource_pattern else None
+            self._resource_patterns[entry.id] = pattern
+            return pattern
 
     def _settle(self, findings):
         """Put the pending latest evidence line into findings about to be read."""

@@ -71,6 +71,42 @@ def remove_noise(block: bytes) -> bytes:
     return block
 
 
+NOISY_LINES = 64  # noisy lines cleaned one by one before one pass takes the rest
+
+
+def remove_noise_into(parts: list, data: bytes, lo: int, hi: int) -> None:
+    """Append `remove_noise(data[lo:hi])` to `parts` (for `b"".join`), where data[lo:hi]
+    is whole lines. No step reaches across a newline (an escape sequence never spans
+    one), so only the lines holding a trigger (found by memchr) are cleaned, and the
+    lines between them go in as memoryview slices, uncopied. A block noisy on most lines
+    gets one `remove_noise` of the rest after the first NOISY_LINES of them."""
+    find, rfind = data.find, data.rfind
+    nxt = [find(t, lo, hi) for t in REMOVAL_TRIGGERS]
+    pos = lo
+    cleaned = 0
+    view = memoryview(data)  # slices of it join the parts: left unreleased
+    while True:
+        live = [p for p in nxt if p >= 0]
+        if not live:
+            break
+        if cleaned >= NOISY_LINES:
+            parts.append(remove_noise(data[pos:hi]))
+            return
+        at = min(live)
+        start = max(rfind(b"\n", pos, at) + 1, pos)
+        end = find(b"\n", at, hi)
+        if end < 0:
+            end = hi
+        if start > pos:
+            parts.append(view[pos:start])
+        parts.append(remove_noise(data[start:end]))
+        cleaned += 1
+        pos = end
+        nxt = [p if p < 0 or p >= end else find(t, end, hi) for p, t in zip(nxt, REMOVAL_TRIGGERS, strict=True)]
+    if pos < hi:
+        parts.append(view[pos:hi])
+
+
 def damage_offsets(block: bytes) -> list[int]:
     """Offsets in `block` of the replacing steps' triggers (the Python way)."""
     found: list[int] = []

@@ -235,13 +235,21 @@ def _print_json(engine, findings, report, status, elapsed, target) -> None:
     print(json.dumps(_redact_strings(document, redact), indent=2, ensure_ascii=False))
 
 
-def _redact_strings(value, redact):
+def _redact_strings(value, redact, memo: dict[str, str] | None = None):
+    """`value` with `redact` applied to every string in it. `redact` is a pure function
+    and findings of one entry share their explanation and fix: each distinct string is
+    redacted once (`memo`)."""
+    if memo is None:
+        memo = {}
     if isinstance(value, str):
-        return redact(value)
+        done = memo.get(value)
+        if done is None:
+            done = memo[value] = redact(value)
+        return done
     if isinstance(value, dict):
-        return {key: _redact_strings(item, redact) for key, item in value.items()}
+        return {key: _redact_strings(item, redact, memo) for key, item in value.items()}
     if isinstance(value, list):
-        return [_redact_strings(item, redact) for item in value]
+        return [_redact_strings(item, redact, memo) for item in value]
     return value
 
 

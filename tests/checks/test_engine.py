@@ -19,7 +19,14 @@ from checks.engine.matcher import (
     required_literals,
     required_sets,
 )
-from checks.engine.normalize import MAX_LINE, damage_offsets, normalise, prepare_line
+from checks.engine.normalize import (
+    MAX_LINE,
+    damage_offsets,
+    normalise,
+    prepare_line,
+    remove_noise,
+    remove_noise_into,
+)
 from checks.model import Severity
 
 FIXTURES = Path(__file__).parent / "fixtures" / "catalog"
@@ -227,6 +234,26 @@ def test_bulk_path_equals_line_by_line_for_both_matchers(catalog, seed, block_si
         assert bulk.lines_read == lines.lines_read == data.count(b"\n")
     assert results[0] and all(r == results[0] for r in results)
     assert sum(c for _, _, c, _ in results[0]) > 50
+
+
+@pytest.mark.parametrize("noisy_lines", [0, 1, 2, 64])
+def test_noise_removed_line_by_line_equals_the_whole_block(monkeypatch, noisy_lines):
+    """Stand-in: none; random text of escape-sequence pieces, CRs, NULs and newlines, cut
+    at line starts, cleaned both ways (and with the one-pass fallback at any line)."""
+    from checks.engine import normalize
+
+    monkeypatch.setattr(normalize, "NOISY_LINES", noisy_lines)
+    rng = random.Random(noisy_lines)
+    alphabet = [b"\x1b", b"[", b"]", b"\n", b"3", b"1", b";", b"m", b"a", b" ", b"\x07", b"\\",
+                b"@", b"Z", b"_", b"?", b"\r", b"\x00", b"\n\n"]
+    for _ in range(3000):
+        data = b"".join(rng.choice(alphabet) for _ in range(rng.randrange(80)))
+        starts = [0] + [i + 1 for i, byte in enumerate(data) if byte == 10]
+        lo = rng.choice(starts)
+        hi = rng.choice([s for s in starts if s >= lo])
+        parts: list = [b"head"]
+        remove_noise_into(parts, data, lo, hi)
+        assert b"".join(parts) == b"head" + remove_noise(data[lo:hi]), (data, lo, hi)
 
 
 def test_signatures_hyperscan_cannot_compile_fall_back_one_by_one():
