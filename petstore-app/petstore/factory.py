@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import meta, middleware, openapi, pets, problems, store
 from .config import load_settings
 from .db import database_url, make_engine
+from .leanflask import LeanFlask
 from .logs import configure_logging
 from .problems import database_message
 from .redact import mask
@@ -25,7 +26,7 @@ def build_app(config: dict | None = None) -> Flask:
     url = database_url(settings)
     engine = make_engine(url)
 
-    app = Flask("petstore")
+    app = LeanFlask("petstore")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
     app.json.sort_keys = False
     app.url_map.strict_slashes = False
