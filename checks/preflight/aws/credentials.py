@@ -14,7 +14,6 @@ class CredentialsCheck(BlockingCheck):
     failure_id = "aws-credentials-invalid"
     title = "AWS credentials"
 
-
     def _check(self, ctx: CheckContext) -> CheckResult:
         from petstore_tui.services.aws import describe_aws_error
 

@@ -14,7 +14,6 @@ class Ec2ReachableCheck(BlockingCheck):
     failure_id = "aws-credentials-invalid"
     title = "EC2 API reachable"
 
-
     def _check(self, ctx: CheckContext) -> CheckResult:
         from petstore_tui.services.aws import describe_aws_error
 

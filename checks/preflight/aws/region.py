@@ -12,7 +12,6 @@ class RegionCheck(BlockingCheck):
     group = "aws"
     title = "AWS region"
 
-
     def _check(self, ctx: CheckContext) -> CheckResult:
         target = ctx.target
         if target.region:

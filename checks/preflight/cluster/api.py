@@ -12,7 +12,6 @@ class ClusterApiCheck(BlockingCheck):
     group = "cluster"
     title = "kubeconfig reaches the API"
 
-
     def _check(self, ctx: CheckContext) -> CheckResult:
         from petstore_tui.services import kube
         from petstore_tui.services.aws import describe_aws_error

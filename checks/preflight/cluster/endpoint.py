@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 from checks.model import CheckResult
-from checks.preflight.base import Check
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.cluster._probe import ClusterCheck
+from checks.preflight.context import CheckContext
 
 FAILURE_ID = "eks-endpoint-unreachable"
 
 
-class ClusterEndpointCheck(Check):
+class ClusterEndpointCheck(ClusterCheck):
     id = "cluster.endpoint"
-    group = "cluster"
     title = "Public API endpoint"
     failure_id = FAILURE_ID
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        from petstore_tui.services.aws import describe_aws_error
-
-        try:
-            cluster = await in_thread(ctx.cluster)
-        except Exception as exc:
-            return self.skipped(f"cluster unknown: {describe_aws_error(exc)}")
-        if cluster is None:
-            return self.skipped(f"cluster {ctx.target.cluster_name} does not exist yet")
+    def _check_cluster(self, ctx: CheckContext, cluster: dict) -> CheckResult:
         vpc = cluster.get("resourcesVpcConfig") or {}
         public = vpc.get("endpointPublicAccess", True)
         cidrs = vpc.get("publicAccessCidrs") or ["0.0.0.0/0"]

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 from checks.model import CheckResult
-from checks.preflight.base import Check
-from checks.preflight.context import CheckContext, in_thread
+from checks.preflight.cluster._probe import ClusterCheck
+from checks.preflight.context import CheckContext
 
 
-class ClusterStatusCheck(Check):
+class ClusterStatusCheck(ClusterCheck):
     id = "cluster.status"
-    group = "cluster"
     title = "Cluster ACTIVE"
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
-        from petstore_tui.services.aws import describe_aws_error
-
-        try:
-            cluster = await in_thread(ctx.cluster)
-        except Exception as exc:
-            return self.skipped(f"cluster unknown: {describe_aws_error(exc)}")
+    def _check_cluster(self, ctx: CheckContext, cluster: dict) -> CheckResult:
         name = ctx.target.cluster_name
-        if cluster is None:
-            return self.skipped(f"cluster {name} does not exist in {ctx.target.region_name} yet "
-                                "(the cluster checks run once it does)")
         status = cluster.get("status", "?")
         if status != "ACTIVE":
             return self.warned(f"cluster {name} is {status}", fix="wait for ACTIVE (aws eks wait cluster-active)")

@@ -4,28 +4,18 @@ from __future__ import annotations
 
 from checks import eks_versions
 from checks.model import CheckResult
-from checks.preflight.base import BlockingCheck
+from checks.preflight.cluster._probe import ClusterCheck
 from checks.preflight.context import CheckContext
 
 FAILURE_ID = "terraform-unsupported-eks-version"
 
 
-class ClusterVersionCheck(BlockingCheck):
+class ClusterVersionCheck(ClusterCheck):
     id = "cluster.version"
-    group = "cluster"
     title = "Kubernetes version in support"
     failure_id = FAILURE_ID
 
-
-    def _check(self, ctx: CheckContext) -> CheckResult:
-        from petstore_tui.services.aws import describe_aws_error
-
-        try:
-            cluster = ctx.cluster()
-        except Exception as exc:
-            return self.skipped(f"cluster unknown: {describe_aws_error(exc)}")
-        if cluster is None:
-            return self.skipped(f"cluster {ctx.target.cluster_name} does not exist yet")
+    def _check_cluster(self, ctx: CheckContext, cluster: dict) -> CheckResult:
         status = eks_versions.live_status(ctx.aws_client("eks"), cluster.get("version", ""), ctx.today)
         text = status.describe()
         newest = ", ".join(eks_versions.standard_versions(ctx.today))

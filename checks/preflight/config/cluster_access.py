@@ -66,7 +66,6 @@ class ClusterAccessCheck(BlockingCheck):
     title = "Cluster creator gets admin"
     failure_id = "kubectl-unauthorized"
 
-
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)
         clusters = tf.of_type("aws_eks_cluster")

@@ -59,7 +59,6 @@ class ControllerPolicyFileCheck(BlockingCheck):
     title = "Controller IAM policy complete"
     failure_id = "alb-controller-iam-denied"
 
-
     def _check(self, ctx: CheckContext) -> CheckResult:
         release = alb_policy.INSTALLED_RELEASE
         path, how = attached_policy_file(terraform(ctx), ctx.project_dir)

@@ -42,7 +42,6 @@ class ControllerServiceAccountCheck(BlockingCheck):
     title = "Controller ServiceAccount and IRSA"
     failure_id = "alb-controller-serviceaccount-role-missing"
 
-
     def _check(self, ctx: CheckContext) -> CheckResult:
         documents, yaml_problems = controller_documents(ctx)
         _path, values, _problem = helm_values(ctx)

@@ -81,7 +81,6 @@ class DockerfileUserCheck(BlockingCheck):
     title = "Dockerfile chown before USER"
     failure_id = "sqlite-readonly-database"
 
-
     def _check(self, ctx: CheckContext) -> CheckResult:
         path, instructions = dockerfile(ctx)
         if instructions is None:

@@ -16,7 +16,6 @@ class DuplicateOutputsCheck(BlockingCheck):
     title = "No duplicate Terraform outputs"
     failure_id = "terraform-duplicate-output"
 
-
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)
         if not tf.raw:

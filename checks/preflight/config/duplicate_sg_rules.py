@@ -16,7 +16,6 @@ class DuplicateSgRulesCheck(BlockingCheck):
     title = "No duplicate security group rules"
     failure_id = "terraform-duplicate-sg-rule"
 
-
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)
         if not tf.raw:

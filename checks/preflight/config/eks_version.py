@@ -15,7 +15,6 @@ class EksVersionCheck(BlockingCheck):
     title = "EKS version in support"
     failure_id = "terraform-unsupported-eks-version"
 
-
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)
         clusters = tf.of_type("aws_eks_cluster")

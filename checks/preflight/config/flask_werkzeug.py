@@ -59,7 +59,6 @@ class FlaskWerkzeugCheck(BlockingCheck):
     title = "Flask and Werkzeug pins fit"
     failure_id = "werkzeug-url-quote-import-error"
 
-
     def _check(self, ctx: CheckContext) -> CheckResult:
         source, pins = requirements(ctx)
         if source is None:

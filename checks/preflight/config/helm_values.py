@@ -17,7 +17,6 @@ class HelmValuesCheck(BlockingCheck):
     group = "config"
     title = "Helm values match Terraform"
 
-
     def _check(self, ctx: CheckContext) -> CheckResult:
         path, values, problem = helm_values(ctx)
         if values is None:

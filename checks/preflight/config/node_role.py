@@ -80,7 +80,6 @@ class NodeRoleCheck(BlockingCheck):
     title = "Node role can pull from ECR"
     failure_id = "ecr-pull-forbidden"
 
-
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)
         groups = tf.of_type("aws_eks_node_group")

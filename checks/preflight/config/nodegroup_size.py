@@ -14,7 +14,6 @@ class NodegroupSizeCheck(BlockingCheck):
     title = "Node group min <= desired <= max"
     failure_id = "eks-nodegroup-create-failed"
 
-
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)
         groups = tf.of_type("aws_eks_node_group")

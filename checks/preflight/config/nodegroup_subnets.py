@@ -50,7 +50,6 @@ class NodegroupSubnetsCheck(BlockingCheck):
     title = "Node subnets route out through NAT"
     failure_id = "eks-nodegroup-create-failed"
 
-
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)
         groups = tf.of_type("aws_eks_node_group")

@@ -34,7 +34,6 @@ class PublicEndpointCheck(BlockingCheck):
     title = "Public EKS endpoint in Terraform"
     failure_id = "eks-endpoint-unreachable"
 
-
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)
         clusters = tf.of_type("aws_eks_cluster")

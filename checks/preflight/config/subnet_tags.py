@@ -33,7 +33,6 @@ class SubnetTagsCheck(BlockingCheck):
     title = "Subnet discovery tags in Terraform"
     failure_id = "alb-controller-subnet-discovery-failed"
 
-
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)
         subnets = tf.of_type("aws_subnet")

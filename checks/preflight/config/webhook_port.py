@@ -39,7 +39,6 @@ class WebhookPortCheck(BlockingCheck):
     title = "Webhook port 9443 open to the nodes"
     failure_id = "alb-controller-webhook-unreachable"
 
-
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)
         clusters = tf.of_type("aws_eks_cluster")
