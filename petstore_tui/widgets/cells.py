@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.widgets import DataTable
 
 from checks.redact import redact
 
@@ -17,3 +18,14 @@ def summary_cell(text: str) -> Text:
     if len(text) > SUMMARY_WIDTH:
         text = text[: SUMMARY_WIDTH - 1] + "…"
     return Text(text, no_wrap=True)
+
+
+def cursor_row_key(table: DataTable) -> str | None:
+    """The key of the row under the cursor, or None while the table is empty or changing."""
+    if not table.row_count:
+        return None
+    try:
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    except Exception:  # empty or moving table
+        return None
+    return None if key is None else str(key)

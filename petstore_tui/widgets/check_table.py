@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from checks.model import CheckResult, Status
-from petstore_tui.widgets.cells import summary_cell
+from petstore_tui.widgets.cells import cursor_row_key, summary_cell
 
 GROUP_ORDER = ("tools", "aws", "config", "cluster")
 STATUS_STYLE = {
@@ -75,12 +75,7 @@ class CheckTable(DataTable):
         return counts
 
     def selected_id(self) -> str | None:
-        if not self.row_count:
+        key = cursor_row_key(self)
+        if key is None or key.startswith("group:"):
             return None
-        try:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        except Exception:  # empty or moving table
-            return None
-        if key is None or str(key).startswith("group:"):
-            return None
-        return str(key)
+        return key

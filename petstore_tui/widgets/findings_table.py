@@ -7,8 +7,9 @@ import time
 from rich.text import Text
 from textual.widgets import DataTable
 
-from checks.model import Finding
+from checks.model import Finding, Severity
 from checks.redact import redact
+from petstore_tui.widgets.cells import cursor_row_key
 
 SEVERITY_STYLE = {"critical": "bold white on red", "error": "bold red", "warning": "yellow",
                   "info": "dim"}
@@ -58,7 +59,8 @@ class FindingsTable(DataTable):
                              str(finding.count), clock_text(finding.last_seen), key=key)
             self.findings[key] = finding
         if added and self.row_count > 1:
-            rank = {"critical": 0, "error": 1, "warning": 2, "info": 3}
+            # worst first, by the model's own ranking
+            rank = {s.value: -s.rank for s in Severity}
             current = self.selected_key()
             self.sort("severity", "title",
                       key=lambda cells: (rank.get(cells[0].plain, 9), cells[1].plain))
@@ -66,12 +68,7 @@ class FindingsTable(DataTable):
                 self.select(current)
 
     def selected_key(self) -> str | None:
-        if not self.row_count:
-            return None
-        try:
-            return str(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
-        except Exception:  # empty or moving table
-            return None
+        return cursor_row_key(self)
 
     def selected(self) -> Finding | None:
         key = self.selected_key()

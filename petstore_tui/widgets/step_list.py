@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
-from petstore_tui.widgets.cells import summary_cell
+from petstore_tui.widgets.cells import cursor_row_key, summary_cell
 
 STATE_STYLE = {
     "pending": ("·", "dim"),
@@ -67,9 +67,4 @@ class StepList(DataTable):
             self.update_cell(step_id, "elapsed", format_elapsed(elapsed))
 
     def selected_id(self) -> str | None:
-        if not self.row_count:
-            return None
-        try:
-            return str(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
-        except Exception:  # empty or moving table
-            return None
+        return cursor_row_key(self)
