@@ -1,0 +1,195 @@
+"""Add real-world cases to the corpus, drawing each one's split (tune or sealed) as it lands.
+
+The draw is a keyed hash of the case's source URL and file name (SALT fixed before the first
+sealed case was collected; see REPORT.md "Split"), so it cannot depend on the case's text or
+on whether the catalog catches it, and anyone can recompute it. A case is never re-drawn:
+adding a file name that exists in either split is refused.
+
+Input: a staging file of blocks, each
+
+    @@@ <kind>/<name>.log
+    @ note: ...            (optional; also damage:, derived:, secrets: a,b)
+    @ json                 (optional: the body is a JSON string's inside, as a search tool
+                            printed it; physical lines are joined and decoded)
+    # source: https://...
+    <body lines, exactly as pasted>
+
+Run: .venv/bin/python tests/realworld/add_cases.py STAGING_FILE
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+SPLIT_DIRS = {"tune": HERE / "logs", "sealed": HERE / "sealed"}
+MANIFESTS = {"tune": HERE / "cases.yaml", "sealed": HERE / "sealed" / "cases.yaml"}
+
+# Chosen (random) before any sealed case was collected; never change it.
+SALT = "issue-13/7c832272f28f1c69"
+# The old 215 cases were all tuned on, so about 2/3 of new ones must be sealed to make the
+# sealed split about a third of the corpus.
+P_SEALED = 0.70
+
+# Placeholder account ids people already use; anything else 12-digit in an ARN or an ECR
+# host is replaced by a fake of the same shape.
+FAKE_ACCOUNTS = {"123456789012", "111122223333", "000000000000", "123456789123", "999999999999"}
+ACCOUNT_RES = (
+    re.compile(r"(arn:aws[\w-]*:[\w-]*:[\w-]*:)(\d{12})(?=:)"),
+    re.compile(r"(?<![\d])()(\d{12})(?=\.dkr\.ecr\.)"),
+)
+EKS_HOST_RE = re.compile(r"(?<![0-9A-Fa-f])([0-9A-F]{32})(?=\.(?:[a-z]{2}\d|gr7|yl4|sk1)\.[a-z0-9-]+\.eks\.amazonaws\.com)")
+
+
+def draw(source: str, rel: str) -> str:
+    digest = hashlib.sha256(f"{SALT}|{source}|{rel}".encode()).hexdigest()
+    return "sealed" if int(digest[:8], 16) / 2**32 < P_SEALED else "tune"
+
+
+def _fake_digits(real: str, width: int, alphabet: str) -> str:
+    digest = hashlib.sha256(("fake|" + real).encode()).hexdigest()
+    out = "".join(alphabet[int(digest[i : i + 2], 16) % len(alphabet)] for i in range(0, 2 * width, 2))
+    return out
+
+
+def sanitize(text: str) -> tuple[str, list[str]]:
+    """Real account ids and EKS endpoint ids -> fakes of the same shape (deterministic)."""
+    changed: list[str] = []
+
+    def account(m: re.Match) -> str:
+        real = m.group(2)
+        if real in FAKE_ACCOUNTS or len(set(real)) <= 2:
+            return m.group(0)
+        changed.append("account id")
+        return m.group(1) + "4" + _fake_digits(real, 11, "0123456789")
+
+    for rx in ACCOUNT_RES:
+        text = rx.sub(account, text)
+
+    def host(m: re.Match) -> str:
+        changed.append("EKS endpoint id")
+        return _fake_digits(m.group(1), 32, "0123456789ABCDEF")
+
+    text = EKS_HOST_RE.sub(host, text)
+    return text, sorted(set(changed))
+
+
+def parse(staging: str) -> list[dict]:
+    blocks = []
+    for chunk in re.split(r"^@@@ ", staging, flags=re.M)[1:]:
+        header, _, rest = chunk.partition("\n")
+        block = {"rel": header.strip(), "json": False}
+        lines = rest.split("\n")
+        while lines and lines[0].startswith("@ "):
+            key, _, value = lines.pop(0)[2:].partition(":")
+            if key.strip() == "json":
+                block["json"] = True
+            else:
+                block[key.strip()] = value.strip()
+        assert lines and lines[0].startswith("# source: https://"), block["rel"]
+        block["source"] = lines.pop(0)[len("# source: ") :].strip()
+        body_lines = lines
+        while body_lines and body_lines[-1] == "":
+            body_lines.pop()
+        if block["json"]:
+            body = json.loads('"' + "".join(body_lines) + '"')
+        else:
+            body = "\n".join(body_lines)
+        block["body"] = body.rstrip("\n")
+        blocks.append(block)
+    return blocks
+
+
+def existing_bodies() -> dict[str, str]:
+    seen = {}
+    for folder in SPLIT_DIRS.values():
+        for log in folder.rglob("*.log"):
+            body = log.read_bytes().split(b"\n", 1)[-1]
+            seen[hashlib.sha256(body.strip()).hexdigest()] = str(log.relative_to(HERE))
+    return seen
+
+
+def load_manifest(split: str) -> list[dict]:
+    path = MANIFESTS[split]
+    if not path.exists():
+        return []
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("cases") or []
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    blocks = parse(Path(argv[1]).read_text(encoding="utf-8"))
+    seen = existing_bodies()
+    manifests = {split: load_manifest(split) for split in MANIFESTS}
+    for block in blocks:
+        rel = block["rel"]
+        kind, _, name = rel.partition("/")
+        assert re.fullmatch(r"[a-z0-9-]+", kind) and re.fullmatch(r"[a-z0-9-]+\.log", name), rel
+        if any((folder / rel).exists() for folder in SPLIT_DIRS.values()):
+            print(f"refused (exists, never re-drawn): {rel}")
+            continue
+        body, changed = sanitize(block["body"])
+        key = hashlib.sha256(body.encode().strip()).hexdigest()
+        if key in seen:
+            print(f"refused (same text as {seen[key]}): {rel}")
+            continue
+        split = draw(block["source"], rel)
+        path = SPLIT_DIRS[split] / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(f"# source: {block['source']}\n{body}\n".encode())
+        seen[key] = str(path.relative_to(HERE))
+        case = {"file": rel, "kind": kind, "source": block["source"], "added": str(date.today())}
+        for extra in ("damage", "derived", "note"):
+            if block.get(extra):
+                case[extra] = block[extra]
+        if changed:
+            note = f"real {' and '.join(changed)} replaced by fake ones of the same shape"
+            case["note"] = (case.get("note", "") + "; " + note).lstrip("; ")
+        if block.get("secrets"):
+            case["secrets"] = [s.strip() for s in block["secrets"].split(",") if s.strip()]
+        manifests[split].append(case)
+        print(f"{split:6} {rel}")
+    for split, cases in manifests.items():
+        write_manifest(split, cases)
+    return 0
+
+
+HEADERS = {
+    "tune": """\
+# Real-world corpus, TUNE split: logs pasted in public threads, with their paste damage.
+# Tune signatures on these only. The SEALED split (sealed/, its own manifest) is never
+# opened while tuning; see REPORT.md "Split".
+# Each case: file (under logs/), kind (expected failure kind; `none` = near-miss negative),
+# source (the thread), optional derived (a damage variant built from that thread's text:
+# the damage is named), damage (what the paste came with), added (date), optional secrets
+# (planted values that must never come out unredacted), optional note. The kind -> catalog
+# ids map lives in test_realworld.py.
+""",
+    "sealed": """\
+# Real-world corpus, SEALED split. Do not open this folder while tuning the catalog: its
+# rate (tests/realworld/REPORT.md) is the one that counts. Same fields as ../cases.yaml;
+# file is under sealed/.
+""",
+}
+
+
+def write_manifest(split: str, cases: list[dict]) -> None:
+    cases = sorted(cases, key=lambda c: c["file"])
+    path = MANIFESTS[split]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        out.write(HEADERS[split])
+        yaml.safe_dump({"cases": cases}, out, sort_keys=False, width=200, allow_unicode=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
