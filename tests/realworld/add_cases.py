@@ -41,6 +41,9 @@ P_SEALED = 0.70
 # Placeholder account ids people already use; anything else 12-digit in an ARN or an ECR
 # host is replaced by a fake of the same shape.
 FAKE_ACCOUNTS = {"123456789012", "111122223333", "000000000000", "123456789123", "999999999999"}
+# AWS's own public registries for EKS images (pause, add-ons): not anybody's account, kept.
+AWS_SERVICE_ACCOUNTS = {"602401143452", "877085696533", "800184023465", "558608220178",
+                        "590381155156", "900889452093", "296578399912", "759879836304"}
 ACCOUNT_RES = (
     re.compile(r"(arn:aws[\w-]*:[\w-]*:[\w-]*:)(\d{12})(?=:)"),
     re.compile(r"(?<![\d])()(\d{12})(?=\.dkr\.ecr\.)"),
@@ -65,7 +68,7 @@ def sanitize(text: str) -> tuple[str, list[str]]:
 
     def account(m: re.Match) -> str:
         real = m.group(2)
-        if real in FAKE_ACCOUNTS or len(set(real)) <= 2:
+        if real in FAKE_ACCOUNTS | AWS_SERVICE_ACCOUNTS or len(set(real)) <= 2:
             return m.group(0)
         changed.append("account id")
         return m.group(1) + "4" + _fake_digits(real, 11, "0123456789")
@@ -128,39 +131,55 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     blocks = parse(Path(argv[1]).read_text(encoding="utf-8"))
+    for block in blocks:  # every name checked before anything is written
+        kind, _, name = block["rel"].partition("/")
+        if not (re.fullmatch(r"[a-z0-9-]+", kind) and re.fullmatch(r"[a-z0-9-]+\.log", name)):
+            print(f"bad case name (lower-case kind/name.log): {block['rel']}", file=sys.stderr)
+            return 2
     seen = existing_bodies()
     manifests = {split: load_manifest(split) for split in MANIFESTS}
-    for block in blocks:
-        rel = block["rel"]
-        kind, _, name = rel.partition("/")
-        assert re.fullmatch(r"[a-z0-9-]+", kind) and re.fullmatch(r"[a-z0-9-]+\.log", name), rel
+    listed = {c["file"] for cases in manifests.values() for c in cases}
+    try:
+        for block in blocks:
+            add_one(block, seen, manifests, listed)
+    finally:
+        for split, cases in manifests.items():
+            write_manifest(split, cases)
+    return 0
+
+
+def add_one(block: dict, seen: dict, manifests: dict, listed: set) -> None:
+    rel = block["rel"]
+    kind = rel.partition("/")[0]
+    body, changed = sanitize(block["body"])
+    content = f"# source: {block['source']}\n{body}\n".encode()
+    split = draw(block["source"], rel)  # deterministic: recomputing it is not a re-draw
+    path = SPLIT_DIRS[split] / rel
+    # A file written by an interrupted run (same draw, same text, not yet listed) is adopted.
+    adopt = rel not in listed and path.exists() and path.read_bytes() == content
+    if not adopt:
         if any((folder / rel).exists() for folder in SPLIT_DIRS.values()):
             print(f"refused (exists, never re-drawn): {rel}")
-            continue
-        body, changed = sanitize(block["body"])
+            return
         key = hashlib.sha256(body.encode().strip()).hexdigest()
         if key in seen:
             print(f"refused (same text as {seen[key]}): {rel}")
-            continue
-        split = draw(block["source"], rel)
-        path = SPLIT_DIRS[split] / rel
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(f"# source: {block['source']}\n{body}\n".encode())
+        path.write_bytes(content)
         seen[key] = str(path.relative_to(HERE))
-        case = {"file": rel, "kind": kind, "source": block["source"], "added": str(date.today())}
-        for extra in ("damage", "derived", "note"):
-            if block.get(extra):
-                case[extra] = block[extra]
-        if changed:
-            note = f"real {' and '.join(changed)} replaced by fake ones of the same shape"
-            case["note"] = (case.get("note", "") + "; " + note).lstrip("; ")
-        if block.get("secrets"):
-            case["secrets"] = [s.strip() for s in block["secrets"].split(",") if s.strip()]
-        manifests[split].append(case)
-        print(f"{split:6} {rel}")
-    for split, cases in manifests.items():
-        write_manifest(split, cases)
-    return 0
+    case = {"file": rel, "kind": kind, "source": block["source"], "added": str(date.today())}
+    for extra in ("damage", "derived", "note"):
+        if block.get(extra):
+            case[extra] = block[extra]
+    if changed:
+        note = f"real {' and '.join(changed)} replaced by fake ones of the same shape"
+        case["note"] = (case.get("note", "") + "; " + note).lstrip("; ")
+    if block.get("secrets"):
+        case["secrets"] = [s.strip() for s in block["secrets"].split(",") if s.strip()]
+    manifests[split].append(case)
+    listed.add(rel)
+    print(f"{split:6} {rel}" + ("  (adopted)" if adopt else ""))
 
 
 HEADERS = {
