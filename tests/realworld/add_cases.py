@@ -66,15 +66,15 @@ def sanitize(text: str) -> tuple[str, list[str]]:
     """Real account ids and EKS endpoint ids -> fakes of the same shape (deterministic)."""
     changed: list[str] = []
 
-    def account(m: re.Match) -> str:
-        real = m.group(2)
-        if real in FAKE_ACCOUNTS | AWS_SERVICE_ACCOUNTS or len(set(real)) <= 2:
-            return m.group(0)
-        changed.append("account id")
-        return m.group(1) + "4" + _fake_digits(real, 11, "0123456789")
-
+    real_ids = set()
     for rx in ACCOUNT_RES:
-        text = rx.sub(account, text)
+        for m in rx.finditer(text):
+            real = m.group(2)
+            if real not in FAKE_ACCOUNTS | AWS_SERVICE_ACCOUNTS and len(set(real)) > 2:
+                real_ids.add(real)
+    for real in sorted(real_ids):  # every occurrence (owner_id = "...", "Account": ...) too
+        changed.append("account id")
+        text = re.sub(rf"(?<!\d){real}(?!\d)", "4" + _fake_digits(real, 11, "0123456789"), text)
 
     def host(m: re.Match) -> str:
         changed.append("EKS endpoint id")
@@ -117,6 +117,26 @@ def existing_bodies() -> dict[str, str]:
             body = log.read_bytes().split(b"\n", 1)[-1]
             seen[hashlib.sha256(body.strip()).hexdigest()] = str(log.relative_to(HERE))
     return seen
+
+
+def significant_lines(text: str) -> set[str]:
+    return {s for s in (line.strip() for line in text.split("\n")) if len(s) > 15 and not s.startswith("```")}
+
+
+def same_paste(source: str, body: str) -> str | None:
+    """An existing case from the same thread holding most of these lines is the same paste
+    trimmed differently: it would leak a tuned case into the sealed split."""
+    mine = significant_lines(body)
+    if not mine:
+        return None
+    for folder in SPLIT_DIRS.values():
+        for log in folder.rglob("*.log"):
+            first, _, rest = log.read_text(encoding="utf-8", errors="replace").partition("\n")
+            if first.strip() != f"# source: {source}":
+                continue
+            if len(mine & significant_lines(rest)) / len(mine) >= 0.6:
+                return str(log.relative_to(HERE))
+    return None
 
 
 def load_manifest(split: str) -> list[dict]:
@@ -162,8 +182,9 @@ def add_one(block: dict, seen: dict, manifests: dict, listed: set) -> None:
             print(f"refused (exists, never re-drawn): {rel}")
             return
         key = hashlib.sha256(body.encode().strip()).hexdigest()
-        if key in seen:
-            print(f"refused (same text as {seen[key]}): {rel}")
+        twin = seen.get(key) or same_paste(block["source"], body)
+        if twin:
+            print(f"refused (same paste as {twin}): {rel}")
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
