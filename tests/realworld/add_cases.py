@@ -9,6 +9,7 @@ Input: a staging file of blocks, each
 
     @@@ <kind>/<name>.log
     @ note: ...            (optional; also damage:, derived:, secrets: a,b)
+    @ derived_from: k/f.log (a damage variant: keeps that case's split instead of a draw)
     @ json                 (optional: the body is a JSON string's inside, as a search tool
                             printed it; physical lines are joined and decoded)
     # source: https://...
@@ -174,6 +175,10 @@ def add_one(block: dict, seen: dict, manifests: dict, listed: set) -> None:
     body, changed = sanitize(block["body"])
     content = f"# source: {block['source']}\n{body}\n".encode()
     split = draw(block["source"], rel)  # deterministic: recomputing it is not a re-draw
+    if block.get("derived_from"):
+        # A damage variant stays in its original's split, so neither split holds a near
+        # copy of a case from the other.
+        split = next(s for s, folder in SPLIT_DIRS.items() if (folder / block["derived_from"]).exists())
     path = SPLIT_DIRS[split] / rel
     # A file written by an interrupted run (same draw, same text, not yet listed) is adopted.
     adopt = rel not in listed and path.exists() and path.read_bytes() == content
@@ -182,7 +187,7 @@ def add_one(block: dict, seen: dict, manifests: dict, listed: set) -> None:
             print(f"refused (exists, never re-drawn): {rel}")
             return
         key = hashlib.sha256(body.encode().strip()).hexdigest()
-        twin = seen.get(key) or same_paste(block["source"], body)
+        twin = seen.get(key) or (None if block.get("derived_from") else same_paste(block["source"], body))
         if twin:
             print(f"refused (same paste as {twin}): {rel}")
             return
@@ -190,7 +195,7 @@ def add_one(block: dict, seen: dict, manifests: dict, listed: set) -> None:
         path.write_bytes(content)
         seen[key] = str(path.relative_to(HERE))
     case = {"file": rel, "kind": kind, "source": block["source"], "added": str(date.today())}
-    for extra in ("damage", "derived", "note"):
+    for extra in ("damage", "derived", "derived_from", "note"):
         if block.get(extra):
             case[extra] = block[extra]
     if changed:
