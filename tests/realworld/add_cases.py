@@ -3,7 +3,9 @@
 The draw is a keyed hash of the case's source URL and file name (SALT fixed before the first
 sealed case was collected; see REPORT.md "Split"), so it cannot depend on the case's text or
 on whether the catalog catches it, and anyone can recompute it. A case is never re-drawn:
-adding a file name that exists in either split is refused.
+adding a file name that exists in either split is refused. Since issue 13's collection
+closed (COLLECTING_ISSUE_13), a new case joins the sealed split first while that holds less
+than a third of the corpus (marked `sealed_first`), and is drawn after that.
 
 Input: a staging file of blocks, each
 
@@ -38,6 +40,9 @@ SALT = "issue-13/7c832272f28f1c69"
 # The old 215 cases were all tuned on, so about 2/3 of new ones must be sealed to make the
 # sealed split about a third of the corpus.
 P_SEALED = 0.70
+# Issue 13's collection is over: a case added from now on joins the sealed split first
+# (while it holds less than a third of the corpus) and is drawn only after that.
+COLLECTING_ISSUE_13 = False
 
 # Placeholder account ids people already use; anything else 12-digit in an ARN or an ECR
 # host is replaced by a fake of the same shape.
@@ -169,16 +174,27 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def choose_split(block: dict, manifests: dict) -> tuple[str, bool]:
+    """(split, joined the sealed split first?) for a new case; REPORT.md "Split"."""
+    if block.get("derived_from"):
+        # A damage variant stays in its original's split, so neither split holds a near
+        # copy of a case from the other.
+        original = block["derived_from"]
+        return next(s for s, f in SPLIT_DIRS.items() if (f / original).exists()), False
+    if not COLLECTING_ISSUE_13:
+        total = sum(len(cases) for cases in manifests.values())
+        if 3 * len(manifests["sealed"]) < total:
+            return "sealed", True
+    # deterministic: recomputing it is not a re-draw
+    return draw(block["source"], block["rel"]), False
+
+
 def add_one(block: dict, seen: dict, manifests: dict, listed: set) -> None:
     rel = block["rel"]
     kind = rel.partition("/")[0]
     body, changed = sanitize(block["body"])
     content = f"# source: {block['source']}\n{body}\n".encode()
-    split = draw(block["source"], rel)  # deterministic: recomputing it is not a re-draw
-    if block.get("derived_from"):
-        # A damage variant stays in its original's split, so neither split holds a near
-        # copy of a case from the other.
-        split = next(s for s, folder in SPLIT_DIRS.items() if (folder / block["derived_from"]).exists())
+    split, sealed_first = choose_split(block, manifests)
     path = SPLIT_DIRS[split] / rel
     # A file written by an interrupted run (same draw, same text, not yet listed) is adopted.
     adopt = rel not in listed and path.exists() and path.read_bytes() == content
@@ -201,6 +217,8 @@ def add_one(block: dict, seen: dict, manifests: dict, listed: set) -> None:
     if changed:
         note = f"real {' and '.join(changed)} replaced by fake ones of the same shape"
         case["note"] = (case.get("note", "") + "; " + note).lstrip("; ")
+    if sealed_first:
+        case["sealed_first"] = True
     if block.get("secrets"):
         case["secrets"] = [s.strip() for s in block["secrets"].split(",") if s.strip()]
     manifests[split].append(case)
