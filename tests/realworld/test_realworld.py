@@ -119,6 +119,8 @@ KNOWN_MISSES: dict[str, str] = {
         "same `local store` wording, quotes unescaped inside prose",
     "alb-ingressclass-missing/nginx-store-go-klog-fenced.log":
         "same `local store` wording, klog header cut to `store.go:425]`",
+    "alb-ingressclass-missing/nginx-removing-unknown-ingressclass.log":
+        "ingress-nginx `removing ingress because of unknown ingressclass`",
     "alb-irsa/js-sdk-v3-china-region.log":
         "`InvalidIdentityTokenException: No OpenIDConnect provider found` (JS SDK v3, .com.cn)",
     "alb-irsa/retyped-init-container-no-oidc.log":
