@@ -105,7 +105,7 @@ def describe_error(exc: BaseException) -> str:
         from petstore_tui.services.kube import describe_kube_error
 
         return describe_kube_error(exc)
-    if name == "ToolNotFound":
+    if name in ("ToolNotFound", "RegionNotSet"):
         return str(exc)
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return redact(f"{name}: {text}"[:400])
