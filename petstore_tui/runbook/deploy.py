@@ -222,8 +222,8 @@ async def controller_helm(ctx: StepContext) -> StepResult:
                                     region=str(tfout.get("region") or ctx.target.region_name),
                                     vpc_id=str(tfout.get("vpc_id") or ""))
     # Pinned: the IAM policy in terraform/ is the policy of exactly this release.
-    release = await helm.install_controller(values, kubeconfig=_path(ctx.outputs.get("kubeconfig")),
-                                            kubecontext=ctx.outputs.get("kube_context"),
+    release = await helm.install_controller(values, kubeconfig=common.kubeconfig_path(ctx),
+                                            kubecontext=common.kube_context(ctx),
                                             version=alb_policy.HELM_CHART_VERSION)
     ctx.emit(f"release {release['release']} revision {release['revision']}: {release['status']}", "info")
     apply = common.applier(ctx)
@@ -306,10 +306,6 @@ async def local_app(ctx: StepContext) -> StepResult:
     url = await asyncio.to_thread(app.start, ctx.project, lambda line: ctx.emit(line, "stdout"))
     ctx.emit(f"Pet Store API (local): {url}", "info")
     return done(f"healthy at {url}", url=url)
-
-
-def _path(value: str | None) -> Path | None:
-    return Path(value) if value else None
 
 
 def deploy_runbook(target: settings.Target) -> Runbook:

@@ -88,13 +88,9 @@ async def namespace_delete(ctx: StepContext) -> StepResult:
 
 
 async def controller_uninstall(ctx: StepContext) -> StepResult:
-    from pathlib import Path
-
     from petstore_tui.services import helm
 
-    kubeconfig = ctx.outputs.get("kubeconfig")
-    await helm.uninstall_controller(kubeconfig=Path(kubeconfig) if kubeconfig else None,
-                                    kubecontext=ctx.outputs.get("kube_context"))
+    await helm.uninstall_controller(kubeconfig=common.kubeconfig_path(ctx), kubecontext=common.kube_context(ctx))
     return done(f"release {settings.CONTROLLER_RELEASE} uninstalled")
 
 

@@ -111,6 +111,18 @@ async def test_uninstall_argv(fake_helm, kube_stub):
                                  "--kubeconfig", str(kube_stub.kubeconfig), "--kube-context", "stub"]
 
 
+async def test_helm_gets_the_kubeconfig_option(fake_helm, kube_stub, step_ctx):
+    """Stand-in: fake helm on PATH. A destroy with --kubeconfig (and no kubeconfig from a
+    deploy) passes that file to helm, as kubectl's --kubeconfig would be."""
+    from petstore_tui.runbook.destroy import controller_uninstall
+
+    ctx, _ = step_ctx(settings.Target(region="eu-west-1", kubeconfig=kube_stub.kubeconfig))
+    result = await controller_uninstall(ctx)
+    assert result.status.value == "done", result.summary
+    uninstall = next(c for c in fake_helm() if c["argv"][0] == "uninstall")["argv"]
+    assert uninstall[uninstall.index("--kubeconfig") + 1] == str(kube_stub.kubeconfig)
+
+
 async def test_missing_helm_is_a_clear_reason(monkeypatch, tmp_path):
     """Stand-in: an empty PATH (no helm). The step's skip reason and the client both say
     "helm not found" instead of pyhelm3's AssertionError."""
