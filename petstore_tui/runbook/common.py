@@ -50,8 +50,6 @@ def terraform(ctx: StepContext, on_progress=None) -> tf.Terraform:
 
     def on_event(event: tf.TerraformEvent) -> None:
         text = tf.event_text(event)
-        if isinstance(event, tf.ApplyProgress):
-            return  # "still creating" every 10 s: progress, not output
         if isinstance(event, tf.PlannedChange):
             counter["planned"] += 1  # a destroy plans before it applies: its total
         if text:
@@ -145,6 +143,17 @@ async def terraform_outputs(ctx: StepContext) -> dict[str, Any]:
         raise StepFailed("Terraform has no outputs: run the deploy from terraform-init")
     ctx.outputs["terraform"] = outputs
     return outputs
+
+
+def app_namespace(ctx: StepContext) -> str:
+    """The one namespace of this target's app, from render to apply, follow and destroy:
+    -n, refused when the journal says the app went to another one (a second namespace
+    would leave the first behind, and a destroy would aim at the wrong one)."""
+    recorded = ctx.outputs.get("app_namespace")
+    if recorded and recorded != ctx.target.namespace:
+        raise StepFailed(f"the app of {ctx.target.label} was deployed to namespace {recorded} "
+                         f"(journal), not {ctx.target.namespace}: pass -n {recorded}")
+    return ctx.target.namespace
 
 
 def require(ctx: StepContext, *names: str) -> list[Any]:

@@ -86,7 +86,8 @@ def test_render_fills_placeholders_and_sets_the_image(tmp_path):
     values = {"CLUSTER_NAME": "petstore-eks", "AWS_REGION": "eu-west-1", "VPC_ID": "vpc-0abc",
               "CONTROLLER_ROLE_ARN": "arn:aws:iam::123456789012:role/lbc"}
     written = manifests.render(REPO, tmp_path / "m", values, overlay="dev",
-                               image="123.dkr.ecr.eu-west-1.amazonaws.com/petstore", tag="abc")
+                               image="123.dkr.ecr.eu-west-1.amazonaws.com/petstore", tag="abc",
+                               namespace="petstore")
     assert _tree_hash(REPO / "kubernetes") == before
     text = "".join(p.read_text() for k, p in written.items() if k != "kustomization")
     assert "${" not in text and "vpc-0abc" in text and "arn:aws:iam::123456789012:role/lbc" in text
