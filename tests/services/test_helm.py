@@ -24,6 +24,10 @@ if argv[:1] == ["version"]:
 if argv[:2] == ["show", "chart"]:
     print("apiVersion: v2\nname: aws-load-balancer-controller\nversion: 3.5.0\nappVersion: v3.5.0\ndescription: AWS LBC\ntype: application")
     sys.exit(0)
+if argv[:1] == ["upgrade"] and os.environ.get("FAKE_HELM_GATE"):
+    import time
+    while not os.path.exists(os.environ["FAKE_HELM_GATE"]):  # helm --wait: silent until the pods are up
+        time.sleep(0.05)
 if argv[:1] in (["upgrade"], ["status"]):
     print(json.dumps({{"name": argv[1], "namespace": "kube-system", "version": 1,
                        "info": {{"status": "deployed", "last_deployed": "2026-11-28T05:00:00Z",
@@ -100,6 +104,49 @@ async def test_controller_installed_with_our_values_and_waited_for(fake_helm, ku
     gets = [r.path for r in kube_stub.requests_for("GET", "deployments")]
     assert "/apis/apps/v1/namespaces/kube-system/deployments/aws-load-balancer-controller" in gets
     assert "revision 1" in rec.text()
+
+
+async def test_silent_helm_wait_is_reported(fake_helm, kube_stub, tmp_path, monkeypatch):
+    """Stand-in: fake helm on PATH whose `upgrade` stays silent until the test opens a gate
+    (helm --wait prints nothing until the pods are up); a fake clock and ticks for the
+    runner's heartbeat; stub Kubernetes API server with a ready controller. While helm is
+    silent, the heartbeat names the Helm wait with its limit."""
+    import asyncio
+
+    from petstore_tui.runbook import Runner, Step
+    from petstore_tui.runbook.deploy import Runbook
+    from tests.runbook.test_heartbeat import FakeTime, beats, settle
+
+    gate = tmp_path / "gate"
+    monkeypatch.setenv("FAKE_HELM_GATE", str(gate))
+    folder = tmp_path / "manifests" / "controller"
+    folder.mkdir(parents=True)
+    (folder / "values.yaml").write_text("replicaCount: 2\n")
+    _ready_controller(kube_stub)
+    outputs = {"manifests": str(tmp_path / "manifests"), "kubeconfig": str(kube_stub.kubeconfig),
+               "kube_context": "stub", "terraform": {"cluster_name": "petstore-eks", "vpc_id": "vpc-123"}}
+
+    async def step(ctx):
+        ctx.outputs.update(outputs)
+        return await controller_helm(ctx)
+
+    fake = FakeTime()
+    runner = Runner(settings.Target(region="eu-west-1"), Runbook("deploy", [Step("controller-helm", "Helm", step)]),
+                    engine_factory=None, clock=fake.clock, tick=fake.tick)
+    events: list = []
+
+    async def consume():
+        async for event in runner.run():
+            events.append(event)
+
+    task = asyncio.ensure_future(consume())
+    await settle()
+    await fake.at(10.0)
+    assert beats(events) == ["… still waiting for helm upgrade --install aws-load-balancer-controller --wait "
+                             "(its pods ready; helm prints nothing until then): 10s, gives up after 15m"]
+    gate.write_text("open")
+    await asyncio.wait_for(task, 120)  # helm and the readiness poll run for real
+    assert events[-1].ok, events
 
 
 async def test_uninstall_argv(fake_helm, kube_stub):
