@@ -285,6 +285,8 @@ async def app_apply(ctx: StepContext) -> StepResult:
     if ingress is not None:
         outputs["ingress"] = {"name": ingress["metadata"]["name"],
                               "namespace": ingress["metadata"].get("namespace") or namespace}
+    outputs["deployments"] = [f"{d['metadata'].get('namespace') or namespace}/{d['metadata']['name']}"
+                              for d in deployments]
     return done(f"{applied} objects applied in namespace {namespace}, {len(deployments)} rollout(s) complete",
                 **outputs)
 
@@ -353,27 +355,33 @@ async def local_app(ctx: StepContext) -> StepResult:
 
 
 def deploy_runbook(target: settings.Target) -> Runbook:
+    from petstore_tui.runbook import verify
+
     steps = [
         Step("preflight", "Preflight checks", preflight, source="any"),
-        Step("terraform-init", "Terraform init", terraform_init, source="terraform"),
+        Step("terraform-init", "Terraform init", terraform_init, source="terraform",
+             verify=verify.terraform_init),
         Step("terraform-plan", "Terraform plan (confirm the changes)", terraform_plan, source="terraform"),
         Step("terraform-apply", "Terraform apply", terraform_apply, source="terraform",
-             resume_from="terraform-plan"),
+             resume_from="terraform-plan", verify=verify.terraform_apply),
         Step("image-build", "Build the image", image_build, source="image-build",
              skip_if=common.engine_reason),
         Step("image-push", "Log in to ECR and push", image_push, source="image-build",
-             skip_if=_push_reason),
-        Step("kubeconfig", "kubeconfig context for the cluster", write_kubeconfig, source="aws"),
-        Step("manifests", "Fill manifests from Terraform outputs", fill_manifests, source="kubectl"),
+             skip_if=_push_reason, resume_from="image-build", verify=verify.image_push),
+        Step("kubeconfig", "kubeconfig context for the cluster", write_kubeconfig, source="aws",
+             verify=verify.kubeconfig),
+        Step("manifests", "Fill manifests from Terraform outputs", fill_manifests, source="kubectl",
+             verify=verify.manifests),
         Step("controller-prereqs", "IngressClass, then the controller ServiceAccount",
-             controller_prereqs, source="kubectl", skip_if=common.kube_reason),
+             controller_prereqs, source="kubectl", skip_if=common.kube_reason, verify=verify.controller_prereqs),
         Step("controller-helm", "Helm: aws-load-balancer-controller, wait until ready",
-             controller_helm, source="helm", skip_if=common.helm_or_kube_reason),
+             controller_helm, source="helm", skip_if=common.helm_or_kube_reason, verify=verify.controller_helm),
         Step("app-apply", "Apply the app (Kustomize), wait for the rollout", app_apply,
-             source="kubectl", skip_if=common.kube_reason),
+             source="kubectl", skip_if=common.kube_reason, verify=verify.app_apply),
         Step("ingress-wait", "Wait for the ALB hostname, probe health", ingress_wait,
-             source="alb-controller", skip_if=_ingress_reason),
+             source="alb-controller", skip_if=_ingress_reason, verify=verify.ingress_wait),
     ]
     if target.sandbox:
-        steps.append(Step("local-app", "Start the Pet Store locally (sandbox)", local_app, source="app"))
+        steps.append(Step("local-app", "Start the Pet Store locally (sandbox)", local_app, source="app",
+                          verify=verify.local_app))
     return Runbook("deploy", steps)
