@@ -40,8 +40,19 @@ async def settle() -> None:
         await asyncio.sleep(0)
 
 
-def beats(events, after: int = 0) -> list[str]:
-    return [e.line for e in events[after:] if isinstance(e, StepOutput) and e.line.startswith("…")]
+def start(runner) -> tuple[list, asyncio.Future]:
+    """Run `runner` in a task; its events land in the list as they come."""
+    events: list = []
+
+    async def consume() -> None:
+        async for event in runner.run():
+            events.append(event)
+
+    return events, asyncio.ensure_future(consume())
+
+
+def beats(events) -> list[str]:
+    return [e.line for e in events if isinstance(e, StepOutput) and e.line.startswith("…")]
 
 
 async def test_a_silent_wait_is_named_every_ten_seconds():
@@ -66,13 +77,7 @@ async def test_a_silent_wait_is_named_every_ten_seconds():
     runner = Runner(TARGET, Runbook("deploy", [Step("ingress-wait", "Wait for the ALB", ingress),
                                                Step("quiet", "Quiet step", quiet)]),
                     engine_factory=None, clock=fake.clock, tick=fake.tick)
-    events: list = []
-
-    async def consume():
-        async for event in runner.run():
-            events.append(event)
-
-    task = asyncio.ensure_future(consume())
+    events, task = start(runner)
     await settle()
     await fake.at(5.0)
     await fake.at(9.9)
@@ -111,18 +116,12 @@ async def test_a_step_without_a_named_wait_still_reports():
 
     runner = Runner(TARGET, Runbook("deploy", [Step("slow", "Build the image", slow)]),
                     engine_factory=None, clock=fake.clock, tick=fake.tick)
-    events: list = []
-    task = asyncio.ensure_future(_collect(runner, events))
+    events, task = start(runner)
     await settle()
     await fake.at(75.0)
     assert beats(events) == ["… Build the image: still running (1m15s)"]
     release.set()
     await task
-
-
-async def _collect(runner, events):
-    async for event in runner.run():
-        events.append(event)
 
 
 async def test_headless_prints_every_changed_count_and_the_heartbeat():

@@ -115,7 +115,7 @@ async def test_silent_helm_wait_is_reported(fake_helm, kube_stub, tmp_path, monk
 
     from petstore_tui.runbook import Runner, Step
     from petstore_tui.runbook.deploy import Runbook
-    from tests.runbook.test_heartbeat import FakeTime, beats, settle
+    from tests.runbook.test_heartbeat import FakeTime, beats, settle, start
 
     gate = tmp_path / "gate"
     monkeypatch.setenv("FAKE_HELM_GATE", str(gate))
@@ -133,13 +133,7 @@ async def test_silent_helm_wait_is_reported(fake_helm, kube_stub, tmp_path, monk
     fake = FakeTime()
     runner = Runner(settings.Target(region="eu-west-1"), Runbook("deploy", [Step("controller-helm", "Helm", step)]),
                     engine_factory=None, clock=fake.clock, tick=fake.tick)
-    events: list = []
-
-    async def consume():
-        async for event in runner.run():
-            events.append(event)
-
-    task = asyncio.ensure_future(consume())
+    events, task = start(runner)
     await settle()
     await fake.at(10.0)
     assert beats(events) == ["… still waiting for helm upgrade --install aws-load-balancer-controller --wait "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from petstore_tui import cli, settings
+from petstore_tui import cli
 from petstore_tui.runbook.common import kube_reason
 from petstore_tui.services import kube
 

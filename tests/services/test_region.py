@@ -62,7 +62,7 @@ def test_no_region_is_said_not_guessed(aws_config, capsys):
     target = settings.Target(profile="bare")
     assert "no region" in target.label and target.region_or_none is None
     with pytest.raises(settings.RegionNotSet, match="pass --region"):
-        target.region_name
+        _ = target.region_name
     assert cli.main(["--profile", "bare", "deploy", "--yes"]) == 2
     err = capsys.readouterr().err
     assert "no AWS region" in err and "'bare'" in err and "Traceback" not in err
@@ -72,4 +72,4 @@ def test_no_region_is_said_not_guessed(aws_config, capsys):
 def test_unknown_profile_names_the_profile(aws_config):
     """A profile that is not in the config file: no region, and the message says why."""
     with pytest.raises(settings.RegionNotSet, match="nosuch"):
-        settings.Target(profile="nosuch").region_name
+        _ = settings.Target(profile="nosuch").region_name
