@@ -55,6 +55,7 @@ class StepContext:
     # What the step waits for now: (what, since, limit in seconds or None), for the heartbeat.
     activity: tuple[str, float, float | None] | None = None
     last_shown: float = 0.0  # when the step last printed a line or a new progress (clock)
+    asking: bool = False  # waiting for the operator's answer (no heartbeat then)
     started: float = field(default=0.0)
 
     def __post_init__(self) -> None:

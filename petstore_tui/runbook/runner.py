@@ -226,7 +226,7 @@ class Runner:
         while True:
             await self._tick()
             now = self.clock()
-            if now - ctx.last_shown >= HEARTBEAT:
+            if now - ctx.last_shown >= HEARTBEAT and not ctx.asking:
                 queue.put_nowait(StepOutput(step.id, redact(_still(step, ctx, now)), "info"))
                 ctx.last_shown = now
 
@@ -257,11 +257,15 @@ class Runner:
             queue.put_nowait(request)
             if self.confirm is None:
                 return False
-            return await self.confirm(request)
+            ctx.asking = True  # the operator is reading a question: no heartbeat over it
+            try:
+                return await self.confirm(request)
+            finally:
+                ctx.asking = False
+                ctx.last_shown = self.clock()
 
         ctx = StepContext(self.target, outputs, self.workdir, self.options, step.id, cache,
                           emit, progress, confirm, _clock=self.clock)
-        ctx.last_shown = self.clock()
         return ctx
 
     @staticmethod

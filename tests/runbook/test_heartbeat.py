@@ -156,3 +156,36 @@ async def test_headless_prints_every_changed_count_and_the_heartbeat():
         "[0] 2 load balancer(s) left", "[0] 1 load balancer(s) left", "[0] 0 load balancer(s) left"]
     assert any("still waiting for the controller to delete the ALB and its security groups: 41s, "
                "gives up after 10m" in line for line in lines)
+
+
+async def test_no_heartbeat_over_a_question():
+    """Stand-in: a fake clock and ticks; a step asking for a confirmation the test answers
+    late. While the operator reads the question nothing is printed over it; the count
+    starts again once answered."""
+    fake = FakeTime()
+    answer, release = asyncio.Event(), asyncio.Event()
+
+    async def ask(request):
+        await answer.wait()
+        return True
+
+    async def plan(ctx):
+        await ctx.confirm("Apply this plan?")
+        await release.wait()
+        return done()
+
+    runner = Runner(TARGET, Runbook("deploy", [Step("terraform-plan", "Terraform plan", plan)]), ask,
+                    engine_factory=None, clock=fake.clock, tick=fake.tick)
+    events, task = start(runner)
+    await settle()
+    await fake.at(30.0)
+    await fake.at(60.0)
+    assert beats(events) == []
+    answer.set()
+    await settle()
+    await fake.at(69.0)
+    assert beats(events) == []
+    await fake.at(70.0)
+    assert beats(events) == ["… Terraform plan: still running (1m10s)"]
+    release.set()
+    await task
