@@ -79,8 +79,8 @@ def load_config(kubeconfig: str | os.PathLike | None = None, context: str | None
     # Loaded from the files, not a merged dict: each entry keeps its file's folder, against
     # which relative certificate, key, token and exec paths resolve (docs/knowledge/kubeconfig.md).
     try:
-        config.load_kube_config(config_file=os.pathsep.join(data["files"]), context=chosen, client_configuration=configuration,
-                                persist_config=False)
+        config.load_kube_config(config_file=os.pathsep.join(data["files"]), context=chosen,
+                                client_configuration=configuration, persist_config=False)
     except ConfigException as exc:
         raise KubeConfigError(f"kubeconfig context {chosen!r} is unusable: {exc}") from None
     except Exception as exc:  # exec plugin failures, bad base64 certificates...
