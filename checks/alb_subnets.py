@@ -51,7 +51,7 @@ class Discovery:
         return [head, *self.dropped, *self.unknown, *self.notes]
 
 
-def _text(value: Any) -> str:
+def tag_text(value: Any) -> str:
     """A tag value as AWS stores it (HCL's 1 and true become "1" and "true")."""
     return "true" if value is True else "false" if value is False else str(value)
 
@@ -62,7 +62,7 @@ def role_tag_state(tags: Mapping[str, Any] | None, key: str) -> bool | None:
         return None
     if key not in tags:
         return False
-    return None if _unknown(tags[key]) else _text(tags[key]) in ROLE_VALUES
+    return None if _unknown(tags[key]) else tag_text(tags[key]) in ROLE_VALUES
 
 
 def cluster_tag_state(tags: Mapping[str, Any] | None, cluster: str, release: str) -> tuple[bool | None, str]:
@@ -87,7 +87,7 @@ def discover(subnets: list[SubnetFacts], cluster: str, scheme: str = "internet-f
     key = ROLE_TAG[scheme]
     version = parse_release(release)
     states = {s.id: role_tag_state(s.tags, key) for s in subnets}
-    notes = [f"{s.label}: {key}={_text(s.tags[key])!r} matches nothing (the controller's filter is 1 or empty)"
+    notes = [f"{s.label}: {key}={tag_text(s.tags[key])!r} matches nothing (the controller's filter is 1 or empty)"
              for s in subnets if s.tags and key in s.tags and states[s.id] is False]
     tagged = [s for s in subnets if states[s.id] is True]
     maybe = [s for s in subnets if states[s.id] is None]
