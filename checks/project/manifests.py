@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -59,9 +60,15 @@ def yaml_problems(project: Path, folder: str = "kubernetes") -> list[FileProblem
 
 
 def _kustomize_error(stderr: str) -> str:
+    """kustomize's error without klog's prefix and the chain of "accumulating resources"
+    around the file that broke: "service.yaml: MalformedYAMLError: yaml: line 12: ..."."""
     lines = [line.strip() for line in (stderr or "").splitlines() if line.strip()]
     text = lines[-1] if lines else "kubectl kustomize failed"
-    return text.removeprefix("error: ").removeprefix("Error: ")[:400]
+    quoted = re.search(r'err="(.*)"\s*$', text)
+    text = quoted.group(1) if quoted else text
+    if "accumulating resources from '" in text:
+        text = text.rsplit("accumulating resources from '", 1)[1].replace("': ", ": ", 1)
+    return text.removeprefix("error: ").removeprefix("Error: ")[:300]
 
 
 async def render(project: Path, run_tool: ToolRunner) -> Manifests:

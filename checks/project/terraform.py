@@ -86,6 +86,10 @@ class Terraform:
         return next((b for b in pool if b.type == type_ and b.name == name), None)
 
     # -- variables -----------------------------------------------------------------------
+    def cli_names(self) -> list[tuple[str, str]]:
+        """(source, name) of every variable set by -var on the command line."""
+        return [(source, name) for source, values in self._layers if source.startswith("-var ") for name in values]
+
     def value_source(self, name: str) -> str:
         """Where var.<name> comes from: a tfvars file, the environment, -var, "default" or "unset"."""
         for source, values in reversed(self._layers):
