@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checks.alb_policy import INSTALLED_RELEASE, parse_release
+from checks.project.hcl_values import is_unknown
 
 ROLE_TAG = {"internet-facing": "kubernetes.io/role/elb", "internal": "kubernetes.io/role/internal-elb"}
 ROLE_VALUES = ("", "1")  # the controller's EC2 tag filter: anything else ("true") matches nothing
@@ -38,6 +39,7 @@ class Discovery:
 
     release: str
     scheme: str
+    basis: str  # "role tags" | "reachability" | "unknown" | "none"
     how: str
     status: str
     zones: list[str] = field(default_factory=list)  # the zones of the subnets it would choose
@@ -62,7 +64,7 @@ def role_tag_state(tags: Mapping[str, Any] | None, key: str) -> bool | None:
         return None
     if key not in tags:
         return False
-    return None if _unknown(tags[key]) else tag_text(tags[key]) in ROLE_VALUES
+    return None if is_unknown(tags[key]) else tag_text(tags[key]) in ROLE_VALUES
 
 
 def cluster_tag_state(tags: Mapping[str, Any] | None, cluster: str, release: str) -> tuple[bool | None, str]:
@@ -96,16 +98,18 @@ def discover(subnets: list[SubnetFacts], cluster: str, scheme: str = "internet-f
     reachable = [s for s in subnets if s.reaches_igw is wanted] if fallback else []
     reach_unknown = [s for s in subnets if s.reaches_igw is None] if fallback else []
     if tagged:
-        how, pool, possible = f"candidates tagged {key} (1 or empty)", tagged, maybe
+        basis, how, pool, possible = "role tags", f"candidates tagged {key} (1 or empty)", tagged, maybe
     elif maybe:
-        how, pool, possible = f"cannot tell which subnets carry {key}", [], maybe + reachable + reach_unknown
+        basis, how = "unknown", f"cannot tell which subnets carry {key}"
+        pool, possible = [], maybe + reachable + reach_unknown
     elif fallback:
-        how = (f"no subnet tagged {key} (1 or empty): candidates are the subnets with "
-               f"{'a' if wanted else 'no'} route to an internet gateway (reachability, v2.13.0+)")
+        basis, how = "reachability", (f"no subnet tagged {key} (1 or empty): candidates are the subnets with "
+                                      f"{'a' if wanted else 'no'} route to an internet gateway (reachability, v2.13.0+)")
         pool, possible = reachable, reach_unknown
     else:
-        how, pool, possible = f"no subnet tagged {key} (1 or empty), and {release} has no reachability fallback", [], []
-    result = Discovery(release, scheme, how, "fail", notes=notes)
+        basis, how = "none", f"no subnet tagged {key} (1 or empty), and {release} has no reachability fallback"
+        pool, possible = [], []
+    result = Discovery(release, scheme, basis, how, "fail", notes=notes)
     passed_over = [s.label for s in subnets if s not in pool and s not in possible]
     if passed_over:
         if tagged or not fallback:
@@ -170,10 +174,6 @@ def _error(version: tuple[int, int, int], evaluated: int, other_cluster: int, fe
             (f", {few} have fewer than {MIN_FREE_ADDRESSES} free IPs" if few else "")
         return prefix + f"unable to resolve at least one subnet ({evaluated} match VPC and tags: [{key}]{extra})"
     return prefix + "unable to discover at least one subnet"
-
-
-def _unknown(value: Any) -> bool:
-    return type(value).__name__ == "Unknown"
 
 
 def facts_from_aws(subnets: list[dict], route_tables: list[dict]) -> list[SubnetFacts]:

@@ -23,7 +23,7 @@ def evaluate_subnets(subnets: list[dict], route_tables: list[dict] | None, clust
     detail = "\n".join(found.lines())
     if found.status == "ok":
         return result(ID, Status.PASS, f"controller {release} finds subnets for an {scheme} ALB in "
-                                       f"{len(found.zones)} zones ({found.how.split(':')[0]})", detail)
+                                       f"{len(found.zones)} zones (by {found.basis})", detail)
     if found.status == "unknown":
         return result(ID, Status.WARN, f"unknown: cannot tell whether controller {release} finds subnets for an "
                                        f"{scheme} ALB", detail)

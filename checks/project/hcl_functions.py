@@ -9,7 +9,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from checks.project.hcl_values import Unknown, contains_unknown, first_unknown, is_unknown, template_text
+from checks.project.hcl_values import (
+    Unknown,
+    contains_unknown,
+    first_unknown,
+    is_unknown,
+    template_text,
+)
 
 
 def as_number(value: Any) -> Any:
@@ -209,7 +215,7 @@ _PLAIN = {
     "values": lambda a: [a[0][k] for k in sorted(a[0])], "reverse": lambda a: list(a[0])[::-1],
     "sort": lambda a: sorted(a[0]), "sum": lambda a: sum(as_number(x) for x in a[0]),
     "range": lambda a: list(range(*(int(as_number(x)) for x in a))),
-    "zipmap": lambda a: dict(zip(a[0], a[1])), "one": lambda a: a[0][0] if a[0] else None,
+    "zipmap": lambda a: dict(zip(a[0], a[1], strict=True)), "one": lambda a: a[0][0] if a[0] else None,
     "alltrue": lambda a: all(as_bool(x) for x in a[0]), "anytrue": lambda a: any(as_bool(x) for x in a[0]),
     "jsondecode": lambda a: json.loads(a[0]), "basename": lambda a: Path(str(a[0])).name,
     "dirname": lambda a: str(Path(str(a[0])).parent), "cidrsubnet": _cidrsubnet, "cidrhost": _cidrhost,

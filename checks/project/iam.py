@@ -20,6 +20,7 @@ class AttachedPolicy:
     document: dict | None = None  # the policy; UNKNOWN_MARK inside strings known only after apply
     managed_arn: str = ""  # a policy not defined here (AWS managed or another stack's), by ARN text
     unknown: str = ""  # why the document cannot be read
+    source: TfBlock | None = None  # the block whose `policy` holds the document
 
 
 def _marked(value: Any) -> Any:
@@ -110,7 +111,8 @@ def _by_arn(tf: Terraform, arn: Any, where: str) -> AttachedPolicy:
         policy = tf.find("aws_iam_policy", arn.ref[1])
         if policy is not None:
             document, why = document_of(tf.evaluate(policy.body.get("policy"), policy, arn.ref[2]))
-            return AttachedPolicy(f"aws_iam_policy.{policy.name} ({policy.file}) {where}", document, unknown=why)
+            return AttachedPolicy(f"aws_iam_policy.{policy.name} ({policy.file}) {where}", document, unknown=why,
+                                  source=policy)
     text = _marked(arn) if not isinstance(_marked(arn), (dict, list)) else UNKNOWN_MARK
     return AttachedPolicy(where, managed_arn=str(text))
 
@@ -140,7 +142,7 @@ def role_policies(tf: Terraform, role: TfBlock) -> list[AttachedPolicy]:
                 value = tf.evaluate(block.body.get(policy_key), block, key)
                 if kind == "aws_iam_role_policy":
                     document, why = document_of(value)
-                    found.append(AttachedPolicy(where, document, unknown=why))
+                    found.append(AttachedPolicy(where, document, unknown=why, source=block))
                 else:
                     for arn in value if isinstance(value, list) else [value]:
                         found.append(_by_arn(tf, arn, f"via {where}"))

@@ -98,7 +98,10 @@ async def render(project: Path, run_tool: ToolRunner) -> Manifests:
                               "kubectl kustomize unavailable (kubectl not found): read the YAML files as they are, "
                               "without the overlays' patches")
         if not done.ok:
-            why = "timed out" if getattr(done, "timed_out", False) else _kustomize_error(done.stderr)
+            # Asked again without our wrapper: its error then names the overlay's own files.
+            again = done if getattr(done, "timed_out", False) else \
+                await run_tool(["kubectl", "kustomize", str(overlay)], KUSTOMIZE_TIMEOUT)
+            why = "timed out" if getattr(again, "timed_out", False) else _kustomize_error(again.stderr)
             where = next((f"kubernetes/{label}/{n}" for n in KUSTOMIZATION_NAMES if (overlay / n).is_file()), label)
             manifests.failures.append(FileProblem(where, None, f"kubectl kustomize does not build it: {why}"))
             manifests.problems.append(f"{label}: does not build, its objects are unknown")

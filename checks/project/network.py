@@ -9,6 +9,7 @@ from checks.alb_subnets import SubnetFacts
 from checks.project.hcl_values import Unknown, is_unknown
 from checks.project.terraform import Terraform
 from checks.project.terraform_files import TfBlock
+from checks.project.terraform_values import expanded_blocks
 
 AWS_RESERVED_ADDRESSES = 5  # AWS keeps five addresses of every subnet
 
@@ -54,30 +55,31 @@ def _instances(tf: Terraform, block: TfBlock) -> list:
     return [] if is_unknown(keys) else keys
 
 
+def _any(flags) -> bool | None:
+    """True if any is, else None if any is unknown, else False."""
+    flags = list(flags)
+    return True if True in flags else None if None in flags else False
+
+
 def route_tables(tf: Terraform) -> dict[tuple, bool | None]:
-    """{(table name, key): reaches an internet gateway} for aws_route_table (inline route
-    blocks) and aws_default_route_table, plus aws_route resources pointing at them."""
+    """{(kind, table name, key): reaches an internet gateway} for aws_route_table and
+    aws_default_route_table instances (route blocks, dynamic ones too), plus the
+    aws_route resources pointing at them."""
     tables: dict[tuple, bool | None] = {}
     for kind in ("aws_route_table", "aws_default_route_table"):
         for block in tf.of_type(kind):
             for key in _instances(tf, block):
-                routes = tf.evaluate(block.body.get("route") or [], block, key)
-                found: bool | None = False
-                for route in routes if isinstance(routes, list) else [Unknown("routes")]:
-                    igw = _is_igw(route.get("gateway_id")) if isinstance(route, dict) else None
-                    found = True if igw else (None if igw is None and found is False else found)
-                tables[(kind, block.name, key)] = found
+                routes = expanded_blocks(tf, block, "route", key)
+                tables[(kind, block.name, key)] = None if routes is None else \
+                    _any(_is_igw(route.get("gateway_id")) for route in routes)
     for block in tf.of_type("aws_route"):
         for key in _instances(tf, block):
-            body = {k: tf.evaluate(block.body.get(k), block, key) for k in ("route_table_id", "gateway_id")}
-            target = _ref(body["route_table_id"], "aws_route_table") or \
-                _ref(body["route_table_id"], "aws_default_route_table")
-            if target is None:
-                continue
-            kind = "aws_route_table" if _ref(body["route_table_id"], "aws_route_table") else "aws_default_route_table"
-            igw = _is_igw(body["gateway_id"])
-            if igw or (igw is None and tables.get((kind, *target)) is False):
-                tables[(kind, *target)] = igw
+            table = tf.evaluate(block.body.get("route_table_id"), block, key)
+            gateway = _is_igw(tf.evaluate(block.body.get("gateway_id"), block, key))
+            for kind in ("aws_route_table", "aws_default_route_table"):
+                target = _ref(table, kind)
+                if target:
+                    tables[(kind, *target)] = _any([tables.get((kind, *target), False), gateway])
     return tables
 
 
@@ -135,7 +137,8 @@ def subnet_facts(tf: Terraform) -> tuple[list[SubnetFacts], list[str]]:
             notes.append(f"aws_subnet.{block.name}: {keys.why}")
             continue
         for key in keys:
-            label = f"aws_subnet.{block.name}" + (f"[{key!r}]" if key is not None else "") + f" ({block.file})"
+            address = f"aws_subnet.{block.name}" + (f"[{key!r}]" if key is not None else "")
+            label = f"{address} ({block.file})"
             tags = tf.evaluate(block.body.get("tags") or {}, block, key)
             if is_unknown(tags) or is_unknown(defaults):
                 merged = None
@@ -144,12 +147,12 @@ def subnet_facts(tf: Terraform) -> tuple[list[SubnetFacts], list[str]]:
                 merged = {**defaults, **tags}
             zone = block.body.get("availability_zone", block.body.get("availability_zone_id"))
             zone = tf.evaluate(zone, block, key) if zone is not None else None
-            table = links.get((block.name, key))
-            if table is None and unreadable:
-                reaches = None
+            table = links.get((block.name, key)) or main
+            if table is None:  # the VPC's own main table, which AWS makes without an internet route
+                reaches = None if unreadable else False
             else:
-                reaches = tables.get(table or main, False) if (table or main) else False
-            facts.append(SubnetFacts(label, label, zone_label(zone), merged,
+                reaches = tables.get(table)  # None: a table whose instances only apply can tell
+            facts.append(SubnetFacts(address, label, zone_label(zone), merged,
                                      free_addresses(tf.evaluate(block.body.get("cidr_block"), block, key)), reaches))
     return facts, notes
 
@@ -158,6 +161,5 @@ def public_subnet_names(tf: Terraform) -> set[str]:
     """aws_subnet names every instance of which routes to an internet gateway."""
     by_name: dict[str, list] = {}
     for fact in subnet_facts(tf)[0]:
-        by_name.setdefault(fact.label.split(" ")[0].split("[")[0].removeprefix("aws_subnet."), []).append(
-            fact.reaches_igw)
+        by_name.setdefault(fact.id.removeprefix("aws_subnet.").split("[")[0], []).append(fact.reaches_igw)
     return {name for name, reach in by_name.items() if reach and all(reach)}

@@ -310,7 +310,7 @@ def _convert(value: Any, node: Any, what: str) -> Any:
                     out[key] = _convert(out[key], attr_type[2][0] if optional else attr_type, what)
             return out
         if name == "tuple" and isinstance(value, list) and inner[0] == "tuple":
-            return [_convert(v, t, what) for v, t in zip(value, inner[1])]
+            return [_convert(v, t, what) for v, t in zip(value, inner[1], strict=False)]
         return Unknown(f"{what}: {type(value).__name__} does not fit {name}(...)")
     return value
 

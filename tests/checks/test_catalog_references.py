@@ -59,7 +59,8 @@ def inventory() -> dict:
 
 def repo_paths(text: str) -> list[str]:
     """Paths into this repository a text names (terraform/iam.tf, kubernetes/overlays/<env>/...)."""
-    found = re.findall(r"(?<![\w./-])((?:%s)/[\w./<>*-]*[\w>*])" % "|".join(TOP_FOLDERS), text)
+    folders = "|".join(TOP_FOLDERS)
+    found = re.findall(rf"(?<![\w./-])((?:{folders})/[\w./<>*-]*[\w>*])", text)
     return [p.rstrip(".") for p in found]
 
 
@@ -141,7 +142,7 @@ def commands_in(step: str) -> list[str]:
 # "--timeout in docker/entrypoint.sh": a flag, an environment variable, an address or a
 # Terraform name said to be in a file of ours.
 CLAIMED_IN = re.compile(r"(--[a-z][\w-]*|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|\d+\.\d+\.\d+\.\d+:\d+|[a-z]+(?:_[a-z0-9]+)+)"
-                        r"\s+in\s+((?:%s)/[\w./-]*\w)" % "|".join(TOP_FOLDERS))
+                        r"\s+in\s+((?:" + "|".join(TOP_FOLDERS) + r")/[\w./-]*\w)")
 
 
 def app_modules(text: str) -> list[str]:

@@ -19,7 +19,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.planted.test_planted_defects import CLI, POLICY, TIMEOUT, _describe, append, assert_schema, edit, make_copy
+from tests.planted.test_planted_defects import (
+    CLI,
+    POLICY,
+    TIMEOUT,
+    _describe,
+    append,
+    assert_schema,
+    edit,
+    make_copy,
+)
 
 
 def run(project: Path, cwd: Path, env: dict[str, str] | None = None) -> tuple[int, dict]:

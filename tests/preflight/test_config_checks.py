@@ -21,7 +21,6 @@ from checks.preflight.config.ingress_class import IngressClassNameCheck
 from checks.preflight.config.ingress_subnets import IngressSubnetsCheck
 from checks.preflight.config.public_endpoint import PublicEndpointCheck
 from checks.preflight.config.readonly_sqlite import ReadonlySqliteCheck
-from checks.preflight.config.subnet_tags import SubnetTagsCheck
 from checks.preflight.registry import ALL_CHECKS
 from tests.preflight.conftest import REPO, make_ctx
 

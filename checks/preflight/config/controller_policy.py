@@ -40,10 +40,7 @@ def controller_role(tf: Terraform, account: str) -> tuple[TfBlock | None, str]:
 
 def source_file(tf: Terraform, policy: iam.AttachedPolicy) -> str:
     """The file a file()/templatefile() policy reads, relative to the project; "" if none."""
-    type_, _, rest = policy.where.partition(".")
-    block = tf.find(type_, rest.split(" ")[0].split("[")[0]) if type_ in ("aws_iam_policy", "aws_iam_role_policy") \
-        else None
-    raw = str((block.body if block else {}).get("policy", ""))
+    raw = str((policy.source.body if policy.source else {}).get("policy", ""))
     try:
         parts = parse_template(raw, quoted=True)
     except HclSyntaxError:
