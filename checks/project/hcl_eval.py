@@ -233,8 +233,7 @@ def _binop(node: tuple, scope: Scope) -> Any:
 
 def literal(text: str) -> Any:
     """A TF_VAR_ value or -var value of a non-string type: an HCL literal expression."""
-    value = evaluate_string("${" + text + "}", Scope({}))
-    return value
+    return evaluate_string("${" + text + "}", Scope({}))
 
 
 def to_json_text(value: Any) -> Any:

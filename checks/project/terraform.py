@@ -133,9 +133,6 @@ class Terraform:
         """A raw value of the configuration; `block` and `key` give count.index / each."""
         return evaluate_value(raw, self.scope(**self.instance_names(block, key), **names))
 
-    def resolve(self, raw: Any) -> Any:
-        return self.evaluate(raw)
-
     def local(self, name: str) -> Any:
         if name in self._locals:
             return self._locals[name]
