@@ -30,10 +30,16 @@ def terraform_dir(ctx: StepContext) -> Path:
 
 
 def var_args(ctx: StepContext) -> list[str]:
-    extra: dict[str, Any] = {"cluster_name": ctx.target.cluster_name, "region": ctx.target.region_name}
-    if ctx.options.get("environment"):
-        extra["environment"] = ctx.options["environment"]
-    if ctx.target.sandbox:
+    return target_var_args(ctx.target, ctx.options.get("environment"))
+
+
+def target_var_args(target: Any, environment: str | None = None) -> list[str]:
+    """The -var arguments every plan/apply/destroy of `target` gets (preflight reads
+    Terraform's values through the same ones)."""
+    extra: dict[str, Any] = {"cluster_name": target.cluster_name, "region": target.region_name}
+    if environment:
+        extra["environment"] = environment
+    if target.sandbox:
         from petstore_tui.services.terraform_sandbox import sandbox_var_args
 
         return sandbox_var_args(extra)
