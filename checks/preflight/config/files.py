@@ -79,6 +79,8 @@ class ConfigFilesCheck(Check):
         if notes and any(n.startswith("unknown:") for n in notes):
             return self.warned(next(n for n in notes if n.startswith("unknown:")), "\n".join(notes))
         overlays = sorted({w for w, _d in rendered.documents})
+        if not tf.raw and not overlays:
+            return self.skipped(f"nothing to parse: no terraform/*.tf and no overlay under {ctx.project_dir}/kubernetes")
         return self.passed(f"{len(tf.raw)} Terraform file(s) parse; {', '.join(overlays) or 'no overlay'} build "
                            f"({rendered.how})", "\n".join(notes))
 
