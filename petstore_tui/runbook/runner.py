@@ -7,7 +7,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from checks.redact import redact
+from checks.redact import KeyBlockMasker, redact
 from petstore_tui import settings
 from petstore_tui.events import (
     ConfirmationRequested,
@@ -170,8 +170,10 @@ class Runner:
 
     def _context(self, step: Step, outputs: dict, cache: dict, queue: asyncio.Queue, engine,
                  findings: dict) -> StepContext:
+        key_blocks = KeyBlockMasker()  # a private key printed over several lines
+
         def emit(line: str, stream: str) -> None:
-            text = redact(line)
+            text = redact(key_blocks(line, stream))
             queue.put_nowait(StepOutput(step.id, text, stream))
             if engine is not None:
                 try:
