@@ -235,33 +235,14 @@ class LogCursor:
 
 
 # ------------------------------------------------------------------ pods' logs
-class PodLogs:
-    """Every container of the pods of a namespace (optionally by label), followed: those
-    there at the start from their last FOLLOW_TAIL_LINES lines, those that come later from
-    their first line. Yields `[pod/<pod>/<container>] <line>` (kubectl's `--prefix`, which
-    the engine's grouping understands) and `petstore-tui: ...` notes."""
+class _Lines:
+    """A follower's output: a bounded queue its threads fill (a flood waits; memory does
+    not grow), drained by the thread that iterates the follower."""
 
-    def __init__(self, api, namespace: str, stop: threading.Event, *, label_selector: str | None = None,
-                 tail_lines: int | None = FOLLOW_TAIL_LINES) -> None:
-        from kubernetes import client
-
-        self.api = api
-        self.core = client.CoreV1Api(api)
-        self.namespace = namespace
+    def __init__(self, stop: threading.Event) -> None:
         self.stop = stop
-        self.label_selector = label_selector
-        self.tail_lines = tail_lines
-        self.out: queue.Queue[str] = queue.Queue(maxsize=10000)  # bounded: a flood waits
-        self.pods: dict[str, Any] = {}  # uid -> the pod as last seen
-        self.changed = threading.Condition()
-        self._readers: dict[tuple[str, str], threading.Thread] = {}
-        self._responses: set[Any] = set()
-        self._synced = False
-        self._capped = False
-        self.watch = ObjectWatch(self.core.list_namespaced_pod, namespace, stop, label_selector=label_selector,
-                                 note=self.note, what="pods")
+        self.out: queue.Queue[str] = queue.Queue(maxsize=10000)
 
-    # -- output
     def emit(self, line: str) -> None:
         while not self.stop.is_set():
             try:
@@ -273,15 +254,44 @@ class PodLogs:
     def note(self, text: str) -> None:
         self.emit(f"petstore-tui: {text}")
 
+    def drain(self) -> Iterator[str]:
+        while not self.stop.is_set():
+            try:
+                yield self.out.get(timeout=_POLL)
+            except queue.Empty:
+                continue
+
+
+class PodLogs(_Lines):
+    """Every container of the pods of a namespace (optionally by label), followed: those
+    there at the start from their last FOLLOW_TAIL_LINES lines, those that come later from
+    their first line. Yields `[pod/<pod>/<container>] <line>` (kubectl's `--prefix`, which
+    the engine's grouping understands) and `petstore-tui: ...` notes."""
+
+    def __init__(self, api, namespace: str, stop: threading.Event, *, label_selector: str | None = None,
+                 tail_lines: int | None = FOLLOW_TAIL_LINES) -> None:
+        from kubernetes import client
+
+        super().__init__(stop)
+        self.api = api
+        self.core = client.CoreV1Api(api)
+        self.namespace = namespace
+        self.label_selector = label_selector
+        self.tail_lines = tail_lines
+        self.pods: dict[str, Any] = {}  # uid -> the pod as last seen
+        self.changed = threading.Condition()
+        self._readers: dict[tuple[str, str], threading.Thread] = {}
+        self._responses: set[Any] = set()
+        self._synced = False
+        self._capped = False
+        self.watch = ObjectWatch(self.core.list_namespaced_pod, namespace, stop, label_selector=label_selector,
+                                 note=self.note, what="pods")
+
     def lines(self) -> Iterator[str]:
         watcher = threading.Thread(target=self._watch_pods, daemon=True, name=f"watch-pods-{self.namespace}")
         watcher.start()
         try:
-            while not self.stop.is_set():
-                try:
-                    yield self.out.get(timeout=_POLL)
-                except queue.Empty:
-                    continue
+            yield from self.drain()
         finally:
             self.stop.set()
             self.watch.close()
@@ -480,7 +490,7 @@ class _ContainerLog:
 
 
 # ------------------------------------------------------------------ events
-class Events:
+class Events(_Lines):
     """The events of some namespaces: those there at the start, oldest first, then each
     new occurrence as the watch reports it. An event is shown once per occurrence: a
     repeat (its count, or its series' count, grown) shows again with `(xN)`; the same
@@ -489,25 +499,13 @@ class Events:
     def __init__(self, api, namespaces: list[str], stop: threading.Event) -> None:
         from kubernetes import client
 
+        super().__init__(stop)
         self.core = client.CoreV1Api(api)
         self.namespaces = namespaces
-        self.stop = stop
-        self.out: queue.Queue[str] = queue.Queue(maxsize=10000)
-        self.watches = [ObjectWatch(self.core.list_namespaced_event, ns, stop, note=self._note, what="events")
+        self.watches = [ObjectWatch(self.core.list_namespaced_event, ns, stop, note=self.note, what="events")
                         for ns in namespaces]
         self._shown: dict[str, tuple] = {}  # uid -> the occurrence last shown
         self._lock = threading.Lock()
-
-    def _note(self, text: str) -> None:
-        self._put(f"petstore-tui: {text}")
-
-    def _put(self, line: str) -> None:
-        while not self.stop.is_set():
-            try:
-                self.out.put(line, timeout=_POLL)
-                return
-            except queue.Full:
-                continue
 
     @staticmethod
     def occurrence(event) -> tuple:
@@ -520,7 +518,7 @@ class Events:
         for change, event in watch:
             if change == "SYNCED":
                 for _stamp, line in sorted(first or [], key=lambda item: item[0]):
-                    self._put(line)
+                    self.emit(line)
                 first = None
                 continue
             uid = event.metadata.uid
@@ -536,18 +534,14 @@ class Events:
             if first is not None:
                 first.append((stamp, line))
             else:
-                self._put(line)
+                self.emit(line)
 
     def lines(self) -> Iterator[str]:
         for watch in self.watches:
             threading.Thread(target=self._watch, args=(watch,), daemon=True,
                              name=f"watch-events-{watch.namespace}").start()
         try:
-            while not self.stop.is_set():
-                try:
-                    yield self.out.get(timeout=_POLL)
-                except queue.Empty:
-                    continue
+            yield from self.drain()
         finally:
             self.stop.set()
             for watch in self.watches:
