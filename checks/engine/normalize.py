@@ -206,7 +206,4 @@ def _token_end(line: bytes, start: int, end: int) -> int:
     """`end`, moved back before the token it cuts."""
     if _BOUNDARY.match(line, end):
         return end
-    last = None
-    for last in _BOUNDARY.finditer(line, max(start, end - EDGE_SLACK), end):  # noqa: B007
-        pass
-    return last.end() if last else end
+    return max((m.end() for m in _BOUNDARY.finditer(line, max(start, end - EDGE_SLACK), end)), default=end)

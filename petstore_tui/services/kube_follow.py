@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from checks.engine.sources import CONTROLLER_SELECTOR, MAX_PODS, event_line, iter_stream_lines
+from petstore_tui.services.kube import REQUEST_TIMEOUT, describe_kube_error
 
-REQUEST_TIMEOUT: tuple[float, float] = (5.0, 20.0)  # (connect, read) seconds of a list
 WATCH_SECONDS = 50  # a watch request's server-side timeout; then it resumes where it was
 LOG_READ_TIMEOUT = 60.0  # a log quiet this long is reopened (from where it was: no loss)
 FOLLOW_TAIL_LINES = 200  # history shown of the pods there when a follow starts
@@ -42,12 +42,6 @@ def _status(exc: BaseException) -> int | None:
 def _timed_out(exc: BaseException) -> bool:
     """A read that waited out its timeout: a quiet log or watch, not a failure."""
     return "timed out" in str(exc).lower() or "Timeout" in type(exc).__name__
-
-
-def _describe(exc: BaseException) -> str:
-    from petstore_tui.services.kube import describe_kube_error
-
-    return describe_kube_error(exc)
 
 
 def _shutdown(response) -> None:
@@ -121,7 +115,7 @@ class ObjectWatch:
                     if self.stop.is_set():
                         return
                     if not failing:
-                        self.note(f"cannot list {self.what} in {self.namespace}: {_describe(exc)}; retrying")
+                        self.note(f"cannot list {self.what} in {self.namespace}: {describe_kube_error(exc)}; retrying")
                     failing = True
                     retry.wait()
                     continue
@@ -161,7 +155,7 @@ class ObjectWatch:
                 if _timed_out(exc):  # quiet for longer than its read timeout: resume
                     continue
                 if not failing:
-                    self.note(f"watch of {self.what} in {self.namespace} interrupted: {_describe(exc)}; "
+                    self.note(f"watch of {self.what} in {self.namespace} interrupted: {describe_kube_error(exc)}; "
                               "resuming")
                 failing = True
                 retry.wait()
@@ -442,7 +436,7 @@ class _ContainerLog:
                 if _timed_out(exc):  # a quiet log: reopen it from where it was
                     continue
                 if not self.complained:
-                    self.pods.emit(f"{self.prefix}petstore-tui: log stream interrupted: {_describe(exc)}; "
+                    self.pods.emit(f"{self.prefix}petstore-tui: log stream interrupted: {describe_kube_error(exc)}; "
                                    "reconnecting")
                 self.complained = True
                 retry.wait()
