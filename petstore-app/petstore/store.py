@@ -26,8 +26,8 @@ def _not_found(order_id: int) -> ApiProblem:
 
 
 def _cancelled(row) -> ApiProblem:
-    # DELETE cancels: the row stays (the order's history and the inventory's) but the
-    # resource is gone, as a client of DELETE expects: 404, saying why.
+    # DELETE cancels: the row stays (the order's history) but the resource is gone, as a
+    # client of DELETE expects: 404, saying why.
     return ApiProblem(404, "Not Found", f"Order {row.id} was cancelled at {row.updated_at}.")
 
 
