@@ -7,7 +7,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from checks.redact import redact
+from checks.redact import KeyBlockMasker, redact
 from petstore_tui import settings
 from petstore_tui.events import (
     ConfirmationRequested,
@@ -233,9 +233,10 @@ class Runner:
     def _context(self, step: Step, outputs: dict, cache: dict, queue: asyncio.Queue, engine,
                  findings: dict) -> StepContext:
         last_progress: list = [None]
+        key_blocks = KeyBlockMasker()  # a private key printed over several lines
 
         def emit(line: str, stream: str) -> None:
-            text = redact(line)
+            text = redact(key_blocks(line, stream))
             ctx.last_shown = self.clock()
             queue.put_nowait(StepOutput(step.id, text, stream))
             if engine is not None:
