@@ -89,23 +89,29 @@ def check_entry(entry: KnownFailure, entry_dir: Path, engines: dict[str, object]
             checks.append(SampleCheck(entry.id, "", "entry", f"no {kind} sample ({kind}/*.log)"))
     for kind in ("positive", "negative"):
         for path in samples[kind]:
-            problems: list[str] = []
+            problems: dict[str, list[str]] = {}  # problem -> the matchers that show it
             for name, engine in engines.items():
-                found, problem = scan_sample(engine, path)
-                if problem:
-                    problems.append(f"{problem} ({name} matcher)")
-                if kind == "negative":
-                    if entry.id in found:
-                        problems.append(f"fires {entry.id} ({name} matcher)")
-                    continue
-                if entry.id not in found:
-                    problems.append(f"does not fire {entry.id} ({name} matcher)")
-                for other in sorted(set(found) - {entry.id} - set(entry.overlaps)):
-                    owner = engine.by_id.get(other)
-                    if owner is None or entry.id not in owner.overlaps:
-                        problems.append(f"also fires {other}; list one in the other's `overlaps` "
-                                        f"or tighten the signatures ({name} matcher)")
-                if _leaks(path, found):
-                    problems.append(f"evidence shows a secret unmasked ({name} matcher)")
-            checks.append(SampleCheck(entry.id, str(path), kind, "; ".join(dict.fromkeys(problems))))
+                for problem in _sample_problems(entry, kind, path, engine):
+                    problems.setdefault(problem, []).append(name)
+            text = "; ".join(f"{problem} ({', '.join(names)} matcher{'s' if len(names) > 1 else ''})"
+                             for problem, names in problems.items())
+            checks.append(SampleCheck(entry.id, str(path), kind, text))
     return checks
+
+
+def _sample_problems(entry: KnownFailure, kind: str, path: Path, engine) -> list[str]:
+    found, problem = scan_sample(engine, path)
+    problems = [problem] if problem else []
+    if kind == "negative":
+        if entry.id in found:
+            problems.append(f"fires {entry.id}")
+        return problems
+    if entry.id not in found:
+        problems.append(f"does not fire {entry.id}")
+    for other in sorted(set(found) - {entry.id} - set(entry.overlaps)):
+        owner = engine.by_id.get(other)
+        if owner is None or entry.id not in owner.overlaps:
+            problems.append(f"also fires {other}; list one in the other's `overlaps` or tighten the signatures")
+    if _leaks(path, found):
+        problems.append("evidence shows a secret unmasked")
+    return problems

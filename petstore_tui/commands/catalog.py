@@ -30,7 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                              "ones, then run each entry's positive/*.log (must fire it) "
                                              "and negative/*.log (must not). Exit 0 all pass, 1 a sample "
                                              "or signature fails, 2 the catalog does not load.")
-    testing.add_argument("dirs", nargs="+", metavar="DIR", help="a catalog folder (one sub-folder per entry)")
+    testing.add_argument("dirs", nargs="+", metavar="DIR",
+                         help="a catalog folder (one sub-folder per entry), or one entry's folder")
     testing.add_argument("--json", action="store_true", help="machine-readable output")
 
 
@@ -101,19 +102,30 @@ def _test(args) -> int:
     from checks.engine.matcher import hyperscan_available
     from checks.model import BUILT_IN
 
-    dirs = [Path(d).expanduser() for d in args.dirs]
-    for folder in dirs:
+    # DIR is a catalog folder, or one entry's folder (it holds a failure.yaml): then only
+    # that entry of its parent folder is tested
+    wanted: dict[Path, set[str] | None] = {}
+    for raw in args.dirs:
+        folder = Path(raw).expanduser()
         if not folder.is_dir():
             raise CatalogError(f"{folder}: catalog folder not found")
+        if (folder / "failure.yaml").is_file():
+            ids = wanted.setdefault(folder.resolve().parent, set())
+            if ids is not None:
+                ids.add(folder.resolve().name)
+        else:
+            wanted[folder.resolve()] = None
     # the built-in folder is tested as itself, never loaded a second time as a user one
-    built_in = [d for d in dirs if d.resolve() == base_catalog_dir().resolve()]
-    entries, _folders = _load([d for d in dirs if d not in built_in])
-    wanted = {str(d.resolve()) for d in dirs if d not in built_in}
-    chosen = [(entry, _entry_dir(entry)) for entry in entries
-              if (entry.origin == BUILT_IN and built_in)
-              or (entry.origin != BUILT_IN and str(Path(entry.origin).resolve()) in wanted)]
+    base = base_catalog_dir().resolve()
+    entries, _folders = _load([folder for folder in wanted if folder != base])
+
+    def chosen_entry(entry) -> bool:
+        folder = base if entry.origin == BUILT_IN else Path(entry.origin).resolve()
+        return folder in wanted and (wanted[folder] is None or entry.id in wanted[folder])
+
+    chosen = [(entry, _entry_dir(entry)) for entry in entries if chosen_entry(entry)]
     if not chosen:
-        raise CatalogError(f"no catalog entries in {', '.join(map(str, dirs))}")
+        raise CatalogError(f"no catalog entries in {', '.join(args.dirs)}")
     matchers = ["python"] + (["hyperscan"] if hyperscan_available() else [])
     engines = {name: Engine(entries, matcher=name) for name in matchers}
     checks = [check for entry, folder in chosen for check in check_entry(entry, folder, engines)]

@@ -238,6 +238,17 @@ def test_catalog_test_names_every_failing_sample(tmp_path, capsys):
     assert code == 1 and "FAIL  positive" in out and "4 failed" in out
 
 
+def test_catalog_test_takes_one_entry_folder(tmp_path, capsys):
+    """Stand-in: a user folder of two entries, one of them broken; only the good one is named."""
+    make_entry(tmp_path / "mine", "widget-exploded")
+    make_entry(tmp_path / "mine", "widget-broken", ENTRY.format(id="widget-broken", title="T").replace(
+        "exploded", "broke"), positive="# source: t\nall quiet\n")
+    code, out, err = run(capsys, "catalog", "test", str(tmp_path / "mine" / "widget-exploded"))
+    assert code == 0, out + err
+    assert "widget-broken" not in out and "1 entries, 2 samples" in out
+    assert run(capsys, "catalog", "test", str(tmp_path / "mine"))[0] == 1
+
+
 def test_catalog_test_usage_errors_exit_2(tmp_path, capsys):
     """Stand-in: a missing folder and an empty one."""
     assert run(capsys, "catalog", "test", str(tmp_path / "nope"))[0] == 2
