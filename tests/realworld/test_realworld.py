@@ -100,7 +100,9 @@ KIND_IDS: dict[str, frozenset[str]] = {
     "gunicorn-timeout": frozenset({"gunicorn-worker-timeout"}),
     "gunicorn-boot": frozenset({"gunicorn-worker-boot-failed"}),
     "pg-refused": frozenset({"postgres-connection-refused"}),
-    "pg-unreachable": frozenset({"postgres-connection-refused"}),
+    # libpq's timeout and unresolvable-host wordings have their own entry since issue 13;
+    # a tail-only paste can still read as a refusal, which says "not reachable" too
+    "pg-unreachable": frozenset({"postgres-host-unreachable", "postgres-connection-refused"}),
     "pg-auth": frozenset({"postgres-auth-failed"}),
     "oomkilled": frozenset({"pod-oomkilled"}),
     "crashloop": frozenset({"pod-crashloopbackoff"}),
