@@ -37,6 +37,7 @@ STEPS: tuple[tuple[bytes, bytes | Callable[[bytes], bytes] | None], ...] = (
     (b"&lt;", b"<"), (b"&gt;", b">"), (b"&nbsp;", b" "), (b"&#160;", b" "), (b"&#xa0;", b" "),
     (b"&amp;", b"&"),
     (b"](http", _unlink), (b"**", b""),  # Markdown: autolinks, bold marks inside a line
+    (b"`", b'"'),  # quotes retyped as Markdown code marks (Go's %q quotes are double)
     (b"\xe2\x80\x98", b"'"), (b"\xe2\x80\x99", b"'"),  # ‘ ’
     (b"\xe2\x80\x9c", b'"'), (b"\xe2\x80\x9d", b'"'),  # “ ”
     (b"\xe2\x80\x89", b" "), (b"\xe2\x80\xaf", b" "),  # thin and narrow no-break space

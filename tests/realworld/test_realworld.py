@@ -131,68 +131,10 @@ PENDING_IDS = frozenset({"image-exec-format-error"})
 # the entry). Strict xfail: a fix makes the test XPASS and fail, so it gets noticed.
 # Never list a sealed case here: sealed misses are not looked at one by one.
 KNOWN_MISSES: dict[str, str] = {
-    "alb-class-annotation-deprecated/nginx-inc-controller-wording.log":
-        "NGINX Inc wording `Using the DEPRECATED annotation 'kubernetes.io/ingress.class'`",
-    "alb-ingressclass-missing/convox-local-store-inline.log":
-        "`error while validating ingress class` / `no object matching key ... in local store`",
-    "alb-ingressclass-missing/nginx-local-store-unescaped-in-prose.log":
-        "same `local store` wording, quotes unescaped inside prose",
-    "alb-ingressclass-missing/nginx-store-go-klog-fenced.log":
-        "same `local store` wording, klog header cut to `store.go:425]`",
-    "alb-ingressclass-missing/nginx-removing-unknown-ingressclass.log":
-        "ingress-nginx `removing ingress because of unknown ingressclass`",
-    "alb-irsa/js-sdk-v3-china-region.log":
-        "`InvalidIdentityTokenException: No OpenIDConnect provider found` (JS SDK v3, .com.cn)",
-    "alb-irsa/retyped-init-container-no-oidc.log":
-        "retyped `Invalid Identity token: No OpenIDConnect provider found in account`",
     "ecr-not-found/derived-80-column-wrap.log":
-        "ECS agent `CannotPullContainerError: Error: image ... not found` wrapped at 80 columns",
-    "ecr-not-found/ecs-agent-cross-account-404.log":
-        "ECS agent `CannotPullContainerError: Error: image ... not found` / docker `No such image`",
-    "eks-access-entry/atlantis-recreate-cut.log":
-        "`Error: creating EKS Access Entry (` cut right after the ARN's `arn:aws:iam:`",
-    "eks-access-entry/windows-path-markdown-autolink.log":
-        "`creating EKS Access Entry ... The specified principalArn is invalid` wording",
+        "hard-wrapped at 80 columns inside words (`Contai\\nnerChange`, `my-app:1\\n.0`): no signature can span it",
     "exec-format-error/huawei-typo-tandard.log": "id pending (image-exec-format-error)",
     "exec-format-error/lbc-chart-upgrade-standard-init.log": "id pending (image-exec-format-error)",
-    "helm-chart-missing/cloudformation-helm-stable-repo.log":
-        "`failed to download \"stable/aws-load-balancer-controller\"` (CloudFormation Helm type)",
-    "igw-dependency-violation/aws-cli-detach-fenced.log":
-        "`has some mapped public address(es)` (IGW detach) has no signature",
-    "igw-dependency-violation/cloudformation-gateway-attachment.log":
-        "`has some mapped public address(es)` (IGW detach) has no signature",
-    "igw-dependency-violation/tf-0-4-inline-no-code.log":
-        "`has some mapped public address(es)` (IGW detach) has no signature",
-    "oomkilled/rhel7-python-invoked-oom-killer.log": "kernel journal `invoked oom-killer` wording",
-    "pg-refused/compose-hostname-tail-only.log":
-        "only the tail `Connection refused` + `Is the server running on host ... accepting`",
-    "pg-refused/tail-only-port-8000.log":
-        "only the tail `Connection refused` + tab-indented `Is the server running on host`",
-    "pg-unreachable/compose-celery-temporary-failure.log":
-        "`could not translate host name ... Temporary failure in name resolution`",
-    "pg-unreachable/derived-crlf.log":
-        "`could not translate host name ... Temporary failure in name resolution`, CRLF",
-    "pg-unreachable/django-dns-backtick-block.log":
-        "`could not translate host name ... Name or service not known`",
-    "pg-unreachable/django-plugin-loader-lines.log":
-        "`could not translate host name ... Name or service not known` after a plugin prefix",
-    "pg-unreachable/sqlalchemy-name-does-not-resolve-fenced.log":
-        "`could not translate host name ... Name does not resolve` (musl wording)",
-    "tf-dependency-violation/subnet-delete-timeout-wording.log":
-        "old provider `Error deleting subnet: timeout while waiting for state`",
-    "tf-duplicate-output/tf-0-11-an-output-of-this-name.log":
-        "Terraform 0.11 `an output of this name was already defined`",
-    "tf-duplicate-resource/tf-0-11-iam-role-repeated.log":
-        "Terraform <= 0.11 `resource repeated multiple times`",
-    "tf-duplicate-resource/tf-0-6-placeholder-name.log":
-        "Terraform <= 0.11 `resource repeated multiple times`",
-    "tf-duplicate-resource/tf-0-9-module-root-bullets.log":
-        "Terraform <= 0.11 `resource repeated multiple times` under `module root:` bullets",
-    "tf-duplicate-sg-rule/same-permission-multiple-times.log":
-        "`The same permission must not appear multiple times` wording",
-    "tf-duplicate-variable/derived-ansi-colours.log": "id pending (terraform-duplicate-variable)",
-    "tf-duplicate-variable/sagemaker-two-declarations.log": "id pending (terraform-duplicate-variable)",
-    "tf-duplicate-variable/tf012-quoted-wrapped.log": "id pending (terraform-duplicate-variable)",
 }
 
 # A handful of tune cases also go once through the real CLI as a subprocess (the others
@@ -459,7 +401,11 @@ def test_cli_subprocess(rel, tmp_path):
 
 
 # ------------------------------------------------------------------ sealed split: no recall asserted
-@pytest.mark.parametrize("case", [pytest.param(c, id=c["file"]) for c in SEALED])
+_NOT_READ = pytest.mark.skip(reason=f"the sealed split is not read in this run ({SPLITS_ENV}=tune)")
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["file"]) for c in SEALED]
+                         or [pytest.param(None, id="sealed-not-read", marks=_NOT_READ)])
 def test_sealed_case_runs_and_keeps_secrets(case):
     """Nothing about what fires (messages never name a finding): only that the case goes
     through both matchers and the CLI without an error and leaks no planted secret."""
