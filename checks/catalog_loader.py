@@ -31,18 +31,18 @@ def user_catalog_dir() -> Path:
 
 
 def user_catalog_dirs(extra: Sequence[Path | str] = ()) -> list[Path]:
-    """The user catalog folders of a run: the config folder when it exists, then each
-    `--catalog DIR` in order (each must exist), without repeats."""
+    """The user catalog folders of a run, absolute: the config folder when it exists, then
+    each `--catalog DIR` in order (each must exist), without repeats."""
     found: list[Path] = []
     default = user_catalog_dir()
     if default.is_dir():
-        found.append(default)
+        found.append(default.resolve())
     for raw in extra:
         folder = Path(raw).expanduser()
         if not folder.is_dir():
             raise CatalogError(f"{folder}: catalog folder not found")
-        if all(folder.resolve() != seen.resolve() for seen in found):
-            found.append(folder)
+        if folder.resolve() not in found:
+            found.append(folder.resolve())
     return found
 
 
