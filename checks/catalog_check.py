@@ -1,6 +1,6 @@
 """Run catalog entries against their own samples: every positive fires its entry (and
-only entries its `overlaps` allow), no negative fires it, evidence shows no secret, and
-every signature compiles for Hyperscan. The catalog test and `petstore-tui catalog test
+only entries its `overlaps` allow), no negative fires it, evidence shows no secret, every
+signature matches at least one positive, and every signature compiles for Hyperscan. The catalog test and `petstore-tui catalog test
 DIR` both use this, so a user entry is held to exactly the built-in entries' bar."""
 
 from __future__ import annotations
@@ -46,6 +46,28 @@ def hyperscan_problems(entry: KnownFailure) -> list[str]:
     return problems
 
 
+def silent_signatures(entry: KnownFailure, positives: list[Path]) -> list[str]:
+    """Signatures that match no event of the entry's own positive samples: each one must
+    be shown to catch a real wording, or it is a guess nobody checked."""
+    from checks.engine.grouping import Grouper
+    from checks.engine.matcher import compile_signature
+    from checks.engine.normalize import prepare_line
+
+    events: list[bytes] = []
+    for path in positives:
+        grouper = Grouper()
+        for line in sample_lines(path):
+            events.extend(b"\n".join(event) for event in grouper.push(prepare_line(line)))
+        events.extend(b"\n".join(event) for event in grouper.flush())
+    problems = []
+    for number, signature in enumerate(entry.signatures, 1):
+        pattern = compile_signature(signature)
+        if not any(pattern.search(event) for event in events):
+            problems.append(f"signature {number} ({entry.signature_kind(number - 1)}) matches none of the "
+                            f"positive samples: add one in the program's wording: {signature!r}")
+    return problems
+
+
 def scan_sample(engine, path: Path) -> tuple[dict[str, list], str]:
     """Findings of one sample by failure id, and a problem when the line-by-line path
     and the bulk path disagree."""
@@ -84,6 +106,9 @@ def check_entry(entry: KnownFailure, entry_dir: Path, engines: dict[str, object]
     (`engines`: matcher name -> an Engine over the whole catalog the entry lives in)."""
     checks = [SampleCheck(entry.id, "", "entry", problem) for problem in hyperscan_problems(entry)]
     samples = load_samples(entry_dir)
+    if samples["positive"]:
+        checks += [SampleCheck(entry.id, "", "entry", problem)
+                   for problem in silent_signatures(entry, samples["positive"])]
     for kind in ("positive", "negative"):
         if not samples[kind]:
             checks.append(SampleCheck(entry.id, "", "entry", f"no {kind} sample ({kind}/*.log)"))

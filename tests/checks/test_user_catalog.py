@@ -27,7 +27,7 @@ signatures:
 explanation: A widget failure of our own.
 fix: {{summary: Replace the widget.}}
 """
-POSITIVE = "# source: written for this test\nERROR widget  exploded at 10:00\n"
+POSITIVE = "# source: written for this test\nERROR widget  exploded at 10:00\nWARN widget went bang\n"
 NEGATIVE = "# source: written for this test\nINFO widget checked, nothing exploded\n"
 
 
@@ -231,18 +231,22 @@ def test_catalog_test_names_every_failing_sample(tmp_path, capsys):
     assert failed == {
         ("widget-exploded", "positive", "does not fire widget-exploded"),
         ("widget-exploded", "negative", "fires widget-exploded"),
+        ("widget-exploded", "", "signature 1"),  # ... matches none of the positive samples
+        ("widget-exploded", "", "signature 2"),
+        ("widget-greedy", "", "signature 2"),
         ("widget-greedy", "", "no negative sample"),
         ("widget-greedy", "positive", f"also fires {BUILT_IN_ID}; list one in the other's `overlaps` or tighten the signatures"),
     }
     code, out, _ = run(capsys, "catalog", "test", str(mine))
-    assert code == 1 and "FAIL  positive" in out and "4 failed" in out
+    assert code == 1 and "FAIL  positive" in out and "7 failed" in out
+    assert "signature 2 (variant) matches none of the positive samples" in out
 
 
 def test_catalog_test_takes_one_entry_folder(tmp_path, capsys):
     """Stand-in: a user folder of two entries, one of them broken; only the good one is named."""
     make_entry(tmp_path / "mine", "widget-exploded")
     make_entry(tmp_path / "mine", "widget-broken", ENTRY.format(id="widget-broken", title="T").replace(
-        "exploded", "broke"), positive="# source: t\nall quiet\n")
+        "widget\\s", "gadget\\s"), positive="# source: t\nall quiet\n")
     code, out, err = run(capsys, "catalog", "test", str(tmp_path / "mine" / "widget-exploded"))
     assert code == 0, out + err
     assert "widget-broken" not in out and "1 entries, 2 samples" in out
