@@ -99,6 +99,19 @@ def test_a_bad_user_entry_is_a_clear_error_naming_the_file(tmp_path, capsys, com
     assert "Traceback" not in out + err
 
 
+def test_the_tui_engine_loads_the_catalog_option(tmp_path):
+    """Stand-in: the TUI's real service factory, not started; its engine is built as the
+    troubleshooting panel builds it."""
+    from petstore_tui.commands import tui
+    from petstore_tui.settings import Target
+
+    make_entry(tmp_path / "mine", "widget-exploded")
+    services = tui.build_services(Target(sandbox=True), (str(tmp_path / "mine"),))
+    assert "widget-exploded" in services.make_engine().by_id
+    assert tui.catalog_problem((str(tmp_path / "mine"),)) == ""
+    assert "catalog folder not found" in tui.catalog_problem((str(tmp_path / "nope"),))
+
+
 def test_a_missing_catalog_folder_is_an_error(tmp_path, capsys):
     """Stand-in: a path that does not exist."""
     code, _, err = run(capsys, "diagnose", "--catalog", str(tmp_path / "nope"), log(tmp_path))
