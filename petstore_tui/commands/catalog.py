@@ -27,9 +27,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_catalog_option(listing)
     testing = actions.add_parser("test", help="run entries' own samples and say which fail",
                                  description="Load DIR's entries with the same checks as the built-in "
-                                             "ones, then run each entry's positive/*.log (must fire it) "
-                                             "and negative/*.log (must not). Exit 0 all pass, 1 a sample "
-                                             "or signature fails, 2 the catalog does not load.")
+                                             "ones, then run each entry's positive/*.log (must fire it, "
+                                             "and every signature must match one of them) and "
+                                             "negative/*.log (must not fire it). Exit 0 all pass, 1 a "
+                                             "sample or signature fails, 2 the catalog does not load.")
     testing.add_argument("dirs", nargs="+", metavar="DIR",
                          help="a catalog folder (one sub-folder per entry), or one entry's folder")
     testing.add_argument("--json", action="store_true", help="machine-readable output")
