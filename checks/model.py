@@ -49,6 +49,14 @@ class Fix:
     files: tuple[str, ...] = ()  # files of this repository to change
 
 
+# How a signature recognises its failure, most confident first (docs/ARCHITECTURE.md,
+# "The catalog entry format"): the program's own wording, another real wording of the same
+# message (other release, other client, a fragment that survives wrapping), or a cue in the
+# shape around the words (a status column, an event reason, a port on a network error).
+RECOGNITION_KINDS = ("known", "variant", "structural")
+BUILT_IN = "built-in"  # KnownFailure.origin of the entries shipped in checks/catalog/
+
+
 @dataclass(frozen=True)
 class KnownFailure:
     """One entry of the catalog (checks/catalog/<id>/failure.yaml)."""
@@ -64,6 +72,12 @@ class KnownFailure:
     resource_pattern: str | None = None  # regex with a group named `resource`
     overlaps: tuple[str, ...] = ()  # ids that may also fire on this entry's positives
     extra: dict[str, Any] = field(default_factory=dict)  # entry-specific data, e.g. actions
+    signature_kinds: tuple[str, ...] = ()  # RECOGNITION_KINDS value of each signature; () = all known
+    origin: str = BUILT_IN  # BUILT_IN, or the user catalog folder the entry came from
+    overrides: bool = False  # a user entry that replaces the built-in entry of its id
+
+    def signature_kind(self, index: int) -> str:
+        return self.signature_kinds[index] if self.signature_kinds else RECOGNITION_KINDS[0]
 
 
 @dataclass
@@ -83,10 +97,27 @@ class Finding:
     explanation: str = ""
     details: dict[str, Any] = field(default_factory=dict)  # e.g. {"action": ..., "release": ...}
     acknowledged: bool = False
+    recognition: dict[str, int] = field(default_factory=dict)  # events per RECOGNITION_KINDS value
+
+    @property
+    def recognised_as(self) -> str | None:
+        """The most confident way any of its events was recognised (None: not from a log
+        signature, e.g. a live probe)."""
+        return next((kind for kind in RECOGNITION_KINDS if self.recognition.get(kind)), None)
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.failure_id, self.resource)
+
+
+_RECOGNITION_WORDS = {"known": "known wording", "variant": "a variant wording", "structural": "a structural cue"}
+
+
+def recognition_text(finding: Finding) -> str:
+    """How a finding's events were recognised, most confident first, as the CLI and the
+    panel say it: `known wording (3), a structural cue (1)`; "" for a live probe's."""
+    return ", ".join(f"{_RECOGNITION_WORDS[kind]} ({finding.recognition[kind]})"
+                     for kind in RECOGNITION_KINDS if finding.recognition.get(kind))
 
 
 class Status(str, Enum):

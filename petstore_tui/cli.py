@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sandbox": ("sandbox", "start, inspect or stop the local AWS emulator"),
     "troubleshoot": ("troubleshoot", "open the TUI on the troubleshooting panel"),
     "ack": ("ack", "acknowledge a finding for one resource, or list acknowledgements"),
+    "catalog": ("catalog", "list the known failures, or test your own catalog entries"),
 }
 
 
@@ -64,6 +65,8 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"petstore-tui {__version__}")
     _add_target_options(parser, suppress=False)
+    parser.add_argument("--catalog", action="append", default=[], metavar="DIR",
+                        help="also load catalog entries from DIR (repeatable); see `catalog list`")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     chosen = _chosen_command(argv)
     for name, (module_name, help_text) in COMMANDS.items():

@@ -30,6 +30,7 @@ def _isolated_state(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("PETSTORE_TUI_HOME", str(home))
     monkeypatch.setenv("KUBECONFIG", str(home / "kubeconfig"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))  # no operator catalog entries
     for name in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "aws-config"))

@@ -7,11 +7,13 @@ from checks.engine.matcher import ENV_MATCHER, HyperscanMatcher, PythonMatcher, 
 
 
 def load_default_engine(matcher: str | None = None, *, acks: bool = True,
-                        ignore: tuple[str, ...] | list[str] = (), catalog_path=None) -> Engine:
-    """The full catalog with the best matcher available (or $PETSTORE_TUI_MATCHER), with
-    the operator's acknowledgements and this run's `--ignore ID[:RESOURCE]` applied."""
+                        ignore: tuple[str, ...] | list[str] = (), catalog_path=None,
+                        catalog_dirs: tuple[str, ...] | list[str] = ()) -> Engine:
+    """The full catalog (built in, the operator's own folder and this run's `--catalog
+    DIR`s) with the best matcher available (or $PETSTORE_TUI_MATCHER), with the
+    operator's acknowledgements and this run's `--ignore ID[:RESOURCE]` applied."""
     from checks.acks import load_acks, parse_target
-    from checks.catalog_loader import load_catalog
+    from checks.catalog_loader import load_catalog, user_catalog_dirs
     from petstore_tui.settings import state_dir
 
     pairs: list[tuple[str, str | None]] = []
@@ -20,8 +22,8 @@ def load_default_engine(matcher: str | None = None, *, acks: bool = True,
     pairs.extend(parse_target(item) for item in ignore)
     cache_dir = state_dir() / "cache"
     # the validated catalog and the compiled Hyperscan database are both kept there
-    return Engine(load_catalog(catalog_path, cache_dir=cache_dir), matcher=matcher, acks=Acks(pairs),
-                  cache_dir=cache_dir)
+    catalog = load_catalog(catalog_path, cache_dir=cache_dir, user_dirs=user_catalog_dirs(catalog_dirs))
+    return Engine(catalog, matcher=matcher, acks=Acks(pairs), cache_dir=cache_dir)
 
 
 __all__ = [

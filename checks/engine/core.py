@@ -22,7 +22,7 @@ from checks.engine.normalize import (
     to_bytes,
 )
 from checks.engine.normalize import REMOVAL_TRIGGERS as NOISE_TRIGGERS
-from checks.model import Finding, KnownFailure, Source
+from checks.model import RECOGNITION_KINDS, Finding, KnownFailure, Source
 from checks.redact import redact
 
 MAX_EVIDENCE = 5
@@ -108,10 +108,14 @@ class Engine:
         self.by_id = {entry.id: entry for entry in self.catalog}
         signatures: list[str] = []
         self._owner: list[KnownFailure] = []  # signature index -> entry
+        self._kinds: list[str] = []  # signature index -> how it recognises (RECOGNITION_KINDS)
         for entry in self.catalog:
-            for signature in entry.signatures:
+            for number, signature in enumerate(entry.signatures):
                 signatures.append(signature)
                 self._owner.append(entry)
+                self._kinds.append(entry.signature_kind(number))
+        # an event matched by several signatures of one entry counts as the most confident
+        self._confidence = [(RECOGNITION_KINDS.index(kind), i) for i, kind in enumerate(self._kinds)]
         if matcher is None or isinstance(matcher, str):
             self.matcher = make_matcher(signatures, matcher, cache_dir)
         else:
@@ -315,7 +319,7 @@ class Engine:
         if not matched:
             return
         seen: set[str] = set()
-        for index in matched:
+        for index in sorted(matched, key=self._confidence.__getitem__):
             entry = self._owner[index]
             if entry.id in seen or not _applies(entry, source):
                 continue
@@ -351,6 +355,8 @@ class Engine:
             )
             self._findings[key] = finding
         finding.count += 1
+        kind = self._kinds[index]
+        finding.recognition[kind] = finding.recognition.get(kind, 0) + 1
         finding.first_seen = min(finding.first_seen, now)
         finding.last_seen = max(finding.last_seen, now)
         raw = _evidence(lines, self.matcher.patterns[index])

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+REMOVAL_TRIGGERS = (b"\x1b", b"\r", b"\x00")
 
 MAX_LINE = 64 * 1024  # bytes of one line kept for matching and evidence
 RAW_MAX_LINE = 1024 * 1024  # raw bytes read of one line before normalising (bounds memory)
@@ -12,16 +15,29 @@ EVIDENCE_CHARS = 400  # bytes of one evidence line kept (a window around the mat
 # None of them can span a newline, so block and per-line normalisation agree.
 _ANSI = re.compile(rb"\x1b(?:\[[0-9;?<=>]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 
-# Paste damage: JSON-escaped quotes, HTML entities, curly quotes, exotic spaces. Every
-# replacement is shorter than or as long as what it replaces and never makes a newline.
-# (trigger, replacement); a replacement of None means the ANSI regex. The order is the
-# order of application: removals first, `&amp;` after the other entities.
-STEPS: tuple[tuple[bytes, bytes | None], ...] = (
+# Markdown autolinks that issue trackers put into pasted log words (`[main.tf](http://main.tf)`,
+# `[https://host/x](https://host/x)`): the link text is what the program printed.
+_AUTOLINK = re.compile(rb"\[([^\]\n]{1,300})\]\(https?://[^)\s]{0,500}\)")
+
+
+def _unlink(data: bytes) -> bytes:
+    return _AUTOLINK.sub(rb"\1", data)
+
+
+# Paste damage: JSON escapes, HTML entities, Markdown marks, curly quotes, exotic spaces.
+# Every replacement is shorter than or as long as what it replaces and never makes a
+# newline. (trigger, replacement); a replacement of None means the ANSI regex, a callable
+# one is applied to the data. The order is the order of application: removals first,
+# `&amp;` after the other entities.
+STEPS: tuple[tuple[bytes, bytes | Callable[[bytes], bytes] | None], ...] = (
     (b"\x1b", None), (b"\r", b""), (b"\x00", b""),
-    (b'\\"', b'"'),
+    (b'\\"', b'"'), (b"\\n", b" "), (b"\\t", b" "),  # a log line inside a JSON string
     (b"&quot;", b'"'), (b"&#34;", b'"'), (b"&#x22;", b'"'),
     (b"&#39;", b"'"), (b"&#x27;", b"'"), (b"&apos;", b"'"),
-    (b"&lt;", b"<"), (b"&gt;", b">"), (b"&amp;", b"&"),
+    (b"&lt;", b"<"), (b"&gt;", b">"), (b"&nbsp;", b" "), (b"&#160;", b" "), (b"&#xa0;", b" "),
+    (b"&amp;", b"&"),
+    (b"](http", _unlink), (b"**", b""),  # Markdown: autolinks, bold marks inside a line
+    (b"`", b'"'),  # quotes retyped as Markdown code marks (Go's %q quotes are double)
     (b"\xe2\x80\x98", b"'"), (b"\xe2\x80\x99", b"'"),  # ‘ ’
     (b"\xe2\x80\x9c", b'"'), (b"\xe2\x80\x9d", b'"'),  # “ ”
     (b"\xe2\x80\x89", b" "), (b"\xe2\x80\xaf", b" "),  # thin and narrow no-break space
@@ -29,31 +45,24 @@ STEPS: tuple[tuple[bytes, bytes | None], ...] = (
     (b"\xc2\xa0", b" "),  # no-break space
 )
 _REMOVALS = 3  # the first steps only delete bytes, which can bring a later trigger together
-_ENTITY = re.compile(rb"&(?:quot|#34|#x22|#39|#x27|apos|lt|gt|amp);")
+# The replacing steps by the first byte of their trigger: a memchr for that byte decides
+# whether the (rarer) whole triggers are looked for at all.
+_GATES: dict[bytes, tuple[int, ...]] = {}
+for _index in range(_REMOVALS, len(STEPS)):
+    _first = STEPS[_index][0][:1]
+    _GATES[_first] = (*_GATES.get(_first, ()), _index)
+del _index, _first
 
 
 def damage(data: bytes) -> list[int]:
-    """Indices of the STEPS whose trigger occurs in `data`. Multi-byte triggers are looked
-    for only after their first byte is found (a memchr, at memory speed)."""
-    found = []
-    if b"\x1b" in data:
-        found.append(0)
-    if b"\r" in data:
-        found.append(1)
-    if b"\x00" in data:
-        found.append(2)
-    if b"\\" in data and b'\\"' in data:
-        found.append(3)
-    if b"&" in data and _ENTITY.search(data):
-        found.extend(i for i in range(4, 13) if STEPS[i][0] in data)
-    if b"\xe2" in data and b"\xe2\x80" in data:
-        found.extend(i for i in range(13, 20) if STEPS[i][0] in data)
-    if b"\xc2" in data and b"\xc2\xa0" in data:
-        found.append(20)
-    return found
+    """Indices of the STEPS whose trigger occurs in `data`, in order of application."""
+    found = [i for i, trigger in enumerate(REMOVAL_TRIGGERS) if trigger in data]
+    for gate, indices in _GATES.items():
+        if gate in data:
+            found.extend(i for i in indices if STEPS[i][0] in data)
+    return sorted(found)
 
 
-REMOVAL_TRIGGERS = (b"\x1b", b"\r", b"\x00")
 # Triggers of the steps that replace rather than delete: the bulk path finds them in the
 # same pass as the signatures and normalises only the lines that hold one.
 DAMAGE_TRIGGERS: tuple[bytes, ...] = tuple(trigger for trigger, _ in STEPS[_REMOVALS:])
@@ -110,14 +119,11 @@ def remove_noise_into(parts: list, data: bytes, lo: int, hi: int) -> None:
 def damage_offsets(block: bytes) -> list[int]:
     """Offsets in `block` of the replacing steps' triggers (the Python way)."""
     found: list[int] = []
-    gates = ((b"\\", (b'\\"',)), (b"&", None), (b"\xe2", DAMAGE_TRIGGERS[10:17]), (b"\xc2", (b"\xc2\xa0",)))
-    for gate, triggers in gates:
+    for gate, indices in _GATES.items():
         if gate not in block:
             continue
-        if triggers is None:
-            found.extend(m.start() for m in _ENTITY.finditer(block))
-            continue
-        for trigger in triggers:
+        for i in indices:
+            trigger = STEPS[i][0]
             pos = block.find(trigger)
             while pos >= 0:
                 found.append(pos)
@@ -142,14 +148,19 @@ def normalise(data: bytes, present: list[int] | None = None) -> bytes:
             continue
         if removed:  # deleting bytes may have made new triggers: look again, once
             return _finish(data)
-        data = data.replace(trigger, replacement)
+        data = _apply(i, data)
     return data
+
+
+def _apply(index: int, data: bytes) -> bytes:
+    trigger, replacement = STEPS[index]
+    return replacement(data) if callable(replacement) else data.replace(trigger, replacement)
 
 
 def _finish(data: bytes) -> bytes:
     for i in damage(data):
         if i >= _REMOVALS:
-            data = data.replace(*STEPS[i])
+            data = _apply(i, data)
     return data
 
 

@@ -30,6 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="report findings at this severity or worse")
     parser.add_argument("--matcher", choices=("auto", "hyperscan", "python"), default=None,
                         help="signature matcher (default: $PETSTORE_TUI_MATCHER, else the best available)")
+    from petstore_tui.commands.catalog import add_catalog_option
+
+    add_catalog_option(parser)
 
 
 def run(args: argparse.Namespace, target) -> int:
@@ -57,7 +60,7 @@ def run(args: argparse.Namespace, target) -> int:
     from checks.engine.sources import ScanReport, scan_paths
 
     try:
-        engine = load_default_engine(args.matcher, ignore=args.ignore)
+        engine = load_default_engine(args.matcher, ignore=args.ignore, catalog_dirs=getattr(args, "catalog", ()))
     except (CatalogError, AckError, ValueError) as exc:
         return fail(str(exc))
     unknown = sorted({i.partition(":")[0] for i in args.ignore} - set(engine.by_id))
@@ -200,6 +203,7 @@ def finding_json(finding, entry=None) -> dict:
         "docs": list(entry.docs) if entry is not None else [],
         "details": finding.details,
         "acknowledged": finding.acknowledged,
+        "recognition": {"kind": finding.recognised_as, "events": dict(finding.recognition)},
     }
 
 
@@ -265,6 +269,7 @@ _SEVERITY_STYLE = {"critical": "1;97;41", "error": "1;31", "warning": "1;33", "i
 
 
 def _print_human(engine, findings, report, elapsed) -> None:
+    from checks.model import recognition_text
     from checks.redact import redact
 
     out = sys.stdout
@@ -282,6 +287,8 @@ def _print_human(engine, findings, report, elapsed) -> None:
             first, last = _iso(f.first_seen), _iso(f.last_seen)
             seen += f", {first}" + (f" to {last}" if last != first else "")
         lines.append(f"  id: {f.failure_id}   resource: {f.resource or '-'}   source: {f.source}   seen {seen}")
+        if f.recognised_as:
+            lines.append(f"  recognised by: {recognition_text(f)}")
         actions = f.details.get("actions") or []
         if actions:
             releases = f.details.get("releases") or {}

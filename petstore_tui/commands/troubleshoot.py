@@ -10,6 +10,9 @@ from petstore_tui.settings import Target
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--file", "-f", action="append", default=[], metavar="PATH",
                         help="also follow this log file (repeatable)")
+    from petstore_tui.commands.catalog import add_catalog_option
+
+    add_catalog_option(parser)
 
 
 def run(args: argparse.Namespace, target: Target) -> int:

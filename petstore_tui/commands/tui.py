@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -23,14 +24,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:  # pragma: no cover 
 
 
 def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight") -> int:
+    catalog_dirs = tuple(getattr(args, "catalog", None) or ())
+    problem = catalog_problem(catalog_dirs)
+    if problem:  # before the screen opens: a bad user entry is a usage error, not a panel note
+        print(f"petstore-tui: {problem}", file=sys.stderr)
+        return 2
     from petstore_tui.app import PetstoreApp
 
-    services = build_services(target)
+    services = build_services(target, catalog_dirs)
     app = PetstoreApp(services, initial=initial)
     for path in getattr(args, "file", None) or ():
         services.extra_files.append(Path(path))  # type: ignore[attr-defined]
     app.run()
     return int(app.return_code or 0)
+
+
+def catalog_problem(catalog_dirs: tuple[str, ...]) -> str:
+    """Why the catalog (built in, the operator's folder, `--catalog DIR`s) cannot load, or ""."""
+    from checks.catalog_loader import CatalogError, load_catalog, user_catalog_dirs
+    from petstore_tui.settings import state_dir
+
+    try:
+        load_catalog(cache_dir=state_dir() / "cache", user_dirs=user_catalog_dirs(catalog_dirs))
+    except CatalogError as exc:
+        return redact(str(exc))
+    return ""
 
 
 # -- file following (no Textual: used from the app's thread workers) ------------------------
@@ -92,7 +110,7 @@ def _not_available(exc: BaseException) -> str:
     return redact(f"{type(exc).__name__}: {exc}")
 
 
-def build_services(target: Target):
+def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
     """The app's services over the real modules; each one imports lazily, so a module
     another team has not delivered yet shows as "not available" instead of a crash."""
     from petstore_tui.app import AppServices, CheckInfo
@@ -123,7 +141,7 @@ def build_services(target: Target):
     def make_engine():
         from checks.engine import load_default_engine
 
-        return load_default_engine()
+        return load_default_engine(catalog_dirs=catalog_dirs)
 
     def log_sources() -> list[Any]:
         from petstore_tui.app import LogSource

@@ -9,7 +9,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from checks.model import CheckResult, Finding
+from checks.model import CheckResult, Finding, recognition_text
 from checks.redact import redact
 
 
@@ -58,6 +58,8 @@ class FindingDetail(Static):
         if finding.first_seen:
             first = time.strftime("%H:%M:%S", time.gmtime(finding.first_seen))
             parts.append(Text(f"first seen {first} UTC", style="dim"))
+        if finding.recognised_as:
+            parts.append(Text(f"recognised by {recognition_text(finding)}", style="dim"))
         if finding.explanation:
             # catalog text is wrapped at 90 columns: rejoin lines so the pane wraps it
             prose = re.sub(r"(?<!\n)\n(?!\n)", " ", finding.explanation.strip())

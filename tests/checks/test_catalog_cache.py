@@ -45,9 +45,9 @@ def counted_loads(monkeypatch):
     calls: list[str] = []
     real = catalog_loader.load_entry
 
-    def counting(entry_dir):
+    def counting(entry_dir, *args):
         calls.append(Path(entry_dir).name)
-        return real(entry_dir)
+        return real(entry_dir, *args)
 
     monkeypatch.setattr(catalog_loader, "load_entry", counting)
     return calls

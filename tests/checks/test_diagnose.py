@@ -81,8 +81,10 @@ def test_json_schema(tmp_path, capsys):
     assert first["id"] == "fixture-werkzeug-url-quote" and first["resource"] == b
     assert second["id"] == "fixture-addtags-denied" and second["count"] == 3
     assert set(second) == {"id", "title", "severity", "resource", "source", "count", "first_seen",
-                           "last_seen", "evidence", "explanation", "fix", "docs", "details", "acknowledged"}
+                           "last_seen", "evidence", "explanation", "fix", "docs", "details", "acknowledged",
+                           "recognition"}
     assert set(second["fix"]) == {"summary", "steps", "commands", "files"}
+    assert second["recognition"] == {"kind": "known", "events": {"known": 3}}
     assert second["first_seen"] == "2026-11-27T10:00:01Z"
     assert second["details"]["release"] == "v2.5.0"
     assert "s3cr3tpass" not in out

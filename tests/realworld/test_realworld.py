@@ -18,7 +18,8 @@ matcher, line path and bulk path) and through `petstore-tui diagnose FILE --json
   planted secret comes out unredacted.
 
 Run: .venv/bin/python -m pytest tests/realworld -q -rxX   (the rates table is printed at the end)
-Table only: .venv/bin/python tests/realworld/test_realworld.py [--tune-misses]
+Table only: .venv/bin/python tests/realworld/test_realworld.py [--split tune|sealed|both] [--tune-misses]
+Tuning: PETSTORE_REALWORLD_SPLITS=tune (pytest) or `--split tune` (script) never reads sealed/.
 """
 
 from __future__ import annotations
@@ -42,6 +43,23 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 SPLIT_DIRS = {"tune": HERE / "logs", "sealed": HERE / "sealed"}
 MANIFESTS = {"tune": HERE / "cases.yaml", "sealed": HERE / "sealed" / "cases.yaml"}
+# The splits this run reads. The tuner runs with PETSTORE_REALWORLD_SPLITS=tune (or the
+# script's `--split tune`): the sealed folder is then never opened, its cases never
+# collected and its rates never printed. Default: both (the lead's measurement).
+SPLITS_ENV = "PETSTORE_REALWORLD_SPLITS"
+
+
+def _active_splits() -> tuple[str, ...]:
+    raw = os.environ.get(SPLITS_ENV, "both")
+    if __name__ == "__main__" and "--split" in sys.argv[1:-1]:  # the script's own option
+        raw = sys.argv[sys.argv.index("--split") + 1]
+    wanted = list(SPLIT_DIRS) if raw.strip() == "both" else [s.strip() for s in raw.split(",") if s.strip()]
+    if not wanted or set(wanted) - set(SPLIT_DIRS):
+        raise SystemExit(f"splits to read: expected tune, sealed or both, got {raw!r}")
+    return tuple(s for s in SPLIT_DIRS if s in wanted)
+
+
+ACTIVE_SPLITS = _active_splits()
 
 # Our stable failure kinds -> catalog ids that count as a hit for that kind.
 KIND_IDS: dict[str, frozenset[str]] = {
@@ -68,7 +86,7 @@ KIND_IDS: dict[str, frozenset[str]] = {
     "ecr-forbidden": frozenset({"ecr-pull-forbidden"}),
     "ecr-no-auth": frozenset({"ecr-no-basic-auth"}),
     "ecr-not-found": frozenset({"ecr-image-not-found"}),
-    "exec-format-error": frozenset({"container-exec-format-error"}),
+    "exec-format-error": frozenset({"image-exec-format-error"}),
     "kubectl-unauthorized": frozenset({"kubectl-unauthorized", "eks-access-entry-failed"}),
     "eks-access-entry": frozenset({"eks-access-entry-failed"}),
     "eks-endpoint-unreachable": frozenset({"eks-endpoint-unreachable"}),
@@ -82,7 +100,9 @@ KIND_IDS: dict[str, frozenset[str]] = {
     "gunicorn-timeout": frozenset({"gunicorn-worker-timeout"}),
     "gunicorn-boot": frozenset({"gunicorn-worker-boot-failed"}),
     "pg-refused": frozenset({"postgres-connection-refused"}),
-    "pg-unreachable": frozenset({"postgres-connection-refused"}),
+    # libpq's timeout and unresolvable-host wordings have their own entry since issue 13;
+    # a tail-only paste can still read as a refusal, which says "not reachable" too
+    "pg-unreachable": frozenset({"postgres-host-unreachable", "postgres-connection-refused"}),
     "pg-auth": frozenset({"postgres-auth-failed"}),
     "oomkilled": frozenset({"pod-oomkilled"}),
     "crashloop": frozenset({"pod-crashloopbackoff"}),
@@ -103,76 +123,18 @@ KIND_IDS: dict[str, frozenset[str]] = {
     "tf-undeclared-variable": frozenset({"terraform-undeclared-variable"}),
 }
 
-# Ids a kind is waiting for: another engineer adds container-exec-format-error; the tuner
-# adds terraform-duplicate-variable. Until then their kinds score 0 (reported, not failed).
-PENDING_IDS = frozenset({"container-exec-format-error", "terraform-duplicate-variable"})
+# Ids a kind is waiting for: another engineer adds image-exec-format-error (issue 10's
+# branch). Until it lands its kind scores 0 (reported, not failed).
+PENDING_IDS = frozenset({"image-exec-format-error"})
 
 # TUNE cases the catalog misses today (reported; the tuner fixes the catalog and removes
 # the entry). Strict xfail: a fix makes the test XPASS and fail, so it gets noticed.
 # Never list a sealed case here: sealed misses are not looked at one by one.
 KNOWN_MISSES: dict[str, str] = {
-    "alb-class-annotation-deprecated/nginx-inc-controller-wording.log":
-        "NGINX Inc wording `Using the DEPRECATED annotation 'kubernetes.io/ingress.class'`",
-    "alb-ingressclass-missing/convox-local-store-inline.log":
-        "`error while validating ingress class` / `no object matching key ... in local store`",
-    "alb-ingressclass-missing/nginx-local-store-unescaped-in-prose.log":
-        "same `local store` wording, quotes unescaped inside prose",
-    "alb-ingressclass-missing/nginx-store-go-klog-fenced.log":
-        "same `local store` wording, klog header cut to `store.go:425]`",
-    "alb-ingressclass-missing/nginx-removing-unknown-ingressclass.log":
-        "ingress-nginx `removing ingress because of unknown ingressclass`",
-    "alb-irsa/js-sdk-v3-china-region.log":
-        "`InvalidIdentityTokenException: No OpenIDConnect provider found` (JS SDK v3, .com.cn)",
-    "alb-irsa/retyped-init-container-no-oidc.log":
-        "retyped `Invalid Identity token: No OpenIDConnect provider found in account`",
     "ecr-not-found/derived-80-column-wrap.log":
-        "ECS agent `CannotPullContainerError: Error: image ... not found` wrapped at 80 columns",
-    "ecr-not-found/ecs-agent-cross-account-404.log":
-        "ECS agent `CannotPullContainerError: Error: image ... not found` / docker `No such image`",
-    "eks-access-entry/atlantis-recreate-cut.log":
-        "`Error: creating EKS Access Entry (` cut right after the ARN's `arn:aws:iam:`",
-    "eks-access-entry/windows-path-markdown-autolink.log":
-        "`creating EKS Access Entry ... The specified principalArn is invalid` wording",
-    "exec-format-error/huawei-typo-tandard.log": "id pending (container-exec-format-error)",
-    "exec-format-error/lbc-chart-upgrade-standard-init.log": "id pending (container-exec-format-error)",
-    "helm-chart-missing/cloudformation-helm-stable-repo.log":
-        "`failed to download \"stable/aws-load-balancer-controller\"` (CloudFormation Helm type)",
-    "igw-dependency-violation/aws-cli-detach-fenced.log":
-        "`has some mapped public address(es)` (IGW detach) has no signature",
-    "igw-dependency-violation/cloudformation-gateway-attachment.log":
-        "`has some mapped public address(es)` (IGW detach) has no signature",
-    "igw-dependency-violation/tf-0-4-inline-no-code.log":
-        "`has some mapped public address(es)` (IGW detach) has no signature",
-    "oomkilled/rhel7-python-invoked-oom-killer.log": "kernel journal `invoked oom-killer` wording",
-    "pg-refused/compose-hostname-tail-only.log":
-        "only the tail `Connection refused` + `Is the server running on host ... accepting`",
-    "pg-refused/tail-only-port-8000.log":
-        "only the tail `Connection refused` + tab-indented `Is the server running on host`",
-    "pg-unreachable/compose-celery-temporary-failure.log":
-        "`could not translate host name ... Temporary failure in name resolution`",
-    "pg-unreachable/derived-crlf.log":
-        "`could not translate host name ... Temporary failure in name resolution`, CRLF",
-    "pg-unreachable/django-dns-backtick-block.log":
-        "`could not translate host name ... Name or service not known`",
-    "pg-unreachable/django-plugin-loader-lines.log":
-        "`could not translate host name ... Name or service not known` after a plugin prefix",
-    "pg-unreachable/sqlalchemy-name-does-not-resolve-fenced.log":
-        "`could not translate host name ... Name does not resolve` (musl wording)",
-    "tf-dependency-violation/subnet-delete-timeout-wording.log":
-        "old provider `Error deleting subnet: timeout while waiting for state`",
-    "tf-duplicate-output/tf-0-11-an-output-of-this-name.log":
-        "Terraform 0.11 `an output of this name was already defined`",
-    "tf-duplicate-resource/tf-0-11-iam-role-repeated.log":
-        "Terraform <= 0.11 `resource repeated multiple times`",
-    "tf-duplicate-resource/tf-0-6-placeholder-name.log":
-        "Terraform <= 0.11 `resource repeated multiple times`",
-    "tf-duplicate-resource/tf-0-9-module-root-bullets.log":
-        "Terraform <= 0.11 `resource repeated multiple times` under `module root:` bullets",
-    "tf-duplicate-sg-rule/same-permission-multiple-times.log":
-        "`The same permission must not appear multiple times` wording",
-    "tf-duplicate-variable/derived-ansi-colours.log": "id pending (terraform-duplicate-variable)",
-    "tf-duplicate-variable/sagemaker-two-declarations.log": "id pending (terraform-duplicate-variable)",
-    "tf-duplicate-variable/tf012-quoted-wrapped.log": "id pending (terraform-duplicate-variable)",
+        "hard-wrapped at 80 columns inside words (`Contai\\nnerChange`, `my-app:1\\n.0`): no signature can span it",
+    "exec-format-error/huawei-typo-tandard.log": "id pending (image-exec-format-error)",
+    "exec-format-error/lbc-chart-upgrade-standard-init.log": "id pending (image-exec-format-error)",
 }
 
 # A handful of tune cases also go once through the real CLI as a subprocess (the others
@@ -201,8 +163,8 @@ def load_cases(split: str) -> list[dict]:
     return [dict(case, split=split) for case in data["cases"]]
 
 
-TUNE = load_cases("tune")
-SEALED = load_cases("sealed")
+TUNE = load_cases("tune") if "tune" in ACTIVE_SPLITS else []
+SEALED = load_cases("sealed") if "sealed" in ACTIVE_SPLITS else []
 CASES = TUNE + SEALED
 
 
@@ -328,7 +290,8 @@ def _case(split: str, rel: str) -> dict:
 
 # ------------------------------------------------------------------ the corpus itself
 def test_manifests_match_files():
-    for split, folder in SPLIT_DIRS.items():
+    for split in ACTIVE_SPLITS:
+        folder = SPLIT_DIRS[split]
         cases = [c for c in CASES if c["split"] == split]
         listed = [c["file"] for c in cases]
         on_disk = {str(p.relative_to(folder)) for p in folder.rglob("*.log")}
@@ -438,7 +401,11 @@ def test_cli_subprocess(rel, tmp_path):
 
 
 # ------------------------------------------------------------------ sealed split: no recall asserted
-@pytest.mark.parametrize("case", [pytest.param(c, id=c["file"]) for c in SEALED])
+_NOT_READ = pytest.mark.skip(reason=f"the sealed split is not read in this run ({SPLITS_ENV}=tune)")
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["file"]) for c in SEALED]
+                         or [pytest.param(None, id="sealed-not-read", marks=_NOT_READ)])
 def test_sealed_case_runs_and_keeps_secrets(case):
     """Nothing about what fires (messages never name a finding): only that the case goes
     through both matchers and the CLI without an error and leaks no planted secret."""
@@ -527,7 +494,7 @@ def rates_report() -> list[str]:
     ]
     if ids - named:
         lines.append("catalog entries no kind names: " + ", ".join(sorted(ids - named)))
-    for split in SPLIT_DIRS:
+    for split in ACTIVE_SPLITS:
         lines.append("")
         lines.extend(format_rates(split, rates(split)))
     return lines
@@ -538,7 +505,7 @@ def test_rates_both_splits(record_property):
     (tests/realworld/conftest.py). Asserts only what holds whatever the catalog catches."""
     report = rates_report()
     record_property("realworld_rates", "\n".join(report))
-    for split in SPLIT_DIRS:
+    for split in ACTIVE_SPLITS:
         data = rates(split)
         assert sum(row["cases"]["n"] for row in data["kinds"].values()) == data["cases"]
 
@@ -557,6 +524,7 @@ def tune_misses() -> list[str]:
 
 def main(argv: list[str]) -> int:
     os.environ.setdefault("PETSTORE_TUI_HOME", str(WORK / "state"))
+    os.environ["XDG_CONFIG_HOME"] = str(WORK / "config")  # no user catalog in the measurement
     print("\n".join(rates_report()))
     if "--tune-misses" in argv:
         print("\ntune split, every miss:")

@@ -1,0 +1,281 @@
+"""Rules of one's own: catalog entries from $XDG_CONFIG_HOME/petstore-tui/catalog and
+`--catalog DIR`, validated like the built-in ones, listed by `catalog list` and run
+against their own samples by `catalog test DIR`; and how each finding was recognised."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from checks.catalog_loader import CatalogError, load_catalog, user_catalog_dirs
+from checks.engine import Engine
+from checks.model import Finding, Severity, recognition_text
+from petstore_tui import cli
+
+FIXTURES = Path(__file__).parent / "fixtures" / "catalog"
+BUILT_IN_ID = "fixture-addtags-denied"
+ENTRY = """\
+id: {id}
+title: {title}
+severity: error
+sources: [app]
+signatures:
+  known: ['widget\\s+exploded']
+  variant: ['widget\\s+went\\s+bang']
+explanation: A widget failure of our own.
+fix: {{summary: Replace the widget.}}
+"""
+POSITIVE = "# source: written for this test\nERROR widget  exploded at 10:00\nWARN widget went bang\n"
+NEGATIVE = "# source: written for this test\nINFO widget checked, nothing exploded\n"
+
+
+@pytest.fixture(autouse=True)
+def fixture_catalog(monkeypatch):
+    """Stand-in: the two-entry fixture catalog as the built-in one."""
+    monkeypatch.setenv("PETSTORE_TUI_CATALOG", str(FIXTURES))
+
+
+def make_entry(root: Path, entry_id: str, text: str | None = None, title: str = "Widget exploded",
+               positive: str = POSITIVE, negative: str = NEGATIVE) -> Path:
+    folder = root / entry_id
+    folder.mkdir(parents=True)
+    (folder / "failure.yaml").write_text(text if text is not None else ENTRY.format(id=entry_id, title=title))
+    for kind, sample in (("positive", positive), ("negative", negative)):
+        if sample:
+            (folder / kind).mkdir()
+            (folder / kind / "one.log").write_text(sample)
+    return folder
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def log(tmp_path: Path, text: str = "ERROR widget exploded\n") -> str:
+    path = tmp_path / "app.log"
+    path.write_text(text)
+    return str(path)
+
+
+# ------------------------------------------------------------------ loading
+def test_catalog_option_adds_entries_to_diagnose(tmp_path, capsys):
+    """Stand-in: a user catalog folder in tmp_path, given with --catalog."""
+    make_entry(tmp_path / "mine", "widget-exploded")
+    code, out, err = run(capsys, "diagnose", "--json", "--catalog", str(tmp_path / "mine"), log(tmp_path))
+    assert code == 1, err
+    [finding] = json.loads(out)["findings"]
+    assert finding["id"] == "widget-exploded"
+    assert finding["recognition"] == {"kind": "known", "events": {"known": 1}}
+    # the option also works before the sub-command, as the TUI takes it
+    code, out, _ = run(capsys, "--catalog", str(tmp_path / "mine"), "diagnose", "--json", log(tmp_path))
+    assert code == 1 and json.loads(out)["findings"][0]["id"] == "widget-exploded"
+
+
+def test_config_folder_is_loaded_without_an_option(tmp_path, monkeypatch, capsys):
+    """Stand-in: XDG_CONFIG_HOME pointing at tmp_path."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    assert user_catalog_dirs() == []  # absent: nothing to load, no error
+    make_entry(tmp_path / "config" / "petstore-tui" / "catalog", "widget-exploded")
+    code, out, _ = run(capsys, "diagnose", "--json", log(tmp_path))
+    assert code == 1 and json.loads(out)["findings"][0]["id"] == "widget-exploded"
+
+
+@pytest.mark.parametrize("command", [["diagnose", "LOG"], ["catalog", "list"], ["troubleshoot"],
+                                     ["catalog", "test", "DIR"]])
+def test_a_bad_user_entry_is_a_clear_error_naming_the_file(tmp_path, capsys, command):
+    """Stand-in: a user entry with an unknown severity; the TUI command stops before any screen."""
+    folder = make_entry(tmp_path / "mine", "widget-exploded",
+                        ENTRY.format(id="widget-exploded", title="T").replace("severity: error", "severity: loud"))
+    argv = [str(tmp_path / "mine") if arg == "DIR" else log(tmp_path) if arg == "LOG" else arg for arg in command]
+    if command[0] != "catalog" or command[1] == "list":
+        argv += ["--catalog", str(tmp_path / "mine")]
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert str(folder / "failure.yaml") in err and "unknown severity 'loud'" in err
+    assert "Traceback" not in out + err
+
+
+def test_the_tui_engine_loads_the_catalog_option(tmp_path):
+    """Stand-in: the TUI's real service factory, not started; its engine is built as the
+    troubleshooting panel builds it."""
+    from petstore_tui.commands import tui
+    from petstore_tui.settings import Target
+
+    make_entry(tmp_path / "mine", "widget-exploded")
+    services = tui.build_services(Target(sandbox=True), (str(tmp_path / "mine"),))
+    assert "widget-exploded" in services.make_engine().by_id
+    assert tui.catalog_problem((str(tmp_path / "mine"),)) == ""
+    assert "catalog folder not found" in tui.catalog_problem((str(tmp_path / "nope"),))
+
+
+def test_a_missing_catalog_folder_is_an_error(tmp_path, capsys):
+    """Stand-in: a path that does not exist."""
+    code, _, err = run(capsys, "diagnose", "--catalog", str(tmp_path / "nope"), log(tmp_path))
+    assert code == 2 and "catalog folder not found" in err
+
+
+def test_a_built_in_id_is_refused_unless_the_entry_overrides_it(tmp_path):
+    """Stand-in: user folders in tmp_path whose entry reuses the fixture catalog's id."""
+    clash = tmp_path / "clash"
+    make_entry(clash, BUILT_IN_ID)
+    with pytest.raises(CatalogError, match="is a built-in entry; rename yours, or add `override: true`") as info:
+        load_catalog(user_dirs=[clash])
+    assert str(clash / BUILT_IN_ID / "failure.yaml") in str(info.value)
+
+    override = tmp_path / "override"
+    make_entry(override, BUILT_IN_ID, ENTRY.format(id=BUILT_IN_ID, title="Ours") + "override: true\n")
+    entries = {e.id: e for e in load_catalog(user_dirs=[override])}
+    assert entries[BUILT_IN_ID].title == "Ours" and entries[BUILT_IN_ID].overrides
+    assert entries[BUILT_IN_ID].origin == str(override)
+    assert entries["fixture-werkzeug-url-quote"].origin == "built-in"
+
+    stray = tmp_path / "stray"
+    make_entry(stray, "widget-exploded", ENTRY.format(id="widget-exploded", title="T") + "override: true\n")
+    with pytest.raises(CatalogError, match="no built-in entry 'widget-exploded'"):
+        load_catalog(user_dirs=[stray])
+
+
+def test_two_user_folders_may_not_define_one_id(tmp_path):
+    """Stand-in: two user folders with the same entry."""
+    make_entry(tmp_path / "a", "widget-exploded")
+    make_entry(tmp_path / "b", "widget-exploded")
+    with pytest.raises(CatalogError, match=f"defined in {tmp_path / 'a'} too"):
+        load_catalog(user_dirs=[tmp_path / "a", tmp_path / "b"])
+
+
+def test_built_in_entries_cannot_say_override(tmp_path):
+    """Stand-in: a one-entry base catalog that claims to override."""
+    make_entry(tmp_path, "widget-exploded", ENTRY.format(id="widget-exploded", title="T") + "override: true\n")
+    with pytest.raises(CatalogError, match="`override` is for user catalog entries only"):
+        load_catalog(tmp_path)
+
+
+def test_user_overlaps_may_name_built_in_entries_and_the_cache_keeps_them(tmp_path):
+    """Stand-in: a user entry that overlaps a built-in one, loaded twice through a cache."""
+    mine = tmp_path / "mine"
+    make_entry(mine, "widget-exploded", ENTRY.format(id="widget-exploded", title="T") + f"overlaps: [{BUILT_IN_ID}]\n")
+    cache = tmp_path / "cache"
+    first = load_catalog(cache_dir=cache, user_dirs=[mine])
+    assert load_catalog(cache_dir=cache, user_dirs=[mine]) == first
+    assert len(list(cache.glob("catalog-*.json"))) == 2  # the base folder and the user folder
+    (mine / "widget-exploded" / "failure.yaml").write_text(ENTRY.format(id="widget-exploded", title="Edited"))
+    assert {e.id: e for e in load_catalog(cache_dir=cache, user_dirs=[mine])}["widget-exploded"].title == "Edited"
+    make_entry(mine, "widget-missing")
+    assert "widget-missing" in {e.id for e in load_catalog(cache_dir=cache, user_dirs=[mine])}
+
+
+def test_signature_kinds_are_validated(tmp_path):
+    """Stand-in: a user entry with a signature kind the catalog does not know."""
+    text = ENTRY.format(id="widget-exploded", title="T").replace("variant:", "guess:")
+    make_entry(tmp_path / "mine", "widget-exploded", text)
+    with pytest.raises(CatalogError, match="unknown signature kind\\(s\\): guess"):
+        load_catalog(user_dirs=[tmp_path / "mine"])
+
+
+# ------------------------------------------------------------------ recognition
+@pytest.mark.parametrize("matcher", ["python", "hyperscan"])
+def test_findings_count_how_their_events_were_recognised(tmp_path, matcher):
+    """Stand-in: a user entry with a known and a variant signature; one event matching
+    both counts once, as the more confident kind."""
+    if matcher == "hyperscan":
+        pytest.importorskip("hyperscan", reason="Hyperscan does not install on this machine")
+    make_entry(tmp_path / "mine", "widget-exploded")
+    engine = Engine(load_catalog(user_dirs=[tmp_path / "mine"]), matcher=matcher)
+    for line in ("widget exploded", "widget went bang", "widget went bang", "widget exploded, widget went bang"):
+        engine.feed(line)
+    engine.flush()
+    [finding] = [f for f in engine.findings() if f.failure_id == "widget-exploded"]
+    assert finding.count == 4
+    assert finding.recognition == {"known": 2, "variant": 2}
+    assert finding.recognised_as == "known"
+    assert recognition_text(finding) == "known wording (2), a variant wording (2)"
+
+
+def test_probe_findings_have_no_recognition():
+    """Stand-in: a Finding made by hand, as a live probe makes it."""
+    finding = Finding("x", "t", Severity.ERROR, "r", "probe:x")
+    assert finding.recognised_as is None and recognition_text(finding) == ""
+
+
+# ------------------------------------------------------------------ catalog list / test
+def test_catalog_list_says_where_each_entry_came_from(tmp_path, capsys):
+    """Stand-in: the fixture catalog plus a user folder with one new and one overriding entry."""
+    mine = tmp_path / "mine"
+    make_entry(mine, "widget-exploded")
+    make_entry(mine, BUILT_IN_ID, ENTRY.format(id=BUILT_IN_ID, title="Ours") + "override: true\n")
+    code, out, err = run(capsys, "catalog", "list", "--json", "--catalog", str(mine))
+    assert code == 0, err
+    document = json.loads(out)
+    origins = {row["id"]: (row["origin"], row["overrides"]) for row in document["entries"]}
+    assert origins == {BUILT_IN_ID: (str(mine), True), "fixture-werkzeug-url-quote": ("built-in", False),
+                       "widget-exploded": (str(mine), False)}
+    assert document["entries"][-1]["signatures"] == {"known": 1, "variant": 1, "structural": 0}
+    code, out, _ = run(capsys, "catalog", "list", "--catalog", str(mine))
+    assert code == 0
+    assert "(overrides built-in)" in out and "3 entries (1 built in, 2 from user folders)" in out
+
+
+def test_catalog_test_passes_good_samples(tmp_path, capsys):
+    """Stand-in: a user folder whose entry's samples are right."""
+    make_entry(tmp_path / "mine", "widget-exploded")
+    code, out, err = run(capsys, "catalog", "test", str(tmp_path / "mine"))
+    assert code == 0, out + err
+    assert "1 entries, 2 samples" in out and "all passed" in out
+
+
+def test_catalog_test_names_every_failing_sample(tmp_path, capsys):
+    """Stand-in: a positive that does not fire, a negative that does, one that cross-fires a
+    built-in entry, and an entry without negatives."""
+    mine = tmp_path / "mine"
+    make_entry(mine, "widget-exploded", positive="# source: t\nwidget is fine\n",
+               negative="# source: t\nwidget exploded\n")
+    make_entry(mine, "widget-greedy", ENTRY.format(id="widget-greedy", title="T").replace(
+        "widget\\s+exploded", "authorized"), negative="",
+        positive="# source: t\nwidget exploded: not authorized to perform: elasticloadbalancing:AddTags\n")
+    code, out, _ = run(capsys, "catalog", "test", "--json", str(mine))
+    assert code == 1
+    report = json.loads(out)
+    failed = {(c["id"], Path(c["sample"]).parent.name if c["sample"] else "", c["problem"].split(" (")[0])
+              for c in report["checks"] if not c["ok"]}
+    assert failed == {
+        ("widget-exploded", "positive", "does not fire widget-exploded"),
+        ("widget-exploded", "negative", "fires widget-exploded"),
+        ("widget-exploded", "", "signature 1"),  # ... matches none of the positive samples
+        ("widget-exploded", "", "signature 2"),
+        ("widget-greedy", "", "signature 2"),
+        ("widget-greedy", "", "no negative sample"),
+        ("widget-greedy", "positive", f"also fires {BUILT_IN_ID}; list one in the other's `overlaps` or tighten the signatures"),
+    }
+    code, out, _ = run(capsys, "catalog", "test", str(mine))
+    assert code == 1 and "FAIL  positive" in out and "7 failed" in out
+    assert "signature 2 (variant) matches none of the positive samples" in out
+
+
+def test_catalog_test_takes_one_entry_folder(tmp_path, capsys):
+    """Stand-in: a user folder of two entries, one of them broken; only the good one is named."""
+    make_entry(tmp_path / "mine", "widget-exploded")
+    make_entry(tmp_path / "mine", "widget-broken", ENTRY.format(id="widget-broken", title="T").replace(
+        "widget\\s", "gadget\\s"), positive="# source: t\nall quiet\n")
+    code, out, err = run(capsys, "catalog", "test", str(tmp_path / "mine" / "widget-exploded"))
+    assert code == 0, out + err
+    assert "widget-broken" not in out and "1 entries, 2 samples" in out
+    assert run(capsys, "catalog", "test", str(tmp_path / "mine"))[0] == 1
+
+
+def test_catalog_test_usage_errors_exit_2(tmp_path, capsys):
+    """Stand-in: a missing folder and an empty one."""
+    assert run(capsys, "catalog", "test", str(tmp_path / "nope"))[0] == 2
+    (tmp_path / "empty").mkdir()
+    code, _, err = run(capsys, "catalog", "test", str(tmp_path / "empty"))
+    assert code == 2 and "no catalog entries in" in err
+
+
+def test_catalog_test_runs_the_built_in_folder_as_itself(capsys):
+    """Stand-in: the fixture catalog given as the folder to test (no id clash with itself)."""
+    code, out, err = run(capsys, "catalog", "test", str(FIXTURES))
+    assert code == 0, out + err
+    assert "2 entries" in out
