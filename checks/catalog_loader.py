@@ -198,9 +198,12 @@ def _cache_key(root: Path, entry_dirs: list[Path]) -> dict | None:
 
 
 def _cache_path(cache_dir: Path | str, key: dict) -> Path:
-    import hashlib
+    try:  # CPython's own blake2: hashlib would load OpenSSL, a few ms of every start
+        from _blake2 import blake2b
+    except ImportError:
+        from hashlib import blake2b
 
-    return Path(cache_dir) / f"catalog-{hashlib.sha256(key['root'].encode()).hexdigest()[:24]}.json"
+    return Path(cache_dir) / f"catalog-{blake2b(key['root'].encode(), digest_size=12).hexdigest()}.json"
 
 
 def _entry_to_json(entry: KnownFailure) -> dict:

@@ -74,3 +74,24 @@ def test_ctrl_c_stops_the_running_tool_cleanly(fake_tools, tmp_path):
     assert "stopping: the running tool got one interrupt" in err
     assert "deploy stopped at terraform-init" in err and "Traceback" not in err
     assert fake_tools.calls("terraform")[0][1:] == ["init", "-input=false", "-no-color", "-json"]
+
+
+def test_help_is_argparse_own_at_every_width(monkeypatch):
+    """Stand-in: none. cli.HelpFormatter only sizes help without importing shutil: the
+    text is argparse's, for $COLUMNS narrow and wide and for no terminal at all."""
+    import argparse
+
+    ours_class = cli.HelpFormatter
+
+    def helps(formatter) -> list[str]:
+        monkeypatch.setattr(cli, "HelpFormatter", formatter)
+        parser = cli.build_parser(["diagnose"])
+        [subparsers] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        return [parser.format_help(), subparsers.choices["diagnose"].format_help()]
+
+    for columns in ("50", "100", "240", None):
+        if columns is None:
+            monkeypatch.delenv("COLUMNS", raising=False)
+        else:
+            monkeypatch.setenv("COLUMNS", columns)
+        assert helps(ours_class) == helps(argparse.HelpFormatter)
