@@ -173,10 +173,11 @@ def write_catalog(source: Path, chosen: list[tuple[str, str]], dest: Path) -> Pa
     return dest
 
 
-def _cli_command() -> list[str]:
-    """`petstore-tui` as installed beside this Python (what an operator runs), else -m."""
+def _cli_command(module: bool) -> list[str]:
+    """`petstore-tui` as installed beside this Python (what an operator runs), else (or
+    with --module) `python -m petstore_tui` run in this checkout."""
     script = Path(sys.executable).with_name("petstore-tui")
-    if script.is_file():
+    if script.is_file() and not module:
         return [str(script)]
     return [sys.executable, "-m", "petstore_tui"]
 
@@ -219,6 +220,8 @@ def main() -> int:
     parser.add_argument("--catalog", type=Path, default=Path(os.environ.get("PETSTORE_TUI_CATALOG") or CATALOG_DIR),
                         help="catalog folder (default: $PETSTORE_TUI_CATALOG, else checks/catalog)")
     parser.add_argument("--no-engine", action="store_true", help="leave out the in-process engine scans")
+    parser.add_argument("--module", action="store_true",
+                        help="run the CLI as `python -m petstore_tui` from this checkout (to compare checkouts)")
     args = parser.parse_args()
     print(f"load average at start: {_load()} ({os.cpu_count()} cores)")
 
@@ -259,7 +262,7 @@ def main() -> int:
                 return engine
             contenders[f"engine bulk scan ({kind}), catalog"] = engine_scan
     grep = shutil.which("grep")
-    cli = _cli_command()
+    cli = _cli_command(args.module)
     for set_name, (catalog_dir, signatures) in sets.items():
         env = dict(os.environ, PETSTORE_TUI_HOME=str(workdir / f"state-{set_name}"),
                    PETSTORE_TUI_CATALOG=str(catalog_dir))
