@@ -271,6 +271,7 @@ _SEVERITY_STYLE = {"critical": "1;97;41", "error": "1;31", "warning": "1;33", "i
 
 def _print_human(engine, findings, report, elapsed) -> None:
     import textwrap
+
     from checks.model import recognition_text
     from checks.redact import redact
 

@@ -153,7 +153,7 @@ async def test_version_is_remembered_by_the_binary(fake_tools):
     fake_tools.add("terraform", REAL_VERSIONS["terraform-old"])  # upgraded (here: downgraded) in place
     third = await run_check(TerraformCheck(), make_ctx())
     assert fake_tools.calls("terraform") == [["version"], ["version"]]
-    assert third.status == Status.FAIL and "older than 1.5.0" in third.summary
+    assert third.status == Status.FAIL and "older than 1.9.0" in third.summary
 
 
 async def test_failures_and_own_runners_are_never_cached(fake_tools):
