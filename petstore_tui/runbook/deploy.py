@@ -11,7 +11,7 @@ from pathlib import Path
 from checks import alb_policy
 from petstore_tui import settings
 from petstore_tui.events import StepStatus
-from petstore_tui.runbook import common
+from petstore_tui.runbook import common, sandbox_steps
 from petstore_tui.runbook.model import Step, StepContext, StepFailed, StepResult, done, skipped
 
 INGRESS_TIMEOUT = 900.0  # the controller creates the ALB within minutes; DNS takes longer
@@ -129,20 +129,30 @@ async def terraform_apply(ctx: StepContext) -> StepResult:
 
 # ---- 3-4. image -----------------------------------------------------------------------------
 async def image_build(ctx: StepContext) -> StepResult:
-    from petstore_tui.services import docker
+    from petstore_tui.services import docker, node_platform, sandbox_inventory
 
     engine, _ = ctx.cache["engine"]
     tfout = await common.terraform_outputs(ctx)
     repository = tfout.get("ecr_repository_url") or "petstore"
     tag = await asyncio.to_thread(docker.git_commit, ctx.project)
     image = f"{repository}:{tag}"
-    await docker.build(engine, ctx.project, [image], lambda line: ctx.emit(line, "stdout"))
-    return done(f"built {image}", image=repository, image_tag=tag)
+    try:  # the nodes' architecture, or the pods die with "exec format error"
+        platform, why = node_platform.from_outputs(tfout)
+    except node_platform.PlatformError as exc:
+        raise StepFailed(str(exc)) from None
+    ctx.emit(f"building for {platform} (the node group's {why})", "info")
+    if ctx.target.sandbox:
+        await sandbox_steps.ensure_bases(ctx, platform)
+    await docker.build(engine, ctx.project, [image], lambda line: ctx.emit(line, "stdout"),
+                       platform=platform, network="host" if ctx.target.sandbox else None)
+    if ctx.target.sandbox:
+        sandbox_inventory.add_image(image)
+    return done(f"built {image} for {platform}", image=repository, image_tag=tag, platform=platform)
 
 
 async def _push_reason(ctx: StepContext) -> str | None:
     if ctx.target.sandbox:
-        return "the sandbox's ECR is an API emulator without a registry: nothing to push to"
+        return await sandbox_steps.push_reason(ctx)
     return await common.engine_reason(ctx)
 
 
@@ -151,6 +161,8 @@ async def image_push(ctx: StepContext) -> StepResult:
 
     engine, _ = ctx.cache["engine"]
     image, tag = common.require(ctx, "image", "image_tag")
+    if ctx.target.sandbox:
+        return await sandbox_steps.push(ctx, image, tag)
     login = await asyncio.to_thread(ecr.registry_login, ctx.target)
     await docker.login(engine, login.server, login.username, login.password)
     ctx.emit(f"logged in to {login.server}", "info")
@@ -239,6 +251,8 @@ async def app_apply(ctx: StepContext) -> StepResult:
 
     (folder,) = common.require(ctx, "manifests")
     objects = order_for_apply(await asyncio.to_thread(manifests.kustomize, Path(folder) / "app"))
+    if ctx.target.sandbox:
+        return await sandbox_steps.app_apply(ctx, objects)
     apply = common.applier(ctx)
     for obj in objects:
         await asyncio.to_thread(apply.apply, obj, ctx.target.namespace)
@@ -257,13 +271,27 @@ async def app_apply(ctx: StepContext) -> StepResult:
 
 
 # ---- 10. Ingress address, or the local app ------------------------------------------------
-async def _ingress_reason(ctx: StepContext) -> str | None:
+async def _app_reason(ctx: StepContext) -> str | None:
     if ctx.target.sandbox:
-        return "the sandbox has no load balancer: the local app stands in for it (next step)"
+        return await sandbox_steps.app_reason(ctx)
     return await common.kube_reason(ctx)
 
 
+async def _ingress_reason(ctx: StepContext) -> str | None:
+    if ctx.target.sandbox and not ctx.outputs.get("app_port"):
+        return "the sandbox has no load balancer: the local app stands in for it (next step)"
+    return None if ctx.target.sandbox else await common.kube_reason(ctx)
+
+
+async def _local_app_reason(ctx: StepContext) -> str | None:
+    if ctx.outputs.get("app_port"):
+        return "the app runs in containers (app-apply): no local app"
+    return None
+
+
 async def ingress_wait(ctx: StepContext) -> StepResult:
+    if ctx.target.sandbox:
+        return await sandbox_steps.url(ctx)
     (ingress,) = common.require(ctx, "ingress")
     apply = common.applier(ctx)
     deadline = time.monotonic() + INGRESS_TIMEOUT
@@ -330,10 +358,11 @@ def deploy_runbook(target: settings.Target) -> Runbook:
         Step("controller-helm", "Helm: aws-load-balancer-controller, wait until ready",
              controller_helm, source="helm", skip_if=common.helm_or_kube_reason),
         Step("app-apply", "Apply the app (Kustomize), wait for the rollout", app_apply,
-             source="kubectl", skip_if=common.kube_reason),
+             source="kubectl", skip_if=_app_reason),
         Step("ingress-wait", "Wait for the ALB hostname, probe health", ingress_wait,
              source="alb-controller", skip_if=_ingress_reason),
     ]
     if target.sandbox:
-        steps.append(Step("local-app", "Start the Pet Store locally (sandbox)", local_app, source="app"))
+        steps.append(Step("local-app", "Start the Pet Store locally (sandbox)", local_app, source="app",
+                          skip_if=_local_app_reason))
     return Runbook("deploy", steps)

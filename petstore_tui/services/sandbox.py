@@ -144,14 +144,35 @@ def status(target: settings.Target | None = None) -> Status:
     return result
 
 
+def stop_containers() -> list[str]:
+    """The app's pods and the registry, when this sandbox started them (images stay for
+    destroy, the stand-in base for `--remove-base`)."""
+    from petstore_tui.services import local_registry, sandbox_inventory
+
+    made = sandbox_inventory.read()
+    messages = []
+    if made.get("app"):
+        from petstore_tui.services import docker, kube_play
+
+        try:
+            pods = kube_play.down(docker.find_engine(sandbox=True))
+            messages.append(f"{len(pods)} app pod(s) removed")
+        except Exception as exc:  # no engine any more: say what is left
+            messages.append(f"app pods not removed: {exc}")
+        sandbox_inventory.update(app=None)
+    if made.get("registry"):
+        messages.append(local_registry.stop())
+    return messages
+
+
 def stop() -> tuple[bool, list[str]]:
     """Stop the local app and the emulator; (something was running, messages)."""
     from petstore_tui.services import local_app
 
     state = sandbox_state.read()
+    messages = stop_containers()
     if state is None:
-        return False, ["the sandbox is not running"]
-    messages = []
+        return bool(messages), messages or ["the sandbox is not running"]
     if state.app_pid:
         messages.append(local_app.stop())
     if state.pid and sandbox_state.pid_alive(state.pid):
