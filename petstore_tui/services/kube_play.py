@@ -15,6 +15,7 @@ sandboxes, or the operator's own pods, never meet.
 from __future__ import annotations
 
 import copy
+import os
 import time
 import urllib.error
 import urllib.request
@@ -111,8 +112,8 @@ def ours(engine: Engine) -> list[dict[str, Any]]:
     """This sandbox's app containers: name, pod, container (spec name), id, status,
     restarts, image, started (unix time)."""
     sid = sandbox_id()
-    found = engine.call("ps", lambda c: c.container.list(all=True, filters={"label": f"{LABEL}={sid}"}))
-    pods = {p.id: p.name for p in engine.call("pod ps", lambda c: c.pod.list(filters={"label": f"{LABEL}={sid}"}))}
+    found = engine.call("ps", lambda c: c.container.list(all=True, filters=[("label", f"{LABEL}={sid}")]))
+    pods = {p.id: p.name for p in engine.call("pod ps", lambda c: c.pod.list(filters=[("label", f"{LABEL}={sid}")]))}
     rows = []
     for item in found:
         pod = pods.get(item.pod or "", "")
@@ -127,7 +128,7 @@ def ours(engine: Engine) -> list[dict[str, Any]]:
 def down(engine: Engine) -> list[str]:
     """Remove this sandbox's pods (and their containers); the pod names removed."""
     sid = sandbox_id()
-    pods = engine.call("pod ps", lambda c: c.pod.list(filters={"label": f"{LABEL}={sid}"}))
+    pods = engine.call("pod ps", lambda c: c.pod.list(filters=[("label", f"{LABEL}={sid}")]))
     names = [p.name for p in pods]
     if names:
         engine.call("pod rm", lambda c: c.pod.remove(names, force=True), timeout=DOWN_TIMEOUT)
@@ -165,7 +166,7 @@ def play(engine: Engine, standin: StandIn, on_line: Callable[[str], None]) -> li
 
 
 def _infra_images(engine: Engine) -> set[str]:
-    images = engine.call("images", lambda c: c.image.list(filters={"reference": "localhost/podman-pause"}))
+    images = engine.call("images", lambda c: c.image.list(filters=[("reference", "localhost/podman-pause")]))
     return {tag for image in images for tag in image.repo_tags}
 
 
@@ -203,24 +204,36 @@ def wait_ready(engine: Engine, url: str, *, timeout: float = ROLLOUT_TIMEOUT,
     raise StandInError(f"{url} did not answer 200 within {timeout:.0f}s ({why})")
 
 
+def log_file(engine: Engine, name: str) -> Path | None:
+    """The container's log file when podman keeps one (its k8s-file driver, CRI format) and
+    we may read it; None otherwise (journald...), and `podman logs` serves instead."""
+    from python_on_whales.utils import run
+
+    try:
+        out = engine.call("inspect", lambda c: run(engine.raw(
+            c, "container", "inspect", "--format", "{{.HostConfig.LogConfig.Type}}\t{{.HostConfig.LogConfig.Path}}",
+            name)))
+    except EngineCallError:
+        return None
+    kind, _, path = str(out).strip().partition("\t")
+    if kind != "k8s-file" or not path or not os.access(path, os.R_OK):
+        return None
+    return Path(path)
+
+
 def recent_lines(engine: Engine, name: str, tail: int, timeout: float = 60.0) -> list[str]:
-    """A container's last `tail` log lines in the order it printed them. (The engine
-    writes the container's stdout and stderr to two pipes; python-on-whales joins them
-    one after the other, so lines are ordered here by the engine's timestamps.)"""
-    stamped = list(engine.caller.stream(
-        "logs", lambda c: c.container.logs(name, tail=tail, timestamps=True, stream=True), timeout=timeout))
-    stamped.sort(key=lambda line: order(line.partition(" ")[0]))
-    return [line.partition(" ")[2] if is_stamp(line.partition(" ")[0]) else line for line in stamped]
+    """A container's last `tail` log lines, whole and in order (services/cri_log.py says
+    why the file beats `podman logs` here)."""
+    from petstore_tui.services import cri_log
 
-
-def is_stamp(head: str) -> bool:
-    return len(head) >= 20 and head[4:5] == "-" and head[10:11] == "T"
-
-
-def order(stamp: str) -> tuple[str, str]:
-    """Comparable form of an RFC 3339 time whose fraction has its trailing zeros cut."""
-    head, _, frac = stamp.rstrip("Z").partition(".")
-    return head, (frac + "000000000")[:9]
+    path = log_file(engine, name)
+    if path is not None:
+        try:
+            return cri_log.tail(path, tail)
+        except OSError:
+            pass  # removed meanwhile: ask the engine
+    return list(engine.caller.stream(
+        "logs", lambda c: c.container.logs(name, tail=tail, stream=True), timeout=timeout))
 
 
 def last_words(engine: Engine, name: str, lines: int = 3) -> str:

@@ -29,24 +29,36 @@ def sandbox_id() -> str:
     return hashlib.sha1(str(settings.state_dir().resolve()).encode()).hexdigest()[:5]
 
 
-def containers_conf() -> Path:
-    path = folder() / "containers.conf"
+def containers_conf_text() -> str:
     lines = ["# written by petstore-tui for its sandbox (docs/knowledge/podman-sandbox.md)",
              "[containers]", 'default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]',
              "[engine]", 'cgroup_manager = "cgroupfs"']
     if shutil.which("runc"):  # crun refuses a hybrid cgroup mount; runc does not
         lines.append('runtime = "runc"')
-    text = "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n"
+
+
+def containers_conf() -> Path:
+    path = folder() / "containers.conf"
+    text = containers_conf_text()
     if not path.exists() or path.read_text() != text:
         path.write_text(text)
+    return path
+
+
+def auth_file(where: Path | None = None) -> Path:
+    """The sandbox's registry logins (podman run refuses a REGISTRY_AUTH_FILE that does not exist)."""
+    path = (where or folder()) / "auth.json"
+    if not path.exists():
+        path.write_text('{"auths": {}}\n')
+        path.chmod(0o600)
     return path
 
 
 def engine_env(engine: str) -> dict[str, str]:
     """Environment every sandbox call of `engine` runs with."""
     if engine == "podman":
-        return {"CONTAINERS_CONF": str(containers_conf()),
-                "REGISTRY_AUTH_FILE": str(folder() / "auth.json")}
+        return {"CONTAINERS_CONF": str(containers_conf()), "REGISTRY_AUTH_FILE": str(auth_file())}
     if engine == "docker":
         docker_config = folder() / "docker"
         docker_config.mkdir(exist_ok=True)

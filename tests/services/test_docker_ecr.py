@@ -9,8 +9,8 @@ import pytest
 
 from petstore_tui import settings
 from petstore_tui.runbook.common import engine_reason
-from petstore_tui.runbook.model import StepFailed
 from petstore_tui.runbook.deploy import image_build, image_push
+from petstore_tui.runbook.model import StepFailed
 from petstore_tui.services import docker, ecr
 
 PROJECT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,14 @@ import shutil
 
 import pytest
 
-from petstore_tui.services import base_image, kube_play, local_registry, manifests, sandbox_engine, sandbox_inventory
+from petstore_tui.services import (
+    base_image,
+    kube_play,
+    local_registry,
+    manifests,
+    sandbox_engine,
+    sandbox_inventory,
+)
 from tests.conftest import REPO
 
 
