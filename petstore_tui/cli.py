@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sandbox": ("sandbox", "start, inspect or stop the local AWS emulator"),
     "troubleshoot": ("troubleshoot", "open the TUI on the troubleshooting panel"),
     "ack": ("ack", "acknowledge a finding for one resource, or list acknowledgements"),
+    "drill": ("drill", "list, plant or undo the sandbox's drills (headless)"),
 }
 
 
