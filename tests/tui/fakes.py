@@ -173,11 +173,14 @@ class FakeDrill:
     undos: int = 0
     replay: list = field(default_factory=lambda: [
         ("app", "sqlite3.OperationalError: attempt to write a readonly database")])
+    simulated: bool = False  # whether the replayed lines stand in for a program's
 
     def plant(self):
         self.plants += 1
         return type("Outcome", (), {"message": "database made read-only", "replay": self.replay,
-                                    "probe": False, "resource": "local-app"})()
+                                    "probe": False, "resource": "local-app", "simulated": self.simulated})()
+
+    run_plant = plant  # the real drills keep their replayed lines on disk as well
 
     def undo(self):
         self.undos += 1
