@@ -99,15 +99,16 @@ def git_commit(project: Path) -> str:
 # ------------------------------------------------------------------ build
 async def build(engine: Engine, context: Path, tags: list[str], on_line: Callable[[str], None], *,
                 dockerfile: Path | None = None, platform: str | None = None,
-                network: str | None = None) -> None:
+                network: str | None = None, cache: bool = True) -> None:
     """Build `dockerfile` (default: docker/Dockerfile of `context`) with `context` as the
-    build context, streaming its output; for `platform` (linux/amd64...) when given."""
+    build context, streaming its output; for `platform` (linux/amd64...) when given;
+    `cache=False` builds every layer again (benchmarks)."""
     dockerfile = dockerfile or context / "docker" / "Dockerfile"
     if engine.name == "podman" or await engine.acall("buildx version", _buildx_installed, timeout=INFO_TIMEOUT):
         def produce(client):
             return client.buildx.build(context, file=dockerfile, tags=tags, stream_logs=True,
                                        platforms=[platform] if platform else None, network=network,
-                                       load=engine.name == "docker")
+                                       load=engine.name == "docker", cache=cache)
         # BUILDAH_FORMAT=docker: Podman's default OCI format drops HEALTHCHECK
         env = {"BUILDAH_FORMAT": "docker"} if engine.name == "podman" else None
         await engine.caller.astream("build", produce, on_line, timeout=BUILD_TIMEOUT, env=env)
@@ -117,6 +118,8 @@ async def build(engine: Engine, context: Path, tags: list[str], on_line: Callabl
         argv += ["--platform", platform]
     if network:
         argv += ["--network", network]
+    if not cache:
+        argv.append("--no-cache")
     for tag in tags:
         argv += ["--tag", tag]
     argv.append(str(context))
