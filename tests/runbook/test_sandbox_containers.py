@@ -108,10 +108,13 @@ def _drills(capsys, url: str) -> None:
     assert not [f for f in report["findings"] if f["severity"] in ("critical", "error") and not f["acknowledged"]], \
         report["findings"]
 
-    # SQLite: the Deployment without its data volume; the container says why
+    # SQLite: the Deployment without its data volume; the container says why, and the
+    # panel's followers pick up the new container and the engine's events as they come
+    followers = _Followers()
     assert "the container says: init-db: cannot set up the database" in _plant(capsys, "sqlite-readonly")
     found = _from_container(_diagnose(capsys), "sqlite-unable-to-open-database")
     assert any("unable to open database file" in line for line in found["evidence"])
+    followers.expect(f"[{found['resource']}] init-db: cannot set up the database", "container died")
     _undo(capsys, "sqlite-readonly")
     assert _health(url) == 200  # the healed pod is a new container with a log of its own
     assert not [f for f in _diagnose(capsys)["findings"] if f["id"].startswith("sqlite-")]
@@ -134,6 +137,36 @@ def _drills(capsys, url: str) -> None:
         assert replayed and all(f.get("simulated") is True for f in replayed)
         _undo(capsys, drill)
         assert not [f for f in _diagnose(capsys)["findings"] if f["id"] == entry]
+
+
+class _Followers:
+    """The troubleshooting panel's sandbox sources (services/container_follow.py), run in
+    threads as the panel runs them."""
+
+    def __init__(self) -> None:
+        import threading
+
+        from petstore_tui.services import container_follow
+
+        engine = docker.find_engine(("podman",), sandbox=True)
+        self.stop = threading.Event()
+        self.lines: list[str] = []
+        for follow in (container_follow.follow_logs, container_follow.follow_events):
+            threading.Thread(target=lambda f=follow: self.lines.extend(f(engine, self.stop)), daemon=True).start()
+
+    def expect(self, *wanted: str, timeout: float = 30.0) -> None:
+        import time
+
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                if all(any(w in line for line in list(self.lines)) for w in wanted):
+                    return
+                time.sleep(0.2)
+            missing = [w for w in wanted if not any(w in line for line in list(self.lines))]
+            raise AssertionError(f"the followers never showed {missing}; last lines: {self.lines[-10:]}")
+        finally:
+            self.stop.set()
 
 
 def _from_container(report: dict, entry: str) -> dict:
