@@ -123,7 +123,7 @@ class SqliteReadonlyDrill(Drill):
         engine = stand_in.engine()
         mount = stand_in.data_mount(stand_in.objects(self.target))
         self.save({"mode": "container", "mount": mount})  # first: an interrupted drill can be undone
-        pods = stand_in.replay(self.target, engine, drop_mount=mount)
+        pods = stand_in.play_again(self.target, engine, drop_mount=mount)
         said = stand_in.wait_failure(engine, CONTAINER_WORDS)
         return DrillOutcome(f"played {', '.join(pods)} without the volume at {mount}; the container "
                             f"says: {said}", resource=f"pod/{pods[0]}" if pods else "")

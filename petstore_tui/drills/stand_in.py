@@ -65,7 +65,7 @@ def app_image(objs: list[dict]) -> str:
     raise DrillError("the Kustomize output holds no Deployment")
 
 
-def replay(target: settings.Target, eng, **options) -> list[str]:
+def play_again(target: settings.Target, eng, **options) -> list[str]:
     """Play the app again with `options` (kube_play.stand_in's image, drop_mount)."""
     from petstore_tui.services import kube_play, sandbox_inventory
 
@@ -99,7 +99,7 @@ def restore(target: settings.Target) -> str:
     from petstore_tui.services import kube_play, sandbox_inventory
 
     eng = engine()
-    replay(target, eng)
+    play_again(target, eng)
     app = sandbox_inventory.read().get("app") or {}
     url = app.get("url") or f"http://127.0.0.1:{app.get('port')}"
     try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import glob
 import os
+import shutil
 from pathlib import Path
 
 from petstore_tui.drills import Drill, DrillError, DrillOutcome
@@ -93,13 +94,13 @@ class WerkzeugDrill(Drill):
         import asyncio
 
         from petstore_tui.drills import stand_in
-        from petstore_tui.services import docker, sandbox_inventory
+        from petstore_tui.services import docker, sandbox_engine, sandbox_inventory
 
         engine = stand_in.engine()
         objects = stand_in.objects(self.target)
         repository = stand_in.app_image(objects).rsplit(":", 1)[0]
-        image = f"{repository}:{IMAGE_TAG}"
-        context = stand_in.context_copy(self.target.project, settings_folder() / "werkzeug-context")
+        image = f"{repository}:{IMAGE_TAG}-{sandbox_engine.sandbox_id()}"  # never another sandbox's
+        context = stand_in.context_copy(self.target.project, self._context_folder())
         lock = context / "petstore-app" / "requirements.lock"
         lock.write_text(broken_lock(lock.read_text()))
         self.save({"mode": "container", "image": image})  # first: an interrupted drill can be undone
@@ -110,10 +111,13 @@ class WerkzeugDrill(Drill):
                                      dockerfile=self.target.project / "docker" / "Dockerfile"))
         except docker.EngineCallError as exc:
             raise DrillError(f"the drill's image did not build: {exc} ({' | '.join(lines[-3:])})") from None
-        pods = stand_in.replay(self.target, engine, image=image)
+        pods = stand_in.play_again(self.target, engine, image=image)
         said = stand_in.wait_failure(engine, CRASH_WORDS)
         return DrillOutcome(f"built {image} with Flask 2.2.2 and Werkzeug 3 and played {', '.join(pods)}; "
                             f"the container says: {said}", resource=f"pod/{pods[0]}" if pods else "")
+
+    def _context_folder(self) -> Path:
+        return self._memo_path().parent / "werkzeug-context"
 
     def undo(self) -> DrillOutcome:
         memo = self.load()
@@ -126,16 +130,9 @@ class WerkzeugDrill(Drill):
             url = stand_in.restore(self.target)
             removed = docker.remove_images(stand_in.engine(), [memo["image"]])
             sandbox_inventory.forget_images(removed)
+            shutil.rmtree(self._context_folder(), ignore_errors=True)
             self.forget()
             return DrillOutcome(f"the app's own image is played again; healthy at {url}"
                                 + (f"; {memo['image']} removed" if removed else ""))
         self.forget()
         return DrillOutcome("nothing was changed on disk: the drill only ran or replayed the crash")
-
-
-def settings_folder() -> Path:
-    from petstore_tui import settings
-
-    folder = settings.state_dir() / "drills"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder

@@ -278,9 +278,11 @@ async def _app_reason(ctx: StepContext) -> str | None:
 
 
 async def _ingress_reason(ctx: StepContext) -> str | None:
-    if ctx.target.sandbox and not ctx.outputs.get("app_port"):
-        return "the sandbox has no load balancer: the local app stands in for it (next step)"
-    return None if ctx.target.sandbox else await common.kube_reason(ctx)
+    if not ctx.target.sandbox:
+        return await common.kube_reason(ctx)
+    if ctx.outputs.get("app_port"):
+        return None  # the containers' loopback port stands in for the ALB's URL
+    return "the sandbox has no load balancer: the local app stands in for it (next step)"
 
 
 async def _local_app_reason(ctx: StepContext) -> str | None:

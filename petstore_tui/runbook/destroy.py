@@ -7,7 +7,7 @@ import time
 
 from petstore_tui import settings
 from petstore_tui.events import StepStatus
-from petstore_tui.runbook import common
+from petstore_tui.runbook import common, sandbox_steps
 from petstore_tui.runbook.deploy import Runbook
 from petstore_tui.runbook.model import Step, StepContext, StepFailed, StepResult, done
 
@@ -149,12 +149,6 @@ async def local_app_stop(ctx: StepContext) -> StepResult:
     return done(await asyncio.to_thread(local_app.stop))
 
 
-async def sandbox_containers(ctx: StepContext) -> StepResult:
-    from petstore_tui.runbook import sandbox_steps
-
-    return await sandbox_steps.remove_containers(ctx)
-
-
 async def _kube_reason(ctx: StepContext) -> str | None:
     return await common.kube_reason(ctx)
 
@@ -169,7 +163,8 @@ def destroy_runbook(target: settings.Target) -> Runbook:
         Step("controller-uninstall", "Uninstall the controller (Helm)", controller_uninstall,
              destructive=True, source="helm", skip_if=common.helm_or_kube_reason),
         *([Step("sandbox-containers", "Remove the app's pods, its images and the registry (sandbox)",
-                sandbox_containers, destructive=True, source="image-build")] if target.sandbox else []),
+                sandbox_steps.remove_containers, destructive=True, source="image-build")]
+          if target.sandbox else []),
         Step("ecr-images-delete", "Delete the images in ECR", ecr_images_delete, destructive=True,
              source="aws"),
         Step("terraform-destroy", "Terraform destroy", terraform_destroy, destructive=True,

@@ -284,8 +284,7 @@ class TroubleshootScreen(Screen):
         if engine is None:
             return
         with self.engine_lock:  # one engine, several follower threads
-            found = (engine.feed(line, source=source.kind, resource=source.resource, simulated=True)
-                     if simulated else engine.feed(line, source=source.kind, resource=source.resource))
+            found = engine.feed(line, source=source.kind, resource=source.resource, simulated=simulated)
             self._last_fed[(source.kind, source.resource)] = time.monotonic()
         for finding in found or ():
             changed[finding.key] = finding

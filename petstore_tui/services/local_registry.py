@@ -78,23 +78,13 @@ def start() -> tuple[str, bool]:
     while time.monotonic() < deadline:
         if answers(endpoint):
             return endpoint, True
-        if not sandbox_state.pid_alive(pid) or _reaped(pid):
+        if not sandbox_state.pid_alive(pid) or process.exited(pid):
             break
         time.sleep(0.1)
     stop()
     tail = " | ".join(log.read_text(errors="replace").strip().splitlines()[-3:]) if log.exists() else ""
     raise RegistryError(f"{BINARY} did not answer on {endpoint} within {START_TIMEOUT:.0f}s"
                         + (f": {tail[:400]}" if tail else ""))
-
-
-def _reaped(pid: int) -> bool:
-    import os
-
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        return done == pid
-    except ChildProcessError:
-        return False
 
 
 def stop() -> str:

@@ -241,6 +241,15 @@ def spawn_detached(
     return proc.pid
 
 
+def exited(pid: int) -> bool:
+    """True when `pid`, our own child, has exited (and reaps it: a zombie looks alive to kill(0))."""
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        return done == pid
+    except ChildProcessError:
+        return False
+
+
 def stop_pid(pid: int, *, grace: float = 10.0) -> bool:
     """Stop a background service started by spawn_detached: SIGINT, then SIGTERM, then
     SIGKILL to its process group, each after `grace` seconds. True when it is gone."""

@@ -64,21 +64,13 @@ def start() -> tuple[sandbox_state.SandboxState, bool]:
             state = sandbox_state.SandboxState(endpoint=endpoint, pid=pid, started_at=time.time())
             sandbox_state.write(state)
             return state, True
-        if not sandbox_state.pid_alive(pid) or _exited(pid):
+        if not sandbox_state.pid_alive(pid) or process.exited(pid):
             break
         time.sleep(0.2)
     process.stop_pid(pid, grace=3)
     tail = _tail(log_path())
     raise SandboxError(f"the AWS emulator did not start within {START_TIMEOUT:.0f}s"
                        + (f": {tail}" if tail else f" (log: {log_path()})"))
-
-
-def _exited(pid: int) -> bool:
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        return done == pid
-    except ChildProcessError:
-        return False
 
 
 def _tail(path, lines: int = 3) -> str:
@@ -129,7 +121,7 @@ def status(target: settings.Target | None = None) -> Status:
     state = sandbox_state.read()
     if state is None:
         return Status(running=False)
-    alive = sandbox_state.pid_alive(state.pid) and not _exited(state.pid)
+    alive = sandbox_state.pid_alive(state.pid) and not process.exited(state.pid)
     result = Status(running=alive, endpoint=state.endpoint, pid=state.pid, alive=alive,
                     app_url=state.app_url,
                     app_alive=bool(state.app_pid) and sandbox_state.pid_alive(state.app_pid))

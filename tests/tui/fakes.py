@@ -133,7 +133,7 @@ class FakeEngine:
         self.found: dict[tuple[str, str], Finding] = {}
         self.fed = 0
 
-    def feed(self, line, source: str = "any", resource: str = "") -> list[Finding]:
+    def feed(self, line, source: str = "any", resource: str = "", simulated: bool = False) -> list[Finding]:
         self.fed += 1
         text = line.decode() if isinstance(line, bytes) else line
         if not re.search(r"readonly\s+database", text, re.I):
