@@ -158,3 +158,17 @@ def test_registry_on_loopback_starts_answers_and_stops():
     from petstore_tui.services.sandbox_state import pid_alive
 
     assert not pid_alive(pid) and "registry" not in sandbox_inventory.read()
+
+
+def test_sandbox_stop_ends_the_registry_it_started(capsys):
+    """`sandbox stop` leaves nothing of the sandbox's running: the registry the image-push
+    step started goes with the emulator. Stand-in: the real docker-registry."""
+    if shutil.which(local_registry.BINARY) is None:
+        pytest.skip("docker-registry is not installed (apt-get install docker-registry)")
+    from petstore_tui import cli
+
+    endpoint, _ = local_registry.start()
+    assert cli.main(["sandbox", "stop"]) == 0
+    assert f"registry {endpoint}" in capsys.readouterr().out
+    assert not local_registry.answers(endpoint, timeout=1)
+    assert local_registry.running() is None
