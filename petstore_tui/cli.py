@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from petstore_tui import __version__
-from petstore_tui.settings import Target
+from petstore_tui.settings import RegionNotSet, Target
 
 # name -> (module under petstore_tui.commands, one-line help). Each module provides
 # add_arguments(parser) and run(args, target) -> int, and imports heavy things lazily.
@@ -36,9 +36,12 @@ def _add_target_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
     group.add_argument("--sandbox", action="store_true", default=argparse.SUPPRESS if suppress else False,
                        help="target the local AWS emulator instead of a real account")
     group.add_argument("--profile", default=default, help="AWS profile (default: AWS_PROFILE or the usual chain)")
-    group.add_argument("--region", default=default, help="AWS region (default: AWS_REGION or us-east-1)")
+    group.add_argument("--region", default=default,
+                       help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, else the profile's region)")
     group.add_argument("--cluster", default=default, help="EKS cluster name")
     group.add_argument("--context", default=default, help="kubeconfig context")
+    group.add_argument("--kubeconfig", type=Path, default=default, metavar="PATH",
+                       help="kubeconfig file to use (default: KUBECONFIG, else ~/.kube/config)")
     group.add_argument("--namespace", "-n", default=argparse.SUPPRESS if suppress else "petstore",
                        help="application namespace (default: petstore)")
     group.add_argument("--project-dir", type=Path, default=default,
@@ -70,7 +73,16 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
         if name == chosen:
             module = importlib.import_module(f"petstore_tui.commands.{module_name}")
             module.add_arguments(sub)
+            _add_output_alias(sub)
     return parser
+
+
+def _add_output_alias(parser: argparse.ArgumentParser) -> None:
+    """`-o json` / `--output json` beside every `--json`, as kubectl and the AWS CLI
+    users type it (main folds it into args.json)."""
+    if "--json" in parser._option_string_actions:
+        parser.add_argument("-o", "--output", choices=("json", "text"), default=None,
+                            help="json is the same as --json; text (the default) is for people")
 
 
 def target_from_args(args: argparse.Namespace) -> Target:
@@ -82,6 +94,7 @@ def target_from_args(args: argparse.Namespace) -> Target:
         namespace=args.namespace,
         sandbox=args.sandbox,
         project_dir=args.project_dir.resolve() if args.project_dir else None,
+        kubeconfig=args.kubeconfig.expanduser().resolve() if args.kubeconfig else None,
     )
 
 
@@ -89,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
+    if getattr(args, "output", None) == "json":
+        args.json = True
     target = target_from_args(args)
     try:
         if args.command is None:
@@ -101,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except RegionNotSet as exc:  # a real target needs a region and none was set anywhere
+        print(f"petstore-tui: {exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # the last line of defence: a message, never a traceback
         if os.environ.get("PETSTORE_TUI_DEBUG"):
             raise

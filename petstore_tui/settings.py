@@ -6,13 +6,14 @@ Pure Python and cheap to import: the headless commands load it on every start.
 
 from __future__ import annotations
 
+import functools
 import glob
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 DEFAULT_CLUSTER = "petstore-eks"
-DEFAULT_REGION = "us-east-1"
+SANDBOX_REGION = "us-east-1"  # the emulator's fixed region; a real target never guesses one
 SANDBOX_CLUSTER = "petstore-sandbox"
 APP_NAMESPACE = "petstore"
 CONTROLLER_NAMESPACE = "kube-system"
@@ -79,6 +80,54 @@ def terraform_cli_config(mirror: Path, dest: Path) -> Path:
     return dest
 
 
+class RegionNotSet(ValueError):
+    """A real target with no region from --region, the environment or the profile."""
+
+    def __init__(self, profile: str | None, problem: str = ""):
+        named = f"the profile {profile!r}" if profile else "the default profile"
+        where = os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config"
+        super().__init__(
+            f"no AWS region: pass --region, set AWS_REGION or AWS_DEFAULT_REGION, or set "
+            f"`region = ...` for {named} in {where}" + (f" ({problem})" if problem else ""))
+
+
+def profile_region(profile: str | None) -> str | None:
+    """The region botocore resolves for `profile` (None: AWS_PROFILE, else the default
+    profile): AWS_DEFAULT_REGION, then the profile's `region` in the shared config file
+    (AWS_CONFIG_FILE, `[profile NAME]` sections). Raises botocore's ProfileNotFound."""
+    config = Path(os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config").expanduser()
+    try:
+        stamp = config.stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    return _profile_region(profile, os.environ.get("AWS_PROFILE"), os.environ.get("AWS_DEFAULT_REGION"),
+                           str(config), stamp)
+
+
+@functools.lru_cache(maxsize=16)
+def _profile_region(profile, _env_profile, _env_region, _config, _stamp) -> str | None:
+    # Cached per (profile, environment, config file and its mtime): headers ask often.
+    import botocore.session
+
+    return botocore.session.Session(profile=profile or None).get_config_variable("region") or None
+
+
+def resolve_region(profile: str | None, explicit: str | None = None) -> str:
+    """The AWS CLI's order (docs/knowledge/aws-region.md): --region, AWS_REGION,
+    AWS_DEFAULT_REGION, the profile's region. RegionNotSet when none is set."""
+    if explicit:
+        return explicit
+    if os.environ.get("AWS_REGION"):
+        return os.environ["AWS_REGION"]
+    try:
+        found = profile_region(profile)
+    except Exception as exc:  # ProfileNotFound, an unreadable config file
+        raise RegionNotSet(profile or os.environ.get("AWS_PROFILE"), str(exc)) from None
+    if not found:
+        raise RegionNotSet(profile or os.environ.get("AWS_PROFILE"))
+    return found
+
+
 @dataclass(frozen=True)
 class Target:
     """What the operator is pointed at. `sandbox` means the local AWS emulator."""
@@ -90,6 +139,7 @@ class Target:
     namespace: str = APP_NAMESPACE
     sandbox: bool = False
     project_dir: Path | None = None
+    kubeconfig: Path | None = None  # --kubeconfig: this file instead of KUBECONFIG
 
     @property
     def cluster_name(self) -> str:
@@ -99,11 +149,18 @@ class Target:
 
     @property
     def region_name(self) -> str:
-        if self.region:
-            return self.region
+        """The region every AWS session of this target uses; RegionNotSet when a real
+        target has none (never a guess)."""
         if self.sandbox:
-            return DEFAULT_REGION
-        return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+            return self.region or SANDBOX_REGION
+        return resolve_region(self.profile, self.region)
+
+    @property
+    def region_or_none(self) -> str | None:
+        try:
+            return self.region_name
+        except RegionNotSet:
+            return None
 
     @property
     def project(self) -> Path:
@@ -115,11 +172,12 @@ class Target:
         if self.sandbox:
             return f"SANDBOX · {self.region_name} · {self.cluster_name}"
         profile = self.profile or os.environ.get("AWS_PROFILE") or "default"
-        return f"{profile} · {self.region_name} · {self.cluster_name}"
+        return f"{profile} · {self.region_or_none or 'no region'} · {self.cluster_name}"
 
     @property
     def key(self) -> str:
-        """A file-name-safe id of the target, for per-target journals."""
+        """A file-name-safe id of the target, for per-target journals (RegionNotSet
+        without a region: a journal is always of one region)."""
         profile = "sandbox" if self.sandbox else (self.profile or os.environ.get("AWS_PROFILE") or "default")
         raw = f"{profile}-{self.region_name}-{self.cluster_name}"
         return "".join(c if c.isalnum() or c in "-_." else "_" for c in raw)

@@ -1,5 +1,6 @@
 terraform {
-  required_version = ">= 1.5"
+  # The runbook runs `terraform init -json`, new in Terraform 1.9.0 (docs/knowledge/terraform.md).
+  required_version = ">= 1.9"
 
   required_providers {
     aws = {

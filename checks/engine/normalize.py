@@ -178,6 +178,32 @@ def evidence_text(line: bytes, at: int = 0) -> str:
     if len(line) <= EVIDENCE_CHARS:
         return decode(line)
     start = max(0, min(at - EVIDENCE_CHARS // 4, len(line) - EVIDENCE_CHARS))
+    end = start + EVIDENCE_CHARS
+    # A cut through a token could leave a piece of a secret too short for redaction to
+    # know it: the window drops a cut token (within EDGE_SLACK bytes of the edge).
+    if start > 0:
+        start = _token_start(line, start, max(start, at))
+    if end < len(line):
+        end = _token_end(line, start, end)
     # "ignore" at the cut edges: half a UTF-8 character there is not worth a U+FFFD
-    text = line[start:start + EVIDENCE_CHARS].decode("utf-8", "ignore")
-    return ("… " if start > 0 else "") + text + (" …" if start + EVIDENCE_CHARS < len(line) else "")
+    text = line[start:end].decode("utf-8", "ignore")
+    return ("… " if start > 0 else "") + text + (" …" if end < len(line) else "")
+
+
+EDGE_SLACK = 120  # bytes a window edge may move to a token boundary
+_BOUNDARY = re.compile(rb"[\s\"'`,;{}\[\]()<>|&=]")
+
+
+def _token_start(line: bytes, start: int, limit: int) -> int:
+    """`start`, moved forward past the token it cuts (never past `limit`, the match)."""
+    if _BOUNDARY.match(line, start - 1):
+        return start
+    m = _BOUNDARY.search(line, start, min(limit, start + EDGE_SLACK))
+    return m.end() if m else start
+
+
+def _token_end(line: bytes, start: int, end: int) -> int:
+    """`end`, moved back before the token it cuts."""
+    if _BOUNDARY.match(line, end):
+        return end
+    return max((m.end() for m in _BOUNDARY.finditer(line, max(start, end - EDGE_SLACK), end)), default=end)

@@ -1,5 +1,6 @@
 """Line sources for the engine: files, stdin, subprocesses, Kubernetes pod logs, events and
-pod status. Kubernetes readers take an `ApiClient`; every call has a timeout."""
+pod status, read once (`diagnose --live`). Kubernetes readers take an `ApiClient`; every
+call has a timeout. The live followers of the TUI are in petstore_tui/services/kube_follow.py."""
 
 from __future__ import annotations
 
@@ -149,23 +150,27 @@ def scan_pod_log(engine, api, namespace: str, pod: str, *, container: str | None
     return list(changed.values())
 
 
+def event_line(event) -> tuple[float, str, str]:
+    """One event as (when, resource, line): `Warning FailedScheduling pod/x: message`,
+    after its time when it has one; a repeated event says how often (`(x12)`)."""
+    obj = event.involved_object
+    kind = (getattr(obj, "kind", None) or "object").lower()
+    resource = f"{kind}/{getattr(obj, 'name', '') or '?'}"
+    message = " ".join((event.message or "").split())
+    series = getattr(event, "series", None)
+    times = event.count or getattr(series, "count", None) or 0
+    count = f" (x{times})" if times > 1 else ""
+    when = (event.last_timestamp or getattr(series, "last_observed_time", None) or event.event_time
+            or event.first_timestamp)
+    stamp = when.timestamp() if when is not None and hasattr(when, "timestamp") else 0.0
+    prefix = when.strftime("%Y-%m-%dT%H:%M:%SZ ") if stamp else ""
+    return stamp, resource, f"{prefix}{event.type or 'Normal'} {event.reason or ''} {resource}: {message}{count}"
+
+
 def event_lines(api, namespace: str, request_timeout=REQUEST_TIMEOUT) -> list[tuple[str, str]]:
-    """Events of a namespace as (resource, line): `Warning FailedScheduling pod/x: message`,
-    oldest first; repeated events say how often (`(x12)`)."""
+    """Events of a namespace as (resource, line) (see `event_line`), oldest first."""
     items = _core(api).list_namespaced_event(namespace, _request_timeout=request_timeout).items
-    lines: list[tuple[float, str, str]] = []
-    for event in items:
-        obj = event.involved_object
-        kind = (getattr(obj, "kind", None) or "object").lower()
-        resource = f"{kind}/{getattr(obj, 'name', '') or '?'}"
-        message = " ".join((event.message or "").split())
-        count = f" (x{event.count})" if (event.count or 0) > 1 else ""
-        when = event.last_timestamp or event.event_time or event.first_timestamp
-        stamp = when.timestamp() if when is not None and hasattr(when, "timestamp") else 0.0
-        prefix = when.strftime("%Y-%m-%dT%H:%M:%SZ ") if stamp else ""
-        lines.append((stamp, resource,
-                      f"{prefix}{event.type or 'Normal'} {event.reason or ''} {resource}: {message}{count}"))
-    lines.sort(key=lambda item: item[0])
+    lines = sorted((event_line(event) for event in items), key=lambda item: item[0])
     return [(resource, line) for _stamp, resource, line in lines]
 
 
@@ -266,158 +271,3 @@ def scan_live(engine, api, namespace: str, *, controller_namespace: str = "kube-
         except Exception as exc:
             report.errors.append(f"events in {ns}: {describe_kube_error(exc)}")
     return report
-
-
-# ------------------------------------------------------------------ following (the TUI)
-FOLLOW_TAIL_LINES = 200  # history shown when a follow starts
-EVENT_POLL_SECONDS = 2.0
-_POLL = 0.25  # how often a follower looks at its stop flag while no line comes
-
-
-FOLLOW_READ_TIMEOUT = 60.0  # a quiet log reconnects after this long without a byte
-
-
-def _open_log(api, namespace: str, pod: str, container: str | None, *, tail_lines: int | None,
-              request_timeout=(5.0, FOLLOW_READ_TIMEOUT)):
-    kwargs: dict[str, Any] = {"_preload_content": False, "_request_timeout": request_timeout,
-                              "follow": True}
-    if container:
-        kwargs["container"] = container
-    if tail_lines is not None:
-        kwargs["tail_lines"] = tail_lines
-    return _core(api).read_namespaced_pod_log(name=pod, namespace=namespace, **kwargs)
-
-
-def follow_pod_logs(api, namespace: str, stop, *, label_selector: str | None = None,
-                    tail_lines: int | None = FOLLOW_TAIL_LINES) -> Iterator[str]:
-    """Follow every container of the pods of a namespace (optionally by label) at once.
-
-    Blocking; meant for a thread worker. Yields `[pod/<pod>/<container>] <line>` (the
-    prefix `kubectl logs --prefix` uses, which the engine's grouping understands) until
-    `stop` (a threading.Event) is set, then closes every connection. Reading happens in
-    one daemon thread per container; a container that cannot be read yields one line
-    saying why."""
-    import queue
-    import threading
-
-    from petstore_tui.services.kube import describe_kube_error
-
-    lines: queue.Queue = queue.Queue(maxsize=10000)  # bounded: a flood waits, memory does not grow
-    responses: list[Any] = []
-    lock = threading.Lock()
-    kwargs = {"label_selector": label_selector} if label_selector else {}
-    try:
-        pods = _core(api).list_namespaced_pod(namespace, _request_timeout=REQUEST_TIMEOUT, **kwargs).items
-    except Exception as exc:
-        yield f"petstore-tui: cannot list pods in {namespace}: {describe_kube_error(exc)}"
-        return
-    if not pods:
-        yield f"petstore-tui: no pods in {namespace}" + (f" with {label_selector}" if label_selector else "")
-    readers = []
-
-    def read(pod_name: str, container: str) -> None:
-        prefix = f"[pod/{pod_name}/{container}] "
-        tail = tail_lines
-        while not stop.is_set():
-            try:
-                response = _open_log(api, namespace, pod_name, container, tail_lines=tail)
-                with lock:
-                    responses.append(response)
-                if stop.is_set():
-                    return
-                for raw in iter_stream_lines(response.stream(_CHUNK, decode_content=True)):
-                    while not stop.is_set():
-                        try:
-                            lines.put(prefix + raw.decode("utf-8", "replace"), timeout=_POLL)
-                            break
-                        except queue.Full:
-                            continue
-                    if stop.is_set():
-                        return
-                return  # the container ended its log
-            except Exception as exc:  # closed by stop, a quiet log timing out, or a refusal
-                if stop.is_set():
-                    return
-                if "timed out" in str(exc).lower() or "Timeout" in type(exc).__name__:
-                    tail = 0  # quiet for FOLLOW_READ_TIMEOUT: reconnect for new lines only
-                    continue
-                lines.put(f"{prefix}petstore-tui: log stream ended: {describe_kube_error(exc)}")
-                return
-
-    for pod in sorted(pods, key=lambda p: p.metadata.name)[:MAX_PODS]:
-        for container in (c.name for c in (pod.spec.containers if pod.spec else [])):
-            thread = threading.Thread(target=read, args=(pod.metadata.name, container), daemon=True,
-                                      name=f"follow-{pod.metadata.name}-{container}")
-            thread.start()
-            readers.append(thread)
-    try:
-        while not stop.is_set():
-            try:
-                yield lines.get(timeout=_POLL)
-            except queue.Empty:
-                if not any(t.is_alive() for t in readers) and lines.empty():
-                    return  # every stream ended
-    finally:
-        stop.set()
-        with lock:
-            for response in responses:
-                _abort(response)
-
-
-def _abort(response) -> None:
-    """Wake a reader blocked on a quiet log: shut the socket down under it. (Closing the
-    response would wait for the reader's lock, that is for the next byte.)"""
-    import socket
-
-    connection = getattr(response, "connection", None) or getattr(response, "_connection", None)
-    sock = getattr(connection, "sock", None)
-    try:
-        if sock is not None:
-            sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass  # already closed: nothing to wake
-
-
-def poll_events(api, namespaces: Sequence[str], stop, *, interval: float = EVENT_POLL_SECONDS) -> Iterator[str]:
-    """Poll the namespaces' events and yield each new or repeated one as a line (see
-    `event_lines`) until `stop` is set. Blocking; meant for a thread worker."""
-    from petstore_tui.services.kube import describe_kube_error
-
-    seen: set[str] = set()
-    failing = False
-    while not stop.is_set():
-        for ns in namespaces:
-            try:
-                fresh = event_lines(api, ns)
-                failing = False
-            except Exception as exc:
-                if not failing:  # say it once, not every poll
-                    yield f"petstore-tui: cannot read events in {ns}: {describe_kube_error(exc)}"
-                failing = True
-                continue
-            for _resource, line in fresh:
-                if line not in seen:
-                    seen.add(line)
-                    yield line
-        if len(seen) > 50000:  # bounded memory on a very long follow
-            seen.clear()
-        stop.wait(interval)
-
-
-def follow_pods(api, target, stop) -> Iterator[str]:
-    """The TUI's "App pods" source: every container of the app namespace, followed."""
-    return follow_pod_logs(api, target.namespace, stop)
-
-
-def follow_controller(api, target, stop) -> Iterator[str]:
-    """The TUI's "LB controller" source: the controller's pods in kube-system, followed."""
-    from petstore_tui.settings import CONTROLLER_NAMESPACE
-
-    return follow_pod_logs(api, CONTROLLER_NAMESPACE, stop, label_selector=CONTROLLER_SELECTOR)
-
-
-def follow_events(api, target, stop) -> Iterator[str]:
-    """The TUI's "Kubernetes events" source: events of the app namespace and kube-system."""
-    from petstore_tui.settings import CONTROLLER_NAMESPACE
-
-    return poll_events(api, list(dict.fromkeys((target.namespace, CONTROLLER_NAMESPACE))), stop)

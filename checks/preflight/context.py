@@ -43,6 +43,9 @@ class CheckContext:
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     # Terraform outputs, when known (the runbook passes them): role ARNs, VPC id...
     terraform_outputs: dict[str, Any] = field(default_factory=dict)
+    # The -var / -var-file arguments Terraform will get, in order: ("var", "name=value") or
+    # ("var-file", path). None: those the runbook passes for the target.
+    terraform_cli: list[tuple[str, str]] | None = None
 
     def __post_init__(self) -> None:
         if self.project_dir is None:

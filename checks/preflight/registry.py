@@ -23,11 +23,13 @@ from checks.preflight.config.dockerfile_user import DockerfileUserCheck
 from checks.preflight.config.duplicate_outputs import DuplicateOutputsCheck
 from checks.preflight.config.duplicate_sg_rules import DuplicateSgRulesCheck
 from checks.preflight.config.eks_version import EksVersionCheck
+from checks.preflight.config.files import ConfigFilesCheck
 from checks.preflight.config.flask_werkzeug import FlaskWerkzeugCheck
 from checks.preflight.config.health_paths import HealthPathsCheck
 from checks.preflight.config.helm_values import HelmValuesCheck
 from checks.preflight.config.ingress_class import IngressClassNameCheck
 from checks.preflight.config.ingress_subnets import IngressSubnetsCheck
+from checks.preflight.config.k8s_api import KubernetesApiCheck
 from checks.preflight.config.node_role import NodeRoleCheck
 from checks.preflight.config.nodegroup_size import NodegroupSizeCheck
 from checks.preflight.config.nodegroup_subnets import NodegroupSubnetsCheck
@@ -56,6 +58,7 @@ ALL_CHECKS = (
     IdentityCheck,
     RegionCheck,
     Ec2ReachableCheck,
+    ConfigFilesCheck,
     SubnetTagsCheck,
     PublicEndpointCheck,
     ControllerPolicyFileCheck,
@@ -77,6 +80,7 @@ ALL_CHECKS = (
     ControllerIngressClassCheck,
     PortsCheck,
     HealthPathsCheck,
+    KubernetesApiCheck,
     ClusterStatusCheck,
     ClusterVersionCheck,
     ClusterEndpointCheck,

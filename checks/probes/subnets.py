@@ -1,75 +1,74 @@
-"""Probe: the subnets of the cluster's VPC carry the tags the Load Balancer Controller discovers (role tag, two zones, free addresses, no other cluster's tag)."""
+"""Probe: would the pinned Load Balancer Controller release find subnets for the ALB in the cluster's VPC? The subnets and route tables as AWS has them, under that release's discovery rules (checks/alb_subnets.py)."""
 
 from __future__ import annotations
 
+from checks import alb_subnets
 from checks.model import CheckResult, Status
 from checks.preflight.context import CheckContext
 from checks.probes._common import aws_error, cluster_or_result, result
 
 ID = "cluster.subnets"
 FAILURE_ID = "alb-controller-subnet-discovery-failed"
-MIN_FREE_ADDRESSES = 8
-ROLE_TAG = {"internet-facing": "kubernetes.io/role/elb", "internal": "kubernetes.io/role/internal-elb"}
 
 
-def evaluate_subnets(subnets: list[dict], cluster_name: str, scheme: str = "internet-facing") -> CheckResult:
-    """Apply the controller's discovery rules to describe_subnets() items."""
-    role_tag = ROLE_TAG[scheme]
-    usable: dict[str, list[str]] = {}
-    problems: list[str] = []
-    for subnet in subnets:
-        tags = {t["Key"]: t.get("Value", "") for t in subnet.get("Tags") or []}
-        name = tags.get("Name") or subnet["SubnetId"]
-        label = f"{subnet['SubnetId']} ({name}, {subnet.get('AvailabilityZone', '?')})"
-        if role_tag not in tags:
-            continue
-        if tags[role_tag] not in ("1", ""):
-            problems.append(f"{label}: {role_tag}={tags[role_tag]!r} (must be 1 or empty)")
-            continue
-        cluster_tags = [k for k in tags if k.startswith("kubernetes.io/cluster/")]
-        if cluster_tags and f"kubernetes.io/cluster/{cluster_name}" not in cluster_tags:
-            problems.append(f"{label}: tagged for another cluster ({', '.join(cluster_tags)})")
-            continue
-        free = subnet.get("AvailableIpAddressCount")
-        if free is not None and free < MIN_FREE_ADDRESSES:
-            problems.append(f"{label}: {free} free addresses (< {MIN_FREE_ADDRESSES})")
-            continue
-        usable.setdefault(subnet.get("AvailabilityZone", "?"), []).append(subnet["SubnetId"])
-    untagged = [s["SubnetId"] for s in subnets
-                if role_tag not in {t["Key"] for t in s.get("Tags") or []}]
-    detail_lines = [f"usable for {scheme}: " + (", ".join(f"{z}: {'/'.join(ids)}" for z, ids in sorted(usable.items()))
-                                                 or "none"), *problems]
-    if untagged:
-        detail_lines.append(f"without {role_tag}: {', '.join(untagged)}")
-    fix = (f"tag the {'public' if scheme == 'internet-facing' else 'private'} subnets in at least two "
-           f"zones with {role_tag}=1 (terraform/network.tf), and kubernetes.io/cluster/{cluster_name}=shared")
-    if len(usable) >= 2:
-        return result(ID, Status.PASS, f"{len(usable)} zones have subnets tagged {role_tag}",
-                      "\n".join(detail_lines))
-    return result(ID, Status.FAIL,
-                  f"{len(usable)} zone(s) with subnets the controller can use for an {scheme} ALB (needs 2)",
-                  "\n".join(detail_lines), fix, FAILURE_ID)
+def evaluate_subnets(subnets: list[dict], route_tables: list[dict] | None, cluster_name: str,
+                     scheme: str = "internet-facing", release: str = alb_subnets.INSTALLED_RELEASE) -> CheckResult:
+    """The controller's discovery (at `release`) on describe_subnets() and
+    describe_route_tables() items; route_tables None: they could not be read."""
+    facts = alb_subnets.facts_from_aws(subnets, route_tables or [])
+    if route_tables is None:
+        facts = [alb_subnets.SubnetFacts(f.id, f.label, f.zone, f.tags, f.free_addresses, None) for f in facts]
+    found = alb_subnets.discover(facts, cluster_name, scheme, release)
+    key = alb_subnets.ROLE_TAG[scheme]
+    detail = "\n".join(found.lines())
+    if found.status == "ok":
+        return result(ID, Status.PASS, f"controller {release} finds subnets for an {scheme} ALB in "
+                                       f"{len(found.zones)} zones (by {found.basis})", detail)
+    if found.status == "unknown":
+        return result(ID, Status.WARN, f"unknown: cannot tell whether controller {release} finds subnets for an "
+                                       f"{scheme} ALB", detail)
+    fix = (f"tag the {'public' if scheme == 'internet-facing' else 'private'} subnets of at least two zones "
+           f"{key}=1 (terraform/network.tf), or, with no subnet tagged, give them a route to an internet gateway; "
+           f"never tag them kubernetes.io/cluster/<another cluster>; keep 8 free addresses in each")
+    return result(ID, Status.FAIL, f"controller {release} finds subnets in {len(found.zones)} zone(s) for an "
+                                   f"{scheme} ALB (needs {alb_subnets.MIN_ALB_ZONES})",
+                  f"{detail}\nthe controller logs: {found.error}", fix, FAILURE_ID)
+
+
+def cluster_vpc_id(ec2, cluster: dict) -> str | None:
+    """The cluster's VPC: resourcesVpcConfig.vpcId, else the VPC of its first subnet (the
+    emulator leaves vpcId out)."""
+    vpc_config = cluster.get("resourcesVpcConfig") or {}
+    if vpc_config.get("vpcId"):
+        return vpc_config["vpcId"]
+    if vpc_config.get("subnetIds"):
+        first = ec2.describe_subnets(SubnetIds=vpc_config["subnetIds"][:1])["Subnets"]
+        return first[0]["VpcId"] if first else None
+    return None
 
 
 def probe_subnets(ctx: CheckContext, scheme: str = "internet-facing") -> CheckResult:
     cluster, early = cluster_or_result(ctx, ID)
     if early:
         return early
-    vpc_config = cluster.get("resourcesVpcConfig") or {}
     try:
         ec2 = ctx.aws_client("ec2")
-        vpc_id = vpc_config.get("vpcId")
-        if not vpc_id and vpc_config.get("subnetIds"):
-            first = ec2.describe_subnets(SubnetIds=vpc_config["subnetIds"][:1])["Subnets"]
-            vpc_id = first[0]["VpcId"] if first else None
+        vpc_id = cluster_vpc_id(ec2, cluster)
         if not vpc_id:
             return result(ID, Status.ERROR, "the cluster names no VPC or subnets")
-        subnets = []
-        for page in ec2.get_paginator("describe_subnets").paginate(
-                Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]):
-            subnets.extend(page["Subnets"])
+        in_vpc = [{"Name": "vpc-id", "Values": [vpc_id]}]
+        subnets = [s for page in ec2.get_paginator("describe_subnets").paginate(Filters=in_vpc)
+                   for s in page["Subnets"]]
     except Exception as exc:
         return aws_error(ID, exc, "cannot list the VPC's subnets")
-    outcome = evaluate_subnets(subnets, ctx.target.cluster_name, scheme)
-    outcome.detail = f"VPC {vpc_id}, {len(subnets)} subnets\n{outcome.detail}"
+    try:
+        tables = [t for page in ec2.get_paginator("describe_route_tables").paginate(Filters=in_vpc)
+                  for t in page["RouteTables"]]
+        note = ""
+    except Exception as exc:  # reachability then stays unknown; tags still tell a lot
+        from petstore_tui.services.aws import describe_aws_error
+
+        tables, note = None, f"\nroute tables not readable ({describe_aws_error(exc)}): reachability unknown"
+    outcome = evaluate_subnets(subnets, tables, ctx.target.cluster_name, scheme)
+    outcome.detail = f"VPC {vpc_id}, {len(subnets)} subnets{note}\n{outcome.detail}"
     return outcome

@@ -5,14 +5,16 @@ from __future__ import annotations
 from . import __version__
 from .config import Settings
 from .schema import ORDER_STATUSES, PET_STATUSES
+from .validation import TEXT_PATTERN
 
 _MAX_ID = 2**63 - 1
 _PROBLEM = "application/problem+json"
 
 
 def _text(max_len: int) -> dict:
-    return {"type": "string", "minLength": 1, "maxLength": max_len,
-            "description": "Not blank; no control characters."}
+    # validation.text_problem checks exactly this
+    return {"type": "string", "minLength": 1, "maxLength": max_len, "pattern": TEXT_PATTERN,
+            "description": "Not blank; no control characters (Unicode Cc) or unpaired surrogates."}
 
 
 def _problem(description: str) -> dict:
@@ -26,11 +28,22 @@ def _ok(description: str, ref: str) -> dict:
 
 
 def _errors(*codes: int) -> dict:
-    words = {400: "Bad request (malformed JSON or query)", 404: "Not found",
-             409: "Conflict with the current state", 413: "Body too large",
-             415: "Body is not JSON", 422: "Body failed validation",
+    words = {400: "Bad request: malformed JSON, or a query parameter outside its schema "
+                  "(an empty value included)",
+             404: "Not found", 409: "Conflict with the current state",
+             413: "Body too large", 415: "Body is not JSON", 422: "Body failed validation",
              503: "Database unavailable or read-only"}
     return {str(code): _problem(words[code]) for code in codes}
+
+
+def _link(operation_id: str, description: str, *, parameters: dict | None = None,
+          body: dict | None = None) -> dict:
+    link: dict = {"operationId": operation_id, "description": description}
+    if parameters:
+        link["parameters"] = parameters
+    if body:
+        link["requestBody"] = body
+    return link
 
 
 def _json_body(ref: str) -> dict:
@@ -113,6 +126,21 @@ def build(settings: Settings) -> dict:
     }
     pet_id, order_id = _id_param("pet_id"), _id_param("order_id")
     location = {"Location": {"schema": {"type": "string"}, "description": "URL of the new resource"}}
+    # Links: what a client (and schemathesis' stateful phase) can do with what it created.
+    new_pet = {"pet_id": "$response.body#/id"}
+    pet_links = {
+        "GetPet": _link("getPet", "Read the new pet", parameters=new_pet),
+        "ReplacePet": _link("replacePet", "Replace the new pet", parameters=new_pet),
+        "DeletePet": _link("deletePet", "Delete the new pet", parameters=new_pet),
+        "OrderPet": _link("placeOrder", "Order the new pet", body=new_pet),
+    }
+    new_order = {"order_id": "$response.body#/id"}
+    order_links = {
+        "GetOrder": _link("getOrder", "Read the new order", parameters=new_order),
+        "CancelOrder": _link("cancelOrder", "Cancel the new order", parameters=new_order),
+        "GetOrderedPet": _link("getPet", "Read the ordered pet (now pending)",
+                               parameters={"pet_id": "$response.body#/pet_id"}),
+    }
     paths = {
         f"{p}/health": {"get": {
             "operationId": "health", "summary": "Liveness and readiness, with a database round trip",
@@ -134,13 +162,13 @@ def build(settings: Settings) -> dict:
                     {"name": "offset", "in": "query",
                      "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}},
                     {"name": "status", "in": "query", "schema": {"type": "string", "enum": list(PET_STATUSES)}},
-                    {"name": "species", "in": "query", "schema": {"type": "string", "maxLength": 50}},
+                    {"name": "species", "in": "query", "schema": _text(50)},
                 ],
                 "responses": {"200": _ok("A page of pets", "PetList"), **_errors(400, 503)},
             },
             "post": {
                 "operationId": "createPet", "summary": "Add a pet", "requestBody": _json_body("PetInput"),
-                "responses": {"201": {**_ok("Created", "Pet"), "headers": location},
+                "responses": {"201": {**_ok("Created", "Pet"), "headers": location, "links": pet_links},
                               **_errors(400, 413, 415, 422, 503)},
             },
         },
@@ -158,15 +186,21 @@ def build(settings: Settings) -> dict:
         f"{p}/store/orders": {"post": {
             "operationId": "placeOrder", "summary": "Order an available pet (it becomes pending)",
             "requestBody": _json_body("OrderInput"),
-            "responses": {"201": {**_ok("Order placed", "Order"), "headers": location},
-                          **_errors(400, 409, 413, 415, 422, 503)}}},
+            "responses": {"201": {**_ok("Order placed", "Order"), "headers": location, "links": order_links},
+                          **_errors(400, 413, 415, 503),
+                          "409": _problem("The pet exists but is not available (pending or sold)"),
+                          "422": _problem("Body failed validation, or pet_id names no pet "
+                                          "(errors: pet_id, no such pet)")}}},
         f"{p}/store/orders/{{order_id}}": {
             "parameters": [order_id],
-            "get": {"operationId": "getOrder", "summary": "Read an order",
-                    "responses": {"200": _ok("The order", "Order"), **_errors(404, 503)}},
+            "get": {"operationId": "getOrder", "summary": "Read a placed order",
+                    "responses": {"200": _ok("The order", "Order"), **_errors(503),
+                                  "404": _problem("No such order, or it was cancelled")}},
             "delete": {"operationId": "cancelOrder",
-                       "summary": "Cancel a placed order (its pet becomes available again)",
-                       "responses": {"200": _ok("The cancelled order", "Order"), **_errors(404, 409, 503)}},
+                       "summary": "Cancel a placed order (its pet becomes available again); "
+                                  "the order then answers 404",
+                       "responses": {"200": _ok("The cancelled order", "Order"), **_errors(503),
+                                     "404": _problem("No such order, or it was already cancelled")}},
         },
         f"{p}/store/inventory": {"get": {
             "operationId": "inventory", "summary": "Pet counts by status",

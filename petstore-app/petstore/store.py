@@ -25,6 +25,12 @@ def _not_found(order_id: int) -> ApiProblem:
     return ApiProblem(404, "Not Found", f"Order {order_id} does not exist.")
 
 
+def _cancelled(row) -> ApiProblem:
+    # DELETE cancels: the row stays (the order's history) but the resource is gone, as a
+    # client of DELETE expects: 404, saying why.
+    return ApiProblem(404, "Not Found", f"Order {row.id} was cancelled at {row.updated_at}.")
+
+
 @bp.post("/store/orders")
 def place_order():
     pet_id = order_body(json_object())
@@ -62,12 +68,15 @@ def get_order(order_id: int):
         row = conn.execute(select(*_COLUMNS).where(orders.c.id == order_id)).first()
     if row is None:
         raise _not_found(order_id)
+    if row.status == "cancelled":
+        raise _cancelled(row)
     return jsonify(order_json(row))
 
 
 @bp.delete("/store/orders/<int:order_id>")
 def cancel_order(order_id: int):
-    """Cancel a placed order; its pet becomes available again if it is still pending."""
+    """Cancel a placed order; its pet becomes available again if it is still pending. The
+    answer is the cancelled order; from then on the order answers 404."""
     if order_id > MAX_ID:
         raise _not_found(order_id)
     stamp = now()
@@ -75,8 +84,8 @@ def cancel_order(order_id: int):
         row = conn.execute(select(*_COLUMNS).where(orders.c.id == order_id).with_for_update()).first()
         if row is None:
             raise _not_found(order_id)
-        if row.status != "placed":
-            raise ApiProblem(409, "Conflict", f"Order {order_id} is already {row.status}.")
+        if row.status == "cancelled":
+            raise _cancelled(row)
         row = conn.execute(
             orders.update().where(orders.c.id == order_id).values(status="cancelled", updated_at=stamp)
             .returning(*_COLUMNS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import unicodedata
+import re
 
 from flask import request
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
@@ -12,6 +12,20 @@ from .schema import PET_STATUSES
 
 MAX_ID = 2**63 - 1
 MAX_OFFSET = 2**31 - 1
+
+# What a name, species or tag may hold; openapi.py publishes the same rule as a `pattern`,
+# so the document and this check cannot drift apart. No control characters (Unicode Cc:
+# C0, DEL, C1): NUL cannot be stored in PostgreSQL and the rest have no place in a name.
+# At least one character that is not white space (what str.isspace() calls space, less
+# what CONTROL already excludes). Unpaired surrogates (JSON "\ud800") are refused too,
+# since UTF-8 cannot store them; the pattern leaves them out because JSON Schema's regex
+# engines (ECMA-262 without the u flag, Rust's) cannot name them, and the document's
+# description says it instead.
+CONTROL = r"\u0000-\u001f\u007f-\u009f"
+SPACE = r" \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+TEXT_PATTERN = rf"^[^{CONTROL}]*[^{CONTROL}{SPACE}][^{CONTROL}]*$"
+_UNSTORABLE = re.compile(rf"[{CONTROL}\ud800-\udfff]")
+_VISIBLE = re.compile(f"[^{CONTROL}{SPACE}]")
 
 
 def json_object() -> dict:
@@ -40,16 +54,22 @@ def _text(data: dict, name: str, max_len: int, errors: list, required: bool) -> 
     if not isinstance(value, str):
         errors.append({"field": name, "message": "must be a string"})
         return None
-    if not value.strip():
-        errors.append({"field": name, "message": "must not be blank"})
-    elif len(value) > max_len:
-        errors.append({"field": name, "message": f"must be at most {max_len} characters"})
-    elif any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
-        # NUL and lone surrogates cannot be stored (PostgreSQL refuses NUL; UTF-8 refuses
-        # surrogates); other control characters have no place in a name.
-        errors.append({"field": name, "message": "must not contain control characters"})
-    else:
+    problem = text_problem(value, max_len)
+    if problem is None:
         return value
+    errors.append({"field": name, "message": problem})
+    return None
+
+
+def text_problem(value: str, max_len: int) -> str | None:
+    """Why `value` is not a valid name, species or tag (TEXT_PATTERN, 1 to max_len
+    characters), or None when it is."""
+    if len(value) > max_len:
+        return f"must be at most {max_len} characters"
+    if _UNSTORABLE.search(value):
+        return "must not contain control characters"
+    if not _VISIBLE.search(value):
+        return "must not be blank"
     return None
 
 
@@ -87,14 +107,20 @@ def order_body(data: dict) -> int:
     return pet_id
 
 
+# A query parameter that is present must be valid: an empty value (`?status=`) is not a
+# value of any parameter's schema, so it is refused like any other, never read as absent.
+# Integers are plain decimal digits (int() would also take " 5", "+5", "5_000" and other
+# scripts' digits, which the document's `integer` does not promise).
+_INTEGER = re.compile(r"-?[0-9]{1,20}")
+
+
 def query_int(name: str, default: int, minimum: int, maximum: int, args=None) -> int:
     raw = (request.args if args is None else args).get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiProblem(400, "Bad Request", f"Query parameter {name!r} must be an integer.") from None
+    if not _INTEGER.fullmatch(raw):
+        raise ApiProblem(400, "Bad Request", f"Query parameter {name!r} must be an integer.")
+    value = int(raw)
     if not minimum <= value <= maximum:
         raise ApiProblem(400, "Bad Request", f"Query parameter {name!r} must be between {minimum} and {maximum}.")
     return value
@@ -102,7 +128,7 @@ def query_int(name: str, default: int, minimum: int, maximum: int, args=None) ->
 
 def query_choice(name: str, choices: tuple[str, ...], args=None) -> str | None:
     raw = (request.args if args is None else args).get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
     if raw not in choices:
         raise ApiProblem(400, "Bad Request", f"Query parameter {name!r} must be one of {', '.join(choices)}.")
@@ -111,8 +137,9 @@ def query_choice(name: str, choices: tuple[str, ...], args=None) -> str | None:
 
 def query_text(name: str, max_len: int, args=None) -> str | None:
     raw = (request.args if args is None else args).get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
-    if len(raw) > max_len or any(unicodedata.category(ch) in ("Cc", "Cs") for ch in raw):
-        raise ApiProblem(400, "Bad Request", f"Query parameter {name!r} must be up to {max_len} printable characters.")
+    if text_problem(raw, max_len) is not None:
+        raise ApiProblem(400, "Bad Request", f"Query parameter {name!r} must be 1 to {max_len} printable "
+                                             "characters, not all blank.")
     return raw

@@ -21,6 +21,7 @@ def run_runbook(args: argparse.Namespace, target, runbook: str) -> int:
 
     from petstore_tui.runbook import RunbookError, Runner, deploy_runbook, destroy_runbook
     from petstore_tui.runbook.console import run_headless, terminal_confirm
+    from petstore_tui.runbook.lock import RunLocked
 
     steps = (deploy_runbook if runbook == "deploy" else destroy_runbook)(target)
     if getattr(args, "list_steps", False):
@@ -52,6 +53,9 @@ def run_runbook(args: argparse.Namespace, target, runbook: str) -> int:
     except RunbookError as exc:
         print(f"petstore-tui {runbook}: {exc}", file=sys.stderr)
         return 2
+    except RunLocked as exc:
+        print(f"petstore-tui {runbook}: {exc}", file=sys.stderr)
+        return 1
 
 
 def run(args: argparse.Namespace, target) -> int:

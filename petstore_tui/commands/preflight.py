@@ -75,7 +75,7 @@ def to_json(results: list, target: Target, code: int, elapsed: float) -> dict[st
         counts[r.status.value] += 1
     return {
         "schema": JSON_SCHEMA,
-        "target": {"label": target.label, "sandbox": target.sandbox, "region": target.region_name,
+        "target": {"label": target.label, "sandbox": target.sandbox, "region": target.region_or_none,
                    "cluster": target.cluster_name, "project_dir": str(target.project)},
         "exit_code": code,
         "duration": round(elapsed, 3),

@@ -214,8 +214,7 @@ def _kube_sources(target: Target) -> list[Any]:
     specs = [("pods", "App pods", "app"), ("controller", "LB controller", "alb-controller"),
              ("events", "Kubernetes events", "k8s-events")]
     try:
-        from checks.engine import sources as engine_sources
-        from petstore_tui.services import kube
+        from petstore_tui.services import kube, kube_follow
 
         api = kube.api_client(target)
     except Exception as exc:  # no cluster (the sandbox has none), no kubeconfig, no module
@@ -224,10 +223,10 @@ def _kube_sources(target: Target) -> list[Any]:
                 for sid, title, kind in specs]
     made = []
     for sid, title, kind in specs:
-        factory = getattr(engine_sources, f"follow_{sid}", None)
+        factory = getattr(kube_follow, f"follow_{sid}", None)
         if factory is None:
             made.append(LogSource(sid, title, kind, _empty, enabled=False,
-                                  unavailable=f"checks.engine.sources has no follow_{sid}"))
+                                  unavailable=f"petstore_tui.services.kube_follow has no follow_{sid}"))
             continue
         made.append(LogSource(sid, title, kind,
                               lambda stop, factory=factory: factory(api, target, stop)))

@@ -1,19 +1,21 @@
-"""Drill: remove the ALB discovery tags from the sandbox's subnets (boto3 delete_tags)."""
+"""Drill: leave the sandbox VPC with no subnet the pinned controller release can discover: the role tags deleted AND the routes to the internet gateway removed (boto3), since at v2.13.0+ untagged subnets that reach an internet gateway still count (docs/knowledge/alb-subnet-discovery.md)."""
 
 from __future__ import annotations
 
 import json
 import time
 
+from checks import alb_subnets
 from petstore_tui.drills import Drill, DrillError, DrillOutcome
 
-DISCOVERY_KEYS = ("kubernetes.io/role/elb", "kubernetes.io/role/internal-elb")
+DISCOVERY_KEYS = tuple(alb_subnets.ROLE_TAG.values())
 
 
 class SubnetTagsDrill(Drill):
     id = "subnet-tags"
-    title = "Subnet discovery tags removed"
-    description = "delete kubernetes.io/role/elb tags from the sandbox subnets (boto3)"
+    title = "No discoverable subnet (role tags and internet routes removed)"
+    description = (f"delete the kubernetes.io/role tags and the internet gateway routes in the sandbox VPC (boto3); "
+                   f"controller {alb_subnets.INSTALLED_RELEASE} then finds no subnet for the ALB")
     failure_id = "alb-controller-subnet-discovery-failed"
 
     def _ec2(self):
@@ -21,26 +23,51 @@ class SubnetTagsDrill(Drill):
 
         return aws.client(self.target, "ec2")
 
+    def _vpc(self, ec2) -> str:
+        from checks.probes.subnets import cluster_vpc_id
+        from petstore_tui.services import aws
+
+        try:
+            cluster = aws.client(self.target, "eks").describe_cluster(name=self.target.cluster_name)["cluster"]
+        except Exception as exc:
+            raise DrillError(f"no cluster {self.target.cluster_name} in the sandbox: run the sandbox deploy first "
+                             f"({aws.describe_aws_error(exc)})") from None
+        vpc = cluster_vpc_id(ec2, cluster)
+        if not vpc:
+            raise DrillError(f"cluster {self.target.cluster_name} names no VPC")
+        return vpc
+
     def plant(self) -> DrillOutcome:
         if self.planted:
             raise DrillError("already planted: undo it first")
         ec2 = self._ec2()
-        cluster_key = f"kubernetes.io/cluster/{self.target.cluster_name}"
-        removed: dict[str, list[dict]] = {}
-        for subnet in ec2.describe_subnets()["Subnets"]:
-            tags = [t for t in subnet.get("Tags", []) if t["Key"] in (*DISCOVERY_KEYS, cluster_key)]
-            if tags:
-                removed[subnet["SubnetId"]] = tags
-        if not removed:
-            raise DrillError("no subnet carries discovery tags: run the sandbox deploy first")
-        self.save({"removed": removed})  # before deleting: an interrupted drill can be undone
-        for subnet_id, tags in removed.items():
-            ec2.delete_tags(Resources=[subnet_id], Tags=[{"Key": t["Key"]} for t in tags])
-        keys = sorted({t["Key"] for tags in removed.values() for t in tags if t["Key"] in DISCOVERY_KEYS})
+        vpc = self._vpc(ec2)
+        in_vpc = [{"Name": "vpc-id", "Values": [vpc]}]
+        tags = {s["SubnetId"]: [t for t in s.get("Tags", []) if t["Key"] in DISCOVERY_KEYS]
+                for s in ec2.describe_subnets(Filters=in_vpc)["Subnets"]}
+        tags = {subnet: found for subnet, found in tags.items() if found}
+        routes = [{"table": t["RouteTableId"], "cidr": r["DestinationCidrBlock"], "gateway": r["GatewayId"]}
+                  for t in ec2.describe_route_tables(Filters=in_vpc)["RouteTables"] for r in t.get("Routes", [])
+                  if str(r.get("GatewayId", "")).startswith("igw") and r.get("DestinationCidrBlock")]
+        if not tags and not routes:
+            raise DrillError(f"VPC {vpc} has neither role tags nor internet routes: nothing to remove")
+        self.save({"removed": tags, "routes": routes})  # before changing: an interrupted drill can be undone
+        for subnet_id, found in tags.items():
+            ec2.delete_tags(Resources=[subnet_id], Tags=[{"Key": t["Key"]} for t in found])
+        for route in routes:
+            ec2.delete_route(RouteTableId=route["table"], DestinationCidrBlock=route["cidr"])
+        found = self._discovery(ec2, in_vpc)
+        if found.status != "fail":  # e.g. another internet route we did not see: say so, do not pretend
+            raise DrillError(f"the drill did not break discovery ({found.how}); undo it with u")
         return DrillOutcome(
-            f"removed discovery tags from {len(removed)} subnet(s)",
-            replay=[("alb-controller", controller_line(keys or ["kubernetes.io/role/elb"]))],
-            probe=True, resource="ingress/petstore")
+            f"removed the role tags of {len(tags)} subnet(s) and {len(routes)} internet gateway route(s): "
+            f"controller {alb_subnets.INSTALLED_RELEASE} finds no subnet for an internet-facing ALB",
+            replay=[("alb-controller", controller_line(found.error))], probe=True, resource="ingress/petstore")
+
+    def _discovery(self, ec2, in_vpc: list[dict]) -> alb_subnets.Discovery:
+        facts = alb_subnets.facts_from_aws(ec2.describe_subnets(Filters=in_vpc)["Subnets"],
+                                           ec2.describe_route_tables(Filters=in_vpc)["RouteTables"])
+        return alb_subnets.discover(facts, self.target.cluster_name, "internet-facing")
 
     def undo(self) -> DrillOutcome:
         memo = self.load()
@@ -50,16 +77,25 @@ class SubnetTagsDrill(Drill):
         for subnet_id, tags in memo["removed"].items():
             ec2.create_tags(Resources=[subnet_id], Tags=[{"Key": t["Key"], "Value": t.get("Value", "")}
                                                          for t in tags])
+        for route in memo.get("routes", []):
+            try:
+                ec2.create_route(RouteTableId=route["table"], DestinationCidrBlock=route["cidr"],
+                                 GatewayId=route["gateway"])
+            except Exception as exc:  # already back (an earlier undo stopped half-way)
+                from petstore_tui.services.aws import error_code
+
+                if error_code(exc) != "RouteAlreadyExists":
+                    raise
         self.forget()
-        return DrillOutcome(f"restored the tags of {len(memo['removed'])} subnet(s)", probe=True)
+        return DrillOutcome(f"restored the tags of {len(memo['removed'])} subnet(s) and "
+                            f"{len(memo.get('routes', []))} internet gateway route(s)", probe=True)
 
 
-def controller_line(keys: list[str]) -> str:
-    """The line the controller (v2.12+) logs when no subnet matches, in its JSON shape."""
+def controller_line(error: str) -> str:
+    """The line the controller logs for this Ingress, in its JSON shape, with the error the
+    pinned release gives for the planted state (checks/alb_subnets.py)."""
     return json.dumps({
         "level": "error", "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "msg": "Reconciler error", "controller": "ingress",
-        "object": {"name": "petstore", "namespace": "petstore"},
-        "error": f"couldn't auto-discover subnets: unable to resolve at least one subnet "
-                 f"(0 match VPC and tags: [{' '.join(keys)}])",
+        "object": {"name": "petstore", "namespace": "petstore"}, "error": error,
     })

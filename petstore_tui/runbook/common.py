@@ -30,10 +30,16 @@ def terraform_dir(ctx: StepContext) -> Path:
 
 
 def var_args(ctx: StepContext) -> list[str]:
-    extra: dict[str, Any] = {"cluster_name": ctx.target.cluster_name, "region": ctx.target.region_name}
-    if ctx.options.get("environment"):
-        extra["environment"] = ctx.options["environment"]
-    if ctx.target.sandbox:
+    return target_var_args(ctx.target, ctx.options.get("environment"))
+
+
+def target_var_args(target: Any, environment: str | None = None) -> list[str]:
+    """The -var arguments every plan/apply/destroy of `target` gets (preflight reads
+    Terraform's values through the same ones)."""
+    extra: dict[str, Any] = {"cluster_name": target.cluster_name, "region": target.region_name}
+    if environment:
+        extra["environment"] = environment
+    if target.sandbox:
         from petstore_tui.services.terraform_sandbox import sandbox_var_args
 
         return sandbox_var_args(extra)
@@ -50,8 +56,6 @@ def terraform(ctx: StepContext, on_progress=None) -> tf.Terraform:
 
     def on_event(event: tf.TerraformEvent) -> None:
         text = tf.event_text(event)
-        if isinstance(event, tf.ApplyProgress):
-            return  # "still creating" every 10 s: progress, not output
         if isinstance(event, tf.PlannedChange):
             counter["planned"] += 1  # a destroy plans before it applies: its total
         if text:
@@ -70,14 +74,26 @@ def terraform_seconds(ctx: StepContext) -> float:
     return sum(t.time_inside for t in ctx.cache.get("terraform-adapters", []))
 
 
+def kubeconfig_path(ctx: StepContext) -> Path | None:
+    """The kubeconfig every Kubernetes client, kubectl and helm call of a run uses:
+    --kubeconfig, else the one the kubeconfig step wrote, else None (KUBECONFIG)."""
+    found = ctx.target.kubeconfig or ctx.outputs.get("kubeconfig")
+    return Path(found) if found else None
+
+
+def kube_context(ctx: StepContext) -> str | None:
+    """--context, else the context the kubeconfig step wrote, else the current one."""
+    return ctx.target.context or ctx.outputs.get("kube_context")
+
+
 async def kube_reason(ctx: StepContext) -> str | None:
     """Why the cluster's Kubernetes API cannot be used now, or None (cached per run)."""
     if "kube-reason" in ctx.cache:
         return ctx.cache["kube-reason"]
     from petstore_tui.services import kube
 
-    kubeconfig = ctx.outputs.get("kubeconfig")
-    context = ctx.outputs.get("kube_context") or ctx.target.context
+    kubeconfig = kubeconfig_path(ctx)
+    context = kube_context(ctx)
     if not kubeconfig and ctx.target.sandbox:
         reason = "no kubeconfig for the cluster yet (the kubeconfig step has not run)"
     else:
@@ -103,8 +119,7 @@ def applier(ctx: StepContext):
     from petstore_tui.services import kube
     from petstore_tui.services.kube_apply import Applier
 
-    context = ctx.outputs.get("kube_context") or ctx.target.context
-    api = kube.api_client(ctx.target.with_(context=context), kubeconfig=ctx.outputs.get("kubeconfig"))
+    api = kube.api_client(ctx.target.with_(context=kube_context(ctx)), kubeconfig=kubeconfig_path(ctx))
     return Applier(api)
 
 
@@ -134,6 +149,17 @@ async def terraform_outputs(ctx: StepContext) -> dict[str, Any]:
         raise StepFailed("Terraform has no outputs: run the deploy from terraform-init")
     ctx.outputs["terraform"] = outputs
     return outputs
+
+
+def app_namespace(ctx: StepContext) -> str:
+    """The one namespace of this target's app, from render to apply, follow and destroy:
+    -n, refused when the journal says the app went to another one (a second namespace
+    would leave the first behind, and a destroy would aim at the wrong one)."""
+    recorded = ctx.outputs.get("app_namespace")
+    if recorded and recorded != ctx.target.namespace:
+        raise StepFailed(f"the app of {ctx.target.label} was deployed to namespace {recorded} "
+                         f"(journal), not {ctx.target.namespace}: pass -n {recorded}")
+    return ctx.target.namespace
 
 
 def require(ctx: StepContext, *names: str) -> list[Any]:

@@ -111,7 +111,7 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
             elif isinstance(event, StepOutput):
                 print(f"    {event.line}", file=err if event.stream == "stderr" else out, flush=True)
             elif isinstance(event, StepProgress):
-                key = (event.done, event.total)
+                key = (event.done, event.total, event.label)
                 if last_progress.get(event.step) != key:
                     last_progress[event.step] = key
                     of = f"/{event.total}" if event.total else ""

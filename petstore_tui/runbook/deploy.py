@@ -13,6 +13,7 @@ from petstore_tui import settings
 from petstore_tui.events import StepStatus
 from petstore_tui.runbook import common, sandbox_steps
 from petstore_tui.runbook.model import Step, StepContext, StepFailed, StepResult, done, skipped
+from petstore_tui.services import terraform as tf
 
 INGRESS_TIMEOUT = 900.0  # the controller creates the ALB within minutes; DNS takes longer
 HEALTH_TIMEOUT = 600.0
@@ -81,7 +82,8 @@ async def preflight(ctx: StepContext) -> StepResult:
 
 # ---- 2. Terraform -------------------------------------------------------------------------
 async def terraform_init(ctx: StepContext) -> StepResult:
-    result = await common.terraform(ctx).init()
+    with ctx.waiting_for("terraform init", tf.INIT_TIMEOUT):
+        result = await common.terraform(ctx).init()
     if not result.ok:
         raise StepFailed(f"terraform init: {result.error_text()}")
     return done(f"initialised {common.terraform_dir(ctx)}")
@@ -93,7 +95,8 @@ def _planfile(ctx: StepContext):
 
 async def terraform_plan(ctx: StepContext) -> StepResult:
     planfile = _planfile(ctx)
-    result = await common.terraform(ctx).plan(planfile, common.var_args(ctx))
+    with ctx.waiting_for("terraform plan", tf.PLAN_TIMEOUT):
+        result = await common.terraform(ctx).plan(planfile, common.var_args(ctx))
     if not result.ok:
         raise StepFailed(f"terraform plan: {result.error_text()}")
     summary = result.summary
@@ -111,7 +114,8 @@ async def terraform_apply(ctx: StepContext) -> StepResult:
     adapter = common.terraform(ctx, on_progress=lambda n, addr, _total: ctx.progress(n, planned or None, addr))
     if planfile.exists():
         ctx.progress(0, planned or None, "applying")
-        result = await adapter.apply(planfile)
+        with ctx.waiting_for("terraform apply", tf.APPLY_TIMEOUT):
+            result = await adapter.apply(planfile)
         if not result.ok:
             raise StepFailed(f"terraform apply: {result.error_text()}")
         planfile.unlink(missing_ok=True)  # a saved plan is used once; a retry plans again
@@ -143,8 +147,9 @@ async def image_build(ctx: StepContext) -> StepResult:
     ctx.emit(f"building for {platform} (the node group's {why})", "info")
     if ctx.target.sandbox:
         await sandbox_steps.ensure_bases(ctx, platform)
-    await docker.build(engine, ctx.project, [image], lambda line: ctx.emit(line, "stdout"),
-                       platform=platform, network="host" if ctx.target.sandbox else None)
+    with ctx.waiting_for(f"the build of {image}"):
+        await docker.build(engine, ctx.project, [image], lambda line: ctx.emit(line, "stdout"),
+                           platform=platform, network="host" if ctx.target.sandbox else None)
     if ctx.target.sandbox:
         sandbox_inventory.add_image(image)
     return done(f"built {image} for {platform}", image=repository, image_tag=tag, platform=platform)
@@ -166,7 +171,8 @@ async def image_push(ctx: StepContext) -> StepResult:
     login = await asyncio.to_thread(ecr.registry_login, ctx.target)
     await docker.login(engine, login.server, login.username, login.password)
     ctx.emit(f"logged in to {login.server}", "info")
-    await docker.push(engine, f"{image}:{tag}", lambda line: ctx.emit(line, "stdout"))
+    with ctx.waiting_for(f"the push of {image}:{tag}"):
+        await docker.push(engine, f"{image}:{tag}", lambda line: ctx.emit(line, "stdout"))
     return done(f"pushed {image}:{tag}")
 
 
@@ -199,12 +205,15 @@ async def fill_manifests(ctx: StepContext) -> StepResult:
     tag = ctx.outputs.get("image_tag") or await asyncio.to_thread(docker.git_commit, ctx.project)
     dest = ctx.workdir / "manifests"
     overlay = ctx.options.get("overlay") or "dev"
-    written = manifests.render(ctx.project, dest, values, overlay=overlay, image=image, tag=tag)
-    objects = await asyncio.to_thread(manifests.kustomize, written["kustomization"].parent)
+    namespace = common.app_namespace(ctx)
+    written = manifests.render(ctx.project, dest, values, overlay=overlay, image=image, tag=tag,
+                               namespace=namespace)
+    with ctx.waiting_for("kubectl kustomize", manifests.KUSTOMIZE_TIMEOUT):
+        objects = await asyncio.to_thread(manifests.kustomize, written["kustomization"].parent)
     for path in written.values():
         ctx.emit(f"wrote {path}", "info")
-    return done(f"{len(written)} files, {len(objects)} app objects ({overlay} overlay, image {image}:{tag})",
-                manifests=str(dest))
+    return done(f"{len(written)} files, {len(objects)} app objects in namespace {namespace} "
+                f"({overlay} overlay, image {image}:{tag})", manifests=str(dest), app_namespace=namespace)
 
 
 # ---- 7-9. controller and app ---------------------------------------------------------------
@@ -234,14 +243,18 @@ async def controller_helm(ctx: StepContext) -> StepResult:
                                     region=str(tfout.get("region") or ctx.target.region_name),
                                     vpc_id=str(tfout.get("vpc_id") or ""))
     # Pinned: the IAM policy in terraform/ is the policy of exactly this release.
-    release = await helm.install_controller(values, kubeconfig=_path(ctx.outputs.get("kubeconfig")),
-                                            kubecontext=ctx.outputs.get("kube_context"),
-                                            version=alb_policy.HELM_CHART_VERSION)
+    with ctx.waiting_for(f"helm upgrade --install {settings.CONTROLLER_RELEASE} --wait (its pods ready; "
+                         "helm prints nothing until then)", helm.CALL_TIMEOUT):
+        release = await helm.install_controller(values, kubeconfig=common.kubeconfig_path(ctx),
+                                                kubecontext=common.kube_context(ctx),
+                                                version=alb_policy.HELM_CHART_VERSION)
     ctx.emit(f"release {release['release']} revision {release['revision']}: {release['status']}", "info")
     apply = common.applier(ctx)
-    await asyncio.to_thread(apply.wait_deployment_ready, settings.CONTROLLER_NAMESPACE,
-                            settings.CONTROLLER_RELEASE, CONTROLLER_READY_TIMEOUT,
-                            lambda ready, want: ctx.progress(ready, want, "controller replicas ready"))
+    with ctx.waiting_for(f"deployment {settings.CONTROLLER_NAMESPACE}/{settings.CONTROLLER_RELEASE} to be ready",
+                         CONTROLLER_READY_TIMEOUT):
+        await asyncio.to_thread(apply.wait_deployment_ready, settings.CONTROLLER_NAMESPACE,
+                                settings.CONTROLLER_RELEASE, CONTROLLER_READY_TIMEOUT,
+                                lambda ready, want: ctx.progress(ready, want, "controller replicas ready"))
     return done(f"controller revision {release['revision']} ready")
 
 
@@ -250,24 +263,53 @@ async def app_apply(ctx: StepContext) -> StepResult:
     from petstore_tui.services.kube_apply import order_for_apply
 
     (folder,) = common.require(ctx, "manifests")
+    namespace = common.app_namespace(ctx)
     objects = order_for_apply(await asyncio.to_thread(manifests.kustomize, Path(folder) / "app"))
+    stray = [o for o in objects if (o["metadata"].get("namespace") or namespace) != namespace
+             and o["kind"] != "Namespace"]
+    if stray:  # a manifests folder rendered for another namespace: never apply across two
+        raise StepFailed(f"{folder} was rendered for namespace {stray[0]['metadata']['namespace']}, not "
+                         f"{namespace}: run the deploy from manifests")
     if ctx.target.sandbox:
         return await sandbox_steps.app_apply(ctx, objects)
     apply = common.applier(ctx)
+    applied = 0
     for obj in objects:
-        await asyncio.to_thread(apply.apply, obj, ctx.target.namespace)
-        ctx.emit(f"applied {obj['kind']}/{obj['metadata']['name']}", "info")
+        name = _ref(obj)
+        current = await asyncio.to_thread(apply.get, obj, namespace)
+        if current is not None and not manifests.managed(current):
+            if obj["kind"] == "Namespace":  # someone else's namespace: used, never made ours
+                ctx.emit(f"namespace {namespace} exists and was not created by petstore-tui: deploying "
+                         "into it and leaving it alone (a destroy deletes only what this deploy made)", "info")
+                continue
+            raise StepFailed(f"{name} exists and was not created by petstore-tui (no label "
+                             f"{'='.join(manifests.MANAGED_BY)}): not taking it over; remove it or "
+                             "deploy to another namespace with -n")
+        await asyncio.to_thread(apply.apply, obj, namespace)
+        applied += 1
+        ctx.emit(f"applied {name}", "info")
     deployments = [o for o in objects if o["kind"] == "Deployment"]
     for dep in deployments:
-        ns = dep["metadata"].get("namespace") or ctx.target.namespace
-        await asyncio.to_thread(apply.wait_deployment_ready, ns, dep["metadata"]["name"], ROLLOUT_TIMEOUT,
-                                lambda ready, want: ctx.progress(ready, want, "replicas ready"))
+        ns = dep["metadata"].get("namespace") or namespace
+        with ctx.waiting_for(f"the rollout of deployment {ns}/{dep['metadata']['name']}", ROLLOUT_TIMEOUT):
+            await asyncio.to_thread(apply.wait_deployment_ready, ns, dep["metadata"]["name"], ROLLOUT_TIMEOUT,
+                                    lambda ready, want: ctx.progress(ready, want, "replicas ready"))
     ingress = next((o for o in objects if o["kind"] == "Ingress"), None)
     outputs = {}
     if ingress is not None:
         outputs["ingress"] = {"name": ingress["metadata"]["name"],
-                              "namespace": ingress["metadata"].get("namespace") or ctx.target.namespace}
-    return done(f"{len(objects)} objects applied, {len(deployments)} rollout(s) complete", **outputs)
+                              "namespace": ingress["metadata"].get("namespace") or namespace}
+    outputs["deployments"] = [f"{d['metadata'].get('namespace') or namespace}/{d['metadata']['name']}"
+                              for d in deployments]
+    return done(f"{applied} objects applied in namespace {namespace}, {len(deployments)} rollout(s) complete",
+                **outputs)
+
+
+def _ref(obj: dict) -> str:
+    """`Deployment team-a/petstore`, `Namespace team-a`: how kubectl users name objects."""
+    meta = obj.get("metadata") or {}
+    where = f"{meta['namespace']}/" if meta.get("namespace") else ""
+    return f"{obj['kind']} {where}{meta.get('name')}"
 
 
 # ---- 10. Ingress address, or the local app ------------------------------------------------
@@ -291,6 +333,24 @@ async def _local_app_reason(ctx: StepContext) -> str | None:
     return None
 
 
+async def _verify_push(ctx: StepContext) -> str | None:
+    from petstore_tui.runbook import verify
+
+    return await verify.image_push(ctx) or (await sandbox_steps.verify_push(ctx) if ctx.target.sandbox else None)
+
+
+async def _verify_app(ctx: StepContext) -> str | None:
+    from petstore_tui.runbook import verify
+
+    return await (sandbox_steps.verify_app(ctx) if ctx.target.sandbox else verify.app_apply(ctx))
+
+
+async def _verify_url(ctx: StepContext) -> str | None:
+    from petstore_tui.runbook import verify
+
+    return await (sandbox_steps.verify_app(ctx) if ctx.target.sandbox else verify.ingress_wait(ctx))
+
+
 async def ingress_wait(ctx: StepContext) -> StepResult:
     if ctx.target.sandbox:
         return await sandbox_steps.url(ctx)
@@ -298,24 +358,27 @@ async def ingress_wait(ctx: StepContext) -> StepResult:
     apply = common.applier(ctx)
     deadline = time.monotonic() + INGRESS_TIMEOUT
     host = None
-    while host is None:
-        host = await asyncio.to_thread(apply.ingress_hostname, ingress["namespace"], ingress["name"])
-        if host is None:
-            if time.monotonic() > deadline:
-                raise StepFailed(f"the Ingress got no address in {INGRESS_TIMEOUT:.0f}s: look at the "
-                                 "controller logs (petstore-tui diagnose --live)")
-            await asyncio.sleep(10)
+    with ctx.waiting_for(f"an ALB address on Ingress {ingress['namespace']}/{ingress['name']} (the "
+                         "controller creates the load balancer)", INGRESS_TIMEOUT):
+        while host is None:
+            host = await asyncio.to_thread(apply.ingress_hostname, ingress["namespace"], ingress["name"])
+            if host is None:
+                if time.monotonic() > deadline:
+                    raise StepFailed(f"the Ingress got no address in {INGRESS_TIMEOUT:.0f}s: look at the "
+                                     "controller logs (petstore-tui diagnose --live)")
+                await asyncio.sleep(10)
     ctx.emit(f"Ingress address: {host}", "info")
     url = f"http://{host}"
     deadline = time.monotonic() + HEALTH_TIMEOUT
-    while True:
-        ok, why = await asyncio.to_thread(_probe, url + "/api/v1/health")
-        if ok:
-            break
-        ctx.emit(f"health: {why}", "stdout")
-        if time.monotonic() > deadline:
-            raise StepFailed(f"{url}/api/v1/health did not answer 200 in {HEALTH_TIMEOUT:.0f}s ({why})")
-        await asyncio.sleep(10)
+    with ctx.waiting_for(f"HTTP 200 from {url}/api/v1/health (the ALB's DNS name and targets)", HEALTH_TIMEOUT):
+        while True:
+            ok, why = await asyncio.to_thread(_probe, url + "/api/v1/health")
+            if ok:
+                break
+            ctx.emit(f"health: {why}", "stdout")
+            if time.monotonic() > deadline:
+                raise StepFailed(f"{url}/api/v1/health did not answer 200 in {HEALTH_TIMEOUT:.0f}s ({why})")
+            await asyncio.sleep(10)
     ctx.emit(f"Pet Store API: {url}", "info")
     return done(f"healthy at {url}", url=url)
 
@@ -333,38 +396,40 @@ def _probe(url: str) -> tuple[bool, str]:
 async def local_app(ctx: StepContext) -> StepResult:
     from petstore_tui.services import local_app as app
 
-    url = await asyncio.to_thread(app.start, ctx.project, lambda line: ctx.emit(line, "stdout"))
+    with ctx.waiting_for("the local app to answer its health check"):
+        url = await asyncio.to_thread(app.start, ctx.project, lambda line: ctx.emit(line, "stdout"))
     ctx.emit(f"Pet Store API (local): {url}", "info")
     return done(f"healthy at {url}", url=url)
 
 
-def _path(value: str | None) -> Path | None:
-    return Path(value) if value else None
-
-
 def deploy_runbook(target: settings.Target) -> Runbook:
+    from petstore_tui.runbook import verify
+
     steps = [
         Step("preflight", "Preflight checks", preflight, source="any"),
-        Step("terraform-init", "Terraform init", terraform_init, source="terraform"),
+        Step("terraform-init", "Terraform init", terraform_init, source="terraform",
+             verify=verify.terraform_init),
         Step("terraform-plan", "Terraform plan (confirm the changes)", terraform_plan, source="terraform"),
         Step("terraform-apply", "Terraform apply", terraform_apply, source="terraform",
-             resume_from="terraform-plan"),
+             resume_from="terraform-plan", verify=verify.terraform_apply),
         Step("image-build", "Build the image", image_build, source="image-build",
              skip_if=common.engine_reason),
         Step("image-push", "Log in to ECR and push", image_push, source="image-build",
-             skip_if=_push_reason),
-        Step("kubeconfig", "kubeconfig context for the cluster", write_kubeconfig, source="aws"),
-        Step("manifests", "Fill manifests from Terraform outputs", fill_manifests, source="kubectl"),
+             skip_if=_push_reason, resume_from="image-build", verify=_verify_push),
+        Step("kubeconfig", "kubeconfig context for the cluster", write_kubeconfig, source="aws",
+             verify=verify.kubeconfig),
+        Step("manifests", "Fill manifests from Terraform outputs", fill_manifests, source="kubectl",
+             verify=verify.manifests),
         Step("controller-prereqs", "IngressClass, then the controller ServiceAccount",
-             controller_prereqs, source="kubectl", skip_if=common.kube_reason),
+             controller_prereqs, source="kubectl", skip_if=common.kube_reason, verify=verify.controller_prereqs),
         Step("controller-helm", "Helm: aws-load-balancer-controller, wait until ready",
-             controller_helm, source="helm", skip_if=common.helm_or_kube_reason),
+             controller_helm, source="helm", skip_if=common.helm_or_kube_reason, verify=verify.controller_helm),
         Step("app-apply", "Apply the app (Kustomize), wait for the rollout", app_apply,
-             source="kubectl", skip_if=_app_reason),
+             source="kubectl", skip_if=_app_reason, verify=_verify_app),
         Step("ingress-wait", "Wait for the ALB hostname, probe health", ingress_wait,
-             source="alb-controller", skip_if=_ingress_reason),
+             source="alb-controller", skip_if=_ingress_reason, verify=_verify_url),
     ]
     if target.sandbox:
         steps.append(Step("local-app", "Start the Pet Store locally (sandbox)", local_app, source="app",
-                          skip_if=_local_app_reason))
+                          skip_if=_local_app_reason, verify=verify.local_app))
     return Runbook("deploy", steps)

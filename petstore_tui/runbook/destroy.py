@@ -10,6 +10,7 @@ from petstore_tui.events import StepStatus
 from petstore_tui.runbook import common, sandbox_steps
 from petstore_tui.runbook.deploy import Runbook
 from petstore_tui.runbook.model import Step, StepContext, StepFailed, StepResult, done
+from petstore_tui.services import terraform as tf
 
 ALB_GONE_TIMEOUT = 600.0
 NAMESPACE_GONE_TIMEOUT = 600.0
@@ -28,10 +29,24 @@ async def confirm(ctx: StepContext) -> StepResult:
     return done("confirmed")
 
 
+# What the app's overlay holds, in reverse order of apply: a destroy in a namespace that is
+# not ours deletes these (when they carry our label) instead of the namespace.
+APP_KINDS = (("networking.k8s.io/v1", "Ingress"), ("networking.k8s.io/v1", "NetworkPolicy"),
+             ("autoscaling/v2", "HorizontalPodAutoscaler"), ("policy/v1", "PodDisruptionBudget"),
+             ("apps/v1", "Deployment"), ("v1", "Service"), ("v1", "ConfigMap"), ("v1", "Secret"))
+
+
 def _ingress_ref(ctx: StepContext) -> dict:
-    ing = ctx.outputs.get("ingress") or {"name": "petstore", "namespace": ctx.target.namespace}
+    ing = ctx.outputs.get("ingress") or {"name": "petstore", "namespace": common.app_namespace(ctx)}
     return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
             "metadata": {"name": ing["name"], "namespace": ing["namespace"]}}
+
+
+def _not_ours(what: str) -> StepFailed:
+    from petstore_tui.services.manifests import MANAGED_BY
+
+    return StepFailed(f"{what} was not created by petstore-tui (no label {'='.join(MANAGED_BY)}): "
+                      "not deleting it; check -n and --context, or delete it yourself with kubectl")
 
 
 def controller_resources(target: settings.Target) -> dict[str, list[str]]:
@@ -59,42 +74,63 @@ def controller_resources(target: settings.Target) -> dict[str, list[str]]:
 
 
 async def ingress_delete(ctx: StepContext) -> StepResult:
+    from petstore_tui.services.manifests import managed
+
     apply = common.applier(ctx)
     ref = _ingress_ref(ctx)
-    existed = await asyncio.to_thread(apply.delete, ref)
-    ctx.emit(f"Ingress {ref['metadata']['namespace']}/{ref['metadata']['name']} "
-             + ("deleted" if existed else "was already gone"), "info")
+    shown = f"Ingress {ref['metadata']['namespace']}/{ref['metadata']['name']}"
+    current = await asyncio.to_thread(apply.get, ref)
+    if current is not None and not managed(current):
+        raise _not_ours(shown)
+    existed = current is not None and await asyncio.to_thread(apply.delete, ref)
+    ctx.emit(f"{shown} " + ("deleted" if existed else "was already gone"), "info")
     deadline = time.monotonic() + ALB_GONE_TIMEOUT
-    while True:
-        left = await asyncio.to_thread(controller_resources, ctx.target)
-        lbs, sgs = left["load_balancers"], left["security_groups"]
-        ctx.progress(0, None, f"{len(lbs)} load balancer(s), {len(sgs)} security group(s) left")
-        if not lbs and not [g for g in sgs if g]:
-            break
-        if time.monotonic() > deadline:
-            raise StepFailed(f"the controller did not remove the ALB and its security groups in "
-                             f"{ALB_GONE_TIMEOUT:.0f}s ({len(lbs)} LB, {len(sgs)} SG left): is it running?")
-        await asyncio.sleep(10)
+    with ctx.waiting_for("the controller to delete the ALB and its security groups", ALB_GONE_TIMEOUT):
+        while True:
+            left = await asyncio.to_thread(controller_resources, ctx.target)
+            lbs, sgs = left["load_balancers"], left["security_groups"]
+            ctx.progress(0, None, f"{len(lbs)} load balancer(s), {len(sgs)} security group(s) left")
+            if not lbs and not [g for g in sgs if g]:
+                break
+            if time.monotonic() > deadline:
+                raise StepFailed(f"the controller did not remove the ALB and its security groups in "
+                                 f"{ALB_GONE_TIMEOUT:.0f}s ({len(lbs)} LB, {len(sgs)} SG left): is it running?")
+            await asyncio.sleep(10)
     return done("Ingress deleted; the controller removed its load balancer and security groups")
 
 
 async def namespace_delete(ctx: StepContext) -> StepResult:
+    """Our namespace goes whole; in one we did not create, only the objects we labelled."""
+    from petstore_tui.services.manifests import MANAGED_BY, managed
+
     apply = common.applier(ctx)
-    ref = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ctx.target.namespace}}
-    existed = await asyncio.to_thread(apply.delete, ref)
-    if existed:
-        await asyncio.to_thread(apply.wait_gone, ref, NAMESPACE_GONE_TIMEOUT)
-    return done(f"namespace {ctx.target.namespace} " + ("deleted" if existed else "was already gone"))
+    name = common.app_namespace(ctx)
+    ref = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
+    current = await asyncio.to_thread(apply.get, ref)
+    if current is None:
+        return done(f"namespace {name} was already gone")
+    if managed(current):
+        await asyncio.to_thread(apply.delete, ref)
+        with ctx.waiting_for(f"namespace {name} to be deleted (its objects and finalizers)",
+                             NAMESPACE_GONE_TIMEOUT):
+            await asyncio.to_thread(apply.wait_gone, ref, NAMESPACE_GONE_TIMEOUT)
+        return done(f"namespace {name} deleted")
+    ctx.emit(f"namespace {name} was not created by petstore-tui: it stays; deleting only the objects "
+             f"labelled {'='.join(MANAGED_BY)} in it", "info")
+    deleted = []
+    for api_version, kind in APP_KINDS:
+        for obj in await asyncio.to_thread(apply.list_objects, api_version, kind, name, "=".join(MANAGED_BY)):
+            await asyncio.to_thread(apply.delete, obj, name)
+            deleted.append(f"{kind} {name}/{obj['metadata']['name']}")
+            ctx.emit(f"deleted {deleted[-1]}", "info")
+    return done(f"namespace {name} left in place (not ours); {len(deleted)} of our objects deleted in it")
 
 
 async def controller_uninstall(ctx: StepContext) -> StepResult:
-    from pathlib import Path
-
     from petstore_tui.services import helm
 
-    kubeconfig = ctx.outputs.get("kubeconfig")
-    await helm.uninstall_controller(kubeconfig=Path(kubeconfig) if kubeconfig else None,
-                                    kubecontext=ctx.outputs.get("kube_context"))
+    with ctx.waiting_for(f"helm uninstall {settings.CONTROLLER_RELEASE} --wait", helm.CALL_TIMEOUT):
+        await helm.uninstall_controller(kubeconfig=common.kubeconfig_path(ctx), kubecontext=common.kube_context(ctx))
     return done(f"release {settings.CONTROLLER_RELEASE} uninstalled")
 
 
@@ -113,10 +149,12 @@ async def ecr_images_delete(ctx: StepContext) -> StepResult:
 async def terraform_destroy(ctx: StepContext) -> StepResult:
     adapter = common.terraform(ctx, on_progress=lambda n, addr, total: ctx.progress(n, total, addr))
     if not (adapter.workdir / ".terraform").is_dir():
-        init = await adapter.init()
+        with ctx.waiting_for("terraform init", tf.INIT_TIMEOUT):
+            init = await adapter.init()
         if not init.ok:
             raise StepFailed(f"terraform init: {init.error_text()}")
-    result = await adapter.destroy(common.var_args(ctx))
+    with ctx.waiting_for("terraform destroy", tf.APPLY_TIMEOUT):
+        result = await adapter.destroy(common.var_args(ctx))
     if not result.ok:
         raise StepFailed(f"terraform destroy: {result.error_text()}")
     return done(f"{result.completed} resources destroyed")

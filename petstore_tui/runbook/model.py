@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +51,25 @@ class StepContext:
     _emit: Callable[[str, str], None] | None = None
     _progress: Callable[[int, int | None, str], None] | None = None
     _confirm: Callable[[ConfirmationRequested], Awaitable[bool | str]] | None = None
+    _clock: Callable[[], float] = time.monotonic
+    # What the step waits for now: (what, since, limit in seconds or None), for the heartbeat.
+    activity: tuple[str, float, float | None] | None = None
+    last_shown: float = 0.0  # when the step last printed a line or a new progress (clock)
+    asking: bool = False  # waiting for the operator's answer (no heartbeat then)
+    started: float = field(default=0.0)
+
+    def __post_init__(self) -> None:
+        self.started = self.last_shown = self._clock()
+
+    @contextmanager
+    def waiting_for(self, what: str, limit: float | None = None) -> Iterator[None]:
+        """Name a wait that may be long and silent (Helm --wait, a rollout, an ALB): the
+        runner's heartbeat says "still waiting for <what>: 1m10s, gives up after 15m"."""
+        self.activity = (what, self._clock(), limit)
+        try:
+            yield
+        finally:
+            self.activity = None
 
     def emit(self, line: str, stream: str = "info") -> None:
         if self._emit is not None:
@@ -74,6 +95,7 @@ class StepContext:
 
 StepRun = Callable[[StepContext], Awaitable[StepResult]]
 SkipCheck = Callable[[StepContext], Awaitable[str | None]]
+Verify = Callable[[StepContext], Awaitable[str | None]]
 
 
 @dataclass(frozen=True)
@@ -88,7 +110,9 @@ class Step:
     source: str = "any"  # checks.model.Source value its output is matched as
     skip_if: SkipCheck | None = None
     always: bool = False  # runs again on resume even when done (the typed confirmation)
-    resume_from: str | None = None  # when this step failed, a re-run restarts there
+    resume_from: str | None = None  # when this step failed or went stale, a re-run restarts there
+    # Before a resume skips this step as done: why its result no longer stands, or None.
+    verify: Verify | None = None
 
 
 def describe_error(exc: BaseException) -> str:
@@ -105,7 +129,16 @@ def describe_error(exc: BaseException) -> str:
         from petstore_tui.services.kube import describe_kube_error
 
         return describe_kube_error(exc)
-    if name == "ToolNotFound":
+    if name in ("ToolNotFound", "RegionNotSet"):
         return str(exc)
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return redact(f"{name}: {text}"[:400])
+
+
+def duration(seconds: float) -> str:
+    """45s, 2m05s, 15m: how long, as an operator reads it."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes}m{rest:02d}s" if rest else f"{minutes}m"

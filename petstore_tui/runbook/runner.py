@@ -7,7 +7,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from checks.redact import redact
+from checks.redact import KeyBlockMasker, redact
 from petstore_tui import settings
 from petstore_tui.events import (
     ConfirmationRequested,
@@ -20,10 +20,14 @@ from petstore_tui.events import (
     StepStatus,
 )
 from petstore_tui.runbook.journal import Journal
-from petstore_tui.runbook.model import Step, StepContext, StepResult, describe_error
+from petstore_tui.runbook.lock import RunLock
+from petstore_tui.runbook.model import Step, StepContext, StepResult, describe_error, duration
 
 _END = object()
 _COMPLETE = ("done", "skipped")
+HEARTBEAT = 10.0  # a running step is never silent for longer than this
+_TICK = 1.0  # how often the heartbeat looks (a silence is reported within a second of HEARTBEAT)
+VERIFY_TIMEOUT = 20.0  # each journal check is a call or two; a dead endpoint must not hang a resume
 
 
 class RunbookError(ValueError):
@@ -51,7 +55,10 @@ class Runner:
         runbook: str | None = None,
         options: dict[str, Any] | None = None,
         engine_factory: Callable[[], Any] | None = _load_engine,
+        clock: Callable[[], float] = time.monotonic,
+        tick: Callable[[], Awaitable[None]] | None = None,
     ):
+        """`clock` and `tick` drive the heartbeat (tests pass a fake clock and ticks)."""
         self.target = target
         self.steps = list(steps)
         self.confirm = confirm
@@ -61,6 +68,8 @@ class Runner:
         self.workdir = settings.state_dir() / "work" / target.key
         self._task: asyncio.Task | None = None
         self._stop_requested = False
+        self.clock = clock
+        self._tick = tick or (lambda: asyncio.sleep(_TICK))
 
     # ---- the plan of a run --------------------------------------------------------------
     def _index(self, step_id: str) -> int:
@@ -70,8 +79,10 @@ class Runner:
         known = ", ".join(s.id for s in self.steps)
         raise RunbookError(f"unknown step {step_id!r} (steps: {known})")
 
-    def plan(self, journal: Journal, from_step: str | None, only: str | None) -> list[Step]:
-        """The steps this run executes, in order."""
+    def plan(self, journal: Journal, from_step: str | None, only: str | None,
+             stale: str | None = None) -> list[Step]:
+        """The steps this run executes, in order. `stale`: a done step whose result no
+        longer stands (see verify_journal), run again like a step not done."""
         if only:  # a confirmation step flagged `always` still comes first
             index = self._index(only)
             return [s for s in self.steps[:index] if s.always] + [self.steps[index]]
@@ -79,7 +90,8 @@ class Runner:
             start = self._index(from_step)
         else:
             start = next((i for i, s in enumerate(self.steps)
-                          if journal.status(self.runbook, s.id) not in _COMPLETE), None)
+                          if journal.status(self.runbook, s.id) not in _COMPLETE
+                          or s.id == stale), None)
             if start is None:
                 # Everything is done: nothing runs unless asked (--from). Re-applying
                 # unasked is never what a resume means, and against the emulator a second
@@ -102,23 +114,59 @@ class Runner:
         if self._task is not None and not self._task.done():
             self._task.cancel()
 
+    async def verify_journal(self, journal: Journal, outputs: dict, cache: dict) -> tuple[str, str] | None:
+        """(step id, why) of the first step the journal says is done whose result no
+        longer stands (a cluster deleted by hand, an emulator restarted empty), else None.
+        A journal entry is a hint: each done step with a `verify` is checked, cheaply."""
+        for step in self.steps:
+            status = journal.status(self.runbook, step.id)
+            if status not in _COMPLETE:
+                return None  # the plan starts here anyway
+            if status != "done" or step.verify is None:
+                continue
+            ctx = StepContext(self.target, outputs, self.workdir, self.options, step.id, cache,
+                              _clock=self.clock)
+            try:
+                why = await asyncio.wait_for(step.verify(ctx), VERIFY_TIMEOUT)
+            except TimeoutError:
+                why = f"could not confirm it within {VERIFY_TIMEOUT:.0f}s"
+            except Exception as exc:  # an unanswerable check is no proof: run the step again
+                why = f"could not confirm it: {describe_error(exc)}"
+            if why:
+                return step.id, redact(why)
+        return None
+
     async def run(self, from_step: str | None = None, only: str | None = None) -> AsyncIterator:
+        """The run's events. Raises RunLocked when another live run holds this target."""
+        lock = RunLock(self.target, self.runbook).acquire()
+        try:
+            async for event in self._run(from_step, only, [lock.note()]):
+                yield event
+        finally:
+            lock.release()
+
+    async def _run(self, from_step: str | None, only: str | None, notes: list[str]) -> AsyncIterator:
         journal = Journal.load(self.target)
-        plan = self.plan(journal, from_step, only)
-        if not plan:
-            yield RunFinished(True, None, 0.0)
-            return
         outputs = journal.outputs(self.runbook)
         if self.runbook != "deploy":  # cleanup needs what the deploy made (kubeconfig, outputs)
             outputs = {**journal.outputs("deploy"), **outputs}
+        cache: dict[str, Any] = {}
+        stale = None
+        if not from_step and not only:
+            stale = await self.verify_journal(journal, outputs, cache)
+        plan = self.plan(journal, from_step, only, stale[0] if stale else None)
+        if not plan:
+            yield RunFinished(True, None, 0.0)
+            return
+        if stale:
+            notes.append(f"the journal says {stale[0]} is done, but {stale[1]}: running again from {plan[0].id}")
         self.workdir.mkdir(parents=True, exist_ok=True)
-        engine, engine_note = None, ""
+        engine = None
         if self.engine_factory is not None:
             try:
                 engine = self.engine_factory()
             except Exception as exc:  # steps still run; their output is just not diagnosed
-                engine_note = redact(f"diagnostics engine unavailable: {type(exc).__name__}: {exc}"[:300])
-        cache: dict[str, Any] = {}
+                notes.append(redact(f"diagnostics engine unavailable: {type(exc).__name__}: {exc}"[:300]))
         run_started = time.monotonic()
         self._stop_requested = False
         for step in plan:
@@ -131,15 +179,19 @@ class Runner:
             started_at = time.time()
             t0 = time.monotonic()
             yield StepStarted(step.id, step.title, started_at)
-            if engine_note:
-                yield StepOutput(step.id, engine_note, "info")
-                engine_note = ""
+            for note in filter(None, notes):
+                yield StepOutput(step.id, note, "info")
+            notes = []
             self._task = asyncio.ensure_future(self._execute(step, ctx, queue))
-            while True:
-                item = await queue.get()
-                if item is _END:
-                    break
-                yield item
+            beat = asyncio.ensure_future(self._heartbeat(step, ctx, queue))
+            try:
+                while True:
+                    item = await queue.get()
+                    if item is _END:
+                        break
+                    yield item
+            finally:
+                beat.cancel()
             result: StepResult = self._task.result()
             self._task = None
             if engine is not None:
@@ -168,10 +220,24 @@ class Runner:
             journal.save()
         yield RunFinished(True, None, time.monotonic() - run_started)
 
+    async def _heartbeat(self, step: Step, ctx: StepContext, queue: asyncio.Queue) -> None:
+        """While `step` runs: after HEARTBEAT seconds with nothing shown, one line saying
+        what it waits for and for how long, then again every HEARTBEAT seconds."""
+        while True:
+            await self._tick()
+            now = self.clock()
+            if now - ctx.last_shown >= HEARTBEAT and not ctx.asking:
+                queue.put_nowait(StepOutput(step.id, redact(_still(step, ctx, now)), "info"))
+                ctx.last_shown = now
+
     def _context(self, step: Step, outputs: dict, cache: dict, queue: asyncio.Queue, engine,
                  findings: dict) -> StepContext:
+        last_progress: list = [None]
+        key_blocks = KeyBlockMasker()  # a private key printed over several lines
+
         def emit(line: str, stream: str) -> None:
-            text = redact(line)
+            text = redact(key_blocks(line, stream))
+            ctx.last_shown = self.clock()
             queue.put_nowait(StepOutput(step.id, text, stream))
             if engine is not None:
                 try:
@@ -182,16 +248,26 @@ class Runner:
                     queue.put_nowait(StepFindings(step.id, self._sorted(findings)))
 
         def progress(done: int, total: int | None, label: str) -> None:
-            queue.put_nowait(StepProgress(step.id, done, total, redact(label)))
+            event = StepProgress(step.id, done, total, redact(label))
+            if event != last_progress[0]:  # a repeat is no news: the heartbeat speaks instead
+                last_progress[0] = event
+                ctx.last_shown = self.clock()
+                queue.put_nowait(event)
 
         async def confirm(request: ConfirmationRequested):
             queue.put_nowait(request)
             if self.confirm is None:
                 return False
-            return await self.confirm(request)
+            ctx.asking = True  # the operator is reading a question: no heartbeat over it
+            try:
+                return await self.confirm(request)
+            finally:
+                ctx.asking = False
+                ctx.last_shown = self.clock()
 
-        return StepContext(self.target, outputs, self.workdir, self.options, step.id, cache,
-                           emit, progress, confirm)
+        ctx = StepContext(self.target, outputs, self.workdir, self.options, step.id, cache,
+                          emit, progress, confirm, _clock=self.clock)
+        return ctx
 
     @staticmethod
     def _merge(findings: dict, changed) -> bool:
@@ -218,3 +294,12 @@ class Runner:
             return StepResult(StepStatus.FAILED, describe_error(exc))
         finally:
             queue.put_nowait(_END)
+
+
+def _still(step: Step, ctx: StepContext, now: float) -> str:
+    """The heartbeat's line: what the step waits for, for how long, and its limit."""
+    if ctx.activity is None:
+        return f"… {step.title}: still running ({duration(now - ctx.started)})"
+    what, since, limit = ctx.activity
+    bound = f", gives up after {duration(limit)}" if limit else ""
+    return f"… still waiting for {what}: {duration(now - since)}{bound}"

@@ -128,6 +128,33 @@ async def url(ctx: StepContext) -> StepResult:
     return done(f"healthy at {base}", url=base)
 
 
+# ---------------------------------------------------------------- journal checks
+async def verify_push(ctx: StepContext) -> str | None:
+    """The loopback registry still runs and serves the pushed tag (moto's ECR is checked
+    by runbook/verify.py)."""
+    from petstore_tui.services import ecr, local_registry
+
+    endpoint = await asyncio.to_thread(local_registry.running)
+    if endpoint is None:
+        return "the sandbox's registry is not running (the sandbox was stopped or restarted)"
+    image, tag = ctx.outputs.get("image"), ctx.outputs.get("image_tag")
+    if not await asyncio.to_thread(local_registry.manifest_digest, endpoint, ecr.repository_name(image), str(tag)):
+        return f"the sandbox's registry does not serve {image}:{tag}"
+    return None
+
+
+async def verify_app(ctx: StepContext) -> str | None:
+    """The app's pods still run under the stand-in and answer their health check."""
+    from petstore_tui.services import kube_play, sandbox_inventory
+
+    app = sandbox_inventory.read().get("app") or {}
+    url = ctx.outputs.get("url") or app.get("url")
+    if not app or not url:
+        return "the app's pods are gone (the sandbox was stopped or destroyed)"
+    ok, why = await asyncio.to_thread(kube_play.health, url + (app.get("health_path") or "/api/v1/health"))
+    return None if ok else f"{url} does not answer its health check ({why})"
+
+
 # ---------------------------------------------------------------- cleanup
 async def remove_containers(ctx: StepContext) -> StepResult:
     """The app's pods, the images this sandbox built, the registry; the cached stand-in

@@ -19,7 +19,7 @@ from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
 from checks.model import Finding
-from checks.redact import redact
+from checks.redact import KeyBlockMasker, redact
 from petstore_tui.app import LogSource
 from petstore_tui.screens.dialogs import DrillDialog, PromptDialog
 from petstore_tui.widgets.detail import FindingDetail, fix_commands
@@ -115,6 +115,7 @@ class TroubleshootScreen(Screen):
         self.planted: set[str] = set()
         self.drills: list[Any] = []
         self.inbox: deque[tuple[LogSource, Any]] = deque()  # appended by followers, drained by the pump
+        self.key_blocks = KeyBlockMasker()  # the view redacts line by line: key bodies need state
         self._last_fed: dict[tuple[str, str], float] = {}
         self._status_dirty = False
         self._detail_dirty = False
@@ -165,9 +166,10 @@ class TroubleshootScreen(Screen):
             lines: list[str] = []
             for _ in range(count):
                 source, raw = inbox.popleft()
-                self._feed(raw, source, changed)
                 text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-                lines.append(f"[{source.id}] {text.rstrip()[:2000]}")
+                shown = self.key_blocks(text, source.id)
+                self._feed(raw if shown is text else shown, source, changed)  # raw keeps bad UTF-8
+                lines.append(f"[{source.id}] {shown.rstrip()[:2000]}")
             self._flush_idle(changed)
             if lines:
                 keep = lines[-MAX_LINES:]

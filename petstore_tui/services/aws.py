@@ -51,7 +51,9 @@ def session(target: settings.Target):
     if target.sandbox:
         sandbox_endpoint()  # fail early and clearly
         return boto3.Session(region_name=target.region_name, **sandbox_state.SANDBOX_CREDENTIALS)
-    return boto3.Session(profile_name=target.profile or None, region_name=target.region_name)
+    # The region resolved once, by the AWS CLI's order, is the one every client gets (and the
+    # one labels and journals show); without one, credentials still resolve and clients say so.
+    return boto3.Session(profile_name=target.profile or None, region_name=target.region_or_none)
 
 
 def endpoint_url(target: settings.Target) -> str | None:
@@ -92,7 +94,7 @@ def describe_aws_error(exc: BaseException) -> str:
     """One clear sentence for an AWS failure, with no secret in it."""
     name = type(exc).__name__
     code = error_code(exc)
-    if isinstance(exc, SandboxNotRunning):
+    if isinstance(exc, SandboxNotRunning | settings.RegionNotSet):
         return str(exc)
     if code in _EXPIRED:
         return ("AWS credentials have expired: refresh them (aws sso login, or new "

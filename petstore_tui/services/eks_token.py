@@ -22,7 +22,7 @@ def eks_token(session, cluster: str, *, region: str | None = None, endpoint_url:
 
     sts = session.client(
         "sts",
-        region_name=region or session.region_name or "us-east-1",
+        region_name=region or session.region_name,
         endpoint_url=endpoint_url,
         config=Config(connect_timeout=5, read_timeout=10, retries={"max_attempts": 1}),
     )

@@ -36,7 +36,7 @@ def _load_dict(kubeconfig: str | os.PathLike | None) -> dict[str, Any]:
         raise KubeConfigError(
             f"no kubeconfig at {shown}: run `aws eks update-kubeconfig --name <cluster>` "
             "or the deploy runbook's kubeconfig step")
-    merged: dict[str, Any] = {"clusters": [], "users": [], "contexts": []}
+    merged: dict[str, Any] = {"clusters": [], "users": [], "contexts": [], "files": []}
     for path in existing:
         try:
             data = yaml.safe_load(path.read_text()) or {}
@@ -47,6 +47,8 @@ def _load_dict(kubeconfig: str | os.PathLike | None) -> dict[str, Any]:
             raise KubeConfigError(f"kubeconfig {path} cannot be read: {problem}") from None
         if not isinstance(data, dict):
             raise KubeConfigError(f"kubeconfig {path} is not a kubeconfig (not a mapping)")
+        if data:
+            merged["files"].append(str(path.resolve()))
         # First file wins for each name, as kubectl merges them.
         for key in ("clusters", "users", "contexts"):
             seen = {item.get("name") for item in merged[key]}
@@ -74,9 +76,11 @@ def load_config(kubeconfig: str | os.PathLike | None = None, context: str | None
         raise KubeConfigError(f"context {chosen!r} is not in the kubeconfig "
                               f"(known: {', '.join(map(str, names)) or 'none'})")
     configuration = client.Configuration()
+    # Loaded from the files, not a merged dict: each entry keeps its file's folder, against
+    # which relative certificate, key, token and exec paths resolve (docs/knowledge/kubeconfig.md).
     try:
-        config.load_kube_config_from_dict(data, context=chosen, client_configuration=configuration,
-                                          persist_config=False)
+        config.load_kube_config(config_file=os.pathsep.join(data["files"]), context=chosen,
+                                client_configuration=configuration, persist_config=False)
     except ConfigException as exc:
         raise KubeConfigError(f"kubeconfig context {chosen!r} is unusable: {exc}") from None
     except Exception as exc:  # exec plugin failures, bad base64 certificates...
@@ -91,10 +95,12 @@ def load_config(kubeconfig: str | os.PathLike | None = None, context: str | None
 
 def api_client(target=None, kubeconfig: str | os.PathLike | None = None):
     """A kubernetes.client.ApiClient for the target's context (target.context, else the
-    kubeconfig's current-context). Raises KubeConfigError with a clear message."""
+    kubeconfig's current-context) from `kubeconfig`, else the target's --kubeconfig, else
+    KUBECONFIG. Raises KubeConfigError with a clear message."""
     from kubernetes import client
 
     context = getattr(target, "context", None) if target is not None else None
+    kubeconfig = kubeconfig or getattr(target, "kubeconfig", None)
     return client.ApiClient(configuration=load_config(kubeconfig, context))
 
 

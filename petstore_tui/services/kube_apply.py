@@ -92,6 +92,21 @@ class Applier:
                 return None
             raise
 
+    def list_objects(self, api_version: str, kind: str, namespace: str | None = None,
+             label_selector: str = "") -> list[dict]:
+        """Objects of a kind (in `namespace` when it is namespaced), by label selector."""
+        plural, namespaced = self.resource(api_version, kind)
+        path = self._prefix(api_version)
+        if namespaced and namespace:
+            path += f"/namespaces/{namespace}"
+        data = self._call("GET", f"{path}/{plural}",
+                          query=[("labelSelector", label_selector)] if label_selector else None)
+        items = (data or {}).get("items") or []
+        for item in items:  # list items carry neither; the delete path needs both
+            item.setdefault("apiVersion", api_version)
+            item.setdefault("kind", kind)
+        return items
+
     def delete(self, obj: dict, namespace: str | None = None) -> bool:
         """Delete (foreground); False when it was not there."""
         from kubernetes.client.rest import ApiException

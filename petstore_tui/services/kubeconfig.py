@@ -1,4 +1,4 @@
-"""A kubeconfig context for the EKS cluster (exec plugin = our eks_token entry point), merged without clobbering others."""
+"""A kubeconfig context for the EKS cluster (exec: `aws eks get-token`, as `aws eks update-kubeconfig` writes it; the sandbox: our eks_token module), merged without clobbering others."""
 
 from __future__ import annotations
 
@@ -20,22 +20,50 @@ def default_path() -> Path:
     return Path("~/.kube/config").expanduser()
 
 
-def context_entry(target: settings.Target, cluster: dict[str, Any],
-                  env: dict[str, str] | None = None) -> tuple[str, dict, dict, dict]:
-    """(name, cluster, user, context) entries for `cluster` (eks.describe_cluster's
-    "cluster"); named by its ARN as `aws eks update-kubeconfig` does."""
+def aws_exec(cluster_name: str, region: str, profile: str | None) -> dict[str, Any]:
+    """The user's exec entry exactly as `aws eks update-kubeconfig` writes it
+    (docs/knowledge/kubeconfig.md): `aws` from PATH, so it outlives any virtualenv."""
+    entry: dict[str, Any] = {
+        "apiVersion": "client.authentication.k8s.io/v1beta1",
+        "args": ["--region", region, "eks", "get-token", "--cluster-name", cluster_name,
+                 "--output", "json"],
+        "command": "aws",
+    }
+    if profile:
+        entry["env"] = [{"name": "AWS_PROFILE", "value": profile}]
+    return entry
+
+
+def sandbox_exec(cluster_name: str, region: str, env: dict[str, str] | None) -> dict[str, Any]:
+    """The sandbox's exec entry: our token module under this interpreter, with the
+    emulator's endpoint and fake credentials (no AWS CLI needed for a local emulator)."""
     from petstore_tui.services.eks_token import exec_args
 
-    name = cluster.get("arn") or f"{target.cluster_name}.{target.region_name}"
-    exec_block: dict[str, Any] = {
+    entry: dict[str, Any] = {
         "apiVersion": "client.authentication.k8s.io/v1beta1",
         "command": sys.executable,
-        "args": exec_args(cluster.get("name") or target.cluster_name, target.region_name, target.profile),
+        "args": exec_args(cluster_name, region),
         "interactiveMode": "Never",
         "provideClusterInfo": False,
     }
     if env:
-        exec_block["env"] = [{"name": k, "value": v} for k, v in env.items()]
+        entry["env"] = [{"name": k, "value": v} for k, v in env.items()]
+    return entry
+
+
+def context_entry(target: settings.Target, cluster: dict[str, Any],
+                  env: dict[str, str] | None = None) -> tuple[str, dict, dict, dict]:
+    """(name, cluster, user, context) entries for `cluster` (eks.describe_cluster's
+    "cluster"); named by its ARN, its region read from the ARN, as `aws eks
+    update-kubeconfig` does."""
+    arn = cluster.get("arn") or ""
+    name = arn or f"{target.cluster_name}.{target.region_name}"
+    region = arn.split(":")[3] if arn.count(":") >= 5 else target.region_name
+    cluster_name = cluster.get("name") or target.cluster_name
+    if target.sandbox:
+        exec_block = sandbox_exec(cluster_name, region, env)
+    else:
+        exec_block = aws_exec(cluster_name, region, target.profile or os.environ.get("AWS_PROFILE"))
     cluster_entry = {"name": name, "cluster": {
         "server": cluster["endpoint"],
         "certificate-authority-data": (cluster.get("certificateAuthority") or {}).get("data", ""),
@@ -80,6 +108,6 @@ def write_for_cluster(target: settings.Target, path: Path | None = None,
 
     cluster = aws.client(target, "eks").describe_cluster(name=target.cluster_name)["cluster"]
     name, c, u, ctx = context_entry(target, cluster, env)
-    dest = path or default_path()
+    dest = path or target.kubeconfig or default_path()
     merge(dest, c, u, ctx)
     return dest, name

@@ -153,6 +153,9 @@ def parse_line(text: str) -> TerraformEvent:
     return Message(str(obj.get("@level") or "info"), message)
 
 
+_PROGRESS_VERBS = {"create": "creating", "update": "modifying", "delete": "destroying", "read": "reading"}
+
+
 def event_text(event: TerraformEvent) -> str | None:
     """The human line for an event (what the operator reads and the engine matches)."""
     if isinstance(event, Message):
@@ -165,8 +168,9 @@ def event_text(event: TerraformEvent) -> str | None:
         return f"{event.operation.capitalize()}: {event.describe()}"
     if isinstance(event, ApplyStart):
         return f"{event.address}: {event.action} started"
-    if isinstance(event, ApplyProgress):
-        return f"{event.address}: still {event.action}ing... [{event.elapsed:.0f}s elapsed]"
+    if isinstance(event, ApplyProgress):  # Terraform's own words for its 10-second progress
+        verb = _PROGRESS_VERBS.get(event.action, f"{event.action}ing")
+        return f"{event.address}: Still {verb}... [{event.elapsed:.0f}s elapsed]"
     if isinstance(event, ApplyComplete):
         return f"{event.address}: {event.action} complete after {event.elapsed:.0f}s"
     if isinstance(event, ApplyErrored):

@@ -72,7 +72,10 @@ def test_list_filters_by_status_and_species(client):
 
 def test_list_rejects_bad_query_with_400(client):
     """Stand-in: SQLite in tmp_path / real PostgreSQL on 127.0.0.1:5432 (parametrised)."""
-    for query in ("limit=abc", "limit=0", "offset=-1", "status=lost"):
+    # a parameter that is present must be valid: an empty one is not "absent"
+    for query in ("limit=abc", "limit=0", "offset=-1", "status=lost", "status=", "limit=",
+                  "offset=", "limit=+5", "limit=%205", "limit=5_0", "species=", "species=%20",
+                  "species=" + "x" * 51, "species=cat%0A", "species=%C2%85"):
         resp = client.get(f"{PETS}?{query}")
         assert resp.status_code == 400, query
         assert resp.content_type == "application/problem+json"

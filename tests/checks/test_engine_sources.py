@@ -1,4 +1,5 @@
-"""Engine sources: Kubernetes pod logs, events and pod status, subprocess output, --live."""
+"""Engine sources: Kubernetes pod logs, events and pod status, subprocess output, --live.
+(The live followers of the TUI: tests/services/test_kube_follow.py.)"""
 
 from __future__ import annotations
 
@@ -210,70 +211,3 @@ def test_scan_live_gives_up_quickly_on_a_silent_server(tmp_path, monkeypatch, en
     assert len(report.errors) == 1
     assert "did not answer in time" in report.errors[0] or "cannot reach" in report.errors[0]
     assert report.skipped == ["the other cluster reads: the API server is unreachable"]
-
-
-def test_follow_pods_prefixes_lines_and_stops(kube_stub, api, engine):  # noqa: F811
-    """Stand-in: kube_stub with two live container logs of one pod."""
-    from checks.engine.sources import follow_pods
-    from petstore_tui.settings import Target
-
-    kube_stub.add_pod("petstore-1", containers=("app", "sidecar"))
-    app = kube_stub.log_stream("petstore", "petstore-1", container="app")
-    kube_stub.log_stream("petstore", "petstore-1", container="sidecar")
-    stop = threading.Event()
-    got: list[str] = []
-    done = threading.Event()
-
-    def consume():
-        for line in follow_pods(api, Target(namespace="petstore"), stop):
-            got.append(line)
-            engine.feed(line, source="app")
-            if line.startswith("[pod/petstore-1/app] ImportError"):
-                done.set()
-        done.set()
-
-    thread = threading.Thread(target=consume, daemon=True)
-    thread.start()
-    for line in TRACEBACK.splitlines():
-        app.write(line + "\n")
-    assert done.wait(20), "the followed lines never arrived"
-    stop.set()
-    thread.join(20)
-    assert not thread.is_alive(), "the follower did not stop"
-    assert got[0] == "[pod/petstore-1/app] Traceback (most recent call last):"
-    engine.flush()
-    [finding] = engine.findings()
-    assert finding.failure_id == "fixture-werkzeug-url-quote" and finding.count == 1
-
-
-def test_follow_events_yields_new_events_once(kube_stub, api):  # noqa: F811
-    """Stand-in: kube_stub with one event, then a second, polled many times."""
-    import time
-
-    from checks.engine.sources import poll_events
-
-    kube_stub.add_event("petstore", "Pod", "petstore-1", "BackOff", "Back-off restarting failed container")
-    stop = threading.Event()
-    lines: list[str] = []
-    thread = threading.Thread(target=lambda: lines.extend(poll_events(api, ["petstore"], stop, interval=0.01)),
-                              daemon=True)
-    thread.start()
-
-    def polls() -> int:
-        return len(kube_stub.requests_for("GET", "/events"))
-
-    def wait_for(count: int) -> None:
-        deadline = time.monotonic() + 20
-        while polls() < count and time.monotonic() < deadline:
-            time.sleep(0.01)
-
-    wait_for(3)
-    kube_stub.add_event("petstore", "Pod", "petstore-2", "BackOff", "again")
-    wait_for(polls() + 3)
-    stop.set()
-    thread.join(20)
-    assert not thread.is_alive()
-    assert [line.split(" ", 1)[1] for line in lines] == [
-        "Warning BackOff pod/petstore-1: Back-off restarting failed container",
-        "Warning BackOff pod/petstore-2: again",
-    ]

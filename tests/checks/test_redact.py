@@ -36,9 +36,25 @@ def test_secret_is_masked(text, secret):
     "ImportError: cannot import name 'url_quote' from 'werkzeug.urls'",
     "password authentication failed for user \"petstore\"",
     "aws ecr get-login-password | docker login --username AWS --password-stdin 1.dkr.ecr.us-east-1.amazonaws.com",
+    # AWS error codes and their messages, and parameters that say token but hold none
+    "InvalidIdentityToken: No OpenIDConnect provider found in your account",
+    "api error ExpiredToken: The security token included in the request is expired",
+    "IncompleteSignature: The request signature does not conform to AWS standards",
+    '(RequestToken: 2b857f44-998a-d3d1-1a4c-f5bf1899f733, HandlerErrorCode: GeneralServiceException)',
+    # prose around secret words, and long identifiers that are not random
+    "may require authorization: authorization failed: no basic auth credentials",
+    "Basic authentication failed for user petstore",
+    'MountVolume.SetUp failed for volume "db-secret" : secret "db-secret" not found',
+    "  tokenExpirationSeconds: 3600",
+    "  secretName: db-credentials",
+    "image: 1.dkr.ecr.us-east-1.amazonaws.com/petstore@sha256:57a96e192b6c225add846257664e1d23a9952ab8d5c55196e99ca77b9073445f",
+    "docker://registry.internal:5000/petstore@sha256:57a96e192b6c225add846257664e1d23",
+    "arn:aws:iam::123456789012:role/eksctl-petstore-cluster-ServiceRole-1A2B3C4D5E6F",
+    "reading /home/runner/work/Petstore2026/terraform/modules/eks/main.tf",
 ])
 def test_ordinary_text_is_left_alone(text):
-    """Stand-in: none; lines the catalog matches, which must stay readable."""
+    """Stand-in: none; lines the catalog matches, which must stay readable (the secret
+    shapes themselves are in tests/secrets/corpus.yaml)."""
     assert redact(text) == text
 
 

@@ -26,6 +26,7 @@ async def test_all_aws_checks_pass_against_moto(aws):
 
 async def test_missing_credentials_are_named(monkeypatch):
     """No stand-in: no credentials anywhere (the test conftest empties the chain)."""
+    monkeypatch.setenv("AWS_REGION", "us-east-1")  # a region, so credentials are what is missing
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     ctx = make_ctx()
@@ -55,8 +56,9 @@ def _expired_client(service: str):
     return client
 
 
-async def test_expired_credentials_are_named():
+async def test_expired_credentials_are_named(monkeypatch):
     """botocore Stubber answering ExpiredToken (moto accepts any token)."""
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
     session = boto3.Session(aws_access_key_id="ASIAEXAMPLEEXAMPLE12", aws_secret_access_key="x",
                             aws_session_token="t", region_name="us-east-1")
     ctx = make_ctx(session_factory=lambda: session, client_factory=_expired_client)
@@ -75,7 +77,7 @@ async def test_region_sources(monkeypatch):
     monkeypatch.delenv("AWS_REGION")
     monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
     result = await run_check(RegionCheck(), make_ctx())
-    assert result.status == Status.WARN and "no region set" in result.summary
+    assert result.status == Status.FAIL and "no region set" in result.summary
 
 
 async def test_sandbox_not_running_is_named(monkeypatch):

@@ -38,7 +38,7 @@ def test_failing_tool_gives_exit_one_and_a_table(fake_tools):
     fake_tools.add("terraform", REAL_VERSIONS["terraform-old"])
     done = run_cli("--group", "tools", "--only", "tools.terraform", env={"PATH": fake_tools.path_value()})
     assert done.returncode == 1
-    assert "TOOLS" in done.stdout and "FAIL" in done.stdout and "older than 1.5.0" in done.stdout
+    assert "TOOLS" in done.stdout and "FAIL" in done.stdout and "older than 1.9.0" in done.stdout
     assert "\x1b[" not in done.stdout  # not a terminal: no colour
 
 

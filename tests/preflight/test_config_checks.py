@@ -21,7 +21,6 @@ from checks.preflight.config.ingress_class import IngressClassNameCheck
 from checks.preflight.config.ingress_subnets import IngressSubnetsCheck
 from checks.preflight.config.public_endpoint import PublicEndpointCheck
 from checks.preflight.config.readonly_sqlite import ReadonlySqliteCheck
-from checks.preflight.config.subnet_tags import SubnetTagsCheck
 from checks.preflight.registry import ALL_CHECKS
 from tests.preflight.conftest import REPO, make_ctx
 
@@ -58,6 +57,13 @@ async def test_config_checks_pass_on_a_plain_copy(project, check):
 
 def _untag_public(p: Path) -> None:
     sub(p / "terraform/network.tf", r'^\s*"kubernetes.io/role/elb"\s*=\s*"1"\s*\n', "")
+
+
+def _untag_public_and_drop_internet_route(p: Path) -> None:
+    """No role tag, and the public route table no longer reaches the internet gateway:
+    controller v3.5.0's reachability fallback finds no public subnet either."""
+    _untag_public(p)
+    sub(p / "terraform/network.tf", r'  route \{\n    cidr_block = "0.0.0.0/0"\n    gateway_id = aws_internet_gateway\.this\.id\n  \}\n', "")
 
 
 def _private_endpoint(p: Path) -> None:
@@ -132,8 +138,7 @@ def _helm_vpc_hardcoded(p: Path) -> None:
 
 
 DEFECTS = [
-    (_untag_public, SubnetTagsCheck, "alb-controller-subnet-discovery-failed"),
-    (_untag_public, IngressSubnetsCheck, "alb-controller-subnet-discovery-failed"),
+    (_untag_public_and_drop_internet_route, IngressSubnetsCheck, "alb-controller-subnet-discovery-failed"),
     (_private_endpoint, PublicEndpointCheck, None),
     (_old_policy, ControllerPolicyFileCheck, "alb-controller-iam-denied"),
     (_duplicate_output, DuplicateOutputsCheck, "terraform-duplicate-output"),
@@ -196,13 +201,15 @@ async def test_broken_terraform_is_reported_not_raised(project):
 
 def test_terraform_parse_is_cached_by_content(project):
     """No stand-in: the second read comes from the state folder's cache; an edit invalidates it."""
-    from checks.preflight.config import _project
+    from checks.preflight.config._sources import settings_state_dir
+    from checks.project.terraform_files import cached_config
 
-    first = _project.load_terraform_cached(project / "terraform")
-    cached = list((_project.settings_state_dir() / "cache").glob("terraform-*.json"))
+    cache = settings_state_dir() / "cache"
+    first = cached_config(project / "terraform", cache)
+    cached = list(cache.glob("terraform-*.json"))
     assert len(cached) == 1
-    again = _project.load_terraform_cached(project / "terraform")
+    again = cached_config(project / "terraform", cache)
     assert [(r.type, r.name) for r in again.resources] == [(r.type, r.name) for r in first.resources]
     _duplicate_output(project)
-    changed = _project.load_terraform_cached(project / "terraform")
+    changed = cached_config(project / "terraform", cache)
     assert len(changed.outputs) == len(first.outputs) + 1

@@ -11,7 +11,6 @@ import pytest
 
 from checks.model import Status
 from checks.preflight import run_check
-from checks.preflight.config import _project
 from checks.preflight.config.cluster_access import ClusterAccessCheck
 from checks.preflight.config.controller_ingressclass import ControllerIngressClassCheck
 from checks.preflight.config.controller_policy import ControllerPolicyFileCheck
@@ -21,6 +20,7 @@ from checks.preflight.config.duplicate_sg_rules import DuplicateSgRulesCheck
 from checks.preflight.config.eks_version import EksVersionCheck
 from checks.preflight.config.flask_werkzeug import FlaskWerkzeugCheck
 from checks.preflight.config.health_paths import HealthPathsCheck
+from checks.preflight.config.ingress_subnets import IngressSubnetsCheck
 from checks.preflight.config.node_role import NodeRoleCheck
 from checks.preflight.config.nodegroup_size import NodegroupSizeCheck
 from checks.preflight.config.nodegroup_subnets import NodegroupSubnetsCheck
@@ -388,6 +388,14 @@ def _policy_renamed_and_attached(p):
     edit(tf(p, "iam.tf"), "/policies/aws-load-balancer-controller.json", "/policies/iam_policy_v3.5.0.json")
 
 
+def _elb_tags_removed(p):
+    """At controller v3.5.0 untagged public subnets that reach the internet gateway are
+    found by reachability (docs/knowledge/alb-subnet-discovery.md)."""
+    text = tf(p, "network.tf").read_text()
+    assert text.count('    "kubernetes.io/role/elb" = "1"\n') == 1
+    tf(p, "network.tf").write_text(text.replace('    "kubernetes.io/role/elb" = "1"\n', ""))
+
+
 def _user_by_name(p):
     edit(p / "docker/Dockerfile", "USER 10001:10001\n", "USER petstore\n")
 
@@ -405,6 +413,8 @@ BENIGN = [
     (_named_target_port, PortsCheck),
     (_liveness_on_live_endpoint, HealthPathsCheck),
     (_elb_tag_unquoted_number, SubnetTagsCheck),
+    (_elb_tags_removed, SubnetTagsCheck),
+    (_elb_tags_removed, IngressSubnetsCheck),
     (_cluster_renamed, SubnetTagsCheck),
     (_public_cidrs_narrowed, PublicEndpointCheck),
     (_auto_tfvars_fixes_old_tfvars, EksVersionCheck),
@@ -429,25 +439,30 @@ async def test_new_check_is_registered_and_passes_on_a_plain_copy(project, check
     assert result.status == Status.PASS, f"{result.summary}\n{result.detail}"
 
 
-def test_tag_value_reads_unquoted_numbers_and_bools():
-    """No stand-in: the helper on merge() texts and maps as python-hcl2 gives them."""
-    tf = _project.Terraform(Path("."), locals={"base": {"kubernetes.io/cluster/x": "shared"}})
-    text = '${merge(local.base, {Name = "a", "kubernetes.io/role/elb" = 1, flag = true})}'
-    assert _project.tag_value(tf, text, "kubernetes.io/role/elb") == "1"
-    assert _project.tag_value(tf, text, "flag") == "true"
-    assert _project.tag_value(tf, text, "kubernetes.io/cluster/x") == "shared"
-    assert _project.tag_value(tf, {"kubernetes.io/role/elb": 1, "b": True}, "kubernetes.io/role/elb") == "1"
-    assert _project.tag_value(tf, {"b": True}, "b") == "true"
-    assert _project.tag_value(tf, text, "kubernetes.io/role/internal-elb") is None
-    assert _project.tag_keys(tf, text, r"kubernetes\.io/cluster/.+") == ["kubernetes.io/cluster/x"]
+def test_tags_through_merge_and_locals_keep_terraforms_string_forms():
+    """No stand-in: a merge() of a local and a literal, as python-hcl2 gives it, evaluated;
+    numbers and bools become the strings AWS stores."""
+    from checks.alb_subnets import tag_text
+    from checks.project.terraform import Terraform
+    from checks.project.terraform_files import TerraformConfig
+
+    tf = Terraform(TerraformConfig(Path("."), locals={"base": {"kubernetes.io/cluster/x": "shared"}}))
+    tags = tf.evaluate('${merge(local.base, {Name = "a", "kubernetes.io/role/elb" = 1, flag = true})}')
+    assert tag_text(tags["kubernetes.io/role/elb"]) == "1" and tag_text(tags["flag"]) == "true"
+    assert tags["kubernetes.io/cluster/x"] == "shared" and "kubernetes.io/role/internal-elb" not in tags
 
 
 def test_auto_tfvars_are_part_of_the_cache_key(project):
     """No stand-in: adding an *.auto.tfvars changes what the cached Terraform reads."""
-    first = _project.load_terraform_cached(project / "terraform")
+    from checks.preflight.config._sources import settings_state_dir
+    from checks.project.terraform import Terraform
+    from checks.project.terraform_files import cached_config
+
+    cache = settings_state_dir() / "cache"
+    first = Terraform(cached_config(project / "terraform", cache))
     assert first.value("kubernetes_version") == "1.35"
     _auto_tfvars_old_version(project)
-    _project.load_terraform_cached(project / "terraform")
-    again = _project.load_terraform_cached(project / "terraform")  # from the cache this time
+    cached_config(project / "terraform", cache)
+    again = Terraform(cached_config(project / "terraform", cache))  # from the cache this time
     assert again.value("kubernetes_version") == "1.28" and again.value_source("kubernetes_version") == "zz.auto.tfvars"
     assert again.data_of_type("aws_iam_policy_document")  # data sources survive the cache

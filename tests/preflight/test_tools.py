@@ -21,7 +21,10 @@ from tests.support.fake_tools import REAL_VERSIONS
     (AwsCliCheck, "aws", REAL_VERSIONS["aws"], Status.PASS, "aws 2.22.35"),
     (AwsCliCheck, "aws", REAL_VERSIONS["aws-v1"], Status.WARN, "aws 1.36.30 (v1)"),
     (TerraformCheck, "terraform", REAL_VERSIONS["terraform"], Status.PASS, "terraform 1.11.4"),
-    (TerraformCheck, "terraform", REAL_VERSIONS["terraform-old"], Status.FAIL, "older than 1.5.0"),
+    (TerraformCheck, "terraform", REAL_VERSIONS["terraform-old"], Status.FAIL, "older than 1.9.0"),
+    # init -json, which the runbook runs, arrived in Terraform 1.9.0 (docs/knowledge/terraform.md)
+    (TerraformCheck, "terraform", "Terraform v1.8.5\non linux_amd64", Status.FAIL, "older than 1.9.0"),
+    (TerraformCheck, "terraform", "Terraform v1.9.0\non linux_amd64", Status.PASS, "terraform 1.9.0"),
     (HelmCheck, "helm", REAL_VERSIONS["helm"], Status.PASS, "helm 3.16.3"),
     (HelmCheck, "helm", REAL_VERSIONS["helm-2"], Status.FAIL, "older than 3.0.0"),
     (JqCheck, "jq", REAL_VERSIONS["jq"], Status.PASS, "jq 1.7.1"),

@@ -42,7 +42,11 @@ def client(service: str):
 
 def build(*, tag_public: bool = True, zones: int = 3, policy: dict | None = None, with_role: bool = True,
           oidc: bool = True, cluster: bool = True, other_cluster_tag: bool = False,
-          public_cidr_prefix: int = 24, endpoint_public: bool = True, version: str = "1.35") -> World:
+          public_cidr_prefix: int = 24, endpoint_public: bool = True, version: str = "1.35",
+          igw_route: bool = False, role_values: tuple[str | None, ...] | None = None) -> World:
+    """`igw_route`: the public subnets' route table sends 0.0.0.0/0 to an internet gateway
+    (as terraform/network.tf makes it); `role_values`: the kubernetes.io/role/elb value of
+    each public subnet (None: untagged), instead of "1" on all (or none: tag_public)."""
     ec2, iam, eks = client("ec2"), client("iam"), client("eks")
     vpc_id = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     public, private = [], []
@@ -50,8 +54,9 @@ def build(*, tag_public: bool = True, zones: int = 3, policy: dict | None = None
         tags = [{"Key": "Name", "Value": f"public-{zone}"}]
         cluster_key = "kubernetes.io/cluster/" + ("someone-else" if other_cluster_tag else CLUSTER)
         tags.append({"Key": cluster_key, "Value": "shared"})
-        if tag_public:
-            tags.append({"Key": "kubernetes.io/role/elb", "Value": "1"})
+        role = role_values[n] if role_values is not None else ("1" if tag_public else None)
+        if role is not None:
+            tags.append({"Key": "kubernetes.io/role/elb", "Value": role})
         public.append(ec2.create_subnet(
             VpcId=vpc_id, CidrBlock=f"10.0.{101 + n}.0/{public_cidr_prefix}", AvailabilityZone=zone,
             TagSpecifications=[{"ResourceType": "subnet", "Tags": tags}])["Subnet"]["SubnetId"])
@@ -59,6 +64,13 @@ def build(*, tag_public: bool = True, zones: int = 3, policy: dict | None = None
             VpcId=vpc_id, CidrBlock=f"10.0.{1 + n}.0/24", AvailabilityZone=zone,
             TagSpecifications=[{"ResourceType": "subnet", "Tags": [
                 {"Key": "kubernetes.io/role/internal-elb", "Value": "1"}]}])["Subnet"]["SubnetId"])
+    if igw_route:
+        igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc_id)
+        table = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+        ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+        for subnet in public:
+            ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
     cluster_role = iam.create_role(RoleName="petstore-eks-cluster-role",
                                    AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}))
     if cluster:

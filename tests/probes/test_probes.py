@@ -46,13 +46,46 @@ def test_subnets_tagged_in_three_zones_pass(aws):
     assert "3 zones" in result.summary
 
 
-def test_untagged_subnets_fail_with_catalog_id(aws):
-    """moto_server: no subnet carries kubernetes.io/role/elb."""
+def test_untagged_subnets_without_internet_route_fail_with_catalog_id(aws):
+    """moto_server: no subnet carries kubernetes.io/role/elb and none routes to an internet
+    gateway, so controller v3.5.0's reachability fallback finds nothing either."""
     world = build(tag_public=False)
     result = probe_subnets(make_ctx())
     assert result.status == Status.FAIL
     assert result.failure_id == "alb-controller-subnet-discovery-failed"
     assert world.public[0] in result.detail
+    assert "v3.5.0" in result.summary
+    assert "Evaluated 0 subnets" in result.detail  # v3.5.0's own wording
+
+
+def test_untagged_public_subnets_with_internet_route_pass_at_the_pinned_release(aws):
+    """moto_server: the role tags deleted from every public subnet, which still route to an
+    internet gateway: v3.5.0 falls back to discovery by reachability (v2.13.0+), the ALB
+    gets its three zones."""
+    build(tag_public=False, igw_route=True)
+    result = probe_subnets(make_ctx())
+    assert result.status == Status.PASS, result.detail
+    assert "3 zones" in result.summary and "v3.5.0" in result.summary
+    assert "reachability" in result.detail
+
+
+@pytest.mark.parametrize("values, igw, status", [
+    (("true", "true", "true"), True, Status.PASS),    # matches nothing: the fallback applies
+    (("true", "true", "true"), False, Status.FAIL),   # ... and finds no public subnet
+    (("1", "true", "true"), True, Status.FAIL),       # one subnet matches: no fallback, 1 zone
+    (("1", None, None), True, Status.FAIL),           # tagged in one zone only: 1 < 2
+    (("", "1", None), False, Status.PASS),            # empty value counts: two zones
+])
+def test_role_tag_values_follow_the_controllers_filter(aws, values, igw, status):
+    """moto_server: kubernetes.io/role/elb values per public subnet, with or without a
+    route to an internet gateway; the filter takes "1" or empty only."""
+    build(role_values=values, igw_route=igw)
+    result = probe_subnets(make_ctx())
+    assert result.status == status, result.detail
+    if "true" in values:
+        assert "matches nothing" in result.detail
+    if status == Status.FAIL and "1" in values:
+        assert "subnets count less than minimal required count: 1 < 2" in result.detail
 
 
 def test_one_zone_is_not_enough(aws):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from petstore_tui import cli
 from petstore_tui.events import ConfirmationRequested
 from petstore_tui.runbook.console import terminal_confirm
@@ -59,7 +61,8 @@ def test_ctrl_c_stops_the_running_tool_cleanly(fake_tools, tmp_path):
     (project / "kubernetes").mkdir()
     env = dict(os.environ, PATH=fake_tools.path_value(only=True))
     proc = subprocess.Popen(  # noqa: S603 - argument list
-        [sys.executable, "-m", "petstore_tui", "--project-dir", str(project), "deploy", "--only", "terraform-init"],
+        [sys.executable, "-m", "petstore_tui", "--project-dir", str(project), "--region", "eu-west-1",
+         "deploy", "--only", "terraform-init"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         cwd=Path(__file__).resolve().parents[2])
     calls = fake_tools.bin / "terraform.calls"
@@ -74,3 +77,26 @@ def test_ctrl_c_stops_the_running_tool_cleanly(fake_tools, tmp_path):
     assert "stopping: the running tool got one interrupt" in err
     assert "deploy stopped at terraform-init" in err and "Traceback" not in err
     assert fake_tools.calls("terraform")[0][1:] == ["init", "-input=false", "-no-color", "-json"]
+
+
+def test_output_json_is_an_alias_of_json(capsys):
+    """Stand-in: none (no sandbox recorded; one cheap preflight check). `-o json` and
+    `--output json` give the JSON document of every command that has --json, as kubectl
+    and aws-cli users type it; another format is a usage error; commands without --json
+    do not grow the option."""
+    import json
+
+    assert cli.main(["sandbox", "status", "-o", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["running"] is False
+    assert cli.main(["preflight", "--only", "tools.git", "--output", "json"]) in (0, 1)
+    assert json.loads(capsys.readouterr().out)["schema"] == "petstore-tui/preflight/v1"
+    assert cli.main(["diagnose", "-o", "json", "/dev/null"]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["preflight", "-o", "yaml"])
+    assert exited.value.code == 2
+    assert "invalid choice: 'yaml'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["deploy", "-o", "json"])
+    assert exited.value.code == 2
+    assert "unrecognized arguments: -o" in capsys.readouterr().err

@@ -15,7 +15,7 @@ async def test_duplicate_output_is_diagnosed(terraform_bin, tmp_path):
     (tmp_path / "kubernetes").mkdir()
     (tmp_path / "terraform" / "main.tf").write_text('output "vpc_id" { value = 1 }\n')
     (tmp_path / "terraform" / "outputs.tf").write_text('output "vpc_id" { value = 2 }\n')
-    target = settings.Target(project_dir=tmp_path)
+    target = settings.Target(project_dir=tmp_path, region="eu-west-1")
     events = [e async for e in Runner(target, deploy_runbook(target)).run(only="terraform-init")]
     finished = next(e for e in events if isinstance(e, StepFinished))
     assert finished.status is StepStatus.FAILED

@@ -24,6 +24,10 @@ if argv[:1] == ["version"]:
 if argv[:2] == ["show", "chart"]:
     print("apiVersion: v2\nname: aws-load-balancer-controller\nversion: 3.5.0\nappVersion: v3.5.0\ndescription: AWS LBC\ntype: application")
     sys.exit(0)
+if argv[:1] == ["upgrade"] and os.environ.get("FAKE_HELM_GATE"):
+    import time
+    while not os.path.exists(os.environ["FAKE_HELM_GATE"]):  # helm --wait: silent until the pods are up
+        time.sleep(0.05)
 if argv[:1] in (["upgrade"], ["status"]):
     print(json.dumps({{"name": argv[1], "namespace": "kube-system", "version": 1,
                        "info": {{"status": "deployed", "last_deployed": "2026-11-28T05:00:00Z",
@@ -102,6 +106,43 @@ async def test_controller_installed_with_our_values_and_waited_for(fake_helm, ku
     assert "revision 1" in rec.text()
 
 
+async def test_silent_helm_wait_is_reported(fake_helm, kube_stub, tmp_path, monkeypatch):
+    """Stand-in: fake helm on PATH whose `upgrade` stays silent until the test opens a gate
+    (helm --wait prints nothing until the pods are up); a fake clock and ticks for the
+    runner's heartbeat; stub Kubernetes API server with a ready controller. While helm is
+    silent, the heartbeat names the Helm wait with its limit."""
+    import asyncio
+
+    from petstore_tui.runbook import Runner, Step
+    from petstore_tui.runbook.deploy import Runbook
+    from tests.runbook.test_heartbeat import FakeTime, beats, settle, start
+
+    gate = tmp_path / "gate"
+    monkeypatch.setenv("FAKE_HELM_GATE", str(gate))
+    folder = tmp_path / "manifests" / "controller"
+    folder.mkdir(parents=True)
+    (folder / "values.yaml").write_text("replicaCount: 2\n")
+    _ready_controller(kube_stub)
+    outputs = {"manifests": str(tmp_path / "manifests"), "kubeconfig": str(kube_stub.kubeconfig),
+               "kube_context": "stub", "terraform": {"cluster_name": "petstore-eks", "vpc_id": "vpc-123"}}
+
+    async def step(ctx):
+        ctx.outputs.update(outputs)
+        return await controller_helm(ctx)
+
+    fake = FakeTime()
+    runner = Runner(settings.Target(region="eu-west-1"), Runbook("deploy", [Step("controller-helm", "Helm", step)]),
+                    engine_factory=None, clock=fake.clock, tick=fake.tick)
+    events, task = start(runner)
+    await settle()
+    await fake.at(10.0)
+    assert beats(events) == ["… still waiting for helm upgrade --install aws-load-balancer-controller --wait "
+                             "(its pods ready; helm prints nothing until then): 10s, gives up after 15m"]
+    gate.write_text("open")
+    await asyncio.wait_for(task, 120)  # helm and the readiness poll run for real
+    assert events[-1].ok, events
+
+
 async def test_uninstall_argv(fake_helm, kube_stub):
     """Stand-in: fake helm on PATH. Uninstall names the release and kube-system."""
     await helm.uninstall_controller(kubeconfig=kube_stub.kubeconfig, kubecontext="stub")
@@ -109,6 +150,18 @@ async def test_uninstall_argv(fake_helm, kube_stub):
     assert uninstall["argv"] == ["uninstall", "aws-load-balancer-controller", "--timeout", "10m",
                                  "--namespace", "kube-system", "--wait",
                                  "--kubeconfig", str(kube_stub.kubeconfig), "--kube-context", "stub"]
+
+
+async def test_helm_gets_the_kubeconfig_option(fake_helm, kube_stub, step_ctx):
+    """Stand-in: fake helm on PATH. A destroy with --kubeconfig (and no kubeconfig from a
+    deploy) passes that file to helm, as kubectl's --kubeconfig would be."""
+    from petstore_tui.runbook.destroy import controller_uninstall
+
+    ctx, _ = step_ctx(settings.Target(region="eu-west-1", kubeconfig=kube_stub.kubeconfig))
+    result = await controller_uninstall(ctx)
+    assert result.status.value == "done", result.summary
+    uninstall = next(c for c in fake_helm() if c["argv"][0] == "uninstall")["argv"]
+    assert uninstall[uninstall.index("--kubeconfig") + 1] == str(kube_stub.kubeconfig)
 
 
 async def test_missing_helm_is_a_clear_reason(monkeypatch, tmp_path):

@@ -28,8 +28,10 @@ def _create_cluster(endpoint: str) -> None:
 
 def test_context_merged_without_clobbering(aws, tmp_path):
     """Stand-in: moto_server's EKS (describe_cluster). An existing kubeconfig with another
-    context keeps it; ours is added with the exec plugin calling our eks_token entry point;
-    the file is private (0600); a second write replaces ours instead of duplicating it."""
+    context keeps it; ours is added with the exec entry `aws eks update-kubeconfig` writes
+    (aws-cli v2: `aws --region R eks get-token --cluster-name N --output json`, the profile
+    in AWS_PROFILE; docs/knowledge/kubeconfig.md), never this venv's interpreter; the file
+    is private (0600); a second write replaces ours instead of duplicating it."""
     _create_cluster(aws)
     Path(os.environ["AWS_CONFIG_FILE"]).write_text(
         "[profile ops]\naws_access_key_id = testing\naws_secret_access_key = testing\n")
@@ -48,9 +50,11 @@ def test_context_merged_without_clobbering(aws, tmp_path):
     assert [c["name"] for c in data["contexts"]] == ["other", name]
     assert data["current-context"] == name
     user = next(u for u in data["users"] if u["name"] == name)["user"]["exec"]
-    assert user["command"] == sys.executable
-    assert user["args"] == ["-m", "petstore_tui.services.eks_token", "--cluster", "petstore-eks",
-                            "--region", "us-east-1", "--profile", "ops"]
+    assert user == {"apiVersion": "client.authentication.k8s.io/v1beta1",
+                    "args": ["--region", "us-east-1", "eks", "get-token", "--cluster-name", "petstore-eks",
+                             "--output", "json"],
+                    "command": "aws", "env": [{"name": "AWS_PROFILE", "value": "ops"}]}
+    assert sys.executable not in path.read_text()
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     cluster = next(c for c in data["clusters"] if c["name"] == name)["cluster"]
     assert cluster["server"].startswith("https://") and cluster["certificate-authority-data"]
@@ -82,7 +86,8 @@ def test_render_fills_placeholders_and_sets_the_image(tmp_path):
     values = {"CLUSTER_NAME": "petstore-eks", "AWS_REGION": "eu-west-1", "VPC_ID": "vpc-0abc",
               "CONTROLLER_ROLE_ARN": "arn:aws:iam::123456789012:role/lbc"}
     written = manifests.render(REPO, tmp_path / "m", values, overlay="dev",
-                               image="123.dkr.ecr.eu-west-1.amazonaws.com/petstore", tag="abc")
+                               image="123.dkr.ecr.eu-west-1.amazonaws.com/petstore", tag="abc",
+                               namespace="petstore")
     assert _tree_hash(REPO / "kubernetes") == before
     text = "".join(p.read_text() for k, p in written.items() if k != "kustomization")
     assert "${" not in text and "vpc-0abc" in text and "arn:aws:iam::123456789012:role/lbc" in text

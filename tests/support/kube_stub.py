@@ -17,19 +17,34 @@ API (all thread-safe):
 - `add(obj)` seeds or replaces any object (apiVersion/kind/metadata.name[/namespace]);
   `get(api_version, kind, name, namespace=None)`; `remove(...)`; `objects(kind)`.
 - `add_pod(name, namespace="petstore", ...)` builds a pod with container statuses
-  (`waiting_reason`, `terminated_reason`, `exit_code`, `restart_count`, `ready`, `labels`).
-- `add_event(namespace, involved_kind, involved_name, reason, message, type="Warning")`.
+  (`waiting_reason`, `terminated_reason`, `exit_code`, `restart_count`, `ready`, `labels`)
+  and a containerID per container.
+- `add_event(namespace, involved_kind, involved_name, reason, message, type="Warning")`;
+  `repeat_event(event)` counts it once more (MODIFIED, as the event recorder does).
 - `set_log(ns, pod, text, container=None, previous=False)`; `log_stream(ns, pod,
-  container=None)` returns a handle whose `.write(line)` feeds a `follow=true` reader live
-  and `.close()` ends it.
+  container=None)` returns a handle whose `.write(line, at_ns=None)` feeds `follow=true`
+  readers live (each line stamped with the wall clock, or `at_ns`) and `.close()` ends it.
+- `restart_container(ns, pod, container)`: the container's log becomes its previous log,
+  a new instance starts (new containerID, restartCount + 1, lastState terminated), and its
+  new log stream is returned; followers of the old instance see their stream end.
+- `drop_connections()` ends every open watch and log stream (a dropped connection: the
+  data stays); `compact()` forgets the watch history, so a watch from an older
+  resourceVersion is refused with 410 Gone, as an API server does after compaction.
 - `requests` (list of `Recorded(method, path, query, body, content_type)`) and
   `requests_for(method, path_contains="")`; `unauthorized = True` answers 401 to all.
-- `fail(path_regex, status, message)` makes matching requests fail with a Status object.
+- `fail(path_regex, status, message)` makes matching requests fail with a Status object
+  (`clear_failures()` undoes it).
 
 Served: /version, /api, /apis and resource discovery for the kinds below; GET list (label
-and simple field selectors) and get; POST create (409 when present); PUT replace; PATCH
-(merge, strategic-merge treated as merge, JSON patch, server-side apply creating when
-absent); DELETE; pod logs (chunked, `follow`, `container`, `previous`, `tailLines`).
+and simple field selectors) and get; watch (`?watch=true`: ADDED, MODIFIED and DELETED
+events as JSON lines, each object with its resourceVersion; from `resourceVersion` N the
+events after N, or ERROR 410 Expired when N is older than the history; without one, the
+current objects as ADDED first; `timeoutSeconds` ends the stream); POST create (409 when
+present); PUT replace; PATCH (merge, strategic-merge treated as merge, JSON patch,
+server-side apply creating when absent); DELETE; pod logs (chunked, `follow`,
+`container`, `previous`, `tailLines`, `timestamps` (RFC3339Nano, as the kubelet writes
+them), `sinceTime` (cut to whole seconds, as the API server passes it to the kubelet),
+`sinceSeconds`). docs/knowledge/kubernetes-follow.md has the real server's behaviour.
 """
 
 from __future__ import annotations
@@ -87,20 +102,54 @@ class Recorded:
     content_type: str = ""
 
 
+_DROP = object()  # a subscriber's connection is dropped: its reader ends, the log stays
+_POLL = 0.1  # how often a streaming response looks at its stop conditions
+
+
+def rfc3339nano(ns: int) -> str:
+    """A timestamp as the kubelet writes it (Go's RFC3339Nano: trailing zeros cut)."""
+    seconds, fraction = divmod(ns, 1_000_000_000)
+    text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
+    digits = f"{fraction:09d}".rstrip("0")
+    return f"{text}.{digits}Z" if digits else f"{text}Z"
+
+
+def parse_rfc3339(text: str) -> int:
+    """RFC3339 (fraction optional, Z or an offset) to nanoseconds since the epoch."""
+    m = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)", text)
+    if not m:
+        raise ValueError(text)
+    import calendar
+
+    seconds = calendar.timegm(time.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S"))
+    if m.group(3) != "Z":
+        sign = 1 if m.group(3)[0] == "+" else -1
+        seconds -= sign * (int(m.group(3)[1:3]) * 3600 + int(m.group(3)[4:6]) * 60)
+    return seconds * 1_000_000_000 + int((m.group(2) or "0").ljust(9, "0"))
+
+
 class LogStream:
-    """A live log for `follow=true` readers: lines written are delivered at once."""
+    """A container's log: timestamped lines; `follow=true` readers get new ones at once."""
 
     def __init__(self) -> None:
-        self.lines: list[str] = []
+        self.entries: list[tuple[int, str]] = []
         self._subscribers: list[queue.Queue] = []
         self._closed = False
         self._lock = threading.Lock()
 
-    def write(self, line: str) -> None:
+    @property
+    def lines(self) -> list[str]:
         with self._lock:
-            self.lines.append(line)
+            return [line for _ns, line in self.entries]
+
+    def write(self, line: str, at_ns: int | None = None) -> int:
+        """Append a line (stamped now, or `at_ns`); returns its timestamp."""
+        with self._lock:
+            stamp = at_ns if at_ns is not None else time.time_ns()
+            self.entries.append((stamp, line.rstrip("\n")))
             for q in self._subscribers:
-                q.put(line)
+                q.put((stamp, line.rstrip("\n")))
+            return stamp
 
     def close(self) -> None:
         with self._lock:
@@ -108,13 +157,34 @@ class LogStream:
             for q in self._subscribers:
                 q.put(None)
 
-    def _subscribe(self) -> tuple[list[str], queue.Queue | None]:
+    def drop(self) -> None:
+        with self._lock:
+            for q in self._subscribers:
+                q.put(_DROP)
+            self._subscribers.clear()
+
+    def _subscribe(self) -> tuple[list[tuple[int, str]], queue.Queue | None]:
         with self._lock:
             if self._closed:
-                return list(self.lines), None
+                return list(self.entries), None
             q: queue.Queue = queue.Queue()
             self._subscribers.append(q)
-            return list(self.lines), q
+            return list(self.entries), q
+
+    def _unsubscribe(self, q: queue.Queue) -> None:
+        with self._lock:
+            if q in self._subscribers:
+                self._subscribers.remove(q)
+
+
+def _static_log(text: str) -> LogStream:
+    """A `set_log` text as a closed stream, its lines a millisecond apart."""
+    stream = LogStream()
+    base = parse_rfc3339("2026-11-28T05:00:00Z")
+    for n, line in enumerate(text.splitlines()):
+        stream.write(line, base + n * 1_000_000)
+    stream.close()
+    return stream
 
 
 @dataclass
@@ -131,6 +201,12 @@ class KubeStub:
         self._logs: dict[tuple[str, str, str | None, bool], str | LogStream] = {}
         self._failures: list[tuple[re.Pattern[str], int, str]] = []
         self._rv = 1
+        # watch: every change since the floor, and the queues of open watches
+        self._history: list[tuple[int, str, str, str, str, dict]] = []  # rv, type, gv, plural, ns, obj
+        self._floor = 0
+        self._watches: list[tuple[queue.Queue, str, str, str]] = []
+        self._generation = 0  # drop_connections() moves it on: open streams end
+        self._closing = False
 
     # -- public helpers -------------------------------------------------------------------
     @property
@@ -145,9 +221,12 @@ class KubeStub:
         namespace = (meta.get("namespace") or "default") if namespaced else ""
         if namespaced:
             meta["namespace"] = namespace
-        self._stamp(obj)
         with self._lock:
-            self._objects[(gv, plural, namespace, meta["name"])] = obj
+            key = (gv, plural, namespace, meta["name"])
+            change = "MODIFIED" if key in self._objects else "ADDED"
+            self._stamp(obj)
+            self._objects[key] = obj
+            self._record(change, key, obj)
         return obj
 
     def get(self, api_version: str, kind: str, name: str, namespace: str | None = None) -> dict | None:
@@ -157,8 +236,23 @@ class KubeStub:
 
     def remove(self, kind: str, name: str, namespace: str | None = None) -> None:
         gv, plural, namespaced = KINDS[kind]
+        self._delete((gv, plural, (namespace or "default") if namespaced else "", name))
+
+    def _delete(self, key: tuple[str, str, str, str]) -> dict | None:
+        """Delete an object: a DELETED event, and a deleted pod's logs end (its containers
+        are killed)."""
         with self._lock:
-            self._objects.pop((gv, plural, (namespace or "default") if namespaced else "", name), None)
+            obj = self._objects.pop(key, None)
+            if obj is None:
+                return None
+            obj = copy.deepcopy(obj)
+            self._stamp(obj)
+            self._record("DELETED", key, obj)
+            streams = [v for (ns, pod, _c, _p), v in self._logs.items()
+                       if key[:2] == ("v1", "pods") and (ns, pod) == (key[2], key[3]) and isinstance(v, LogStream)]
+        for stream in streams:
+            stream.close()
+        return obj
 
     def objects(self, kind: str) -> list[dict]:
         gv, plural, _ = KINDS[kind]
@@ -184,6 +278,8 @@ class KubeStub:
             status = {"name": container, "image": image, "imageID": "", "restartCount": restart_count,
                       "ready": bool(ready) if ready is not None else "running" in state,
                       "started": "running" in state, "state": state}
+            if "waiting" not in state:
+                status["containerID"] = f"containerd://{uuid.uuid4().hex}"
             if last_terminated_reason:
                 status["lastState"] = {"terminated": {"reason": last_terminated_reason, "exitCode": exit_code,
                                                       "startedAt": "2026-11-28T04:59:00Z",
@@ -207,6 +303,64 @@ class KubeStub:
             "firstTimestamp": "2026-11-28T05:00:00Z", "lastTimestamp": "2026-11-28T05:00:00Z",
             "source": {"component": "kubelet"},
         })
+
+    def repeat_event(self, event: dict, message: str | None = None) -> dict:
+        """The event seen once more: count + 1 and a new lastTimestamp (MODIFIED)."""
+        current = self.get("v1", "Event", event["metadata"]["name"], event["metadata"]["namespace"]) or event
+        current["count"] = int(current.get("count") or 1) + 1
+        current["lastTimestamp"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        if message is not None:
+            current["message"] = message
+        return self.add(current)
+
+    def restart_container(self, namespace: str, pod: str, container: str, *, reason: str = "Error",
+                          exit_code: int = 1) -> LogStream:
+        """The container exits and the kubelet starts it again (see the module doc)."""
+        with self._lock:
+            obj = self.get("v1", "Pod", pod, namespace)
+            if obj is None:
+                raise KeyError(pod)
+            old = self._logs.get((namespace, pod, container, False))
+            if old is None or isinstance(old, str):
+                old = _static_log(old or "")
+            self._logs[(namespace, pod, container, True)] = old
+            new = LogStream()
+            self._logs[(namespace, pod, container, False)] = new
+            now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            for status in obj["status"]["containerStatuses"]:
+                if status["name"] == container:
+                    status["lastState"] = {"terminated": {
+                        "reason": reason, "exitCode": exit_code, "finishedAt": now,
+                        "containerID": status.get("containerID", "")}}
+                    status["restartCount"] = int(status.get("restartCount") or 0) + 1
+                    status["containerID"] = f"containerd://{uuid.uuid4().hex}"
+                    status["state"] = {"running": {"startedAt": now}}
+            self.add(obj)
+        old.close()  # the old instance's followers reach the end of its log
+        return new
+
+    def drop_connections(self) -> None:
+        """End every open watch and log stream now, as a dropped connection would."""
+        with self._lock:
+            self._generation += 1
+            streams = [v for v in self._logs.values() if isinstance(v, LogStream)]
+        for stream in streams:
+            stream.drop()
+
+    def compact(self) -> None:
+        """Forget the watch history: older resourceVersions are now 410 Gone."""
+        with self._lock:
+            self._history.clear()
+            self._floor = self._rv
+
+    def clear_failures(self) -> None:
+        with self._lock:
+            self._failures.clear()
+
+    def shutdown_streams(self) -> None:
+        """End every stream for good (before the server stops)."""
+        self._closing = True
+        self.drop_connections()
 
     def set_log(self, namespace: str, pod: str, text: str, container: str | None = None,
                 previous: bool = False) -> None:
@@ -235,6 +389,16 @@ class KubeStub:
         with self._lock:
             self._rv += 1
             meta["resourceVersion"] = str(self._rv)
+
+    def _record(self, change: str, key: tuple[str, str, str, str], obj: dict) -> None:
+        """Keep a change for watches from older resourceVersions and hand it to open ones.
+        (Called with the lock held.)"""
+        gv, plural, namespace, _name = key
+        snapshot = copy.deepcopy(obj)
+        self._history.append((int(obj["metadata"]["resourceVersion"]), change, gv, plural, namespace, snapshot))
+        for q, w_gv, w_plural, w_namespace in self._watches:
+            if (w_gv, w_plural) == (gv, plural) and (not w_namespace or w_namespace == namespace):
+                q.put((change, snapshot))
 
     def handle(self, request):
         from werkzeug import Response
@@ -303,6 +467,8 @@ class KubeStub:
             raise _Problem(404, "NotFound", f"subresource {sub} not served by the stub")
         key = (gv, plural, namespace, name or "")
         if method == "GET":
+            if name is None and query.get("watch") in ("true", "1"):
+                return self._watch(gv, plural, namespace, query)
             if name is None:
                 return _json(self._list(kind, gv, plural, namespace, query))
             with self._lock:
@@ -337,8 +503,7 @@ class KubeStub:
                 merged = _merge(current, body or {})
             return _json(self._store(key, kind, gv, namespace, merged))
         if method == "DELETE" and name:
-            with self._lock:
-                obj = self._objects.pop(key, None)
+            obj = self._delete(key)
             if obj is None:
                 raise _not_found(plural, name)
             return _json({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
@@ -353,68 +518,135 @@ class KubeStub:
         meta["name"] = key[3]
         if namespace:
             meta["namespace"] = namespace
-        self._stamp(obj)
         with self._lock:
+            change = "MODIFIED" if key in self._objects else "ADDED"
+            self._stamp(obj)
             self._objects[key] = obj
+            self._record(change, key, obj)
         return obj
 
     def _list(self, kind: str, gv: str, plural: str, namespace: str, query: dict) -> dict:
-        labels = _selector(query.get("labelSelector", ""))
-        fields = _selector(query.get("fieldSelector", ""))
         with self._lock:
             items = [copy.deepcopy(o) for (g, p, n, _m), o in sorted(self._objects.items())
                      if (g, p) == (gv, plural) and (not namespace or n == namespace)]
-        items = [o for o in items
-                 if all(o.get("metadata", {}).get("labels", {}).get(k) == v for k, v in labels.items())
-                 and all(_field(o, k) == v for k, v in fields.items())]
-        return {"kind": f"{kind}List", "apiVersion": gv, "metadata": {"resourceVersion": str(self._rv)},
+            rv = str(self._rv)
+        items = [o for o in items if _selected(o, query)]
+        return {"kind": f"{kind}List", "apiVersion": gv, "metadata": {"resourceVersion": rv},
                 "items": items}
+
+    def _watch(self, gv: str, plural: str, namespace: str, query: dict):
+        from werkzeug import Response
+
+        since = query.get("resourceVersion", "")
+        timeout = float(query["timeoutSeconds"]) if query.get("timeoutSeconds", "").isdigit() else None
+        q: queue.Queue = queue.Queue()
+        with self._lock:
+            generation = self._generation
+            if since in ("", "0"):  # "any version": the current objects first, as ADDED
+                backlog = [("ADDED", copy.deepcopy(o)) for (g, p, n, _m), o in sorted(self._objects.items())
+                           if (g, p) == (gv, plural) and (not namespace or n == namespace)]
+            elif int(since) < self._floor:
+                gone = {"type": "ERROR", "object": {
+                    "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                    "message": f"too old resource version: {since} ({self._floor})", "reason": "Expired",
+                    "code": 410}}
+                return Response([json.dumps(gone).encode() + b"\n"], 200, content_type="application/json")
+            else:
+                backlog = [(change, obj) for rv, change, g, p, n, obj in self._history
+                           if rv > int(since) and (g, p) == (gv, plural) and (not namespace or n == namespace)]
+            self._watches.append((q, gv, plural, namespace))
+
+        def generate() -> Iterator[bytes]:
+            deadline = None if timeout is None else time.monotonic() + timeout
+            try:
+                for change, obj in backlog:
+                    if _selected(obj, query):
+                        yield json.dumps({"type": change, "object": obj}).encode() + b"\n"
+                while not self._closing and self._generation == generation:
+                    if deadline is not None and time.monotonic() >= deadline:
+                        return  # timeoutSeconds: the server ends the watch
+                    try:
+                        change, obj = q.get(timeout=_POLL)
+                    except queue.Empty:
+                        continue
+                    if _selected(obj, query):
+                        yield json.dumps({"type": change, "object": obj}).encode() + b"\n"
+            finally:
+                with self._lock:
+                    self._watches[:] = [w for w in self._watches if w[0] is not q]
+
+        return Response(generate(), 200, content_type="application/json", direct_passthrough=True)
 
     def _log(self, namespace: str, pod: str, query: dict):
         from werkzeug import Response
 
-        with self._lock:
-            exists = ("v1", "pods", namespace, pod) in self._objects
         previous = query.get("previous") == "true"
         container = query.get("container")
         with self._lock:
+            exists = ("v1", "pods", namespace, pod) in self._objects
             log = self._logs.get((namespace, pod, container, previous))
             if log is None and container is None:
                 log = next((v for (n, p, _c, prev), v in self._logs.items()
                             if (n, p, prev) == (namespace, pod, previous)), None)
             if log is None and container is not None:
                 log = self._logs.get((namespace, pod, None, previous))
+            generation = self._generation
+        if not exists:
+            raise _not_found("pods", pod)
         if log is None:
-            if not exists:
-                raise _not_found("pods", pod)
             if previous:
                 raise _Problem(400, "BadRequest",
                                f'previous terminated container "{container or "app"}" in pod "{pod}" not found')
             log = ""
+        if isinstance(log, str):
+            log = _static_log(log)
         follow = query.get("follow") == "true"
+        stamps = query.get("timestamps") == "true"
         tail = int(query["tailLines"]) if query.get("tailLines", "").isdigit() else None
+        since = None
+        if query.get("sinceTime"):
+            try:  # the API server passes sinceTime to the kubelet in whole seconds
+                since = parse_rfc3339(query["sinceTime"]) // 1_000_000_000 * 1_000_000_000
+            except ValueError:
+                raise _Problem(400, "BadRequest", f"invalid sinceTime {query['sinceTime']!r}") from None
+        elif query.get("sinceSeconds", "").isdigit():
+            since = time.time_ns() - int(query["sinceSeconds"]) * 1_000_000_000
+
+        def line(stamp: int, text: str) -> bytes:
+            return ((rfc3339nano(stamp) + " " if stamps else "") + text + "\n").encode()
 
         def generate() -> Iterator[bytes]:
-            if isinstance(log, LogStream):
-                backlog, q = log._subscribe() if follow else (list(log.lines), None)
-                for line in backlog[-tail:] if tail is not None else backlog:
-                    yield (line.rstrip("\n") + "\n").encode()
-                while q is not None:
+            backlog, q = log._subscribe() if follow else (list(log.entries), None)
+            try:
+                if since is not None:
+                    backlog = [e for e in backlog if e[0] >= since]
+                for stamp, text in backlog[-tail:] if tail is not None else backlog:
+                    yield line(stamp, text)
+                idle = time.monotonic()
+                while q is not None and not self._closing and self._generation == generation:
                     try:
-                        line = q.get(timeout=30)
-                    except queue.Empty:  # nobody wrote for 30 s: end, as a server would
+                        item = q.get(timeout=_POLL)
+                    except queue.Empty:
+                        if time.monotonic() - idle > 30:  # nobody wrote for 30 s: end, as a server would
+                            return
+                        continue
+                    if item is None or item is _DROP:
                         return
-                    if line is None:
-                        return
-                    yield (line.rstrip("\n") + "\n").encode()
-                return
-            lines = log.splitlines(keepends=True)
-            for line in lines[-tail:] if tail is not None else lines:
-                yield line.encode()
-                if follow:
-                    time.sleep(0.001)  # let chunked transfer deliver lines separately
+                    idle = time.monotonic()
+                    yield line(*item)
+            finally:
+                if q is not None:
+                    log._unsubscribe(q)
 
         return Response(generate(), 200, content_type="text/plain", direct_passthrough=True)
+
+
+def _selected(obj: dict, query: dict) -> bool:
+    """Does `obj` pass the request's label and field selectors (`k=v` terms only)?"""
+    labels = _selector(query.get("labelSelector", ""))
+    fields = _selector(query.get("fieldSelector", ""))
+    return (all(obj.get("metadata", {}).get("labels", {}).get(k) == v for k, v in labels.items())
+            and all(_field(obj, k) == v for k, v in fields.items()))
 
 
 class _Problem(Exception):
@@ -545,6 +777,7 @@ def kube_stub(tmp_path, monkeypatch) -> Iterator[KubeStub]:
     try:
         yield stub
     finally:
+        stub.shutdown_streams()
         if stub.server.is_running():  # a test may have stopped it to play a dead server
             stub.server.clear()
             stub.server.stop()

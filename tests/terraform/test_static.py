@@ -155,7 +155,7 @@ def test_no_registry_modules():
 def test_versions_pin_terraform_and_aws_provider():
     """Stand-in: none; python-hcl2 and json read the real terraform/ files."""
     terraform = _parse(TERRAFORM_DIR / "versions.tf")["terraform"][0]
-    assert terraform["required_version"] == ">= 1.5"
+    assert terraform["required_version"] == ">= 1.9"
     aws = (
         terraform["required_providers"][0]["aws"]
         if isinstance(terraform["required_providers"], list)

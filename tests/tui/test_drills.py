@@ -48,30 +48,94 @@ def test_drills_refuse_a_real_account():
         all_drills(Target(sandbox=False))
 
 
-def test_subnet_tags_drill_removes_and_restores_tags(sandbox):
-    """Planting removes the discovery tags from the sandbox subnets and yields the
-    controller's subnet error, which the engine names; undo puts the tags back.
-    Stand-in: moto's server as the sandbox AWS."""
-    ec2 = _client(sandbox, "ec2")
+def _sandbox_network(endpoint: str) -> dict:
+    """What the sandbox deploy makes of terraform/network.tf in the emulator: three public
+    subnets tagged kubernetes.io/role/elb=1 routing to an internet gateway, three private
+    ones tagged internal-elb without that route, and the EKS cluster in the VPC."""
+    ec2, eks, iam = (_client(endpoint, s) for s in ("ec2", "eks", "iam"))
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.101.0/24")["Subnet"]["SubnetId"]
-    tags = [{"Key": "kubernetes.io/role/elb", "Value": "1"},
-            {"Key": "kubernetes.io/cluster/petstore-sandbox", "Value": "shared"},
-            {"Key": "Name", "Value": "public-a"}]
-    ec2.create_tags(Resources=[subnet], Tags=tags)
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    public_table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=public_table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    cluster_tag = {"Key": f"kubernetes.io/cluster/{SANDBOX.cluster_name}", "Value": "shared"}
+    public, private = [], []
+    for n, zone in enumerate(("us-east-1a", "us-east-1b", "us-east-1c")):
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{101 + n}.0/24", AvailabilityZone=zone,
+                                   TagSpecifications=[{"ResourceType": "subnet", "Tags": [
+                                       cluster_tag, {"Key": "kubernetes.io/role/elb", "Value": "1"},
+                                       {"Key": "Name", "Value": f"public-{zone}"}]}])["Subnet"]["SubnetId"]
+        ec2.associate_route_table(RouteTableId=public_table, SubnetId=subnet)
+        public.append(subnet)
+        private.append(ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{1 + n}.0/24", AvailabilityZone=zone,
+                                         TagSpecifications=[{"ResourceType": "subnet", "Tags": [
+                                             cluster_tag, {"Key": "kubernetes.io/role/internal-elb", "Value": "1"}]}]
+                                         )["Subnet"]["SubnetId"])
+    role = iam.create_role(RoleName="sandbox-cluster", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    eks.create_cluster(name=SANDBOX.cluster_name, roleArn=role, resourcesVpcConfig={"subnetIds": private + public})
+    return {"vpc": vpc, "public": public, "private": private, "table": public_table}
+
+
+def _state(endpoint: str, world: dict) -> tuple[dict, list]:
+    ec2 = _client(endpoint, "ec2")
+    tags = {s["SubnetId"]: {t["Key"]: t["Value"] for t in s.get("Tags", [])}
+            for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [world["vpc"]]}])["Subnets"]}
+    routes = ec2.describe_route_tables(RouteTableIds=[world["table"]])["RouteTables"][0]["Routes"]
+    return tags, sorted((r.get("DestinationCidrBlock"), r.get("GatewayId")) for r in routes)
+
+
+def _probe(endpoint: str):
+    from checks.probes import probe_subnets
+    from tests.preflight.conftest import make_ctx
+
+    return probe_subnets(make_ctx(target=SANDBOX))
+
+
+def test_removing_role_tags_alone_does_not_break_the_pinned_release(sandbox):
+    """What the drill used to plant: the role tags deleted, the internet routes kept. At
+    v3.5.0 discovery falls back to reachability and the probe passes: not a drill.
+    Stand-in: moto's server as the sandbox AWS."""
+    world = _sandbox_network(sandbox)
+    ec2 = _client(sandbox, "ec2")
+    for subnet in world["public"] + world["private"]:
+        ec2.delete_tags(Resources=[subnet], Tags=[{"Key": "kubernetes.io/role/elb"},
+                                                  {"Key": "kubernetes.io/role/internal-elb"}])
+    result = _probe(sandbox)
+    assert result.status.value == "pass", result.detail
+    assert "reachability" in result.detail
+
+
+def test_subnet_drill_plants_what_the_pinned_release_fails_on_and_undo_restores(sandbox):
+    """Planting deletes the role tags and the internet gateway route: the subnet probe
+    fails under v3.5.0's rules and the replayed controller line (v3.5.0's wording for this
+    state) names the catalog entry; undo restores tags and route, and the probe passes.
+    Stand-in: moto's server as the sandbox AWS (EC2, EKS)."""
+    world = _sandbox_network(sandbox)
+    before = _state(sandbox, world)
+    assert _probe(sandbox).status.value == "pass"
     drill = SubnetTagsDrill(SANDBOX)
     outcome = drill.plant()
-    left = {t["Key"] for t in ec2.describe_subnets(SubnetIds=[subnet])["Subnets"][0].get("Tags", [])}
-    assert left == {"Name"}
-    assert outcome.probe and drill.planted
-    assert "unable to resolve at least one subnet" in outcome.replay[0][1]
+    tags, routes = _state(sandbox, world)
+    assert not any(k.startswith("kubernetes.io/role/") for subnet in tags.values() for k in subnet)
+    assert not any(str(gateway).startswith("igw") for _cidr, gateway in routes)
+    result = _probe(sandbox)
+    assert result.status.value == "fail" and result.failure_id == drill.failure_id, result.detail
+    assert "v3.5.0" in result.summary
+    line = outcome.replay[0][1]
+    assert "couldn't auto-discover subnets: unable to resolve at least one subnet. Evaluated 0 subnets" in line
     assert drill.failure_id in _engine_ids(outcome.replay)
     with pytest.raises(DrillError, match="already planted"):
         drill.plant()
     drill.undo()
-    back = {t["Key"]: t["Value"] for t in ec2.describe_subnets(SubnetIds=[subnet])["Subnets"][0]["Tags"]}
-    assert back == {t["Key"]: t["Value"] for t in tags}
+    assert _state(sandbox, world) == before
     assert not drill.planted
+    assert _probe(sandbox).status.value == "pass"
+
+
+def test_subnet_drill_refuses_without_a_sandbox_cluster(sandbox):
+    """No cluster in the emulator yet: a clear refusal, nothing changed. Stand-in: moto."""
+    with pytest.raises(DrillError, match="run the sandbox deploy first"):
+        SubnetTagsDrill(SANDBOX).plant()
 
 
 def test_controller_policy_drill_drops_addtags_and_restores(sandbox):

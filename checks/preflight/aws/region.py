@@ -21,21 +21,7 @@ class RegionCheck(BlockingCheck):
                 return self.passed(f"{ctx.env[name]} (from {name})")
         if target.sandbox:
             return self.passed(f"{target.region_name} (sandbox default)")
-        from_profile = _profile_region(target.profile)
-        if from_profile and from_profile != target.region_name:
-            return self.warned(f"the profile says {from_profile} but petstore-tui will use "
-                               f"{target.region_name}", fix=f"pass --region {from_profile} or set AWS_REGION")
-        if from_profile:
-            return self.passed(f"{from_profile} (from the profile)")
-        return self.warned(f"no region set: petstore-tui will use {target.region_name}",
-                           fix="pass --region or set AWS_REGION")
-
-
-def _profile_region(profile: str | None) -> str | None:
-    """The region the profile (or the default profile) configures, if any."""
-    import botocore.session
-
-    try:
-        return botocore.session.Session(profile=profile or None).get_config_variable("region")
-    except Exception:  # a missing profile is aws.credentials' to report
-        return None
+        region = target.region_or_none  # the profile's: petstore-tui never guesses one
+        if region:
+            return self.passed(f"{region} (from the profile)")
+        return self.failed("no region set", fix="pass --region, set AWS_REGION, or set region in the profile")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from checks.model import CheckResult
 from checks.preflight.base import Check
-from checks.preflight.config._project import controller_documents, helm_values, manifests
+from checks.preflight.config._sources import controller_documents, helm_values, manifests
 from checks.preflight.context import CheckContext
 
 CONTROLLER = "ingress.k8s.aws/alb"

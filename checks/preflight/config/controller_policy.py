@@ -1,56 +1,59 @@
-"""config.controller-policy: the policy document Terraform attaches to the controller's role (the file() its aws_iam_policy reads, terraform/policies/aws-load-balancer-controller.json by default) grants every action the release we install needs."""
+"""config.controller-policy: the policies Terraform attaches to the controller's role (the role whose trust names the controller's ServiceAccount), however attached and written (checks/project/iam.py), grant every action the release we install needs."""
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from checks import alb_policy
 from checks.model import CheckResult
 from checks.preflight.base import BlockingCheck
-from checks.preflight.config._project import Terraform, interpolate, terraform
+from checks.preflight.config._sources import helm_values, terraform
 from checks.preflight.context import CheckContext
 from checks.probes.controller_policy import describe_missing
+from checks.project import iam
+from checks.project.hcl_eval import evaluate
+from checks.project.hcl_parse import HclSyntaxError, parse_template
+from checks.project.hcl_values import as_text
+from checks.project.terraform import Terraform
+from checks.project.terraform_files import TfBlock
 
-FILE_CALL = re.compile(r'\bfile\(\s*"((?:[^"$]|\$\{[^}]*\})+)"\s*\)')
+NAMESPACE = "kube-system"  # where the runbook installs the controller (SYSTEM.md)
+DEFAULT_ACCOUNT = "aws-load-balancer-controller"
 CONTROLLER_HINTS = ("load_balancer", "load-balancer", "loadbalancer", "lb_controller", "lb-controller",
                     "lb_ctrl", "lb-ctrl", "alb")
 
 
-def _is_controller(*texts: object) -> bool:
-    text = " ".join(str(t) for t in texts).lower()
-    return any(hint in text for hint in CONTROLLER_HINTS)
+def controller_role(tf: Terraform, account: str) -> tuple[TfBlock | None, str]:
+    """(the controller's aws_iam_role, how it was found): its trust names
+    system:serviceaccount:kube-system:<account>; else a role named like the controller."""
+    subject = f"system:serviceaccount:{NAMESPACE}:{account}"
+    trusting = iam.roles_trusting(tf, subject)
+    if trusting:
+        return trusting[0], f"aws_iam_role.{trusting[0].name} trusts {subject}"
+    for role in tf.of_type("aws_iam_role"):
+        text = " ".join(str(role.body.get(k, "")) for k in ("name", "name_prefix", "description")) + role.name
+        if any(hint in text.lower() for hint in CONTROLLER_HINTS):
+            return role, f"aws_iam_role.{role.name} (named like the controller; no trust names {subject})"
+    return None, f"no aws_iam_role trusts {subject}"
 
 
-def attached_policy_file(tf: Terraform, project_dir: Path) -> tuple[Path, str]:
-    """(path, where it comes from) of the controller's policy document: the file() read by
-    the aws_iam_policy (or aws_iam_role_policy) for the controller; the fixed path when
-    Terraform names none."""
-    default = Path(project_dir) / alb_policy.POLICY_FILE
-    candidates = []
-    for kind in ("aws_iam_policy", "aws_iam_role_policy"):
-        for res in tf.of_type(kind):
-            match = FILE_CALL.search(str(res.body.get("policy", "")))
-            if match:
-                candidates.append((res, match.group(1)))
-    if not candidates:
-        return default, "the default path (no file() policy in terraform/*.tf)"
-    attached = {n for a in tf.of_type("aws_iam_role_policy_attachment")
-                if _is_controller(a.name, a.body.get("role"))
-                for n in re.findall(r"aws_iam_policy\.([A-Za-z0-9_-]+)", str(a.body.get("policy_arn")))}
-    chosen = [c for c in candidates if c[0].type == "aws_iam_policy" and c[0].name in attached] or \
-        [c for c in candidates if _is_controller(c[0].name, c[0].body.get("name"), c[0].body.get("name_prefix"),
-                                                 c[0].body.get("description"), c[0].body.get("role"), c[1])]
-    if not chosen:
-        return default, "the default path (no controller policy reads a file())"
-    res, raw = chosen[0]
-    text = re.sub(r"\$\{\s*path\.(module|root|cwd)\s*\}", str(tf.folder), raw)
-    text = interpolate(tf, text)
-    if text is None:
-        return default, f"the default path ({res.type}.{res.name} reads {raw!r}, which cannot be resolved)"
-    path = Path(text) if Path(text).is_absolute() else tf.folder / text
-    return path, f"{res.type}.{res.name} ({res.file}) reads file({raw!r})"
+def source_file(tf: Terraform, policy: iam.AttachedPolicy) -> str:
+    """The file a file()/templatefile() policy reads, relative to the project; "" if none."""
+    raw = str((policy.source.body if policy.source else {}).get("policy", ""))
+    try:
+        parts = parse_template(raw, quoted=True)
+    except HclSyntaxError:
+        return ""
+    node = parts[0][1] if len(parts) == 1 and isinstance(parts[0], tuple) and parts[0][0] == "interp" else None
+    if not node or node[0] != "call" or node[1] not in ("file", "templatefile") or not node[2]:
+        return ""
+    full = Path(as_text(evaluate(node[2][0], tf.scope())))
+    full = full if full.is_absolute() else Path(tf.folder) / full
+    try:
+        return str(full.resolve().relative_to(Path(tf.folder).resolve().parent))
+    except ValueError:
+        return str(full)
 
 
 class ControllerPolicyFileCheck(BlockingCheck):
@@ -61,24 +64,51 @@ class ControllerPolicyFileCheck(BlockingCheck):
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         release = alb_policy.INSTALLED_RELEASE
-        path, how = attached_policy_file(terraform(ctx), ctx.project_dir)
-        try:
-            shown = str(path.resolve().relative_to(Path(ctx.project_dir).resolve()))
-        except ValueError:
-            shown = str(path)
-        fix = (f"replace {shown} with docs/install/iam_policy.json of the controller at {release}, verbatim "
-               f"(and attach {alb_policy.POLICY_FILE} in terraform/iam.tf)")
-        if not path.is_file():
-            return self.failed(f"{shown} is missing", how, fix=fix)
-        try:
-            document = json.loads(path.read_text())
-        except ValueError as exc:
-            return self.failed(f"{shown} is not valid JSON ({exc})", how, fix=fix)
-        missing = alb_policy.missing_actions(alb_policy.policy_actions(document), release)
+        tf = terraform(ctx)
+        _path, values, _problem = helm_values(ctx)
+        account = str(((values or {}).get("serviceAccount") or {}).get("name") or DEFAULT_ACCOUNT)
+        role, how = controller_role(tf, account)
+        fix = (f"attach the controller's published policy for {release} (docs/install/iam_policy.json of that release, "
+               f"verbatim, kept in {alb_policy.POLICY_FILE}) to its role in terraform/iam.tf")
+        if role is None:
+            return self._default_file(ctx, how, fix, release)
+        policies = iam.role_policies(tf, role)
+        documents = [p.document for p in policies if p.document]
+        unreadable = [f"{p.where}: {p.unknown}" for p in policies if p.unknown] + \
+            [f"{p.where}: {p.managed_arn} is not defined in terraform/ (its actions cannot be read)"
+             for p in policies if p.managed_arn]
+        files = [f for f in (source_file(tf, p) for p in policies) if f]
+        shown = ", ".join(files) or ", ".join(p.where for p in policies) or f"aws_iam_role.{role.name}"
+        lines = [how, *(f"attached: {p.where}" for p in policies), *unreadable]
+        patterns = alb_policy.policy_actions(documents)
+        missing = alb_policy.missing_actions(patterns, release)
+        marked = any(iam.UNKNOWN_MARK in a for group in (patterns.allow, *patterns.allow_not) for a in group)
+        if missing and (unreadable or marked):
+            return self.warned(f"unknown: {shown} lack {len(missing)} action(s) controller {release} needs unless a "
+                               "policy read only after apply grants them", "\n".join(lines), fix)
         if missing:
             failure = "alb-controller-addtags-denied" if "elasticloadbalancing:AddTags" in missing else None
             return self.failed(f"{shown} lacks {len(missing)} action(s) controller {release} needs: "
                                + ", ".join(missing[:3]) + (" ..." if len(missing) > 3 else ""),
+                               "\n".join(lines) + "\n" + describe_missing(missing, release),
+                               f"replace {files[0] if files else 'the policy'} with docs/install/iam_policy.json of "
+                               f"the controller at {release}, verbatim (and attach it to aws_iam_role.{role.name} "
+                               "in terraform/iam.tf)", failure)
+        return self.passed(f"{shown} grants all {len(alb_policy.required_actions(release))} actions of controller "
+                           f"{release}", "\n".join(lines))
+
+    def _default_file(self, ctx: CheckContext, how: str, fix: str, release: str) -> CheckResult:
+        """No role found in Terraform: judge the policy file this repository keeps."""
+        path = Path(ctx.project_dir) / alb_policy.POLICY_FILE
+        if not path.is_file():
+            return self.failed(f"{alb_policy.POLICY_FILE} is missing and {how}", fix=fix)
+        try:
+            document = json.loads(path.read_text())
+        except ValueError as exc:
+            return self.failed(f"{alb_policy.POLICY_FILE} is not valid JSON ({exc})", how, fix)
+        missing = alb_policy.missing_actions(alb_policy.policy_actions(document), release)
+        if missing:
+            failure = "alb-controller-addtags-denied" if "elasticloadbalancing:AddTags" in missing else None
+            return self.failed(f"{alb_policy.POLICY_FILE} lacks {len(missing)} action(s) controller {release} needs",
                                how + "\n" + describe_missing(missing, release), fix, failure)
-        return self.passed(f"{shown} grants all {len(alb_policy.required_actions(release))} actions of "
-                           f"controller {release}", how)
+        return self.warned(f"{how}: only {alb_policy.POLICY_FILE} was checked", fix=fix)

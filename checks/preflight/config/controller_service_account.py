@@ -8,13 +8,10 @@ from fnmatch import fnmatchcase
 
 from checks.model import CheckResult
 from checks.preflight.base import BlockingCheck
-from checks.preflight.config._project import (
-    controller_documents,
-    helm_values,
-    interpolate,
-    terraform,
-)
+from checks.preflight.config._sources import controller_documents, helm_values, terraform
 from checks.preflight.context import CheckContext
+from checks.project import iam
+from checks.project.hcl_values import as_text
 
 ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
 NAMESPACE = "kube-system"  # where the runbook installs the controller (SYSTEM.md)
@@ -25,14 +22,14 @@ SUBJECT = re.compile(r"system:serviceaccount:(?:[^\"\s,\]\}$]|\$\{[^}]*\})+")
 
 def trust_subjects(ctx: CheckContext) -> list[str]:
     """The system:serviceaccount:<ns>:<name> subjects Terraform's IRSA trust policies allow,
-    variables and locals filled in (unresolved ones keep their ${...})."""
+    with variables and locals as a plan sees them ("${?}" where only apply can tell)."""
     tf = terraform(ctx)
-    texts = [json.dumps(d.body) for d in tf.data_of_type("aws_iam_policy_document")]
-    texts += [json.dumps(r.body) for r in tf.of_type("aws_iam_role")]
     found = []
-    for text in texts:
-        for subject in SUBJECT.findall(text.replace('\\"', '"')):
-            found.append(interpolate(tf, subject) or subject)
+    for role in tf.of_type("aws_iam_role"):
+        value = tf.evaluate(role.body.get("assume_role_policy"), role)
+        document, _why = iam.document_of(value)
+        text = json.dumps(document) if document else as_text(value)
+        found += SUBJECT.findall(text.replace('\\"', '"'))
     return list(dict.fromkeys(found))
 
 

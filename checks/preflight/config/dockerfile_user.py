@@ -7,7 +7,7 @@ import shlex
 
 from checks.model import CheckResult
 from checks.preflight.base import BlockingCheck
-from checks.preflight.config._project import dockerfile
+from checks.preflight.config._sources import dockerfile
 from checks.preflight.context import CheckContext
 
 ROOT_USERS = {"root", "0"}

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from checks.model import CheckResult
 from checks.preflight.base import BlockingCheck
-from checks.preflight.config._project import terraform
+from checks.preflight.config._sources import terraform
 from checks.preflight.context import CheckContext
 
 

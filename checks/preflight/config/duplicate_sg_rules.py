@@ -6,8 +6,9 @@ from collections import defaultdict
 
 from checks.model import CheckResult
 from checks.preflight.base import BlockingCheck
-from checks.preflight.config._project import security_group_rules, terraform
+from checks.preflight.config._sources import terraform
 from checks.preflight.context import CheckContext
+from checks.project.security_groups import security_group_rules
 
 
 class DuplicateSgRulesCheck(BlockingCheck):

@@ -7,7 +7,7 @@ from packaging.version import Version
 
 from checks.model import CheckResult
 from checks.preflight.base import BlockingCheck
-from checks.preflight.config._project import requirements
+from checks.preflight.config._sources import requirements
 from checks.preflight.context import CheckContext
 
 # Releases pip could pick, newest last (the newest allowed is what pip takes).

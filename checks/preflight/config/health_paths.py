@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from checks.model import CheckResult
 from checks.preflight.base import Check
-from checks.preflight.config._project import container_env, manifests, overlay_groups
+from checks.preflight.config._sources import manifests
 from checks.preflight.context import CheckContext
+from checks.project.manifests import container_env, overlay_groups
 
 HEALTHCHECK_PATH = "alb.ingress.kubernetes.io/healthcheck-path"
 SUCCESS_CODES = "alb.ingress.kubernetes.io/success-codes"

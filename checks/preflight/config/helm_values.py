@@ -6,8 +6,9 @@ import re
 
 from checks.model import CheckResult
 from checks.preflight.base import BlockingCheck
-from checks.preflight.config._project import helm_values, terraform
+from checks.preflight.config._sources import helm_values, terraform
 from checks.preflight.context import CheckContext
+from checks.project.hcl_values import is_unknown
 
 PLACEHOLDER = re.compile(r"^\$\{[A-Z_][A-Z0-9_]*\}$")  # filled by the runbook from Terraform's outputs
 
@@ -22,7 +23,8 @@ class HelmValuesCheck(BlockingCheck):
         if values is None:
             return self.skipped(f"kubernetes/controller/values.yaml {problem}")
         tf = terraform(ctx)
-        expected = {"region": tf.value("region"), "clusterName": tf.value("cluster_name")}
+        expected = {key: None if is_unknown(value) else value
+                    for key, value in (("region", tf.value("region")), ("clusterName", tf.value("cluster_name")))}
         problems, notes = [], []
         failure_id = None
         for key, want in expected.items():

@@ -1,20 +1,18 @@
-"""config.ingress-subnets: the Ingress's ALB scheme has subnets to land in: Terraform creates subnets with the matching role tag in two zones or more, each with 8 free addresses or more."""
+"""config.ingress-subnets: the pinned Load Balancer Controller release finds subnets in two zones for each scheme the rendered Ingresses ask for, among the subnets Terraform will make (checks/alb_subnets.py: role tags, else reachability; other clusters' and full subnets dropped)."""
 
 from __future__ import annotations
 
+from checks import alb_subnets
 from checks.model import CheckResult
 from checks.preflight.base import Check
-from checks.preflight.config._project import (
-    count_of,
-    free_addresses,
-    manifests,
-    tag_value,
-    terraform,
-)
+from checks.preflight.config._sources import helm_values, manifests, terraform
+from checks.preflight.config.subnet_tags import RELEASE, cluster_name
 from checks.preflight.context import CheckContext, in_thread
-from checks.probes.subnets import MIN_FREE_ADDRESSES, ROLE_TAG
+from checks.project.network import subnet_facts
 
 SCHEME_ANNOTATION = "alb.ingress.kubernetes.io/scheme"
+SUBNETS_ANNOTATION = "alb.ingress.kubernetes.io/subnets"
+DEFAULT_SCHEME = "internal"  # the controller's default when the annotation is absent
 
 
 class IngressSubnetsCheck(Check):
@@ -27,47 +25,47 @@ class IngressSubnetsCheck(Check):
         rendered = await manifests(ctx)
         ingresses = rendered.of_kind("Ingress")
         if not ingresses:
+            if rendered.failures:
+                return self.warned("unknown: the manifests do not build (config.files says where)",
+                                   "\n".join(map(str, rendered.failures)))
             return self.skipped("no Ingress in kubernetes/")
-        schemes = sorted({(i.get("metadata", {}).get("annotations") or {}).get(SCHEME_ANNOTATION, "internal")
-                          for _w, i in ingresses})
+        schemes = sorted({(i.get("metadata", {}).get("annotations") or {}).get(SCHEME_ANNOTATION, DEFAULT_SCHEME)
+                          for _w, i in ingresses
+                          if SUBNETS_ANNOTATION not in ((i.get("metadata") or {}).get("annotations") or {})})
+        if not schemes:
+            return self.passed(f"every Ingress names its subnets ({SUBNETS_ANNOTATION}): no discovery")
         return await in_thread(self._check, ctx, schemes)
 
     def _check(self, ctx: CheckContext, schemes: list[str]) -> CheckResult:
         tf = terraform(ctx)
-        subnets = tf.of_type("aws_subnet")
-        if not subnets:
+        facts, notes = subnet_facts(tf)
+        if not facts:
+            if tf.problems:
+                return self.warned("unknown: terraform/ does not parse (config.files says where)", "\n".join(tf.errors))
             return self.skipped("no aws_subnet in terraform/*.tf")
-        lines, failures, unknown = [], [], []
+        _path, values, _problem = helm_values(ctx)
+        gate = ((values or {}).get("featureGates") or {}).get("SubnetDiscoveryByReachability", True) is not False
+        cluster = cluster_name(tf) or ""
+        failures, unknown, lines = [], [], list(notes)
         for scheme in schemes:
-            if scheme not in ROLE_TAG:
+            if scheme not in alb_subnets.ROLE_TAG:
                 failures.append(f"unknown ALB scheme {scheme!r} (internet-facing or internal)")
                 continue
-            tag = ROLE_TAG[scheme]
-            zones = 0
-            for subnet in subnets:
-                if tag_value(tf, subnet.body.get("tags"), tag) not in ("1", ""):
-                    continue
-                free = free_addresses(subnet.body.get("cidr_block"))
-                if free is not None and free < MIN_FREE_ADDRESSES:
-                    lines.append(f"aws_subnet.{subnet.name}: {free} free addresses (< {MIN_FREE_ADDRESSES})")
-                    continue
-                count = count_of(tf, subnet.body)
-                if count is None:
-                    unknown.append(f"aws_subnet.{subnet.name}: cannot tell how many zones its count makes")
-                    continue
-                # One subnet per instance; each count.index takes its own zone (azs[count.index]).
-                per_zone = "count.index" in str(subnet.body.get("availability_zone", "")) or \
-                           "each." in str(subnet.body.get("availability_zone", ""))
-                zones += count if per_zone else min(count, 1)
-                lines.append(f"aws_subnet.{subnet.name}: {tag}, {count} instance(s)")
-            if zones < 2:
-                failures.append(f"an {scheme} ALB needs {tag} subnets in 2 zones; Terraform makes {zones}")
-            else:
-                lines.append(f"{scheme}: {zones} zones")
+            found = alb_subnets.discover(facts, cluster, scheme, RELEASE, reachability_gate=gate)
+            lines += found.lines()
+            if found.status == "fail":
+                failures.append(f"controller {RELEASE} finds subnets in {len(found.zones)} zone(s) for an {scheme} "
+                                f"ALB (needs {alb_subnets.MIN_ALB_ZONES}): it would log \"{found.error}\"")
+            elif found.status == "unknown":
+                unknown.append(f"unknown: cannot tell before apply whether controller {RELEASE} finds two zones for "
+                               f"an {scheme} ALB")
         if failures:
-            return self.failed(failures[0], "\n".join(failures + lines + unknown),
-                               f"tag subnets in at least two zones with {ROLE_TAG.get(schemes[0], 'the role tag')}=1 "
-                               "(terraform/network.tf), or change the Ingress's scheme annotation")
+            key = alb_subnets.ROLE_TAG.get(schemes[0], "the role tag")
+            return self.failed(failures[0], "\n".join(failures + lines),
+                               f"tag every {'public' if schemes[0] != 'internal' else 'private'} subnet {key} = \"1\" "
+                               "in at least two zones (terraform/network.tf), or tag none and keep their route to "
+                               "the internet gateway; keep their cluster tag this cluster's and 8 free addresses")
         if unknown:
-            return self.warned("cannot resolve every subnet's zones", "\n".join(unknown + lines))
-        return self.passed(f"Ingress scheme {', '.join(schemes)}: subnets tagged in enough zones", "\n".join(lines))
+            return self.warned(unknown[0], "\n".join(unknown + lines))
+        return self.passed(f"controller {RELEASE} finds subnets in two zones or more for {', '.join(schemes)}",
+                           "\n".join(lines))

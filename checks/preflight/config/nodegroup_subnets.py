@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from checks.model import CheckResult
 from checks.preflight.base import BlockingCheck
-from checks.preflight.config._project import (
-    Terraform,
-    blocks,
-    public_subnet_names,
-    refs,
-    resolve,
-    terraform,
-    truthy,
-)
+from checks.preflight.config._sources import terraform
 from checks.preflight.context import CheckContext
+from checks.project.network import public_subnet_names
+from checks.project.terraform import Terraform
+from checks.project.terraform_values import blocks, refs, truthy
 
 DEFAULT_ROUTES = ("0.0.0.0/0",)
 ENDPOINT_SERVICES = ("ecr.api", "ecr.dkr", "s3", "sts", "ec2")
@@ -36,10 +31,10 @@ def default_routes(tf: Terraform, table: str) -> list[dict]:
     found = []
     for rt in [*tf.of_type("aws_route_table"), *tf.of_type("aws_default_route_table")]:
         if rt.name == table:
-            found += [r for r in blocks(rt.body, "route") if str(resolve(tf, r.get("cidr_block"))) in DEFAULT_ROUTES]
+            found += [r for r in blocks(rt.body, "route") if str(tf.evaluate(r.get("cidr_block"), rt, 0)) in DEFAULT_ROUTES]
     for route in tf.of_type("aws_route"):
         if table in refs(route.body.get("route_table_id"), "aws_route_table") and \
-                str(resolve(tf, route.body.get("destination_cidr_block"))) in DEFAULT_ROUTES:
+                str(tf.evaluate(route.body.get("destination_cidr_block"), route, 0)) in DEFAULT_ROUTES:
             found.append(route.body)
     return found
 
@@ -54,7 +49,9 @@ class NodegroupSubnetsCheck(BlockingCheck):
         tf = terraform(ctx)
         groups = tf.of_type("aws_eks_node_group")
         if not groups:
-            return self.skipped("no aws_eks_node_group in terraform/*.tf", "\n".join(tf.errors))
+            if tf.problems:
+                return self.warned("unknown: terraform/ does not parse (config.files says where)", "\n".join(tf.errors))
+            return self.skipped("no aws_eks_node_group in terraform/*.tf")
         public = public_subnet_names(tf)
         subnets = {s.name: s for s in tf.of_type("aws_subnet")}
         nats = {n.name: n for n in tf.of_type("aws_nat_gateway")}
@@ -85,7 +82,7 @@ class NodegroupSubnetsCheck(BlockingCheck):
                     else:
                         notes.append(f"{where}: 0.0.0.0/0 through NAT")
                 elif via_igw and name in public:
-                    if truthy(resolve(tf, subnets[name].body.get("map_public_ip_on_launch"))):
+                    if truthy(tf.evaluate(subnets[name].body.get("map_public_ip_on_launch"), subnets[name], 0)):
                         notes.append(f"{where}: public subnet, instances get public addresses")
                     else:
                         problems.append(f"{where}: routes through the internet gateway but gives instances no "

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from checks.model import CheckResult
 from checks.preflight.base import Check
-from checks.preflight.config._project import (
-    container_env,
-    dockerfile_env,
-    manifests,
-    overlay_groups,
-)
+from checks.preflight.config._sources import dockerfile_env, manifests
 from checks.preflight.context import CheckContext, in_thread
+from checks.project.manifests import container_env, overlay_groups
 
 DEFAULT_PORT = 8080  # petstore-app/gunicorn.conf.py binds 0.0.0.0:${PORT:-8080}
 PROBES = ("livenessProbe", "readinessProbe", "startupProbe")

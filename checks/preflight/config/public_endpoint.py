@@ -6,8 +6,10 @@ import ipaddress
 
 from checks.model import CheckResult
 from checks.preflight.base import BlockingCheck
-from checks.preflight.config._project import blocks, resolve, terraform, truthy
+from checks.preflight.config._sources import terraform
 from checks.preflight.context import CheckContext
+from checks.project.hcl_values import contains_unknown
+from checks.project.terraform_values import expanded_blocks, truthy
 
 # Addresses that never reach a public endpoint from the internet: a "public" endpoint open
 # only to these is private in effect (RFC 1918, shared CGNAT space, loopback, link-local).
@@ -38,24 +40,27 @@ class PublicEndpointCheck(BlockingCheck):
         tf = terraform(ctx)
         clusters = tf.of_type("aws_eks_cluster")
         if not clusters:
-            return self.skipped("no aws_eks_cluster in terraform/*.tf", "; ".join(tf.errors))
+            if tf.problems:
+                return self.warned("unknown: terraform/ does not parse (config.files says where)", "\n".join(tf.errors))
+            return self.skipped("no aws_eks_cluster in terraform/*.tf")
         notes = []
         for cluster in clusters:
-            vpc = (blocks(cluster.body, "vpc_config") or [{}])[0]
-            value = resolve(tf, vpc.get("endpoint_public_access", True))  # the provider's default is true
+            vpc = (expanded_blocks(tf, cluster, "vpc_config") or [{}])[0]
+            value = vpc.get("endpoint_public_access", True)  # the provider's default is true
             if truthy(value) is False:
                 return self.failed(f"aws_eks_cluster.{cluster.name} has endpoint_public_access = false",
                                    "kubectl, helm and this tool cannot reach a private-only endpoint from "
                                    "outside the VPC", "set endpoint_public_access = true (and restrict "
                                    "public_access_cidrs) in terraform/eks.tf")
-            raw = vpc.get("public_access_cidrs")
-            cidrs = resolve(tf, raw) if raw is not None else ["0.0.0.0/0"]  # the provider's default
+            raw = (cluster.body.get("vpc_config") or [{}])[0].get("public_access_cidrs")
+            cidrs = vpc.get("public_access_cidrs", ["0.0.0.0/0"])  # the provider's default
             if isinstance(cidrs, str):
                 cidrs = [cidrs]
-            if not isinstance(cidrs, list) or any("${" in str(c) for c in cidrs):
-                notes.append(f"aws_eks_cluster.{cluster.name}: public_access_cidrs {raw!r} not resolved")
+            if not isinstance(cidrs, list) or contains_unknown(cidrs) or truthy(value) is None:
+                notes.append(f"unknown: aws_eks_cluster.{cluster.name}: public access or its CIDRs known only "
+                             "after apply")
                 continue
-            where = raw.strip("${}") if isinstance(raw, str) else "public_access_cidrs"
+            where = str(raw).strip("${}") if isinstance(raw, str) else "public_access_cidrs"
             if private_only(cidrs):
                 return self.failed(
                     f"aws_eks_cluster.{cluster.name}'s public endpoint admits only private ranges "
@@ -65,4 +70,6 @@ class PublicEndpointCheck(BlockingCheck):
                     "set cluster_endpoint_public_access_cidrs (terraform/terraform.tfvars) to the public "
                     'addresses you run kubectl from, e.g. ["203.0.113.10/32"] (or ["0.0.0.0/0"])')
             notes.append(f"aws_eks_cluster.{cluster.name}: public, from {', '.join(map(str, cidrs))}")
+        if notes and all(n.startswith("unknown:") for n in notes):
+            return self.warned(notes[0], "\n".join(notes))
         return self.passed("the cluster's API endpoint is public", "\n".join(notes))

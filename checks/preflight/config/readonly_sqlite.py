@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from checks.model import CheckResult
 from checks.preflight.base import Check
-from checks.preflight.config._project import manifests
+from checks.preflight.config._sources import manifests
 from checks.preflight.context import CheckContext
 
 DEFAULT_DATA_DIR = "/app/data"

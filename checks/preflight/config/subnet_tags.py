@@ -1,26 +1,21 @@
-"""config.subnet-tags: Terraform tags public subnets kubernetes.io/role/elb and private ones kubernetes.io/role/internal-elb, and any kubernetes.io/cluster/<name> tag names this cluster."""
+"""config.subnet-tags: the subnet tags the pinned Load Balancer Controller release reads (checks/alb_subnets.py): none names another cluster (such subnets are dropped), and role tags carry a value its filter matches (1 or empty)."""
 
 from __future__ import annotations
 
-import re
-
+from checks import alb_subnets
 from checks.model import CheckResult
 from checks.preflight.base import BlockingCheck
-from checks.preflight.config._project import (
-    Terraform,
-    interpolate,
-    public_subnet_names,
-    tag_keys,
-    tag_value,
-    terraform,
-)
+from checks.preflight.config._sources import terraform
 from checks.preflight.context import CheckContext
+from checks.project.network import subnet_facts
+from checks.project.terraform import Terraform
+from checks.project.terraform_values import interpolate
 
-CLUSTER_TAG = "kubernetes.io/cluster/"
+RELEASE = alb_subnets.INSTALLED_RELEASE
 
 
 def cluster_name(tf: Terraform) -> str | None:
-    """The EKS cluster's name as Terraform will create it (var.cluster_name filled in)."""
+    """The EKS cluster's name as Terraform will create it."""
     clusters = tf.of_type("aws_eks_cluster")
     if clusters:
         return interpolate(tf, clusters[0].body.get("name"))
@@ -35,31 +30,33 @@ class SubnetTagsCheck(BlockingCheck):
 
     def _check(self, ctx: CheckContext) -> CheckResult:
         tf = terraform(ctx)
-        subnets = tf.of_type("aws_subnet")
-        if not subnets:
-            return self.skipped("no aws_subnet in terraform/*.tf", "; ".join(tf.errors))
-        public = public_subnet_names(tf)
+        facts, notes = subnet_facts(tf)
+        if not facts:
+            if tf.problems:
+                return self.warned("unknown: terraform/ does not parse, subnets not read (config.files says where)",
+                                   "\n".join(tf.errors))
+            return self.skipped("no aws_subnet in terraform/*.tf", "\n".join(notes))
         cluster = cluster_name(tf)
-        problems = []
-        for subnet in subnets:
-            for key in tag_keys(tf, subnet.body.get("tags"), re.escape(CLUSTER_TAG) + r".+"):
-                named = interpolate(tf, key[len(CLUSTER_TAG):])
-                if cluster and named is not None and named != cluster:
-                    problems.append(f"aws_subnet.{subnet.name} is tagged {CLUSTER_TAG}{named} but the cluster is "
-                                    f"{cluster!r}: the controller skips subnets tagged for another cluster")
-            wanted = "kubernetes.io/role/elb" if subnet.name in public else "kubernetes.io/role/internal-elb"
-            value = tag_value(tf, subnet.body.get("tags"), wanted)
-            kind = "public" if subnet.name in public else "private"
-            if value is None:
-                problems.append(f"aws_subnet.{subnet.name} ({kind}, {subnet.file}) has no {wanted} tag")
-            elif value not in ("1", ""):
-                problems.append(f"aws_subnet.{subnet.name} ({kind}) has {wanted}={value!r}; use 1")
+        if cluster is None:
+            return self.warned("unknown: the cluster's name is known only after apply", "\n".join(notes))
+        problems, warnings = [], []
+        for subnet in facts:
+            ok, why = alb_subnets.cluster_tag_state(subnet.tags, cluster, RELEASE)
+            if ok is False:
+                problems.append(f"{subnet.label}: {why} while the cluster is {cluster!r}: controller {RELEASE} drops "
+                                "it from every load balancer")
+            for key in alb_subnets.ROLE_TAG.values():
+                if subnet.tags and key in subnet.tags and alb_subnets.role_tag_state(subnet.tags, key) is False:
+                    warnings.append(f"{subnet.label}: {key}={alb_subnets.tag_text(subnet.tags[key])!r} matches nothing "
+                                    f"(controller {RELEASE} takes 1 or empty): the subnet counts as untagged")
+        unknown = [s.label for s in facts if s.tags is None]
+        fix = ('name the cluster tag from the variable, "kubernetes.io/cluster/${var.cluster_name}" = "shared" '
+               "(local.cluster_subnet_tag in terraform/main.tf), or leave it out; give role tags the value \"1\"")
         if problems:
             return self.failed(problems[0] + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""),
-                               "\n".join(problems),
-                               'add "kubernetes.io/role/elb" = "1" to public subnets and '
-                               '"kubernetes.io/role/internal-elb" = "1" to private ones in terraform/network.tf; '
-                               'name the cluster tag from the variable: '
-                               '"kubernetes.io/cluster/${var.cluster_name}" = "shared"')
-        names = ", ".join(f"{s.name} ({'public' if s.name in public else 'private'})" for s in subnets)
-        return self.passed(f"{len(subnets)} subnet resource(s) carry their role tags", names)
+                               "\n".join(problems + warnings + notes), fix)
+        if warnings or unknown:
+            return self.warned(warnings[0] if warnings else f"unknown: tags of {', '.join(unknown)} known only after "
+                               "apply", "\n".join(warnings + notes), fix)
+        return self.passed(f"{len(facts)} subnet(s): no tag for another cluster, role tags 1 or empty "
+                           f"(controller {RELEASE})", "\n".join(s.label for s in facts))

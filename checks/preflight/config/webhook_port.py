@@ -6,14 +6,10 @@ import ipaddress
 
 from checks.model import CheckResult
 from checks.preflight.base import BlockingCheck
-from checks.preflight.config._project import (
-    refs,
-    resolve,
-    security_group_ref,
-    security_group_rules,
-    terraform,
-)
+from checks.preflight.config._sources import terraform
 from checks.preflight.context import CheckContext
+from checks.project.security_groups import group_name, security_group_rules
+from checks.project.terraform_values import expanded_blocks, refs
 
 WEBHOOK_PORT = 9443
 
@@ -44,11 +40,13 @@ class WebhookPortCheck(BlockingCheck):
         clusters = tf.of_type("aws_eks_cluster")
         node_groups = tf.of_type("aws_eks_node_group")
         if not clusters or not node_groups:
+            if tf.problems:
+                return self.warned("unknown: terraform/ does not parse (config.files says where)", "\n".join(tf.errors))
             return self.skipped("no aws_eks_cluster with an aws_eks_node_group in terraform/*.tf")
         cluster_sgs = {f"eks-cluster-sg:{c.name}" for c in clusters}
         for cluster in clusters:
-            for vpc in cluster.body.get("vpc_config") or []:
-                cluster_sgs |= {security_group_ref(s) for s in _as_list(resolve(tf, vpc.get("security_group_ids")))}
+            for vpc in expanded_blocks(tf, cluster, "vpc_config") or []:
+                cluster_sgs |= {group_name(s) for s in _as_list(vpc.get("security_group_ids"))}
         node_sgs: set[str] = set()
         for group in node_groups:
             for template in (group.body.get("launch_template") or []):
@@ -56,10 +54,10 @@ class WebhookPortCheck(BlockingCheck):
                 for lt in tf.of_type("aws_launch_template"):
                     if lt.name not in names:
                         continue
-                    ids = list(_as_list(resolve(tf, lt.body.get("vpc_security_group_ids"))))
-                    for nic in lt.body.get("network_interfaces") or []:
-                        ids += _as_list(resolve(tf, nic.get("security_groups")))
-                    node_sgs |= {security_group_ref(s) for s in ids}
+                    ids = list(_as_list(tf.evaluate(lt.body.get("vpc_security_group_ids"), lt)))
+                    for nic in expanded_blocks(tf, lt, "network_interfaces") or []:
+                        ids += _as_list(nic.get("security_groups"))
+                    node_sgs |= {group_name(s) for s in ids}
         if not node_sgs:
             return self.passed("the nodes use the cluster security group EKS creates, which admits the control "
                                "plane on every port")
@@ -67,7 +65,7 @@ class WebhookPortCheck(BlockingCheck):
         if shared:
             return self.passed(f"the nodes carry the cluster security group EKS creates ({shared[0]}), which "
                                "admits the control plane on every port")
-        vpc_cidrs = [str(resolve(tf, v.body.get("cidr_block"))) for v in tf.of_type("aws_vpc")]
+        vpc_cidrs = [str(tf.evaluate(v.body.get("cidr_block"), v)) for v in tf.of_type("aws_vpc")]
         admitting, seen = [], []
         for rule in security_group_rules(tf):
             if rule.direction != "ingress" or rule.group not in node_sgs:

@@ -1,4 +1,4 @@
-"""tools.terraform: Terraform 1.5 or later."""
+"""tools.terraform: Terraform 1.9 or later (the runbook runs `terraform init -json`, which Terraform 1.9.0 introduced; docs/knowledge/terraform.md)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ class TerraformCheck(ToolCheck):
     title = "Terraform"
     tool = "terraform"
     version_args = ("version",)
-    minimum = (1, 5, 0)
+    minimum = (1, 9, 0)
     version_pattern = re.compile(r"Terraform v(\d+)\.(\d+)\.(\d+)")
-    hint = "install Terraform 1.5 or later: https://developer.hashicorp.com/terraform/install"
+    hint = ("install Terraform 1.9 or later (the deploy runs `terraform init -json`, which older releases "
+            "refuse): https://developer.hashicorp.com/terraform/install")

@@ -1,0 +1,1 @@
+"""Read a checkout of this repository as the deploy will use it: Terraform with its values (terraform*.py, hcl_*.py, network.py, security_groups.py, iam.py), the Kubernetes objects as rendered (manifests.py) and the API rules they must pass (k8s_rules.py), and the app's build inputs (app_files.py)."""

@@ -1,0 +1,258 @@
+"""Add real-world cases to the corpus, drawing each one's split (tune or sealed) as it lands.
+
+The draw is a keyed hash of the case's source URL and file name (SALT fixed before the first
+sealed case was collected; see REPORT.md "Split"), so it cannot depend on the case's text or
+on whether the catalog catches it, and anyone can recompute it. A case is never re-drawn:
+adding a file name that exists in either split is refused. Since issue 13's collection
+closed (COLLECTING_ISSUE_13), a new case joins the sealed split first while that holds less
+than a third of the corpus (marked `sealed_first`), and is drawn after that.
+
+Input: a staging file of blocks, each
+
+    @@@ <kind>/<name>.log
+    @ note: ...            (optional; also damage:, derived:, secrets: a,b)
+    @ derived_from: k/f.log (a damage variant: keeps that case's split instead of a draw)
+    @ json                 (optional: the body is a JSON string's inside, as a search tool
+                            printed it; physical lines are joined and decoded)
+    # source: https://...
+    <body lines, exactly as pasted>
+
+Run: .venv/bin/python tests/realworld/add_cases.py STAGING_FILE
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+SPLIT_DIRS = {"tune": HERE / "logs", "sealed": HERE / "sealed"}
+MANIFESTS = {"tune": HERE / "cases.yaml", "sealed": HERE / "sealed" / "cases.yaml"}
+
+# Chosen (random) before any sealed case was collected; never change it.
+SALT = "issue-13/7c832272f28f1c69"
+# The old 215 cases were all tuned on, so about 2/3 of new ones must be sealed to make the
+# sealed split about a third of the corpus.
+P_SEALED = 0.70
+# Issue 13's collection is over: a case added from now on joins the sealed split first
+# (while it holds less than a third of the corpus) and is drawn only after that.
+COLLECTING_ISSUE_13 = False
+
+# Placeholder account ids people already use; anything else 12-digit in an ARN or an ECR
+# host is replaced by a fake of the same shape.
+FAKE_ACCOUNTS = {"123456789012", "111122223333", "000000000000", "123456789123", "999999999999"}
+# AWS's own public registries for EKS images (pause, add-ons): not anybody's account, kept.
+AWS_SERVICE_ACCOUNTS = {"602401143452", "877085696533", "800184023465", "558608220178",
+                        "590381155156", "900889452093", "296578399912", "759879836304"}
+ACCOUNT_RES = (
+    re.compile(r"(arn:aws[\w-]*:[\w-]*:[\w-]*:)(\d{12})(?=:)"),
+    re.compile(r"(?<![\d])()(\d{12})(?=\.dkr\.ecr\.)"),
+)
+EKS_HOST_RE = re.compile(r"(?<![0-9A-Fa-f])([0-9A-F]{32})(?=\.(?:[a-z]{2}\d|gr7|yl4|sk1)\.[a-z0-9-]+\.eks\.amazonaws\.com)")
+
+
+def draw(source: str, rel: str) -> str:
+    digest = hashlib.sha256(f"{SALT}|{source}|{rel}".encode()).hexdigest()
+    return "sealed" if int(digest[:8], 16) / 2**32 < P_SEALED else "tune"
+
+
+def _fake_digits(real: str, width: int, alphabet: str) -> str:
+    digest = hashlib.sha256(("fake|" + real).encode()).hexdigest()
+    out = "".join(alphabet[int(digest[i : i + 2], 16) % len(alphabet)] for i in range(0, 2 * width, 2))
+    return out
+
+
+def sanitize(text: str) -> tuple[str, list[str]]:
+    """Real account ids and EKS endpoint ids -> fakes of the same shape (deterministic)."""
+    changed: list[str] = []
+
+    real_ids = set()
+    for rx in ACCOUNT_RES:
+        for m in rx.finditer(text):
+            real = m.group(2)
+            if real not in FAKE_ACCOUNTS | AWS_SERVICE_ACCOUNTS and len(set(real)) > 2:
+                real_ids.add(real)
+    for real in sorted(real_ids):  # every occurrence (owner_id = "...", "Account": ...) too
+        changed.append("account id")
+        text = re.sub(rf"(?<!\d){real}(?!\d)", "4" + _fake_digits(real, 11, "0123456789"), text)
+
+    def host(m: re.Match) -> str:
+        changed.append("EKS endpoint id")
+        return _fake_digits(m.group(1), 32, "0123456789ABCDEF")
+
+    text = EKS_HOST_RE.sub(host, text)
+    return text, sorted(set(changed))
+
+
+def parse(staging: str) -> list[dict]:
+    blocks = []
+    for chunk in re.split(r"^@@@ ", staging, flags=re.M)[1:]:
+        header, _, rest = chunk.partition("\n")
+        block = {"rel": header.strip(), "json": False}
+        lines = rest.split("\n")
+        while lines and lines[0].startswith("@ "):
+            key, _, value = lines.pop(0)[2:].partition(":")
+            if key.strip() == "json":
+                block["json"] = True
+            else:
+                block[key.strip()] = value.strip()
+        assert lines and lines[0].startswith("# source: https://"), block["rel"]
+        block["source"] = lines.pop(0)[len("# source: ") :].strip()
+        body_lines = lines
+        while body_lines and body_lines[-1] == "":
+            body_lines.pop()
+        if block["json"]:
+            body = json.loads('"' + "".join(body_lines) + '"')
+        else:
+            body = "\n".join(body_lines)
+        block["body"] = body.rstrip("\n")
+        blocks.append(block)
+    return blocks
+
+
+def existing_bodies() -> dict[str, str]:
+    seen = {}
+    for folder in SPLIT_DIRS.values():
+        for log in folder.rglob("*.log"):
+            body = log.read_bytes().split(b"\n", 1)[-1]
+            seen[hashlib.sha256(body.strip()).hexdigest()] = str(log.relative_to(HERE))
+    return seen
+
+
+def significant_lines(text: str) -> set[str]:
+    return {s for s in (line.strip() for line in text.split("\n")) if len(s) > 15 and not s.startswith("```")}
+
+
+def same_paste(source: str, body: str) -> str | None:
+    """An existing case from the same thread holding most of these lines is the same paste
+    trimmed differently: it would leak a tuned case into the sealed split."""
+    mine = significant_lines(body)
+    if not mine:
+        return None
+    for folder in SPLIT_DIRS.values():
+        for log in folder.rglob("*.log"):
+            first, _, rest = log.read_text(encoding="utf-8", errors="replace").partition("\n")
+            if first.strip() != f"# source: {source}":
+                continue
+            if len(mine & significant_lines(rest)) / len(mine) >= 0.6:
+                return str(log.relative_to(HERE))
+    return None
+
+
+def load_manifest(split: str) -> list[dict]:
+    path = MANIFESTS[split]
+    if not path.exists():
+        return []
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("cases") or []
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    blocks = parse(Path(argv[1]).read_text(encoding="utf-8"))
+    for block in blocks:  # every name checked before anything is written
+        kind, _, name = block["rel"].partition("/")
+        if not (re.fullmatch(r"[a-z0-9-]+", kind) and re.fullmatch(r"[a-z0-9-]+\.log", name)):
+            print(f"bad case name (lower-case kind/name.log): {block['rel']}", file=sys.stderr)
+            return 2
+    seen = existing_bodies()
+    manifests = {split: load_manifest(split) for split in MANIFESTS}
+    listed = {c["file"] for cases in manifests.values() for c in cases}
+    try:
+        for block in blocks:
+            add_one(block, seen, manifests, listed)
+    finally:
+        for split, cases in manifests.items():
+            write_manifest(split, cases)
+    return 0
+
+
+def choose_split(block: dict, manifests: dict) -> tuple[str, bool]:
+    """(split, joined the sealed split first?) for a new case; REPORT.md "Split"."""
+    if block.get("derived_from"):
+        # A damage variant stays in its original's split, so neither split holds a near
+        # copy of a case from the other.
+        original = block["derived_from"]
+        return next(s for s, f in SPLIT_DIRS.items() if (f / original).exists()), False
+    if not COLLECTING_ISSUE_13:
+        total = sum(len(cases) for cases in manifests.values())
+        if 3 * len(manifests["sealed"]) < total:
+            return "sealed", True
+    # deterministic: recomputing it is not a re-draw
+    return draw(block["source"], block["rel"]), False
+
+
+def add_one(block: dict, seen: dict, manifests: dict, listed: set) -> None:
+    rel = block["rel"]
+    kind = rel.partition("/")[0]
+    body, changed = sanitize(block["body"])
+    content = f"# source: {block['source']}\n{body}\n".encode()
+    split, sealed_first = choose_split(block, manifests)
+    path = SPLIT_DIRS[split] / rel
+    # A file written by an interrupted run (same draw, same text, not yet listed) is adopted.
+    adopt = rel not in listed and path.exists() and path.read_bytes() == content
+    if not adopt:
+        if any((folder / rel).exists() for folder in SPLIT_DIRS.values()):
+            print(f"refused (exists, never re-drawn): {rel}")
+            return
+        key = hashlib.sha256(body.encode().strip()).hexdigest()
+        twin = seen.get(key) or (None if block.get("derived_from") else same_paste(block["source"], body))
+        if twin:
+            print(f"refused (same paste as {twin}): {rel}")
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        seen[key] = str(path.relative_to(HERE))
+    case = {"file": rel, "kind": kind, "source": block["source"], "added": str(date.today())}
+    for extra in ("damage", "derived", "derived_from", "note"):
+        if block.get(extra):
+            case[extra] = block[extra]
+    if changed:
+        note = f"real {' and '.join(changed)} replaced by fake ones of the same shape"
+        case["note"] = (case.get("note", "") + "; " + note).lstrip("; ")
+    if sealed_first:
+        case["sealed_first"] = True
+    if block.get("secrets"):
+        case["secrets"] = [s.strip() for s in block["secrets"].split(",") if s.strip()]
+    manifests[split].append(case)
+    listed.add(rel)
+    print(f"{split:6} {rel}" + ("  (adopted)" if adopt else ""))
+
+
+HEADERS = {
+    "tune": """\
+# Real-world corpus, TUNE split: logs pasted in public threads, with their paste damage.
+# Tune signatures on these only. The SEALED split (sealed/, its own manifest) is never
+# opened while tuning; see REPORT.md "Split".
+# Each case: file (under logs/), kind (expected failure kind; `none` = near-miss negative),
+# source (the thread), optional derived (a damage variant built from that thread's text:
+# the damage is named), damage (what the paste came with), added (date), optional secrets
+# (planted values that must never come out unredacted), optional note. The kind -> catalog
+# ids map lives in test_realworld.py.
+""",
+    "sealed": """\
+# Real-world corpus, SEALED split. Do not open this folder while tuning the catalog: its
+# rate (tests/realworld/REPORT.md) is the one that counts. Same fields as ../cases.yaml;
+# file is under sealed/.
+""",
+}
+
+
+def write_manifest(split: str, cases: list[dict]) -> None:
+    cases = sorted(cases, key=lambda c: c["file"])
+    path = MANIFESTS[split]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        out.write(HEADERS[split])
+        yaml.safe_dump({"cases": cases}, out, sort_keys=False, width=200, allow_unicode=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))

@@ -1,0 +1,52 @@
+"""Terraform's own 10-second progress (apply_progress) reaches the step's output: a fake `terraform` printing Terraform's real JSON events."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from petstore_tui import settings
+from petstore_tui.runbook.deploy import terraform_apply
+
+FAKE_TERRAFORM = r"""#!{python}
+# fake terraform: `apply` prints Terraform's JSON stream for one slow resource
+import json, sys
+def say(kind, message, **extra):
+    print(json.dumps({{"@level": "info", "@message": message, "type": kind, **extra}}), flush=True)
+if "apply" in sys.argv:
+    hook = {{"resource": {{"addr": "aws_eks_cluster.this"}}, "action": "create"}}
+    say("apply_start", "aws_eks_cluster.this: Creating...", hook=hook)
+    for elapsed in (10, 20):
+        say("apply_progress", f"aws_eks_cluster.this: Still creating... [{{elapsed}}s elapsed]",
+            hook={{**hook, "elapsed_seconds": elapsed}})
+    say("apply_complete", "aws_eks_cluster.this: Creation complete after 25s",
+        hook={{**hook, "elapsed_seconds": 25}})
+    say("change_summary", "Apply complete!", changes={{"add": 1, "change": 0, "remove": 0,
+        "operation": "apply"}})
+elif "output" in sys.argv:
+    print(json.dumps({{"cluster_name": {{"value": "petstore-eks"}}}}))
+"""
+
+
+async def test_terraform_apply_progress_is_printed(step_ctx, tmp_path, monkeypatch):
+    """Stand-in: a fake `terraform` printing Terraform's real JSON events for one resource
+    that takes 25 s (apply_start, two apply_progress, apply_complete). Its "Still
+    creating... [10s elapsed]" lines reach the output (the old step dropped them, leaving
+    an EKS apply silent for 10-15 minutes)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "terraform"
+    fake.write_text(FAKE_TERRAFORM.format(python=sys.executable))
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    project = tmp_path / "project"
+    (project / "terraform").mkdir(parents=True)
+    ctx, rec = step_ctx(settings.Target(region="eu-west-1", project_dir=project), {"planned": 1})
+    (ctx.workdir / "deploy.tfplan").write_text("plan")
+    result = await terraform_apply(ctx)
+    assert result.status.value == "done", result.summary
+    text = rec.text()
+    assert "aws_eks_cluster.this: Still creating... [10s elapsed]" in text
+    assert "aws_eks_cluster.this: Still creating... [20s elapsed]" in text
+    assert rec.progress[-1][:2] == (1, 1)
+    assert json.dumps(result.outputs["terraform"]) == '{"cluster_name": "petstore-eks"}'
