@@ -39,6 +39,7 @@ def main() -> int:
         return 1
     platform = node_platform.host_platform()
     tags: list[str] = []
+    stages: list[str] = []
     figures: dict[str, list[float]] = {}
 
     def adapter(cache: bool) -> float:
@@ -46,8 +47,8 @@ def main() -> int:
         tags.append(tag)
         lines: list[str] = []
         started = time.monotonic()
-        asyncio.run(docker.build(engine, REPO, [tag], lines.append, platform=platform, network="host",
-                                 cache=cache))
+        stages.extend(asyncio.run(docker.build(engine, REPO, [tag], lines.append, platform=platform,
+                                               network="host", cache=cache)))
         return time.monotonic() - started
 
     def cli(cache: bool) -> float:
@@ -71,9 +72,7 @@ def main() -> int:
                 print(f"run {run + 1}: {name:15} {seconds:6.1f} s", flush=True)
     finally:
         docker.remove_images(engine, tags)
-        from petstore_tui.services import base_image
-
-        base_image.prune_builds(engine)
+        docker.remove_stages(engine, stages)
     print(f"{engine.name}, {platform}, median of {args.runs}:")
     for kind in ("cold", "cached"):
         ours, theirs = statistics.median(figures[f"adapter {kind}"]), statistics.median(figures[f"cli {kind}"])

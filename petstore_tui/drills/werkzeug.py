@@ -107,8 +107,9 @@ class WerkzeugDrill(Drill):
         sandbox_inventory.add_image(image)
         lines: list[str] = []
         try:
-            asyncio.run(docker.build(engine, context, [image], lines.append, network="host",
-                                     dockerfile=self.target.project / "docker" / "Dockerfile"))
+            stages = asyncio.run(docker.build(engine, context, [image], lines.append, network="host",
+                                              dockerfile=self.target.project / "docker" / "Dockerfile"))
+            sandbox_inventory.add_image(image, stages)  # removed with the sandbox's own
         except docker.EngineCallError as exc:
             raise DrillError(f"the drill's image did not build: {exc} ({' | '.join(lines[-3:])})") from None
         pods = stand_in.play_again(self.target, engine, image=image)

@@ -159,13 +159,7 @@ async def verify_app(ctx: StepContext) -> str | None:
 async def remove_containers(ctx: StepContext) -> StepResult:
     """The app's pods, the images this sandbox built, the registry; the cached stand-in
     base stays (`petstore-tui sandbox stop --remove-base` removes it)."""
-    from petstore_tui.services import (
-        base_image,
-        docker,
-        kube_play,
-        local_registry,
-        sandbox_inventory,
-    )
+    from petstore_tui.services import docker, kube_play, local_registry, sandbox_inventory
 
     said = []
     engine, reason = await docker.engine_or_reason(sandbox=True)
@@ -176,9 +170,11 @@ async def remove_containers(ctx: StepContext) -> StepResult:
         removed = await asyncio.to_thread(docker.remove_images, engine, images)
         sandbox_inventory.forget_images(images)
         said.append(f"{len(removed)} image(s) removed")
-        pruned = await asyncio.to_thread(base_image.prune_builds, engine)
-        if pruned:
-            said.append(f"{pruned} untagged build stage image(s) on the stand-in base removed")
+        stages = list(sandbox_inventory.read().get("stages", []))
+        cleared = await asyncio.to_thread(docker.remove_stages, engine, stages)
+        sandbox_inventory.update(stages=None)
+        if cleared:
+            said.append(f"{cleared} untagged image(s) its builds left removed")
     else:
         said.append(f"no engine to remove pods and images with ({reason})")
     said.append(await asyncio.to_thread(local_registry.stop))

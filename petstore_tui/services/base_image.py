@@ -251,11 +251,3 @@ def remove(engine: Engine, image: str) -> bool:
     record_path().unlink(missing_ok=True)
     return True
 
-
-def prune_builds(engine: Engine) -> int:
-    """Untagged images built on the stand-in (a multi-stage build leaves its builder
-    stage so): they carry its label, so no image of the operator's is among them."""
-    before = engine.call("images", lambda c: c.image.list(filters=[("dangling", "true"), ("label", LABEL)]))
-    if before:
-        engine.call("image prune", lambda c: c.image.prune(filters=[("label", LABEL)]), timeout=IMPORT_TIMEOUT)
-    return len(before)

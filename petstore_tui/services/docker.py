@@ -9,6 +9,7 @@ through services/process.py.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,13 +98,32 @@ def git_commit(project: Path) -> str:
 
 
 # ------------------------------------------------------------------ build
+_STAGE_IMAGE = re.compile(r"^--> ([0-9a-f]{11,64})$")  # podman's line after each build step
+
+
 async def build(engine: Engine, context: Path, tags: list[str], on_line: Callable[[str], None], *,
                 dockerfile: Path | None = None, platform: str | None = None,
-                network: str | None = None, cache: bool = True) -> None:
+                network: str | None = None, cache: bool = True) -> list[str]:
     """Build `dockerfile` (default: docker/Dockerfile of `context`) with `context` as the
     build context, streaming its output; for `platform` (linux/amd64...) when given;
-    `cache=False` builds every layer again (benchmarks)."""
-    dockerfile = dockerfile or context / "docker" / "Dockerfile"
+    `cache=False` builds every layer again (benchmarks). Returns the ids of the images
+    the build's steps left (Podman keeps a multi-stage build's earlier stages as untagged
+    images: whoever removes what it built removes these too, see remove_stages)."""
+    stages: list[str] = []
+
+    def seen(line: str) -> None:
+        m = _STAGE_IMAGE.match(line.strip())
+        if m:
+            stages.append(m.group(1))
+        on_line(line)
+
+    await _build(engine, context, tags, seen, dockerfile or context / "docker" / "Dockerfile",
+                 platform, network, cache)
+    return stages
+
+
+async def _build(engine: Engine, context: Path, tags: list[str], on_line: Callable[[str], None],
+                 dockerfile: Path, platform: str | None, network: str | None, cache: bool) -> None:
     if engine.name == "podman" or await engine.acall("buildx version", _buildx_installed, timeout=INFO_TIMEOUT):
         def produce(client):
             return client.buildx.build(context, file=dockerfile, tags=tags, stream_logs=True,
@@ -180,6 +200,22 @@ async def push(engine: Engine, image: str, on_line: Callable[[str], None], *,
     finally:
         if destination not in (None, image) and engine.name != "podman":
             await engine.acall("untag", lambda c: c.image.remove(destination, force=False))
+
+
+def remove_stages(engine: Engine, ids: Iterable[str]) -> int:
+    """Remove the untagged images a build left (build's return value), newest first;
+    one still tagged, used by a container or the parent of another stays. The count removed."""
+    removed = 0
+    for image_id in reversed(list(dict.fromkeys(ids))):
+        try:
+            image = engine.call("image inspect", lambda c, i=image_id: c.image.inspect(i))
+            if image.repo_tags:
+                continue
+            engine.call("image remove", lambda c, i=image_id: c.image.remove(i))
+            removed += 1
+        except EngineCallError:
+            continue  # gone already, or still needed
+    return removed
 
 
 def remove_images(engine: Engine, names: Iterable[str]) -> list[str]:

@@ -48,11 +48,13 @@ def update(**values: Any) -> dict[str, Any]:
     return data
 
 
-def add_image(name: str) -> None:
+def add_image(name: str, stages: list[str] = ()) -> None:
+    """An image the sandbox built, and the untagged images its build's steps left."""
     data = read()
     images = data.setdefault("images", [])
     if name not in images:
         images.append(name)
+    data["stages"] = list(dict.fromkeys([*data.get("stages", []), *stages]))
     write(data)
 
 

@@ -191,5 +191,10 @@ def _destroy(capsys) -> None:
         if image.startswith("localhost/podman-pause"):
             continue  # podman's pod infra image stays while another sandbox's pod uses it
         assert not engine.call("exists", lambda c, i=image: c.image.exists(i)), image
+    stages = made.get("stages", [])
+    assert stages, "the build's stage images were not recorded"
+    dangling = engine.call("images", lambda c: c.image.list(filters=[("dangling", "true")]))
+    left = [i.id for i in dangling if any(i.id.removeprefix("sha256:").startswith(s) for s in stages)]
+    assert left == [], "untagged images the sandbox's builds left are still listed by podman images"
     assert not sandbox_state.pid_alive(registry_pid)
     assert sandbox_inventory.read().get("images") == [] and "registry" not in sandbox_inventory.read()

@@ -63,10 +63,10 @@ def app_image(podman_engine, base_ready) -> str:
     tag = f"localhost/petstore-test:{uuid.uuid4().hex[:10]}"
     lines: list[str] = []
     try:
-        asyncio.run(docker.build(podman_engine, REPO, [tag], lines.append,
-                                 platform=node_platform.host_platform(), network="host"))
+        stages = asyncio.run(docker.build(podman_engine, REPO, [tag], lines.append,
+                                          platform=node_platform.host_platform(), network="host"))
     except EngineCallError as exc:
         pytest.fail(f"the image did not build: {exc}\n" + "\n".join(lines[-20:]))
     yield tag
     docker.remove_images(podman_engine, [tag])
-    base_image.prune_builds(podman_engine)
+    docker.remove_stages(podman_engine, stages)
