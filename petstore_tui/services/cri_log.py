@@ -17,6 +17,7 @@ from pathlib import Path
 
 TAIL_BYTES = 8 * 1024 * 1024  # the most read back to find the last lines
 POLL = 0.25
+APPEAR_WAIT = 30.0  # a container just created has no log file until it starts
 
 
 class Joiner:
@@ -64,6 +65,10 @@ def tail(path: Path, count: int) -> list[str]:
 def follow(path: Path, stop: threading.Event, *, count: int) -> Iterator[str]:
     """The last `count` lines, then each new one as the container prints it, until `stop`
     is set or the file goes away (the container was removed)."""
+    waited = 0.0
+    while not path.exists() and waited < APPEAR_WAIT and not stop.is_set():
+        stop.wait(POLL)
+        waited += POLL
     try:
         handle = open(path, "rb")  # noqa: SIM115 - kept open while following
     except OSError:

@@ -216,9 +216,9 @@ def log_file(engine: Engine, name: str) -> Path | None:
     except EngineCallError:
         return None
     kind, _, path = str(out).strip().partition("\t")
-    if kind != "k8s-file" or not path or not os.access(path, os.R_OK):
+    if kind != "k8s-file" or not path or (os.path.exists(path) and not os.access(path, os.R_OK)):
         return None
-    return Path(path)
+    return Path(path)  # may not exist yet: a container just created writes it when it starts
 
 
 def recent_lines(engine: Engine, name: str, tail: int, timeout: float = 60.0) -> list[str]:

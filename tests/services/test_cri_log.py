@@ -65,3 +65,21 @@ def test_a_torn_first_record_is_skipped(tmp_path, monkeypatch):
     path = tmp_path / "ctr.log"
     path.write_text("\n".join(RECORDS[:4]) + "\n")
     assert cri_log.tail(path, 5) == [WANT[2]]
+
+
+def test_follow_waits_for_a_log_file_that_is_not_there_yet(tmp_path):
+    """A container just created (a drill's re-play) writes its log when it starts: the
+    follower waits for the file instead of giving up on it."""
+    path = tmp_path / "ctr.log"
+    stop = threading.Event()
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.extend(cri_log.follow(path, stop, count=10)), daemon=True)
+    reader.start()
+    time.sleep(0.5)
+    path.write_text("\n".join(RECORDS[:2]) + "\n")
+    deadline = time.monotonic() + 5
+    while not got and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    reader.join(5)
+    assert got == WANT[:1]
