@@ -123,9 +123,9 @@ KIND_IDS: dict[str, frozenset[str]] = {
     "tf-undeclared-variable": frozenset({"terraform-undeclared-variable"}),
 }
 
-# Ids a kind is waiting for: another engineer adds image-exec-format-error (issue 10's
-# branch). Until it lands its kind scores 0 (reported, not failed).
-PENDING_IDS = frozenset({"image-exec-format-error"})
+# Ids a kind is waiting for (a kind whose entry has not landed yet scores 0, reported, not
+# failed). None today: image-exec-format-error landed with issue 10.
+PENDING_IDS: frozenset[str] = frozenset()
 
 # TUNE cases the catalog misses today (reported; the tuner fixes the catalog and removes
 # the entry). Strict xfail: a fix makes the test XPASS and fail, so it gets noticed.
@@ -133,8 +133,6 @@ PENDING_IDS = frozenset({"image-exec-format-error"})
 KNOWN_MISSES: dict[str, str] = {
     "ecr-not-found/derived-80-column-wrap.log":
         "hard-wrapped at 80 columns inside words (`Contai\\nnerChange`, `my-app:1\\n.0`): no signature can span it",
-    "exec-format-error/huawei-typo-tandard.log": "id pending (image-exec-format-error)",
-    "exec-format-error/lbc-chart-upgrade-standard-init.log": "id pending (image-exec-format-error)",
 }
 
 # A handful of tune cases also go once through the real CLI as a subprocess (the others
