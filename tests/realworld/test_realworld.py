@@ -135,6 +135,35 @@ KNOWN_MISSES: dict[str, str] = {
         "hard-wrapped at 80 columns inside words (`Contai\\nnerChange`, `my-app:1\\n.0`): no signature can span it",
     "exec-format-error/huawei-typo-tandard.log": "id pending (image-exec-format-error)",
     "exec-format-error/lbc-chart-upgrade-standard-init.log": "id pending (image-exec-format-error)",
+    # opened sealed v1: its misses when measured (2026-12-05, commit 06709cb), now tuning material
+    "alb-ingress-no-address/certificate-not-found-json-fragment.log": "opened sealed v1 miss: fired nothing",
+    "alb-ingress-no-address/v1-reconcile-listener-cert-not-found.log": "opened sealed v1 miss: fired nothing",
+    "alb-ingress-no-address/v1-two-certs-comma-unfenced.log": "opened sealed v1 miss: fired nothing",
+    "alb-sa-role-missing/replicaset-no-serviceaccount-retyped.log": "opened sealed v1 miss: fired nothing",
+    "alb-subnets/v1-0-glued-words.log": "opened sealed v1 miss: fired alb-controller-ingress-no-address only",
+    "ecr-not-found/concourse-digest-not-found-retries.log": "opened sealed v1 miss: fired nothing",
+    "ecr-not-found/ecs-agent-repository-not-found.log": "opened sealed v1 miss: fired nothing",
+    "eks-endpoint-unreachable/prose-retyped-tcp-ip.log": "opened sealed v1 miss: fired nothing",
+    "eks-endpoint-unreachable/tf-get-aws-auth-masked-host.log": "opened sealed v1 miss: fired nothing",
+    "gunicorn-timeout/inline-fragment-no-pid.log": "opened sealed v1 miss: fired nothing",
+    "helm-chart-missing/addons-could-not-download-windows.log": "opened sealed v1 miss: fired nothing",
+    "helm-chart-missing/blueprints-quoted-could-not-download.log": "opened sealed v1 miss: fired nothing",
+    "helm-chart-missing/incubator-repo-403-not-valid.log": "opened sealed v1 miss: fired nothing",
+    "helm-chart-missing/oci-unable-to-locate-wrapped.log": "opened sealed v1 miss: fired nothing",
+    "helm-chart-missing/tf-chart-version-not-found-windows-path.log": "opened sealed v1 miss: fired nothing",
+    "helm-chart-missing/tf-helm-release-failed-to-download.log": "opened sealed v1 miss: fired nothing",
+    "nodegroup-failed/title-create-failed-no-reason.log": "opened sealed v1 miss: fired nothing",
+    "none/github-actions-oidc-provider-missing.log": "opened sealed v1 miss: FALSE POSITIVE: alb-controller-irsa-web-identity-failed at error level",
+    "pg-refused/pgadmin-dialog-unindented.log": "opened sealed v1 miss: fired nothing",
+    "tf-dependency-violation/dhctl-wrap-arrows.log": "opened sealed v1 miss: fired nothing",
+    "exec-format-error/gunicorn-quoted-no-colon.log": "opened sealed v1; id pending (image-exec-format-error)",
+    "exec-format-error/hipstershop-crashloop-and-log.log": "opened sealed v1; id pending (image-exec-format-error)",
+    "exec-format-error/jitsi-all-containers-repeated.log": "opened sealed v1; id pending (image-exec-format-error)",
+    "exec-format-error/k3s-backtick-leading-space.log": "opened sealed v1; id pending (image-exec-format-error)",
+    "exec-format-error/k3s-zsh-right-prompt.log": "opened sealed v1; id pending (image-exec-format-error)",
+    "exec-format-error/npd-inline-backticks.log": "opened sealed v1; id pending (image-exec-format-error)",
+    "exec-format-error/otel-single-quoted-after-commands.log": "opened sealed v1; id pending (image-exec-format-error)",
+    "exec-format-error/seaweedfs-old-quoted-form.log": "opened sealed v1; id pending (image-exec-format-error)",
 }
 
 # A handful of tune cases also go once through the real CLI as a subprocess (the others
@@ -307,24 +336,39 @@ def test_manifests_match_files():
 
 
 def test_split_is_the_seeded_draw():
-    """Each new case sits where add_cases.py drew it (or where its original is, for a
-    derived variant; or sealed, for a case that joined the sealed split first); the cases
-    from before the split were tuned on, so they are all in the tune split."""
+    """Each case sits where its rule put it (REPORT.md "Split"): the cases from before
+    issue 13 were tuned on (tune); issue 13's cases where its seeded draw put them, except
+    sealed v1's, which were measured once and opened (tune, `opened: sealed-v1`, and that
+    draw said sealed); a derived variant where its original is; since then a new case in
+    sealed v2 (`sealed_first: sealed-v2`) or where round 2's draw put it (`draw: sealed-v2`)."""
     sys.path.insert(0, str(HERE))
     try:
-        from add_cases import draw
+        from add_cases import OPENED, SEALED_ROUND, draw
     finally:
         sys.path.remove(str(HERE))
     where = {c["file"]: c["split"] for c in CASES}
+    opened = {c["file"] for c in CASES if c.get("opened") == OPENED}
     for case in CASES:
+        rel = case["file"]
+        assert case.get("opened") in (None, OPENED), rel
         if "added" not in case:
-            assert case["split"] == "tune", case["file"]
+            assert case["split"] == "tune" and rel not in opened, rel
         elif case.get("derived_from"):
-            assert where.get(case["derived_from"]) == case["split"], case["file"]
+            assert where.get(case["derived_from"]) == case["split"], rel
+            assert (rel in opened) == (case["derived_from"] in opened), rel
         elif case.get("sealed_first"):
-            assert case["split"] == "sealed", case["file"]
+            assert case["sealed_first"] == SEALED_ROUND and case["split"] == "sealed", rel
+        elif case.get("draw"):
+            assert case["draw"] == SEALED_ROUND, rel
+            assert draw(case["source"], rel, SEALED_ROUND) == case["split"], rel
+        elif rel in opened:
+            assert case["split"] == "tune" and draw(case["source"], rel) == "sealed", rel
         else:
-            assert draw(case["source"], case["file"]) == case["split"], case["file"]
+            assert draw(case["source"], rel) == case["split"] == "tune", rel
+    # the sealed split holds sealed v2 only
+    for case in CASES:
+        if case["split"] == "sealed" and not case.get("derived_from"):
+            assert SEALED_ROUND in (case.get("sealed_first"), case.get("draw")), case["file"]
 
 
 def test_kind_map_names_real_catalog_ids():
@@ -401,7 +445,10 @@ def test_cli_subprocess(rel, tmp_path):
 
 
 # ------------------------------------------------------------------ sealed split: no recall asserted
-_NOT_READ = pytest.mark.skip(reason=f"the sealed split is not read in this run ({SPLITS_ENV}=tune)")
+_NOT_READ = pytest.mark.skip(
+    reason=f"the sealed split is not read in this run ({SPLITS_ENV}=tune)"
+    if "sealed" not in ACTIVE_SPLITS else "the sealed split holds no case yet"
+)
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c["file"]) for c in SEALED]
