@@ -108,7 +108,7 @@ async def render(project: Path, run_tool: ToolRunner) -> Manifests:
         return _files(project, Manifests([], "YAML files", failures=failures),
                       "kubectl kustomize unavailable (kubectl not found): read the YAML files as they are, "
                       "without the overlays' patches")
-    for overlay, (tmp, done) in zip(found, builds):
+    for overlay, (tmp, done) in zip(found, builds, strict=True):
         label = f"overlays/{overlay.name}"
         if not done.ok:
             # Asked again without our wrapper: its error then names the overlay's own files.
