@@ -286,9 +286,10 @@ def _definitions(version: str):
 
 @functools.lru_cache(maxsize=256)
 def _strict_validator(version: str, kind: str, api_version: str):
-    """kubernetes_validate.validate's schema lookup and validator for a `version` it ships
-    (kubernetes-validate 1.37, utils.validate): the file named by kind and group-version,
-    its definitions beside it in a referencing registry, a Draft 2020-12 validator."""
+    """kubernetes-validate's schema lookup and validator for a `version` it ships, as its
+    validate() builds them (docs/knowledge/kubernetes-api-rules.md): the file named by
+    kind and group-version, its definitions beside it in a referencing registry, a
+    Draft 2020-12 validator."""
     import jsonschema
     import kubernetes_validate
     from kubernetes_validate.utils import schema_contents

@@ -92,7 +92,7 @@ def test_schema_version_falls_back_to_the_newest_older_one():
 ])
 def test_schema_violations_say_what_kubernetes_validate_says(obj):
     # The validators kept per kind must answer as the library's own validate() does for
-    # every object (kubernetes-validate 1.37, utils.validate: the first error it raises).
+    # every object: the first error it raises (docs/knowledge/kubernetes-api-rules.md).
     import kubernetes_validate
 
     for version in ("1.35.0", schema_version("1.29")[0]):
