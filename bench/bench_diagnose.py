@@ -1,4 +1,16 @@
-"""Benchmark `diagnose` on a generated 1,000,000-line mixed log against `grep -E -i`."""
+"""Benchmark `diagnose` on a generated 1,000,000-line mixed log against `grep -E -i -f` with
+the same signatures, in both locales (LC_ALL=C and C.UTF-8), for two signature sets: the
+full catalog, and a simpler set of 18 plain phrases taken from it.
+
+    .venv/bin/python bench/bench_diagnose.py [--runs 5]
+
+Every figure is the median of --runs rounds; the rounds interleave the contenders so that
+load from other users of the machine falls on all of them alike. The CLI is the whole
+process an operator runs (the `petstore-tui` script beside this Python), with its cache
+warm (validated catalog, compiled Hyperscan database and regexes) and the project's
+bytecode compiled beforehand, as an installed package has it. Wall and CPU time (user +
+sys) are both printed: on a shared machine CPU time is the steadier of the two.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +18,10 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -119,7 +133,7 @@ def to_ere(signature: str) -> str:
 
 
 def _cpu() -> float:
-    """CPU seconds of this process and its finished children (user + system)."""
+    """CPU seconds of this process and its finished children (user + sys)."""
     me = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
@@ -130,108 +144,187 @@ def _summary(engine) -> list:
     return sorted((f.failure_id, f.resource, f.count, tuple(f.evidence)) for f in engine.findings())
 
 
+SIMPLE_SIZE = 18
+_PLAIN = re.compile(r"[A-Za-z0-9_:'.-]+(?:\\s\+[A-Za-z0-9_:'.-]+)*")  # words joined by \s+
+
+
+def simple_signatures(catalog) -> list[tuple[str, str]]:
+    """The simpler set: (entry id, signature) for the catalog's plain phrases (literal words
+    joined by \\s+, nothing else), fewest words first, then shortest; the first 18."""
+    plain = [(entry.id, sig) for entry in catalog for sig in entry.signatures if _PLAIN.fullmatch(sig)]
+    plain.sort(key=lambda item: (len(item[1].split("\\s+")), len(item[1]), item))
+    return plain[:SIMPLE_SIZE]
+
+
+def write_catalog(source: Path, chosen: list[tuple[str, str]], dest: Path) -> Path:
+    """A catalog folder holding only the chosen signatures of their entries (no overlaps:
+    the other entries are not there)."""
+    import yaml
+
+    by_id: dict[str, list[str]] = {}
+    for entry_id, signature in chosen:
+        by_id.setdefault(entry_id, []).append(signature)
+    for entry_id, signatures in by_id.items():
+        data = yaml.safe_load((source / entry_id / "failure.yaml").read_text(encoding="utf-8"))
+        data["signatures"] = signatures
+        data.pop("overlaps", None)
+        (dest / entry_id).mkdir(parents=True)
+        (dest / entry_id / "failure.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    return dest
+
+
+def _cli_command(module: bool) -> list[str]:
+    """`petstore-tui` as installed beside this Python (what an operator runs), else (or
+    with --module) `python -m petstore_tui` run in this checkout."""
+    script = Path(sys.executable).with_name("petstore-tui")
+    if script.is_file() and not module:
+        return [str(script)]
+    return [sys.executable, "-m", "petstore_tui"]
+
+
+def _compile_bytecode() -> None:
+    """Bytecode for the project, as pip writes it at install time (this machine sets
+    PYTHONDONTWRITEBYTECODE, so a checkout would otherwise compile its sources every run)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "petstore_tui"), str(REPO / "checks")],
+                   check=True, capture_output=True, timeout=300)  # noqa: S603
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+class Timings:
+    """Wall and CPU seconds of each contender, one entry a round."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, list[float]] = {}
+        self.cpu: dict[str, list[float]] = {}
+
+    def run(self, name: str, func):
+        c0, w0 = _cpu(), time.perf_counter()
+        result = func()
+        self.wall.setdefault(name, []).append(time.perf_counter() - w0)
+        self.cpu.setdefault(name, []).append(_cpu() - c0)
+        return result
+
+    def median(self, name: str) -> tuple[float, float]:
+        return statistics.median(self.wall[name]), statistics.median(self.cpu[name])
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--failure-rate", type=float, default=0.0005, help="chance a line starts a failure block")
-    parser.add_argument("--runs", type=int, default=3, help="best of N for each timing")
+    parser.add_argument("--runs", type=int, default=5, help="rounds; every figure is the median of them")
     parser.add_argument("--keep", type=Path, help="write the log here and keep it")
     parser.add_argument("--catalog", type=Path, default=Path(os.environ.get("PETSTORE_TUI_CATALOG") or CATALOG_DIR),
                         help="catalog folder (default: $PETSTORE_TUI_CATALOG, else checks/catalog)")
+    parser.add_argument("--no-engine", action="store_true", help="leave out the in-process engine scans")
+    parser.add_argument("--module", action="store_true",
+                        help="run the CLI as `python -m petstore_tui` from this checkout (to compare checkouts)")
     args = parser.parse_args()
-    os.environ["PETSTORE_TUI_CATALOG"] = str(args.catalog.resolve())  # the CLI run reads the same one
+    print(f"load average at start: {_load()} ({os.cpu_count()} cores)")
 
     from checks.engine import Engine
     from checks.engine.matcher import hyperscan_available
 
     catalog = load_catalog(args.catalog)
-    signatures = [s for e in catalog for s in e.signatures]
     workdir = Path(tempfile.mkdtemp(prefix="bench-diagnose-"))
     log = args.keep or workdir / "mixed.log"
     started = time.perf_counter()
     injected = generate(log, args.lines, args.failure_rate, args.catalog)
     size = log.stat().st_size
+    chosen = simple_signatures(catalog)
+    sets = {
+        "catalog": (args.catalog.resolve(), [s for e in catalog for s in e.signatures]),
+        "simple": (write_catalog(args.catalog, chosen, workdir / "simple-catalog"), [s for _, s in chosen]),
+    }
     print(f"log: {args.lines:,} lines, {size / 1e6:.1f} MB, {injected} failure blocks injected "
-          f"({time.perf_counter() - started:.1f} s to generate); catalog: {len(catalog)} entries, "
-          f"{len(signatures)} signatures")
+          f"({time.perf_counter() - started:.1f} s to generate)")
+    print(f"signature sets: catalog = {len(catalog)} entries, {len(sets['catalog'][1])} signatures; "
+          f"simple = the {len(chosen)} plain phrases of the catalog with the fewest words "
+          f"(from {len({i for i, _ in chosen})} entries)")
     log.read_bytes()  # warm the page cache for every contender alike
+    _compile_bytecode()
 
+    timings = Timings()
+    contenders: dict[str, object] = {}
     built: dict[str, tuple[Engine, float]] = {}
-    kinds = (["hyperscan"] if hyperscan_available() else []) + ["python"]
-    for kind in kinds:
-        started = time.perf_counter()
-        built[kind] = (Engine(catalog, matcher=kind), time.perf_counter() - started)
+    if not args.no_engine:
+        for kind in (["hyperscan"] if hyperscan_available() else []) + ["python"]:
+            t0 = time.perf_counter()
+            built[kind] = (Engine(catalog, matcher=kind), time.perf_counter() - t0)
 
-    def engine_scan(kind: str):
-        def go():
-            engine = built[kind][0]
-            engine.reset()
-            engine.scan_file(log)
-            return engine
-        return go
-
-    cli = [sys.executable, "-m", "petstore_tui", "diagnose", "--json", str(log)]
-    env = dict(os.environ, PETSTORE_TUI_HOME=str(workdir / "state"))
-
-    def cli_run():
-        proc = subprocess.run(cli, env=env, capture_output=True, timeout=600, cwd=REPO)  # noqa: S603
-        if proc.returncode not in (0, 1):
-            raise SystemExit(f"diagnose failed ({proc.returncode}): {proc.stderr.decode()[:500]}")
-        return json.loads(proc.stdout)
-
-    contenders = {f"engine bulk scan ({kind})": engine_scan(kind) for kind in kinds}
-    contenders["diagnose CLI end-to-end"] = cli_run
-    cli_run()  # the first run fills the state folder's cache: validated catalog, compiled Hyperscan database
+            def engine_scan(kind=kind):
+                engine = built[kind][0]
+                engine.reset()
+                engine.scan_file(log)
+                return engine
+            contenders[f"engine bulk scan ({kind}), catalog"] = engine_scan
     grep = shutil.which("grep")
-    if grep:
-        patterns = workdir / "patterns.ere"
-        patterns.write_text("\n".join(to_ere(s) for s in signatures) + "\n")
-        genv = dict(os.environ, LC_ALL="C")  # grep's fastest setting: byte-wise, no UTF-8 decoding
+    cli = _cli_command(args.module)
+    for set_name, (catalog_dir, signatures) in sets.items():
+        env = dict(os.environ, PETSTORE_TUI_HOME=str(workdir / f"state-{set_name}"),
+                   PETSTORE_TUI_CATALOG=str(catalog_dir))
 
-        def grep_run():
-            proc = subprocess.run([grep, "-E", "-i", "-c", "-f", str(patterns), str(log)],  # noqa: S603
-                                  env=genv, capture_output=True, timeout=600)
+        def cli_run(env=env):
+            proc = subprocess.run([*cli, "diagnose", "--json", str(log)], env=env, capture_output=True,  # noqa: S603
+                                  timeout=600, cwd=REPO)
             if proc.returncode not in (0, 1):
-                raise SystemExit(f"grep failed: {proc.stderr.decode()[:300]}")
-            return int(proc.stdout or 0)
-        contenders["grep -E -i"] = grep_run
+                raise SystemExit(f"diagnose failed ({proc.returncode}): {proc.stderr.decode()[:500]}")
+            return json.loads(proc.stdout)
+        cli_run()  # the first run fills the state folder's cache
+        contenders[f"diagnose CLI, {set_name}"] = cli_run
+        if grep:
+            patterns = workdir / f"{set_name}.ere"
+            patterns.write_text("\n".join(to_ere(s) for s in signatures) + "\n")
+            for locale in ("C", "C.UTF-8"):
+                genv = dict(os.environ, LC_ALL=locale)
 
-    # Rounds interleave the contenders so that load from other users of the machine
-    # falls on all of them alike; best wall and best CPU time (user+sys, children too).
-    wall = {name: float("inf") for name in contenders}
-    cpu = {name: float("inf") for name in contenders}
+                def grep_run(genv=genv, patterns=patterns):
+                    proc = subprocess.run([grep, "-E", "-i", "-c", "-f", str(patterns), str(log)],  # noqa: S603
+                                          env=genv, capture_output=True, timeout=600)
+                    if proc.returncode not in (0, 1):
+                        raise SystemExit(f"grep failed: {proc.stderr.decode()[:300]}")
+                    return int(proc.stdout or 0)
+                contenders[f"grep -E -i, {set_name}, LC_ALL={locale}"] = grep_run
+
     results = {}
     for _ in range(args.runs):
         for name, func in contenders.items():
-            c0, w0 = _cpu(), time.perf_counter()
-            results[name] = func()
-            wall[name] = min(wall[name], time.perf_counter() - w0)
-            cpu[name] = min(cpu[name], _cpu() - c0)
+            results[name] = timings.run(name, func)
+
+    print(f"\nmedians of {args.runs} rounds (wall, then CPU = user + sys):")
     for name in contenders:
+        wall, cpu = timings.median(name)
         extra = ""
         if name.startswith("engine"):
-            kind = name[name.index("(") + 1:-1]
+            kind = name[name.index("(") + 1:name.index(")")]
             engine, build = built[kind]
-            extra = (f"  ({len(engine.findings())} findings, {sum(f.count for f in engine.findings())} events;"
-                     f" building the matcher took {build:.3f} s more, not counted)")
-            if kind == "python":
-                literal_filter = getattr(engine.matcher, "_filter", None)
-                passes = f", {len(literal_filter.passes)} literal passes a block" if literal_filter else ""
-                same = "" if "hyperscan" not in built else (
-                    "; same findings as hyperscan" if _summary(engine) == _summary(built["hyperscan"][0])
-                    else "; FINDINGS DIFFER FROM HYPERSCAN")
-                extra = extra[:-1] + f"; fallback without Hyperscan{passes}{same})"
+            extra = (f"  {len(engine.findings())} findings, {sum(f.count for f in engine.findings())} events;"
+                     f" matcher built in {build:.3f} s, not counted")
+            if kind == "python" and "hyperscan" in built:
+                same = _summary(engine) == _summary(built["hyperscan"][0])
+                extra += "; same findings as hyperscan" if same else "; FINDINGS DIFFER FROM HYPERSCAN"
         elif name.startswith("diagnose"):
-            extra = f"  (matcher {results[name]['matcher']}, cached catalog and database; process start, catalog, scan, JSON)"
+            doc = results[name]
+            extra = (f"  matcher {doc['matcher']}, {len(doc['findings'])} findings, "
+                     f"{sum(f['count'] for f in doc['findings'])} events")
         else:
-            extra = f"  ({results[name]} matching lines; signatures translated to ERE, LC_ALL=C)"
-        print(f"{name:30} wall {wall[name]:6.3f} s {args.lines / wall[name] / 1e6:6.2f} M lines/s   "
-              f"cpu {cpu[name]:6.3f} s {args.lines / cpu[name] / 1e6:6.2f} M lines/s{extra}")
-    if "grep -E -i" in wall:
-        for name in wall:
-            if name != "grep -E -i":
-                print(f"ratio {name} / grep -E -i: wall {wall['grep -E -i'] / wall[name]:5.2f}   "
-                      f"cpu {cpu['grep -E -i'] / cpu[name]:5.2f}")
+            extra = f"  {results[name]} matching lines"
+        print(f"  {name:38} wall {wall:6.3f} s {args.lines / wall / 1e6:5.2f} M lines/s   "
+              f"cpu {cpu:6.3f} s{extra}")
+    if grep:
+        print("\nratio = grep's median time / the CLI's median time (target >= 1.5 in each row):")
+        for set_name in sets:
+            cli_wall, cli_cpu = timings.median(f"diagnose CLI, {set_name}")
+            for locale in ("C", "C.UTF-8"):
+                grep_wall, grep_cpu = timings.median(f"grep -E -i, {set_name}, LC_ALL={locale}")
+                wall_ratio, cpu_ratio = grep_wall / cli_wall, grep_cpu / cli_cpu
+                verdict = "met" if min(wall_ratio, cpu_ratio) >= 1.5 else "NOT met"
+                print(f"  {set_name:8} LC_ALL={locale:8} wall {wall_ratio:5.2f}x ({grep_wall:.3f} s / {cli_wall:.3f} s)"
+                      f"   cpu {cpu_ratio:5.2f}x ({grep_cpu:.3f} s / {cli_cpu:.3f} s)   {verdict}")
+    print(f"load average at end: {_load()}")
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -73,6 +72,8 @@ def save_acks(acks: list[Ack], path: Path | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     body = json.dumps({"acks": [asdict(a) for a in sorted(acks, key=lambda a: (a.id, a.resource or ""))]},
                       indent=2)
+    import tempfile  # here: only writing needs it, and diagnose starts without
+
     fd, tmp = tempfile.mkstemp(prefix=".acks-", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

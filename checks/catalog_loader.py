@@ -282,10 +282,13 @@ def _cache_key(root: Path, entry_dirs: list[Path], origin: str) -> dict | None:
 
 
 def _cache_path(cache_dir: Path | str, key: dict) -> Path:
-    import hashlib
+    try:  # CPython's own blake2: hashlib would load OpenSSL, a few ms of every start
+        from _blake2 import blake2b
+    except ImportError:
+        from hashlib import blake2b
 
     name = f"{key['root']}\0{key['origin']}"
-    return Path(cache_dir) / f"catalog-{hashlib.sha256(name.encode()).hexdigest()[:24]}.json"
+    return Path(cache_dir) / f"catalog-{blake2b(name.encode(), digest_size=12).hexdigest()}.json"
 
 
 def _entry_to_json(entry: KnownFailure) -> dict:

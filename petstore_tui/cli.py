@@ -28,6 +28,31 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's own formatter, sized without importing shutil (and with it zlib, bz2 and
+    lzma): argparse builds a formatter for every add_argument, so every start paid for it."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None):
+        if width is None:
+            width = _terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _terminal_columns() -> int:
+    """shutil.get_terminal_size().columns: $COLUMNS, else the terminal's, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 def _add_target_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     """Options every command takes. On sub-commands they default to SUPPRESS so that
     `petstore-tui --sandbox diagnose` and `petstore-tui diagnose --sandbox` both work."""
@@ -60,6 +85,7 @@ def _chosen_command(argv: list[str]) -> str | None:
 def build_parser(argv: list[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="petstore-tui",
+        formatter_class=HelpFormatter,
         description="Deploy and diagnose the Pet Store API on AWS EKS. "
         "With no command, opens the app on the preflight screen.",
     )
@@ -70,7 +96,7 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     chosen = _chosen_command(argv)
     for name, (module_name, help_text) in COMMANDS.items():
-        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        sub = subparsers.add_parser(name, help=help_text, description=help_text, formatter_class=HelpFormatter)
         _add_target_options(sub, suppress=True)
         if name == chosen:
             module = importlib.import_module(f"petstore_tui.commands.{module_name}")

@@ -10,6 +10,7 @@ questions, so the engine finds the same things with either:
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -288,7 +289,9 @@ class LiteralFilter:
 
 # Paste-damage triggers (exact bytes, as Hyperscan looks for them) in the same kind of
 # passes: one per first byte, skipped when that byte is absent (the usual case).
-_DAMAGE_PASSES = _compile_passes({t: t for t in DAMAGE_TRIGGERS}, {t: (DAMAGE,) for t in DAMAGE_TRIGGERS})
+@functools.cache  # built on first use: runs with Hyperscan never need them
+def _damage_passes() -> tuple:
+    return _compile_passes({t: t for t in DAMAGE_TRIGGERS}, {t: (DAMAGE,) for t in DAMAGE_TRIGGERS})
 
 
 # ---------------------------------------------------------------- matchers
@@ -326,6 +329,12 @@ class _Base:
             self._patterns = _LazyPatterns(self.signatures)  # type: ignore[assignment]
         return self._patterns  # type: ignore[return-value]
 
+    def use_patterns(self, compiled: Sequence[re.Pattern[bytes]]) -> None:
+        """Take the signatures already compiled (compile_signature of each, in order)."""
+        if len(compiled) != len(self.signatures):
+            raise ValueError("one compiled pattern per signature")
+        self._patterns = tuple(compiled)
+
     def verify(self, event: bytes, indices: Iterable[int]) -> list[int]:
         patterns = self.patterns
         return sorted(i for i in set(indices) if patterns[i].search(event))
@@ -343,7 +352,7 @@ class PythonMatcher(_Base):
     def candidates(self, block: bytes | memoryview) -> list[tuple[int, int]]:
         if isinstance(block, memoryview):
             block = block.tobytes()
-        return self._filter.candidates(block) + _scan(block, _DAMAGE_PASSES)
+        return self._filter.candidates(block) + _scan(block, _damage_passes())
 
     def match(self, event: bytes) -> list[int]:
         flagged = self._filter.flagged(event)
@@ -415,13 +424,13 @@ class HyperscanMatcher(_Base):
         return db
 
     def _cache_file(self, cache_dir):
-        import hashlib
         from pathlib import Path
 
         from checks.engine import normalize
+        from checks.engine.compiled import blake2b
 
         version = getattr(self._hs, "__version__", "?")
-        digest = hashlib.sha256(repr((version, self.signatures, normalize.DAMAGE_TRIGGERS)).encode()).hexdigest()
+        digest = blake2b(repr((version, self.signatures, normalize.DAMAGE_TRIGGERS)).encode()).hexdigest()
         return Path(cache_dir) / f"hyperscan-{digest[:32]}.db"
 
     def _load_cached(self, cache_dir):

@@ -47,19 +47,78 @@ async def run_check(check: Check, ctx: CheckContext) -> CheckResult:
     return result
 
 
+# How long each check took last time, in the state folder: the slowest start first.
+DURATIONS = "preflight-durations.json"
+
+
+def _durations_path():
+    from petstore_tui.settings import state_dir
+
+    return state_dir() / "cache" / DURATIONS
+
+
+def slowest_first(checks: list[type[Check]]) -> list[type[Check]]:
+    """`checks` with the slowest of the last run first (a check not seen yet counts as
+    slow). All run at once, but the event loop starts them one after another and a
+    check's first steps (spawning a tool, starting a thread) can wait behind another's
+    CPU work: what takes longest should be under way earliest. Stable otherwise."""
+    import json
+
+    try:
+        last = json.loads(_durations_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return list(checks)
+    if not isinstance(last, dict):
+        return list(checks)
+
+    def expected(check: type[Check]) -> float:
+        seconds = last.get(check.id)
+        return float(seconds) if isinstance(seconds, (int, float)) else float("inf")
+
+    return sorted(checks, key=lambda check: -expected(check))
+
+
+def _remember_durations(results: list[CheckResult]) -> None:
+    import json
+    import os
+    import tempfile
+
+    path = _durations_path()
+    try:
+        known = json.loads(path.read_text(encoding="utf-8"))
+        known = known if isinstance(known, dict) else {}
+    except (OSError, ValueError):
+        known = {}
+    known.update({r.id: r.duration for r in results if r.duration is not None})
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".durations-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(known, handle, indent=1, sort_keys=True)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # only the start order depends on it
+
+
 async def run_preflight(ctx: CheckContext, groups: Iterable[str] | None = None,
                         only: Iterable[str] | None = None,
                         checks: Iterable[type[Check]] | None = None) -> AsyncIterator[CheckResult]:
-    """Yield each selected check's result as soon as it finishes (all run at once)."""
+    """Yield each selected check's result as soon as it finishes (all run at once, the
+    slowest of the last run started first)."""
     if checks is None:
         from checks.preflight.registry import ALL_CHECKS
 
         checks = ALL_CHECKS
-    tasks = [asyncio.ensure_future(run_check(cls(), ctx)) for cls in select(checks, groups, only)]
+    tasks = [asyncio.ensure_future(run_check(cls(), ctx)) for cls in slowest_first(select(checks, groups, only))]
+    finished: list[CheckResult] = []
     try:
         for next_done in asyncio.as_completed(tasks):
-            yield await next_done
+            result = await next_done
+            finished.append(result)
+            yield result
     finally:
         for task in tasks:
             if not task.done():
                 task.cancel()
+        if finished:
+            _remember_durations(finished)

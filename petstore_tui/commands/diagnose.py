@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import textwrap
 import time
 
 JSON_VERSION = 1
@@ -235,8 +234,10 @@ def _print_json(engine, findings, report, status, elapsed, target) -> None:
         "errors": report.errors,
     }
     # every string was redacted on the way in; this pass catches what came from elsewhere
-    # (string by string: a regex over the serialised text could eat a closing quote)
-    print(json.dumps(_redact_strings(document, redact), indent=2, ensure_ascii=False))
+    # (string by string: a regex over the serialised text could eat a closing quote).
+    # Evidence lines are the engine's own redact() output: not redacted a second time.
+    done = {line: line for f in findings for line in f.evidence}
+    print(json.dumps(_redact_strings(document, redact, done), indent=2, ensure_ascii=False))
 
 
 def _redact_strings(value, redact, memo: dict[str, str] | None = None):
@@ -269,6 +270,8 @@ _SEVERITY_STYLE = {"critical": "1;97;41", "error": "1;31", "warning": "1;33", "i
 
 
 def _print_human(engine, findings, report, elapsed) -> None:
+    import textwrap
+
     from checks.model import recognition_text
     from checks.redact import redact
 

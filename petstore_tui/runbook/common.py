@@ -65,7 +65,14 @@ def terraform(ctx: StepContext, on_progress=None) -> tf.Terraform:
             counter["done"] += 1
             on_progress(counter["done"], event.address, counter["planned"] or None)
 
-    runner = tf.Terraform(workdir, on_event=on_event)
+    env = None
+    if ctx.target.sandbox:
+        import os
+
+        from petstore_tui.services.terraform_sandbox import sandbox_env
+
+        env = sandbox_env(os.environ)
+    runner = tf.Terraform(workdir, on_event=on_event, env=env)
     ctx.cache.setdefault("terraform-adapters", []).append(runner)
     return runner
 

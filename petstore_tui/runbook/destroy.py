@@ -153,11 +153,34 @@ async def terraform_destroy(ctx: StepContext) -> StepResult:
             init = await adapter.init()
         if not init.ok:
             raise StepFailed(f"terraform init: {init.error_text()}")
+    if ctx.target.sandbox:
+        await _release_sandbox_ahead(ctx)
     with ctx.waiting_for("terraform destroy", tf.APPLY_TIMEOUT):
         result = await adapter.destroy(common.var_args(ctx))
     if not result.ok:
         raise StepFailed(f"terraform destroy: {result.error_text()}")
     return done(f"{result.completed} resources destroyed")
+
+
+async def _release_sandbox_ahead(ctx: StepContext) -> None:
+    """Sandbox only: the EKS cluster and the NAT gateway go in the emulator first, which
+    spares the provider's fixed waits before and after deleting them
+    (docs/knowledge/terraform-provider-waits.md). If that fails, terraform destroy deletes
+    them as usual, only slower."""
+    from petstore_tui.services.aws import describe_aws_error
+    from petstore_tui.services.terraform_sandbox import release_ahead_of_destroy
+
+    try:
+        vpc_id = (await common.terraform_outputs(ctx)).get("vpc_id")
+    except Exception:  # no outputs (nothing applied yet): only the cluster, by its name
+        vpc_id = None
+    try:
+        released = await asyncio.to_thread(release_ahead_of_destroy, ctx.target, vpc_id)
+    except Exception as exc:  # the emulator's answer, whatever it is: Terraform still deletes
+        ctx.emit(f"sandbox: nothing deleted ahead of Terraform ({describe_aws_error(exc)})", "stderr")
+        return
+    for item in released:
+        ctx.emit(f"sandbox: deleted {item} in the emulator ahead of terraform destroy", "stdout")
 
 
 def _removal_commands(target: settings.Target, left: dict[str, list[str]]) -> list[str]:

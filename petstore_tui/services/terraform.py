@@ -208,7 +208,7 @@ class Terraform:
         workdir: str | os.PathLike,
         *,
         binary: str = "terraform",
-        env: dict[str, str] | None = None,
+        env: dict[str, str | None] | None = None,
         cli_config: Path | None = None,
         on_event: Callable[[TerraformEvent], None] | None = None,
     ):
@@ -225,7 +225,11 @@ class Terraform:
         config = self.cli_config or default_cli_config()
         if config is not None:
             env["TF_CLI_CONFIG_FILE"] = str(config)
-        env.update(self.extra_env)
+        for name, value in self.extra_env.items():  # None: unset it
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
         return env
 
     async def _run(self, args: list[str], *, timeout: float) -> RunResult:

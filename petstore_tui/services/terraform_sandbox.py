@@ -1,6 +1,7 @@
 """Point a working copy of terraform/ at the local AWS emulator (moto_server) without
-editing the real files: an override file for the provider and the -var arguments that
-turn off what the emulator does not implement.
+editing the real files: an override file for the provider (with the AWS config file it
+names, which holds the emulator's URL) and the -var arguments that turn off what the
+emulator does not implement.
 
 The real terraform/ folder is never written to: `prepare_sandbox_workdir` copies it
 (without .terraform/, state or earlier overrides) and writes the override into the copy.
@@ -13,8 +14,11 @@ from pathlib import Path
 
 OVERRIDE_NAME = "sandbox_override.tf"
 
-# Every AWS service the configuration calls, by the provider's `endpoints` argument name.
-SANDBOX_SERVICES: tuple[str, ...] = ("ec2", "ecr", "eks", "iam", "sts")
+AWS_CONFIG_NAME = "sandbox-aws-config"  # beside the override: the emulator's URL for every service
+PROFILE = "petstore-sandbox"
+# Environment variables that would take precedence over the config file's endpoint_url
+# (the AWS SDKs read them first): a sandbox run of Terraform goes without them.
+ENDPOINT_ENV_PREFIX = "AWS_ENDPOINT_URL"
 
 # What the emulator cannot do (../shared/DEPENDENCIES.md): EKS add-ons and access entries
 # answer 404; access_config is not kept and re-applying it crashes the provider, and
@@ -69,43 +73,74 @@ _EMULATOR_DRIFT = "\n" + "".join(
 )
 
 
-def override_text(endpoint: str, region: str) -> str:
-    """The body of sandbox_override.tf for an emulator at `endpoint`."""
+# Fixed waits of the AWS provider that the emulator does not need
+# (docs/knowledge/terraform-provider-waits.md). enable_dns_hostnames = true costs a
+# ModifyVpcAttribute and a fixed 10 s wait before the first poll; moto has no DNS and
+# nothing in the sandbox reads the attribute. terraform/network.tf keeps it true.
+_EMULATOR_WAITS = (
+    'resource "aws_vpc" "this" {\n'
+    "  enable_dns_hostnames = false\n"
+    "}\n"
+)
+
+
+def override_text(endpoint: str, region: str, aws_config: Path | str) -> str:
+    """The body of sandbox_override.tf for an emulator at `endpoint`. The URL goes in the
+    AWS config file `aws_config` (aws_config_text), not in an `endpoints` block: with that
+    block, provider v5.100.0 spends seconds of CPU validating its ~300 attributes every
+    time it is configured, five times a deploy and destroy
+    (docs/knowledge/terraform-provider-waits.md)."""
     if not endpoint.startswith(("http://", "https://")):
         raise ValueError(f"endpoint must be an http(s) URL, got {endpoint!r}")
-    url = _hcl_string(endpoint.rstrip("/"))
-    width = max(len(name) for name in SANDBOX_SERVICES)
-    endpoints = "\n".join(f"    {name.ljust(width)} = {url}" for name in SANDBOX_SERVICES)
     return (
-        "# Written by petstore-tui for the sandbox: every AWS call goes to the local emulator.\n"
+        "# Written by petstore-tui for the sandbox: every AWS call goes to the local emulator\n"
+        f"# (its URL is in {AWS_CONFIG_NAME}, beside this file).\n"
         "# Never copy this into terraform/ (.gitignore keeps *_override.tf out of git).\n"
         'provider "aws" {\n'
         f"  region                      = {_hcl_string(region)}\n"
         f"  access_key                  = {_hcl_string(_FAKE_ACCESS_KEY)}\n"
         f"  secret_key                  = {_hcl_string(_FAKE_SECRET_KEY)}\n"
+        f"  shared_config_files         = [{_hcl_string(str(aws_config))}]\n"
+        f"  profile                     = {_hcl_string(PROFILE)}\n"
         "  skip_credentials_validation = true\n"
         "  skip_requesting_account_id  = true\n"
         "  skip_metadata_api_check     = true\n"
         "  skip_region_validation      = true\n"
         "  s3_use_path_style           = true\n"
-        "\n"
-        "  endpoints {\n"
-        f"{endpoints}\n"
-        "  }\n"
         "}\n"
-        f"{_EMULATOR_DRIFT}"
+        f"{_EMULATOR_DRIFT}\n"
+        f"{_EMULATOR_WAITS}"
     )
 
 
+def aws_config_text(endpoint: str) -> str:
+    """The AWS config file the override names: one profile whose endpoint_url (read by the
+    AWS SDK for Go v2 under the provider) sends every service to the emulator."""
+    url = endpoint.rstrip("/")
+    if not url.startswith(("http://", "https://")) or any(c in url for c in "\n\r "):
+        raise ValueError(f"endpoint must be an http(s) URL, got {endpoint!r}")
+    return f"# Written by petstore-tui for the sandbox.\n[profile {PROFILE}]\nendpoint_url = {url}\n"
+
+
 def write_sandbox_override(workdir: Path, endpoint: str, region: str) -> Path:
-    """Write sandbox_override.tf into `workdir` (a working copy, never terraform/ itself)
-    and return its path."""
+    """Write sandbox_override.tf and the AWS config file it names into `workdir` (a
+    working copy, never terraform/ itself) and return the override's path."""
     workdir = Path(workdir)
     if not workdir.is_dir():
         raise FileNotFoundError(f"no Terraform working folder at {workdir}")
+    config = workdir.resolve() / AWS_CONFIG_NAME
+    text = override_text(endpoint, region, config)
+    config.write_text(aws_config_text(endpoint))
     path = workdir / OVERRIDE_NAME
-    path.write_text(override_text(endpoint, region))
+    path.write_text(text)
     return path
+
+
+def sandbox_env(environ) -> dict[str, str | None]:
+    """Changes to the environment of a sandbox Terraform run: the caller's
+    AWS_ENDPOINT_URL* variables unset (None), since they would win over the override's
+    config file and send the sandbox elsewhere."""
+    return {name: None for name in environ if name.startswith(ENDPOINT_ENV_PREFIX)}
 
 
 def sandbox_var_args(extra: dict[str, str | bool] | None = None) -> list[str]:
@@ -132,3 +167,40 @@ def prepare_sandbox_workdir(source: Path, dest: Path, endpoint: str, region: str
     shutil.copytree(source, dest, ignore=_COPY_IGNORE, dirs_exist_ok=True)
     write_sandbox_override(dest, endpoint, region)
     return dest
+
+
+def release_ahead_of_destroy(target, vpc_id: str | None = None) -> list[str]:
+    """Delete in the emulator, just before `terraform destroy`, what the AWS provider
+    deletes only after a fixed wait that no argument changes (docs/knowledge/
+    terraform-provider-waits.md): the EKS node groups and cluster of `target` (a random
+    0-60 s before DeleteCluster) and the NAT gateways of `vpc_id` (10 s after
+    DeleteNatGateway). Terraform's refresh then finds them gone and drops them from the
+    state; moto deletes them at once either way, so the emulator ends the same. Returns
+    what was deleted; what is not there is no error. Sandbox only."""
+    from petstore_tui.services import aws
+
+    if not target.sandbox:
+        raise ValueError("release_ahead_of_destroy is for the sandbox only: real resources are Terraform's to delete")
+    deleted: list[str] = []
+    eks = aws.client(target, "eks")
+    name = target.cluster_name
+    try:
+        eks.describe_cluster(name=name)  # (moto answers 500, not 404, to listing a missing cluster's groups)
+    except eks.exceptions.ResourceNotFoundException:
+        groups = None
+    else:
+        groups = eks.list_nodegroups(clusterName=name).get("nodegroups", [])
+    if groups is not None:
+        for group in groups:
+            eks.delete_nodegroup(clusterName=name, nodegroupName=group)
+            deleted.append(f"EKS node group {group}")
+        eks.delete_cluster(name=name)
+        deleted.append(f"EKS cluster {name}")
+    if vpc_id:
+        ec2 = aws.client(target, "ec2")
+        gateways = ec2.describe_nat_gateways(Filters=[
+            {"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "state", "Values": ["pending", "available"]}])
+        for gateway in gateways.get("NatGateways", []):
+            ec2.delete_nat_gateway(NatGatewayId=gateway["NatGatewayId"])
+            deleted.append(f"NAT gateway {gateway['NatGatewayId']}")
+    return deleted

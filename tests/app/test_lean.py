@@ -57,3 +57,47 @@ def test_remembered_rows_follow_updates(client):
     assert changed["name"] == "b"
     assert client.get(url).get_json() == changed
     assert client.get("/api/v1/pets").get_json()["items"] == [changed]
+
+
+def test_signals_connected_later_are_sent(lean_app):
+    """Stand-in: SQLite in tmp_path. Nothing listens by default, so LeanFlask sends no
+    signal; a receiver connected later gets each one as Flask sends it, in Flask's order,
+    with the response and the (absent) exception, and after a failing view too."""
+    from flask import signals
+
+    names = ("appcontext_pushed", "request_started", "request_finished", "request_tearing_down",
+             "appcontext_tearing_down", "appcontext_popped")
+    seen: list[tuple[str, object]] = []
+
+    def receiver(name):
+        def got(sender, **kwargs):
+            assert sender is lean_app
+            seen.append((name, kwargs.get("response", kwargs.get("exc", "-"))))
+        return got
+
+    receivers = {name: receiver(name) for name in names}
+    for name in names:
+        getattr(signals, name).connect(receivers[name], lean_app)
+    try:
+        resp = lean_app.test_client().get("/api/v1/health/live")
+        assert resp.status_code == 200
+        assert [name for name, _ in seen] == list(names)
+        finished = dict(seen)["request_finished"]
+        assert finished.status_code == 200
+        assert dict(seen)["request_tearing_down"] is None and dict(seen)["appcontext_tearing_down"] is None
+        seen.clear()
+        assert lean_app.test_client().get("/api/v1/pets/0").status_code == 404  # an error handler's answer
+        assert [name for name, _ in seen] == list(names) and dict(seen)["request_finished"].status_code == 404
+    finally:
+        for name in names:
+            getattr(signals, name).disconnect(receivers[name], lean_app)
+
+
+def test_app_context_teardown_functions_still_run(lean_app):
+    """Stand-in: SQLite in tmp_path; a teardown_appcontext function registered later."""
+    torn = []
+    lean_app.teardown_appcontext(lambda exc: torn.append(exc))
+    assert lean_app.test_client().get("/api/v1/health/live").status_code == 200
+    with lean_app.app_context():
+        pass
+    assert torn == [None, None]

@@ -225,3 +225,18 @@ def test_colour_only_on_a_terminal(tmp_path, capsys, monkeypatch):
         monkeypatch.setattr(sys, "stdout", fake)
         assert cli.main(["diagnose", path]) == 1
         assert ("\x1b[1;31m" in fake.getvalue()) is expect
+
+
+def test_json_output_is_redacted_through_and_through(tmp_path, capsys):
+    """Stand-in: a log whose evidence holds a database password. The JSON pass leaves the
+    engine's already redacted evidence as it is: redacting the whole document once more
+    must change nothing, and the password is nowhere."""
+    from checks.redact import redact
+    from petstore_tui.commands.diagnose import _redact_strings
+
+    log = write(tmp_path, "mixed.log", DENIAL * 3 + IMPORT_ERROR + DENIAL.replace("1700", "1800"))
+    code, out, err = run(capsys, "diagnose", "--json", log)
+    assert code == 1, err
+    document = json.loads(out)
+    assert "s3cr3tpass" not in out and any("****" in e for f in document["findings"] for e in f["evidence"])
+    assert _redact_strings(document, redact) == document

@@ -110,3 +110,33 @@ def test_check_result_defaults():
     """No stand-in."""
     result = Quick().failed("x")
     assert isinstance(result, CheckResult) and result.id == "t.quick" and result.group == "tools"
+
+
+async def test_slowest_of_the_last_run_starts_first():
+    """Stand-in: small fake checks and the test's own state folder. The first run keeps
+    the registry's order; the next starts the checks by how long they took last time,
+    slowest first; a check not seen before counts as slow."""
+    from checks.preflight import runner
+
+    started: list[str] = []
+
+    def make(check_id: str, seconds: float) -> type[Check]:
+        class Timed(Check):
+            id, group, title = check_id, "tools", check_id
+
+            async def run(self, ctx):
+                started.append(self.id)
+                await asyncio.sleep(seconds)
+                return self.passed("ok")
+        return Timed
+
+    fast, slow, middle = make("t.fast", 0.0), make("t.slow2", 0.4), make("t.middle", 0.2)
+    checks = [fast, slow, middle]
+    ctx = make_ctx()
+    assert [r.id async for r in run_preflight(ctx, checks=checks)] == ["t.fast", "t.middle", "t.slow2"]
+    assert started == ["t.fast", "t.slow2", "t.middle"]
+    assert [c.id for c in runner.slowest_first(checks)] == ["t.slow2", "t.middle", "t.fast"]
+    started.clear()
+    newcomer = make("t.new", 0.0)
+    [r async for r in run_preflight(ctx, checks=[*checks, newcomer])]
+    assert started == ["t.new", "t.slow2", "t.middle", "t.fast"]

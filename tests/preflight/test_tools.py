@@ -137,3 +137,44 @@ async def test_kubectl_within_one_minor(fake_tools, aws):
     fake_tools.use()
     result = await run_check(KubectlCheck(), make_ctx())
     assert result.status == Status.PASS and "(cluster 1.33)" in result.summary
+
+
+async def test_version_is_remembered_by_the_binary(fake_tools):
+    """Fake tools on PATH: terraform answers once; while its file (path, size, mtime) is
+    the same, the next checks answer from the state folder's cache without running it,
+    with the same result. A new binary is asked again."""
+    fake_tools.add("terraform", REAL_VERSIONS["terraform"])
+    fake_tools.use()
+    first = await run_check(TerraformCheck(), make_ctx())
+    second = await run_check(TerraformCheck(), make_ctx())
+    assert fake_tools.calls("terraform") == [["version"]]
+    assert (second.status, second.summary, second.detail) == (first.status, first.summary, first.detail)
+    assert second.summary == "terraform 1.11.4"
+    fake_tools.add("terraform", REAL_VERSIONS["terraform-old"])  # upgraded (here: downgraded) in place
+    third = await run_check(TerraformCheck(), make_ctx())
+    assert fake_tools.calls("terraform") == [["version"], ["version"]]
+    assert third.status == Status.FAIL and "older than 1.9.0" in third.summary
+
+
+async def test_failures_and_own_runners_are_never_cached(fake_tools):
+    """Fake tools on PATH: a version command that fails is asked again every time; a
+    context with a tool runner of its own (tests, callers that decide what runs) never
+    reads or writes the cache."""
+    fake_tools.add("git", exit_code=3, responses={"--version": (3, "", "broken install")})
+    fake_tools.use()
+    for _ in range(2):
+        assert (await run_check(GitCheck(), make_ctx())).status == Status.WARN
+    assert fake_tools.calls("git") == [["--version"], ["--version"]]
+
+    fake_tools.add("jq", REAL_VERSIONS["jq"])
+    ran = []
+
+    async def runner(argv, timeout):
+        ran.append(list(argv))
+        from petstore_tui.services.process import Completed
+
+        return Completed(argv=list(argv), returncode=0, stdout="jq-1.7.1")
+
+    for _ in range(2):
+        assert (await run_check(JqCheck(), make_ctx(tool_runner=runner))).summary == "jq 1.7.1"
+    assert ran == [["jq", "--version"], ["jq", "--version"]] and fake_tools.calls("jq") == []

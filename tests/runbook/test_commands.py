@@ -100,3 +100,24 @@ def test_output_json_is_an_alias_of_json(capsys):
         cli.main(["deploy", "-o", "json"])
     assert exited.value.code == 2
     assert "unrecognized arguments: -o" in capsys.readouterr().err
+
+
+def test_help_is_argparse_own_at_every_width(monkeypatch):
+    """Stand-in: none. cli.HelpFormatter only sizes help without importing shutil: the
+    text is argparse's, for $COLUMNS narrow and wide and for no terminal at all."""
+    import argparse
+
+    ours_class = cli.HelpFormatter
+
+    def helps(formatter) -> list[str]:
+        monkeypatch.setattr(cli, "HelpFormatter", formatter)
+        parser = cli.build_parser(["diagnose"])
+        [subparsers] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        return [parser.format_help(), subparsers.choices["diagnose"].format_help()]
+
+    for columns in ("50", "100", "240", None):
+        if columns is None:
+            monkeypatch.delenv("COLUMNS", raising=False)
+        else:
+            monkeypatch.setenv("COLUMNS", columns)
+        assert helps(ours_class) == helps(argparse.HelpFormatter)

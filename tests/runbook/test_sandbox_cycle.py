@@ -127,6 +127,11 @@ def _cycle(monkeypatch, capsys) -> None:
     assert cli.main(["--sandbox", "destroy", "--yes"]) == 0
     out, err = capsys.readouterr()
     assert "<== terraform-destroy done" in out and "nothing left tagged" in out
+    # The cluster and the NAT gateway went in the emulator ahead of Terraform, which
+    # then did not delete them itself (docs/knowledge/terraform-provider-waits.md).
+    assert "sandbox: deleted EKS cluster petstore-sandbox in the emulator" in out
+    assert "sandbox: deleted NAT gateway nat-" in out
+    assert "aws_eks_cluster.this: plan to delete" not in out and "aws_nat_gateway.this[0]: plan to delete" not in out
     assert re.search(r"^    \[(\d+)/\1\] ", out.split("terraform-destroy")[1], re.M)  # destroyed of planned
     assert _client("eks").list_clusters()["clusters"] == []
     assert [v for v in _client("ec2").describe_vpcs()["Vpcs"] if not v.get("IsDefault")] == []

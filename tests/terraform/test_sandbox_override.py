@@ -14,12 +14,17 @@ ENDPOINT = "http://127.0.0.1:5123"
 
 
 def test_override_points_every_service_at_the_endpoint(tmp_path):
-    """Stand-in: none; writes into tmp_path."""
+    """Stand-in: none; writes into tmp_path. The emulator's URL is the endpoint_url of the
+    AWS config file the override names (every service), not an `endpoints` block."""
     path = terraform_sandbox.write_sandbox_override(tmp_path, ENDPOINT + "/", "eu-west-1")
     assert path == tmp_path / "sandbox_override.tf"
     text = path.read_text()
-    for service in ("ec2", "ecr", "eks", "iam", "sts"):
-        assert f'{service} = "{ENDPOINT}"' in text
+    config = tmp_path.resolve() / terraform_sandbox.AWS_CONFIG_NAME
+    assert f'shared_config_files         = ["{config}"]' in text
+    assert f'profile                     = "{terraform_sandbox.PROFILE}"' in text
+    assert config.read_text().splitlines()[1:] == [f"[profile {terraform_sandbox.PROFILE}]",
+                                                   f"endpoint_url = {ENDPOINT}"]
+    assert "endpoints" not in text
     for flag in (
         "skip_credentials_validation",
         "skip_requesting_account_id",
@@ -29,6 +34,13 @@ def test_override_points_every_service_at_the_endpoint(tmp_path):
         assert f"{flag}" in text and "= true" in text.split(flag, 1)[1].splitlines()[0]
     assert 'region                      = "eu-west-1"' in text
     assert 'access_key                  = "testing"' in text
+
+
+def test_sandbox_runs_drop_endpoint_variables_that_would_win():
+    """Stand-in: none. AWS_ENDPOINT_URL and its per-service forms outrank a config file's
+    endpoint_url in the AWS SDKs: a sandbox run of Terraform goes without them."""
+    environ = {"AWS_ENDPOINT_URL": "http://elsewhere", "AWS_ENDPOINT_URL_EC2": "http://x", "AWS_REGION": "us-east-1"}
+    assert terraform_sandbox.sandbox_env(environ) == {"AWS_ENDPOINT_URL": None, "AWS_ENDPOINT_URL_EC2": None}
 
 
 def test_override_is_a_terraform_override_file_name():
@@ -80,7 +92,7 @@ def test_prepare_copies_without_state_or_provider_installs(tmp_path):
     )
 
     names = {p.relative_to(dest).as_posix() for p in dest.rglob("*")}
-    assert names == {"main.tf", "policies", "policies/p.json", "sandbox_override.tf"}
+    assert names == {"main.tf", "policies", "policies/p.json", "sandbox_override.tf", "sandbox-aws-config"}
     assert not (source / "sandbox_override.tf").exists()
 
 
@@ -109,3 +121,14 @@ def test_prepare_on_the_real_terraform_folder_leaves_it_untouched(tmp_path):
     assert (dest / "policies" / "aws-load-balancer-controller.json").is_file()
     assert sorted(p.relative_to(TERRAFORM_DIR) for p in TERRAFORM_DIR.rglob("*")) == before
     assert not Path(TERRAFORM_DIR / "sandbox_override.tf").exists()
+
+
+def test_override_skips_the_vpc_dns_wait_in_the_sandbox_only(tmp_path):
+    """Stand-in: none. enable_dns_hostnames = true costs a fixed 10 s wait in the provider
+    (docs/knowledge/terraform-provider-waits.md): off in the sandbox's override, on in
+    terraform/ itself."""
+    text = terraform_sandbox.write_sandbox_override(tmp_path, ENDPOINT, "us-east-1").read_text()
+    block = text.split('resource "aws_vpc" "this" {', 1)[1].split("}", 1)[0]
+    assert block.split() == ["enable_dns_hostnames", "=", "false"]
+    assert "enable_dns_hostnames = true" in (TERRAFORM_DIR / "network.tf").read_text()
+

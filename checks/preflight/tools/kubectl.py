@@ -8,7 +8,7 @@ import json
 from checks.eks_versions import normalise
 from checks.model import CheckResult
 from checks.preflight.context import CheckContext, in_thread
-from checks.preflight.tools._tool import ToolCheck, ToolOutcome, parse_version, run_version, show
+from checks.preflight.tools._tool import ToolCheck, ToolOutcome, parse_version, show, tool_version
 
 CLUSTER_LOOKUP_TIMEOUT = 5.0
 
@@ -24,7 +24,7 @@ class KubectlCheck(ToolCheck):
 
     async def run(self, ctx: CheckContext) -> CheckResult:
         outcome, cluster_version = await asyncio.gather(
-            run_version(ctx, [self.tool, *self.version_args], self.tool_timeout(ctx)),
+            tool_version(ctx, [self.tool, *self.version_args], self.tool_timeout(ctx)),
             self._cluster_version(ctx))
         outcome = ToolOutcome(outcome.found, _client_version_text(outcome.text), outcome.timed_out,
                               outcome.returncode)

@@ -1,0 +1,97 @@
+"""Compiled regexes kept across runs: `re`'s own compiled form of each pattern, stored in
+the state folder's cache, so a run does not parse and compile the catalog again.
+
+Why: `re.compile` of the catalog's ~110 signatures and ~40 resource patterns costs about
+45 ms, more than a fifth of a whole `diagnose` run over a million lines; rebuilding them
+from the stored form costs under 1 ms. The stored form is what `re` itself hands to `_sre`
+(flags, opcode list, group count and names), so a rebuilt pattern is the same object `re`
+would make: before storing, every rebuilt pattern is checked equal to `re.compile`'s
+(Pattern equality compares pattern, flags and the compiled code). The file is tied to
+this exact Python build (version and `_sre.MAGIC`); anything unexpected, on reading or
+writing, falls back to `re.compile`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Sequence
+
+Item = tuple[str | bytes, int]  # (pattern, flags)
+
+try:  # for naming cache files: CPython's own blake2, where hashlib would load OpenSSL (ms)
+    from _blake2 import blake2b
+except ImportError:
+    from hashlib import blake2b
+
+try:  # CPython's regex internals: what re.compile itself calls
+    import _sre
+    from re import _compiler as _sre_compiler  # type: ignore[attr-defined]
+    from re import _parser as _sre_parser  # type: ignore[attr-defined]
+    _BUILD = (sys.implementation.name, sys.hexversion, sys.version, _sre.MAGIC, _sre.CODESIZE)
+except (ImportError, AttributeError):  # another Python: always compile
+    _sre = None
+    _BUILD = None
+
+
+def _parts(pattern: str | bytes, flags: int) -> tuple:
+    """What re._compiler.compile passes to _sre.compile, in plain ints and strings."""
+    parsed = _sre_parser.parse(pattern, flags)
+    code = _sre_compiler._code(parsed, flags)
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    return (int(flags | parsed.state.flags), [int(op) for op in code], parsed.state.groups - 1,
+            groupindex, tuple(indexgroup))
+
+
+def _rebuild(pattern: str | bytes, parts: tuple) -> re.Pattern:
+    flags, code, groups, groupindex, indexgroup = parts
+    return _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)
+
+
+def _cache_file(cache_dir, items: Sequence[Item]):
+    from pathlib import Path
+
+    key = blake2b(repr((_BUILD, list(items))).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+    return Path(cache_dir) / f"regex-{key}.marshal"
+
+
+def compile_all(items: Sequence[Item], cache_dir=None) -> list[re.Pattern]:
+    """Every (pattern, flags) of `items` compiled, from `cache_dir` when it holds exactly
+    these for this Python, else by `re` (and stored there for the next run)."""
+    items = [(pattern, int(flags)) for pattern, flags in items]
+    if cache_dir is None or _BUILD is None:
+        return [re.compile(pattern, flags) for pattern, flags in items]
+    import marshal
+
+    path = _cache_file(cache_dir, items)
+    try:
+        build, stored_items, stored_parts = marshal.loads(path.read_bytes())
+        if build == _BUILD and stored_items == items:
+            return [_rebuild(pattern, parts) for (pattern, _), parts in zip(items, stored_parts, strict=True)]
+    except Exception:  # noqa: S110 - absent, old or damaged: compile afresh below
+        pass
+    compiled = [re.compile(pattern, flags) for pattern, flags in items]
+    try:
+        parts = [_parts(pattern, flags) for pattern, flags in items]
+        if all(_rebuild(pattern, p) == c for (pattern, _), p, c in zip(items, parts, compiled, strict=True)):
+            _store(path, marshal.dumps((_BUILD, items, parts)))
+    except Exception:  # noqa: S110 - internals not as expected: no cache, same patterns
+        pass
+    return compiled
+
+
+def _store(path, data: bytes) -> None:
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".regex-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)  # atomic: parallel runs never read half a file
+    except OSError:
+        pass  # a cache we cannot write costs a compile, nothing more

@@ -1,0 +1,159 @@
+"""The diagnose speed-ups give what the plain ways gave: newline counts, timestamps, cached
+compiled regexes, and the bulk path's skipping of normalisation (issue 14)."""
+
+from __future__ import annotations
+
+import calendar
+import io
+import random
+import re
+
+import pytest
+
+from checks.catalog_loader import CATALOG_DIR, load_catalog, load_samples, sample_lines
+from checks.engine import Engine
+from checks.engine import compiled as compiled_cache
+from checks.engine.core import _event_time, _timegm, newlines
+from checks.engine.matcher import RE_FLAGS, compile_signature, hyperscan_available
+
+MATCHERS = ["python"] + (["hyperscan"] if hyperscan_available() else [])
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog(CATALOG_DIR)
+
+
+def test_newlines_equals_bytes_count():
+    """Stand-in: none; random buffers and ranges, short (bytes.count) and long (the
+    replace-based count with the ends taken off)."""
+    rng = random.Random(14)
+    big = b"".join(rng.choice([b"a" * rng.randrange(200), b"\n", b"\n\n", b"x\ny"]) for _ in range(20000))
+    for _ in range(400):
+        data = big if rng.random() < 0.7 else bytes(rng.choice(b"ab\n") for _ in range(rng.randrange(300)))
+        lo = rng.randrange(len(data) + 1)
+        hi = rng.randrange(lo, len(data) + 1)
+        assert newlines(data, lo, hi) == data.count(b"\n", lo, hi)
+    assert newlines(big) == big.count(b"\n")
+    assert newlines(b"") == 0
+
+
+def _reference_event_time(line: bytes, default: float) -> float:
+    """The engine's timestamp parse as it was, with calendar.timegm."""
+    m = re.search(rb"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,]\d+)?\s?(Z|[+-]\d\d:?\d\d)?", line[:80])
+    if not m:
+        return default
+    try:
+        stamp = calendar.timegm(tuple(int(g) for g in m.groups()[:6]) + (0, 0, 0))
+    except (ValueError, OverflowError):
+        return default
+    zone = m.group(7)
+    if zone and zone not in (b"Z", b"z"):
+        sign = 1 if zone[:1] == b"+" else -1
+        digits = zone[1:].replace(b":", b"")
+        stamp -= sign * (int(digits[:2]) * 3600 + int(digits[2:4]) * 60)
+    return float(stamp)
+
+
+def test_timestamps_parse_as_with_calendar():
+    """Stand-in: none; every month of years around the leap rules, odd days and times, and
+    stamps calendar rejects (year 0, month 0 or 13)."""
+    rng = random.Random(7)
+    for year in [1, 4, 100, 400, 1600, 1899, 1900, 1970, 1999, 2000, 2024, 2026, 2100, 9999]:
+        for month in range(1, 13):
+            day, hour, minute, second = rng.randrange(40), rng.randrange(30), rng.randrange(70), rng.randrange(70)
+            assert _timegm(year, month, day, hour, minute, second) == calendar.timegm(
+                (year, month, day, hour, minute, second, 0, 0, 0))
+    lines = [f"{y:04d}-{m:02d}-{d:02d}{sep}{h:02d}:{mi:02d}:{s:02d}{frac}{zone} msg".encode()
+             for y, m, d, h, mi, s, sep, frac, zone in (
+                 (rng.choice([0, 1, 1970, 2024, 2026, 9999]), rng.randrange(14), rng.randrange(33), rng.randrange(25),
+                  rng.randrange(61), rng.randrange(61), rng.choice("T "), rng.choice(["", ".123", ",5"]),
+                  rng.choice(["", "Z", "+02:00", "-0530", " +0100"]))
+                 for _ in range(3000))]
+    for line in lines + [b"no stamp here", b"2026-11-27T10:00:00Z"]:
+        assert _event_time(line, -1.0) == _reference_event_time(line, -1.0), line
+
+
+def test_compiled_cache_rebuilds_the_same_patterns(tmp_path, catalog, monkeypatch):
+    """Stand-in: a temp cache folder. Stored, loaded, equal to re.compile's patterns (same
+    code, flags, groups); another pattern list, another Python build or a damaged file
+    means compiling afresh."""
+    items = [(s.encode(), RE_FLAGS) for e in catalog for s in e.signatures]
+    items += [(e.resource_pattern, re.IGNORECASE) for e in catalog if e.resource_pattern]
+    expected = [re.compile(pattern, flags) for pattern, flags in items]
+    first = compiled_cache.compile_all(items, tmp_path)
+    [stored] = tmp_path.glob("regex-*.marshal")
+    calls = []
+    real_compile = re.compile
+    monkeypatch.setattr(compiled_cache.re, "compile", lambda *a: calls.append(a) or real_compile(*a))
+    second = compiled_cache.compile_all(items, tmp_path)
+    assert calls == []  # all of them from the stored form
+    assert first == second == expected
+    assert [p.groupindex for p in second] == [p.groupindex for p in expected]
+    stored.write_bytes(b"\x00damaged")
+    assert compiled_cache.compile_all(items, tmp_path) == expected and len(calls) == len(items)
+    calls.clear()
+    monkeypatch.setattr(compiled_cache, "_BUILD", ("another", "python"))
+    assert compiled_cache.compile_all(items[:3], tmp_path) == expected[:3] and len(calls) == 3
+    assert compiled_cache.compile_all(items, None) == expected
+
+
+def _damaged(line: bytes, rng: random.Random) -> bytes:
+    """`line` with paste damage of every kind the engine repairs, or as it is."""
+    roll = rng.random()
+    if roll < 0.15:
+        return line.replace(b'"', b'\\"')
+    if roll < 0.25:
+        return line.replace(b" ", "\u00a0".encode(), 2)
+    if roll < 0.3:
+        return line.replace(b"'", "\u2019".encode()).replace(b'"', b"&quot;")
+    if roll < 0.35:
+        return b"  " + line  # a continuation
+    return line
+
+
+def _catalog_log(seed: int) -> bytes:
+    """Every positive sample of the catalog between healthy lines, some damaged, with
+    tracebacks and indented lines, so regions and sync points meet damaged lines."""
+    rng = random.Random(seed)
+    blocks = [sample_lines(p) for d in sorted(CATALOG_DIR.iterdir()) if d.is_dir()
+              for p in load_samples(d)["positive"]]
+    out: list[bytes] = []
+    for number in range(4000):
+        if rng.random() < 0.08:
+            out.extend(_damaged(line, rng) for line in rng.choice(blocks) if line.strip())
+        elif rng.random() < 0.02:
+            out.extend([b"Traceback (most recent call last):", b'  File "x", line 1', b"ValueError: x"])
+        else:
+            out.append(_damaged(f'10.0.0.{number % 250} - - "GET /api/v1/pets HTTP/1.1" 200 {number}'.encode(), rng))
+    return b"\n".join(out) + b"\n"
+
+
+@pytest.mark.parametrize(("seed", "block_size"), [(1, 4096), (2, 64 * 1024), (3, 1 << 20)])
+def test_real_catalog_bulk_with_cache_equals_line_by_line(tmp_path, catalog, seed, block_size):
+    """Stand-in: none; the real catalog over a log of its own samples with paste damage
+    mixed in: the bulk path (compiled regexes from the cache folder, normalising only
+    the damaged lines) finds what feeding line by line finds, with either matcher."""
+    data = _catalog_log(seed)
+    results = []
+    for kind in MATCHERS:
+        for cache_dir in (None, tmp_path / kind, tmp_path / kind):  # no cache, cold, warm
+            bulk = Engine(catalog, matcher=kind, clock=lambda: 1.0, cache_dir=cache_dir)
+            bulk.scan_stream(io.BytesIO(data), resource="log", block_size=block_size)
+            results.append(sorted((f.failure_id, f.resource, f.count, tuple(f.evidence)) for f in bulk.findings()))
+            assert bulk.lines_read == data.count(b"\n")
+        lines = Engine(catalog, matcher=kind, clock=lambda: 1.0)
+        lines.feed_many(data.split(b"\n")[:-1], resource="log")
+        lines.flush()
+        results.append(sorted((f.failure_id, f.resource, f.count, tuple(f.evidence)) for f in lines.findings()))
+    assert len({f[0] for f in results[0]}) >= 30
+    assert all(r == results[0] for r in results)
+
+
+def test_engine_takes_its_signatures_from_the_cache(tmp_path, catalog):
+    """Stand-in: a temp cache folder; the engine's patterns are the signatures compiled."""
+    engine = Engine(catalog, matcher="python", cache_dir=tmp_path)
+    signatures = [s for e in catalog for s in e.signatures]
+    assert list(engine.matcher.patterns) == [compile_signature(s) for s in signatures]
+    with pytest.raises(ValueError):
+        engine.matcher.use_patterns([])
