@@ -131,8 +131,6 @@ PENDING_IDS = frozenset({"image-exec-format-error"})
 # the entry). Strict xfail: a fix makes the test XPASS and fail, so it gets noticed.
 # Never list a sealed case here: sealed misses are not looked at one by one.
 KNOWN_MISSES: dict[str, str] = {
-    "ecr-not-found/derived-80-column-wrap.log":
-        "hard-wrapped at 80 columns inside words (`Contai\\nnerChange`, `my-app:1\\n.0`): no signature can span it",
     "exec-format-error/huawei-typo-tandard.log": "id pending (image-exec-format-error)",
     "exec-format-error/lbc-chart-upgrade-standard-init.log": "id pending (image-exec-format-error)",
     # opened sealed v1: its misses when measured (2026-12-05, commit 06709cb), now tuning material
@@ -155,7 +153,6 @@ KNOWN_MISSES: dict[str, str] = {
     "nodegroup-failed/title-create-failed-no-reason.log": "opened sealed v1 miss: fired nothing",
     "none/github-actions-oidc-provider-missing.log": "opened sealed v1 miss: FALSE POSITIVE: alb-controller-irsa-web-identity-failed at error level",
     "pg-refused/pgadmin-dialog-unindented.log": "opened sealed v1 miss: fired nothing",
-    "tf-dependency-violation/dhctl-wrap-arrows.log": "opened sealed v1 miss: fired nothing",
     "exec-format-error/gunicorn-quoted-no-colon.log": "opened sealed v1; id pending (image-exec-format-error)",
     "exec-format-error/hipstershop-crashloop-and-log.log": "opened sealed v1; id pending (image-exec-format-error)",
     "exec-format-error/jitsi-all-containers-repeated.log": "opened sealed v1; id pending (image-exec-format-error)",
