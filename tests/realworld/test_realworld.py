@@ -136,11 +136,6 @@ KNOWN_MISSES: dict[str, str] = {
     # opened sealed v1: its misses when measured (2026-12-05, commit 06709cb), now tuning material
     "alb-sa-role-missing/replicaset-no-serviceaccount-retyped.log": "opened sealed v1 miss: fired nothing",
     "eks-endpoint-unreachable/prose-retyped-tcp-ip.log": "opened sealed v1 miss: fired nothing",
-    "eks-endpoint-unreachable/tf-get-aws-auth-masked-host.log": "opened sealed v1 miss: fired nothing",
-    "gunicorn-timeout/inline-fragment-no-pid.log": "opened sealed v1 miss: fired nothing",
-    "nodegroup-failed/title-create-failed-no-reason.log": "opened sealed v1 miss: fired nothing",
-    "none/github-actions-oidc-provider-missing.log": "opened sealed v1 miss: FALSE POSITIVE: alb-controller-irsa-web-identity-failed at error level",
-    "pg-refused/pgadmin-dialog-unindented.log": "opened sealed v1 miss: fired nothing",
     "exec-format-error/gunicorn-quoted-no-colon.log": "opened sealed v1; id pending (image-exec-format-error)",
     "exec-format-error/hipstershop-crashloop-and-log.log": "opened sealed v1; id pending (image-exec-format-error)",
     "exec-format-error/jitsi-all-containers-repeated.log": "opened sealed v1; id pending (image-exec-format-error)",
