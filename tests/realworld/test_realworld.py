@@ -134,8 +134,13 @@ KNOWN_MISSES: dict[str, str] = {
     "exec-format-error/huawei-typo-tandard.log": "id pending (image-exec-format-error)",
     "exec-format-error/lbc-chart-upgrade-standard-init.log": "id pending (image-exec-format-error)",
     # opened sealed v1: its misses when measured (2026-12-05, commit 06709cb), now tuning material
-    "alb-sa-role-missing/replicaset-no-serviceaccount-retyped.log": "opened sealed v1 miss: fired nothing",
-    "eks-endpoint-unreachable/prose-retyped-tcp-ip.log": "opened sealed v1 miss: fired nothing",
+    "alb-sa-role-missing/replicaset-no-serviceaccount-retyped.log":
+        "opened sealed v1 miss: retyped prose (\"cant create pod because no serviceaccount\"), no program's wording left",
+    "eks-endpoint-unreachable/prose-retyped-tcp-ip.log":
+        "opened sealed v1 miss: retyped prose (\"tcp:ip ip:443 i/o timeout\"): a bare :443 timeout is also every other HTTPS call",
+    "alb-ingressclass-missing/nginx-controller-local-store-alb-key.log":
+        "decided not to fire: ingress-nginx logs `no object matching key \"alb\"` for every alb Ingress of a mixed "
+        "cluster, healthy or not (its store keeps only its own classes; catalog negative mixed-cluster-nginx.log)",
     "exec-format-error/gunicorn-quoted-no-colon.log": "opened sealed v1; id pending (image-exec-format-error)",
     "exec-format-error/hipstershop-crashloop-and-log.log": "opened sealed v1; id pending (image-exec-format-error)",
     "exec-format-error/jitsi-all-containers-repeated.log": "opened sealed v1; id pending (image-exec-format-error)",
