@@ -13,7 +13,10 @@
   continues on the next line.
 - A line exactly WRAP_WIDTH bytes long was cut there by a terminal (or `fold`), often
   inside a word: the next line joins the event, and the event also holds the run of such
-  lines glued back together (one extra line), so a message cut mid-word still reads whole.
+  lines glued back together (one extra line after them), so a message cut mid-word
+  still reads whole.
+- Every event is matched with the line after it (`Grouper.push_peeking`): a message
+  wrapped at a word boundary, its next words on a line of their own, still reads whole.
 
 docs/knowledge/paste-damage.md says where each shape comes from.
 """
@@ -21,6 +24,8 @@ docs/knowledge/paste-damage.md says where each shape comes from.
 from __future__ import annotations
 
 import re
+
+from checks.engine.normalize import normalise
 
 TRACEBACK_HEAD = b"Traceback (most recent call last):"
 MAX_EVENT_LINES = 100  # an event never holds more lines: memory stays bounded
@@ -93,47 +98,63 @@ def _marked(line: bytes) -> int:
     return 0
 
 
-def joins(kind: int, text: bytes, line: bytes, previous_kind: int, previous: bytes) -> bool:
+def joins(kind: int, text: bytes, line: bytes, previous_kind: int, previous: bytes, previous_width: int) -> bool:
     """Whether a line (split as kind, text) continues the event that `previous` is in,
-    outside a traceback."""
+    outside a traceback. `previous_width`: the previous line's length as printed (before
+    paste damage was undone: a terminal cut `\\"` as two characters)."""
     return (
         text[:1] in _WS
         or (kind == BOXED and previous_kind == BOXED)
-        or (len(previous) == WRAP_WIDTH and TRACEBACK_HEAD not in line)
+        or (previous_width == WRAP_WIDTH and TRACEBACK_HEAD not in line)
         or bool(_marked(previous))
     )
 
 
-def is_sync_point(line: bytes, previous: bytes) -> bool:
+def is_sync_point(line: bytes, previous: bytes, previous_width: int | None = None) -> bool:
     """True when a new event starts at `line` whatever came before `previous`.
 
     After a line whose body is non-empty, not indented and not a traceback head, no
     traceback is open; a new event starts at `line` unless it joins `previous` (indented,
     both boxed, `previous` cut or wrap-marked). The bulk scanner starts and ends its
-    regions only at such lines, so it groups exactly as a line-by-line Grouper does."""
+    regions only at such lines, so it groups exactly as a line-by-line Grouper does.
+    `previous_width` as for `joins` (default: its length)."""
     if not line or not previous:
         return False
     previous_kind, previous_text = split(previous)
     if not previous_text or previous_text[:1] in _WS or TRACEBACK_HEAD in previous:
         return False
     kind, text = split(line)
-    return bool(text) and not joins(kind, text, line, previous_kind, previous)
+    width = len(previous) if previous_width is None else previous_width
+    return bool(text) and not joins(kind, text, line, previous_kind, previous, width)
 
 
 class Grouper:
-    """Turns lines into events (lists of lines). `push` returns the events it closed."""
+    """Turns lines into events (lists of lines). `push` returns the events it closed.
 
-    __slots__ = ("_lines", "_traceback", "_previous", "_previous_kind", "_run", "_glued")
+    An event is matched together with the line that follows it (its peek), and a match
+    counts for the event when it starts in the event: a message wrapped at a word boundary
+    onto a line of its own (Terraform 0.12-0.14's unboxed detail, a GUI dialog, a mail)
+    still reads whole, and a match wholly in the next line is that line's own."""
+
+    __slots__ = ("_lines", "_traceback", "_previous", "_previous_kind", "_previous_width", "_run")
 
     def __init__(self) -> None:
         self._lines: list[bytes] = []
         self._traceback = False
         self._previous = b""  # the last line pushed into the pending event, as pushed
         self._previous_kind = PLAIN
+        self._previous_width = 0
         self._run: bytes | None = None  # the cut lines of the current run, glued
-        self._glued: list[bytes] = []  # finished runs of the pending event
 
-    def push(self, line: bytes) -> list[list[bytes]]:
+    def push(self, line: bytes, width: int | None = None) -> list[list[bytes]]:
+        return [event for event, _ in self.push_peeking(line, width)]
+
+    def push_peeking(self, line: bytes, width: int | None = None) -> list[tuple[list[bytes], bytes | None]]:
+        """Like push, each closed event with the line after it (the next event's first
+        line: a message wrapped at a word boundary reads on there), or None when that line
+        is not known yet (a traceback closed at MAX_EVENT_LINES). `width`: the line's
+        length before paste damage was undone (default: its length)."""
+        width = len(line) if width is None else width
         lines = self._lines
         kind, text = split(line)
         if lines and self._traceback:
@@ -143,33 +164,36 @@ class Grouper:
             if text and text[:1] not in _WS:
                 self._traceback = False
             if len(lines) >= MAX_EVENT_LINES:
-                return [self._take()]
-            self._remember(kind, line)
+                return [(self._take(), None)]
+            self._remember(kind, line, width)
             return []
-        if lines and len(lines) < MAX_EVENT_LINES and joins(kind, text, line, self._previous_kind, self._previous):
+        if lines and len(lines) < MAX_EVENT_LINES and joins(kind, text, line, self._previous_kind, self._previous,
+                                                             self._previous_width):
             previous = self._previous
-            if len(previous) == WRAP_WIDTH:
-                self._run = (self._run or previous) + line
-            else:
-                self._end_run()
             mark = _marked(previous)
             if mark:
                 lines[-1] = lines[-1][:len(lines[-1]) - mark].rstrip(b" \t")
+            if self._previous_width == WRAP_WIDTH:
+                self._run = (self._run or previous) + line
+            else:
+                self._end_run()
             lines.append(text)
-            self._remember(kind, line)
+            self._remember(kind, line, width)
             return []
-        closed = [self._take()] if lines else []
+        closed = [(self._take(), line)] if lines else []
         self._lines = [line]
         self._traceback = TRACEBACK_HEAD in text
-        self._remember(kind, line)
+        self._remember(kind, line, width)
         return closed
 
-    def _remember(self, kind: int, line: bytes) -> None:
-        self._previous, self._previous_kind = line, kind
+    def _remember(self, kind: int, line: bytes, width: int) -> None:
+        self._previous, self._previous_kind, self._previous_width = line, kind, width
 
     def _end_run(self) -> None:
+        """The run glued back, as one more line right after its pieces (paste damage cut
+        in two, a backslash | a quote, is whole again)."""
         if self._run is not None:
-            self._glued.append(self._run)
+            self._lines.append(normalise(self._run))
             self._run = None
 
     def flush(self) -> list[list[bytes]]:
@@ -181,7 +205,7 @@ class Grouper:
 
     def _take(self) -> list[bytes]:
         self._end_run()
-        lines = self._lines + self._glued if self._glued else self._lines
-        self._lines, self._traceback, self._glued = [], False, []
-        self._previous, self._previous_kind = b"", PLAIN
+        lines = self._lines
+        self._lines, self._traceback = [], False
+        self._previous, self._previous_kind, self._previous_width = b"", PLAIN, 0
         return lines

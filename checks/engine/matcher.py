@@ -7,7 +7,8 @@ questions, so the engine finds the same things with either:
   line with paste damage, or one the grouping rewrites in its event (a dropped prefix, a
   box border, a wrap mark, a cut line: grouping.REGROUP_PATTERNS), whose events must be
   normalised and checked in full;
-- `match(event)`: the indices of signatures that really match one event (full `re`).
+- `match(event, limit)`: the indices of signatures that really match one event (full
+  `re`), with a match starting before `limit` when given (the event peeks at the next line).
 """
 
 from __future__ import annotations
@@ -354,9 +355,18 @@ class _Base:
             raise ValueError("one compiled pattern per signature")
         self._patterns = tuple(compiled)
 
-    def verify(self, event: bytes, indices: Iterable[int]) -> list[int]:
+    def verify(self, event: bytes, indices: Iterable[int], limit: int | None = None) -> list[int]:
+        """The signatures among `indices` that match `event`, with a match starting before
+        `limit` when given (the event's own text, before the line it peeks at)."""
         patterns = self.patterns
-        return sorted(i for i in set(indices) if patterns[i].search(event))
+        if limit is None:
+            return sorted(i for i in set(indices) if patterns[i].search(event))
+        found = []
+        for i in set(indices):
+            m = patterns[i].search(event)  # the leftmost match: none starts earlier
+            if m is not None and m.start() < limit:
+                found.append(i)
+        return sorted(found)
 
 
 class PythonMatcher(_Base):
@@ -373,9 +383,9 @@ class PythonMatcher(_Base):
             block = block.tobytes()
         return self._filter.candidates(block) + _scan(block, _damage_passes()) + _cut_lines(block)
 
-    def match(self, event: bytes) -> list[int]:
+    def match(self, event: bytes, limit: int | None = None) -> list[int]:
         flagged = self._filter.flagged(event)
-        return self.verify(event, flagged) if flagged else []
+        return self.verify(event, flagged, limit) if flagged else []
 
 
 class HyperscanMatcher(_Base):
@@ -500,10 +510,10 @@ class HyperscanMatcher(_Base):
             hits.extend(self._rejected_filter.candidates(data))
         return hits
 
-    def match(self, event: bytes) -> list[int]:
+    def match(self, event: bytes, limit: int | None = None) -> list[int]:
         """The block database on one event: signature indices flagged, then full `re`."""
         flagged = {index for index, _ in self.candidates(event) if index >= 0}
-        return self.verify(event, flagged)
+        return self.verify(event, flagged, limit)
 
 
 def hyperscan_available() -> bool:

@@ -47,6 +47,7 @@ def _unescape(data: bytes) -> bytes:
 STEPS: tuple[tuple[bytes, bytes | Callable[[bytes], bytes] | None], ...] = (
     (b"\x1b", None), (b"\r", b""), (b"\x00", b""),
     (b"\\u", _unescape),  # JSON's \u escapes of printable characters
+    (b"\\\\", b"\\"),  # a JSON string inside a JSON string (a shipped log line): \\\" is \"
     (b'\\"', b'"'), (b"\\n", b" "), (b"\\t", b" "),  # a log line inside a JSON string
     (b"&quot;", b'"'), (b"&#34;", b'"'), (b"&#x22;", b'"'),
     (b"&#39;", b"'"), (b"&#x27;", b"'"), (b"&apos;", b"'"),
@@ -188,10 +189,17 @@ def to_bytes(line: str | bytes | bytearray | memoryview) -> bytes:
 
 def prepare_line(line: str | bytes) -> bytes:
     """One raw line -> the bytes the engine matches: cut, normalised, cut again."""
+    return prepare_line_and_width(line)[0]
+
+
+def prepare_line_and_width(line: str | bytes) -> tuple[bytes, int]:
+    """prepare_line, and the line's length as a terminal printed it (noise removed,
+    paste damage not yet undone): the grouping's cue for a line cut at the wrap width."""
     raw = to_bytes(line)
     if raw.endswith(b"\n"):
         raw = raw[:-1]
-    return normalise(raw[:RAW_MAX_LINE])[:MAX_LINE]
+    raw = remove_noise(raw[:RAW_MAX_LINE])
+    return normalise(raw)[:MAX_LINE], len(raw)
 
 
 def decode(data: bytes) -> str:

@@ -18,7 +18,7 @@ matcher, line path and bulk path) and through `petstore-tui diagnose FILE --json
   planted secret comes out unredacted.
 
 Run: .venv/bin/python -m pytest tests/realworld -q -rxX   (the rates table is printed at the end)
-Table only: .venv/bin/python tests/realworld/test_realworld.py [--split tune|sealed|both] [--tune-misses]
+Table only: .venv/bin/python tests/realworld/test_realworld.py [--split tune|sealed|both] [--tune-misses] [--opened]
 Tuning: PETSTORE_REALWORLD_SPLITS=tune (pytest) or `--split tune` (script) never reads sealed/.
 """
 
@@ -450,9 +450,10 @@ def test_sealed_case_runs_and_keeps_secrets(case):
 
 
 # ------------------------------------------------------------------ rates, both splits
-def rates(split: str) -> dict:
-    """Per kind and path: cases and passes; per catalog id: near misses it fired loud on."""
-    cases = [c for c in CASES if c["split"] == split]
+def rates(split: str, opened: str | None = None) -> dict:
+    """Per kind and path: cases and passes; per catalog id: near misses it fired loud on.
+    With `opened`, only the tune cases opened from that sealed round (`opened: sealed-v1`)."""
+    cases = [c for c in CASES if c["split"] == split and (opened is None or c.get("opened") == opened)]
     table: dict[str, dict[str, Counter]] = {}
     false_positives: dict[str, Counter] = {path: Counter() for path in PATHS}
     for case in cases:
@@ -558,6 +559,9 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("PETSTORE_TUI_HOME", str(WORK / "state"))
     os.environ["XDG_CONFIG_HOME"] = str(WORK / "config")  # no user catalog in the measurement
     print("\n".join(rates_report()))
+    if "--opened" in argv and "tune" in ACTIVE_SPLITS:  # sealed v1's cases, measured apart
+        print("\nopened sealed-v1 cases only (in the tune split since 2026-12-05):")
+        print("\n".join(format_rates("tune (opened sealed-v1)", rates("tune", "sealed-v1"))))
     if "--tune-misses" in argv:
         print("\ntune split, every miss:")
         print("\n".join(tune_misses()) or "  none")
