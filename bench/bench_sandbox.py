@@ -1,7 +1,7 @@
 """Sandbox deploy and destroy, step by step (medians of N runs): the Terraform steps
 together against their target, the container engine's image steps on their own.
 
-    .venv/bin/python bench/bench_sandbox.py [--runs 5]
+    .venv/bin/python bench/bench_sandbox.py [--runs 5] [--cold-base]
 
 Each run starts from an empty state folder and a fresh emulator (a first deploy: terraform
 init included), then destroys everything and stops the emulator. A step's time is the
@@ -9,6 +9,9 @@ runner's own (StepFinished.elapsed). Steps are grouped by their source in the ru
 "terraform" steps (init, plan, apply, destroy) are what the target of issue 14 counts
 (<= 60 s for a deploy's and a destroy's together); "image-build" steps (the container
 engine) are reported separately; the rest (preflight, kubeconfig, local app...) last.
+The Dockerfile's base is made ready first, timed (`--cold-base` removes the debootstrap
+stand-in before, so its build is measured too); app-apply (podman kube play) counts as
+"other".
 """
 
 from __future__ import annotations
@@ -81,6 +84,8 @@ def _load() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--cold-base", action="store_true",
+                        help="remove the stand-in base image first and measure building it")
     args = parser.parse_args()
     totals: dict[str, float] = {}
     _timed_stream(totals)
@@ -91,6 +96,7 @@ def main() -> int:
         print("no Terraform provider mirror found: nothing to measure", file=sys.stderr)
         return 1
     os.environ.pop("AWS_ENDPOINT_URL", None)
+    _prepare_base(args.cold_base)
     print(f"load average at start: {_load()} ({os.cpu_count()} cores)", flush=True)
     walls: dict[str, list[float]] = {"deploy": [], "destroy": []}
     steps: dict[tuple[str, str, str], list[float]] = {}  # (runbook, step, group) -> seconds
@@ -157,6 +163,24 @@ def main() -> int:
     print(f"container engine steps (reported separately): median {engine:.1f} s")
     print(f"load average at end: {_load()}")
     return 1 if failed else 0
+
+
+def _prepare_base(cold: bool) -> None:
+    """The Dockerfile's base ready before the runs (as `sandbox start` makes it), timed."""
+    from petstore_tui.services import base_image, docker, node_platform
+
+    try:
+        engine = docker.find_engine(sandbox=True)
+    except docker.EngineUnavailable as exc:
+        print(f"{exc}: the image steps will be skipped")
+        return
+    platform = node_platform.host_platform()
+    for image in base_image.base_images(Path(__file__).resolve().parent.parent / "docker" / "Dockerfile"):
+        if cold:
+            base_image.remove(engine, image)
+        started = time.monotonic()
+        outcome = base_image.ensure(engine, image, platform, lambda _line: None)
+        print(f"base {outcome.image}: {outcome.how} in {time.monotonic() - started:.1f} s")
 
 
 if __name__ == "__main__":

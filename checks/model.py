@@ -97,6 +97,9 @@ class Finding:
     explanation: str = ""
     details: dict[str, Any] = field(default_factory=dict)  # e.g. {"action": ..., "release": ...}
     acknowledged: bool = False
+    # True while every line behind it was fed as simulated (written by this project, not
+    # printed by a program: a drill's stand-in for a controller it cannot run)
+    simulated: bool = False
     recognition: dict[str, int] = field(default_factory=dict)  # events per RECOGNITION_KINDS value
 
     @property

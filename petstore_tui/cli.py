@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "troubleshoot": ("troubleshoot", "open the TUI on the troubleshooting panel"),
     "ack": ("ack", "acknowledge a finding for one resource, or list acknowledgements"),
     "catalog": ("catalog", "list the known failures, or test your own catalog entries"),
+    "drill": ("drill", "list, plant or undo the sandbox's drills (headless)"),
 }
 
 

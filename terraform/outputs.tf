@@ -57,6 +57,16 @@ output "node_group_name" {
   value       = aws_eks_node_group.default.node_group_name
 }
 
+output "node_ami_type" {
+  description = "AMI type of the node group: the image is built for its architecture."
+  value       = aws_eks_node_group.default.ami_type
+}
+
+output "node_instance_types" {
+  description = "Instance types of the node group (their architecture, when the AMI type does not say)."
+  value       = aws_eks_node_group.default.instance_types
+}
+
 output "ecr_repository_url" {
   description = "ECR repository URL: the image is <url>:<tag>."
   value       = aws_ecr_repository.petstore.repository_url

@@ -102,3 +102,21 @@ def terraform_cli_config(terraform_bin, tmp_path_factory) -> Path:
             "one under /opt/*/registry.terraform.io)"
         )
     return settings.terraform_cli_config(mirror, tmp_path_factory.mktemp("tf") / "terraformrc")
+
+
+# ------------------------------------------------------------------ CI: no silent skips
+def _strict() -> bool:
+    return os.environ.get("CI") == "true"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI=true a skip is a failure: CI runs on a fresh machine of the kind every
+    test can run on (./dev test installs what they need), so a skip there means
+    something was not set up, and a green run would hide it."""
+    outcome = yield
+    report = outcome.get_result()
+    if _strict() and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"CI=true: this test skipped ({reason}); ./dev test must set up what it needs"

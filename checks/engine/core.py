@@ -144,7 +144,7 @@ class Engine:
         self._raw_evidence: dict[tuple[str, str], list[str]] = {}  # unredacted twins of evidence
         self._latest: dict[tuple[str, str], str] = {}
         self._per_entry: dict[str, int] = {}
-        self._groupers: dict[tuple[str, str], Grouper] = {}
+        self._groupers: dict[tuple[str, ...], Grouper] = {}
         self._lock = RLock()
         self.lines_read = 0
 
@@ -163,8 +163,10 @@ class Engine:
         self._resource_patterns.update(zip((e.id for e in with_resource), compiled[len(signatures):], strict=True))
 
     # -------------------------------------------------------------- line by line
-    def feed(self, line: str | bytes, source: str = ANY, resource: str = "") -> list[Finding]:
-        """One line (a trailing newline is dropped). Returns the findings it changed."""
+    def feed(self, line: str | bytes, source: str = ANY, resource: str = "",
+             simulated: bool = False) -> list[Finding]:
+        """One line (a trailing newline is dropped). Returns the findings it changed.
+        `simulated`: no program printed it; a finding resting only on such lines says so."""
         source = _source_value(source)
         raw = to_bytes(line)
         if raw.endswith(b"\n"):
@@ -172,11 +174,11 @@ class Engine:
         parts = raw.split(b"\n") if b"\n" in raw else (raw,)
         changed: dict[tuple[str, str], Finding] = {}
         with self._lock:
-            grouper = self._grouper(source, resource)
+            grouper = self._grouper(source, resource, simulated)
             for part in parts:
                 self.lines_read += 1
                 for event, peek in grouper.push_peeking(*prepare_line_and_width(part)):
-                    self._handle_event(event, source, resource, changed, peek=peek)
+                    self._handle_event(event, source, resource, changed, peek=peek, simulated=simulated)
             return self._settle(list(changed.values()))
 
     def feed_many(self, lines: Iterable[str | bytes], source: str = ANY, resource: str = "") -> list[Finding]:
@@ -193,11 +195,12 @@ class Engine:
             for key in list(self._groupers):
                 if (source is None or key[0] == _source_value(source)) and (resource is None or key[1] == resource):
                     for event in self._groupers.pop(key).flush():
-                        self._handle_event(event, key[0], key[1], changed)
+                        self._handle_event(event, key[0], key[1], changed, simulated=len(key) > 2)
             return self._settle(list(changed.values()))
 
-    def _grouper(self, source: str, resource: str) -> Grouper:
-        key = (source, resource)
+    def _grouper(self, source: str, resource: str, simulated: bool = False) -> Grouper:
+        # simulated lines group apart: one event never mixes them with printed ones
+        key = (source, resource, "simulated") if simulated else (source, resource)
         grouper = self._groupers.get(key)
         if grouper is None:
             grouper = self._groupers[key] = Grouper()
@@ -372,7 +375,8 @@ class Engine:
 
     # -------------------------------------------------------------- findings
     def _handle_event(self, lines: list[bytes], source: str, resource: str, changed: dict,
-                      verify=None, ids: set[int] | None = None, peek: bytes | None = None) -> None:
+                      verify=None, ids: set[int] | None = None, peek: bytes | None = None,
+                      simulated: bool = False) -> None:
         event = lines[0] if len(lines) == 1 else b"\n".join(lines)
         limit = None
         if peek is not None:  # the event's text, then the line after it; a match starts in the event
@@ -388,11 +392,11 @@ class Engine:
             if entry.id in seen or not _applies(entry, source):
                 continue
             seen.add(entry.id)
-            finding = self._record(entry, index, lines, event, source, resource)
+            finding = self._record(entry, index, lines, event, source, resource, simulated)
             changed[finding.key] = finding
 
     def _record(self, entry: KnownFailure, index: int, lines: list[bytes], event: bytes,
-                source: str, resource: str) -> Finding:
+                source: str, resource: str, simulated: bool = False) -> Finding:
         text = decode(event)
         where = resource
         pattern = self._resource_pattern(entry)
@@ -415,9 +419,10 @@ class Engine:
                 failure_id=entry.id, title=entry.title, severity=entry.severity, resource=where,
                 source=source, count=0, first_seen=now, last_seen=now, fix=entry.fix,
                 explanation=entry.explanation, details=_jsonable(entry.extra),
-                acknowledged=self.acks.covers(entry.id, where),
+                acknowledged=self.acks.covers(entry.id, where), simulated=simulated,
             )
             self._findings[key] = finding
+        finding.simulated = finding.simulated and simulated
         finding.count += 1
         kind = self._kinds[index]
         finding.recognition[kind] = finding.recognition.get(kind, 0) + 1
@@ -493,6 +498,7 @@ class Engine:
                 return finding
             existing.count += finding.count
             existing.last_seen = max(existing.last_seen, finding.last_seen)
+            existing.simulated = existing.simulated and finding.simulated
             seen = self._raw_evidence.setdefault(finding.key, [])
             for line in finding.evidence:
                 line = redact(line)

@@ -103,6 +103,12 @@ def _path_problem(path: str) -> str | None:
 def _live(engine, target, report) -> None:
     from checks.engine.sources import scan_live
 
+    if target.sandbox:  # no Kubernetes API: containers, the local app and drills instead
+        from petstore_tui.services import sandbox_live
+
+        sandbox_live.scan(engine, target, report)
+        _run_probes(engine, target, report)
+        return
     try:
         from petstore_tui.services.kube import api_client, describe_kube_error
     except ImportError as exc:
@@ -182,7 +188,7 @@ def _iso(stamp: float) -> str | None:
 def finding_json(finding, entry=None) -> dict:
     """One finding as the JSON schema documents it (docs/diagnose-json.md)."""
     fix = finding.fix
-    return {
+    document = {
         "id": finding.failure_id,
         "title": finding.title,
         "severity": finding.severity.value,
@@ -204,6 +210,9 @@ def finding_json(finding, entry=None) -> dict:
         "acknowledged": finding.acknowledged,
         "recognition": {"kind": finding.recognised_as, "events": dict(finding.recognition)},
     }
+    if finding.simulated:  # only then: every line it rests on was written, not printed
+        document["simulated"] = True
+    return document
 
 
 def _print_json(engine, findings, report, status, elapsed, target) -> None:
@@ -284,7 +293,8 @@ def _print_human(engine, findings, report, elapsed) -> None:
     for f in shown:
         entry = engine.by_id.get(f.failure_id)
         sev = f.severity.value.upper()
-        lines.append(f"{style(f'{sev:<8}', _SEVERITY_STYLE[f.severity.value])} {style(f.title, '1')}")
+        mark = style(" [simulated: no program printed its evidence]", "2") if f.simulated else ""
+        lines.append(f"{style(f'{sev:<8}', _SEVERITY_STYLE[f.severity.value])} {style(f.title, '1')}{mark}")
         seen = f"{f.count} time{'s' if f.count != 1 else ''}"
         if f.first_seen and f.last_seen:
             first, last = _iso(f.first_seen), _iso(f.last_seen)

@@ -10,6 +10,10 @@ import sys
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("start", "status", "stop"))
     parser.add_argument("--json", action="store_true", help="status as JSON")
+    parser.add_argument("--no-base", action="store_true",
+                        help="start: do not prepare the Dockerfile's base image (the image-build step will)")
+    parser.add_argument("--remove-base", action="store_true",
+                        help="stop: also remove the stand-in base image the sandbox built")
 
 
 def run(args: argparse.Namespace, target) -> int:
@@ -23,8 +27,9 @@ def run(args: argparse.Namespace, target) -> int:
             return 1
         verb = "started" if started else "already running"
         print(f"AWS emulator {verb} at {state.endpoint} (pid {state.pid}); log: {sandbox.log_path()}")
+        status = 0 if args.no_base else _prepare_base(target)
         print("use --sandbox on any command; `petstore-tui sandbox stop` ends it")
-        return 0
+        return status
     if args.action == "status":
         status = sandbox.status(target.with_(sandbox=True))
         if args.json:
@@ -48,4 +53,41 @@ def run(args: argparse.Namespace, target) -> int:
     running, messages = sandbox.stop()
     for message in messages:
         print(message)
+    if args.remove_base:
+        return _remove_base(target)
+    return 0
+
+
+def _prepare_base(target) -> int:
+    """The Dockerfile's base images for the image-build step: present, pulled, or the
+    stand-in built once (services/base_image.py). No engine: the step will say so."""
+    from petstore_tui.services import base_image, docker, node_platform
+
+    try:
+        engine = docker.find_engine(sandbox=True)
+    except docker.EngineUnavailable as exc:
+        print(f"base image: not prepared ({exc}); the image steps will be skipped")
+        return 0
+    platform = node_platform.host_platform()
+    try:
+        for image in base_image.base_images(target.project / "docker" / "Dockerfile"):
+            outcome = base_image.ensure(engine, image, platform, lambda line: print(f"  {line}", flush=True))
+            print(f"base image: {outcome.message}")
+    except (base_image.BaseImageError, docker.EngineCallError, OSError) as exc:
+        print(f"petstore-tui sandbox: base image: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _remove_base(target) -> int:
+    from petstore_tui.services import base_image, docker
+
+    try:
+        engine = docker.find_engine(sandbox=True)
+    except docker.EngineUnavailable as exc:
+        print(f"petstore-tui sandbox: {exc}", file=sys.stderr)
+        return 1
+    for image in base_image.base_images(target.project / "docker" / "Dockerfile"):
+        removed = base_image.remove(engine, image)
+        print(f"stand-in base {image} " + ("removed" if removed else "not ours or not there: left alone"))
     return 0

@@ -148,13 +148,9 @@ def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
 
         sources: list[LogSource] = []
         if target.sandbox:
-            try:
-                from petstore_tui.services import local_app
-
-                sources.append(file_source(local_app.log_file(), "app", "Local app (gunicorn)", "app"))
-            except Exception as exc:  # local app module missing: say so in the list
-                sources.append(LogSource("app", "Local app", "app", _empty, unavailable=_not_available(exc)))
-        sources.extend(_kube_sources(target))
+            sources.extend(_sandbox_sources())
+        else:
+            sources.extend(_kube_sources(target))
         for path in services.extra_files:  # type: ignore[attr-defined]
             sources.append(file_source(path))
         return sources
@@ -202,6 +198,30 @@ def _empty(_stop: threading.Event) -> Iterator[str]:
 
 async def _collect(iterator) -> list[Any]:
     return [item async for item in iterator]
+
+
+def _sandbox_sources() -> list[Any]:
+    """The sandbox has no Kubernetes API: its app containers stand in for the pods and the
+    engine's events for Kubernetes events (services/container_follow.py); without them,
+    the local app's log."""
+    from petstore_tui.app import LogSource
+    from petstore_tui.services import local_app, sandbox_inventory
+
+    local = file_source(local_app.log_file(), "app", "Local app (gunicorn)", "app")
+    if not sandbox_inventory.read().get("app"):
+        return [local]
+    from petstore_tui.services import container_follow, docker
+
+    try:
+        engine = docker.find_engine(("podman",), sandbox=True)
+    except docker.EngineUnavailable as exc:
+        reason = _not_available(exc)
+        return [LogSource("pods", "App pods (podman)", "app", _empty, unavailable=reason, enabled=False), local]
+    return [LogSource("pods", "App pods (podman)", "app",
+                      lambda stop: container_follow.follow_logs(engine, stop)),
+            LogSource("events", "Engine events (podman)", "k8s-events",
+                      lambda stop: container_follow.follow_events(engine, stop)),
+            local]
 
 
 def _kube_sources(target: Target) -> list[Any]:

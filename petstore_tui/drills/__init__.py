@@ -20,12 +20,15 @@ class DrillOutcome:
 
     `replay` holds (source kind, line) pairs fed to the engine as if they came from that
     source: the controller's log line a real controller would print (there is no real
-    controller in the sandbox), or a recorded crash. `probe` asks for the live probes."""
+    controller in the sandbox), or a recorded crash. Such lines are `simulated` (no
+    program printed them in this run) unless the drill just ran the program that did.
+    `probe` asks for the live probes."""
 
     message: str
     replay: list[tuple[str, str]] = field(default_factory=list)
     probe: bool = False
     resource: str = ""
+    simulated: bool = True
 
 
 class Drill:
@@ -41,6 +44,28 @@ class Drill:
 
     def plant(self) -> DrillOutcome:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def run_plant(self) -> DrillOutcome:
+        """Plant, and keep the replayed lines with the drill's memo: `diagnose --live
+        --sandbox`, another process, feeds them (marked simulated when they are)."""
+        outcome = self.plant()
+        if outcome.replay:
+            memo = self.load() or {}
+            memo["replay"] = {"lines": [list(pair) for pair in outcome.replay],
+                              "resource": outcome.resource, "simulated": outcome.simulated}
+            self.save(memo)
+        return outcome
+
+    def replayed(self) -> tuple[list[tuple[str, str]], str, bool]:
+        """(lines, resource, simulated) a planted drill replayed, for a later diagnose."""
+        memo = (self.load() or {}).get("replay") or {}
+        return ([tuple(pair) for pair in memo.get("lines", [])], memo.get("resource", ""),
+                bool(memo.get("simulated", True)))
+
+    def describe(self) -> dict[str, Any]:
+        """What `drill list --json` prints for it."""
+        return {"id": self.id, "title": self.title, "failure_id": self.failure_id,
+                "description": self.description, "planted": self.planted}
 
     def undo(self) -> DrillOutcome:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -1,6 +1,12 @@
-"""Drill: the local app's SQLite file and folder made read-only, and the app unable to override it.
+"""Drill: SQLite unable to write. In containers: the app played again without its writable data volume.
 
-The local app runs as root here, and root ignores file modes. So the drill does what a
+With the app under the container stand-in (the deploy's app-apply), the Deployment is
+played again without the volume mounted at its DATA_DIR: the image's read-only root
+filesystem leaves SQLite nowhere to create its file, and the container itself prints
+"unable to open database file" and restarts. Undo plays the unchanged Deployment.
+
+Without containers, the local app's files are made read-only instead. It runs as root
+here, and root ignores file modes. So the drill does what a
 non-root container user meets: the files go 0444 and the folder 0555, and the app is
 restarted by setpriv without the capabilities that let root bypass modes
 (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER). SQLite then refuses writes for real
@@ -36,11 +42,32 @@ def _post_pet(url: str) -> str:
         return f"no answer ({getattr(exc, 'reason', exc)})"
 
 
+CONTAINER_WORDS = ("unable to open database file", "readonly database")
+
+
 class SqliteReadonlyDrill(Drill):
     id = "sqlite-readonly"
-    title = "SQLite file read-only"
-    description = "files 0444, folder 0555, app restarted without root's override (setpriv)"
-    failure_id = "sqlite-readonly-database"
+
+    @property
+    def _containers(self) -> bool:
+        from petstore_tui.drills import stand_in
+
+        memo = self.load()
+        return memo.get("mode") == "container" if memo else stand_in.active()
+
+    @property
+    def title(self) -> str:
+        return "SQLite without its writable volume" if self._containers else "SQLite file read-only"
+
+    @property
+    def description(self) -> str:
+        if self._containers:
+            return "the Deployment played again without the volume at DATA_DIR (read-only root filesystem)"
+        return "files 0444, folder 0555, app restarted without root's override (setpriv)"
+
+    @property
+    def failure_id(self) -> str:
+        return "sqlite-unable-to-open-database" if self._containers else "sqlite-readonly-database"
 
     def _paths(self):
         from petstore_tui.services import local_app
@@ -53,6 +80,8 @@ class SqliteReadonlyDrill(Drill):
 
         if self.planted:
             raise DrillError("already planted: undo it first")
+        if self._containers:
+            return self._plant_container()
         if not shutil.which("setpriv"):
             raise DrillError("setpriv is not installed: the denial cannot be made real for root")
         state = sandbox_state.read()
@@ -88,12 +117,29 @@ class SqliteReadonlyDrill(Drill):
         return DrillOutcome(f"database read-only, app restarted without override; a write got {answer}",
                             resource="local-app")
 
+    def _plant_container(self) -> DrillOutcome:
+        from petstore_tui.drills import stand_in
+
+        engine = stand_in.engine()
+        mount = stand_in.data_mount(stand_in.objects(self.target))
+        self.save({"mode": "container", "mount": mount})  # first: an interrupted drill can be undone
+        pods = stand_in.play_again(self.target, engine, drop_mount=mount)
+        said = stand_in.wait_failure(engine, CONTAINER_WORDS)
+        return DrillOutcome(f"played {', '.join(pods)} without the volume at {mount}; the container "
+                            f"says: {said}", resource=f"pod/{pods[0]}" if pods else "")
+
     def undo(self) -> DrillOutcome:
         from petstore_tui.services import local_app, process, sandbox_state
 
         memo = self.load()
         if memo is None:
             raise DrillError("not planted")
+        if memo.get("mode") == "container":
+            from petstore_tui.drills import stand_in
+
+            url = stand_in.restore(self.target)
+            self.forget()
+            return DrillOutcome(f"the Deployment is played with its data volume again; healthy at {url}")
         if memo.get("pid"):
             process.stop_pid(int(memo["pid"]), grace=5)
         state = sandbox_state.read()

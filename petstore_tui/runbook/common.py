@@ -140,7 +140,7 @@ async def engine_reason(ctx: StepContext) -> str | None:
     from petstore_tui.services import docker
 
     if "engine" not in ctx.cache:
-        ctx.cache["engine"] = await docker.engine_or_reason()
+        ctx.cache["engine"] = await docker.engine_or_reason(sandbox=ctx.target.sandbox)
     engine, reason = ctx.cache["engine"]
     return None if engine is not None else reason
 

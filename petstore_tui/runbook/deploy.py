@@ -11,7 +11,7 @@ from pathlib import Path
 from checks import alb_policy
 from petstore_tui import settings
 from petstore_tui.events import StepStatus
-from petstore_tui.runbook import common
+from petstore_tui.runbook import common, sandbox_steps
 from petstore_tui.runbook.model import Step, StepContext, StepFailed, StepResult, done, skipped
 from petstore_tui.services import terraform as tf
 
@@ -133,21 +133,31 @@ async def terraform_apply(ctx: StepContext) -> StepResult:
 
 # ---- 3-4. image -----------------------------------------------------------------------------
 async def image_build(ctx: StepContext) -> StepResult:
-    from petstore_tui.services import docker
+    from petstore_tui.services import docker, node_platform, sandbox_inventory
 
     engine, _ = ctx.cache["engine"]
     tfout = await common.terraform_outputs(ctx)
     repository = tfout.get("ecr_repository_url") or "petstore"
     tag = await asyncio.to_thread(docker.git_commit, ctx.project)
     image = f"{repository}:{tag}"
+    try:  # the nodes' architecture, or the pods die with "exec format error"
+        platform, why = node_platform.from_outputs(tfout)
+    except node_platform.PlatformError as exc:
+        raise StepFailed(str(exc)) from None
+    ctx.emit(f"building for {platform} (the node group's {why})", "info")
+    if ctx.target.sandbox:
+        await sandbox_steps.ensure_bases(ctx, platform)
     with ctx.waiting_for(f"the build of {image}"):
-        await docker.build(engine, ctx.project, [image], lambda line: ctx.emit(line, "stdout"))
-    return done(f"built {image}", image=repository, image_tag=tag)
+        stages = await docker.build(engine, ctx.project, [image], lambda line: ctx.emit(line, "stdout"),
+                                    platform=platform, network="host" if ctx.target.sandbox else None)
+    if ctx.target.sandbox:
+        sandbox_inventory.add_image(image, stages)
+    return done(f"built {image} for {platform}", image=repository, image_tag=tag, platform=platform)
 
 
 async def _push_reason(ctx: StepContext) -> str | None:
     if ctx.target.sandbox:
-        return "the sandbox's ECR is an API emulator without a registry: nothing to push to"
+        return await sandbox_steps.push_reason(ctx)
     return await common.engine_reason(ctx)
 
 
@@ -156,6 +166,8 @@ async def image_push(ctx: StepContext) -> StepResult:
 
     engine, _ = ctx.cache["engine"]
     image, tag = common.require(ctx, "image", "image_tag")
+    if ctx.target.sandbox:
+        return await sandbox_steps.push(ctx, image, tag)
     login = await asyncio.to_thread(ecr.registry_login, ctx.target)
     await docker.login(engine, login.server, login.username, login.password)
     ctx.emit(f"logged in to {login.server}", "info")
@@ -258,6 +270,8 @@ async def app_apply(ctx: StepContext) -> StepResult:
     if stray:  # a manifests folder rendered for another namespace: never apply across two
         raise StepFailed(f"{folder} was rendered for namespace {stray[0]['metadata']['namespace']}, not "
                          f"{namespace}: run the deploy from manifests")
+    if ctx.target.sandbox:
+        return await sandbox_steps.app_apply(ctx, objects)
     apply = common.applier(ctx)
     applied = 0
     for obj in objects:
@@ -299,13 +313,47 @@ def _ref(obj: dict) -> str:
 
 
 # ---- 10. Ingress address, or the local app ------------------------------------------------
-async def _ingress_reason(ctx: StepContext) -> str | None:
+async def _app_reason(ctx: StepContext) -> str | None:
     if ctx.target.sandbox:
-        return "the sandbox has no load balancer: the local app stands in for it (next step)"
+        return await sandbox_steps.app_reason(ctx)
     return await common.kube_reason(ctx)
 
 
+async def _ingress_reason(ctx: StepContext) -> str | None:
+    if not ctx.target.sandbox:
+        return await common.kube_reason(ctx)
+    if ctx.outputs.get("app_port"):
+        return None  # the containers' loopback port stands in for the ALB's URL
+    return "the sandbox has no load balancer: the local app stands in for it (next step)"
+
+
+async def _local_app_reason(ctx: StepContext) -> str | None:
+    if ctx.outputs.get("app_port"):
+        return "the app runs in containers (app-apply): no local app"
+    return None
+
+
+async def _verify_push(ctx: StepContext) -> str | None:
+    from petstore_tui.runbook import verify
+
+    return await verify.image_push(ctx) or (await sandbox_steps.verify_push(ctx) if ctx.target.sandbox else None)
+
+
+async def _verify_app(ctx: StepContext) -> str | None:
+    from petstore_tui.runbook import verify
+
+    return await (sandbox_steps.verify_app(ctx) if ctx.target.sandbox else verify.app_apply(ctx))
+
+
+async def _verify_url(ctx: StepContext) -> str | None:
+    from petstore_tui.runbook import verify
+
+    return await (sandbox_steps.verify_app(ctx) if ctx.target.sandbox else verify.ingress_wait(ctx))
+
+
 async def ingress_wait(ctx: StepContext) -> StepResult:
+    if ctx.target.sandbox:
+        return await sandbox_steps.url(ctx)
     (ingress,) = common.require(ctx, "ingress")
     apply = common.applier(ctx)
     deadline = time.monotonic() + INGRESS_TIMEOUT
@@ -367,7 +415,7 @@ def deploy_runbook(target: settings.Target) -> Runbook:
         Step("image-build", "Build the image", image_build, source="image-build",
              skip_if=common.engine_reason),
         Step("image-push", "Log in to ECR and push", image_push, source="image-build",
-             skip_if=_push_reason, resume_from="image-build", verify=verify.image_push),
+             skip_if=_push_reason, resume_from="image-build", verify=_verify_push),
         Step("kubeconfig", "kubeconfig context for the cluster", write_kubeconfig, source="aws",
              verify=verify.kubeconfig),
         Step("manifests", "Fill manifests from Terraform outputs", fill_manifests, source="kubectl",
@@ -377,11 +425,11 @@ def deploy_runbook(target: settings.Target) -> Runbook:
         Step("controller-helm", "Helm: aws-load-balancer-controller, wait until ready",
              controller_helm, source="helm", skip_if=common.helm_or_kube_reason, verify=verify.controller_helm),
         Step("app-apply", "Apply the app (Kustomize), wait for the rollout", app_apply,
-             source="kubectl", skip_if=common.kube_reason, verify=verify.app_apply),
+             source="kubectl", skip_if=_app_reason, verify=_verify_app),
         Step("ingress-wait", "Wait for the ALB hostname, probe health", ingress_wait,
-             source="alb-controller", skip_if=_ingress_reason, verify=verify.ingress_wait),
+             source="alb-controller", skip_if=_ingress_reason, verify=_verify_url),
     ]
     if target.sandbox:
         steps.append(Step("local-app", "Start the Pet Store locally (sandbox)", local_app, source="app",
-                          verify=verify.local_app))
+                          skip_if=_local_app_reason, verify=verify.local_app))
     return Runbook("deploy", steps)

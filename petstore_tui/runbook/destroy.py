@@ -7,7 +7,7 @@ import time
 
 from petstore_tui import settings
 from petstore_tui.events import StepStatus
-from petstore_tui.runbook import common
+from petstore_tui.runbook import common, sandbox_steps
 from petstore_tui.runbook.deploy import Runbook
 from petstore_tui.runbook.model import Step, StepContext, StepFailed, StepResult, done
 from petstore_tui.services import terraform as tf
@@ -223,6 +223,9 @@ def destroy_runbook(target: settings.Target) -> Runbook:
              source="kubectl", skip_if=_kube_reason),
         Step("controller-uninstall", "Uninstall the controller (Helm)", controller_uninstall,
              destructive=True, source="helm", skip_if=common.helm_or_kube_reason),
+        *([Step("sandbox-containers", "Remove the app's pods, its images and the registry (sandbox)",
+                sandbox_steps.remove_containers, destructive=True, source="image-build")]
+          if target.sandbox else []),
         Step("ecr-images-delete", "Delete the images in ECR", ecr_images_delete, destructive=True,
              source="aws"),
         Step("terraform-destroy", "Terraform destroy", terraform_destroy, destructive=True,

@@ -281,12 +281,12 @@ class TroubleshootScreen(Screen):
         self.run_worker(body, thread=True, group=f"source-{source.id}", exit_on_error=False,
                         name=f"source-{source.id}")
 
-    def _feed(self, line: Any, source: LogSource, changed: dict) -> None:
+    def _feed(self, line: Any, source: LogSource, changed: dict, simulated: bool = False) -> None:
         engine = self.engine
         if engine is None:
             return
         with self.engine_lock:  # one engine, several follower threads
-            found = engine.feed(line, source=source.kind, resource=source.resource)
+            found = engine.feed(line, source=source.kind, resource=source.resource, simulated=simulated)
             self._last_fed[(source.kind, source.resource)] = time.monotonic()
         for finding in found or ():
             changed[finding.key] = finding
@@ -519,7 +519,7 @@ class TroubleshootScreen(Screen):
         if drill is None:
             return
         try:
-            outcome = drill.plant() if what == "plant" else drill.undo()
+            outcome = drill.run_plant() if what == "plant" else drill.undo()
         except Exception as exc:  # the drill could not be planted or undone: say why
             self.post_message(DrillDone(redact(f"Drill {drill.title}: {exc}"), False))
             return
@@ -527,11 +527,13 @@ class TroubleshootScreen(Screen):
         replay = getattr(outcome, "replay", ()) or ()
         if replay:
             lines = []
+            simulated = getattr(outcome, "simulated", True)
+            tag = f"drill:{drill.id} simulated" if simulated else f"drill:{drill.id}"
             for kind, line in replay:
                 fake = LogSource(f"drill-{drill.id}", drill.title, kind, lambda _s: iter(()),
                                  resource=getattr(outcome, "resource", "") or "")
-                self._feed(line, fake, changed)
-                lines.append(f"[drill:{drill.id}] {line}")
+                self._feed(line, fake, changed, simulated=simulated)
+                lines.append(f"[{tag}] {line}")
             self._flush_engine(LogSource("drill", "drill", "any", lambda _s: iter(())), changed)
             self.post_message(LinesBatch(f"drill-{drill.id}", lines))
         if changed:

@@ -1,67 +1,88 @@
-"""Container images with python-on-whales (Docker or Podman): engine reachability, build, tag, push."""
+"""Container images with python-on-whales (Docker or Podman): which engine answers, build, log in, push, remove.
+
+Every call goes through services/engine_call.py (a timeout on each, stoppable). Podman
+builds use `podman buildx build`, Podman's alias of its own build, so one streamed path
+serves both engines; Docker without the buildx plugin falls back to `docker build`
+through services/process.py.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from checks.redact import redact
 from petstore_tui.services import process
+from petstore_tui.services.engine_call import Caller, EngineCallError
 
 BUILD_TIMEOUT = 1800.0
 PUSH_TIMEOUT = 1800.0
+INFO_TIMEOUT = 20.0
+SHORT_TIMEOUT = 60.0
 GIT_TIMEOUT = 10.0
 
 
 @dataclass
 class Engine:
     name: str  # docker | podman
-    client: object  # python_on_whales.DockerClient
+    caller: Caller
+
+    @property
+    def env(self) -> Mapping[str, str]:
+        return self.caller.env
+
+    def call(self, what: str, fn, *, timeout: float = SHORT_TIMEOUT, **kwargs):
+        return self.caller.call(what, fn, timeout=timeout, **kwargs)
+
+    async def acall(self, what: str, fn, *, timeout: float = SHORT_TIMEOUT, **kwargs):
+        return await self.caller.acall(what, fn, timeout=timeout, **kwargs)
+
+    def raw(self, client, *args: str) -> list[str]:
+        """The full command line for engine arguments python-on-whales has no method for
+        (`kube play`, `push --tls-verify`, `import --change`), on the bounded client."""
+        return [*map(str, client.client_config.docker_cmd), *args]
 
 
 class EngineUnavailable(RuntimeError):
     """No container engine answers; the message says why in one sentence."""
 
 
-def _reason(exc: BaseException, name: str) -> str:
-    from python_on_whales.client_config import ClientNotFoundError
-    from python_on_whales.exceptions import DockerException
-
-    if isinstance(exc, ClientNotFoundError):
-        return f"{name} not found on PATH"
-    if isinstance(exc, DockerException):
-        text = " ".join((getattr(exc, "stderr", "") or str(exc)).split())
-        if "Cannot connect" in text or "Is the docker daemon running" in text:
-            return f"{name} is installed but its engine is not running (Cannot connect to the daemon)"
-        return redact(f"{name} info failed: {text[:200]}")
-    return redact(f"{name}: {type(exc).__name__}: {exc}"[:240])
-
-
-def find_engine(preferred: Iterable[str] = ("docker", "podman")) -> Engine:
-    """The first engine whose `info` answers (blocking: call it in a thread)."""
-    from python_on_whales import DockerClient
+def find_engine(preferred: Iterable[str] = ("docker", "podman"), *, sandbox: bool = False) -> Engine:
+    """The first engine whose `info` answers (blocking: call it in a thread). In the
+    sandbox each engine runs with the sandbox's own settings (services/sandbox_engine.py)."""
+    from petstore_tui.services import sandbox_engine
 
     reasons = []
     for name in preferred:
-        if process.which(name) is None:
+        path = process.which(name)
+        if path is None:
             reasons.append(f"{name} not found on PATH")
             continue
-        client = DockerClient(client_call=[name])
+        engine = Engine(name, Caller(name, path, sandbox_engine.engine_env(name) if sandbox else {}))
         try:
-            client.system.info()
-        except Exception as exc:
+            engine.call("info", lambda c: c.system.info(), timeout=INFO_TIMEOUT)
+        except EngineCallError as exc:
             reasons.append(_reason(exc, name))
             continue
-        return Engine(name, client)
+        return engine
     raise EngineUnavailable("no container engine: " + "; ".join(reasons))
 
 
-async def engine_or_reason() -> tuple[Engine | None, str]:
+def _reason(exc: EngineCallError, name: str) -> str:
+    text = " ".join((exc.stderr or str(exc)).split())
+    if "Cannot connect" in text or "Is the docker daemon running" in text:
+        return f"{name} is installed but its engine is not running (Cannot connect to the daemon)"
+    if exc.timed_out:
+        return f"{name} info did not answer in {INFO_TIMEOUT:.0f}s"
+    return redact(f"{name} info failed: {text[:200]}")
+
+
+async def engine_or_reason(*, sandbox: bool = False) -> tuple[Engine | None, str]:
     try:
-        return await asyncio.to_thread(find_engine), ""
+        return await asyncio.to_thread(find_engine, sandbox=sandbox), ""
     except EngineUnavailable as exc:
         return None, str(exc)
 
@@ -76,74 +97,137 @@ def git_commit(project: Path) -> str:
     return done.stdout.strip() if done.ok and done.stdout.strip() else "dev"
 
 
-async def _pump_thread(produce: Callable[[], Iterable], on_line: Callable[[str], None]) -> None:
-    """Consume a blocking python-on-whales log iterator in a thread, lines to `on_line`
-    on the event loop as they come."""
-    loop = asyncio.get_running_loop()
-    finished: asyncio.Future = loop.create_future()
-
-    def work() -> None:
-        try:
-            for item in produce():
-                data = item[1] if isinstance(item, tuple) else item
-                text = data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
-                for line in text.splitlines():
-                    loop.call_soon_threadsafe(on_line, line)
-        except BaseException as exc:  # handed to the awaiting task
-            loop.call_soon_threadsafe(_settle, finished, exc)
-            return
-        loop.call_soon_threadsafe(_settle, finished, None)
-
-    threading.Thread(target=work, name="petstore-image", daemon=True).start()
-    await finished
+# ------------------------------------------------------------------ build
+_STAGE_IMAGE = re.compile(r"^--> ([0-9a-f]{11,64})$")  # podman's line after each build step
 
 
-def _settle(future: asyncio.Future, exc: BaseException | None) -> None:
-    if future.done():
+async def build(engine: Engine, context: Path, tags: list[str], on_line: Callable[[str], None], *,
+                dockerfile: Path | None = None, platform: str | None = None,
+                network: str | None = None, cache: bool = True) -> list[str]:
+    """Build `dockerfile` (default: docker/Dockerfile of `context`) with `context` as the
+    build context, streaming its output; for `platform` (linux/amd64...) when given;
+    `cache=False` builds every layer again (benchmarks). Returns the ids of the images
+    the build's steps left (Podman keeps a multi-stage build's earlier stages as untagged
+    images: whoever removes what it built removes these too, see remove_stages)."""
+    stages: list[str] = []
+
+    def seen(line: str) -> None:
+        m = _STAGE_IMAGE.match(line.strip())
+        if m:
+            stages.append(m.group(1))
+        on_line(line)
+
+    await _build(engine, context, tags, seen, dockerfile or context / "docker" / "Dockerfile",
+                 platform, network, cache)
+    return stages
+
+
+async def _build(engine: Engine, context: Path, tags: list[str], on_line: Callable[[str], None],
+                 dockerfile: Path, platform: str | None, network: str | None, cache: bool) -> None:
+    if engine.name == "podman" or await engine.acall("buildx version", _buildx_installed, timeout=INFO_TIMEOUT):
+        def produce(client):
+            return client.buildx.build(context, file=dockerfile, tags=tags, stream_logs=True,
+                                       platforms=[platform] if platform else None, network=network,
+                                       load=engine.name == "docker", cache=cache)
+        # BUILDAH_FORMAT=docker: Podman's default OCI format drops HEALTHCHECK
+        env = {"BUILDAH_FORMAT": "docker"} if engine.name == "podman" else None
+        await engine.caller.astream("build", produce, on_line, timeout=BUILD_TIMEOUT, env=env)
         return
-    if exc is None:
-        future.set_result(None)
-    else:
-        future.set_exception(exc)
-
-
-async def build(engine: Engine, project: Path, tags: list[str], on_line: Callable[[str], None]) -> None:
-    """Build docker/Dockerfile with the repository root as context, streaming its output.
-
-    With buildx, python-on-whales' build(stream_logs=True); without it (Podman, or Docker
-    without the plugin) `legacy_build` cannot stream, so the same `build` command goes
-    through process.stream, which streams and stops it politely."""
-    dockerfile = project / "docker" / "Dockerfile"
-    has_buildx = engine.name == "docker" and await asyncio.to_thread(_buildx_installed, engine)
-    if has_buildx:
-        def produce():
-            return engine.client.build(project, file=dockerfile, tags=tags, load=True, stream_logs=True)
-        await _pump_thread(produce, on_line)
-        return
-    argv = [engine.name, "build", "--file", str(dockerfile)]
+    argv = [engine.caller.path, "build", "--file", str(dockerfile)]
+    if platform:
+        argv += ["--platform", platform]
+    if network:
+        argv += ["--network", network]
+    if not cache:
+        argv.append("--no-cache")
     for tag in tags:
         argv += ["--tag", tag]
-    argv.append(str(project))
+    argv.append(str(context))
     done = await process.stream(argv, timeout=BUILD_TIMEOUT, on_line=lambda line: on_line(line.text),
-                                keep_lines=False)
+                                keep_lines=False, env={**_environ(), **engine.env})
     if not done.ok:
-        raise RuntimeError(f"{engine.name} build failed"
-                           + (" (timed out)" if done.timed_out else f" (exit {done.returncode})"))
+        raise EngineCallError(f"{engine.name} build failed"
+                              + (" (timed out)" if done.timed_out else f" (exit {done.returncode})"))
 
 
-def _buildx_installed(engine: Engine) -> bool:
+def _environ() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
+
+
+def _buildx_installed(client) -> bool:
     try:
-        return bool(engine.client.buildx.is_installed())
-    except Exception:
+        return bool(client.buildx.is_installed())
+    except Exception:  # noqa: BLE001 - "not installed" is the answer to any failure here
         return False
 
 
-async def push(engine: Engine, tag: str, on_line: Callable[[str], None]) -> None:
-    def produce():
-        return engine.client.image.push(tag, stream_logs=True) or ()
-    await asyncio.wait_for(_pump_thread(produce, on_line), PUSH_TIMEOUT)
+# ------------------------------------------------------------------ registry
+async def login(engine: Engine, server: str, username: str, password: str, *, insecure: bool = False) -> None:
+    """`login --password-stdin`: the password never appears on a command line. `insecure`
+    for a plain-HTTP registry on loopback (Docker already trusts 127.0.0.0/8)."""
+    from python_on_whales.utils import run
+
+    def go(client):
+        if insecure and engine.name == "podman":
+            return run(engine.raw(client, "login", "--tls-verify=false", "--password-stdin",
+                                  "--username", username, server), input=password.encode())
+        return client.login(server=server, username=username, password=password)
+
+    await engine.acall("login", go, timeout=SHORT_TIMEOUT)
 
 
-async def login(engine: Engine, server: str, username: str, password: str) -> None:
-    """`login --password-stdin`: the password never appears on a command line."""
-    await asyncio.to_thread(engine.client.login, server=server, username=username, password=password)
+async def push(engine: Engine, image: str, on_line: Callable[[str], None], *,
+               destination: str | None = None, insecure: bool = False) -> None:
+    """Push `image`, or copy it to `destination` (another registry's name for it)."""
+    from python_on_whales.utils import stream_stdout_and_stderr
+
+    if destination is None or destination == image:
+        def produce(client):
+            return client.image.push(image, stream_logs=True) or ()
+    elif engine.name == "podman":
+        def produce(client):
+            flags = ["--tls-verify=false"] if insecure else []
+            return stream_stdout_and_stderr(engine.raw(client, "push", *flags, image, f"docker://{destination}"))
+    else:
+        await engine.acall("tag", lambda c: c.image.tag(image, destination))
+
+        def produce(client):
+            return client.image.push(destination, stream_logs=True) or ()
+    try:
+        await engine.caller.astream("push", produce, on_line, timeout=PUSH_TIMEOUT)
+    finally:
+        if destination not in (None, image) and engine.name != "podman":
+            await engine.acall("untag", lambda c: c.image.remove(destination, force=False))
+
+
+def remove_stages(engine: Engine, ids: Iterable[str]) -> int:
+    """Remove the untagged images a build left (build's return value), newest first;
+    one still tagged, used by a container or the parent of another stays. The count removed."""
+    removed = 0
+    for image_id in reversed(list(dict.fromkeys(ids))):
+        try:
+            image = engine.call("image inspect", lambda c, i=image_id: c.image.inspect(i))
+            if image.repo_tags:
+                continue
+            engine.call("image remove", lambda c, i=image_id: c.image.remove(i))
+            removed += 1
+        except EngineCallError:
+            continue  # gone already, or still needed
+    return removed
+
+
+def remove_images(engine: Engine, names: Iterable[str]) -> list[str]:
+    """Remove these images (names or ids) when present; the ones removed. Never forced:
+    an image a container still uses stays, and says so by staying."""
+    removed = []
+    for name in names:
+        try:
+            if not engine.call("image exists", lambda c, n=name: c.image.exists(n)):
+                continue
+            engine.call("image remove", lambda c, n=name: c.image.remove(n))
+            removed.append(name)
+        except EngineCallError:
+            continue
+    return removed

@@ -50,3 +50,25 @@ def delete_all_images(target: settings.Target, repository: str) -> int:
         answer = ecr.batch_delete_image(repositoryName=repository, imageIds=ids[start:start + 100])
         deleted += len(answer.get("imageIds") or [])
     return deleted
+
+
+def record_image(target: settings.Target, registry: str, repository: str, tag: str) -> None:
+    """Sandbox: put the manifest the loopback registry serves into the emulator's ECR, so
+    `describe-images` lists what was pushed (moto keeps manifests, it has no registry)."""
+    import urllib.request
+
+    from petstore_tui.services import aws
+
+    request = urllib.request.Request(
+        f"http://{registry}/v2/{repository}/manifests/{tag}",
+        headers={"Accept": "application/vnd.docker.distribution.manifest.v2+json, "
+                           "application/vnd.oci.image.manifest.v1+json"})
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback registry
+        manifest = response.read().decode()
+        media_type = response.headers.get("Content-Type", "").split(";")[0]
+    client = aws.client(target, "ecr")
+    try:
+        client.put_image(repositoryName=repository, imageManifest=manifest, imageTag=tag,
+                         imageManifestMediaType=media_type)
+    except client.exceptions.ImageAlreadyExistsException:
+        pass  # the same manifest under the same tag: a re-run

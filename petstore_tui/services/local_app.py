@@ -100,7 +100,7 @@ def start(project: Path, on_line=None) -> str:
             state.app_url, state.app_pid = url, pid
             sandbox_state.write(state)
             return url
-        if not sandbox_state.pid_alive(pid) or _reaped(pid):
+        if not sandbox_state.pid_alive(pid) or process.exited(pid):
             break
         time.sleep(0.3)
     process.stop_pid(pid, grace=3)
@@ -112,14 +112,6 @@ def start(project: Path, on_line=None) -> str:
         tail = ""
     raise LocalAppError(redact(f"the local app did not become healthy ({why})"
                                + (f": {tail}" if tail else f"; log: {log}"))[:600])
-
-
-def _reaped(pid: int) -> bool:
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        return done == pid
-    except ChildProcessError:
-        return False
 
 
 def log_file() -> Path:

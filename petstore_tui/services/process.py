@@ -241,6 +241,15 @@ def spawn_detached(
     return proc.pid
 
 
+def exited(pid: int) -> bool:
+    """True when `pid`, our own child, has exited (and reaps it: a zombie looks alive to kill(0))."""
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        return done == pid
+    except ChildProcessError:
+        return False
+
+
 def stop_pid(pid: int, *, grace: float = 10.0) -> bool:
     """Stop a background service started by spawn_detached: SIGINT, then SIGTERM, then
     SIGKILL to its process group, each after `grace` seconds. True when it is gone."""
@@ -277,3 +286,21 @@ def stop_pid(pid: int, *, grace: float = 10.0) -> bool:
                 return True
             time.sleep(0.05)
     return gone()
+
+
+def run_streamed(argv: Sequence[str], *, timeout: float, on_line: Callable[[str], None],
+                 **kwargs) -> Completed:
+    """`stream` for synchronous code (a worker thread, a headless command): each line to
+    `on_line` as it comes; Ctrl+C stops the child as a cancelled `stream` does. The last
+    200 lines are kept in `lines`."""
+    from collections import deque
+
+    tail: deque[Line] = deque(maxlen=200)
+
+    def sink(line: Line) -> None:
+        tail.append(line)
+        on_line(line.text)
+
+    done = asyncio.run(stream(argv, timeout=timeout, on_line=sink, keep_lines=False, **kwargs))
+    done.lines = list(tail)
+    return done

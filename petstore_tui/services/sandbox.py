@@ -64,21 +64,13 @@ def start() -> tuple[sandbox_state.SandboxState, bool]:
             state = sandbox_state.SandboxState(endpoint=endpoint, pid=pid, started_at=time.time())
             sandbox_state.write(state)
             return state, True
-        if not sandbox_state.pid_alive(pid) or _exited(pid):
+        if not sandbox_state.pid_alive(pid) or process.exited(pid):
             break
         time.sleep(0.2)
     process.stop_pid(pid, grace=3)
     tail = _tail(log_path())
     raise SandboxError(f"the AWS emulator did not start within {START_TIMEOUT:.0f}s"
                        + (f": {tail}" if tail else f" (log: {log_path()})"))
-
-
-def _exited(pid: int) -> bool:
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        return done == pid
-    except ChildProcessError:
-        return False
 
 
 def _tail(path, lines: int = 3) -> str:
@@ -129,7 +121,7 @@ def status(target: settings.Target | None = None) -> Status:
     state = sandbox_state.read()
     if state is None:
         return Status(running=False)
-    alive = sandbox_state.pid_alive(state.pid) and not _exited(state.pid)
+    alive = sandbox_state.pid_alive(state.pid) and not process.exited(state.pid)
     result = Status(running=alive, endpoint=state.endpoint, pid=state.pid, alive=alive,
                     app_url=state.app_url,
                     app_alive=bool(state.app_pid) and sandbox_state.pid_alive(state.app_pid))
@@ -144,14 +136,35 @@ def status(target: settings.Target | None = None) -> Status:
     return result
 
 
+def stop_containers() -> list[str]:
+    """The app's pods and the registry, when this sandbox started them (images stay for
+    destroy, the stand-in base for `--remove-base`)."""
+    from petstore_tui.services import local_registry, sandbox_inventory
+
+    made = sandbox_inventory.read()
+    messages = []
+    if made.get("app"):
+        from petstore_tui.services import docker, kube_play
+
+        try:
+            pods = kube_play.down(docker.find_engine(sandbox=True))
+            messages.append(f"{len(pods)} app pod(s) removed")
+        except Exception as exc:  # no engine any more: say what is left
+            messages.append(f"app pods not removed: {exc}")
+        sandbox_inventory.update(app=None)
+    if made.get("registry"):
+        messages.append(local_registry.stop())
+    return messages
+
+
 def stop() -> tuple[bool, list[str]]:
     """Stop the local app and the emulator; (something was running, messages)."""
     from petstore_tui.services import local_app
 
     state = sandbox_state.read()
+    messages = stop_containers()
     if state is None:
-        return False, ["the sandbox is not running"]
-    messages = []
+        return bool(messages), messages or ["the sandbox is not running"]
     if state.app_pid:
         messages.append(local_app.stop())
     if state.pid and sandbox_state.pid_alive(state.pid):

@@ -60,6 +60,10 @@ class FindingDetail(Static):
             parts.append(Text(f"first seen {first} UTC", style="dim"))
         if finding.recognised_as:
             parts.append(Text(f"recognised by {recognition_text(finding)}", style="dim"))
+        if finding.simulated:
+            parts.append(Text("Simulated: every line behind it was written by petstore-tui (a drill's "
+                              "stand-in for a program the sandbox cannot run), none printed by a program.",
+                              style="italic yellow"))
         if finding.explanation:
             # catalog text is wrapped at 90 columns: rejoin lines so the pane wraps it
             prose = re.sub(r"(?<!\n)\n(?!\n)", " ", finding.explanation.strip())

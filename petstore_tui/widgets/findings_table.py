@@ -19,6 +19,14 @@ def finding_key(finding: Finding) -> str:
     return f"{finding.failure_id}|{finding.resource}"
 
 
+def title_text(finding: Finding) -> Text:
+    """The title, marked when only simulated lines (no program printed them) stand behind it."""
+    title = Text(redact(finding.title), no_wrap=True)
+    if finding.simulated:
+        title = Text.assemble(("simulated · ", "italic dim"), title)
+    return title
+
+
 def clock_text(ts: float) -> str:
     """Wall-clock time of day in UTC, so every operator in the channel reads the same."""
     if not ts:
@@ -51,10 +59,10 @@ class FindingsTable(DataTable):
                 if old is not finding or str(self.get_cell(key, "count")) != str(finding.count):
                     self.update_cell(key, "count", str(finding.count))
                     self.update_cell(key, "last", clock_text(finding.last_seen))
+                    self.update_cell(key, "title", title_text(finding))
             else:
                 added = True
-                self.add_row(Text(sev, style=SEVERITY_STYLE.get(sev, "")),
-                             Text(redact(finding.title), no_wrap=True),
+                self.add_row(Text(sev, style=SEVERITY_STYLE.get(sev, "")), title_text(finding),
                              Text(redact(finding.resource), no_wrap=True),
                              str(finding.count), clock_text(finding.last_seen), key=key)
             self.findings[key] = finding

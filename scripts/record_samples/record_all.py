@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import exec_format_error  # noqa: E402
 import gunicorn_failures  # noqa: E402
 import postgres_errors  # noqa: E402
 import real_app  # noqa: E402
@@ -29,7 +30,8 @@ def main() -> int:
     started = time.monotonic()
     for name, recorder in (("terraform", terraform_errors.record),
                            ("sqlite", sqlite_errors.record),
-                           ("real app", real_app.record)):
+                           ("real app", real_app.record),
+                           ("exec format error", exec_format_error.record)):
         print(f"[{name}]")
         main_wrapper(recorder)
     work = scratch_dir("petstore-record-venv-")

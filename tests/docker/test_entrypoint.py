@@ -22,7 +22,6 @@ import sys
 import threading
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -261,27 +260,6 @@ def test_sqlite_gunicorn_serves_health_and_stops_on_sigterm(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
         reader.join(timeout=10)
-
-
-@pytest.fixture
-def fresh_database(postgres_url) -> Iterator[str]:
-    """A throwaway database on the real PostgreSQL, so the schema check sees only our run."""
-    if importlib.util.find_spec("psycopg") is None:
-        pytest.skip(
-            "psycopg is not installed (pip install --require-hashes -r petstore-app/requirements.lock)"
-        )
-    import psycopg
-
-    url = urlsplit(postgres_url)
-    name = f"petstore_entrypoint_{uuid.uuid4().hex[:10]}"
-    admin = postgres_url.replace("postgresql+psycopg://", "postgresql://", 1)
-    with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_real_postgresql_waits_initialises_and_execs(fresh_database):

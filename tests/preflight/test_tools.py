@@ -110,6 +110,19 @@ async def test_podman_is_accepted(fake_tools):
     assert result.status == Status.PASS and result.summary.startswith("podman 5.2.5")
 
 
+async def test_podman_answers_where_docker_has_no_daemon(fake_tools):
+    """A docker client without a daemon and a podman that answers (this machine kind):
+    the engine is there. Podman is asked for its own version field ({{.ServerVersion}} is
+    Docker's: podman's template refuses it)."""
+    fake_tools.add("docker", REAL_VERSIONS["docker"], responses={"info": (
+        1, "", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?")})
+    fake_tools.add("podman", REAL_VERSIONS["podman"], responses={"info --format {{.Version.Version}}": (0, "5.2.5", "")})
+    fake_tools.use()
+    result = await run_check(ContainerEngineCheck(), make_ctx())
+    assert result.status == Status.PASS and result.summary == "podman 5.2.5, engine 5.2.5"
+    assert ["info", "--format", "{{.Version.Version}}"] in fake_tools.calls("podman")
+
+
 async def test_no_container_tool(fake_tools):
     """Fake tools on PATH: neither docker nor podman."""
     fake_tools.use()

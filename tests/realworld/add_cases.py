@@ -194,6 +194,8 @@ def choose_split(block: dict, manifests: dict) -> tuple[str, dict]:
         return next(s for s, f in SPLIT_DIRS.items() if (f / original).exists()), {}
     if COLLECTING_ISSUE_13:
         return draw(block["source"], block["rel"]), {}
+    # Sealed v2 is topped up, never left below a third: a case finding it short joins it;
+    # otherwise round 2's draw decides (so it stays within one case of a third).
     total = sum(len(cases) for cases in manifests.values())
     if 3 * len(manifests["sealed"]) < total:
         return "sealed", {"sealed_first": SEALED_ROUND}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import urllib.request
@@ -24,24 +23,23 @@ def _client(service: str):
     return aws.client(TARGET, service)
 
 
-def _helm_dirs() -> set[str]:
-    found = shutil.which("helm")
-    return {os.path.dirname(found)} if found else set()
-
-
 def _started(text: str) -> list[str]:
     return [line.split()[2].rstrip(":") for line in text.splitlines() if line.startswith("==> [")]
 
 
-def test_sandbox_deploy_resume_and_destroy(terraform_cli_config, monkeypatch, capsys):
+def test_sandbox_deploy_resume_and_destroy(terraform_cli_config, monkeypatch, capsys, tmp_path):
     """Stand-in: moto_server started by `sandbox start` (a background process), the real
-    terraform with the provider mirror; no container engine, helm or Kubernetes API, so
-    those steps must be skipped with their reason. A planted fault in the kubeconfig step
-    stops the first deploy there; the re-run resumes at kubeconfig without Terraform
+    terraform with the provider mirror; no container engine, helm or Kubernetes API (a
+    machine without them: the image steps skip and the local app stands in; the engine's
+    path is tests/runbook/test_sandbox_containers.py). A planted fault in the kubeconfig
+    step stops the first deploy there; the re-run resumes at kubeconfig without Terraform
     again. Resources are checked through boto3 between deploy and destroy."""
-    # Real terraform, kubectl, git and docker client; helm hidden even where it exists.
-    dirs = {os.path.dirname(p) for p in map(shutil.which, ("terraform", "kubectl", "git", "docker")) if p}
-    monkeypatch.setenv("PATH", os.pathsep.join(sorted(dirs - _helm_dirs()) or ["/usr/bin"]))
+    # Real terraform, kubectl and git only: no docker, podman or helm even where they exist.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("terraform", "kubectl", "git"):
+        (bin_dir / tool).symlink_to(shutil.which(tool))
+    monkeypatch.setenv("PATH", str(bin_dir))
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     assert cli.main(["sandbox", "start"]) == 0
     try:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from petstore_tui import settings
 from petstore_tui.runbook.common import engine_reason
 from petstore_tui.runbook.deploy import image_build, image_push
+from petstore_tui.runbook.model import StepFailed
 from petstore_tui.services import docker, ecr
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -27,23 +30,45 @@ def _docker(fake_tools, *, info=(0, "{}", "")):
     fake_tools.use(only=True)
 
 
-async def test_build_streams_and_tags_with_the_commit(fake_tools, step_ctx):
+@pytest.mark.parametrize(("ami_type", "instance_types", "platform"), [
+    ("AL2023_x86_64_STANDARD", ["t3.small"], "linux/amd64"),  # this repository's node group
+    ("AL2023_ARM_64_STANDARD", ["t4g.small"], "linux/arm64"),
+    ("CUSTOM", ["m7g.large"], "linux/arm64"),  # the AMI type says nothing: the instance type
+])
+async def test_build_streams_and_tags_with_the_commit(fake_tools, step_ctx, ami_type, instance_types, platform):
     """Stand-in: fake docker and git on PATH (no engine). The build runs with the
-    repository root as context and -f docker/Dockerfile, tagged <ECR URL>:<commit>, its
+    repository root as context and -f docker/Dockerfile, for the node group's platform
+    (Terraform's node_ami_type and node_instance_types), tagged <ECR URL>:<commit>, its
     output streamed line by line."""
     _docker(fake_tools)
     ctx, rec = step_ctx(settings.Target(project_dir=PROJECT), {
-        "terraform": {"ecr_repository_url": "123456789012.dkr.ecr.us-east-1.amazonaws.com/petstore"}})
+        "terraform": {"ecr_repository_url": "123456789012.dkr.ecr.us-east-1.amazonaws.com/petstore",
+                      "node_ami_type": ami_type, "node_instance_types": instance_types}})
     assert await engine_reason(ctx) is None
     result = await image_build(ctx)
     assert result.status.value == "done", result.summary
     build = [c for c in fake_tools.calls("docker") if c[:1] == ["build"]]
-    assert build == [["build", "--file", str(PROJECT / "docker" / "Dockerfile"), "--tag",
-                      "123456789012.dkr.ecr.us-east-1.amazonaws.com/petstore:0123456789ab", str(PROJECT)]]
+    assert build == [["build", "--file", str(PROJECT / "docker" / "Dockerfile"), "--platform", platform,
+                      "--tag", "123456789012.dkr.ecr.us-east-1.amazonaws.com/petstore:0123456789ab",
+                      str(PROJECT)]]
     assert ["system", "info", "--format", "{{json .}}"] in fake_tools.calls("docker")
     assert "Successfully built 0123456789ab" in rec.text()
+    assert f"building for {platform}" in rec.text()
     assert result.outputs == {"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/petstore",
-                              "image_tag": "0123456789ab"}
+                              "image_tag": "0123456789ab", "platform": platform}
+
+
+async def test_build_refuses_a_node_group_of_mixed_architectures(fake_tools, step_ctx):
+    """Stand-in: fake docker. x86_64 and Graviton instance types in one node group: no
+    single image runs on both, so the step fails saying so, before building."""
+    _docker(fake_tools)
+    ctx, _ = step_ctx(settings.Target(project_dir=PROJECT), {
+        "terraform": {"ecr_repository_url": "1.dkr.ecr.us-east-1.amazonaws.com/petstore",
+                      "node_instance_types": ["t3.small", "t4g.small"]}})
+    assert await engine_reason(ctx) is None
+    with pytest.raises(StepFailed, match="mixes architectures"):
+        await image_build(ctx)
+    assert not [c for c in fake_tools.calls("docker") if c[:1] == ["build"]]
 
 
 async def test_no_engine_is_a_clear_skip_reason(fake_tools, step_ctx):

@@ -76,6 +76,8 @@ def _check_outputs(stack: Stack) -> None:
     assert out["account_id"] == stack.client("sts").get_caller_identity()["Account"]
     assert out["kubernetes_version"] == "1.35"
     assert out["node_group_name"] == f"{CLUSTER}-nodes"
+    # the image platform follows these (petstore_tui/services/node_platform.py)
+    assert out["node_ami_type"] == "AL2023_x86_64_STANDARD" and out["node_instance_types"] == ["t3.small"]
     assert out["vpc_id"].startswith("vpc-")
     assert len(out["public_subnet_ids"]) == 3 and len(out["private_subnet_ids"]) == 3
     assert out["cluster_endpoint"].startswith("https://")

@@ -28,6 +28,8 @@ REQUIRED_OUTPUTS = {
     "ecr_repository_url",
     "lb_controller_role_arn",
     "node_group_name",
+    "node_ami_type",
+    "node_instance_types",
     "kubernetes_version",
     "account_id",
 }

@@ -133,7 +133,7 @@ class FakeEngine:
         self.found: dict[tuple[str, str], Finding] = {}
         self.fed = 0
 
-    def feed(self, line, source: str = "any", resource: str = "") -> list[Finding]:
+    def feed(self, line, source: str = "any", resource: str = "", simulated: bool = False) -> list[Finding]:
         self.fed += 1
         text = line.decode() if isinstance(line, bytes) else line
         if not re.search(r"readonly\s+database", text, re.I):
@@ -173,11 +173,14 @@ class FakeDrill:
     undos: int = 0
     replay: list = field(default_factory=lambda: [
         ("app", "sqlite3.OperationalError: attempt to write a readonly database")])
+    simulated: bool = False  # whether the replayed lines stand in for a program's
 
     def plant(self):
         self.plants += 1
         return type("Outcome", (), {"message": "database made read-only", "replay": self.replay,
-                                    "probe": False, "resource": "local-app"})()
+                                    "probe": False, "resource": "local-app", "simulated": self.simulated})()
+
+    run_plant = plant  # the real drills keep their replayed lines on disk as well
 
     def undo(self):
         self.undos += 1

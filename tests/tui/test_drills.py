@@ -183,6 +183,7 @@ def test_werkzeug_drill_replays_the_recorded_crash():
     outcome = drill.plant()
     text = "\n".join(line for _kind, line in outcome.replay)
     assert "cannot import name 'url_quote' from 'werkzeug.urls'" in text
+    assert outcome.simulated  # a recording replayed: no program printed it in this run
     assert drill.failure_id in _engine_ids(outcome.replay)
     drill.undo()
     assert not drill.planted
@@ -219,3 +220,78 @@ def test_sqlite_drill_makes_real_writes_fail_and_undo_heals(sandbox):
                 if os.path.exists(path):
                     os.chmod(path, mode)
         local_app.stop()
+
+
+# ------------------------------------------------------------------ headless: petstore-tui drill
+def test_drill_cli_needs_the_sandbox_and_a_known_id(capsys):
+    """Drills never touch a real account, and a typo is a usage error naming the drills.
+    Stand-in: none."""
+    from petstore_tui import cli
+
+    assert cli.main(["drill", "list"]) == 2
+    assert "sandbox only (add --sandbox)" in capsys.readouterr().err
+    assert cli.main(["--sandbox", "drill", "plant"]) == 2
+    assert "needs a drill id" in capsys.readouterr().err
+    assert cli.main(["--sandbox", "drill", "plant", "nosuch"]) == 2
+    err = capsys.readouterr().err
+    assert "no drill 'nosuch'" in err and "subnet-tags" in err
+
+
+def test_drill_list_json(capsys):
+    """`drill list --json`: every drill with at least id, title and its catalog entry,
+    each entry one the catalog holds. Stand-in: none (no sandbox needed to list)."""
+    from checks.catalog_loader import load_catalog
+    from petstore_tui import cli
+
+    assert cli.main(["--sandbox", "drill", "list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    ids = {entry.id for entry in load_catalog()}
+    assert [r["id"] for r in rows] == ["sqlite-readonly", "subnet-tags", "controller-policy", "werkzeug"]
+    for row in rows:
+        assert row["title"] and row["failure_id"] in ids and row["planted"] is False
+
+
+def test_planted_headless_the_simulated_line_is_marked_in_diagnose(sandbox, capsys):
+    """`drill plant controller-policy` changes the policy in the sandbox IAM for real; the
+    controller line it replays (no controller runs in the sandbox) reaches `diagnose
+    --live --sandbox --json` marked simulated, the drill named in the sources; undo puts
+    the policy back. Stand-in: moto's server as the sandbox AWS."""
+    from petstore_tui import cli
+
+    iam = _client(sandbox, "iam")
+    document = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["elasticloadbalancing:CreateLoadBalancer", ACTION], "Resource": "*"}]}
+    arn = iam.create_policy(PolicyName="petstore-sandbox-aws-load-balancer-controller",
+                            PolicyDocument=json.dumps(document))["Policy"]["Arn"]
+    assert cli.main(["--sandbox", "drill", "plant", "controller-policy"]) == 0
+    out = capsys.readouterr().out
+    assert "controller-policy planted" in out and "1 simulated line(s)" in out
+    assert cli.main(["--sandbox", "diagnose", "--live", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    from_drill = [f for f in report["findings"]
+                  if f["id"] == "alb-controller-addtags-denied" and f["source"] == "alb-controller"]
+    assert from_drill and all(f.get("simulated") is True for f in from_drill)
+    assert "drill:controller-policy (simulated)" in report["sources"]
+    assert not [f for f in report["findings"] if f["source"].startswith("probe:") and f.get("simulated")]
+    assert cli.main(["--sandbox", "drill", "undo", "controller-policy"]) == 0
+    assert iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"] == "v1"
+    capsys.readouterr()
+    assert cli.main(["--sandbox", "diagnose", "--live", "--json"]) in (0, 1)
+    report = json.loads(capsys.readouterr().out)
+    assert not [f for f in report["findings"] if f["source"] == "alb-controller"]  # undone: not replayed
+
+
+def test_werkzeug_drill_lock_pins_flask_back_and_keeps_werkzeug_3():
+    """The drill's image is built from the app's own lock with only Flask's entry
+    replaced (Flask 2.2.2, with its wheel's hash for --require-hashes)."""
+    from petstore_tui.drills.werkzeug import broken_lock
+
+    lock = (SANDBOX.project / "petstore-app" / "requirements.lock").read_text()
+    broken = broken_lock(lock)
+    assert "flask==2.2.2 \\\n    --hash=sha256:b9c46cc3" in broken
+    assert "flask==3" not in broken.lower()
+    assert [line for line in broken.splitlines() if line.startswith("werkzeug==3.")]
+    kept = [line for line in lock.splitlines() if "flask" not in line.lower() and "--hash" not in line]
+    assert all(line in broken.splitlines() for line in kept)
+    with pytest.raises(DrillError, match="does not hold Werkzeug 3"):
+        broken_lock(lock.replace("werkzeug==3.", "werkzeug==2."))

@@ -146,3 +146,32 @@ async def test_real_engine_catches_the_readonly_database_line():
         assert await _wait_for(pilot, lambda: table.row_count >= 1)
         ids = {f.failure_id for f in table.findings.values()}
         assert "sqlite-readonly-database" in ids
+
+
+async def test_a_finding_on_simulated_lines_is_marked_in_the_panel():
+    """A drill whose line stands in for a program the sandbox cannot run (the controller):
+    the log shows the line tagged simulated, the findings table and the detail say the
+    finding rests on simulated lines only. Stand-ins: FakeDrill replaying the controller's
+    AccessDenied as simulated; the real engine."""
+    engine_mod = pytest.importorskip("checks.engine")
+    line = ("User: arn:aws:sts::123456789012:assumed-role/ctrl/1 is not authorized to perform: "
+            "elasticloadbalancing:AddTags on resource: arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/x/*")
+    drill = fakes.FakeDrill(id="controller-policy", title="Controller policy without AddTags",
+                            replay=[("alb-controller", line)], simulated=True)
+    app = PetstoreApp(fakes.services(drills=[drill], engine=engine_mod.load_default_engine()),
+                      initial="troubleshoot")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        table = app.screen.query_one(FindingsTable)
+        assert await _wait_for(pilot, lambda: table.row_count >= 1)
+        (finding,) = [f for f in table.findings.values() if f.failure_id == "alb-controller-addtags-denied"]
+        assert finding.simulated
+        title = table.get_cell(f"{finding.failure_id}|{finding.resource}", "title")
+        assert str(title).startswith("simulated · ")
+        assert await _wait_for(pilot, lambda: "Simulated:" in app.screen.query_one(FindingDetail).plain)
+        log = app.screen.query_one(LogView)
+        assert any(text.startswith("[drill:controller-policy simulated] ") for text in log.lines)

@@ -19,25 +19,36 @@ class ContainerEngineCheck(ToolCheck):
     timeout = 10.0
 
     async def run(self, ctx: CheckContext) -> CheckResult:
-        budget = self.tool_timeout(ctx) / 2  # the version call and the engine call, in turn
+        budget = self.tool_timeout(ctx) / 4  # up to two tools, a version and an engine call each
+        failures: list[tuple[str, str, str]] = []  # (summary, detail, fix) of tools without an engine
         for tool in ("docker", "podman"):
             outcome = await run_version(ctx, [tool, "--version"], budget)
-            if outcome.found:
-                break
-        else:
+            if not outcome.found:
+                continue
+            if outcome.timed_out:
+                return self.errored(f"`{tool} --version` timed out after {budget:g}s")
+            version = parse_version(outcome.text, self.version_pattern) or parse_version(outcome.text)
+            shown = f"{tool} {show(version)}" if version else f"{tool} (version not recognised)"
+            engine = await run_version(ctx, [tool, "info", "--format", _VERSION_FIELD[tool]], budget)
+            if engine.timed_out:
+                failures.append((f"{shown}: the engine did not answer within {budget:g}s", "", _start_hint(tool)))
+                continue
+            if engine.returncode != 0:  # a docker client without a daemon: podman may still answer
+                reason = next((line for line in engine.text.splitlines() if line.strip()), "")
+                failures.append((f"{shown} found, but no engine answers", reason[:300], _start_hint(tool)))
+                continue
+            answer = engine.text.strip().splitlines()[0][:40] if engine.text.strip() else "answers"
+            return self.passed(f"{shown}, engine {answer}")
+        if not failures:
             return self.failed("neither docker nor podman found on PATH", fix=self.hint)
-        if outcome.timed_out:
-            return self.errored(f"`{tool} --version` timed out after {budget:g}s")
-        version = parse_version(outcome.text, self.version_pattern) or parse_version(outcome.text)
-        shown = f"{tool} {show(version)}" if version else f"{tool} (version not recognised)"
-        engine = await run_version(ctx, [tool, "info", "--format", "{{.ServerVersion}}"], budget)
-        if engine.timed_out:
-            return self.failed(f"{shown}: the engine did not answer within {budget:g}s",
-                               fix=_start_hint(tool))
-        if engine.returncode != 0:
-            reason = next((line for line in engine.text.splitlines() if line.strip()), "")
-            return self.failed(f"{shown} found, but no engine answers", reason[:300], _start_hint(tool))
-        return self.passed(f"{shown}, engine {engine.text.strip().splitlines()[0][:40] if engine.text.strip() else 'answers'}")
+        summary, detail, fix = failures[0]
+        if len(failures) > 1:
+            detail = "; ".join(f"{s}: {d}" if d else s for s, d, _ in failures)
+        return self.failed(summary, detail, fix)
+
+
+# each engine's own name for its server version in `info --format`
+_VERSION_FIELD = {"docker": "{{.ServerVersion}}", "podman": "{{.Version.Version}}"}
 
 
 def _start_hint(tool: str) -> str:
