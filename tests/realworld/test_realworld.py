@@ -143,9 +143,6 @@ KNOWN_MISSES: dict[str, str] = {
     "alb-ingressclass-missing/nginx-controller-local-store-alb-key.log":
         "decided not to fire: ingress-nginx logs `no object matching key \"alb\"` for every alb Ingress of a mixed "
         "cluster, healthy or not (its store keeps only its own classes; catalog negative mixed-cluster-nginx.log)",
-    # round 2, put in tune by the seeded draw once sealed v2 held a third (REPORT.md)
-    "alb-ingress-no-address/kubeflow-prose-host-and-address-empty.log": "round-2 tune case: fired nothing",
-    "alb-ingress-no-address/v1-get-ing-indented-empty-address.log": "round-2 tune case: fired nothing",
 }
 
 # A handful of tune cases also go once through the real CLI as a subprocess (the others
