@@ -24,6 +24,7 @@ from petstore_tui.app import LogSource
 from petstore_tui.screens.dialogs import DrillDialog, PromptDialog
 from petstore_tui.widgets.detail import FindingDetail, fix_commands
 from petstore_tui.widgets.findings_table import FindingsTable, finding_key
+from petstore_tui.widgets.key_input import KeyInput
 from petstore_tui.widgets.log_view import MAX_LINES, LogView
 from petstore_tui.widgets.target_header import TargetHeader
 
@@ -79,6 +80,8 @@ class DrillDone(Message):
 class TroubleshootScreen(Screen):
     """Follows the checked sources in thread workers that feed the engine and post batches."""
 
+    AUTO_FOCUS = "#log"  # keys are commands from the first frame, as in k9s and less
+
     BINDINGS = [
         Binding("f", "toggle_follow", "Follow"),
         Binding("slash", "focus_search", "Search"),
@@ -131,8 +134,8 @@ class TroubleshootScreen(Screen):
                 yield Label("", id="source-note")
             with Vertical(id="log-pane"):
                 with Horizontal(id="log-inputs"):
-                    yield Input(placeholder="filter (\\)", id="filter")
-                    yield Input(placeholder="search (/)", id="search")
+                    yield KeyInput(placeholder="filter (\\)", id="filter")
+                    yield KeyInput(placeholder="search (/)", id="search")
                 yield LogView(id="log")
                 yield Label("", id="log-status")
             with Vertical(id="findings-pane"):
@@ -380,10 +383,10 @@ class TroubleshootScreen(Screen):
         self._log_status()
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.query_one("#search", KeyInput).activate()
 
     def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        self.query_one("#filter", KeyInput).activate()
 
     def action_focus_log(self) -> None:
         self.query_one(LogView).focus()
