@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, SelectionList
+from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, SelectionList
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
@@ -68,6 +68,17 @@ class SourceEnded(Message):
         super().__init__()
         self.source_id = source_id
         self.reason = reason
+
+
+class ScanProgress(Message):
+    """A file source's whole-file scan: bytes read of its size; `done` when it ended."""
+
+    def __init__(self, source_id: str, read: int, total: int, done: bool = False) -> None:
+        super().__init__()
+        self.source_id = source_id
+        self.read = read
+        self.total = total
+        self.done = done
 
 
 class DrillDone(Message):
@@ -136,6 +147,9 @@ class TroubleshootScreen(Screen):
                 with Horizontal(id="log-inputs"):
                     yield KeyInput(placeholder="filter (\\)", id="filter")
                     yield KeyInput(placeholder="search (/)", id="search")
+                with Horizontal(id="scan-bar"):
+                    yield Label("", id="scan-note")
+                    yield ProgressBar(id="scan-progress", show_eta=False)
                 yield LogView(id="log")
                 yield Label("", id="log-status")
             with Vertical(id="findings-pane"):
@@ -273,6 +287,8 @@ class TroubleshootScreen(Screen):
             worker = get_current_worker()
             reason = ""
             try:
+                if getattr(source.follow, "scan", None) is not None and not self._scan_whole(source, stop):
+                    return
                 for raw in source.follow(stop):
                     if stop.is_set() or worker.is_cancelled:
                         break
@@ -283,6 +299,55 @@ class TroubleshootScreen(Screen):
 
         self.run_worker(body, thread=True, group=f"source-{source.id}", exit_on_error=False,
                         name=f"source-{source.id}")
+
+    def _scan_whole(self, source: LogSource, stop: threading.Event) -> bool:
+        """From the source's worker: the whole file through the engine's bulk path (as
+        `diagnose FILE` reads it), then its recent lines; False if stopped meanwhile."""
+        from petstore_tui.services.log_file import ScanStopped, tail_lines
+
+        whole = source.follow
+        engine = self.engine
+        if engine is None or not whole.path.is_file():
+            return True  # nothing to match it with, or not there yet: follow only
+
+        def progress(read: int, total: int) -> None:
+            self.post_message(ScanProgress(source.id, read, total))
+
+        self.post_message(ScanProgress(source.id, 0, 0))
+        try:
+            found = whole.scan(engine, source=source.kind, resource=source.resource, stop=stop,
+                               on_progress=progress)
+            recent = tail_lines(whole.path, whole.offset or 0)
+        except ScanStopped:
+            self.post_message(ScanProgress(source.id, 0, 0, done=True))
+            return False
+        except OSError as exc:  # unreadable now: following says so in its turn
+            self.post_message(ScanProgress(source.id, 0, 0, done=True))
+            self.app.call_from_thread(self.note, f"{source.title} not scanned: {exc}")
+            return True
+        lines = [self._tag(source, raw) for raw in recent]
+        self.post_message(LinesBatch(source.id, lines[-MAX_LINES:], max(0, len(lines) - MAX_LINES)))
+        if found:
+            self.post_message(FindingsChanged(found, f"scan of {source.title}"))
+        self.post_message(ScanProgress(source.id, whole.offset or 0, whole.offset or 0, done=True))
+        return True
+
+    def _tag(self, source: LogSource, raw: Any) -> str:
+        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+        return f"[{source.id}] {self.key_blocks(text, source.id).rstrip()[:2000]}"
+
+    def on_scan_progress(self, message: ScanProgress) -> None:
+        bar = self.query_one("#scan-bar")
+        source = self.sources.get(message.source_id)
+        title = source.title if source else message.source_id
+        if message.done:
+            bar.display = False
+            self.note(f"scanned {title} whole ({message.read} bytes)")
+            return
+        bar.display = True
+        self.query_one("#scan-note", Label).update(f"diagnosing {title} ")
+        self.query_one("#scan-progress", ProgressBar).update(total=message.total or None,
+                                                             progress=message.read)
 
     def _feed(self, line: Any, source: LogSource, changed: dict, simulated: bool = False) -> None:
         engine = self.engine

@@ -1,0 +1,52 @@
+"""A log file added to the panel is diagnosed whole first, then followed as it grows.
+
+Stand-ins: a file written by the test (the real follower and the real engine read it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from petstore_tui.app import PetstoreApp
+from petstore_tui.commands.tui import file_source
+from petstore_tui.widgets.findings_table import FindingsTable
+from petstore_tui.widgets.log_view import LogView
+from tests.tui import fakes
+from tests.tui.test_troubleshoot import _wait_for
+
+READONLY = "sqlite3.OperationalError: attempt to write a readonly database"
+
+
+def _log_with_errors(path, lines: int, errors: int) -> None:
+    every = lines // errors
+    with open(path, "w") as out:
+        for n in range(lines):
+            if n % every == every // 2:
+                out.write(f"2026-12-05 03:00:00 ERROR petstore {READONLY}\n")
+            else:
+                out.write(f"2026-12-05 03:00:00 INFO gunicorn GET /api/v1/pets/{n} 200\n")
+
+
+def _readonly(table):
+    return [f for f in table.findings.values() if f.failure_id == "sqlite-readonly-database"]
+
+
+async def test_an_added_file_is_diagnosed_whole_then_followed(tmp_path):
+    """20 read-only errors spread through 60,000 lines (more than the 64 KiB a tail shows):
+    all 20 counted, the last lines shown, then a line appended is matched too."""
+    engine_mod = pytest.importorskip("checks.engine")
+    log = tmp_path / "app.log"
+    _log_with_errors(log, 60_000, 20)
+    app = PetstoreApp(fakes.services(engine=engine_mod.load_default_engine(), file_source=file_source),
+                      initial="troubleshoot")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _wait_for(pilot, lambda: app.screen.engine is not None)
+        app.screen.add_source(file_source(log, "app"))
+        table = app.screen.query_one(FindingsTable)
+        assert await _wait_for(pilot, lambda: sum(f.count for f in _readonly(table)) == 20, 400)
+        view = app.screen.query_one(LogView)
+        assert await _wait_for(pilot, lambda: any("/pets/59999 " in line for line in view.lines))
+        assert not any("/pets/1 " in line for line in view.lines)  # recent lines only
+        with open(log, "a") as out:
+            out.write(f"2026-12-05 03:01:00 ERROR petstore {READONLY}\n")
+        assert await _wait_for(pilot, lambda: sum(f.count for f in _readonly(table)) == 21, 400)
+        assert not app.screen.query_one("#scan-bar").display
