@@ -92,6 +92,9 @@ class TroubleshootScreen(Screen):
     """Follows the checked sources in thread workers that feed the engine and post batches."""
 
     AUTO_FOCUS = "#log"  # keys are commands from the first frame, as in k9s and less
+    # below 160 columns the log takes the full width, the findings go under it and the
+    # sources list opens on `s`; below 100 the log also drops its time column (app.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (160, "-wide")]
 
     BINDINGS = [
         Binding("f", "toggle_follow", "Follow"),
@@ -104,6 +107,9 @@ class TroubleshootScreen(Screen):
         Binding("p", "run_probes", "Probes"),
         Binding("a", "add_file", "Add file"),
         Binding("d", "drills", "Drills"),
+        Binding("r", "toggle_raw", "Raw"),
+        Binding("z", "toggle_fold", "Fold"),
+        Binding("s", "toggle_sources", "Sources"),
         Binding("escape", "focus_log", "Log", show=False),
     ]
     PALETTE = [
@@ -117,6 +123,9 @@ class TroubleshootScreen(Screen):
         ("run_probes", "Troubleshoot: run live probes", "Ask AWS and Kubernetes for the known failures"),
         ("add_file", "Troubleshoot: follow a file", "Add a log file as a source"),
         ("drills", "Troubleshoot: drills (sandbox)", "Plant or undo a headline failure in the sandbox"),
+        ("toggle_raw", "Troubleshoot: raw lines", "Show each line as its source printed it, or formatted"),
+        ("toggle_fold", "Troubleshoot: fold tracebacks", "Show each traceback whole, or its first and last line"),
+        ("toggle_sources", "Troubleshoot: sources list", "Show or hide the list of sources"),
     ]
 
     def __init__(self) -> None:
@@ -455,6 +464,25 @@ class TroubleshootScreen(Screen):
 
     def action_focus_log(self) -> None:
         self.query_one(LogView).focus()
+
+    def action_toggle_raw(self) -> None:
+        log = self.query_one(LogView)
+        log.set_format(raw=not log.raw_mode)
+
+    def action_toggle_fold(self) -> None:
+        log = self.query_one(LogView)
+        log.set_folded(not log.folded)
+
+    def action_toggle_sources(self) -> None:
+        pane = self.query_one("#sources-pane")
+        if self.has_class("-wide"):
+            pane.display = not pane.display
+        else:
+            self.toggle_class("-show-sources")
+
+    def on_resize(self) -> None:
+        narrow = self.has_class("-narrow")
+        self.query_one(LogView).set_format(tag_width=6 if narrow else 10, show_time=not narrow)
 
     def action_search_next(self) -> None:
         log = self.query_one(LogView)

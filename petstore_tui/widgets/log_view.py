@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
+from rich.cells import cell_len
+from rich.style import Style
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Log
 
 from checks.redact import redact
+from petstore_tui.log_lines import TRACEBACK_START, split_tag
+from petstore_tui.widgets.log_line import render
 
 # The view keeps this many lines on screen; the buffer behind it a few times more so a
 # filter can be widened again without re-reading the sources.
@@ -28,6 +33,41 @@ class LogView(Log):
     @classmethod
     def _process_line(cls, line: str) -> str:
         return super()._process_line(redact(line))
+
+    def _render_line_strip(self, y: int, rich_style: Style) -> Strip:
+        """Each line drawn as time, level, origin, message (widgets/log_line.py); a text
+        selection is drawn by Log itself, over the stored line it copies."""
+        if self.text_selection is not None:
+            return super()._render_line_strip(y, rich_style)
+        cached = self._render_line_cache.get(y)
+        if cached is not None:
+            return cached
+        line = self._lines[y]
+        text = render(line, tag_width=self.tag_width, raw=self.raw_mode, show_time=self.show_time,
+                      folded=self.folded, origin_width=self.tag_width * 2,
+                      in_traceback=self._in_traceback_at(y, line))
+        text.stylize(rich_style)
+        if y == self._search_at:
+            text.stylize("reverse")
+        strip = Strip(text.render(self.app.console), cell_len(text.plain))
+        self._render_line_cache[y] = strip
+        return strip
+
+    def _in_traceback_at(self, y: int, line: str) -> bool:
+        """An indented line under a traceback header of the same source (looking back a
+        bounded number of lines: only indented lines pay for it)."""
+        tag, body = split_tag(line)
+        if body[:1] not in (" ", "\t"):
+            return False
+        for above in range(y - 1, max(-1, y - 200), -1):
+            other_tag, other = split_tag(self._lines[above])
+            if other_tag != tag:
+                continue
+            if other.startswith(TRACEBACK_START):
+                return True
+            if other[:1] not in (" ", "\t"):
+                return False
+        return False
 
     def _update_size(self, updates: int, lines: list[str]) -> None:
         # Log measures every new line's width in a thread worker, redaction included: at
@@ -60,6 +100,57 @@ class LogView(Log):
         self.search_text = ""
         self._search_at = -1
         self.total_lines = 0
+        self.tag_width = 10  # the screen narrows it on small terminals
+        self.show_time = True
+        self.raw_mode = False  # lines as their source printed them
+        self.folded = True  # a traceback shows its first and last line
+        self._in_traceback: set[str] = set()  # tags whose traceback is still open (folding)
+
+    def _fold(self, lines: list[str]) -> list[str]:
+        """Without the inner lines of each traceback (kept in the buffer: unfolding
+        shows them). A traceback runs from its header to the first unindented line."""
+        open_tags = self._in_traceback
+        kept = []
+        for line in lines:
+            if "Traceback" not in line and not open_tags:
+                kept.append(line)
+                continue
+            tag, body = split_tag(line)
+            if body.startswith(TRACEBACK_START):
+                open_tags.add(tag)
+            elif tag in open_tags:
+                if body[:1] in (" ", "\t"):
+                    continue
+                open_tags.discard(tag)
+            kept.append(line)
+        return kept
+
+    def _view_of(self, lines) -> list[str]:
+        needle = self.filter_text
+        shown = [line for line in lines if needle in line.lower()] if needle else list(lines)
+        return self._fold(shown) if self.folded else shown
+
+    def _redraw(self) -> None:
+        """Rebuild the view from the buffer (a filter, folding or a format changed)."""
+        self.clear()
+        self._in_traceback = set()
+        self.write_lines(self._view_of(self._buffer)[-self.max_lines:])
+        self._search_at = -1
+
+    def set_folded(self, folded: bool) -> None:
+        self.folded = folded
+        self._redraw()
+
+    def set_format(self, *, raw: bool | None = None, tag_width: int | None = None,
+                   show_time: bool | None = None) -> None:
+        if raw is not None:
+            self.raw_mode = raw
+        if tag_width is not None:
+            self.tag_width = tag_width
+        if show_time is not None:
+            self.show_time = show_time
+        self._render_line_cache.clear()
+        self.refresh()
 
     @property
     def follow(self) -> bool:
@@ -77,9 +168,8 @@ class LogView(Log):
             return
         self.total_lines += len(batch)
         self._buffer.extend(batch)
-        if self.filter_text:
-            needle = self.filter_text
-            batch = [line for line in batch if needle in line.lower()]
+        if self.filter_text or self.folded:
+            batch = self._view_of(batch)
         if len(batch) > self.max_lines:  # only the tail could be seen anyway
             batch = batch[-self.max_lines:]
         if batch:
@@ -87,11 +177,7 @@ class LogView(Log):
 
     def set_filter(self, text: str) -> None:
         self.filter_text = text.strip().lower()
-        self.clear()
-        needle = self.filter_text
-        shown = [line for line in self._buffer if needle in line.lower()] if needle else list(self._buffer)
-        self.write_lines(shown[-self.max_lines:])
-        self._search_at = -1
+        self._redraw()
 
     def visible_lines(self) -> list[str]:
         """The lines as drawn (redacted)."""
@@ -116,6 +202,8 @@ class LogView(Log):
             after = [i for i in hits if i > self._search_at]
             target = after[0] if after else hits[0]
         self._search_at = target
+        self._render_line_cache.clear()  # the match is drawn reversed
+        self.refresh()
         self.auto_scroll = False  # searching means reading: stop following
         self.scroll_to(y=max(0, target - self.size.height // 2), animate=False)
         self.post_message(self.SearchMoved(target, len(hits)))

@@ -29,11 +29,12 @@ def _record(node, action: str, calls: list) -> None:
     setattr(node, f"action_{name}", lambda *args, name=name, node=node: calls.append((node, name)))
 
 
-@pytest.mark.parametrize("initial", SCREENS)
-async def test_every_footer_key_acts_from_the_first_frame(initial):
+@pytest.mark.parametrize(("initial", "size"), [*((name, (120, 40)) for name in SCREENS),
+                                               ("troubleshoot", (80, 24))])
+async def test_every_footer_key_acts_from_the_first_frame(initial, size):
     app = PetstoreApp(fakes.services(sources=[fakes.lines_source(APP_LINES)]), initial=initial,
                       autostart=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = app.screen
         bindings = _shown_bindings(screen)
         assert bindings, f"{initial}: the footer shows no keys"
