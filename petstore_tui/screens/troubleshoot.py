@@ -23,7 +23,7 @@ from checks.redact import KeyBlockMasker, redact
 from petstore_tui.app import LogSource
 from petstore_tui.screens.dialogs import DrillDialog, PromptDialog
 from petstore_tui.widgets.detail import FindingDetail, fix_commands
-from petstore_tui.widgets.findings_table import FindingsTable, finding_key
+from petstore_tui.widgets.findings_table import FindingsTable, clock_text, finding_key
 from petstore_tui.widgets.key_input import KeyInput
 from petstore_tui.widgets.log_view import MAX_LINES, LogView
 from petstore_tui.widgets.target_header import TargetHeader
@@ -107,6 +107,7 @@ class TroubleshootScreen(Screen):
         Binding("p", "run_probes", "Probes"),
         Binding("a", "add_file", "Add file"),
         Binding("d", "drills", "Drills"),
+        Binding("g", "evidence", "Evidence"),
         Binding("r", "toggle_raw", "Raw"),
         Binding("z", "toggle_fold", "Fold"),
         Binding("s", "toggle_sources", "Sources"),
@@ -123,6 +124,7 @@ class TroubleshootScreen(Screen):
         ("run_probes", "Troubleshoot: run live probes", "Ask AWS and Kubernetes for the known failures"),
         ("add_file", "Troubleshoot: follow a file", "Add a log file as a source"),
         ("drills", "Troubleshoot: drills (sandbox)", "Plant or undo a headline failure in the sandbox"),
+        ("evidence", "Troubleshoot: go to the evidence", "Highlight the selected finding's lines in the log (g again: back)"),
         ("toggle_raw", "Troubleshoot: raw lines", "Show each line as its source printed it, or formatted"),
         ("toggle_fold", "Troubleshoot: fold tracebacks", "Show each traceback whole, or its first and last line"),
         ("toggle_sources", "Troubleshoot: sources list", "Show or hide the list of sources"),
@@ -142,6 +144,10 @@ class TroubleshootScreen(Screen):
         self._last_fed: dict[tuple[str, str], float] = {}
         self._status_dirty = False
         self._detail_dirty = False
+        self._evidence_return: bool | None = None  # showing evidence: the follow state to restore
+        self.sightings: dict[str, deque[tuple[float, int]]] = {}  # finding key -> (when, new hits)
+        self._counts: dict[str, int] = {}  # finding key -> hits recorded in sightings
+        self.opened_at = 0.0
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -165,11 +171,13 @@ class TroubleshootScreen(Screen):
                 yield Label("Findings", classes="pane-title")
                 yield FindingsTable(id="findings")
                 with VerticalScroll(id="finding-detail-pane", classes="detail-pane"):
+                    yield Label("", id="finding-timeline")
                     yield FindingDetail(id="finding-detail")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(FindingDetail).show(None)
+        self.opened_at = self.app.services.clock()
+        self._show_detail(None)
         self.note("panel opened")
         self.set_interval(0.25, self._refresh_status)
         self.run_worker(self._pump, thread=True, group="pump", exit_on_error=False, name="log-pump")
@@ -417,6 +425,14 @@ class TroubleshootScreen(Screen):
             if finding_key(finding) not in table.findings:
                 self.note(f"finding {finding.failure_id} on {finding.resource or '?'} "
                           f"({message.origin})")
+        now = self.app.services.clock()
+        for finding in message.findings:
+            key = finding_key(finding)
+            before = table.findings[key].count if key in table.findings else 0
+            seen = self._counts.get(key, before)
+            if finding.count > seen:
+                self.sightings.setdefault(key, deque(maxlen=500)).append((now, finding.count - seen))
+            self._counts[key] = max(seen, finding.count)
         table.upsert(message.findings)
         selected = table.selected()
         if selected is None and table.row_count:
@@ -430,13 +446,29 @@ class TroubleshootScreen(Screen):
         """At most four times a second, whatever the line rate."""
         if self._detail_dirty:
             self._detail_dirty = False
-            self.query_one(FindingDetail).show(self.query_one(FindingsTable).selected())
+            self._show_detail(self.query_one(FindingsTable).selected())
         if self._status_dirty:
             self._status_dirty = False
             self._log_status()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.query_one(FindingDetail).show(self.query_one(FindingsTable).selected())
+        self._show_detail(self.query_one(FindingsTable).selected())
+
+    def _show_detail(self, finding: Finding | None) -> None:
+        """The finding's detail, under a strip of when the panel saw it since it opened."""
+        self.query_one(FindingDetail).show(finding)
+        timeline = self.query_one("#finding-timeline", Label)
+        hits = self.sightings.get(finding_key(finding)) if finding is not None else None
+        if not hits:
+            timeline.display = False
+            return
+        from petstore_tui.widgets.timeline_strip import strip
+
+        opened, now = self.opened_at, self.app.services.clock()
+        width = max(10, self.query_one("#finding-detail-pane").content_region.width - 20)
+        timeline.display = True
+        timeline.update(f"seen {strip(hits, opened, max(now, opened + 1), width)} "
+                        f"{clock_text(opened)}→now")
 
     def _log_status(self) -> None:
         log = self.query_one(LogView)
@@ -463,7 +495,37 @@ class TroubleshootScreen(Screen):
         self.query_one("#filter", KeyInput).activate()
 
     def action_focus_log(self) -> None:
+        if self._evidence_return is not None:
+            self.action_evidence()  # Escape from the evidence: back to the finding
+            return
         self.query_one(LogView).focus()
+
+    def action_evidence(self) -> None:
+        """From the selected finding to its evidence lines in the log (highlighted, n and N
+        move between them), and back to the finding on g or Escape, following again if it was."""
+        log = self.query_one(LogView)
+        table = self.query_one(FindingsTable)
+        if self._evidence_return is not None:
+            follow, self._evidence_return = self._evidence_return, None
+            log.clear_marks()
+            log.follow = follow
+            table.focus()
+            self._log_status()
+            return
+        finding = table.selected()
+        if finding is None:
+            self.notify("No finding selected.", severity="warning")
+            return
+        follow = log.follow
+        found = log.mark_evidence(finding.evidence)
+        if not found:
+            self.notify("Its evidence lines are no longer in the log view (filtered out, folded "
+                        "or older than the view keeps).", severity="warning")
+            return
+        self._evidence_return = follow
+        log.focus()
+        self.query_one("#log-status", Label).update(
+            f"{found} evidence line(s) of {redact(finding.title)} · n/N move · g or Esc: back")
 
     def action_toggle_raw(self) -> None:
         log = self.query_one(LogView)
@@ -486,11 +548,17 @@ class TroubleshootScreen(Screen):
 
     def action_search_next(self) -> None:
         log = self.query_one(LogView)
-        log.search(log.search_text)
+        if self._evidence_return is not None:
+            log.next_mark()
+        else:
+            log.search(log.search_text)
 
     def action_search_prev(self) -> None:
         log = self.query_one(LogView)
-        log.search(log.search_text, backwards=True)
+        if self._evidence_return is not None:
+            log.next_mark(backwards=True)
+        else:
+            log.search(log.search_text, backwards=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         log = self.query_one(LogView)

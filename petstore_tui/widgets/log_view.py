@@ -49,6 +49,8 @@ class LogView(Log):
         text.stylize(rich_style)
         if y == self._search_at:
             text.stylize("reverse")
+        elif y in self.marks:
+            text.stylize("bold on dark_red" if y == self._mark_at else "on dark_red")
         strip = Strip(text.render(self.app.console), cell_len(text.plain))
         self._render_line_cache[y] = strip
         return strip
@@ -105,6 +107,8 @@ class LogView(Log):
         self.raw_mode = False  # lines as their source printed them
         self.folded = True  # a traceback shows its first and last line
         self._in_traceback: set[str] = set()  # tags whose traceback is still open (folding)
+        self.marks: list[int] = []  # lines highlighted as a finding's evidence
+        self._mark_at = -1
 
     def _fold(self, lines: list[str]) -> list[str]:
         """Without the inner lines of each traceback (kept in the buffer: unfolding
@@ -133,6 +137,7 @@ class LogView(Log):
     def _redraw(self) -> None:
         """Rebuild the view from the buffer (a filter, folding or a format changed)."""
         self.clear()
+        self.marks, self._mark_at = [], -1
         self._in_traceback = set()
         self.write_lines(self._view_of(self._buffer)[-self.max_lines:])
         self._search_at = -1
@@ -208,6 +213,46 @@ class LogView(Log):
         self.scroll_to(y=max(0, target - self.size.height // 2), animate=False)
         self.post_message(self.SearchMoved(target, len(hits)))
         return target
+
+    def mark_evidence(self, evidence: Iterable[str]) -> int:
+        """Highlight the lines holding `evidence` (redacted lines as the engine keeps them)
+        and move to the last; returns how many lines were marked (0: none still in view)."""
+        needles = [line.strip()[:80] for line in evidence if line.strip()]
+        marks = []
+        for y, line in enumerate(self.lines):
+            shown = redact(split_tag(line)[1])
+            if any(needle in shown for needle in needles):
+                marks.append(y)
+        self.marks = marks
+        self._mark_at = -1
+        self._render_line_cache.clear()
+        if marks:
+            self.next_mark(backwards=True)
+        self.refresh()
+        return len(marks)
+
+    def next_mark(self, *, backwards: bool = False) -> int:
+        """Move to the next (or previous) marked line, wrapping; -1 when none."""
+        if not self.marks:
+            return -1
+        if backwards:
+            before = [y for y in self.marks if y < self._mark_at]
+            target = before[-1] if before and self._mark_at >= 0 else self.marks[-1]
+        else:
+            after = [y for y in self.marks if y > self._mark_at]
+            target = after[0] if after else self.marks[0]
+        self._mark_at = target
+        self.auto_scroll = False  # reading evidence: stop following
+        self._render_line_cache.clear()
+        self.scroll_to(y=max(0, target - self.size.height // 2), animate=False)
+        self.refresh()
+        return target
+
+    def clear_marks(self) -> None:
+        self.marks = []
+        self._mark_at = -1
+        self._render_line_cache.clear()
+        self.refresh()
 
     def reset(self) -> None:
         self._buffer.clear()

@@ -90,3 +90,52 @@ async def test_the_detail_shows_the_message_of_a_json_evidence_line():
         detail = app.screen.query_one(FindingDetail).plain
         assert "ERROR petstore.api: POST /api/v1/pets failed: attempt to write a readonly database" in detail
         assert '{"ts"' not in detail
+
+
+async def test_g_jumps_from_a_finding_to_its_evidence_lines_and_back():
+    """The read-only finding's evidence (the traceback's last line and the API's JSON
+    error line) is highlighted in the log with follow paused; g returns to the finding and
+    follow resumes. Stand-in: the real engine over MIXED_LINES."""
+    engine_mod = pytest.importorskip("checks.engine")
+    app = PetstoreApp(fakes.services(sources=[fakes.lines_source(fakes.MIXED_LINES)],
+                                     engine=engine_mod.load_default_engine()), initial="troubleshoot")
+    async with app.run_test(size=(160, 48)) as pilot:
+        table = app.screen.query_one(FindingsTable)
+        log = app.screen.query_one(LogView)
+        assert await _wait_for(pilot, lambda: any(f.failure_id == "sqlite-readonly-database"
+                                                  for f in table.findings.values()), 200)
+        table.select(next(k for k, f in table.findings.items() if f.failure_id == "sqlite-readonly-database"))
+        table.focus()
+        await pilot.press("g")
+        marked = [log.lines[y] for y in log.marks]
+        assert any("POST /api/v1/pets failed" in line for line in marked)
+        assert app.focused is log and not log.follow
+        drawn = log._render_line_strip(log._mark_at, log.rich_style)
+        assert any(seg.style and seg.style.bgcolor for seg in drawn)  # highlighted
+        await pilot.press("g")
+        assert app.focused is table and log.follow and not log.marks
+
+
+async def test_the_detail_shows_a_strip_of_when_the_finding_was_seen():
+    """Two hits at the start, four more at the end of ten minutes: the strip above the
+    detail shows a low bar first and the tallest last. Stand-ins: FindingsChanged posted
+    as the pump posts it, a clock the test moves."""
+    import dataclasses
+
+    from petstore_tui.screens.troubleshoot import FindingsChanged
+
+    now = [fakes.FROZEN]
+    services = fakes.services()
+    services.clock = lambda: now[0]
+    app = PetstoreApp(services, initial="troubleshoot")
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        screen.post_message(FindingsChanged([dataclasses.replace(fakes.READONLY_FAILURE, count=2)]))
+        await pilot.pause()
+        now[0] += 600
+        screen.post_message(FindingsChanged([dataclasses.replace(fakes.READONLY_FAILURE, count=6)]))
+        await pilot.pause()
+        screen._show_detail(screen.query_one(FindingsTable).selected())
+        text = str(screen.query_one("#finding-timeline").render())
+        bars = text.split()[1]
+        assert bars[0] in "▁▂▃▄▅" and bars[-1] == "█" and set(bars[1:-1]) == {"·"}
