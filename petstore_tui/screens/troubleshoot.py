@@ -109,6 +109,7 @@ class TroubleshootScreen(Screen):
         Binding("d", "drills", "Drills"),
         Binding("g", "evidence", "Evidence"),
         Binding("r", "toggle_raw", "Raw"),
+        Binding("w", "toggle_wrap", "Wrap"),
         Binding("z", "toggle_fold", "Fold"),
         Binding("s", "toggle_sources", "Sources"),
         Binding("escape", "focus_log", "Log", show=False),
@@ -126,6 +127,7 @@ class TroubleshootScreen(Screen):
         ("drills", "Troubleshoot: drills (sandbox)", "Plant or undo a headline failure in the sandbox"),
         ("evidence", "Troubleshoot: go to the evidence", "Highlight the selected finding's lines in the log (g again: back)"),
         ("toggle_raw", "Troubleshoot: raw lines", "Show each line as its source printed it, or formatted"),
+        ("toggle_wrap", "Troubleshoot: wrap long lines", "Continue long lines on the next rows, or scroll sideways (left/right)"),
         ("toggle_fold", "Troubleshoot: fold tracebacks", "Show each traceback whole, or its first and last line"),
         ("toggle_sources", "Troubleshoot: sources list", "Show or hide the list of sources"),
     ]
@@ -530,6 +532,10 @@ class TroubleshootScreen(Screen):
     def action_toggle_raw(self) -> None:
         log = self.query_one(LogView)
         log.set_format(raw=not log.raw_mode)
+
+    def action_toggle_wrap(self) -> None:
+        log = self.query_one(LogView)
+        log.set_wrap(not log.wrap)
 
     def action_toggle_fold(self) -> None:
         log = self.query_one(LogView)

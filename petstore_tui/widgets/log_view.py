@@ -19,6 +19,15 @@ from petstore_tui.widgets.log_line import render
 # filter can be widened again without re-reading the sources.
 MAX_LINES = 5_000
 BUFFER_LINES = 20_000
+WRAP_MARK = "\x00"  # a wrapped row: MARK piece MARK line (a stored line starts with its `[source] ` tag)
+
+
+def _unwrap(row: str) -> tuple[int, str]:
+    """(piece, line) of a wrapped row; (-1, row) for a whole line."""
+    if not row.startswith(WRAP_MARK):
+        return -1, row
+    piece, _, line = row[1:].partition(WRAP_MARK)
+    return int(piece), line
 
 
 class LogView(Log):
@@ -42,10 +51,11 @@ class LogView(Log):
         cached = self._render_line_cache.get(y)
         if cached is not None:
             return cached
-        line = self._lines[y]
-        text = render(line, tag_width=self.tag_width, raw=self.raw_mode, show_time=self.show_time,
-                      folded=self.folded, origin_width=self.tag_width * 2,
-                      in_traceback=self._in_traceback_at(y, line))
+        piece, line = _unwrap(self._lines[y])
+        text = self._text_of(y, line)
+        if piece >= 0:  # one row of a wrapped line: its slice of the drawn text
+            width = self._wrap_width()
+            text = text[piece * width:(piece + 1) * width]
         text.stylize(rich_style)
         if y == self._search_at:
             text.stylize("reverse")
@@ -55,14 +65,41 @@ class LogView(Log):
         self._render_line_cache[y] = strip
         return strip
 
+    def _text_of(self, y: int, line: str):
+        return render(line, tag_width=self.tag_width, raw=self.raw_mode, show_time=self.show_time,
+                      folded=self.folded, origin_width=self.tag_width * 2,
+                      in_traceback=self._in_traceback_at(y, line))
+
+    def _wrap_width(self) -> int:
+        return max(10, self.scrollable_content_region.width)
+
+    def _wrapped(self, lines: list[str]) -> list[str]:
+        """Each line as the rows it takes at this width, cut like `less` does (by cells).
+        Only while wrapping: each line is drawn once here to know its length."""
+        width = self._wrap_width()
+        rows = []
+        for line in lines:
+            length = cell_len(self._text_of(-1, line).plain)
+            rows.extend(f"{WRAP_MARK}{piece}{WRAP_MARK}{line}" for piece in range(max(1, -(-length // width))))
+        return rows
+
+    def set_wrap(self, wrap: bool) -> None:
+        self.wrap = wrap
+        self.scroll_to(x=0, animate=False)
+        self._redraw()
+
+    def on_resize(self) -> None:
+        if self.wrap and self._wrapped_at != self._wrap_width():
+            self._redraw()
+
     def _in_traceback_at(self, y: int, line: str) -> bool:
         """An indented line under a traceback header of the same source (looking back a
         bounded number of lines: only indented lines pay for it)."""
         tag, body = split_tag(line)
-        if body[:1] not in (" ", "\t"):
+        if y < 0 or body[:1] not in (" ", "\t"):
             return False
         for above in range(y - 1, max(-1, y - 200), -1):
-            other_tag, other = split_tag(self._lines[above])
+            other_tag, other = split_tag(_unwrap(self._lines[above])[1])
             if other_tag != tag:
                 continue
             if other.startswith(TRACEBACK_START):
@@ -75,7 +112,8 @@ class LogView(Log):
         # Log measures every new line's width in a thread worker, redaction included: at
         # this rate that thread would take the GIL from the screen. Length is close enough.
         if lines:
-            self._update_maximum_width(updates, max(len(line) for line in lines))
+            widest = self._wrap_width() if self.wrap else max(len(line) for line in lines)
+            self._update_maximum_width(updates, widest)
 
     def get_selection(self, selection):
         extracted = super().get_selection(selection)
@@ -106,6 +144,8 @@ class LogView(Log):
         self.show_time = True
         self.raw_mode = False  # lines as their source printed them
         self.folded = True  # a traceback shows its first and last line
+        self.wrap = False  # long lines continue on the next rows instead of scrolling sideways
+        self._wrapped_at = 0
         self._in_traceback: set[str] = set()  # tags whose traceback is still open (folding)
         self.marks: list[int] = []  # lines highlighted as a finding's evidence
         self._mark_at = -1
@@ -132,7 +172,11 @@ class LogView(Log):
     def _view_of(self, lines) -> list[str]:
         needle = self.filter_text
         shown = [line for line in lines if needle in line.lower()] if needle else list(lines)
-        return self._fold(shown) if self.folded else shown
+        shown = self._fold(shown) if self.folded else shown
+        if self.wrap:
+            self._wrapped_at = self._wrap_width()
+            return self._wrapped(shown[-self.max_lines:])
+        return shown
 
     def _redraw(self) -> None:
         """Rebuild the view from the buffer (a filter, folding or a format changed)."""
@@ -155,6 +199,8 @@ class LogView(Log):
         if show_time is not None:
             self.show_time = show_time
         self._render_line_cache.clear()
+        if self.wrap:
+            self._redraw()  # rows per line change with the format
         self.refresh()
 
     @property
@@ -173,7 +219,7 @@ class LogView(Log):
             return
         self.total_lines += len(batch)
         self._buffer.extend(batch)
-        if self.filter_text or self.folded:
+        if self.filter_text or self.folded or self.wrap:
             batch = self._view_of(batch)
         if len(batch) > self.max_lines:  # only the tail could be seen anyway
             batch = batch[-self.max_lines:]
@@ -186,7 +232,7 @@ class LogView(Log):
 
     def visible_lines(self) -> list[str]:
         """The lines as drawn (redacted)."""
-        return [redact(line) for line in self.lines]
+        return [redact(_unwrap(line)[1]) for line in self.lines]
 
     def search(self, text: str, *, backwards: bool = False) -> int:
         """Move to the next line containing `text` (wrapping); returns its index or -1."""
@@ -220,7 +266,7 @@ class LogView(Log):
         needles = [line.strip()[:80] for line in evidence if line.strip()]
         marks = []
         for y, line in enumerate(self.lines):
-            shown = redact(split_tag(line)[1])
+            shown = redact(split_tag(_unwrap(line)[1])[1])
             if any(needle in shown for needle in needles):
                 marks.append(y)
         self.marks = marks

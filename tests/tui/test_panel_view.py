@@ -139,3 +139,28 @@ async def test_the_detail_shows_a_strip_of_when_the_finding_was_seen():
         text = str(screen.query_one("#finding-timeline").render())
         bars = text.split()[1]
         assert bars[0] in "▁▂▃▄▅" and bars[-1] == "█" and set(bars[1:-1]) == {"·"}
+
+
+async def test_w_wraps_long_lines_and_right_scrolls_them_sideways_otherwise():
+    """At 80x24 the controller's line is longer than the log: right scrolls it sideways;
+    with w it continues on the next rows (every row within the width), w again undoes it."""
+    app = PetstoreApp(fakes.services(sources=[fakes.lines_source(fakes.MIXED_LINES)]), initial="troubleshoot")
+    async with app.run_test(size=(80, 24)) as pilot:
+        log = app.screen.query_one(LogView)
+        assert await _wait_for(pilot, lambda: log.total_lines == len(fakes.MIXED_LINES))
+        await pilot.pause()
+        log.follow = False
+        log.scroll_to(y=0, animate=False)
+        await pilot.press("right", "right")
+        assert log.scroll_offset.x > 0
+        rows = len(log.lines)
+        await pilot.press("w")
+        await pilot.pause()
+        width = log.scrollable_content_region.width
+        drawn = _drawn(log)
+        assert log.scroll_offset.x == 0 and len(drawn) > rows
+        assert all(len(line) <= width for line in drawn)
+        assert "".join(drawn).count("Reconciler error") == 1  # one line, cut into rows
+        assert any("elasticloadbalancing:AddTags" in line for line in drawn)
+        await pilot.press("w")
+        assert len(log.lines) == rows
