@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 from checks.model import Finding
 from checks.redact import KeyBlockMasker, redact
 from petstore_tui.app import LogSource
+from petstore_tui.restarts import RestartCounter
 from petstore_tui.screens.dialogs import DrillDialog, PromptDialog
 from petstore_tui.widgets.detail import FindingDetail, fix_commands
 from petstore_tui.widgets.findings_table import FindingsTable, clock_text, finding_key
@@ -150,6 +151,7 @@ class TroubleshootScreen(Screen):
         self.sightings: dict[str, deque[tuple[float, int]]] = {}  # finding key -> (when, new hits)
         self._counts: dict[str, int] = {}  # finding key -> hits recorded in sightings
         self.opened_at = 0.0
+        self.restarts = RestartCounter()  # fed by the pump from event sources
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -205,6 +207,8 @@ class TroubleshootScreen(Screen):
                 text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
                 shown = self.key_blocks(text, source.id)
                 self._feed(raw if shown is text else shown, source, changed)  # raw keeps bad UTF-8
+                if source.kind == "k8s-events" and self.restarts.see(shown):
+                    self._status_dirty = True
                 lines.append(f"[{source.id}] {shown.rstrip()[:2000]}")
             self._flush_idle(changed)
             if lines:
@@ -477,8 +481,10 @@ class TroubleshootScreen(Screen):
         table = self.query_one(FindingsTable)
         follow = "following" if log.follow else "paused"
         shown = f"filter '{log.filter_text}' · " if log.filter_text else ""
+        restarts = self.restarts.summary()
         self.query_one("#log-status", Label).update(
-            f"{log.total_lines} lines · {shown}{follow} · {table.row_count} findings")
+            f"{log.total_lines} lines · {shown}{follow} · {table.row_count} findings"
+            + (f" · {redact(restarts)}" if restarts else ""))
         worst = max((f.severity.rank for f in table.findings.values()), default=-1)
         self.query_one(TargetHeader).status = (
             f"{table.row_count} findings" + (" · errors" if worst >= 2 else ""))
