@@ -21,5 +21,6 @@ class KeyInput(Input):
 
     def _on_blur(self, event: Blur) -> None:
         self.can_focus = False
-        self.screen.remove_class("-typing")
+        if self.is_attached:
+            self.screen.remove_class("-typing")
         super()._on_blur(event)

@@ -41,7 +41,7 @@ class LogView(Log):
 
     @classmethod
     def _process_line(cls, line: str) -> str:
-        return super()._process_line(redact(line))
+        return super()._process_line(redact(_unwrap(line)[1]))
 
     def _render_line_strip(self, y: int, rich_style: Style) -> Strip:
         """Each line drawn as time, level, origin, message (widgets/log_line.py); a text
@@ -59,7 +59,7 @@ class LogView(Log):
         text.stylize(rich_style)
         if y == self._search_at:
             text.stylize("reverse")
-        elif y in self.marks:
+        elif y in self._marked:
             text.stylize("bold on dark_red" if y == self._mark_at else "on dark_red")
         strip = Strip(text.render(self.app.console), cell_len(text.plain))
         self._render_line_cache[y] = strip
@@ -120,6 +120,9 @@ class LogView(Log):
         if extracted is None:
             return None
         text, ending = extracted
+        if WRAP_MARK in text:  # wrapped rows hold their whole line: copy each line once
+            rows = [_unwrap(row)[1] for row in text.split("\n")]
+            text = "\n".join(row for i, row in enumerate(rows) if i == 0 or row != rows[i - 1])
         return redact(text), ending
 
     can_focus = True
@@ -147,7 +150,8 @@ class LogView(Log):
         self.wrap = False  # long lines continue on the next rows instead of scrolling sideways
         self._wrapped_at = 0
         self._in_traceback: set[str] = set()  # tags whose traceback is still open (folding)
-        self.marks: list[int] = []  # lines highlighted as a finding's evidence
+        self.marks: list[int] = []  # lines highlighted as a finding's evidence, in order
+        self._marked: frozenset[int] = frozenset()  # the same, for drawing
         self._mark_at = -1
 
     def _fold(self, lines: list[str]) -> list[str]:
@@ -181,7 +185,7 @@ class LogView(Log):
     def _redraw(self) -> None:
         """Rebuild the view from the buffer (a filter, folding or a format changed)."""
         self.clear()
-        self.marks, self._mark_at = [], -1
+        self.marks, self._marked, self._mark_at = [], frozenset(), -1
         self._in_traceback = set()
         self.write_lines(self._view_of(self._buffer)[-self.max_lines:])
         self._search_at = -1
@@ -269,7 +273,7 @@ class LogView(Log):
             shown = redact(split_tag(_unwrap(line)[1])[1])
             if any(needle in shown for needle in needles):
                 marks.append(y)
-        self.marks = marks
+        self.marks, self._marked = marks, frozenset(marks)
         self._mark_at = -1
         self._render_line_cache.clear()
         if marks:
@@ -295,7 +299,7 @@ class LogView(Log):
         return target
 
     def clear_marks(self) -> None:
-        self.marks = []
+        self.marks, self._marked = [], frozenset()
         self._mark_at = -1
         self._render_line_cache.clear()
         self.refresh()
