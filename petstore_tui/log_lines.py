@@ -2,9 +2,8 @@
 
 Pure functions, no Textual and no Rich: `parse` splits one line (JSON of any logger, a
 plain line with a leading time and level, a Python traceback's parts), `message_of` gives
-the part a reader wants (a JSON line's message). The layout follows what the log tools
-operators use settle on: lnav's JSON line-format and jl's default `{time} {level}
-[{logger}] {message}`, with the time of day only and unknown fields after the message.
+the part a reader wants (a JSON line's message). The shapes it knows and the layout it
+serves are in docs/knowledge/log-display.md.
 """
 
 from __future__ import annotations

@@ -1,11 +1,9 @@
 """Restarts per pod container, counted from the event lines the panel follows (no Textual).
 
-Kubernetes: the kubelet's `Started` event on a pod (`Started container NAME`, one event
-aggregated with a count, as checks/engine/sources.py event_line prints it: `Normal
-Started pod/POD: Started container NAME (xN)`): N starts are N-1 restarts.
-Podman (the sandbox): each `container start <id> (..., name=NAME, ...)` event after the
-first one seen is a restart (docs/knowledge/podman-sandbox.md: a restarted container keeps
-its id; podman events prints one line of its own text per event)."""
+Kubernetes: the kubelet's `Started` event on a pod, as checks/engine/sources.py event_line
+prints it (`Normal Started pod/POD: Started container NAME (xN)`): N starts are N-1
+restarts. Podman (the sandbox): each `container start <id> (..., name=NAME, ...)` event
+after the first one seen is a restart. Both from docs/knowledge/log-display.md."""
 
 from __future__ import annotations
 

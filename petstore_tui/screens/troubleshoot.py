@@ -92,7 +92,7 @@ class DrillDone(Message):
 class TroubleshootScreen(Screen):
     """Follows the checked sources in thread workers that feed the engine and post batches."""
 
-    AUTO_FOCUS = "#log"  # keys are commands from the first frame, as in k9s and less
+    AUTO_FOCUS = "#log"  # keys are commands from the first frame (docs/knowledge/log-display.md)
     # below 160 columns the log takes the full width, the findings go under it and the
     # sources list opens on `s`; below 100 the log also drops its time column (app.tcss)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (160, "-wide")]

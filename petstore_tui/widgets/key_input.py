@@ -1,4 +1,4 @@
-"""An input box that takes focus only when its key asks for it (k9s's `/`, less's `/`).
+"""An input box that takes focus only when its key asks for it (docs/knowledge/log-display.md).
 
 Tab never lands in it, so a letter pressed anywhere on the screen is a command, never text
 typed by accident; Escape or Enter hands focus back (the screen decides to whom). While it

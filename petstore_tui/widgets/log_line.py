@@ -49,8 +49,8 @@ def shorten_middle(text: str, width: int) -> str:
 
 
 def short_origin(origin: str, width: int = 18) -> str:
-    """A dotted logger name shortened the way jl's short-dots does: c.m.controller.ingress;
-    any other name shortened in the middle."""
+    """A dotted logger name shortened by its dots: c.m.controller.ingress
+    (docs/knowledge/log-display.md); any other name shortened in the middle."""
     if len(origin) <= width:
         return origin
     if "." not in origin or "/" in origin:

@@ -74,7 +74,7 @@ class LogView(Log):
         return max(10, self.scrollable_content_region.width)
 
     def _wrapped(self, lines: list[str]) -> list[str]:
-        """Each line as the rows it takes at this width, cut like `less` does (by cells).
+        """Each line as the rows it takes at this width, cut by cells (docs/knowledge/log-display.md).
         Only while wrapping: each line is drawn once here to know its length."""
         width = self._wrap_width()
         rows = []
