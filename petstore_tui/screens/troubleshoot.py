@@ -169,7 +169,7 @@ class TroubleshootScreen(Screen):
                 with Horizontal(id="scan-bar"):
                     yield Label("", id="scan-note")
                     yield ProgressBar(id="scan-progress", show_eta=False)
-                yield LogView(id="log")
+                yield LogView(formatted=True, id="log")
                 yield Label("", id="log-status")
             with Vertical(id="findings-pane"):
                 yield Label("Findings", classes="pane-title")

@@ -46,7 +46,7 @@ class LogView(Log):
     def _render_line_strip(self, y: int, rich_style: Style) -> Strip:
         """Each line drawn as time, level, origin, message (widgets/log_line.py); a text
         selection is drawn by Log itself, over the stored line it copies."""
-        if self.text_selection is not None:
+        if self.text_selection is not None or not self.formatted:
             return super()._render_line_strip(y, rich_style)
         cached = self._render_line_cache.get(y)
         if cached is not None:
@@ -136,7 +136,7 @@ class LogView(Log):
             self.matches = matches
 
     def __init__(self, *, max_lines: int = MAX_LINES, buffer_lines: int = BUFFER_LINES,
-                 id: str | None = None) -> None:
+                 formatted: bool = False, id: str | None = None) -> None:
         super().__init__(max_lines=max_lines, auto_scroll=True, id=id)
         self._buffer: deque[str] = deque(maxlen=buffer_lines)
         self.filter_text = ""
@@ -146,7 +146,10 @@ class LogView(Log):
         self.tag_width = 10  # the screen narrows it on small terminals
         self.show_time = True
         self.raw_mode = False  # lines as their source printed them
-        self.folded = True  # a traceback shows its first and last line
+        # `formatted`: lines drawn by widgets/log_line.py, tracebacks folded (the panel);
+        # otherwise as Log draws them (a deploy step's output)
+        self.formatted = formatted
+        self.folded = formatted  # a traceback shows its first and last line
         self.wrap = False  # long lines continue on the next rows instead of scrolling sideways
         self._wrapped_at = 0
         self._in_traceback: set[str] = set()  # tags whose traceback is still open (folding)

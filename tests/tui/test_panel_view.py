@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from checks.redact import redact
 from petstore_tui.app import PetstoreApp
 from petstore_tui.widgets.detail import FindingDetail
 from petstore_tui.widgets.findings_table import FindingsTable
@@ -164,3 +165,14 @@ async def test_w_wraps_long_lines_and_right_scrolls_them_sideways_otherwise():
         assert any("elasticloadbalancing:AddTags" in line for line in drawn)
         await pilot.press("w")
         assert len(log.lines) == rows
+
+
+async def test_a_deploy_steps_output_is_drawn_as_printed_nothing_folded():
+    """The deploy screen's output view has no fold or raw key: its lines stay as printed."""
+    app = PetstoreApp(fakes.services(), initial="deploy")
+    async with app.run_test(size=(160, 48)) as pilot:
+        log = app.screen.query_one("#step-output", LogView)
+        log.add_lines(fakes.MIXED_LINES[:8])
+        await pilot.pause()
+        drawn = [line.rstrip() for line in _drawn(log)]
+        assert drawn == [redact(line) for line in fakes.MIXED_LINES[:8]]  # masked, else as printed
