@@ -50,3 +50,24 @@ async def test_an_added_file_is_diagnosed_whole_then_followed(tmp_path):
             out.write(f"2026-12-05 03:01:00 ERROR petstore {READONLY}\n")
         assert await _wait_for(pilot, lambda: sum(f.count for f in _readonly(table)) == 21, 400)
         assert not app.screen.query_one("#scan-bar").display
+
+
+def test_a_scan_stops_when_the_source_is_stopped_and_tail_lines_are_whole(tmp_path):
+    import threading
+
+    from petstore_tui.commands.tui import follow_file
+    from petstore_tui.services.log_file import ScanStopped, WholeFile, tail_lines
+
+    engine_mod = pytest.importorskip("checks.engine")
+    log = tmp_path / "app.log"
+    _log_with_errors(log, 5_000, 5)
+    stop = threading.Event()
+    stop.set()
+    whole = WholeFile(log, follow_file)
+    with pytest.raises(ScanStopped):
+        whole.scan(engine_mod.load_default_engine(), source="app", resource="x", stop=stop,
+                   on_progress=lambda read, total: None)
+    size = log.stat().st_size
+    lines = tail_lines(log, size, max_bytes=200)
+    assert lines and all(line.startswith(b"2026-12-05 ") for line in lines)
+    assert lines[-1].endswith(b"/pets/4999 200")

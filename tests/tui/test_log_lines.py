@@ -79,3 +79,13 @@ def test_an_indented_line_is_part_of_an_open_traceback_only():
     code = MIXED_LINES[5]
     assert parse(code, in_traceback=True).kind == "traceback-body"
     assert parse(code).kind == "plain"  # indented output elsewhere (a plan, YAML) stays plain
+
+
+def test_each_source_keeps_one_colour_on_its_tag():
+    from petstore_tui.widgets.log_line import SOURCE_COLOURS, source_colour
+
+    text = render("[controller] plain line")
+    (tag_style,) = [span.style for span in text.spans if span.start == 0]
+    assert tag_style == source_colour("controller") in SOURCE_COLOURS
+    assert source_colour("controller") == source_colour("controller")
+    assert len({source_colour(name) for name in ("app", "controller", "events", "runbook", "pods")}) > 1
