@@ -71,3 +71,23 @@ def test_a_scan_stops_when_the_source_is_stopped_and_tail_lines_are_whole(tmp_pa
     lines = tail_lines(log, size, max_bytes=200)
     assert lines and all(line.startswith(b"2026-12-05 ") for line in lines)
     assert lines[-1].endswith(b"/pets/4999 200")
+
+
+async def test_the_progress_bar_shows_while_a_file_is_diagnosed():
+    """Stand-in: ScanProgress posted as the source's worker posts it."""
+    from textual.widgets import ProgressBar
+
+    from petstore_tui.screens.troubleshoot import ScanProgress
+
+    app = PetstoreApp(fakes.services(), initial="troubleshoot")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        screen.post_message(ScanProgress("file:/tmp/app.log", 250, 1000))
+        await pilot.pause()
+        bar = screen.query_one("#scan-progress", ProgressBar)
+        assert screen.query_one("#scan-bar").display and bar.percentage == 0.25
+        assert "diagnosing file:/tmp/app.log" in str(screen.query_one("#scan-note").render())
+        screen.post_message(ScanProgress("file:/tmp/app.log", 1000, 1000, done=True))
+        await pilot.pause()
+        assert not screen.query_one("#scan-bar").display
+        assert any("scanned file:/tmp/app.log whole" in text for _, text in screen.timeline)
