@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from rich.cells import cell_len
 from rich.style import Style
+from rich.text import Text
 from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import Log
@@ -54,8 +55,12 @@ class LogView(Log):
         piece, line = _unwrap(self._lines[y])
         text = self._text_of(y, line)
         if piece >= 0:  # one row of a wrapped line: its slice of the drawn text
-            width = self._wrap_width()
-            text = text[piece * width:(piece + 1) * width]
+            width, indent = self._wrap_width(), self._wrap_indent()
+            if piece == 0:
+                text = text[:width]
+            else:  # continuation rows start under the message, past the source tag
+                start = width + (piece - 1) * (width - indent)
+                text = Text(" " * indent, end="") + text[start:start + width - indent]
         text.stylize(rich_style)
         if y == self._search_at:
             text.stylize("reverse")
@@ -73,14 +78,19 @@ class LogView(Log):
     def _wrap_width(self) -> int:
         return max(10, self.scrollable_content_region.width)
 
+    def _wrap_indent(self) -> int:
+        return min(self.tag_width + 1, self._wrap_width() // 2)
+
     def _wrapped(self, lines: list[str]) -> list[str]:
-        """Each line as the rows it takes at this width, cut by cells (docs/knowledge/log-display.md).
-        Only while wrapping: each line is drawn once here to know its length."""
-        width = self._wrap_width()
+        """Each line as the rows it takes at this width, cut by cells (docs/knowledge/log-display.md),
+        the rows after the first indented past the tag. Only while wrapping: each line is
+        drawn once here to know its length."""
+        width, indent = self._wrap_width(), self._wrap_indent()
         rows = []
         for line in lines:
             length = cell_len(self._text_of(-1, line).plain)
-            rows.extend(f"{WRAP_MARK}{piece}{WRAP_MARK}{line}" for piece in range(max(1, -(-length // width))))
+            count = 1 + max(0, -(-(length - width) // (width - indent)))
+            rows.extend(f"{WRAP_MARK}{piece}{WRAP_MARK}{line}" for piece in range(count))
         return rows
 
     def set_wrap(self, wrap: bool) -> None:
