@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from petstore_tui.fixes import files, hcl_blocks
+from petstore_tui.fixes import hcl_blocks
 from petstore_tui.fixes.base import FixContext
 from petstore_tui.fixes.model import FixRefused, NothingToFix, Plan
 from petstore_tui.fixes.repository import RepositoryFix

@@ -59,10 +59,16 @@ class FlaskWerkzeugFix(RepositoryFix):
 
     def plan(self, ctx: FixContext, failure_id: str, resource: str | None) -> Plan:
         from checks.model import Status
-        from checks.preflight.config.flask_werkzeug import FLASK, FLASK_NEEDS, WERKZEUG, incompatibility, resolve
-        from checks.project.app_files import parse_requirements
-        from checks.preflight.config.flask_werkzeug import FlaskWerkzeugCheck
+        from checks.preflight.config.flask_werkzeug import (
+            FLASK,
+            FLASK_NEEDS,
+            WERKZEUG,
+            FlaskWerkzeugCheck,
+            incompatibility,
+            resolve,
+        )
         from checks.preflight.runner import run_check
+        from checks.project.app_files import parse_requirements
 
         result = asyncio.run(run_check(FlaskWerkzeugCheck(), ctx.checks))
         if result.status in (Status.PASS, Status.SKIP):

@@ -77,11 +77,12 @@ class FixService:
             raise UnknownFix(f"no catalog entry, check or fix named {what!r} "
                              f"(fixable: {', '.join(sorted(self.fixable_ids()))})")
         reasons = []
+        history = FixJournal(self.target).entries
         for fix in fixes:
             failure_id = what if what in fix.catalog_ids else fix.catalog_ids[0]
             try:
                 return self._guard(fix, lambda fix=fix, failure_id=failure_id:
-                                   fix.plan(self._context(), failure_id, resource))
+                                   fix.plan(self._context(history=history), failure_id, resource))
             except NothingToFix as exc:
                 reasons.append(str(exc))
         raise NothingToFix("; ".join(reasons))

@@ -86,7 +86,12 @@ class ServiceAccountRoleFix(Fix):
                          "cluster.service-account:arn:aws:iam::ACCOUNT:role/NAME")
 
     def apply(self, ctx: FixContext, plan: Plan) -> dict[str, Any]:
-        from checks.probes._common import CONTROLLER_NAME, CONTROLLER_NAMESPACE, ROLE_ANNOTATION, kube_call
+        from checks.probes._common import (
+            CONTROLLER_NAME,
+            CONTROLLER_NAMESPACE,
+            ROLE_ANNOTATION,
+            kube_call,
+        )
 
         state = plan.state
         undo: dict[str, Any] = {"created": state["created"], "previous": state["previous"], "uid": None}
@@ -108,7 +113,12 @@ class ServiceAccountRoleFix(Fix):
         return undo
 
     def undo(self, ctx: FixContext, undo: dict[str, Any]) -> list[str]:
-        from checks.probes._common import CONTROLLER_NAME, CONTROLLER_NAMESPACE, ROLE_ANNOTATION, kube_call
+        from checks.probes._common import (
+            CONTROLLER_NAME,
+            CONTROLLER_NAMESPACE,
+            ROLE_ANNOTATION,
+            kube_call,
+        )
 
         current = kube_objects.live(ctx, "CoreV1Api", "read_namespaced_service_account", CONTROLLER_NAME,
                                     CONTROLLER_NAMESPACE)

@@ -30,7 +30,7 @@ def controller_iam(endpoint: str) -> str:
 
 
 @pytest.fixture
-def world(sandbox):
+def world(sandbox):  # noqa: F811  (the fixture imported above)
     """The sandbox after a deploy: network (tests/tui/test_drills.py) and controller IAM."""
     found = _sandbox_network(sandbox)
     found["policy"] = controller_iam(sandbox)
