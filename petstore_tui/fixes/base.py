@@ -63,8 +63,9 @@ class Fix:
         return what in (self.id, *self.catalog_ids, *self.check_ids)
 
     def new_plan(self, ctx: FixContext, failure_id: str, resource: str = "") -> Plan:
+        where = f"checkout {ctx.project}" if self.kind == "repository" else ctx.target.label
         return Plan(self.id, self.title, failure_id or self.catalog_ids[0], self.check, resource,
-                    ctx.target.label, self.kind, needs=self.needs)
+                    where, self.kind, needs=self.needs)
 
     def plan(self, ctx: FixContext, failure_id: str, resource: str | None) -> Plan:  # pragma: no cover
         """Exactly what would change, from live state. Raises NothingToFix when the state

@@ -1,8 +1,9 @@
-"""The fix journal of one target: every fix applied, what it changed and how to undo it, beside the runbook's journals (`journals/<target>.fixes.json`); redacted like them. File backups live in `journals/fix-backups/<entry>/`."""
+"""The fix journals: every fix applied, what it changed and how to undo it, beside the runbook's journals and redacted like them. AWS and Kubernetes fixes journal per target (`journals/<target>.fixes.json`); repository fixes per checkout (`journals/checkout-<folder>-<hash>.fixes.json`), since a file edit belongs to no region or cluster and needs none set. File backups live in `journals/fix-backups/<scope>/<entry>/`; each journal has its own lock file (`.lock` beside it)."""
 
 from __future__ import annotations
 
 import getpass
+import hashlib
 import json
 import os
 import time
@@ -13,13 +14,51 @@ from petstore_tui import settings
 from petstore_tui.runbook.journal import _clean as redacted
 from petstore_tui.runbook.journal import journal_path
 
-
-def fixes_path(target: settings.Target) -> Path:
-    return journal_path(target).with_suffix(".fixes.json")
+REPOSITORY = "repository"  # Fix.kind of the fixes journaled per checkout
 
 
-def backups_dir(target: settings.Target, entry_id: str) -> Path:
-    return journal_path(target).parent / "fix-backups" / f"{target.key}" / entry_id
+def checkout_key(project: Path) -> str:
+    """A file-name-safe id of a checkout: its folder name and a hash of its full path."""
+    resolved = Path(project).resolve()
+    name = "".join(c if c.isalnum() or c in "-_." else "_" for c in resolved.name)
+    return f"checkout-{name}-{hashlib.sha256(str(resolved).encode()).hexdigest()[:10]}"
+
+
+def scope_key(target: settings.Target, kind: str) -> str:
+    """The journal a fix of this kind writes to (RegionNotSet for a real target's AWS or
+    Kubernetes fix without a region)."""
+    return checkout_key(target.project) if kind == REPOSITORY else target.key
+
+
+def fixes_path(target: settings.Target, kind: str = "aws") -> Path:
+    folder = journal_path(target).parent if kind != REPOSITORY else settings.state_dir() / "journals"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{scope_key(target, kind)}.fixes.json"
+
+
+def backups_dir(target: settings.Target, entry_id: str, kind: str = "aws") -> Path:
+    return fixes_path(target, kind).parent / "fix-backups" / scope_key(target, kind) / entry_id
+
+
+def lock(target: settings.Target, kind: str):
+    """The run lock of the journal's scope: the target's (shared with deploy and destroy)
+    for AWS and Kubernetes fixes, the checkout's own for repository fixes."""
+    from petstore_tui.runbook.lock import RunLock
+
+    if kind == REPOSITORY:
+        return RunLock(target, "fix", fixes_path(target, kind).with_suffix("").with_suffix(".lock"))
+    return RunLock(target, "fix")
+
+
+def journals(target: settings.Target) -> list[FixJournal]:
+    """Every journal a fix of this target may be in: the checkout's, and the target's when
+    its region is known."""
+    found = [FixJournal(target, REPOSITORY)]
+    try:
+        found.append(FixJournal(target))
+    except settings.RegionNotSet:
+        pass
+    return found
 
 
 def _user() -> str:
@@ -34,9 +73,10 @@ class FixJournal:
     changes, undo, verification, message}]}. Status: applying, verified, rolled-back,
     denied, failed, undone."""
 
-    def __init__(self, target: settings.Target):
+    def __init__(self, target: settings.Target, kind: str = "aws"):
         self.target = target
-        self.path = fixes_path(target)
+        self.kind = kind
+        self.path = fixes_path(target, kind)
         try:
             data = json.loads(self.path.read_text())
             entries = data.get("entries") if isinstance(data, dict) else None
@@ -70,7 +110,8 @@ class FixJournal:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"target": self.target.label, "entries": redacted(self.entries)}
+        scope = str(self.target.project) if self.kind == REPOSITORY else self.target.label
+        data = {"target": scope, "entries": redacted(self.entries)}
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, indent=2, sort_keys=True))
         os.replace(tmp, self.path)

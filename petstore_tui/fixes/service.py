@@ -11,7 +11,7 @@ from checks.preflight.context import CheckContext
 from checks.redact import redact
 from petstore_tui.fixes import model
 from petstore_tui.fixes.base import Fix, FixContext
-from petstore_tui.fixes.journal import FixJournal, backups_dir
+from petstore_tui.fixes.journal import FixJournal, backups_dir, journals, lock
 from petstore_tui.fixes.model import (
     FixError,
     FixRefused,
@@ -77,11 +77,11 @@ class FixService:
             raise UnknownFix(f"no catalog entry, check or fix named {what!r} "
                              f"(fixable: {', '.join(sorted(self.fixable_ids()))})")
         reasons = []
-        history = FixJournal(self.target).entries
         for fix in fixes:
             failure_id = what if what in fix.catalog_ids else fix.catalog_ids[0]
+            history = FixJournal(self.target, fix.kind).entries
             try:
-                return self._guard(fix, lambda fix=fix, failure_id=failure_id:
+                return self._guard(fix, lambda fix=fix, failure_id=failure_id, history=history:
                                    fix.plan(self._context(history=history), failure_id, resource))
             except NothingToFix as exc:
                 reasons.append(str(exc))
@@ -122,24 +122,24 @@ class FixService:
     # ---- apply and verify --------------------------------------------------------------------
     def apply(self, plan: Plan, *, confirmed: bool) -> Outcome:
         """Apply under the target's run lock, journal it, verify, undo when not verified."""
-        from petstore_tui.runbook.lock import RunLock, RunLocked
+        from petstore_tui.runbook.lock import RunLocked
 
         if not confirmed:
             return Outcome(model.REFUSED, f"not confirmed: nothing changed on {plan.target}", plan)
         fix = self.fix_of(plan)
         try:
-            lock = RunLock(self.target, "fix").acquire()
+            held = lock(self.target, fix.kind).acquire()
         except RunLocked as exc:
             return Outcome(model.REFUSED, str(exc), plan)
         try:
             return self._apply_locked(fix, plan)
         finally:
-            lock.release()
+            held.release()
 
     def _apply_locked(self, fix: Fix, plan: Plan) -> Outcome:
-        journal = FixJournal(self.target)
+        journal = FixJournal(self.target, fix.kind)
         entry = journal.start(plan)
-        ctx = self._context(history=journal.entries, backups=backups_dir(self.target, entry["id"]),
+        ctx = self._context(history=journal.entries, backups=backups_dir(self.target, entry["id"], fix.kind),
                             record=lambda undo: journal.update(entry, undo=undo))
         try:
             undo = self._guard(fix, lambda: fix.apply(ctx, plan))
@@ -200,15 +200,21 @@ class FixService:
         return result
 
     # ---- undo --------------------------------------------------------------------------------
+    def _journal_of(self, entry_id: str) -> tuple[FixJournal | None, dict[str, Any] | None]:
+        for journal in journals(self.target):
+            entry = journal.get(entry_id)
+            if entry is not None:
+                return journal, entry
+        return None, None
+
     def entry(self, entry_id: str) -> dict[str, Any] | None:
-        return FixJournal(self.target).get(entry_id)
+        return self._journal_of(entry_id)[1]
 
     def undo(self, entry_id: str, *, confirmed: bool) -> Outcome:
-        from petstore_tui.runbook.lock import RunLock, RunLocked
+        from petstore_tui.runbook.lock import RunLocked
 
-        journal = FixJournal(self.target)
-        entry = journal.get(entry_id)
-        if entry is None:
+        journal, entry = self._journal_of(entry_id)
+        if journal is None or entry is None:
             raise UnknownFix(f"no fix {entry_id!r} in the journal of {self.target.label} (petstore-tui fix list)")
         if entry.get("status") not in ("verified", "applying"):
             return Outcome(model.REFUSED, f"{entry_id} is {entry.get('status')}: nothing to undo")
@@ -218,7 +224,7 @@ class FixService:
         if fix is None:
             return Outcome(model.FAILED, f"{entry_id} was made by fix {entry['fix']!r}, which this version lacks")
         try:
-            lock = RunLock(self.target, "fix").acquire()
+            held = lock(self.target, journal.kind).acquire()
         except RunLocked as exc:
             return Outcome(model.REFUSED, str(exc))
         try:
@@ -232,7 +238,7 @@ class FixService:
                 return Outcome(model.FAILED, f"{entry_id} not undone: {exc}", entry=entry_id)
             journal.update(entry, status="undone", message="undone: " + "; ".join(lines))
         finally:
-            lock.release()
+            held.release()
         result = self.verify(entry["check"])
         return Outcome(model.UNDONE, f"{entry_id} undone: " + "; ".join(lines) +
                        f"; {entry['check']} now {result.status.value}: {result.summary}",
@@ -258,7 +264,7 @@ class FixService:
         return sorted(rows, key=lambda r: r["check"])
 
     def history(self) -> list[dict[str, Any]]:
-        return FixJournal(self.target).entries
+        return [entry for journal in journals(self.target) for entry in journal.entries]
 
     # ---- permission findings -----------------------------------------------------------------
     @staticmethod
