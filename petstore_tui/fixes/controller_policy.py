@@ -20,7 +20,15 @@ def _decoded(document: Any) -> dict:
 
 
 def _pretty(document: dict) -> str:
-    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+    """The document as the plan's diff shows it: a one-item Action (or NotAction, Resource,
+    NotResource) written as a list, as IAM treats both, so the diff shows only real changes."""
+    shown = json.loads(json.dumps(document))
+    statements = shown.get("Statement")
+    for statement in statements if isinstance(statements, list) else [statements] if statements else []:
+        for key in ("Action", "NotAction", "Resource", "NotResource"):
+            if isinstance(statement.get(key), str):
+                statement[key] = [statement[key]]
+    return json.dumps(shown, indent=2, sort_keys=True) + "\n"
 
 
 class ControllerPolicyFix(Fix):
