@@ -90,6 +90,7 @@ class TroubleshootScreen(Screen):
         Binding("p", "run_probes", "Probes"),
         Binding("a", "add_file", "Add file"),
         Binding("d", "drills", "Drills"),
+        Binding("x", "fix", "Fix"),
         Binding("escape", "focus_log", "Log", show=False),
     ]
     PALETTE = [
@@ -103,6 +104,7 @@ class TroubleshootScreen(Screen):
         ("run_probes", "Troubleshoot: run live probes", "Ask AWS and Kubernetes for the known failures"),
         ("add_file", "Troubleshoot: follow a file", "Add a log file as a source"),
         ("drills", "Troubleshoot: drills (sandbox)", "Plant or undo a headline failure in the sandbox"),
+        ("fix", "Troubleshoot: fix the selected finding", "Preview, apply and verify its mechanical fix"),
     ]
 
     def __init__(self) -> None:
@@ -426,6 +428,14 @@ class TroubleshootScreen(Screen):
             return
         self.app.copy_to_clipboard("\n".join(commands))
         self.notify(f"Copied {len(commands)} command(s) to the clipboard.")
+
+    def action_fix(self) -> None:
+        """x: the fix dialog (petstore_tui/screens/fix_dialog.py); live probes re-run after a fix."""
+        from petstore_tui.screens.fix_dialog import open_fix
+
+        finding = self.query_one(FindingsTable).selected()
+        open_fix(self, finding.failure_id if finding else None,
+                 lambda outcome: outcome is not None and outcome.status == "fixed" and self.action_run_probes())
 
     def action_export_report(self) -> None:
         from petstore_tui.reports import default_report_path
