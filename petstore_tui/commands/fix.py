@@ -14,7 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("entry", nargs="?", metavar="ENTRY", help="with undo: the journal entry (see `fix list`)")
     parser.add_argument("--dry-run", action="store_true", help="print the plan and change nothing")
     parser.add_argument("--yes", "-y", action="store_true", help="apply without asking")
-    parser.add_argument("--json", action="store_true", help="machine-readable output (docs/fix-json.md)")
+    parser.add_argument("--json", action="store_true", help="machine-readable output (docs/fixes.md)")
 
 
 def _fail(message: str, status: int) -> int:

@@ -10,7 +10,7 @@ from petstore_tui.fixes import files
 from petstore_tui.fixes.base import Fix, FixContext
 from petstore_tui.fixes.model import Change, FixRefused, NothingToFix, Plan
 
-MAX_VERSIONS = 5  # IAM keeps at most five versions of a managed policy
+MAX_VERSIONS = 5  # IAM keeps at most five versions of a managed policy (docs/knowledge/iam-policy-versions.md)
 
 
 def _decoded(document: Any) -> dict:
