@@ -93,8 +93,8 @@ class FixJournal:
     def start(self, plan) -> dict[str, Any]:
         """A new entry in state `applying`, saved before anything changes: a fix
         interrupted half-way is still undoable from what it recorded."""
-        number = 1 + max((int(str(e.get("id", "")).rsplit("-", 1)[-1]) for e in self.entries
-                          if str(e.get("id", "")).rsplit("-", 1)[-1].isdigit()), default=0)
+        number = 1 + max((int(str(e.get("id", "")).rsplit("-", 1)[-1]) for e in self.of_fix(plan.fix)
+                          if str(e.get("id", "")).rsplit("-", 1)[-1].isdigit()), default=0)  # per fix: subnet-role-tags-1, -2
         entry = {"id": f"{plan.fix}-{number}", "fix": plan.fix, "failure_id": plan.failure_id,
                  "check": plan.check, "resource": plan.resource, "status": "applying",
                  "at": round(time.time(), 3), "by": _user(),

@@ -99,3 +99,13 @@ def test_the_installed_command_exits_2_on_a_usage_error(tmp_path):
     done = subprocess.run([sys.executable, "-m", "petstore_tui.cli", "fix"], capture_output=True, text=True,
                           timeout=60, check=False)
     assert done.returncode == 2 and "the following arguments are required" in done.stderr
+
+
+def test_entries_are_numbered_per_fix(broken, capsys):
+    """Two fixes on one checkout: each entry is named after its fix and counted per fix, so
+    `fix undo dockerfile-user-after-chown-1` means the first of that fix, whatever ran between."""
+    planted.duplicate_output_in_main_tf(broken)
+    assert fix(broken, "config.duplicate-outputs", "--yes", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["entry"] == "duplicate-terraform-output-1"
+    assert fix(broken, DOCKERFILE_CHECK, "--yes", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["entry"] == "dockerfile-user-after-chown-1"
