@@ -38,7 +38,8 @@ class ControllerPolicyFix(Fix):
     catalog_ids = ("alb-controller-addtags-denied", "alb-controller-iam-denied")
     check_ids = ("cluster.controller-policy",)
     check = "cluster.controller-policy"
-    needs = ("iam:ListRoles", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetPolicy",
+    needs = ("iam:ListRoles", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy",
+             "iam:GetPolicy",
              "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:CreatePolicyVersion",
              "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion")
 

@@ -22,6 +22,10 @@ LOCK = f"{APP}/requirements.lock"
 PIP_COMPILE_ARGS = ("--generate-hashes", "--allow-unsafe", "--strip-extras", "--no-emit-index-url",
                     "--no-emit-find-links", "--output-file", "requirements.lock", "requirements.in")
 LOCK_TIMEOUT = 600.0  # resolving and hashing from PyPI
+# pip-compile keeps what the lock already pins, hashes included; the two pins the fix is
+# about are resolved afresh (a lock whose Flask line was edited by hand otherwise fails
+# with HashMismatch), every other pin stays as locked.
+UPGRADE = ("--upgrade-package", "flask", "--upgrade-package", "werkzeug")
 
 
 def werkzeug_for(flask: Version) -> str:
@@ -39,8 +43,8 @@ def pip_compile_argv() -> list[str]:
     from petstore_tui.services import process
 
     if process.which("pip-compile"):
-        return ["pip-compile", *PIP_COMPILE_ARGS]
-    return [sys.executable, "-m", "piptools", "compile", *PIP_COMPILE_ARGS]
+        return ["pip-compile", *UPGRADE, *PIP_COMPILE_ARGS]
+    return [sys.executable, "-m", "piptools", "compile", *UPGRADE, *PIP_COMPILE_ARGS]
 
 
 def _name(line: str) -> str | None:

@@ -22,7 +22,7 @@ class ServiceAccountRoleFix(Fix):
     check_ids = ("cluster.service-account",)
     check = "cluster.service-account"
     needs = ("kubernetes: get, create, patch, delete serviceaccounts (kube-system)",
-             "kubernetes: get, patch deployments (kube-system)", "iam:ListRoles", "iam:GetRole")
+             "kubernetes: get, patch deployments (kube-system)", "iam:ListRoles")
 
     def plan(self, ctx: FixContext, failure_id: str, resource: str | None) -> Plan:
         from checks.probes._common import CONTROLLER_NAME, CONTROLLER_NAMESPACE, ROLE_ANNOTATION

@@ -147,7 +147,7 @@ def test_flask_werkzeug_pins_then_relock(checkout, tmp_path, monkeypatch, capsys
     out = capsys.readouterr().out
     assert "-werkzeug==3.0.1" in out and "+werkzeug>=2.2.2,<3" in out
     assert "[command] re-lock petstore-app/requirements.lock" in out
-    assert "pip-compile --generate-hashes --allow-unsafe --strip-extras" in out
+    assert "pip-compile --upgrade-package flask --upgrade-package werkzeug --generate-hashes --allow-unsafe" in out
     assert snapshot(checkout) == broken and not calls.exists()
 
     assert fix(checkout, "werkzeug-url-quote-import-error", "--yes") == 0
@@ -155,7 +155,9 @@ def test_flask_werkzeug_pins_then_relock(checkout, tmp_path, monkeypatch, capsys
     assert "fixed and verified: config.flask-werkzeug passes" in out, out
     assert "+werkzeug==2.2.3 \\" in out  # the lock's diff, shown after the change
     call = json.loads(calls.read_text())
-    assert call["argv"][:2] == ["--generate-hashes", "--allow-unsafe"]
+    # the two pins resolved afresh (a hand-edited lock's hashes are not reused), the rest as locked
+    assert call["argv"][:6] == ["--upgrade-package", "flask", "--upgrade-package", "werkzeug", "--generate-hashes",
+                                "--allow-unsafe"]
     assert Path(call["cwd"]) == checkout / "petstore-app"
     requirements = (checkout / "petstore-app" / "requirements.in").read_text()
     assert "werkzeug==3.0.1" not in requirements and "\nwerkzeug>=" in requirements
