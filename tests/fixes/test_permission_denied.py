@@ -127,3 +127,43 @@ def test_an_unparsed_xml_refusal_is_judged_by_its_own_code():
 
     assert denial(unparsed("SignatureDoesNotMatch")) is None
     assert denial(unparsed("AccessDeniedException")) == ("AccessDeniedException", "said AccessDeniedException")
+
+
+def test_the_controller_policy_fix_needs_no_more_than_it_declares(checked_aws, monkeypatch, capsys):
+    """A caller granted exactly least_privilege_policy(ControllerPolicyFix.needs) plans,
+    applies, verifies and undoes the fix: the declared needs are enough (any call outside
+    them is refused by the checked server and would fail the fix)."""
+    from petstore_tui.drills.controller_policy import without_action
+    from petstore_tui.fixes.controller_policy import ControllerPolicyFix
+    from petstore_tui.fixes.service import least_privilege_policy
+    from tests.fixes.conftest import POLICY_FILE, controller_iam
+
+    sent = []
+    boto3.setup_default_session(aws_access_key_id="setup", aws_secret_access_key="setup", region_name="us-east-1")
+    boto3.DEFAULT_SESSION.events.register("before-send", lambda **kw: sent.append(kw["request"].url))
+    try:
+        arn = controller_iam(checked_aws)
+        iam = boto3.client("iam", endpoint_url=checked_aws)
+        planted, _ = without_action(json.loads(POLICY_FILE.read_text()))
+        iam.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(planted), SetAsDefault=True)
+        iam.create_user(UserName="fixer")
+        iam.put_user_policy(UserName="fixer", PolicyName="fix", PolicyDocument=json.dumps(
+            least_privilege_policy(ControllerPolicyFix.needs)))
+        key = iam.create_access_key(UserName="fixer")["AccessKey"]
+        assert len(sent) <= FREE_REQUESTS, f"setup took {len(sent)} requests: raise FREE_REQUESTS"
+        while len(sent) < FREE_REQUESTS:
+            iam.list_users()
+    finally:
+        boto3.DEFAULT_SESSION = None
+    monkeypatch.setenv("AWS_ENDPOINT_URL", checked_aws)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    target = ["--region", "us-east-1", "--cluster", SANDBOX.cluster_name]
+
+    assert cli.main([*target, "fix", "cluster.controller-policy", "--yes", "--json"]) == 0, capsys.readouterr()
+    report = json.loads(capsys.readouterr().out)
+    assert report["status"] == "fixed", report
+    assert cli.main([*target, "fix", "undo", report["entry"], "--yes", "--json"]) == 0
+    undone = json.loads(capsys.readouterr().out)
+    assert undone["status"] == "undone" and "default version back to v2" in undone["message"], undone
