@@ -39,17 +39,21 @@ def _panel(root, lines=APP_LINES) -> PetstoreApp:
     return PetstoreApp(services, initial="troubleshoot")
 
 
+async def _x_on_the_finding(app, pilot) -> FixDialog:
+    table = app.screen.query_one(FindingsTable)
+    assert await _wait_for(pilot, lambda: table.row_count == 1)
+    assert table.selected().failure_id == "sqlite-readonly-database"
+    table.focus()
+    await pilot.press("x")
+    return await _dialog(app, pilot)
+
+
 async def test_x_on_a_finding_previews_applies_and_shows_the_verification(tmp_path):
     root = _checkout(tmp_path, "dockerfile_user_before_chown")
     before = snapshot(root)
     app = _panel(root)
     async with app.run_test(size=(160, 50)) as pilot:
-        table = app.screen.query_one(FindingsTable)
-        assert await _wait_for(pilot, lambda: table.row_count == 1)
-        assert table.selected().failure_id == "sqlite-readonly-database"
-        table.focus()
-        await pilot.press("x")
-        dialog = await _dialog(app, pilot)
+        dialog = await _x_on_the_finding(app, pilot)
         shown = _text(dialog, "#fix-plan")
         assert "1. [file-edit] move USER 10001:10001" in shown and "--- a/docker/Dockerfile" in shown
         assert "+USER 10001:10001" in shown
@@ -71,11 +75,7 @@ async def test_escape_changes_nothing(tmp_path):
     before = snapshot(root)
     app = _panel(root)
     async with app.run_test(size=(160, 50)) as pilot:
-        table = app.screen.query_one(FindingsTable)
-        assert await _wait_for(pilot, lambda: table.row_count == 1)
-        table.focus()
-        await pilot.press("x")
-        dialog = await _dialog(app, pilot)
+        dialog = await _x_on_the_finding(app, pilot)
         assert not dialog.query_one("#apply", Button).disabled
         await pilot.press("enter")  # focus starts on Cancel: Enter is the safe answer
         await pilot.pause()
