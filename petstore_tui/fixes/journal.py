@@ -31,6 +31,7 @@ def scope_key(target: settings.Target, kind: str) -> str:
 
 
 def fixes_path(target: settings.Target, kind: str = "aws") -> Path:
+    """Beside the runbook's journals (journal_path's folder)."""
     folder = journal_path(target).parent if kind != REPOSITORY else settings.state_dir() / "journals"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{scope_key(target, kind)}.fixes.json"
@@ -46,7 +47,7 @@ def lock(target: settings.Target, kind: str):
     from petstore_tui.runbook.lock import RunLock
 
     if kind == REPOSITORY:
-        return RunLock(target, "fix", fixes_path(target, kind).with_suffix("").with_suffix(".lock"))
+        return RunLock(target, "fix", fixes_path(target, kind).parent / f"{scope_key(target, kind)}.lock")
     return RunLock(target, "fix")
 
 

@@ -109,3 +109,19 @@ def test_entries_are_numbered_per_fix(broken, capsys):
     assert json.loads(capsys.readouterr().out)["entry"] == "duplicate-terraform-output-1"
     assert fix(broken, DOCKERFILE_CHECK, "--yes", "--json") == 0
     assert json.loads(capsys.readouterr().out)["entry"] == "dockerfile-user-after-chown-1"
+
+
+def test_one_fix_at_a_time_per_checkout(broken, capsys):
+    """A second run while another holds the checkout's lock (as a fix in another terminal
+    does) changes nothing and says who holds it."""
+    from petstore_tui.fixes.journal import REPOSITORY, lock
+    from petstore_tui.settings import Target
+
+    before = snapshot(broken)
+    held = lock(Target(project_dir=broken), REPOSITORY).acquire()
+    try:
+        assert fix(broken, DOCKERFILE_CHECK, "--yes") == 1
+    finally:
+        held.release()
+    assert "is in use by petstore-tui fix (pid" in capsys.readouterr().out
+    assert snapshot(broken) == before
