@@ -175,7 +175,9 @@ class SubnetRoleTagsFix(Fix):
         key, previous = undo["key"], undo["previous"]
         current = {s["SubnetId"]: {t["Key"]: t.get("Value", "") for t in s.get("Tags") or []}
                    for s in ec2.describe_subnets(SubnetIds=list(previous))["Subnets"]}
-        ours = [s for s in previous if current.get(s, {}).get(key) == VALUE]  # changed since: left alone
+        now = {s: current.get(s, {}).get(key) for s in previous}
+        same = [s for s in previous if now[s] == previous[s]]  # never changed (a refused call) or put back
+        ours = [s for s in previous if now[s] == VALUE and s not in same]  # another value since: left alone
         removed = [s for s in ours if previous[s] is None]
         if removed:
             ec2.delete_tags(Resources=removed, Tags=[{"Key": key}])
@@ -183,7 +185,9 @@ class SubnetRoleTagsFix(Fix):
             ec2.create_tags(Resources=[subnet], Tags=[{"Key": key, "Value": previous[subnet]}])
         lines = [f"{key} removed from {', '.join(removed)}"] if removed else []
         lines += [f"{key}={previous[s]!r} back on {s}" for s in ours if previous[s] is not None]
-        left = [s for s in previous if s not in ours]
+        if same:
+            lines.append(f"{key} already as before on {', '.join(same)}")
+        left = [s for s in previous if s not in ours and s not in same]
         if left:
             lines.append(f"left alone (changed since the fix): {', '.join(left)}")
-        return lines or ["nothing to put back"]
+        return lines

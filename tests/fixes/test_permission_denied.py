@@ -90,6 +90,9 @@ def test_a_caller_without_create_tags_gets_the_permission_finding(checked_aws, m
     assert report["status"] == "denied", report
     assert "permission denied while fixing (AccessDenied)" in report["message"]
     assert "ec2:CreateTags" in report["message"]
+    # the refused call changed nothing, and the roll-back says so (not "changed since the fix")
+    assert "kubernetes.io/role/elb already as before on" in report["message"]
+    assert "changed since" not in report["message"]
     finding = report["finding"]
     assert finding["id"] == "fix-permission-denied" and finding["resource"] == "fix/subnet-role-tags"
     assert "ec2:CreateTags" in finding["details"]["actions"]
