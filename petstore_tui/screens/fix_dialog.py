@@ -117,9 +117,7 @@ class FixDialog(ModalScreen[Outcome | None]):
 
     def _finish(self, outcome: Outcome | None, lines: list[str]) -> None:
         self.outcome, self.state = outcome, "done"
-        status = self.query_one("#fix-status", Static)
-        status.update("\n".join(lines))
-        status.set_class(bool(outcome and outcome.status == "fixed"), "-fixed")
+        self.query_one("#fix-status", Static).update("\n".join(lines))
         self.query_one("#apply", Button).display = False
         close = self.query_one("#close", Button)
         close.disabled, close.label = False, "Close"
