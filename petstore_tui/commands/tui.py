@@ -29,6 +29,11 @@ def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight")
     if problem:  # before the screen opens: a bad user entry is a usage error, not a panel note
         print(f"petstore-tui: {problem}", file=sys.stderr)
         return 2
+    problems = [p for p in map(file_problem, getattr(args, "file", None) or ()) if p]
+    if problems:  # the same: a typo would open a panel that follows nothing, silently
+        for problem in problems:
+            print(f"petstore-tui troubleshoot: {redact(problem)}", file=sys.stderr)
+        return 2
     from petstore_tui.app import PetstoreApp
 
     services = build_services(target, catalog_dirs)
@@ -37,6 +42,17 @@ def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight")
         services.extra_files.append(Path(path))  # type: ignore[attr-defined]
     app.run()
     return int(app.return_code or 0)
+
+
+def file_problem(path: str) -> str:
+    """Why `--file PATH` cannot be followed, or ""."""
+    if os.path.isdir(path):
+        return f"{path}: is a folder (give a log file)"
+    if not os.path.exists(path):
+        return f"{path}: no such file"
+    if not os.access(path, os.R_OK):
+        return f"{path}: permission denied"
+    return ""
 
 
 def catalog_problem(catalog_dirs: tuple[str, ...]) -> str:
