@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ack": ("ack", "acknowledge a finding for one resource, or list acknowledgements"),
     "catalog": ("catalog", "list the known failures, or test your own catalog entries"),
     "drill": ("drill", "list, plant or undo the sandbox's drills (headless)"),
+    "fix": ("fix", "apply a mechanical fix for a finding or failed check, verified; list or undo fixes"),
 }
 
 

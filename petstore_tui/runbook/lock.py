@@ -45,8 +45,8 @@ class RunLock:
     call, and two runs can never both succeed. The file is never removed (a removed lock
     file lets a second run lock a new one beside a holder of the old)."""
 
-    def __init__(self, target: settings.Target, runbook: str):
-        self.path = lock_path(target)
+    def __init__(self, target: settings.Target, runbook: str, path: Path | None = None):
+        self.path = path or lock_path(target)  # path: a lock of another scope (a checkout's fixes)
         self.target = target
         self.runbook = runbook
         self._fd: int | None = None

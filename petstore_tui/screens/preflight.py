@@ -24,10 +24,12 @@ class PreflightScreen(Screen):
     BINDINGS = [
         Binding("r", "rerun_all", "Re-run all"),
         Binding("o", "rerun_one", "Re-run selected"),
+        Binding("x", "fix", "Fix"),
     ]
     PALETTE = [
         ("rerun_all", "Preflight: re-run all checks", "Run every preflight check again"),
         ("rerun_one", "Preflight: re-run selected check", "Run the highlighted check again"),
+        ("fix", "Preflight: fix the selected check", "Preview, apply and verify its mechanical fix"),
     ]
 
     class ChecksListed(Message):
@@ -107,6 +109,14 @@ class PreflightScreen(Screen):
             return
         self.query_one(CheckTable).mark_running(check_id)
         self.run_checks([check_id], group=f"preflight-{check_id}")
+
+    def action_fix(self) -> None:
+        """x: the fix dialog (petstore_tui/screens/fix_dialog.py); the check re-runs after a fix."""
+        from petstore_tui.screens.fix_dialog import open_fix
+
+        open_fix(self, self.query_one(CheckTable).selected_id(),
+                 lambda outcome: outcome is not None and outcome.status in ("fixed", "rolled-back")
+                 and self.action_rerun_one())
 
     def run_checks(self, ids: list[str] | None, group: str = "preflight") -> None:
         self.started = True

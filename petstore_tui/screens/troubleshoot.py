@@ -108,6 +108,7 @@ class TroubleshootScreen(Screen):
         Binding("p", "run_probes", "Probes"),
         Binding("a", "add_file", "Add file"),
         Binding("d", "drills", "Drills"),
+        Binding("x", "fix", "Fix"),
         Binding("g", "evidence", "Evidence"),
         Binding("r", "toggle_raw", "Raw"),
         Binding("w", "toggle_wrap", "Wrap"),
@@ -126,6 +127,7 @@ class TroubleshootScreen(Screen):
         ("run_probes", "Troubleshoot: run live probes", "Ask AWS and Kubernetes for the known failures"),
         ("add_file", "Troubleshoot: follow a file", "Add a log file as a source"),
         ("drills", "Troubleshoot: drills (sandbox)", "Plant or undo a headline failure in the sandbox"),
+        ("fix", "Troubleshoot: fix the selected finding", "Preview, apply and verify its mechanical fix"),
         ("evidence", "Troubleshoot: go to the evidence", "Highlight the selected finding's lines in the log (g again: back)"),
         ("toggle_raw", "Troubleshoot: raw lines", "Show each line as its source printed it, or formatted"),
         ("toggle_wrap", "Troubleshoot: wrap long lines", "Continue long lines on the next rows, or scroll sideways (left/right)"),
@@ -602,6 +604,14 @@ class TroubleshootScreen(Screen):
             return
         self.app.copy_to_clipboard("\n".join(commands))
         self.notify(f"Copied {len(commands)} command(s) to the clipboard.")
+
+    def action_fix(self) -> None:
+        """x: the fix dialog (petstore_tui/screens/fix_dialog.py); live probes re-run after a fix."""
+        from petstore_tui.screens.fix_dialog import open_fix
+
+        finding = self.query_one(FindingsTable).selected()
+        open_fix(self, finding.failure_id if finding else None,
+                 lambda outcome: outcome is not None and outcome.status == "fixed" and self.action_run_probes())
 
     def action_export_report(self) -> None:
         from petstore_tui.reports import default_report_path

@@ -1,0 +1,61 @@
+"""Fix: create IngressClass `alb` when it is missing, exactly as kubernetes/controller/ingressclass.yaml has it (with the Helm ownership label and annotations, so the controller's Helm release can adopt it). A class that exists with another controller is left alone: spec.controller cannot change in place, and deleting it could orphan Ingresses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from petstore_tui.fixes import kube_objects
+from petstore_tui.fixes.base import Fix, FixContext
+from petstore_tui.fixes.model import Change, FixRefused, NothingToFix, Plan
+
+NAME = "alb"
+
+
+class IngressClassFix(Fix):
+    id = "ingressclass-alb"
+    title = "Create IngressClass alb (kubernetes/controller/ingressclass.yaml)"
+    kind = "kubernetes"
+    catalog_ids = ("alb-controller-ingressclass-missing",)
+    check_ids = ("cluster.ingressclass",)
+    check = "cluster.ingressclass"
+    needs = ("kubernetes: get, create, delete ingressclasses.networking.k8s.io",)
+
+    def plan(self, ctx: FixContext, failure_id: str, resource: str | None) -> Plan:
+        from checks.probes.ingressclass import CONTROLLER
+
+        path, wanted = kube_objects.repository_object(ctx, "IngressClass", NAME)
+        current = kube_objects.live(ctx, "NetworkingV1Api", "read_ingress_class", NAME)
+        if current is not None:
+            controller = (current.get("spec") or {}).get("controller")
+            if controller == CONTROLLER:
+                raise NothingToFix(f"IngressClass {NAME} exists ({CONTROLLER})")
+            raise FixRefused(f"IngressClass {NAME} exists with controller {controller!r}: spec.controller cannot "
+                             f"change in place; after checking no Ingress uses it: kubectl delete ingressclass "
+                             f"{NAME}, then petstore-tui fix {failure_id}")
+        plan = self.new_plan(ctx, failure_id, f"ingressclass/{NAME}")
+        plan.changes.append(Change("kube-object", f"create IngressClass {NAME} from {path}",
+                                   kube_objects.diff(f"ingressclasses/{NAME}", None, wanted),
+                                   {"verb": "create", "object": wanted}))
+        plan.notes.append("the controller's Helm values say createIngressClassResource: false, so Helm does "
+                          "not make it; its ownership annotations let the release adopt it")
+        plan.state = {"object": wanted}
+        return plan
+
+    def apply(self, ctx: FixContext, plan: Plan) -> dict[str, Any]:
+        from checks.probes._common import kube_call
+
+        created = kube_call(ctx.checks, "NetworkingV1Api", "create_ingress_class", plan.state["object"])
+        undo = {"name": NAME, "uid": created.metadata.uid}
+        ctx.record(undo)
+        return undo
+
+    def undo(self, ctx: FixContext, undo: dict[str, Any]) -> list[str]:
+        from checks.probes._common import kube_call
+
+        current = kube_objects.live(ctx, "NetworkingV1Api", "read_ingress_class", undo["name"])
+        if current is None:
+            return [f"IngressClass {undo['name']} already gone"]
+        if (current.get("metadata") or {}).get("uid") != undo["uid"]:
+            raise FixRefused(f"IngressClass {undo['name']} was recreated since the fix: not deleted")
+        kube_call(ctx.checks, "NetworkingV1Api", "delete_ingress_class", undo["name"])
+        return [f"deleted IngressClass {undo['name']} (made by the fix)"]

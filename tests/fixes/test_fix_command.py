@@ -1,0 +1,127 @@
+"""The `petstore-tui fix` contract on a copy of the repository with the Dockerfile defect planted: exit 0 fixed and verified, 1 not fixed, 2 usage; --dry-run changes nothing; without --yes it asks on a terminal (y applies, anything else refuses) and refuses without one; `fix list` names what is fixable now and what can be undone."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from petstore_tui import cli
+from tests.fixes.test_repository_fixes import snapshot
+from tests.planted import test_planted_defects as planted
+
+DOCKERFILE_CHECK = "config.dockerfile-user"
+
+
+@pytest.fixture
+def broken(tmp_path):
+    root = planted.make_copy(tmp_path / "checkout")
+    planted.dockerfile_user_before_chown(root)
+    return root
+
+
+def fix(root, *args: str) -> int:
+    return cli.main(["--project-dir", str(root), "fix", *args])
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("answer, code, applied", [("y\n", 0, True), ("yes\n", 0, True), ("n\n", 1, False),
+                                                   ("\n", 1, False), ("", 1, False)])
+def test_asks_on_a_terminal(broken, monkeypatch, capsys, answer, code, applied):
+    before = snapshot(broken)
+    monkeypatch.setattr(sys, "stdin", Terminal(answer))
+    assert fix(broken, DOCKERFILE_CHECK) == code
+    out = capsys.readouterr().out
+    assert "apply these 1 change(s) to this checkout? [y/N]" in out
+    assert (snapshot(broken) != before) == applied
+    if not applied:
+        assert "refused: not confirmed: nothing changed" in out
+
+
+def test_refuses_without_a_terminal(broken, monkeypatch, capsys):
+    before = snapshot(broken)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("y\n"))  # piped input is no confirmation
+    assert fix(broken, DOCKERFILE_CHECK) == 1
+    assert "refused: no terminal to confirm on: pass --yes to apply (nothing changed)" in capsys.readouterr().out
+    assert snapshot(broken) == before
+
+
+def test_json_dry_run_is_the_plan_and_changes_nothing(broken, capsys):
+    before = snapshot(broken)
+    assert fix(broken, DOCKERFILE_CHECK, "--dry-run", "-o", "json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["status"] == "planned" and report["ok"] is True
+    change = report["plan"]["changes"][0]
+    assert change["kind"] == "file-edit" and change["detail"].startswith("--- a/docker/Dockerfile")
+    assert snapshot(broken) == before
+
+
+@pytest.mark.parametrize("args, message", [
+    (["no-such-failure"], "no catalog entry, check or fix named 'no-such-failure'"),
+    (["undo"], "`fix undo` needs a journal entry"),
+    (["undo", "subnet-role-tags-9"], "no fix 'subnet-role-tags-9' in the journal"),
+    ([DOCKERFILE_CHECK, "extra"], "unexpected argument 'extra'"),
+])
+def test_usage_errors_exit_2(broken, capsys, args, message):
+    assert fix(broken, *args) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and not captured.out
+
+
+def test_a_known_failure_without_an_automatic_fix_exits_1(broken, capsys):
+    assert fix(broken, "config.eks-version", "--yes") == 1
+    assert "failed: config.eks-version has no automatic fix: follow its fix text" in capsys.readouterr().out
+    assert fix(broken, "alb-controller-crds-outdated") == 1  # a catalog entry without one
+
+
+def test_list_names_the_fixable_check_then_the_undoable_entry(broken, capsys):
+    assert fix(broken, "list", "--json") == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["check"]: r["command"] for r in rows["fixable"]}[DOCKERFILE_CHECK] == "petstore-tui fix config.dockerfile-user"
+    assert rows["undoable"] == []
+    assert fix(broken, DOCKERFILE_CHECK, "--yes") == 0
+    capsys.readouterr()
+    assert fix(broken, "list", "--json") == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert DOCKERFILE_CHECK not in {r["check"] for r in rows["fixable"]}
+    assert [r["command"] for r in rows["undoable"]] == ["petstore-tui fix undo dockerfile-user-after-chown-1"]
+
+
+def test_the_installed_command_exits_2_on_a_usage_error(tmp_path):
+    """The console script itself (a subprocess), so argparse's exit status is what a shell sees."""
+    done = subprocess.run([sys.executable, "-m", "petstore_tui.cli", "fix"], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 2 and "the following arguments are required" in done.stderr
+
+
+def test_entries_are_numbered_per_fix(broken, capsys):
+    """Two fixes on one checkout: each entry is named after its fix and counted per fix, so
+    `fix undo dockerfile-user-after-chown-1` means the first of that fix, whatever ran between."""
+    planted.duplicate_output_in_main_tf(broken)
+    assert fix(broken, "config.duplicate-outputs", "--yes", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["entry"] == "duplicate-terraform-output-1"
+    assert fix(broken, DOCKERFILE_CHECK, "--yes", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["entry"] == "dockerfile-user-after-chown-1"
+
+
+def test_one_fix_at_a_time_per_checkout(broken, capsys):
+    """A second run while another holds the checkout's lock (as a fix in another terminal
+    does) changes nothing and says who holds it."""
+    from petstore_tui.fixes.journal import REPOSITORY, lock
+    from petstore_tui.settings import Target
+
+    before = snapshot(broken)
+    held = lock(Target(project_dir=broken), REPOSITORY).acquire()
+    try:
+        assert fix(broken, DOCKERFILE_CHECK, "--yes") == 1
+    finally:
+        held.release()
+    assert "is in use by petstore-tui fix (pid" in capsys.readouterr().out
+    assert snapshot(broken) == before

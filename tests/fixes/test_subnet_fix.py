@@ -1,0 +1,62 @@
+"""The subnet role tag fix against the sandbox AWS, planted by the drill: the live finding, a dry run that changes nothing (the EC2 state compared byte for byte), the fix, the probe passing and the finding gone, and undo back to the planted state. Stand-in: moto's server as the sandbox AWS (EC2, EKS, IAM), as the drills use it."""
+
+from __future__ import annotations
+
+import json
+
+from petstore_tui import cli
+from petstore_tui.drills.subnet_tags import SubnetTagsDrill
+from tests.fixes.conftest import SANDBOX, _client
+
+FAILURE = "alb-controller-subnet-discovery-failed"
+
+
+def ec2_state(endpoint: str, vpc: str) -> bytes:
+    """Every subnet and route table of the VPC as EC2 describes them, as bytes."""
+    ec2 = _client(endpoint, "ec2")
+    in_vpc = [{"Name": "vpc-id", "Values": [vpc]}]
+    subnets = ec2.describe_subnets(Filters=in_vpc)["Subnets"]
+    tables = ec2.describe_route_tables(Filters=in_vpc)["RouteTables"]
+    return json.dumps({"subnets": sorted(subnets, key=lambda s: s["SubnetId"]),
+                       "tables": sorted(tables, key=lambda t: t["RouteTableId"])}, sort_keys=True, default=str).encode()
+
+
+def live_findings(capsys) -> list[dict]:
+    capsys.readouterr()
+    cli.main(["--sandbox", "diagnose", "--live", "--json"])
+    return [f for f in json.loads(capsys.readouterr().out)["findings"] if f["id"] == FAILURE
+            and f["source"].startswith("probe:")]
+
+
+def test_plant_find_dry_run_fix_verify_undo(world, capsys):
+    endpoint, vpc = world["endpoint"], world["vpc"]
+    SubnetTagsDrill(SANDBOX).run_plant()
+    assert live_findings(capsys), "the planted drill is a live finding"
+    planted = ec2_state(endpoint, vpc)
+
+    assert cli.main(["--sandbox", "fix", FAILURE, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "[aws-call] ec2 CreateTags kubernetes.io/role/elb=1 on 3 subnet(s)" in out
+    for subnet in world["public"]:
+        assert subnet in out
+    assert "Name tag" in out and "dry run: nothing changed" in out
+    assert ec2_state(endpoint, vpc) == planted
+
+    assert cli.main(["--sandbox", "fix", FAILURE, "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "fixed: fixed and verified: cluster.subnets passes" in out, out
+    tags = {s["SubnetId"]: {t["Key"]: t["Value"] for t in s.get("Tags", [])}
+            for s in _client(endpoint, "ec2").describe_subnets(SubnetIds=world["public"])["Subnets"]}
+    assert all(t.get("kubernetes.io/role/elb") == "1" for t in tags.values())
+    assert not live_findings(capsys), "the live finding is gone"
+
+    assert cli.main(["--sandbox", "fix", "undo", "subnet-role-tags-1", "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "undone" in out and "cluster.subnets now fail" in out, out
+    assert ec2_state(endpoint, vpc) == planted
+    SubnetTagsDrill(SANDBOX).undo()
+
+
+def test_nothing_to_fix_when_the_probe_passes(world, capsys):
+    assert cli.main(["--sandbox", "fix", "cluster.subnets", "--yes"]) == 0
+    assert "nothing-to-do: nothing to fix: controller v3.5.0 already finds subnets" in capsys.readouterr().out
