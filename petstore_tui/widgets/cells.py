@@ -20,6 +20,17 @@ def summary_cell(text: str) -> Text:
     return Text(text, no_wrap=True)
 
 
+def update_summary(table: DataTable, row_key: str, text: str) -> None:
+    """Set a row's summary, widening the column at once. Textual widens it on its next idle,
+    but rows drawn in between stay cached at the old width (their cache key is the table's
+    update count, which widening does not bump): widened first, the update's own bump
+    redraws every row at the new width."""
+    cell = summary_cell(text)
+    column = table.columns["summary"]
+    column.content_width = max(column.content_width, cell.cell_len)
+    table.update_cell(row_key, "summary", cell, update_width=True)
+
+
 def cursor_row_key(table: DataTable) -> str | None:
     """The key of the row under the cursor, or None while the table is empty or changing."""
     if not table.row_count:

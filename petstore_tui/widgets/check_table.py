@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from checks.model import CheckResult, Status
-from petstore_tui.widgets.cells import cursor_row_key, summary_cell
+from petstore_tui.widgets.cells import cursor_row_key, update_summary
 
 GROUP_ORDER = ("tools", "aws", "config", "cluster")
 STATUS_STYLE = {
@@ -66,7 +66,7 @@ class CheckTable(DataTable):
             self.add_row(Text(f"  {result.id}"), Text(""), Text(""), key=result.id)
         status = result.status.value if isinstance(result.status, Status) else str(result.status)
         self.update_cell(result.id, "status", status_cell(status))
-        self.update_cell(result.id, "summary", summary_cell(result.summary), update_width=True)
+        update_summary(self, result.id, result.summary)
 
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}

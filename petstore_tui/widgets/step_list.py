@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
-from petstore_tui.widgets.cells import cursor_row_key, summary_cell
+from petstore_tui.widgets.cells import cursor_row_key, update_summary
 
 STATE_STYLE = {
     "pending": ("·", "dim"),
@@ -60,7 +60,7 @@ class StepList(DataTable):
         if elapsed is not None:
             self.update_cell(step_id, "elapsed", format_elapsed(elapsed))
         if summary is not None:
-            self.update_cell(step_id, "summary", summary_cell(summary), update_width=True)
+            update_summary(self, step_id, summary)
 
     def set_elapsed(self, step_id: str, elapsed: float) -> None:
         if step_id in self.states:

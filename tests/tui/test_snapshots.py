@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from rich.cells import cell_len
-
 from petstore_tui.app import PetstoreApp
 from petstore_tui.screens.dialogs import ConfirmDialog
 from tests.tui import fakes
@@ -56,17 +54,8 @@ def test_deploy_screen_after_sandbox_run(snap_compare):
         steps = app.screen.query_one("StepList")
         steps.move_cursor(row=steps.get_row_index("terraform-apply"))
         await settle(app, pilot)
-        # The table widens a column on its own idle: a loaded machine can take the picture
-        # before that, with the summaries cut at the header's width.
-        await _wait(pilot, lambda: _summary_column_fits(steps))
-        await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
-
-
-def _summary_column_fits(steps) -> bool:
-    widest = max((cell_len(str(cell)) for cell in steps.get_column("summary")), default=0)
-    return steps.columns["summary"].content_width >= widest
 
 
 def test_deploy_confirmation_dialog(snap_compare):
