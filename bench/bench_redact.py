@@ -1,4 +1,4 @@
-"""Benchmark `checks.redact`: ordinary log lines, the catalog's sample lines and the secret
+"""Benchmark `petstore_core.redact`: ordinary log lines, the catalog's sample lines and the secret
 corpus, beside the engine's own per-line cost (what every line already pays)."""
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from checks.engine import Engine
-    from checks.redact import redact
+    from petstore_core.redact import redact
 
     contenders = {"redact": redact}
     if args.baseline:

@@ -105,7 +105,7 @@ def live_status(eks_client, version: str, today: date | None = None) -> SupportS
     try:
         response = eks_client.describe_cluster_versions(clusterVersions=[normalise(version)])
     except Exception as exc:  # 404 in moto, AccessDenied, an old botocore without the API
-        from petstore_tui.services.aws import error_code
+        from petstore_core.errors import error_code
 
         fallback = support_status(version, today)
         return SupportStatus(fallback.version, fallback.status, fallback.end_of_standard,

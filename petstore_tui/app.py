@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.screen import Screen
 
 from checks.model import CheckResult, Finding
-from checks.redact import redact
-from petstore_tui.settings import Target
+from petstore_core.redact import redact
+from petstore_core.settings import Target
 
 SCREENS_ORDER = ("preflight", "deploy", "troubleshoot", "cleanup")
 

@@ -23,7 +23,7 @@ from checks.engine.normalize import (
 )
 from checks.engine.normalize import REMOVAL_TRIGGERS as NOISE_TRIGGERS
 from checks.model import RECOGNITION_KINDS, Finding, KnownFailure, Source
-from checks.redact import redact
+from petstore_core.redact import redact
 
 MAX_EVIDENCE = 5
 MAX_RESOURCES = 500  # distinct resources kept for one catalog entry

@@ -38,7 +38,7 @@ ALL_PROBES: tuple[tuple[str, Callable[[CheckContext], object]], ...] = (
 
 
 async def _one(ctx: CheckContext, probe_id: str, probe) -> list[CheckResult]:
-    from checks.redact import redact
+    from petstore_core.redact import redact
 
     try:
         outcome = await asyncio.wait_for(in_thread(probe, ctx), ctx.timeout)

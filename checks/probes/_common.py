@@ -19,13 +19,13 @@ def result(id: str, status: Status, summary: str, detail: str = "", fix: str = "
 
 
 def aws_error(id: str, exc: BaseException, what: str) -> CheckResult:
-    from petstore_tui.services.aws import describe_aws_error
+    from petstore_core.errors import describe_aws_error
 
     return result(id, Status.ERROR, f"{what}: {describe_aws_error(exc)}")
 
 
 def kube_error(id: str, exc: BaseException, what: str) -> CheckResult:
-    from petstore_tui.services.kube import KubeConfigError, describe_kube_error
+    from petstore_core.errors import KubeConfigError, describe_kube_error
 
     # No usable kubeconfig is not this probe's failure (cluster.api reports it): skip.
     status = Status.SKIP if isinstance(exc, KubeConfigError) else Status.ERROR
@@ -48,7 +48,7 @@ def kube_call(ctx: CheckContext, api_class: str, method: str, *args: Any, **kwar
     """ctx's kubernetes client, class by name (CoreV1Api...), with our request timeout."""
     from kubernetes import client
 
-    from petstore_tui.services.kube import REQUEST_TIMEOUT
+    from petstore_core.kube import REQUEST_TIMEOUT
 
     api = getattr(client, api_class)(ctx.kube_api())
     kwargs.setdefault("_request_timeout", REQUEST_TIMEOUT)

@@ -14,7 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, target) -> int:
-    from checks.redact import redact
+    from petstore_core.redact import redact
     from petstore_tui.drills import DrillError, all_drills
 
     def fail(message: str, status: int = 2) -> int:

@@ -12,8 +12,8 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-from checks.redact import redact
-from petstore_tui.settings import Target
+from petstore_core.redact import redact
+from petstore_core.settings import Target
 
 TAIL_BYTES = 64 * 1024  # history shown when a file source opens
 POLL = 0.2  # seconds between looks at a followed file that has nothing new
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight")
 def catalog_problem(catalog_dirs: tuple[str, ...]) -> str:
     """Why the catalog (built in, the operator's folder, `--catalog DIR`s) cannot load, or ""."""
     from checks.catalog_loader import CatalogError, load_catalog, user_catalog_dirs
-    from petstore_tui.settings import state_dir
+    from petstore_core.settings import state_dir
 
     try:
         load_catalog(cache_dir=state_dir() / "cache", user_dirs=user_catalog_dirs(catalog_dirs))
@@ -232,7 +232,8 @@ def _kube_sources(target: Target) -> list[Any]:
     specs = [("pods", "App pods", "app"), ("controller", "LB controller", "alb-controller"),
              ("events", "Kubernetes events", "k8s-events")]
     try:
-        from petstore_tui.services import kube, kube_follow
+        from petstore_core import kube
+        from petstore_tui.services import kube_follow
 
         api = kube.api_client(target)
     except Exception as exc:  # no cluster (the sandbox has none), no kubeconfig, no module

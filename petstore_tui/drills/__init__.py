@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from petstore_tui import settings
+from petstore_core import settings
 
 
 class DrillError(RuntimeError):

@@ -76,7 +76,8 @@ class SqliteReadonlyDrill(Drill):
         return data, sorted(p for p in data.glob("petstore.db*") if p.is_file())
 
     def plant(self) -> DrillOutcome:
-        from petstore_tui.services import local_app, process, sandbox_state
+        from petstore_core import process, sandbox_state
+        from petstore_tui.services import local_app
 
         if self.planted:
             raise DrillError("already planted: undo it first")
@@ -129,7 +130,8 @@ class SqliteReadonlyDrill(Drill):
                             f"says: {said}", resource=f"pod/{pods[0]}" if pods else "")
 
     def undo(self) -> DrillOutcome:
-        from petstore_tui.services import local_app, process, sandbox_state
+        from petstore_core import process, sandbox_state
+        from petstore_tui.services import local_app
 
         memo = self.load()
         if memo is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from petstore_tui import settings
+from petstore_core import settings
 from petstore_tui.drills import DrillError
 
 FAIL_WAIT = 60.0  # seconds for a planted container to show its failure

@@ -68,8 +68,8 @@ class WerkzeugDrill(Drill):
     failure_id = "werkzeug-url-quote-import-error"
 
     def plant(self) -> DrillOutcome:
+        from petstore_core import process
         from petstore_tui.drills import stand_in
-        from petstore_tui.services import process
 
         if self.planted:
             raise DrillError("already planted: undo it first")

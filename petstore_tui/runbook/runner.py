@@ -7,8 +7,8 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from checks.redact import KeyBlockMasker, redact
-from petstore_tui import settings
+from petstore_core import settings
+from petstore_core.redact import KeyBlockMasker, redact
 from petstore_tui.events import (
     ConfirmationRequested,
     RunFinished,

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from checks.redact import redact
+from petstore_core.redact import redact
 from petstore_tui import events as ev
 from petstore_tui.app import Batcher, drain_async
 from petstore_tui.screens.dialogs import ConfirmDialog, TypedConfirmDialog

@@ -19,7 +19,7 @@ from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
 from checks.model import Finding
-from checks.redact import KeyBlockMasker, redact
+from petstore_core.redact import KeyBlockMasker, redact
 from petstore_tui.app import LogSource
 from petstore_tui.screens.dialogs import DrillDialog, PromptDialog
 from petstore_tui.widgets.detail import FindingDetail, fix_commands

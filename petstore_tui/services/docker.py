@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.redact import redact
-from petstore_tui.services import process
+from petstore_core import process
+from petstore_core.redact import redact
 from petstore_tui.services.engine_call import Caller, EngineCallError
 
 BUILD_TIMEOUT = 1800.0

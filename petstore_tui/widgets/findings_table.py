@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from checks.model import Finding, Severity
-from checks.redact import redact
+from petstore_core.redact import redact
 from petstore_tui.widgets.cells import cursor_row_key
 
 SEVERITY_STYLE = {"critical": "bold white on red", "error": "bold red", "warning": "yellow",

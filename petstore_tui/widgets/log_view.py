@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from textual.message import Message
 from textual.widgets import Log
 
-from checks.redact import redact
+from petstore_core.redact import redact
 
 # The view keeps this many lines on screen; the buffer behind it a few times more so a
 # filter can be widened again without re-reading the sources.

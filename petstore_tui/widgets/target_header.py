@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from checks.redact import redact
+from petstore_core.redact import redact
 
 
 class TargetHeader(Widget):

@@ -11,7 +11,7 @@ from checks.preflight.aws.credentials import CredentialsCheck
 from checks.preflight.aws.ec2_reachable import Ec2ReachableCheck
 from checks.preflight.aws.identity import IdentityCheck
 from checks.preflight.aws.region import RegionCheck
-from petstore_tui.settings import Target
+from petstore_core.settings import Target
 from tests.preflight.conftest import make_ctx
 
 

@@ -31,7 +31,7 @@ class ToolOutcome:
 
 
 async def run_version(ctx: CheckContext, argv: list[str], timeout: float) -> ToolOutcome:
-    from petstore_tui.services.process import ToolNotFound
+    from petstore_core.process import ToolNotFound
 
     try:
         done = await ctx.run_tool(argv, timeout)
@@ -50,7 +50,7 @@ VERSION_CACHE = "tool-versions.json"
 
 
 def _version_cache_path():
-    from petstore_tui.settings import state_dir
+    from petstore_core.settings import state_dir
 
     return state_dir() / "cache" / VERSION_CACHE
 
@@ -60,7 +60,7 @@ def _binary_stamp(executable: str) -> dict | None:
     None when it is not found (running it then says what is wrong)."""
     import os
 
-    from petstore_tui.services.process import which
+    from petstore_core.process import which
 
     path = which(executable)
     if path is None:
