@@ -51,18 +51,20 @@ def silent_signatures(entry: KnownFailure, positives: list[Path]) -> list[str]:
     be shown to catch a real wording, or it is a guess nobody checked."""
     from checks.engine.grouping import Grouper
     from checks.engine.matcher import compile_signature
-    from checks.engine.normalize import prepare_line
+    from checks.engine.normalize import prepare_line_and_width
 
-    events: list[bytes] = []
+    events: list[tuple[bytes, int]] = []  # event text (with the line it peeks at), its own length
     for path in positives:
         grouper = Grouper()
         for line in sample_lines(path):
-            events.extend(b"\n".join(event) for event in grouper.push(prepare_line(line)))
-        events.extend(b"\n".join(event) for event in grouper.flush())
+            for event, peek in grouper.push_peeking(*prepare_line_and_width(line)):
+                text = b"\n".join(event)
+                events.append((text + b"\n" + peek, len(text)) if peek is not None else (text, len(text)))
+        events.extend((text, len(text)) for text in map(b"\n".join, grouper.flush()))
     problems = []
     for number, signature in enumerate(entry.signatures, 1):
         pattern = compile_signature(signature)
-        if not any(pattern.search(event) for event in events):
+        if not any((m := pattern.search(text)) and m.start() < size for text, size in events):
             problems.append(f"signature {number} ({entry.signature_kind(number - 1)}) matches none of the "
                             f"positive samples: add one in the program's wording: {signature!r}")
     return problems

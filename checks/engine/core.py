@@ -16,7 +16,7 @@ from checks.engine.normalize import (
     decode,
     evidence_text,
     normalise,
-    prepare_line,
+    prepare_line_and_width,
     remove_noise,
     remove_noise_into,
     to_bytes,
@@ -177,8 +177,8 @@ class Engine:
             grouper = self._grouper(source, resource, simulated)
             for part in parts:
                 self.lines_read += 1
-                for event in grouper.push(prepare_line(part)):
-                    self._handle_event(event, source, resource, changed, simulated=simulated)
+                for event, peek in grouper.push_peeking(*prepare_line_and_width(part)):
+                    self._handle_event(event, source, resource, changed, peek=peek, simulated=simulated)
             return self._settle(list(changed.values()))
 
     def feed_many(self, lines: Iterable[str | bytes], source: str = ANY, resource: str = "") -> list[Finding]:
@@ -269,8 +269,10 @@ class Engine:
                 else:
                     # no copy of the chunk: the few lines before its first sync point go
                     # with the carry and the unfinished line; the rest is scanned in place
-                    head = b"".join((carry, pending, chunk[start:split]))
-                    self._bulk_block(head, 0, len(head), source, resource, changed, final=True)
+                    # (with the sync line itself, which the head's last event peeks at: the
+                    # head is processed up to it, and the in-place pass starts there)
+                    head = b"".join((carry, pending, chunk[start:chunk.find(b"\n", split) + 1]))
+                    self._bulk_block(head, 0, len(head), source, resource, changed, final=False)
                     carry = self._bulk_block(chunk, split, cut + 1, source, resource, changed, final=False)
                 pending = chunk[cut + 1:]
                 if len(pending) > RAW_MAX_LINE:
@@ -317,29 +319,45 @@ class Engine:
             region_ids: set[int] = set()
             for index, offset in hits:
                 pos = offset - 1 if offset > lo else lo
-                if pos >= end:
+                # a hit may end in the line an event peeks at: the region starts with the
+                # event before the hit's line (the line before it starts no later); a hit
+                # in the line at `end` counts for the event before it, here, and for its
+                # own event with the next block
+                line_start = buf.rfind(b"\n", lo, pos) + 1 or lo
+                anchor = _line_start(buf, line_start - 1) if line_start > lo else lo
+                if anchor >= end:
                     break
-                if pos < region_end:
+                if region_ids and anchor < region_end:
                     region_ids.add(index)
+                    if pos >= region_end:
+                        region_end = _sync_after(buf, pos, end, damaged)
                     continue
                 if region_ids:
                     self._bulk_region(buf, region_start, region_end, region_ids, damaged, source, resource,
-                                      changed)
-                region_start = _sync_before(buf, buf.rfind(b"\n", lo, pos) + 1 or lo, region_end, damaged)
+                                      changed, self._line_after(buf, region_end, hi))
+                region_start = _sync_before(buf, max(anchor, lo), region_end, damaged)
                 region_end = _sync_after(buf, pos, end, damaged)
                 region_ids = {index}
             if region_ids:
-                self._bulk_region(buf, region_start, region_end, region_ids, damaged, source, resource, changed)
+                self._bulk_region(buf, region_start, region_end, region_ids, damaged, source, resource, changed,
+                                  self._line_after(buf, region_end, hi))
         return buf[end:hi]
 
+    @staticmethod
+    def _line_after(buf: bytes, at: int, hi: int) -> bytes | None:
+        """The line a region ending at `at` peeks at (a sync point: a whole line before
+        `hi`), or None at the end of the data."""
+        return _line_at(buf, at)[:MAX_LINE] if at < hi else None
+
     def _bulk_region(self, buf: bytes, start: int, end: int, ids: set[int], damaged: set[int],
-                     source: str, resource: str, changed: dict) -> None:
+                     source: str, resource: str, changed: dict, after: bytes | None) -> None:
         """buf[start:end] grouped into events; `damaged`: the starts of the lines that hold
-        paste damage (the only ones normalising changes)."""
+        paste damage (the only ones normalising changes); the last event peeks at `after`."""
         grouper = Grouper()
         lines = buf[start:end].split(b"\n")
         if lines and lines[-1] == b"":
             lines.pop()
+        widths = [len(line) for line in lines]  # as printed, before paste damage is undone
         if DAMAGE in ids:  # paste damage: normalised text may match any signature
             verify, ids = None, None
             at = start
@@ -349,17 +367,23 @@ class Engine:
                 at += len(line) + 1
         else:
             verify = self.matcher.verify
-        for line in lines:
-            for event in grouper.push(line[:MAX_LINE]):
-                self._handle_event(event, source, resource, changed, verify, ids)
+        for line, width in zip(lines, widths, strict=True):
+            for event, peek in grouper.push_peeking(line[:MAX_LINE], width):
+                self._handle_event(event, source, resource, changed, verify, ids, peek)
         for event in grouper.flush():
-            self._handle_event(event, source, resource, changed, verify, ids)
+            self._handle_event(event, source, resource, changed, verify, ids, after)
 
     # -------------------------------------------------------------- findings
     def _handle_event(self, lines: list[bytes], source: str, resource: str, changed: dict,
-                      verify=None, ids: set[int] | None = None, simulated: bool = False) -> None:
+                      verify=None, ids: set[int] | None = None, peek: bytes | None = None,
+                      simulated: bool = False) -> None:
         event = lines[0] if len(lines) == 1 else b"\n".join(lines)
-        matched = verify(event, ids) if verify is not None else self.matcher.match(event)
+        limit = None
+        if peek is not None:  # the event's text, then the line after it; a match starts in the event
+            limit = len(event)
+            lines = [*lines, peek]
+            event = event + b"\n" + peek
+        matched = verify(event, ids, limit) if verify is not None else self.matcher.match(event, limit)
         if not matched:
             return
         seen: set[str] = set()
@@ -566,7 +590,7 @@ def _sync_before(buf: bytes, start: int, floor: int, damaged: set[int] | None = 
     `floor`, itself a sync point or the block start)."""
     while start > floor:
         prev_start = _line_start(buf, start - 1)
-        if is_sync_point(_line_at(buf, start, damaged), _line_at(buf, prev_start, damaged)):
+        if is_sync_point(_line_at(buf, start, damaged), _line_at(buf, prev_start, damaged), start - 1 - prev_start):
             return start
         start = prev_start
     return floor
@@ -580,7 +604,7 @@ def _sync_after(buf: bytes, pos: int, end: int, damaged: set[int] | None = None)
         if nl < 0 or nl + 1 >= end:
             return end
         nxt = nl + 1
-        if is_sync_point(_line_at(buf, nxt, damaged), _line_at(buf, start, damaged)):
+        if is_sync_point(_line_at(buf, nxt, damaged), _line_at(buf, start, damaged), nl - start):
             return nxt
         start = nxt
 
@@ -591,7 +615,7 @@ def _last_sync_point(buf: bytes, lo: int, hi: int) -> int:
     start = _line_start(buf, hi - 1)  # the last line
     while start > lo:
         prev_start = max(_line_start(buf, start - 1), lo)
-        if is_sync_point(_line_at(buf, start), normalise(buf[prev_start:start - 1])):
+        if is_sync_point(_line_at(buf, start), normalise(buf[prev_start:start - 1]), start - 1 - prev_start):
             return start
         start = prev_start
     return lo
@@ -609,7 +633,7 @@ def _first_sync_point(chunk: bytes, start: int, hi: int, limit: int = 1000) -> i
         if nl < 0 or nl + 1 >= hi:
             return None
         line = nl + 1
-        if is_sync_point(_line_at(chunk, line), normalise(chunk[prev:nl])):
+        if is_sync_point(_line_at(chunk, line), normalise(chunk[prev:nl]), nl - prev):
             return line
         prev = line
     return None

@@ -1,27 +1,87 @@
-"""Event grouping: a Python traceback is one event; indented continuation lines join the
-line before them (pastes wrap long lines)."""
+"""Event grouping: which lines make one event (the text signatures are matched against).
+
+- A Python traceback is one event, with the exception line and the lines indented under
+  it (libpq's hint under a psycopg2 exception).
+- An indented line continues the line before it (pastes wrap long lines).
+- Per-line tool prefixes do not count as indentation and are dropped from continuation
+  lines, so a message reads on across them: `kubectl logs --timestamps` / `--prefix`,
+  docker compose's `web-1  | `, journald's `May 15 23:09:27 host unit[pid]: `, Markdown
+  `> ` quote marks, editor line-number gutters.
+- The lines of one box (Terraform's `│` diagnostics, k9s panes) make one event, their
+  borders dropped: Terraform wraps a diagnostic's detail over several `│` lines.
+- A line ending in a wrap mark (`↵`, `⏎`: tools that show where they folded a line)
+  continues on the next line.
+- A line exactly WRAP_WIDTH bytes long was cut there by a terminal (or `fold`), often
+  inside a word: the next line joins the event, and the event also holds the run of such
+  lines glued back together (one extra line after them), so a message cut mid-word
+  still reads whole.
+- Every event is matched with the line after it (`Grouper.push_peeking`): a message
+  wrapped at a word boundary, its next words on a line of their own, still reads whole.
+
+docs/knowledge/paste-damage.md says where each shape comes from.
+"""
 
 from __future__ import annotations
 
 import re
 
+from checks.engine.normalize import normalise
+
 TRACEBACK_HEAD = b"Traceback (most recent call last):"
 MAX_EVENT_LINES = 100  # an event never holds more lines: memory stays bounded
+WRAP_WIDTH = 80  # bytes: the terminal width `fold` and most terminals default to
+WRAP_MARKS = ("\u21b5".encode(), "\u23ce".encode())  # ↵ ⏎
 _WS = (b" ", b"\t")
-# Prefixes that tools put before every line: `kubectl logs --timestamps` and `--prefix`.
-_PREFIX = re.compile(rb"(?:\d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:?\d\d)?\s|\[pod/[^\]\s]+\]\s)")
+
+# Prefixes that tools put before every line (one or two of them, e.g. kubectl's --prefix
+# then --timestamps). Each alternative is anchored on what it starts with, so a plain
+# line fails it at once.
+PREFIX_ALTERNATIVES = (
+    rb"\d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:?\d\d)?\x20",  # kubectl logs --timestamps
+    rb"\[pod/[^\]\s]+\]\x20",  # kubectl logs --prefix
+    rb"[A-Z][a-z]{2}\x20[\x20\d]\d\x20\d\d:\d\d:\d\d\x20[^\s:]+\x20[^\s:\[]+(?:\[\d+\])?:\x20",  # journald, syslog
+    rb"[\w.-]+\x20*\|\x20",  # docker compose: `web-1  | `
+    rb"(?:>\x20?)+",  # Markdown quote marks
+    rb"\x20{0,4}\d{1,5}(?:\x20?\|\x20?|\t|\x20\x20)",  # editor line numbers
+)
+PREFIX = rb"(?:" + rb"|".join(PREFIX_ALTERNATIVES) + rb"){1,2}"
+_PREFIX = re.compile(PREFIX)
+BOX = rb"[\x20\t]*(?:\xe2\x94\x82|\xe2\x94\x83|\xe2\x95\x91)+\x20?"  # │ ┃ ║ (k9s doubles them)
+_BOX = re.compile(BOX)
+
+# The lines whose event text differs from the raw line (a prefix dropped from an indented
+# line, a box border, a wrap mark, a cut line). The Hyperscan matcher sees raw lines, so
+# it flags these (multiline regexes, case-sensitive) and the bulk path then matches their
+# events in full (checks/engine/matcher.py).
+REGROUP_PATTERNS: tuple[bytes, ...] = (
+    rb"^" + PREFIX + rb"[\x20\t]",
+    rb"^" + BOX,
+    *WRAP_MARKS,
+    rb"^[^\n]{%d}$" % WRAP_WIDTH,
+)
+
+PLAIN, PREFIXED, BOXED = 0, 1, 2
+
+
+def split(line: bytes) -> tuple[int, bytes]:
+    """(kind, body): the line without a per-line tool prefix or box border."""
+    first = line[:1]
+    if first in b" \t\xe2":
+        m = _BOX.match(line)
+        if m:
+            return BOXED, line[m.end():]
+    m = _PREFIX.match(line)
+    if m and m.end():
+        return PREFIXED, line[m.end():]
+    return PLAIN, line
 
 
 def body(line: bytes) -> bytes:
-    """The line without a per-line tool prefix, for deciding indentation."""
-    if line[:1].isdigit() or line[:1] == b"[":
-        match = _PREFIX.match(line)
-        if match:
-            return line[match.end():]
-    return line
+    return split(line)[1]
 
 
 def is_continuation(line: bytes) -> bool:
+    """True when `line` is indented under whatever came before it."""
     return body(line)[:1] in _WS
 
 
@@ -29,47 +89,112 @@ def is_head(line: bytes) -> bool:
     return TRACEBACK_HEAD in line
 
 
-def is_sync_point(line: bytes, previous: bytes) -> bool:
-    """True when a new event starts at `line` whatever came before `previous`.
+def _marked(line: bytes) -> int:
+    """Bytes of a trailing wrap mark (and the spaces after it), or 0."""
+    stripped = line.rstrip()
+    for mark in WRAP_MARKS:
+        if stripped.endswith(mark):
+            return len(line) - len(stripped) + len(mark)
+    return 0
 
-    After a non-empty, non-indented line that is not a traceback head, no traceback is
-    open and the pending event (if any) ends at the next non-indented line. The bulk
-    scanner starts and ends its regions only at such lines, so it groups exactly as a
-    line-by-line Grouper does."""
+
+def joins(kind: int, text: bytes, line: bytes, previous_kind: int, previous: bytes, previous_width: int) -> bool:
+    """Whether a line (split as kind, text) continues the event that `previous` is in,
+    outside a traceback. `previous_width`: the previous line's length as printed (before
+    paste damage was undone: a terminal cut `\\"` as two characters)."""
     return (
-        bool(line) and bool(previous)
-        and not is_continuation(line) and not is_continuation(previous)
-        and not is_head(previous)
+        text[:1] in _WS
+        or (kind == BOXED and previous_kind == BOXED)
+        or (previous_width == WRAP_WIDTH and TRACEBACK_HEAD not in line)
+        or bool(_marked(previous))
     )
 
 
-class Grouper:
-    """Turns lines into events (lists of lines). `push` returns the events it closed."""
+def is_sync_point(line: bytes, previous: bytes, previous_width: int | None = None) -> bool:
+    """True when a new event starts at `line` whatever came before `previous`.
 
-    __slots__ = ("_lines", "_traceback")
+    After a line whose body is non-empty, not indented and not a traceback head, no
+    traceback is open; a new event starts at `line` unless it joins `previous` (indented,
+    both boxed, `previous` cut or wrap-marked). The bulk scanner starts and ends its
+    regions only at such lines, so it groups exactly as a line-by-line Grouper does.
+    `previous_width` as for `joins` (default: its length)."""
+    if not line or not previous:
+        return False
+    previous_kind, previous_text = split(previous)
+    if not previous_text or previous_text[:1] in _WS or TRACEBACK_HEAD in previous:
+        return False
+    kind, text = split(line)
+    width = len(previous) if previous_width is None else previous_width
+    return bool(text) and not joins(kind, text, line, previous_kind, previous, width)
+
+
+class Grouper:
+    """Turns lines into events (lists of lines). `push` returns the events it closed.
+
+    An event is matched together with the line that follows it (its peek), and a match
+    counts for the event when it starts in the event: a message wrapped at a word boundary
+    onto a line of its own (Terraform 0.12-0.14's unboxed detail, a GUI dialog, a mail)
+    still reads whole, and a match wholly in the next line is that line's own."""
+
+    __slots__ = ("_lines", "_traceback", "_previous", "_previous_kind", "_previous_width", "_run")
 
     def __init__(self) -> None:
         self._lines: list[bytes] = []
         self._traceback = False
+        self._previous = b""  # the last line pushed into the pending event, as pushed
+        self._previous_kind = PLAIN
+        self._previous_width = 0
+        self._run: bytes | None = None  # the cut lines of the current run, glued
 
-    def push(self, line: bytes) -> list[list[bytes]]:
+    def push(self, line: bytes, width: int | None = None) -> list[list[bytes]]:
+        return [event for event, _ in self.push_peeking(line, width)]
+
+    def push_peeking(self, line: bytes, width: int | None = None) -> list[tuple[list[bytes], bytes | None]]:
+        """Like push, each closed event with the line after it (the next event's first
+        line: a message wrapped at a word boundary reads on there), or None when that line
+        is not known yet (a traceback closed at MAX_EVENT_LINES). `width`: the line's
+        length before paste damage was undone (default: its length)."""
+        width = len(line) if width is None else width
         lines = self._lines
+        kind, text = split(line)
         if lines and self._traceback:
-            lines.append(line)
-            text = body(line)
-            if text and text[:1] not in _WS:  # the exception line ends the traceback
-                return [self._take()]
+            # every line until the exception line; then the event goes on while lines
+            # are indented under the exception (a multi-line exception message)
+            lines.append(text if text[:1] in _WS else line)
+            if text and text[:1] not in _WS:
+                self._traceback = False
             if len(lines) >= MAX_EVENT_LINES:
-                return [self._take()]
+                return [(self._take(), None)]
+            self._remember(kind, line, width)
             return []
-        text = body(line)
-        if lines and text[:1] in _WS and len(lines) < MAX_EVENT_LINES:
-            lines.append(line)
+        if lines and len(lines) < MAX_EVENT_LINES and joins(kind, text, line, self._previous_kind, self._previous,
+                                                             self._previous_width):
+            previous = self._previous
+            mark = _marked(previous)
+            if mark:
+                lines[-1] = lines[-1][:len(lines[-1]) - mark].rstrip(b" \t")
+            if self._previous_width == WRAP_WIDTH:
+                self._run = (self._run or previous) + line
+            else:
+                self._end_run()
+            lines.append(text)
+            self._remember(kind, line, width)
             return []
-        closed = [self._take()] if lines else []
+        closed = [(self._take(), line)] if lines else []
         self._lines = [line]
         self._traceback = TRACEBACK_HEAD in text
+        self._remember(kind, line, width)
         return closed
+
+    def _remember(self, kind: int, line: bytes, width: int) -> None:
+        self._previous, self._previous_kind, self._previous_width = line, kind, width
+
+    def _end_run(self) -> None:
+        """The run glued back, as one more line right after its pieces (paste damage cut
+        in two, a backslash | a quote, is whole again)."""
+        if self._run is not None:
+            self._lines.append(normalise(self._run))
+            self._run = None
 
     def flush(self) -> list[list[bytes]]:
         return [self._take()] if self._lines else []
@@ -79,5 +204,8 @@ class Grouper:
         return bool(self._lines)
 
     def _take(self) -> list[bytes]:
-        lines, self._lines, self._traceback = self._lines, [], False
+        self._end_run()
+        lines = self._lines
+        self._lines, self._traceback = [], False
+        self._previous, self._previous_kind, self._previous_width = b"", PLAIN, 0
         return lines

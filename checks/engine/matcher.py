@@ -4,8 +4,11 @@ questions, so the engine finds the same things with either:
 
 - `candidates(block)`: (signature index, offset) pairs, a superset of where signatures
   can match in a block of lines (one pass over the whole block); index DAMAGE marks a
-  line with paste damage, whose events must be normalised and checked in full;
-- `match(event)`: the indices of signatures that really match one event (full `re`).
+  line with paste damage, or one the grouping rewrites in its event (a dropped prefix, a
+  box border, a wrap mark, a cut line: grouping.REGROUP_PATTERNS), whose events must be
+  normalised and checked in full;
+- `match(event, limit)`: the indices of signatures that really match one event (full
+  `re`), with a match starting before `limit` when given (the event peeks at the next line).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 
+from checks.engine.grouping import REGROUP_PATTERNS, WRAP_MARKS, WRAP_WIDTH
 from checks.engine.normalize import DAMAGE_TRIGGERS
 
 try:  # re's own parser: the only way to read a regex's structure without a dependency
@@ -287,11 +291,27 @@ class LiteralFilter:
         return found
 
 
-# Paste-damage triggers (exact bytes, as Hyperscan looks for them) in the same kind of
-# passes: one per first byte, skipped when that byte is absent (the usual case).
+# Paste-damage triggers and wrap marks (exact bytes, as Hyperscan looks for them) in the
+# same kind of passes: one per first byte, skipped when that byte is absent (the usual case).
 @functools.cache  # built on first use: runs with Hyperscan never need them
 def _damage_passes() -> tuple:
-    return _compile_passes({t: t for t in DAMAGE_TRIGGERS}, {t: (DAMAGE,) for t in DAMAGE_TRIGGERS})
+    triggers = (*DAMAGE_TRIGGERS, *WRAP_MARKS)
+    return _compile_passes({t: t for t in triggers}, {t: (DAMAGE,) for t in triggers})
+
+
+# A line cut at the wrap width: its event holds the cut lines glued together, where a
+# literal may lie across the cut. (The other lines the grouping rewrites only lose bytes
+# at their start or end: a literal found in the event is in the raw line too.) The
+# leading newline is a literal `re` skips to with memchr.
+_CUT_LINE = re.compile(rb"\n[^\n]{%d}(?=\n|\Z)" % WRAP_WIDTH)
+
+
+def _cut_lines(block: bytes) -> list[tuple[int, int]]:
+    hits = [(DAMAGE, m.end()) for m in _CUT_LINE.finditer(block)]
+    first = block.find(b"\n")
+    if first == WRAP_WIDTH or (first < 0 and len(block) == WRAP_WIDTH):
+        hits.append((DAMAGE, WRAP_WIDTH))
+    return hits
 
 
 # ---------------------------------------------------------------- matchers
@@ -335,9 +355,18 @@ class _Base:
             raise ValueError("one compiled pattern per signature")
         self._patterns = tuple(compiled)
 
-    def verify(self, event: bytes, indices: Iterable[int]) -> list[int]:
+    def verify(self, event: bytes, indices: Iterable[int], limit: int | None = None) -> list[int]:
+        """The signatures among `indices` that match `event`, with a match starting before
+        `limit` when given (the event's own text, before the line it peeks at)."""
         patterns = self.patterns
-        return sorted(i for i in set(indices) if patterns[i].search(event))
+        if limit is None:
+            return sorted(i for i in set(indices) if patterns[i].search(event))
+        found = []
+        for i in set(indices):
+            m = patterns[i].search(event)  # the leftmost match: none starts earlier
+            if m is not None and m.start() < limit:
+                found.append(i)
+        return sorted(found)
 
 
 class PythonMatcher(_Base):
@@ -352,11 +381,11 @@ class PythonMatcher(_Base):
     def candidates(self, block: bytes | memoryview) -> list[tuple[int, int]]:
         if isinstance(block, memoryview):
             block = block.tobytes()
-        return self._filter.candidates(block) + _scan(block, _damage_passes())
+        return self._filter.candidates(block) + _scan(block, _damage_passes()) + _cut_lines(block)
 
-    def match(self, event: bytes) -> list[int]:
+    def match(self, event: bytes, limit: int | None = None) -> list[int]:
         flagged = self._filter.flagged(event)
-        return self.verify(event, flagged) if flagged else []
+        return self.verify(event, flagged, limit) if flagged else []
 
 
 class HyperscanMatcher(_Base):
@@ -413,12 +442,17 @@ class HyperscanMatcher(_Base):
         expressions = [self.signatures[i].encode("utf-8") for i in indices]
         ids = list(indices)
         all_flags = [flags[i] for i in indices] if isinstance(flags, dict) else [flags] * len(indices)
-        if damage:  # paste-damage triggers ride along in the same pass, as exact bytes
+        if damage:  # paste-damage triggers ride along in the same pass, as exact bytes,
+            # and so do the lines the grouping rewrites (multiline, case-sensitive regexes)
             base = len(self.signatures)
             for n, trigger in enumerate(DAMAGE_TRIGGERS):
                 expressions.append("".join(f"\\x{b:02x}" for b in trigger).encode())
                 ids.append(base + n)
                 all_flags.append(0)
+            for n, pattern in enumerate(REGROUP_PATTERNS, len(DAMAGE_TRIGGERS)):
+                expressions.append(pattern)
+                ids.append(base + n)
+                all_flags.append(self._hs.HS_FLAG_MULTILINE)
         db = self._hs.Database()
         db.compile(expressions=expressions, ids=ids, elements=len(ids), flags=all_flags)
         return db
@@ -430,7 +464,7 @@ class HyperscanMatcher(_Base):
         from checks.engine.compiled import blake2b
 
         version = getattr(self._hs, "__version__", "?")
-        digest = blake2b(repr((version, self.signatures, normalize.DAMAGE_TRIGGERS)).encode()).hexdigest()
+        digest = blake2b(repr((version, self.signatures, normalize.DAMAGE_TRIGGERS, REGROUP_PATTERNS)).encode()).hexdigest()
         return Path(cache_dir) / f"hyperscan-{digest[:32]}.db"
 
     def _load_cached(self, cache_dir):
@@ -476,10 +510,10 @@ class HyperscanMatcher(_Base):
             hits.extend(self._rejected_filter.candidates(data))
         return hits
 
-    def match(self, event: bytes) -> list[int]:
+    def match(self, event: bytes, limit: int | None = None) -> list[int]:
         """The block database on one event: signature indices flagged, then full `re`."""
         flagged = {index for index, _ in self.candidates(event) if index >= 0}
-        return self.verify(event, flagged)
+        return self.verify(event, flagged, limit)
 
 
 def hyperscan_available() -> bool:

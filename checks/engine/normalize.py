@@ -24,6 +24,21 @@ def _unlink(data: bytes) -> bytes:
     return _AUTOLINK.sub(rb"\1", data)
 
 
+# JSON's \uXXXX escapes: Go's encoder writes <, > and & so (`\u003ccluster name\u003e`),
+# Python's json.dumps every non-ASCII character (curly quotes, no-break spaces).
+_UNICODE_ESCAPE = re.compile(rb"\\u(00[2-7][0-9a-fA-F]|00[aA]0|20(?:0[9bB]|1[89cCdD]|2[fF]))")
+_UNESCAPED = {b"00a0": b" ", b"2009": b" ", b"202f": b" ", b"200b": b"",
+              b"2018": b"'", b"2019": b"'", b"201c": b'"', b"201d": b'"'}
+
+
+def _unescape(data: bytes) -> bytes:
+    def char(m: re.Match) -> bytes:
+        code = m.group(1).lower()
+        return _UNESCAPED.get(code) if code in _UNESCAPED else bytes((int(code, 16),))
+
+    return _UNICODE_ESCAPE.sub(char, data)
+
+
 # Paste damage: JSON escapes, HTML entities, Markdown marks, curly quotes, exotic spaces.
 # Every replacement is shorter than or as long as what it replaces and never makes a
 # newline. (trigger, replacement); a replacement of None means the ANSI regex, a callable
@@ -31,6 +46,8 @@ def _unlink(data: bytes) -> bytes:
 # `&amp;` after the other entities.
 STEPS: tuple[tuple[bytes, bytes | Callable[[bytes], bytes] | None], ...] = (
     (b"\x1b", None), (b"\r", b""), (b"\x00", b""),
+    (b"\\u", _unescape),  # JSON's \u escapes of printable characters
+    (b"\\\\", b"\\"),  # a JSON string inside a JSON string (a shipped log line): \\\" is \"
     (b'\\"', b'"'), (b"\\n", b" "), (b"\\t", b" "),  # a log line inside a JSON string
     (b"&quot;", b'"'), (b"&#34;", b'"'), (b"&#x22;", b'"'),
     (b"&#39;", b"'"), (b"&#x27;", b"'"), (b"&apos;", b"'"),
@@ -172,10 +189,17 @@ def to_bytes(line: str | bytes | bytearray | memoryview) -> bytes:
 
 def prepare_line(line: str | bytes) -> bytes:
     """One raw line -> the bytes the engine matches: cut, normalised, cut again."""
+    return prepare_line_and_width(line)[0]
+
+
+def prepare_line_and_width(line: str | bytes) -> tuple[bytes, int]:
+    """prepare_line, and the line's length as a terminal printed it (noise removed,
+    paste damage not yet undone): the grouping's cue for a line cut at the wrap width."""
     raw = to_bytes(line)
     if raw.endswith(b"\n"):
         raw = raw[:-1]
-    return normalise(raw[:RAW_MAX_LINE])[:MAX_LINE]
+    raw = remove_noise(raw[:RAW_MAX_LINE])
+    return normalise(raw)[:MAX_LINE], len(raw)
 
 
 def decode(data: bytes) -> str:

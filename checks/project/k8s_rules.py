@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -257,19 +258,51 @@ def api_violations(obj: dict) -> list[Violation]:
 
 
 def schema_violations(obj: dict, version: str) -> list[Violation]:
-    """kubernetes-validate's strict schema check for Kubernetes `version` (e.g. 1.35.0)."""
+    """kubernetes-validate's strict schema check for Kubernetes `version` (e.g. 1.35.0, one
+    schema_version returns): the first error its validate() raises, with the schemas read
+    and the validator built once per kind (its validate() reads the 1.5 MB definitions
+    file and builds both for every object)."""
     import kubernetes_validate
 
     meta = obj.get("metadata") or {}
     try:
-        kubernetes_validate.validate(obj, version, strict=True)
-    except kubernetes_validate.ValidationError as exc:
-        path = ".".join(str(p) for p in getattr(exc, "path", []) or []) or "(object)"
-        return [Violation(f"{obj.get('kind')}/{meta.get('name')}", path, exc.message)]
+        validator = _strict_validator(version, str(obj.get("kind")), str(obj.get("apiVersion")))
     except kubernetes_validate.SchemaNotFoundError:
         return [Violation(f"{obj.get('kind')}/{meta.get('name')}", "apiVersion",
                           f"no schema for {obj.get('apiVersion')} {obj.get('kind')} in Kubernetes {version}")]
-    return []
+    error = next(iter(validator.iter_errors(obj)), None)  # what validate() raises: the first
+    if error is None:
+        return []
+    path = ".".join(str(p) for p in error.path) or "(object)"
+    return [Violation(f"{obj.get('kind')}/{meta.get('name')}", path, error.message)]
+
+
+@functools.lru_cache(maxsize=64)
+def _definitions(version: str):
+    from kubernetes_validate.utils import schema_contents
+
+    return schema_contents(f"kubernetes-json-schema/v{version}-local-strict/_definitions.json", version)
+
+
+@functools.lru_cache(maxsize=256)
+def _strict_validator(version: str, kind: str, api_version: str):
+    """kubernetes-validate's schema lookup and validator for a `version` it ships, as its
+    validate() builds them (docs/knowledge/kubernetes-api-rules.md): the file named by
+    kind and group-version, its definitions beside it in a referencing registry, a
+    Draft 2020-12 validator."""
+    import jsonschema
+    import kubernetes_validate
+    from kubernetes_validate.utils import schema_contents
+    from referencing import Registry, Resource
+
+    group_version = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+    try:
+        schema = schema_contents(f"kubernetes-json-schema/v{version}-local-strict/{kind.lower()}-{group_version}.json",
+                                 version)
+    except FileNotFoundError:
+        raise kubernetes_validate.SchemaNotFoundError(kind=kind, version=version, api_version=api_version) from None
+    registry = Resource.from_contents(_definitions(version)) @ (Resource.from_contents(schema) @ Registry())
+    return jsonschema.validators.Draft202012Validator(schema, registry=registry)
 
 
 def schema_version(wanted: str | None) -> tuple[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import tempfile
@@ -42,6 +43,21 @@ def overlays(project: Path) -> list[Path]:
         if root.is_dir() else []
 
 
+def load_all(text: str) -> list:
+    """yaml.safe_load_all's documents, parsed by libyaml when PyYAML has it (several times
+    faster on kustomize's output). On an error the pure-Python parser runs again, so a
+    YAMLError says what it always said (its wording and marks are the ones we show)."""
+    import yaml
+
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return list(yaml.load_all(text, Loader=fast))  # noqa: S506 - a safe loader
+        except yaml.YAMLError:
+            pass
+    return list(yaml.safe_load_all(text))
+
+
 def yaml_problems(project: Path, folder: str = "kubernetes") -> list[FileProblem]:
     """Every YAML file under `folder` that does not parse, with its line."""
     import yaml
@@ -51,7 +67,7 @@ def yaml_problems(project: Path, folder: str = "kubernetes") -> list[FileProblem
         if path.suffix not in (".yaml", ".yml") and path.name != "Kustomization":
             continue
         try:
-            list(yaml.safe_load_all(path.read_text(errors="replace")))
+            load_all(path.read_text(errors="replace"))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problems.append(FileProblem(str(path.relative_to(project)), mark.line + 1 if mark else None,
@@ -84,19 +100,16 @@ async def render(project: Path, run_tool: ToolRunner) -> Manifests:
     manifests = Manifests([], "kubectl kustomize", failures=failures)
     if not found:
         return _files(project, manifests, "no overlay in kubernetes/overlays/")
-    for overlay in found:
+    builds = await asyncio.gather(*(_kustomize(overlay, run_tool) for overlay in found), return_exceptions=True)
+    for outcome in builds:
+        if isinstance(outcome, BaseException) and not isinstance(outcome, ToolNotFound):
+            raise outcome
+    if any(isinstance(outcome, ToolNotFound) for outcome in builds):
+        return _files(project, Manifests([], "YAML files", failures=failures),
+                      "kubectl kustomize unavailable (kubectl not found): read the YAML files as they are, "
+                      "without the overlays' patches")
+    for overlay, (tmp, done) in zip(found, builds, strict=True):
         label = f"overlays/{overlay.name}"
-        with tempfile.TemporaryDirectory(prefix="petstore-kustomize-") as tmp:
-            relative = os.path.relpath(overlay, tmp)
-            Path(tmp, "kustomization.yaml").write_text(
-                "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
-                f"resources:\n  - {relative}\nbuildMetadata: [originAnnotations]\n")
-            try:
-                done = await run_tool(["kubectl", "kustomize", tmp], KUSTOMIZE_TIMEOUT)
-            except ToolNotFound:
-                return _files(project, Manifests([], "YAML files", failures=failures),
-                              "kubectl kustomize unavailable (kubectl not found): read the YAML files as they are, "
-                              "without the overlays' patches")
         if not done.ok:
             # Asked again without our wrapper: its error then names the overlay's own files.
             again = done if getattr(done, "timed_out", False) else \
@@ -107,7 +120,7 @@ async def render(project: Path, run_tool: ToolRunner) -> Manifests:
             manifests.problems.append(f"{label}: does not build, its objects are unknown")
             continue
         try:
-            docs = [d for d in yaml.safe_load_all(done.stdout) if isinstance(d, dict)]
+            docs = [d for d in load_all(done.stdout) if isinstance(d, dict)]
         except yaml.YAMLError as exc:
             manifests.problems.append(f"{label}: kubectl kustomize printed unreadable YAML ({exc})")
             continue
@@ -117,6 +130,17 @@ async def render(project: Path, run_tool: ToolRunner) -> Manifests:
             if source:
                 manifests.origins[id(doc)] = source
     return manifests
+
+
+async def _kustomize(overlay: Path, run_tool: ToolRunner) -> tuple[str, Any]:
+    """(the wrapper's folder, `kubectl kustomize` of it): the overlay by a wrapper
+    kustomization that asks for origin annotations. The overlays build side by side."""
+    with tempfile.TemporaryDirectory(prefix="petstore-kustomize-") as tmp:
+        relative = os.path.relpath(overlay, tmp)
+        Path(tmp, "kustomization.yaml").write_text(
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+            f"resources:\n  - {relative}\nbuildMetadata: [originAnnotations]\n")
+        return tmp, await run_tool(["kubectl", "kustomize", tmp], KUSTOMIZE_TIMEOUT)
 
 
 def _take_origin(doc: dict, wrapper: Path, project: Path) -> str:
@@ -142,8 +166,6 @@ def _take_origin(doc: dict, wrapper: Path, project: Path) -> str:
 
 
 def _files(project: Path, manifests: Manifests, why: str) -> Manifests:
-    import yaml
-
     manifests.how = "YAML files"
     manifests.problems.append(why)
     root = project / "kubernetes"
@@ -152,7 +174,7 @@ def _files(project: Path, manifests: Manifests, why: str) -> Manifests:
         rel = path.relative_to(root)
         if path.name in KUSTOMIZATION_NAMES or rel.parts[:1] == ("controller",) or f"kubernetes/{rel}" in broken:
             continue
-        for doc in yaml.safe_load_all(path.read_text()):
+        for doc in load_all(path.read_text()):
             if isinstance(doc, dict) and doc.get("kind"):
                 manifests.documents.append((str(rel), doc))
                 manifests.origins[id(doc)] = f"kubernetes/{rel}"
@@ -170,7 +192,7 @@ def controller_documents(project: Path) -> tuple[list[tuple[str, dict]], list[st
         if path.stem == "values":
             continue
         try:
-            for doc in yaml.safe_load_all(path.read_text()):
+            for doc in load_all(path.read_text()):
                 if isinstance(doc, dict) and doc.get("kind"):
                     documents.append((f"kubernetes/controller/{path.name}", doc))
         except yaml.YAMLError as exc:

@@ -143,15 +143,104 @@ def test_wrapped_paste_matches_across_the_break(engine):
     assert [(f.failure_id, f.resource) for f in engine.findings()] == [("fixture-addtags-denied", "r1")]
 
 
+def _events(lines: list[bytes]) -> list[list[bytes]]:
+    grouper = Grouper()
+    events = []
+    for line in lines:
+        events.extend(grouper.push(prepare_line(line)))
+    return events + grouper.flush()
+
+
+@pytest.mark.parametrize("prefix", [
+    b"taiga_1     | ",  # docker compose v1
+    b"web-1  | ",  # docker compose v2
+    b"May 15 23:09:27 ip-10-0-1-5 gunicorn[13842]: ",  # journald, syslog
+    b"2026-11-27T10:00:00.123456789Z ",  # kubectl logs --timestamps
+    b"[pod/petstore-1/app] ",  # kubectl logs --prefix
+    b"> ",  # a Markdown quote
+    b"> > ",
+])
+def test_prefixed_lines_group_as_bare_ones_and_lose_the_prefix(prefix):
+    """Stand-in: none; a psycopg2 traceback with libpq's hint under the exception, each
+    line behind a tool's prefix: one event, continuation lines without the prefix."""
+    lines = [b"Traceback (most recent call last):", b'  File "/checkdb.py", line 14, in <module>',
+             b"psycopg2.OperationalError: could not connect to server: Connection refused",
+             b'\tIs the server running on host "postgres" (172.23.0.2) and accepting',
+             b"\tTCP/IP connections on port 5432?", b"Failed to connect to database server."]
+    events = _events([prefix + line for line in lines])
+    assert events == [[prefix + lines[0], lines[1], prefix + lines[2], lines[3], lines[4]], [prefix + lines[5]]]
+
+
+def test_line_number_gutters_are_not_indentation():
+    """Stand-in: none; an editor's gutter before every line (` 1  `, `12 | `)."""
+    events = _events([b" 1  Starting web UI...", b" 2  Traceback (most recent call last):",
+                      b' 3    File "webapp.py", line 1, in <module>',
+                      b" 4  ImportError: cannot import name 'url_quote' from 'werkzeug.urls'", b"10 | next"])
+    assert [len(e) for e in events] == [1, 3, 1]
+    assert events[1][1] == b'  File "webapp.py", line 1, in <module>'
+
+
+def test_a_box_is_one_event_without_its_borders():
+    """Stand-in: none; Terraform wraps a diagnostic's detail inside its `│` box (k9s
+    panes double the border)."""
+    events = _events(["╷", "│ Error: Duplicate variable declaration", "│ ",
+                      '│ A variable named "x" was already declared at main.tf:1,1-13. Variable names',
+                      "│ must be unique within a module.", "╵", "  ││ Warning  Failed  pull", "  ││ access denied"])
+    assert [e.decode() for e in map(b"\n".join, events)] == [
+        "╷", "│ Error: Duplicate variable declaration\n\n"
+        'A variable named "x" was already declared at main.tf:1,1-13. Variable names\n'
+        "must be unique within a module.", "╵", "  ││ Warning  Failed  pull\naccess denied"]
+
+
+def test_a_wrap_mark_joins_the_next_line():
+    """Stand-in: none; a tool that marks where it folded a line (dhctl's `↵`)."""
+    events = _events(["Error: DependencyViolation: The subnet 'subnet-1' has dependencies   ↵",
+                      "and cannot be deleted.", "next"])
+    assert events == [[b"Error: DependencyViolation: The subnet 'subnet-1' has dependencies",
+                       b"and cannot be deleted."], [b"next"]]
+
+
+def test_lines_cut_at_the_terminal_width_are_glued_back():
+    """Stand-in: none; a message cut every 80 columns, inside words: the event holds the
+    cut lines and, as one more line, the message glued back together."""
+    message = (b"2016-02-10T06:56:03Z [INFO] Adding event change=ContainerChange: my-app -> STOPPED, "
+               b"Reason CannotPullContainerError: Error: image my-app:1.0 not found, Known Sent: NONE")
+    cut = [message[i:i + 80] for i in range(0, len(message), 80)]
+    assert len(cut) == 3 and len(cut[-1]) < 80
+    assert _events([*cut, b"after"]) == [[*cut, message], [b"after"]]
+    assert _events([b"x" * 80, b"Traceback (most recent call last):"]) == [[b"x" * 80], [TRACEBACK[1]]]
+
+
+def test_cut_and_prefixed_pastes_still_match(engine):
+    """Stand-in: none; the fixture signatures across a cut at 80 columns, across compose
+    prefixes and across a box border: found on both paths, with both matchers."""
+    denial = DENIAL + b" because no identity-based policy allows the action"
+    cut = [denial[i:i + 80] for i in range(0, len(denial), 80)]
+    compose = [b"web-1  | ImportError: cannot import name 'url_quote'", b"web-1  |     from 'werkzeug.urls'"]
+    box = ["│ Error: x is not authorized to perform:", "│ elasticloadbalancing:AddTags on assumed-role/boxed/1"]
+    data = b"\n".join([b"start", *cut, b"between", *compose, *(line.encode() for line in box), b"end"]) + b"\n"
+    engine.feed_many(data.split(b"\n")[:-1])
+    engine.flush()
+    by_line = summary(engine)
+    engine.reset()
+    engine.scan_bytes(data)
+    assert [(f[0], f[1]) for f in by_line] == [("fixture-addtags-denied", "boxed"),
+                                               ("fixture-addtags-denied", "petstore-alb-controller"),
+                                               ("fixture-werkzeug-url-quote", "")]
+    assert summary(engine) == by_line
+
+
 @pytest.mark.parametrize("damaged", [
     "\x1b[31mImportError\x1b[0m: cannot import name 'url_quote' from 'werkzeug.urls'",
     "ImportError: cannot import name &#39;url_quote&#39; from &#39;werkzeug.urls&#39;",
     "ImportError: cannot import name ‘url_quote’ from ‘werkzeug.urls’",
     "ImportError:\u00a0cannot import name 'url_quote' from 'werkzeug.urls'\r",
     "Import\x00Error: cannot import name 'url_quote' from 'werkzeug.urls'",
+    "ImportError: cannot import name \\u0027url_quote\\u0027 from \\u2018werkzeug.urls\\u2019",
 ])
 def test_paste_damage_still_matches(engine, damaged):
-    """Stand-in: none (ANSI colour, HTML entities, curly quotes, NBSP, CR, NUL)."""
+    """Stand-in: none (ANSI colour, HTML entities, curly quotes, NBSP, CR, NUL, JSON's
+    \\u escapes)."""
     engine.feed(damaged)
     engine.flush()
     assert [f.failure_id for f in engine.findings()] == ["fixture-werkzeug-url-quote"]
@@ -184,7 +273,8 @@ def test_a_10mb_line_is_cut_and_memory_bounded(engine):
 
 def test_normalise_is_the_same_per_line_and_per_block():
     """Stand-in: none; every kind of damage in one block."""
-    lines = [b"\x1b[1;31mred\x1b[0m", b"a\r", b"q=\\\"x\\\"", b"&quot;&amp;&lt;", "‘x’ “y”\u00a0z".encode(), b"\x00"]
+    lines = [b"\x1b[1;31mred\x1b[0m", b"a\r", b"q=\\\"x\\\"", b"&quot;&amp;&lt;", "‘x’ “y”\u00a0z".encode(), b"\x00",
+             b"\\u003cname\\u003e \\u0026 \\u201cq\\u201d"]
     assert normalise(b"\n".join(lines)) == b"\n".join(normalise(line) for line in lines)
 
 

@@ -98,18 +98,29 @@ def test_compiled_cache_rebuilds_the_same_patterns(tmp_path, catalog, monkeypatc
     assert compiled_cache.compile_all(items, None) == expected
 
 
-def _damaged(line: bytes, rng: random.Random) -> bytes:
-    """`line` with paste damage of every kind the engine repairs, or as it is."""
+def _damaged(line: bytes, rng: random.Random) -> list[bytes]:
+    """`line` with paste damage of every kind the engine repairs or regroups (as one or
+    more lines), or as it is."""
     roll = rng.random()
+    if roll < 0.1:
+        return [line.replace(b'"', b'\\"')]
     if roll < 0.15:
-        return line.replace(b'"', b'\\"')
+        return [line.replace(b" ", "\u00a0".encode(), 2)]
+    if roll < 0.2:
+        return [line.replace(b"'", "\u2019".encode()).replace(b'"', b"&quot;").replace(b"<", b"\\u003c")]
     if roll < 0.25:
-        return line.replace(b" ", "\u00a0".encode(), 2)
-    if roll < 0.3:
-        return line.replace(b"'", "\u2019".encode()).replace(b'"', b"&quot;")
-    if roll < 0.35:
-        return b"  " + line  # a continuation
-    return line
+        return [b"  " + line]  # a continuation
+    if roll < 0.3:  # compose, journald, quote and gutter prefixes, on bare and indented lines
+        return [rng.choice([b"web-1  | ", b"May 15 23:09:27 host app[7]: ", b"> ", b" 12  "])
+                + rng.choice([b"", b"  "]) + line]
+    if roll < 0.35:  # a box line (Terraform, k9s)
+        return [rng.choice(["│ ", "  ││ "]).encode() + line]
+    if roll < 0.4:  # cut at 80 columns
+        return [line[i:i + 80] for i in range(0, max(len(line), 1), 80)]
+    if roll < 0.45 and b" " in line:  # folded where a tool marks it
+        head, _, tail = line.rpartition(b" ")
+        return [head + " \u21b5".encode(), tail]
+    return [line]
 
 
 def _catalog_log(seed: int) -> bytes:
@@ -121,11 +132,11 @@ def _catalog_log(seed: int) -> bytes:
     out: list[bytes] = []
     for number in range(4000):
         if rng.random() < 0.08:
-            out.extend(_damaged(line, rng) for line in rng.choice(blocks) if line.strip())
+            out.extend(piece for line in rng.choice(blocks) if line.strip() for piece in _damaged(line, rng))
         elif rng.random() < 0.02:
             out.extend([b"Traceback (most recent call last):", b'  File "x", line 1', b"ValueError: x"])
         else:
-            out.append(_damaged(f'10.0.0.{number % 250} - - "GET /api/v1/pets HTTP/1.1" 200 {number}'.encode(), rng))
+            out.extend(_damaged(f'10.0.0.{number % 250} - - "GET /api/v1/pets HTTP/1.1" 200 {number}'.encode(), rng))
     return b"\n".join(out) + b"\n"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import boto3
+import pytest
 from botocore.stub import Stubber
 
 from checks.model import Status
@@ -85,3 +86,27 @@ async def test_sandbox_not_running_is_named(monkeypatch):
     result = await run_check(IdentityCheck(), make_ctx(target=Target(sandbox=True)))
     assert result.status == Status.FAIL
     assert "sandbox not running: petstore-tui sandbox start" in result.summary
+
+
+async def test_without_credentials_no_client_is_built(monkeypatch):
+    """No stand-in: no credentials anywhere; building a client fails the test (botocore
+    would raise the same error only at the first call, after building it)."""
+    from petstore_tui.services import aws
+
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(aws, "client", lambda *a, **k: pytest.fail("built a client without credentials"))
+    ctx = make_ctx()
+    for check in (IdentityCheck, Ec2ReachableCheck):
+        result = await run_check(check(), ctx)
+        assert result.status == Status.FAIL and "No AWS credentials found" in result.summary, result
+
+
+async def test_ec2_without_a_region_fails_and_says_so(monkeypatch):
+    """No stand-in: no region anywhere: a failure naming the missing region, not an error
+    of the check itself."""
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    result = await run_check(Ec2ReachableCheck(), make_ctx())
+    assert result.status == Status.FAIL and result.summary.startswith("no AWS region"), result

@@ -84,3 +84,46 @@ async def test_violations_name_the_source_file_through_kustomize(project):
     line = next(x for x in result.detail.splitlines() if "Web_Port" in x)
     assert line.startswith("kubernetes/base/service.yaml: Service/petstore: spec.ports[0].name")
     assert line.endswith("(overlays/dev, overlays/prod)")
+
+
+async def test_the_overlays_build_side_by_side(project):
+    """Stand-in: a runner that holds every `kubectl kustomize` until all overlays have
+    asked (one after another, the first would wait forever), then runs the real one."""
+    import asyncio
+
+    from checks.preflight.context import default_tool_runner
+    from checks.project import manifests
+
+    asked: list[str] = []
+    everyone = asyncio.Event()
+    count = len(manifests.overlays(project))
+
+    async def together(argv, timeout):
+        asked.append(argv[-1])
+        if len(asked) == count:
+            everyone.set()
+        await asyncio.wait_for(everyone.wait(), 5)
+        return await default_tool_runner(argv, timeout)
+
+    assert count >= 2
+    rendered = await manifests.render(project, together)
+    assert len(asked) == count and not rendered.failures
+    assert {where for where, _doc in rendered.documents} == {"overlays/dev", "overlays/prod"}
+
+
+def test_yaml_errors_keep_the_pure_python_parsers_words(project):
+    """libyaml parses; a file it refuses is read again by PyYAML's own parser, whose
+    wording and line the check shows."""
+    import yaml
+
+    from checks.project.manifests import load_all, yaml_problems
+
+    text = "a: 1\nb: [1, 2\nc: 3\n"
+    (project / "kubernetes/base/broken.yaml").write_text(text)
+    try:
+        list(yaml.safe_load_all(text))
+    except yaml.YAMLError as exc:
+        expected = exc
+    problem = next(p for p in yaml_problems(project) if p.file.endswith("broken.yaml"))
+    assert problem.line == expected.problem_mark.line + 1 and expected.problem in problem.message
+    assert load_all("a: 1\n---\n- x\n") == [{"a": 1}, ["x"]]

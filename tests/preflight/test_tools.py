@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
 
 from checks.model import Status
@@ -104,7 +107,7 @@ async def test_container_client_without_engine_fails(fake_tools):
 
 async def test_podman_is_accepted(fake_tools):
     """Fake podman on PATH (no docker)."""
-    fake_tools.add("podman", REAL_VERSIONS["podman"], responses={"info": (0, "5.2.5", "")})
+    fake_tools.add("podman", REAL_VERSIONS["podman"], responses={"version": (0, "5.2.5", "")})
     fake_tools.use()
     result = await run_check(ContainerEngineCheck(), make_ctx())
     assert result.status == Status.PASS and result.summary.startswith("podman 5.2.5")
@@ -112,15 +115,16 @@ async def test_podman_is_accepted(fake_tools):
 
 async def test_podman_answers_where_docker_has_no_daemon(fake_tools):
     """A docker client without a daemon and a podman that answers (this machine kind):
-    the engine is there. Podman is asked for its own version field ({{.ServerVersion}} is
-    Docker's: podman's template refuses it)."""
+    the engine is there. Podman is asked `version` for its own field ({{.ServerVersion}}
+    is Docker's: podman's template refuses it), not `info` (docs/knowledge/podman-sandbox.md)."""
     fake_tools.add("docker", REAL_VERSIONS["docker"], responses={"info": (
         1, "", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?")})
-    fake_tools.add("podman", REAL_VERSIONS["podman"], responses={"info --format {{.Version.Version}}": (0, "5.2.5", "")})
+    fake_tools.add("podman", REAL_VERSIONS["podman"],
+                   responses={"version --format {{.Server.Version}}": (0, "5.2.5", "")})
     fake_tools.use()
     result = await run_check(ContainerEngineCheck(), make_ctx())
     assert result.status == Status.PASS and result.summary == "podman 5.2.5, engine 5.2.5"
-    assert ["info", "--format", "{{.Version.Version}}"] in fake_tools.calls("podman")
+    assert ["version", "--format", "{{.Server.Version}}"] in fake_tools.calls("podman")
 
 
 async def test_no_container_tool(fake_tools):
@@ -191,3 +195,15 @@ async def test_failures_and_own_runners_are_never_cached(fake_tools):
     for _ in range(2):
         assert (await run_check(JqCheck(), make_ctx(tool_runner=runner))).summary == "jq 1.7.1"
     assert ran == [["jq", "--version"], ["jq", "--version"]] and fake_tools.calls("jq") == []
+
+
+@pytest.mark.skipif(shutil.which("podman") is None, reason="podman is not installed on this machine")
+async def test_real_podman_answers_the_engine_question():
+    """The real podman (./dev setup installs it): `version --format {{.Server.Version}}`
+    answers with the version `podman --version` prints, as `info` would."""
+    from checks.preflight.tools.container_engine import _ENGINE_QUESTION
+
+    done = subprocess.run(["podman", *_ENGINE_QUESTION["podman"]], capture_output=True, text=True, timeout=60)
+    client = subprocess.run(["podman", "--version"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() and done.stdout.strip() in client.stdout

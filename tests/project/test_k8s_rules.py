@@ -77,3 +77,31 @@ def test_schema_version_falls_back_to_the_newest_older_one():
     assert schema_version("1.35") == ("1.35.0", "")
     version, note = schema_version("1.99")
     assert version.startswith("1.") and "1.99" in note
+
+
+@pytest.mark.parametrize("obj", [
+    DEPLOYMENT, SERVICE,
+    changed(SERVICE, "spec.ports.0.port", "eighty"),
+    changed(DEPLOYMENT, "spec.replica", 2),
+    changed(DEPLOYMENT, "spec.template.spec.containers.0.image", 7),
+    changed(DEPLOYMENT, "spec.template.spec.containers.0.name", KeyError),
+    changed(DEPLOYMENT, "apiVersion", "apps/v1beta9"),
+    changed(SERVICE, "apiVersion", "networking.k8s.io/v1"),
+    {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "x"},
+     "spec": {"rules": [{"http": {"paths": [{"path": "/", "backend": {}}]}}]}},
+])
+def test_schema_violations_say_what_kubernetes_validate_says(obj):
+    # The validators kept per kind must answer as the library's own validate() does for
+    # every object: the first error it raises (docs/knowledge/kubernetes-api-rules.md).
+    import kubernetes_validate
+
+    for version in ("1.35.0", schema_version("1.29")[0]):
+        try:
+            kubernetes_validate.validate(copy.deepcopy(obj), version, strict=True)
+            expected = []
+        except kubernetes_validate.ValidationError as exc:
+            expected = [(".".join(map(str, exc.path)) or "(object)", exc.message)]
+        except kubernetes_validate.SchemaNotFoundError:
+            expected = [("apiVersion", f"no schema for {obj['apiVersion']} {obj['kind']} in Kubernetes {version}")]
+        assert [(v.field, v.message) for v in schema_violations(obj, version)] == expected
+        assert [(v.field, v.message) for v in schema_violations(obj, version)] == expected  # kept: same

@@ -1,11 +1,13 @@
-"""Add real-world cases to the corpus, drawing each one's split (tune or sealed) as it lands.
+"""Add real-world cases to the corpus, choosing each one's split (tune or sealed) as it lands.
 
-The draw is a keyed hash of the case's source URL and file name (SALT fixed before the first
-sealed case was collected; see REPORT.md "Split"), so it cannot depend on the case's text or
-on whether the catalog catches it, and anyone can recompute it. A case is never re-drawn:
-adding a file name that exists in either split is refused. Since issue 13's collection
-closed (COLLECTING_ISSUE_13), a new case joins the sealed split first while that holds less
-than a third of the corpus (marked `sealed_first`), and is drawn after that.
+Rules (REPORT.md "Split"), never depending on a case's text or on what the catalog makes
+of it: issue 13's cases were drawn by a keyed hash of source URL and file name (SALT, P_SEALED:
+kept so the draw can be recomputed). On 2026-12-05 that sealed split (sealed v1) was measured
+once and opened: its cases moved to the tune split, marked `opened: sealed-v1`. From then
+on a new case joins SEALED v2 first (`sealed_first: sealed-v2`) while the sealed split holds
+less than a third of the corpus; after that it is drawn again, with the round-2 key
+(SALT_V2, P_SEALED_V2; marked `draw: sealed-v2`). A case is never re-drawn: adding a file
+name that exists in either split is refused.
 
 Input: a staging file of blocks, each
 
@@ -40,9 +42,16 @@ SALT = "issue-13/7c832272f28f1c69"
 # The old 215 cases were all tuned on, so about 2/3 of new ones must be sealed to make the
 # sealed split about a third of the corpus.
 P_SEALED = 0.70
-# Issue 13's collection is over: a case added from now on joins the sealed split first
-# (while it holds less than a third of the corpus) and is drawn only after that.
+# Issue 13's collection is over (its draw above is kept to recompute the old cases).
 COLLECTING_ISSUE_13 = False
+# Sealed v1 (issue 13's sealed third) was measured once and opened (moved to the tune
+# split): the cases marked OPENED. The sealed split now holds SEALED v2 only.
+OPENED = "sealed-v1"
+SEALED_ROUND = "sealed-v2"
+# Round 2's draw, used once sealed v2 holds a third of the corpus. Chosen (random) before
+# any sealed-v2 case was collected; never change it. 1/3 keeps the sealed split a third.
+SALT_V2 = "sealed-v2/3ac2d8a1cbcd89e5"
+P_SEALED_V2 = 1 / 3
 
 # Placeholder account ids people already use; anything else 12-digit in an ARN or an ECR
 # host is replaced by a fake of the same shape.
@@ -57,9 +66,11 @@ ACCOUNT_RES = (
 EKS_HOST_RE = re.compile(r"(?<![0-9A-Fa-f])([0-9A-F]{32})(?=\.(?:[a-z]{2}\d|gr7|yl4|sk1)\.[a-z0-9-]+\.eks\.amazonaws\.com)")
 
 
-def draw(source: str, rel: str) -> str:
-    digest = hashlib.sha256(f"{SALT}|{source}|{rel}".encode()).hexdigest()
-    return "sealed" if int(digest[:8], 16) / 2**32 < P_SEALED else "tune"
+def draw(source: str, rel: str, rule: str = "issue-13") -> str:
+    """The seeded draw: issue 13's (`rule="issue-13"`) or round 2's (`rule=SEALED_ROUND`)."""
+    salt, p_sealed = (SALT, P_SEALED) if rule == "issue-13" else (SALT_V2, P_SEALED_V2)
+    digest = hashlib.sha256(f"{salt}|{source}|{rel}".encode()).hexdigest()
+    return "sealed" if int(digest[:8], 16) / 2**32 < p_sealed else "tune"
 
 
 def _fake_digits(real: str, width: int, alphabet: str) -> str:
@@ -174,19 +185,22 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def choose_split(block: dict, manifests: dict) -> tuple[str, bool]:
-    """(split, joined the sealed split first?) for a new case; REPORT.md "Split"."""
+def choose_split(block: dict, manifests: dict) -> tuple[str, dict]:
+    """(split, the manifest fields that record why) for a new case; REPORT.md "Split"."""
     if block.get("derived_from"):
         # A damage variant stays in its original's split, so neither split holds a near
         # copy of a case from the other.
         original = block["derived_from"]
-        return next(s for s, f in SPLIT_DIRS.items() if (f / original).exists()), False
-    if not COLLECTING_ISSUE_13:
-        total = sum(len(cases) for cases in manifests.values())
-        if 3 * len(manifests["sealed"]) < total:
-            return "sealed", True
+        return next(s for s, f in SPLIT_DIRS.items() if (f / original).exists()), {}
+    if COLLECTING_ISSUE_13:
+        return draw(block["source"], block["rel"]), {}
+    # Sealed v2 is topped up, never left below a third: a case finding it short joins it;
+    # otherwise round 2's draw decides (so it stays within one case of a third).
+    total = sum(len(cases) for cases in manifests.values())
+    if 3 * len(manifests["sealed"]) < total:
+        return "sealed", {"sealed_first": SEALED_ROUND}
     # deterministic: recomputing it is not a re-draw
-    return draw(block["source"], block["rel"]), False
+    return draw(block["source"], block["rel"], SEALED_ROUND), {"draw": SEALED_ROUND}
 
 
 def add_one(block: dict, seen: dict, manifests: dict, listed: set) -> None:
@@ -194,7 +208,7 @@ def add_one(block: dict, seen: dict, manifests: dict, listed: set) -> None:
     kind = rel.partition("/")[0]
     body, changed = sanitize(block["body"])
     content = f"# source: {block['source']}\n{body}\n".encode()
-    split, sealed_first = choose_split(block, manifests)
+    split, why = choose_split(block, manifests)
     path = SPLIT_DIRS[split] / rel
     # A file written by an interrupted run (same draw, same text, not yet listed) is adopted.
     adopt = rel not in listed and path.exists() and path.read_bytes() == content
@@ -217,8 +231,7 @@ def add_one(block: dict, seen: dict, manifests: dict, listed: set) -> None:
     if changed:
         note = f"real {' and '.join(changed)} replaced by fake ones of the same shape"
         case["note"] = (case.get("note", "") + "; " + note).lstrip("; ")
-    if sealed_first:
-        case["sealed_first"] = True
+    case.update(why)
     if block.get("secrets"):
         case["secrets"] = [s.strip() for s in block["secrets"].split(",") if s.strip()]
     manifests[split].append(case)
@@ -230,7 +243,8 @@ HEADERS = {
     "tune": """\
 # Real-world corpus, TUNE split: logs pasted in public threads, with their paste damage.
 # Tune signatures on these only. The SEALED split (sealed/, its own manifest) is never
-# opened while tuning; see REPORT.md "Split".
+# opened while tuning; see REPORT.md "Split". `opened: sealed-v1` marks issue 13's sealed
+# cases, measured once (REPORT.md) and then moved here as tuning material.
 # Each case: file (under logs/), kind (expected failure kind; `none` = near-miss negative),
 # source (the thread), optional derived (a damage variant built from that thread's text:
 # the damage is named), damage (what the paste came with), added (date), optional secrets
@@ -238,9 +252,10 @@ HEADERS = {
 # ids map lives in test_realworld.py.
 """,
     "sealed": """\
-# Real-world corpus, SEALED split. Do not open this folder while tuning the catalog: its
-# rate (tests/realworld/REPORT.md) is the one that counts. Same fields as ../cases.yaml;
-# file is under sealed/.
+# Real-world corpus, SEALED split (sealed v2: collected after sealed v1 was opened, never
+# tuned on). Do not open this folder while tuning the catalog: its rate
+# (tests/realworld/REPORT.md) is the one that counts. Same fields as ../cases.yaml;
+# file is under sealed/; `sealed_first: sealed-v2` or `draw: sealed-v2` says why it is here.
 """,
 }
 

@@ -1,4 +1,5 @@
-"""Prints the real-world rates table (both splits, per kind) at the end of a run.
+"""Prints the real-world rates table at the end of a run (tune per kind; sealed: its size
+only, unless PETSTORE_REALWORLD_SEALED_RATES=1).
 
 test_rates_both_splits records it as a user property; reading it from the test reports
 works with xdist too (properties travel with the report to the controller)."""

@@ -6,7 +6,23 @@ from checks.preflight.context import CheckContext
 
 
 def caller_identity(ctx: CheckContext) -> dict:
-    return ctx.memo("sts-identity", lambda: ctx.aws_client("sts").get_caller_identity())
+    return ctx.memo("sts-identity", lambda: client(ctx, "sts").get_caller_identity())
+
+
+def client(ctx: CheckContext, service: str):
+    """ctx.aws_client(service); for the context's own clients, only once the session, the
+    region and the credentials resolve, in that order (what building and then calling the
+    client would raise first). Without credentials botocore raises the same
+    NoCredentialsError at the first call, but after building the client: ~0.1 s of CPU
+    for EC2's service model."""
+    if ctx.client_factory is None:
+        session = ctx.aws_session()
+        ctx.target.region_name  # RegionNotSet  # noqa: B018
+        if session.get_credentials() is None:
+            from botocore.exceptions import NoCredentialsError
+
+            raise NoCredentialsError()
+    return ctx.aws_client(service)
 
 
 def credential_fix(summary: str) -> str:

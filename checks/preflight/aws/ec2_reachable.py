@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from checks.model import CheckResult
-from checks.preflight.aws._common import credential_fix
+from checks.preflight.aws._common import client, credential_fix
 from checks.preflight.base import BlockingCheck
 from checks.preflight.context import CheckContext
 
@@ -18,10 +18,11 @@ class Ec2ReachableCheck(BlockingCheck):
         from petstore_core.errors import describe_aws_error
 
         try:
-            zones = ctx.aws_client("ec2").describe_availability_zones()["AvailabilityZones"]
+            zones = client(ctx, "ec2").describe_availability_zones()["AvailabilityZones"]
         except Exception as exc:
             message = describe_aws_error(exc)
-            return self.failed(f"EC2 in {ctx.target.region_name}: {message}", fix=credential_fix(message))
+            where = ctx.target.region_or_none
+            return self.failed(f"EC2 in {where}: {message}" if where else message, fix=credential_fix(message))
         available = [z["ZoneName"] for z in zones if z.get("State") == "available"]
         if len(available) < 2:
             return self.failed(f"{ctx.target.region_name} offers {len(available)} available zone(s); "

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from checks.model import CheckResult
 from checks.preflight.base import Check
-from checks.preflight.config._sources import controller_documents, manifests, terraform
+from checks.preflight.config._sources import (
+    controller_documents,
+    manifests,
+    settings_state_dir,
+    terraform,
+)
 from checks.preflight.context import CheckContext, in_thread
 from checks.project import k8s_rules
 from checks.project.hcl_values import is_unknown
+from checks.project.k8s_verdicts import Verdicts
 from checks.project.manifests import Manifests
 
 
@@ -20,14 +26,17 @@ def cluster_minor(ctx: CheckContext) -> str | None:
 
 
 def violations(ctx: CheckContext, rendered: Manifests) -> tuple[list[str], int, str]:
-    """(violation lines, objects checked, a note on the schema version)."""
-    version, note = k8s_rules.schema_version(cluster_minor(ctx))
+    """(violation lines, objects checked, a note on the schema version). The schemas'
+    verdicts on objects seen before come from the state folder (checks/project/k8s_verdicts.py)."""
+    verdicts = Verdicts(settings_state_dir() / "cache")
+    version, note = verdicts.schema_version(cluster_minor(ctx))
     seen: dict[str, list[str]] = {}  # one line per violation, with the overlays it shows in
     docs = [(where, doc, rendered.origin(doc) or where) for where, doc in rendered.documents]
     docs += [(path, doc, path) for path, doc in controller_documents(ctx)[0]]
     for where, doc, origin in docs:
-        for found in k8s_rules.api_violations(doc) + k8s_rules.schema_violations(doc, version):
+        for found in k8s_rules.api_violations(doc) + verdicts.schema_violations(doc, version):
             seen.setdefault(f"{origin}: {found}", []).append(where)
+    verdicts.save()
     lines = [f"{text} ({', '.join(sorted(set(w for w in wheres if w != text.split(':')[0])))})".replace(" ()", "")
              for text, wheres in seen.items()]
     return lines, len(docs), note or f"schemas of Kubernetes {version}"
