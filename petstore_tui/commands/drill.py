@@ -15,7 +15,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, target) -> int:
     from petstore_core.redact import redact
-    from petstore_tui.drills import DrillError, all_drills
+    from petstore_tui.drills.base import DrillError
+    from petstore_tui.drills.registry import all_drills
 
     def fail(message: str, status: int = 2) -> int:
         print(f"petstore-tui drill: {redact(message)}", file=sys.stderr)

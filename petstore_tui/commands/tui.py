@@ -172,7 +172,7 @@ def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
         return f"{'started' if started else 'running'} at {state.endpoint}"
 
     def drills() -> list[Any]:
-        from petstore_tui.drills import all_drills
+        from petstore_tui.drills.registry import all_drills
 
         return all_drills(target)
 

@@ -6,7 +6,7 @@ import json
 import time
 import urllib.parse
 
-from petstore_tui.drills import Drill, DrillError, DrillOutcome
+from petstore_tui.drills.base import Drill, DrillError, DrillOutcome
 
 ACTION = "elasticloadbalancing:AddTags"
 

@@ -23,7 +23,8 @@ import time
 import urllib.error
 import urllib.request
 
-from petstore_tui.drills import Drill, DrillError, DrillOutcome
+from petstore_tui.drills import stand_in
+from petstore_tui.drills.base import Drill, DrillError, DrillOutcome
 
 DROP = "-dac_override,-dac_read_search,-fowner"
 START_WAIT = 20.0  # seconds for the restarted app to listen
@@ -50,8 +51,6 @@ class SqliteReadonlyDrill(Drill):
 
     @property
     def _containers(self) -> bool:
-        from petstore_tui.drills import stand_in
-
         memo = self.load()
         return memo.get("mode") == "container" if memo else stand_in.active()
 
@@ -119,8 +118,6 @@ class SqliteReadonlyDrill(Drill):
                             resource="local-app")
 
     def _plant_container(self) -> DrillOutcome:
-        from petstore_tui.drills import stand_in
-
         engine = stand_in.engine()
         mount = stand_in.data_mount(stand_in.objects(self.target))
         self.save({"mode": "container", "mount": mount})  # first: an interrupted drill can be undone
@@ -137,8 +134,6 @@ class SqliteReadonlyDrill(Drill):
         if memo is None:
             raise DrillError("not planted")
         if memo.get("mode") == "container":
-            from petstore_tui.drills import stand_in
-
             url = stand_in.restore(self.target)
             self.forget()
             return DrillOutcome(f"the Deployment is played with its data volume again; healthy at {url}")

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from petstore_core import settings
-from petstore_tui.drills import DrillError
+from petstore_tui.drills.base import DrillError
 
 FAIL_WAIT = 60.0  # seconds for a planted container to show its failure
 READY_WAIT = 120.0

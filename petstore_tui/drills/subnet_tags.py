@@ -7,7 +7,7 @@ import time
 
 from checks import alb_subnets
 from petstore_core import errors
-from petstore_tui.drills import Drill, DrillError, DrillOutcome
+from petstore_tui.drills.base import Drill, DrillError, DrillOutcome
 
 DISCOVERY_KEYS = tuple(alb_subnets.ROLE_TAG.values())
 
