@@ -95,7 +95,7 @@ def follow_file(path: Path, stop: threading.Event, *, from_end: bool = False) ->
 
 
 def file_source(path: Path, kind: str = "any", title: str | None = None, source_id: str | None = None):
-    from petstore_tui.app import LogSource
+    from petstore_tui.contracts import LogSource
 
     path = Path(path)
     return LogSource(source_id or f"file:{path}", title or f"File {path.name}", kind,
@@ -113,7 +113,7 @@ def _not_available(exc: BaseException) -> str:
 def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
     """The app's services over the real modules; each one imports lazily, so a module
     another team has not delivered yet shows as "not available" instead of a crash."""
-    from petstore_tui.app import AppServices, CheckInfo
+    from petstore_tui.contracts import AppServices, CheckInfo
 
     def check_context():
         from checks.preflight import CheckContext
@@ -144,7 +144,7 @@ def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
         return load_default_engine(catalog_dirs=catalog_dirs)
 
     def log_sources() -> list[Any]:
-        from petstore_tui.app import LogSource
+        from petstore_tui.contracts import LogSource
 
         sources: list[LogSource] = []
         if target.sandbox:
@@ -204,7 +204,7 @@ def _sandbox_sources() -> list[Any]:
     """The sandbox has no Kubernetes API: its app containers stand in for the pods and the
     engine's events for Kubernetes events (services/container_follow.py); without them,
     the local app's log."""
-    from petstore_tui.app import LogSource
+    from petstore_tui.contracts import LogSource
     from petstore_tui.services import local_app, sandbox_inventory
 
     local = file_source(local_app.log_file(), "app", "Local app (gunicorn)", "app")
@@ -227,7 +227,7 @@ def _sandbox_sources() -> list[Any]:
 def _kube_sources(target: Target) -> list[Any]:
     """App pods, the controller and events, through the engine's Kubernetes sources when a
     cluster answers; otherwise listed as not available with the reason."""
-    from petstore_tui.app import LogSource
+    from petstore_tui.contracts import LogSource
 
     specs = [("pods", "App pods", "app"), ("controller", "LB controller", "alb-controller"),
              ("events", "Kubernetes events", "k8s-events")]
