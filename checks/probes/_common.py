@@ -6,11 +6,10 @@ from typing import Any
 
 from checks.model import CheckResult, Status
 from checks.preflight.context import CheckContext
+from petstore_core.settings import CONTROLLER_NAMESPACE, ROLE_ANNOTATION  # noqa: F401 - the probes' names
 
 GROUP = "cluster"
-CONTROLLER_NAMESPACE = "kube-system"
 CONTROLLER_NAME = "aws-load-balancer-controller"
-ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
 
 
 def result(id: str, status: Status, summary: str, detail: str = "", fix: str = "",

@@ -240,16 +240,10 @@ def _kube_sources(target: Target) -> list[Any]:
         reason = _not_available(exc)
         return [LogSource(sid, title, kind, _empty, unavailable=reason, enabled=False)
                 for sid, title, kind in specs]
-    made = []
-    for sid, title, kind in specs:
-        factory = getattr(kube_follow, f"follow_{sid}", None)
-        if factory is None:
-            made.append(LogSource(sid, title, kind, _empty, enabled=False,
-                                  unavailable=f"petstore_tui.services.kube_follow has no follow_{sid}"))
-            continue
-        made.append(LogSource(sid, title, kind,
-                              lambda stop, factory=factory: factory(api, target, stop)))
-    return made
+    followers = {"pods": kube_follow.follow_pods, "controller": kube_follow.follow_controller,
+                 "events": kube_follow.follow_events}
+    return [LogSource(sid, title, kind, lambda stop, follow=followers[sid]: follow(api, target, stop))
+            for sid, title, kind in specs]
 
 
 def _as_findings(items: list[Any]) -> list[Any]:
