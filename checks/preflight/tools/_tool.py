@@ -8,19 +8,7 @@ from typing import ClassVar
 from checks.model import CheckResult
 from checks.preflight.base import Check
 from checks.preflight.context import CheckContext
-
-VERSION_RE = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?")
-
-
-def parse_version(text: str, pattern: re.Pattern[str] | None = None) -> tuple[int, int, int] | None:
-    match = (pattern or VERSION_RE).search(text or "")
-    if not match:
-        return None
-    return int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
-
-
-def show(version: tuple[int, ...]) -> str:
-    return ".".join(map(str, version))
+from checks.versions import parse_version, show
 
 
 class ToolOutcome:
