@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# What the emulator cannot do (../shared/DEPENDENCIES.md): EKS add-ons and access entries
+# What the emulator cannot do (docs/knowledge/dependencies.md): EKS add-ons and access entries
 # answer 404; access_config is not kept and re-applying it crashes the provider, and
 # enable_access_entries=false also leaves access_config out of the cluster.
 SANDBOX_VARIABLES: dict[str, str | bool] = {
