@@ -67,7 +67,7 @@ def main() -> int:
     parser.add_argument("--budget", type=float, default=5.0, metavar="SECONDS",
                         help="a contender slower than this for one pass of a set is timed once")
     parser.add_argument("--baseline", type=Path, metavar="FILE",
-                        help="another redact.py to time beside this one (e.g. from `git show REV:checks/redact.py`)")
+                        help="another redact.py to time beside this one (e.g. from `git show REV:petstore_core/redact.py`)")
     args = parser.parse_args()
 
     from checks.engine import Engine

@@ -3,7 +3,7 @@
 Every call goes through services/engine_call.py (a timeout on each, stoppable). Podman
 builds use `podman buildx build`, Podman's alias of its own build, so one streamed path
 serves both engines; Docker without the buildx plugin falls back to `docker build`
-through services/process.py.
+through petstore_core/process.py.
 """
 
 from __future__ import annotations
