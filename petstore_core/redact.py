@@ -124,6 +124,12 @@ def _not_secret(key: str, separator: str, value: str) -> bool:
         separator.startswith(":") and _ERROR_CODE.fullmatch(key) and _PROSE_WORD.match(value)))
 
 
+def _path_end(text: str, key_start: int) -> bool:
+    """The key is the last part of a path (`open .../serviceaccount/token: no such file`,
+    `/etc/passwd: not found`): what follows is an error about the file, not its value."""
+    return key_start > 0 and text[key_start - 1] == "/"
+
+
 def _key_value(m: re.Match) -> str:
     for name in ("esc", "dq", "sq", "bare"):
         value = m.group(name)
@@ -132,8 +138,9 @@ def _key_value(m: re.Match) -> str:
     if not value or value.startswith(MASK):
         return m.group(0)
     text = m.string
-    key = _KEY_CHARS.search(text, max(0, m.start() - 60), m.start()).group() + text[m.start():m.start("sep")]
-    if _not_secret(key, m.group("sep").lstrip("\\\"'"), value):
+    before = _KEY_CHARS.search(text, max(0, m.start() - 60), m.start())
+    key = before.group() + text[m.start():m.start("sep")]
+    if _path_end(text, before.start()) or _not_secret(key, m.group("sep").lstrip("\\\"'"), value):
         return m.group(0)
     start, end = m.span(name)
     return text[m.start():start] + MASK + text[end:m.end()]
@@ -141,8 +148,9 @@ def _key_value(m: re.Match) -> str:
 
 def _yaml_value(m: re.Match) -> str:
     # the key as written: _PASSWORD_KV starts at its keyword, the rest of it stands before
-    key = _KEY_CHARS.search(m.string, max(0, m.start(2) - 60), m.start(2)).group() + m.group(2)
-    if _not_secret(key, ":", m.group(3)):
+    before = _KEY_CHARS.search(m.string, max(0, m.start(2) - 60), m.start(2))
+    key = before.group() + m.group(2)
+    if _path_end(m.string, before.start()) or _not_secret(key, ":", m.group(3)):
         return m.group(0)
     return m.group(1) + MASK
 

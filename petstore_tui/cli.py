@@ -66,12 +66,31 @@ def _add_target_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
                        help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, else the profile's region)")
     group.add_argument("--cluster", default=default, help="EKS cluster name")
     group.add_argument("--context", default=default, help="kubeconfig context")
-    group.add_argument("--kubeconfig", type=Path, default=default, metavar="PATH",
+    group.add_argument("--kubeconfig", type=_kubeconfig_path, default=default, metavar="PATH",
                        help="kubeconfig file to use (default: KUBECONFIG, else ~/.kube/config)")
     group.add_argument("--namespace", "-n", default=argparse.SUPPRESS if suppress else "petstore",
                        help="application namespace (default: petstore)")
-    group.add_argument("--project-dir", type=Path, default=default,
+    group.add_argument("--project-dir", type=_project_dir, default=default,
                        help="checkout of this repository (default: the current one)")
+
+
+def _project_dir(value: str) -> Path:
+    """A checkout of this repository: a folder holding terraform/ or kubernetes/ (else every
+    config check would skip and deploy would stop mid-way on a Python error)."""
+    path = Path(value).expanduser()
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value}: {'not a folder' if path.exists() else 'no such folder'}")
+    if not ((path / "terraform").is_dir() or (path / "kubernetes").is_dir()):
+        raise argparse.ArgumentTypeError(f"{value}: not a checkout of this repository (no terraform/ or kubernetes/)")
+    return path
+
+
+def _kubeconfig_path(value: str) -> Path:
+    """A kubeconfig file; it may not exist yet (the deploy runbook's kubeconfig step writes it)."""
+    path = Path(value).expanduser()
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value}: is a folder, not a kubeconfig file")
+    return path
 
 
 def _chosen_command(argv: list[str]) -> str | None:

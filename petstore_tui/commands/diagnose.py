@@ -150,7 +150,11 @@ def _run_probes(engine, target, report) -> None:
     except Exception as exc:  # a probe bug must not hide what the logs showed
         report.errors.append(redact(f"probes: {type(exc).__name__}: {exc}"))
         return
-    report.sources.append("probes")
+    # a source only when some probe answered: probes that all failed to ask read nothing,
+    # and `diagnose --live` must not call that an all-clear (exit 2, docs/diagnose-json.md)
+    if any(isinstance(r, Finding) or getattr(r, "status", Status.ERROR) not in (Status.ERROR, Status.SKIP)
+           for r in results or []):
+        report.sources.append("probes")
     now = time.time()
     for result in results or []:
         if isinstance(result, Finding):

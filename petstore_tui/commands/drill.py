@@ -39,9 +39,15 @@ def run(args: argparse.Namespace, target) -> int:
     drill = drills.get(args.id)
     if drill is None:
         return fail(f"no drill {args.id!r} (drills: {', '.join(drills)})")
+    from petstore_core import sandbox_state
+    from petstore_core.errors import SandboxNotRunning
+
+    state = sandbox_state.read()
+    if args.action == "plant" and (state is None or not sandbox_state.pid_alive(state.pid)):
+        return fail(str(SandboxNotRunning()), 1)  # no emulator: nothing real to plant in
     try:
         outcome = drill.run_plant() if args.action == "plant" else drill.undo()
-    except DrillError as exc:
+    except (DrillError, SandboxNotRunning) as exc:
         return fail(f"{drill.id}: {exc}", 1)
     except KeyboardInterrupt:
         return fail(f"{drill.id}: interrupted (`petstore-tui drill undo {drill.id}` puts back what was changed)", 130)

@@ -47,7 +47,10 @@ def run(args: argparse.Namespace, target) -> int:
             print(f"resources: {total}" + (f" ({detail})" if detail else ""))
         elif status.error:
             print(f"resources: unknown ({status.error})")
-        if status.app_url:
+        if status.app_in_containers:
+            print(f"app:       {status.app_url} (podman kube play, "
+                  f"{'answering' if status.app_alive else 'not answering'})")
+        elif status.app_url:
             print(f"local app: {status.app_url} ({'alive' if status.app_alive else 'not running'})")
         return 0 if status.running else 1
     running, messages = sandbox.stop()

@@ -29,6 +29,11 @@ def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight")
     if problem:  # before the screen opens: a bad user entry is a usage error, not a panel note
         print(f"petstore-tui: {problem}", file=sys.stderr)
         return 2
+    problems = [p for p in map(file_problem, getattr(args, "file", None) or ()) if p]
+    if problems:  # the same: a typo would open a panel that follows nothing, silently
+        for problem in problems:
+            print(f"petstore-tui troubleshoot: {redact(problem)}", file=sys.stderr)
+        return 2
     from petstore_tui.app import PetstoreApp
 
     services = build_services(target, catalog_dirs)
@@ -37,6 +42,17 @@ def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight")
         services.extra_files.append(Path(path))  # type: ignore[attr-defined]
     app.run()
     return int(app.return_code or 0)
+
+
+def file_problem(path: str) -> str:
+    """Why `--file PATH` cannot be followed, or ""."""
+    if os.path.isdir(path):
+        return f"{path}: is a folder (give a log file)"
+    if not os.path.exists(path):
+        return f"{path}: no such file"
+    if not os.access(path, os.R_OK):
+        return f"{path}: permission denied"
+    return ""
 
 
 def catalog_problem(catalog_dirs: tuple[str, ...]) -> str:
@@ -54,9 +70,11 @@ def catalog_problem(catalog_dirs: tuple[str, ...]) -> str:
 # -- file following (no Textual: used from the app's thread workers) ------------------------
 
 
-def follow_file(path: Path, stop: threading.Event, *, from_end: bool = False) -> Iterator[bytes]:
-    """Yield lines of `path` as it grows (like `tail -F`): the last TAIL_BYTES first, then
-    new lines; survives the file being truncated or replaced (log rotation, app restart)."""
+def follow_file(path: Path, stop: threading.Event, *, from_end: bool = False,
+                start: int | None = None) -> Iterator[bytes]:
+    """Yield lines of `path` as it grows (like `tail -F`): the last TAIL_BYTES first (or
+    from offset `start`, where a whole-file scan ended), then new lines; survives the file
+    being truncated or replaced (log rotation, app restart)."""
     handle = None
     inode = None
     pending = b""
@@ -69,7 +87,9 @@ def follow_file(path: Path, stop: threading.Event, *, from_end: bool = False) ->
                 continue
             stat = os.fstat(handle.fileno())
             inode = stat.st_ino
-            if from_end:
+            if start is not None and start <= stat.st_size:
+                handle.seek(start)
+            elif from_end:
                 handle.seek(0, os.SEEK_END)
             elif stat.st_size > TAIL_BYTES:
                 handle.seek(stat.st_size - TAIL_BYTES)
@@ -87,7 +107,7 @@ def follow_file(path: Path, stop: threading.Event, *, from_end: bool = False) ->
             replaced = False
         if replaced:
             handle.close()
-            handle, from_end = None, False
+            handle, from_end, start = None, False, None
             continue
         stop.wait(POLL)
     if handle is not None:
@@ -96,10 +116,11 @@ def follow_file(path: Path, stop: threading.Event, *, from_end: bool = False) ->
 
 def file_source(path: Path, kind: str = "any", title: str | None = None, source_id: str | None = None):
     from petstore_tui.contracts import LogSource
+    from petstore_tui.services.log_file import WholeFile
 
     path = Path(path)
     return LogSource(source_id or f"file:{path}", title or f"File {path.name}", kind,
-                     lambda stop: follow_file(path, stop), resource=str(path),
+                     WholeFile(path, follow_file), resource=str(path),
                      unavailable="" if path.exists() or kind == "app" else f"{path} does not exist")
 
 

@@ -14,16 +14,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, SelectionList
+from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, SelectionList
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
 from checks.model import Finding
 from petstore_core.redact import KeyBlockMasker, redact
 from petstore_tui.contracts import LogSource
+from petstore_tui.restarts import RestartCounter
 from petstore_tui.screens.dialogs import DrillDialog, PromptDialog
 from petstore_tui.widgets.detail import FindingDetail, fix_commands
-from petstore_tui.widgets.findings_table import FindingsTable, finding_key
+from petstore_tui.widgets.findings_table import FindingsTable, clock_text, finding_key
+from petstore_tui.widgets.key_input import KeyInput
 from petstore_tui.widgets.log_view import MAX_LINES, LogView
 from petstore_tui.widgets.target_header import TargetHeader
 
@@ -73,6 +75,17 @@ class SourceEnded(Message):
         self.reason = reason
 
 
+class ScanProgress(Message):
+    """A file source's whole-file scan: bytes read of its size; `done` when it ended."""
+
+    def __init__(self, source_id: str, read: int, total: int, done: bool = False) -> None:
+        super().__init__()
+        self.source_id = source_id
+        self.read = read
+        self.total = total
+        self.done = done
+
+
 class DrillDone(Message):
     def __init__(self, text: str, ok: bool) -> None:
         super().__init__()
@@ -84,6 +97,10 @@ class TroubleshootScreen(Screen):
     """Follows the checked sources in thread workers that feed the engine and post batches."""
 
     app: PetstoreApp  # the app's type for type checkers (Textual sets self.app)
+    AUTO_FOCUS = "#log"  # keys are commands from the first frame (docs/knowledge/log-display.md)
+    # below 160 columns the log takes the full width, the findings go under it and the
+    # sources list opens on `s`; below 100 the log also drops its time column (app.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (160, "-wide")]
 
     BINDINGS = [
         Binding("f", "toggle_follow", "Follow"),
@@ -96,6 +113,11 @@ class TroubleshootScreen(Screen):
         Binding("p", "run_probes", "Probes"),
         Binding("a", "add_file", "Add file"),
         Binding("d", "drills", "Drills"),
+        Binding("g", "evidence", "Evidence"),
+        Binding("r", "toggle_raw", "Raw"),
+        Binding("w", "toggle_wrap", "Wrap"),
+        Binding("z", "toggle_fold", "Fold"),
+        Binding("s", "toggle_sources", "Sources"),
         Binding("escape", "focus_log", "Log", show=False),
     ]
     PALETTE = [
@@ -109,6 +131,11 @@ class TroubleshootScreen(Screen):
         ("run_probes", "Troubleshoot: run live probes", "Ask AWS and Kubernetes for the known failures"),
         ("add_file", "Troubleshoot: follow a file", "Add a log file as a source"),
         ("drills", "Troubleshoot: drills (sandbox)", "Plant or undo a headline failure in the sandbox"),
+        ("evidence", "Troubleshoot: go to the evidence", "Highlight the selected finding's lines in the log (g again: back)"),
+        ("toggle_raw", "Troubleshoot: raw lines", "Show each line as its source printed it, or formatted"),
+        ("toggle_wrap", "Troubleshoot: wrap long lines", "Continue long lines on the next rows, or scroll sideways (left/right)"),
+        ("toggle_fold", "Troubleshoot: fold tracebacks", "Show each traceback whole, or its first and last line"),
+        ("toggle_sources", "Troubleshoot: sources list", "Show or hide the list of sources"),
     ]
 
     def __init__(self) -> None:
@@ -125,6 +152,11 @@ class TroubleshootScreen(Screen):
         self._last_fed: dict[tuple[str, str], float] = {}
         self._status_dirty = False
         self._detail_dirty = False
+        self._evidence_return: bool | None = None  # showing evidence: the follow state to restore
+        self.sightings: dict[str, deque[tuple[float, int]]] = {}  # finding key -> (when, new hits)
+        self._counts: dict[str, int] = {}  # finding key -> hits recorded in sightings
+        self.opened_at = 0.0
+        self.restarts = RestartCounter()  # fed by the pump from event sources
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -137,19 +169,24 @@ class TroubleshootScreen(Screen):
                 yield Label("", id="source-note")
             with Vertical(id="log-pane"):
                 with Horizontal(id="log-inputs"):
-                    yield Input(placeholder="filter (\\)", id="filter")
-                    yield Input(placeholder="search (/)", id="search")
-                yield LogView(id="log")
+                    yield KeyInput(placeholder="filter (\\)", id="filter")
+                    yield KeyInput(placeholder="search (/)", id="search")
+                with Horizontal(id="scan-bar"):
+                    yield Label("", id="scan-note")
+                    yield ProgressBar(id="scan-progress", show_eta=False)
+                yield LogView(formatted=True, id="log")
                 yield Label("", id="log-status")
             with Vertical(id="findings-pane"):
                 yield Label("Findings", classes="pane-title")
                 yield FindingsTable(id="findings")
                 with VerticalScroll(id="finding-detail-pane", classes="detail-pane"):
+                    yield Label("", id="finding-timeline")
                     yield FindingDetail(id="finding-detail")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(FindingDetail).show(None)
+        self.opened_at = self.app.services.clock()
+        self._show_detail(None)
         self.note("panel opened")
         self.set_interval(0.25, self._refresh_status)
         self.run_worker(self._pump, thread=True, group="pump", exit_on_error=False, name="log-pump")
@@ -175,6 +212,8 @@ class TroubleshootScreen(Screen):
                 text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
                 shown = self.key_blocks(text, source.id)
                 self._feed(raw if shown is text else shown, source, changed)  # raw keeps bad UTF-8
+                if source.kind == "k8s-events" and self.restarts.see(shown):
+                    self._status_dirty = True
                 lines.append(f"[{source.id}] {shown.rstrip()[:2000]}")
             self._flush_idle(changed)
             if lines:
@@ -275,6 +314,8 @@ class TroubleshootScreen(Screen):
             worker = get_current_worker()
             reason = ""
             try:
+                if getattr(source.follow, "scan", None) is not None and not self._scan_whole(source, stop):
+                    return
                 for raw in source.follow(stop):
                     if stop.is_set() or worker.is_cancelled:
                         break
@@ -285,6 +326,55 @@ class TroubleshootScreen(Screen):
 
         self.run_worker(body, thread=True, group=f"source-{source.id}", exit_on_error=False,
                         name=f"source-{source.id}")
+
+    def _scan_whole(self, source: LogSource, stop: threading.Event) -> bool:
+        """From the source's worker: the whole file through the engine's bulk path (as
+        `diagnose FILE` reads it), then its recent lines; False if stopped meanwhile."""
+        from petstore_tui.services.log_file import ScanStopped, tail_lines
+
+        whole = source.follow
+        engine = self.engine
+        if engine is None or not whole.path.is_file():
+            return True  # nothing to match it with, or not there yet: follow only
+
+        def progress(read: int, total: int) -> None:
+            self.post_message(ScanProgress(source.id, read, total))
+
+        self.post_message(ScanProgress(source.id, 0, 0))
+        try:
+            found = whole.scan(engine, source=source.kind, resource=source.resource, stop=stop,
+                               on_progress=progress)
+            recent = tail_lines(whole.path, whole.offset or 0)
+        except ScanStopped:
+            self.post_message(ScanProgress(source.id, 0, 0, done=True))
+            return False
+        except OSError as exc:  # unreadable now: following says so in its turn
+            self.post_message(ScanProgress(source.id, 0, 0, done=True))
+            self.app.call_from_thread(self.note, f"{source.title} not scanned: {exc}")
+            return True
+        lines = [self._tag(source, raw) for raw in recent]
+        self.post_message(LinesBatch(source.id, lines[-MAX_LINES:], max(0, len(lines) - MAX_LINES)))
+        if found:
+            self.post_message(FindingsChanged(found, f"scan of {source.title}"))
+        self.post_message(ScanProgress(source.id, whole.offset or 0, whole.offset or 0, done=True))
+        return True
+
+    def _tag(self, source: LogSource, raw: Any) -> str:
+        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+        return f"[{source.id}] {self.key_blocks(text, source.id).rstrip()[:2000]}"
+
+    def on_scan_progress(self, message: ScanProgress) -> None:
+        bar = self.query_one("#scan-bar")
+        source = self.sources.get(message.source_id)
+        title = source.title if source else message.source_id
+        if message.done:
+            bar.display = False
+            self.note(f"scanned {title} whole ({message.read} bytes)")
+            return
+        bar.display = True
+        self.query_one("#scan-note", Label).update(f"diagnosing {title} ")
+        self.query_one("#scan-progress", ProgressBar).update(total=message.total or None,
+                                                             progress=message.read)
 
     def _feed(self, line: Any, source: LogSource, changed: dict, simulated: bool = False) -> None:
         engine = self.engine
@@ -342,6 +432,14 @@ class TroubleshootScreen(Screen):
             if finding_key(finding) not in table.findings:
                 self.note(f"finding {finding.failure_id} on {finding.resource or '?'} "
                           f"({message.origin})")
+        now = self.app.services.clock()
+        for finding in message.findings:
+            key = finding_key(finding)
+            before = table.findings[key].count if key in table.findings else 0
+            seen = self._counts.get(key, before)
+            if finding.count > seen:
+                self.sightings.setdefault(key, deque(maxlen=500)).append((now, finding.count - seen))
+            self._counts[key] = max(seen, finding.count)
         table.upsert(message.findings)
         selected = table.selected()
         if selected is None and table.row_count:
@@ -355,21 +453,39 @@ class TroubleshootScreen(Screen):
         """At most four times a second, whatever the line rate."""
         if self._detail_dirty:
             self._detail_dirty = False
-            self.query_one(FindingDetail).show(self.query_one(FindingsTable).selected())
+            self._show_detail(self.query_one(FindingsTable).selected())
         if self._status_dirty:
             self._status_dirty = False
             self._log_status()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.query_one(FindingDetail).show(self.query_one(FindingsTable).selected())
+        self._show_detail(self.query_one(FindingsTable).selected())
+
+    def _show_detail(self, finding: Finding | None) -> None:
+        """The finding's detail, under a strip of when the panel saw it since it opened."""
+        self.query_one(FindingDetail).show(finding)
+        timeline = self.query_one("#finding-timeline", Label)
+        hits = self.sightings.get(finding_key(finding)) if finding is not None else None
+        if not hits:
+            timeline.display = False
+            return
+        from petstore_tui.widgets.timeline_strip import strip
+
+        opened, now = self.opened_at, self.app.services.clock()
+        width = max(10, self.query_one("#finding-detail-pane").content_region.width - 20)
+        timeline.display = True
+        timeline.update(f"seen {strip(hits, opened, max(now, opened + 1), width)} "
+                        f"{clock_text(opened)}→now")
 
     def _log_status(self) -> None:
         log = self.query_one(LogView)
         table = self.query_one(FindingsTable)
         follow = "following" if log.follow else "paused"
         shown = f"filter '{log.filter_text}' · " if log.filter_text else ""
+        restarts = self.restarts.summary()
         self.query_one("#log-status", Label).update(
-            f"{log.total_lines} lines · {shown}{follow} · {table.row_count} findings")
+            f"{log.total_lines} lines · {shown}{follow} · {table.row_count} findings"
+            + (f" · {redact(restarts)}" if restarts else ""))
         worst = max((f.severity.rank for f in table.findings.values()), default=-1)
         self.query_one(TargetHeader).status = (
             f"{table.row_count} findings" + (" · errors" if worst >= 2 else ""))
@@ -382,21 +498,80 @@ class TroubleshootScreen(Screen):
         self._log_status()
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.query_one("#search", KeyInput).activate()
 
     def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        self.query_one("#filter", KeyInput).activate()
 
     def action_focus_log(self) -> None:
+        if self._evidence_return is not None:
+            self.action_evidence()  # Escape from the evidence: back to the finding
+            return
         self.query_one(LogView).focus()
+
+    def action_evidence(self) -> None:
+        """From the selected finding to its evidence lines in the log (highlighted, n and N
+        move between them), and back to the finding on g or Escape, following again if it was."""
+        log = self.query_one(LogView)
+        table = self.query_one(FindingsTable)
+        if self._evidence_return is not None:
+            follow, self._evidence_return = self._evidence_return, None
+            log.clear_marks()
+            log.follow = follow
+            table.focus()
+            self._log_status()
+            return
+        finding = table.selected()
+        if finding is None:
+            self.notify("No finding selected.", severity="warning")
+            return
+        follow = log.follow
+        found = log.mark_evidence(finding.evidence)
+        if not found:
+            self.notify("Its evidence lines are no longer in the log view (filtered out, folded "
+                        "or older than the view keeps).", severity="warning")
+            return
+        self._evidence_return = follow
+        log.focus()
+        self.query_one("#log-status", Label).update(
+            f"{found} evidence line(s) of {redact(finding.title)} · n/N move · g or Esc: back")
+
+    def action_toggle_raw(self) -> None:
+        log = self.query_one(LogView)
+        log.set_format(raw=not log.raw_mode)
+
+    def action_toggle_wrap(self) -> None:
+        log = self.query_one(LogView)
+        log.set_wrap(not log.wrap)
+
+    def action_toggle_fold(self) -> None:
+        log = self.query_one(LogView)
+        log.set_folded(not log.folded)
+
+    def action_toggle_sources(self) -> None:
+        pane = self.query_one("#sources-pane")
+        if self.has_class("-wide"):
+            pane.display = not pane.display
+        else:
+            self.toggle_class("-show-sources")
+
+    def on_resize(self) -> None:
+        narrow = self.has_class("-narrow")
+        self.query_one(LogView).set_format(tag_width=6 if narrow else 10, show_time=not narrow)
 
     def action_search_next(self) -> None:
         log = self.query_one(LogView)
-        log.search(log.search_text)
+        if self._evidence_return is not None:
+            log.next_mark()
+        else:
+            log.search(log.search_text)
 
     def action_search_prev(self) -> None:
         log = self.query_one(LogView)
-        log.search(log.search_text, backwards=True)
+        if self._evidence_return is not None:
+            log.next_mark(backwards=True)
+        else:
+            log.search(log.search_text, backwards=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         log = self.query_one(LogView)

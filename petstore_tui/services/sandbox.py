@@ -11,6 +11,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from petstore_core import process, sandbox_state, settings
+from petstore_tui.services import sandbox_inventory
 
 START_TIMEOUT = 30.0
 STATUS_TIMEOUT = 5.0
@@ -92,6 +93,7 @@ class Status:
     resources: dict[str, int] | None = None
     app_url: str | None = None
     app_alive: bool = False
+    app_in_containers: bool = False  # run by `podman kube play`, not the local gunicorn
     error: str = ""
 
 
@@ -124,6 +126,13 @@ def status(target: settings.Target | None = None) -> Status:
     result = Status(running=alive, endpoint=state.endpoint, pid=state.pid, alive=alive,
                     app_url=state.app_url,
                     app_alive=bool(state.app_pid) and sandbox_state.pid_alive(state.app_pid))
+    if not state.app_url:  # the app in containers: app-apply recorded where it answers
+        app = sandbox_inventory.read().get("app") or {}
+        if app.get("url"):
+            from petstore_tui.services import kube_play
+
+            result.app_url, result.app_in_containers = app["url"], True
+            result.app_alive = kube_play.health(app["url"] + app.get("health_path", ""))[0]
     result.answering = alive and answers(state.endpoint, timeout=STATUS_TIMEOUT)
     if result.answering:
         try:
@@ -138,7 +147,7 @@ def status(target: settings.Target | None = None) -> Status:
 def stop_containers() -> list[str]:
     """The app's pods and the registry, when this sandbox started them (images stay for
     destroy, the stand-in base for `--remove-base`)."""
-    from petstore_tui.services import local_registry, sandbox_inventory
+    from petstore_tui.services import local_registry
 
     made = sandbox_inventory.read()
     messages = []

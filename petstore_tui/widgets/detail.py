@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from checks.model import CheckResult, Finding, recognition_text
 from petstore_core.redact import redact
+from petstore_tui.log_lines import message_of
 
 
 class CheckDetail(Static):
@@ -70,8 +71,8 @@ class FindingDetail(Static):
             parts += [Text(""), Text(redact(prose))]
         if finding.evidence:
             parts += [Text(""), Text("Evidence", style="bold underline")]
-            parts += [Text(redact(line), style="italic", no_wrap=True, overflow="ellipsis")
-                      for line in finding.evidence[:5]]
+            parts += [Text(redact(message_of(redact(line))), style="italic", no_wrap=True,
+                           overflow="ellipsis") for line in finding.evidence[:5]]
         if finding.fix:
             parts += [Text(""), Text("Fix", style="bold underline"),
                       Text(redact(finding.fix.summary))]

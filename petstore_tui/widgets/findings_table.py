@@ -1,4 +1,5 @@
-"""The findings list: severity, title, resource, count, last seen; worst first."""
+"""The findings list: title first (as wide as the table allows), resource shortened in the
+middle, count, severity, last seen; worst first. The detail pane has the full text."""
 
 from __future__ import annotations
 
@@ -6,13 +7,18 @@ import time
 
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from checks.model import Finding, Severity
 from petstore_core.redact import redact
 from petstore_tui.widgets.cells import cursor_row_key
+from petstore_tui.widgets.log_line import shorten_middle
 
 SEVERITY_STYLE = {"critical": "bold white on red", "error": "bold red", "warning": "yellow",
                   "info": "dim"}
+SEVERITY_LABEL = {"critical": "crit", "error": "error", "warning": "warn", "info": "info"}
+RESOURCE_WIDTH = 18  # at most; less on a narrow table
+OTHER_WIDTH = 5 + 5 + 8 + 5 * 2 + 2  # count, severity, last, each column's padding, a scrollbar
 
 
 def finding_key(finding: Finding) -> str:
@@ -21,7 +27,8 @@ def finding_key(finding: Finding) -> str:
 
 def title_text(finding: Finding) -> Text:
     """The title, marked when only simulated lines (no program printed them) stand behind it."""
-    title = Text(redact(finding.title), no_wrap=True)
+    title = Text(redact(finding.title), no_wrap=True, overflow="ellipsis",
+                 style=SEVERITY_STYLE.get(finding.severity.value, ""))
     if finding.simulated:
         title = Text.assemble(("simulated · ", "italic dim"), title)
     return title
@@ -42,11 +49,26 @@ class FindingsTable(DataTable):
         self.findings: dict[str, Finding] = {}
 
     def on_mount(self) -> None:
-        self.add_column("Sev", key="severity", width=8)
         self.add_column("Finding", key="title", width=30)
-        self.add_column("Resource", key="resource", width=14)
-        self.add_column("Count", key="count", width=6)
+        self.add_column("Resource", key="resource", width=RESOURCE_WIDTH)
+        self.add_column("×", key="count", width=5)
+        self.add_column("Sev", key="severity", width=5)
         self.add_column("Last", key="last", width=8)
+
+    def on_resize(self) -> None:
+        """The title takes what the other columns leave; the resource a third of that."""
+        room = max(26, self.size.width - OTHER_WIDTH)
+        resource = min(RESOURCE_WIDTH, max(8, room // 3))
+        widths = {"title": room - resource, "resource": resource}
+        changed = False
+        for key, width in widths.items():
+            column = self.columns.get(ColumnKey(key))
+            if column is not None and column.width != width:
+                column.width = width
+                changed = True
+        if changed:
+            self._require_update_dimensions = True
+            self.refresh()
 
     def upsert(self, findings: list[Finding]) -> None:
         """Add or update findings; re-sorts worst first when a new one arrives."""
@@ -62,13 +84,15 @@ class FindingsTable(DataTable):
                     self.update_cell(key, "title", title_text(finding))
             else:
                 added = True
-                self.add_row(Text(sev, style=SEVERITY_STYLE.get(sev, "")), title_text(finding),
-                             Text(redact(finding.resource), no_wrap=True),
-                             str(finding.count), clock_text(finding.last_seen), key=key)
+                self.add_row(title_text(finding),
+                             Text(shorten_middle(redact(finding.resource), RESOURCE_WIDTH), no_wrap=True),
+                             str(finding.count),
+                             Text(SEVERITY_LABEL.get(sev, sev), style=SEVERITY_STYLE.get(sev, "")),
+                             clock_text(finding.last_seen), key=key)
             self.findings[key] = finding
         if added and self.row_count > 1:
             # worst first, by the model's own ranking
-            rank = {s.value: -s.rank for s in Severity}
+            rank = {SEVERITY_LABEL.get(s.value, s.value): -s.rank for s in Severity}
             current = self.selected_key()
             self.sort("severity", "title",
                       key=lambda cells: (rank.get(cells[0].plain, 9), cells[1].plain))

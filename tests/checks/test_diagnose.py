@@ -108,6 +108,17 @@ def test_bad_paths_exit_2_with_a_message(tmp_path, capsys, kind):
     assert "Traceback" not in err + out
 
 
+def test_live_that_reads_nothing_is_not_an_all_clear(tmp_path, capsys):
+    """Stand-in: none: a real target with no kubeconfig at the given path and no AWS
+    credentials (the conftest empties them), so neither the cluster nor any probe answers.
+    "no known failures" with exit 0 would tell on-call all is well; it is exit 2."""
+    code, out, err = run(capsys, "--region", "eu-west-1", "--kubeconfig", str(tmp_path / "none"),
+                         "diagnose", "--live", "--json")
+    document = json.loads(out)
+    assert code == 2 and document["summary"]["exit_status"] == 2, (document["sources"], document["errors"])
+    assert document["sources"] == [] and any("no kubeconfig" in e for e in document["errors"])
+
+
 def test_garbage_input_is_survived(tmp_path, capsys):
     """Stand-in: invalid UTF-8, NUL bytes and a 10 MB line in one file."""
     data = b"\xff\xfe\x00garbage\x00\n" + b"y" * (10 * 1024 * 1024) + b"\n" + IMPORT_ERROR.encode()

@@ -81,6 +81,17 @@ async def test_region_sources(monkeypatch):
     assert result.status == Status.FAIL and "no region set" in result.summary
 
 
+async def test_no_region_gets_the_region_fix_not_the_credentials_one(monkeypatch):
+    """No stand-in: no region anywhere. The identity and EC2 checks say the region is
+    missing; before, their fix told the operator to run `aws configure` for credentials."""
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    for check in (IdentityCheck, Ec2ReachableCheck):
+        result = await run_check(check(), make_ctx())
+        assert result.status == Status.FAIL and "no AWS region" in result.summary, result
+        assert "--region" in result.fix and "aws configure --profile" not in result.fix, result.fix
+
+
 async def test_sandbox_not_running_is_named(monkeypatch):
     """No stand-in: --sandbox without a sandbox state file."""
     result = await run_check(IdentityCheck(), make_ctx(target=Target(sandbox=True)))

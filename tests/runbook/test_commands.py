@@ -19,6 +19,24 @@ def test_usage_errors_exit_2(capsys):
     assert "not both" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--project-dir", "{tmp}/nope", "deploy", "--yes"], "no such folder"),
+    (["--project-dir", "{tmp}/file", "preflight"], "not a folder"),
+    (["--project-dir", "{tmp}", "preflight", "--group", "config"], "not a checkout of this repository"),
+    (["deploy", "--project-dir", "{tmp}", "--yes"], "not a checkout of this repository"),
+    (["--kubeconfig", "{tmp}", "diagnose", "--live"], "is a folder"),
+])
+def test_target_paths_that_cannot_be_used_exit_2(tmp_path, capsys, argv, message):
+    """Stand-in: a temp folder with no checkout in it, a plain file, a missing path. Before,
+    preflight skipped every config check and deploy stopped at terraform-init with
+    FileNotFoundError and "run the same command again to resume"."""
+    (tmp_path / "file").write_text("")
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([arg.format(tmp=tmp_path) for arg in argv])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and message in err and "Traceback" not in err
+
+
 def test_list_steps(capsys):
     """Stand-in: none."""
     assert cli.main(["--sandbox", "deploy", "--list-steps"]) == 0

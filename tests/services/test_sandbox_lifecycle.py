@@ -50,3 +50,43 @@ def test_start_status_stop(capsys, monkeypatch):
     assert sandbox_state.read() is None
     assert not sandbox_state.pid_alive(state.pid) and not sandbox_state.pid_alive(app_pid)
     assert not sandbox.answers(state.endpoint, timeout=1)
+
+
+def test_status_reports_the_app_in_containers(capsys):
+    """Stand-in: a loopback HTTP server answering the health path stands in for the pod
+    `podman kube play` runs (the app-apply step records its URL in the sandbox inventory);
+    the emulator's record points at this test's own pid. Before, status said nothing of
+    the app and --json held app_url null, app_alive false while the app answered."""
+    import http.server
+    import os
+    import threading
+    import time
+
+    from petstore_tui.services import sandbox_inventory
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            self.send_response(200 if self.path == "/api/v1/health" else 404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Health)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    sandbox_state.write(sandbox_state.SandboxState(endpoint="http://127.0.0.1:9", pid=os.getpid(),
+                                                   started_at=time.time()))
+    sandbox_inventory.update(app={"port": server.server_address[1], "url": url, "pods": ["p-pod-0"],
+                                  "health_path": "/api/v1/health"})
+    try:
+        assert cli.main(["sandbox", "status", "--json"]) == 0
+        status = json.loads(capsys.readouterr().out)
+        assert status["app_url"] == url and status["app_alive"] is True
+        assert cli.main(["sandbox", "status"]) == 0
+        assert f"app:       {url} (podman kube play, answering)" in capsys.readouterr().out
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert cli.main(["sandbox", "status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["app_alive"] is False

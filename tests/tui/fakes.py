@@ -211,3 +211,25 @@ def services(*, sandbox: bool = True, runner_factory=None, engine=None, sources=
     )
     svc.made = made  # type: ignore[attr-defined]
     return svc
+
+
+# A log mixing the app's JSON lines, the controller's (controller-runtime JSON), plain
+# gunicorn lines and a Python traceback; written for the panel tests (simulated: no program
+# printed them), in the shapes docs/knowledge/log-wordings.md and petstore-app/petstore/logs.py give.
+MIXED_LINES = [
+    '[2026-12-05 03:00:00 +0000] [12] [INFO] Booting worker with pid: 12',
+    '{"ts": "2026-12-05T03:00:01.120Z", "level": "INFO", "logger": "petstore.access", "message": "GET /api/v1/pets 200", '
+    '"request_id": "4f1c", "method": "GET", "path": "/api/v1/pets", "status": 200, "duration_ms": 3.1}',
+    '{"ts": "2026-12-05T03:00:02.480Z", "level": "WARNING", "logger": "petstore.db", "message": "slow query on pets table", '
+    '"duration_ms": 812.4, "db_url": "postgresql://app:s3cret@db/pets"}',
+    'Traceback (most recent call last):',
+    '  File "/app/petstore/db.py", line 41, in add_pet',
+    '    conn.execute("INSERT INTO pets (name) VALUES (?)", (name,))',
+    'sqlite3.OperationalError: attempt to write a readonly database',
+    '{"ts": "2026-12-05T03:00:03.002Z", "level": "ERROR", "logger": "petstore.api", "message": '
+    '"POST /api/v1/pets failed: attempt to write a readonly database", "request_id": "9a0b", "status": 500}',
+    '[pod/aws-load-balancer-controller-7d9f8b6c5-x2k4l/aws-load-balancer-controller] {"level":"error","ts":1796439604.5,'
+    '"logger":"controller-runtime.manager.controller.ingress","msg":"Reconciler error","name":"petstore",'
+    '"namespace":"petstore","error":"AccessDenied: User is not authorized to perform: elasticloadbalancing:AddTags"}',
+    'GET /api/v1/health 200 password=hunter2',
+]

@@ -16,13 +16,15 @@ from tests.tui.conftest import settle
 
 @pytest.mark.parametrize("argv, initial, file_count", [
     ([], "preflight", 0),
-    (["troubleshoot", "--file", "/tmp/a.log"], "troubleshoot", 1),
+    (["troubleshoot", "--file", "{tmp}/a.log"], "troubleshoot", 1),
     (["--sandbox"], "preflight", 0),
 ])
-def test_cli_opens_the_right_screen(monkeypatch, argv, initial, file_count):
+def test_cli_opens_the_right_screen(monkeypatch, tmp_path, argv, initial, file_count):
     """`petstore-tui` opens on preflight and `petstore-tui troubleshoot` on the panel, with
     the real services built; stand-in: App.run replaced by a recorder (no terminal)."""
     seen = {}
+    (tmp_path / "a.log").write_text("")  # --file must exist (tests/tui/test_troubleshoot_args.py)
+    argv = [arg.format(tmp=tmp_path) for arg in argv]
 
     def fake_run(self, *args, **kwargs):
         seen["initial"] = self.initial

@@ -238,6 +238,19 @@ def test_drill_cli_needs_the_sandbox_and_a_known_id(capsys):
     assert "no drill 'nosuch'" in err and "subnet-tags" in err
 
 
+@pytest.mark.parametrize("drill_id", ["subnet-tags", "controller-policy", "werkzeug", "sqlite-readonly"])
+def test_drill_plant_without_a_running_sandbox_says_so(capsys, drill_id):
+    """Stand-in: an empty state folder (no emulator recorded, as after `sandbox stop`).
+    Before, the AWS drills ended in "internal error: SandboxNotRunning" and the Werkzeug
+    drill replayed its crash into a sandbox that was not there, exit 0."""
+    from petstore_tui import cli
+
+    assert cli.main(["--sandbox", "drill", "plant", drill_id]) == 1
+    err = capsys.readouterr().err
+    assert "sandbox not running: petstore-tui sandbox start" in err and "internal error" not in err
+    assert not {d.id: d for d in all_drills(SANDBOX)}[drill_id].planted
+
+
 def test_drill_list_json(capsys):
     """`drill list --json`: every drill with at least id, title and its catalog entry,
     each entry one the catalog holds. Stand-in: none (no sandbox needed to list)."""

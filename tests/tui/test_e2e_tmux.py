@@ -79,7 +79,10 @@ def test_real_app_starts_sandbox_and_switches_screens(tmp_path):
         tmux.wait_for(r"│ \d+/\d+", timeout=30, regex=True)  # the header counts finished checks
         tmux.keys("3")
         screen = tmux.wait_for("Troubleshoot │")
-        assert "Sources" in screen and "Findings" in screen
+        # at 120 columns the log is full width, the findings under it, the sources on `s`
+        assert "Finding" in screen and "Resource" in screen
+        tmux.keys("s")
+        tmux.wait_for("Sources")
         tmux.keys("4")
         tmux.wait_for("Cleanup │")
         tmux.keys("r")

@@ -27,6 +27,8 @@ def client(ctx: CheckContext, service: str):
 
 def credential_fix(summary: str) -> str:
     lowered = summary.lower()
+    if "no aws region" in lowered:  # settings.RegionNotSet: it names the profile too
+        return "pass --region, set AWS_REGION, or set region in the profile"
     if "expired" in lowered:
         return "refresh the credentials: aws sso login --profile <profile>, or export new temporary keys"
     if "no aws credentials" in lowered or "profile" in lowered:

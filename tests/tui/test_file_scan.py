@@ -1,0 +1,93 @@
+"""A log file added to the panel is diagnosed whole first, then followed as it grows.
+
+Stand-ins: a file written by the test (the real follower and the real engine read it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from petstore_tui.app import PetstoreApp
+from petstore_tui.commands.tui import file_source
+from petstore_tui.widgets.findings_table import FindingsTable
+from petstore_tui.widgets.log_view import LogView
+from tests.tui import fakes
+from tests.tui.test_troubleshoot import _wait_for
+
+READONLY = "sqlite3.OperationalError: attempt to write a readonly database"
+
+
+def _log_with_errors(path, lines: int, errors: int) -> None:
+    every = lines // errors
+    with open(path, "w") as out:
+        for n in range(lines):
+            if n % every == every // 2:
+                out.write(f"2026-12-05 03:00:00 ERROR petstore {READONLY}\n")
+            else:
+                out.write(f"2026-12-05 03:00:00 INFO gunicorn GET /api/v1/pets/{n} 200\n")
+
+
+def _readonly(table):
+    return [f for f in table.findings.values() if f.failure_id == "sqlite-readonly-database"]
+
+
+async def test_an_added_file_is_diagnosed_whole_then_followed(tmp_path):
+    """20 read-only errors spread through 60,000 lines (more than the 64 KiB a tail shows):
+    all 20 counted, the last lines shown, then a line appended is matched too."""
+    engine_mod = pytest.importorskip("checks.engine")
+    log = tmp_path / "app.log"
+    _log_with_errors(log, 60_000, 20)
+    app = PetstoreApp(fakes.services(engine=engine_mod.load_default_engine(), file_source=file_source),
+                      initial="troubleshoot")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _wait_for(pilot, lambda: app.screen.engine is not None)
+        app.screen.add_source(file_source(log, "app"))
+        table = app.screen.query_one(FindingsTable)
+        assert await _wait_for(pilot, lambda: sum(f.count for f in _readonly(table)) == 20, 400)
+        view = app.screen.query_one(LogView)
+        assert await _wait_for(pilot, lambda: any("/pets/59999 " in line for line in view.lines))
+        assert not any("/pets/1 " in line for line in view.lines)  # recent lines only
+        with open(log, "a") as out:
+            out.write(f"2026-12-05 03:01:00 ERROR petstore {READONLY}\n")
+        assert await _wait_for(pilot, lambda: sum(f.count for f in _readonly(table)) == 21, 400)
+        assert not app.screen.query_one("#scan-bar").display
+
+
+def test_a_scan_stops_when_the_source_is_stopped_and_tail_lines_are_whole(tmp_path):
+    import threading
+
+    from petstore_tui.commands.tui import follow_file
+    from petstore_tui.services.log_file import ScanStopped, WholeFile, tail_lines
+
+    engine_mod = pytest.importorskip("checks.engine")
+    log = tmp_path / "app.log"
+    _log_with_errors(log, 5_000, 5)
+    stop = threading.Event()
+    stop.set()
+    whole = WholeFile(log, follow_file)
+    with pytest.raises(ScanStopped):
+        whole.scan(engine_mod.load_default_engine(), source="app", resource="x", stop=stop,
+                   on_progress=lambda read, total: None)
+    size = log.stat().st_size
+    lines = tail_lines(log, size, max_bytes=200)
+    assert lines and all(line.startswith(b"2026-12-05 ") for line in lines)
+    assert lines[-1].endswith(b"/pets/4999 200")
+
+
+async def test_the_progress_bar_shows_while_a_file_is_diagnosed():
+    """Stand-in: ScanProgress posted as the source's worker posts it."""
+    from textual.widgets import ProgressBar
+
+    from petstore_tui.screens.troubleshoot import ScanProgress
+
+    app = PetstoreApp(fakes.services(), initial="troubleshoot")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        screen.post_message(ScanProgress("file:/tmp/app.log", 250, 1000))
+        await pilot.pause()
+        bar = screen.query_one("#scan-progress", ProgressBar)
+        assert screen.query_one("#scan-bar").display and bar.percentage == 0.25
+        assert "diagnosing file:/tmp/app.log" in str(screen.query_one("#scan-note").render())
+        screen.post_message(ScanProgress("file:/tmp/app.log", 1000, 1000, done=True))
+        await pilot.pause()
+        assert not screen.query_one("#scan-bar").display
+        assert any("scanned file:/tmp/app.log whole" in text for _, text in screen.timeline)

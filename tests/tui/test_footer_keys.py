@@ -1,0 +1,84 @@
+"""Every key the footer shows acts from the first frame, whatever widget Tab reaches.
+
+Each action is replaced by a recorder on the node that owns the binding: the test checks
+that the key reaches its action (what the action does has its own tests). Stand-ins: the
+fakes' services (scripted preflight, FakeRunner, lines_source)."""
+
+from __future__ import annotations
+
+import pytest
+
+from petstore_tui.app import PetstoreApp
+from tests.tui import fakes
+from tests.tui.test_troubleshoot import APP_LINES
+
+SCREENS = ("preflight", "deploy", "troubleshoot", "cleanup")
+
+
+def _shown_bindings(screen):
+    """(key, node, action name) for each binding the footer shows on `screen`."""
+    shown = []
+    for key, active in screen.active_bindings.items():
+        if active.binding.show and active.enabled:
+            shown.append((key, active.node, active.binding.action))
+    return shown
+
+
+def _record(node, action: str, calls: list) -> None:
+    name = action.split("(", 1)[0]
+    setattr(node, f"action_{name}", lambda *args, name=name, node=node: calls.append((node, name)))
+
+
+@pytest.mark.parametrize(("initial", "size"), [*((name, (120, 40)) for name in SCREENS),
+                                               ("troubleshoot", (80, 24))])
+async def test_every_footer_key_acts_from_the_first_frame(initial, size):
+    app = PetstoreApp(fakes.services(sources=[fakes.lines_source(APP_LINES)]), initial=initial,
+                      autostart=False)
+    async with app.run_test(size=size) as pilot:
+        screen = app.screen
+        bindings = _shown_bindings(screen)
+        assert bindings, f"{initial}: the footer shows no keys"
+        calls: list = []
+        for _key, node, action in bindings:
+            _record(node, action, calls)
+        # the first frame's focus, then each widget Tab reaches in turn
+        stops = [app.focused]
+        for _ in range(8):
+            await pilot.press("tab")
+            if app.focused in stops:
+                break
+            stops.append(app.focused)
+        for stop in stops:
+            if stop is not None:
+                stop.focus()
+            await pilot.pause()
+            for key, node, action in bindings:
+                calls.clear()
+                await pilot.press(key)
+                await pilot.pause()
+                assert app.screen is screen, f"{initial}: {key} left the screen"
+                name = action.split("(", 1)[0]
+                where = type(stop).__name__ if stop is not None else "nothing"
+                assert (node, name) in calls, f"{initial}: {key} ({name}) did nothing with {where} focused"
+
+
+async def test_filter_and_search_take_focus_only_on_their_keys():
+    """Tab never enters the filter or search box; `\\` and `/` do, Escape gives focus back
+    to the log and the next letter is a command again. Stand-in: lines_source."""
+    from petstore_tui.widgets.log_view import LogView
+
+    app = PetstoreApp(fakes.services(sources=[fakes.lines_source(APP_LINES)]), initial="troubleshoot")
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(8):
+            await pilot.press("tab")
+            assert getattr(app.focused, "id", None) not in ("filter", "search")
+        for key, box in (("backslash", "filter"), ("slash", "search")):
+            await pilot.press(key)
+            assert app.focused.id == box
+            await pilot.press("e")
+            assert app.screen.query_one(f"#{box}").value == "e"
+            await pilot.press("escape")
+            assert isinstance(app.focused, LogView)
+        follow = app.screen.query_one(LogView).follow
+        await pilot.press("f")
+        assert app.screen.query_one(LogView).follow is not follow

@@ -1,0 +1,24 @@
+"""`petstore-tui troubleshoot --file PATH`: a path that cannot be followed is refused before
+the screen opens (before, the panel opened and followed nothing, with no word of why)."""
+
+from __future__ import annotations
+
+import pytest
+
+from petstore_tui import cli
+
+
+@pytest.mark.parametrize(("kind", "message"), [("missing", "no such file"), ("folder", "is a folder")])
+def test_a_file_that_cannot_be_followed_is_a_usage_error(tmp_path, capsys, monkeypatch, kind, message):
+    """Stand-in: a path that does not exist, a folder; the app class replaced by one that
+    fails the test if it is ever built (the check must come first)."""
+    import petstore_tui.app
+
+    def opened(*_args, **_kwargs):
+        raise AssertionError("the TUI opened")
+
+    monkeypatch.setattr(petstore_tui.app, "PetstoreApp", opened)
+    path = tmp_path / "app.log" if kind == "missing" else tmp_path
+    assert cli.main(["--sandbox", "troubleshoot", "--file", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: {message}" in err and "Traceback" not in err
