@@ -30,7 +30,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     os.environ.setdefault("PETSTORE_TUI_HOME", tempfile.mkdtemp(prefix="bench-image-"))
-    from petstore_tui.services import docker, node_platform, process
+    from petstore_core import process
+    from petstore_tui.services import docker, node_platform
 
     try:
         engine = docker.find_engine(sandbox=True)

@@ -50,9 +50,9 @@ def rss_mb() -> float:
 
 async def measure(path: Path, errors: int) -> None:
     from checks.engine import load_default_engine
+    from petstore_core.settings import Target
     from petstore_tui.app import PetstoreApp
     from petstore_tui.commands.tui import build_services, file_source
-    from petstore_tui.settings import Target
     from petstore_tui.widgets.findings_table import FindingsTable
 
     services = build_services(Target(sandbox=False))

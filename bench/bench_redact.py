@@ -1,4 +1,4 @@
-"""Benchmark `checks.redact`: ordinary log lines, the catalog's sample lines and the secret
+"""Benchmark `petstore_core.redact`: ordinary log lines, the catalog's sample lines and the secret
 corpus, beside the engine's own per-line cost (what every line already pays)."""
 
 from __future__ import annotations
@@ -67,11 +67,11 @@ def main() -> int:
     parser.add_argument("--budget", type=float, default=5.0, metavar="SECONDS",
                         help="a contender slower than this for one pass of a set is timed once")
     parser.add_argument("--baseline", type=Path, metavar="FILE",
-                        help="another redact.py to time beside this one (e.g. from `git show REV:checks/redact.py`)")
+                        help="another redact.py to time beside this one (e.g. from `git show REV:petstore_core/redact.py`)")
     args = parser.parse_args()
 
     from checks.engine import Engine
-    from checks.redact import redact
+    from petstore_core.redact import redact
 
     contenders = {"redact": redact}
     if args.baseline:

@@ -34,7 +34,7 @@ GROUPS = (("terraform", "Terraform steps"), ("image-build", "container engine st
 
 def _timed_stream(totals: dict[str, float]):
     """Wrap process.stream so the seconds spent in each tool are summed by its name."""
-    from petstore_tui.services import process
+    from petstore_core import process
 
     original = process.stream
 
@@ -52,7 +52,7 @@ def _timed_stream(totals: dict[str, float]):
 async def _run(runbook: str) -> tuple[float, list[tuple[str, str, str, float]], bool]:
     """(wall seconds, [(step id, group, status, seconds)], ok) of one runbook; a failed
     step's summary is printed."""
-    from petstore_tui import settings
+    from petstore_core import settings
     from petstore_tui.events import RunFinished, StepFinished
     from petstore_tui.runbook import Runner, deploy_runbook, destroy_runbook
 
@@ -89,7 +89,7 @@ def main() -> int:
     args = parser.parse_args()
     totals: dict[str, float] = {}
     _timed_stream(totals)
-    from petstore_tui import settings
+    from petstore_core import settings
     from petstore_tui.services import sandbox
 
     if settings.provider_mirror() is None:

@@ -105,8 +105,9 @@ def _line(i: int) -> str:
 
 
 async def bench_latency(seconds: float, rate: int) -> dict:
-    from petstore_tui.app import AppServices, LogSource, PetstoreApp
-    from petstore_tui.settings import Target
+    from petstore_core.settings import Target
+    from petstore_tui.app import PetstoreApp
+    from petstore_tui.contracts import AppServices, LogSource
     from petstore_tui.widgets.log_view import LogView
 
     sent = {"lines": 0}

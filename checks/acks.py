@@ -39,7 +39,7 @@ def parse_target(text: str) -> tuple[str, str | None]:
 
 
 def acks_path() -> Path:
-    from petstore_tui import settings
+    from petstore_core import settings
 
     return settings.state_dir() / FILE_NAME
 
@@ -86,7 +86,7 @@ def save_acks(acks: list[Ack], path: Path | None = None) -> None:
 
 def add_ack(target: str, reason: str, by: str | None = None, path: Path | None = None) -> Ack:
     """Acknowledge ID[:RESOURCE]; replaces an earlier acknowledgement of the same target."""
-    from checks.redact import redact
+    from petstore_core.redact import redact
 
     failure_id, resource = parse_target(target)
     if not reason or not reason.strip():

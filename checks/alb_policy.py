@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
+
+from checks.versions import parse_version
 
 # The controller release the runbook installs, and the eks/aws-load-balancer-controller
 # Helm chart that ships it. terraform/policies/aws-load-balancer-controller.json is that
@@ -78,10 +79,10 @@ _ADDED_ONLY = {a for release, actions, _ in ADDED if release != "v2.5.0" for a i
 
 def parse_release(release: str) -> tuple[int, int, int]:
     """'v2.13.0', '2.13', 'v3.5.0-rc1', 'public.ecr.aws/...:v2.8.1' -> (major, minor, patch)."""
-    match = re.search(r"v?(\d+)\.(\d+)(?:\.(\d+))?", release or "")
-    if not match:
+    version = parse_version(release)
+    if version is None:
         raise ValueError(f"not a controller release: {release!r}")
-    return int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
+    return version
 
 
 def required_actions(release: str = INSTALLED_RELEASE) -> set[str]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
+
+from checks.versions import parse_version
 
 # Amazon EKS release calendar (docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html).
 # Standard support lasts 14 months from the EKS release, extended support 12 more.
@@ -65,10 +66,8 @@ class SupportStatus:
 def normalise(version: str | float | int) -> str:
     """'1.28', 1.28, 'v1.28.3-eks-abc', '1.30.0' -> '1.28'/'1.30'."""
     text = str(version).strip()
-    match = re.search(r"(\d+)\.(\d+)", text)
-    if not match:
-        return text
-    return f"{int(match.group(1))}.{int(match.group(2))}"
+    parsed = parse_version(text)
+    return text if parsed is None else f"{parsed[0]}.{parsed[1]}"
 
 
 def support_status(version: str | float, today: date | None = None,
@@ -105,7 +104,7 @@ def live_status(eks_client, version: str, today: date | None = None) -> SupportS
     try:
         response = eks_client.describe_cluster_versions(clusterVersions=[normalise(version)])
     except Exception as exc:  # 404 in moto, AccessDenied, an old botocore without the API
-        from petstore_tui.services.aws import error_code
+        from petstore_core.errors import error_code
 
         fallback = support_status(version, today)
         return SupportStatus(fallback.version, fallback.status, fallback.end_of_standard,

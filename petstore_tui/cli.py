@@ -11,8 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+from petstore_core.settings import RegionNotSet, Target
 from petstore_tui import __version__
-from petstore_tui.settings import RegionNotSet, Target
 
 # name -> (module under petstore_tui.commands, one-line help). Each module provides
 # add_arguments(parser) and run(args, target) -> int, and imports heavy things lazily.
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: a message, never a traceback
         if os.environ.get("PETSTORE_TUI_DEBUG"):
             raise
-        from checks.redact import redact
+        from petstore_core.redact import redact
 
         print(f"petstore-tui: internal error: {redact(f'{type(exc).__name__}: {exc}')}", file=sys.stderr)
         print("set PETSTORE_TUI_DEBUG=1 to see the traceback", file=sys.stderr)

@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 from checks.model import Finding
-from checks.redact import redact
-from petstore_tui.settings import Target
+from petstore_core.redact import redact
+from petstore_core.settings import Target
 
 
 def _utc(ts: float) -> str:
@@ -16,7 +16,7 @@ def _utc(ts: float) -> str:
 
 def default_report_path(report_dir: Path | None, now: float) -> Path:
     if report_dir is None:
-        from petstore_tui import settings
+        from petstore_core import settings
 
         report_dir = settings.state_dir() / "reports"
     return report_dir / time.strftime("incident-%Y%m%d-%H%M%S.md", time.gmtime(now))

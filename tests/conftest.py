@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from petstore_tui import settings
+from petstore_core import settings
 
 REPO = Path(__file__).resolve().parent.parent
 PG_URL_DEFAULT = "postgresql+psycopg://petstore:petstore-test@127.0.0.1:5432/petstore_test"

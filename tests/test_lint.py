@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from petstore_tui.services import process
+from petstore_core import process
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -14,7 +14,7 @@ def load_default_engine(matcher: str | None = None, *, acks: bool = True,
     operator's acknowledgements and this run's `--ignore ID[:RESOURCE]` applied."""
     from checks.acks import load_acks, parse_target
     from checks.catalog_loader import load_catalog, user_catalog_dirs
-    from petstore_tui.settings import state_dir
+    from petstore_core.settings import state_dir
 
     pairs: list[tuple[str, str | None]] = []
     if acks:

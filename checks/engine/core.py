@@ -23,7 +23,7 @@ from checks.engine.normalize import (
 )
 from checks.engine.normalize import REMOVAL_TRIGGERS as NOISE_TRIGGERS
 from checks.model import RECOGNITION_KINDS, Finding, KnownFailure, Source
-from checks.redact import redact
+from petstore_core.redact import redact
 
 MAX_EVIDENCE = 5
 MAX_RESOURCES = 500  # distinct resources kept for one catalog entry
@@ -77,26 +77,9 @@ def _timegm(year: int, month: int, day: int, hour: int, minute: int, second: int
 
 def release_for_action(action: str) -> str | None:
     """The controller release that first needed `action` (checks/alb_policy.py), if known."""
-    try:
-        from checks import alb_policy  # written beside us; optional until it lands
-    except ImportError:
-        return None
-    for name in ("release_introducing", "release_for_action", "introduced_in"):
-        func = getattr(alb_policy, name, None)
-        if callable(func):
-            try:
-                value = func(action)
-            except Exception:  # a hook must never break a scan
-                return None
-            return str(value) if value else None
-    for name in ("ACTIONS_BY_RELEASE", "RELEASE_ACTIONS", "ADDED_ACTIONS"):
-        mapping = getattr(alb_policy, name, None)
-        if isinstance(mapping, dict):
-            wanted = action.lower()
-            for release, actions in mapping.items():
-                if any(str(a).lower() == wanted for a in actions):
-                    return str(release)
-    return None
+    from checks import alb_policy  # start-up time: only a denied IAM action needs the table
+
+    return alb_policy.release_introducing(action)
 
 
 class Acks:

@@ -10,9 +10,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from petstore_tui.settings import Target
+from petstore_core import errors
+from petstore_core.settings import Target
 
-# (argv, timeout) -> Completed (petstore_tui.services.process.Completed). Raises
+# (argv, timeout) -> Completed (petstore_core.process.Completed). Raises
 # ToolNotFound when the executable is missing. Tests pass their own.
 ToolRunner = Callable[[Sequence[str], float], Awaitable[Any]]
 
@@ -20,7 +21,7 @@ DEFAULT_TIMEOUT = 10.0
 
 
 async def default_tool_runner(argv: Sequence[str], timeout: float):
-    from petstore_tui.services import process
+    from petstore_core import process
 
     # Short graces: a version command that ignores SIGINT is not worth a minute's wait.
     env = dict(os.environ)
@@ -66,7 +67,7 @@ class CheckContext:
             return self.session_factory()
         with self._lock:
             if self._session is None:
-                from petstore_tui.services import aws
+                from petstore_core import aws
 
                 self._session = aws.session(self.target)
             return self._session
@@ -74,7 +75,7 @@ class CheckContext:
     def aws_client(self, service: str):
         if self.client_factory is not None:
             return self.client_factory(service)
-        from petstore_tui.services import aws
+        from petstore_core import aws
 
         return aws.client(self.target, service, boto_session=self.aws_session())
 
@@ -122,7 +123,7 @@ class CheckContext:
             try:
                 return eks.describe_cluster(name=self.target.cluster_name)["cluster"]
             except Exception as exc:
-                from petstore_tui.services.aws import error_code
+                from petstore_core.errors import error_code
 
                 if error_code(exc) == "ResourceNotFoundException":
                     return None
@@ -132,12 +133,12 @@ class CheckContext:
 
 
 def _kube_api(target: Target):
-    from petstore_tui.services import kube
+    from petstore_core import kube
 
     if target.sandbox and not target.context:
         # The emulator plays AWS only; the kubeconfig's current context may be a real
         # cluster, which a --sandbox run must never touch.
-        raise kube.KubeConfigError("the sandbox has no Kubernetes API server (pass --context to name one)")
+        raise errors.KubeConfigError("the sandbox has no Kubernetes API server (pass --context to name one)")
     return kube.api_client(target)
 
 

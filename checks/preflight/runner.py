@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterable
 from checks.model import CheckResult, Status
 from checks.preflight.base import Check
 from checks.preflight.context import CheckContext
-from checks.redact import redact
+from petstore_core.redact import redact
 
 GROUPS = ("tools", "aws", "config", "cluster")
 
@@ -52,7 +52,7 @@ DURATIONS = "preflight-durations.json"
 
 
 def _durations_path():
-    from petstore_tui.settings import state_dir
+    from petstore_core.settings import state_dir
 
     return state_dir() / "cache" / DURATIONS
 

@@ -13,13 +13,14 @@ from checks.probes.oidc import probe_oidc
 from checks.probes.pods import probe_pods
 from checks.probes.service_account import probe_service_account
 from checks.probes.subnets import evaluate_subnets, probe_subnets
+from petstore_core.settings import CONTROLLER_NAMESPACE
 
 __all__ = ["ALL_PROBES", "evaluate_subnets", "probe_controller_policy", "probe_ingressclass",
            "probe_oidc", "probe_pods", "probe_service_account", "probe_subnets", "run_probes"]
 
 
 def _controller_pods(ctx: CheckContext) -> list[CheckResult]:
-    results = probe_pods(ctx, "kube-system")
+    results = probe_pods(ctx, CONTROLLER_NAMESPACE)
     # kube-system holds other pods too; only problems matter here, not "all fine" noise.
     return [r for r in results if r.status != Status.PASS and "aws-load-balancer-controller" in r.summary] or []
 
@@ -38,7 +39,7 @@ ALL_PROBES: tuple[tuple[str, Callable[[CheckContext], object]], ...] = (
 
 
 async def _one(ctx: CheckContext, probe_id: str, probe) -> list[CheckResult]:
-    from checks.redact import redact
+    from petstore_core.redact import redact
 
     try:
         outcome = await asyncio.wait_for(in_thread(probe, ctx), ctx.timeout)

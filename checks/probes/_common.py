@@ -6,11 +6,10 @@ from typing import Any
 
 from checks.model import CheckResult, Status
 from checks.preflight.context import CheckContext
+from petstore_core.settings import CONTROLLER_NAMESPACE, ROLE_ANNOTATION  # noqa: F401 - the probes' names
 
 GROUP = "cluster"
-CONTROLLER_NAMESPACE = "kube-system"
 CONTROLLER_NAME = "aws-load-balancer-controller"
-ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
 
 
 def result(id: str, status: Status, summary: str, detail: str = "", fix: str = "",
@@ -19,13 +18,13 @@ def result(id: str, status: Status, summary: str, detail: str = "", fix: str = "
 
 
 def aws_error(id: str, exc: BaseException, what: str) -> CheckResult:
-    from petstore_tui.services.aws import describe_aws_error
+    from petstore_core.errors import describe_aws_error
 
     return result(id, Status.ERROR, f"{what}: {describe_aws_error(exc)}")
 
 
 def kube_error(id: str, exc: BaseException, what: str) -> CheckResult:
-    from petstore_tui.services.kube import KubeConfigError, describe_kube_error
+    from petstore_core.errors import KubeConfigError, describe_kube_error
 
     # No usable kubeconfig is not this probe's failure (cluster.api reports it): skip.
     status = Status.SKIP if isinstance(exc, KubeConfigError) else Status.ERROR
@@ -48,7 +47,7 @@ def kube_call(ctx: CheckContext, api_class: str, method: str, *args: Any, **kwar
     """ctx's kubernetes client, class by name (CoreV1Api...), with our request timeout."""
     from kubernetes import client
 
-    from petstore_tui.services.kube import REQUEST_TIMEOUT
+    from petstore_core.kube import REQUEST_TIMEOUT
 
     api = getattr(client, api_class)(ctx.kube_api())
     kwargs.setdefault("_request_timeout", REQUEST_TIMEOUT)

@@ -111,7 +111,7 @@ def evaluate(documents: list[dict], release: str) -> list[str]:
 
 
 def probe_controller_policy(ctx: CheckContext) -> CheckResult:
-    from petstore_tui.services.aws import describe_aws_error
+    from petstore_core.errors import describe_aws_error
 
     release, release_source = running_release(ctx)
     try:

@@ -66,7 +66,7 @@ def probe_subnets(ctx: CheckContext, scheme: str = "internet-facing") -> CheckRe
                   for t in page["RouteTables"]]
         note = ""
     except Exception as exc:  # reachability then stays unknown; tags still tell a lot
-        from petstore_tui.services.aws import describe_aws_error
+        from petstore_core.errors import describe_aws_error
 
         tables, note = None, f"\nroute tables not readable ({describe_aws_error(exc)}): reachability unknown"
     outcome = evaluate_subnets(subnets, tables, ctx.target.cluster_name, scheme)

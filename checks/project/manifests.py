@@ -17,7 +17,7 @@ KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization
 ORIGIN = "config.kubernetes.io/origin"
 KUSTOMIZE_TIMEOUT = 20.0
 
-# (argv, timeout) -> an object with ok, stdout, stderr, timed_out (services.process.Completed)
+# (argv, timeout) -> an object with ok, stdout, stderr, timed_out (petstore_core.process.Completed)
 ToolRunner = Callable[[Sequence[str], float], Awaitable[Any]]
 
 
@@ -93,7 +93,7 @@ async def render(project: Path, run_tool: ToolRunner) -> Manifests:
     read as they are, and the result says so."""
     import yaml
 
-    from petstore_tui.services.process import ToolNotFound
+    from petstore_core.process import ToolNotFound
 
     found = overlays(project)
     failures = yaml_problems(project)

@@ -57,7 +57,7 @@ class TerraformConfig:
 def hcl_options():
     from hcl2 import SerializationOptions
 
-    # hcl2 v8 keeps quotes and marks blocks unless told (DEPENDENCIES.md).
+    # hcl2 v8 keeps quotes and marks blocks unless told (docs/knowledge/dependencies.md).
     return SerializationOptions(strip_string_quotes=True, explicit_blocks=False)
 
 

@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, target) -> int:
     from checks.acks import AckError, add_ack, load_acks, remove_ack
-    from checks.redact import redact
+    from petstore_core.redact import redact
 
     try:
         if args.list:

@@ -51,7 +51,7 @@ def run(args: argparse.Namespace, target) -> int:
 
 
 def _fail(message: str) -> int:
-    from checks.redact import redact
+    from petstore_core.redact import redact
 
     print(f"petstore-tui catalog: {redact(message)}", file=sys.stderr)
     return 2
@@ -59,7 +59,7 @@ def _fail(message: str) -> int:
 
 def _load(extra_dirs) -> tuple:
     from checks.catalog_loader import load_catalog, user_catalog_dirs
-    from petstore_tui.settings import state_dir
+    from petstore_core.settings import state_dir
 
     folders = user_catalog_dirs(extra_dirs)
     return load_catalog(cache_dir=state_dir() / "cache", user_dirs=folders), folders

@@ -38,7 +38,7 @@ def run_runbook(args: argparse.Namespace, target, runbook: str) -> int:
                   file=sys.stderr)
             return 2
     if target.sandbox:
-        from petstore_tui.services import sandbox_state
+        from petstore_core import sandbox_state
 
         state = sandbox_state.read()
         if state is None or not sandbox_state.pid_alive(state.pid):

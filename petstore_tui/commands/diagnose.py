@@ -35,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, target) -> int:
-    from checks.redact import redact
+    from petstore_core.redact import redact
 
     def fail(message: str) -> int:
         print(f"petstore-tui diagnose: {redact(message)}", file=sys.stderr)
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace, target) -> int:
     from checks.acks import AckError
     from checks.catalog_loader import CatalogError
     from checks.engine import load_default_engine
-    from checks.engine.sources import ScanReport, scan_paths
+    from petstore_tui.services.log_scan import ScanReport, scan_paths
 
     try:
         engine = load_default_engine(args.matcher, ignore=args.ignore, catalog_dirs=getattr(args, "catalog", ()))
@@ -101,7 +101,7 @@ def _path_problem(path: str) -> str | None:
 
 # ------------------------------------------------------------------ live
 def _live(engine, target, report) -> None:
-    from checks.engine.sources import scan_live
+    from petstore_tui.services.kube_scan import scan_live
 
     if target.sandbox:  # no Kubernetes API: containers, the local app and drills instead
         from petstore_tui.services import sandbox_live
@@ -110,7 +110,8 @@ def _live(engine, target, report) -> None:
         _run_probes(engine, target, report)
         return
     try:
-        from petstore_tui.services.kube import api_client, describe_kube_error
+        from petstore_core.errors import describe_kube_error
+        from petstore_core.kube import api_client
     except ImportError as exc:
         report.errors.append(f"kubernetes: unavailable ({exc})")
     else:
@@ -119,7 +120,7 @@ def _live(engine, target, report) -> None:
         except Exception as exc:  # KubeConfigError and friends: one sentence
             report.errors.append(f"kubernetes: {describe_kube_error(exc)}")
         else:
-            from petstore_tui.settings import CONTROLLER_NAMESPACE
+            from petstore_core.settings import CONTROLLER_NAMESPACE
 
             with api:
                 part = scan_live(engine, api, target.namespace, controller_namespace=CONTROLLER_NAMESPACE)
@@ -139,7 +140,7 @@ def _run_probes(engine, target, report) -> None:
     import asyncio
 
     from checks.model import CheckResult, Finding, Fix, Severity, Status
-    from checks.redact import redact
+    from petstore_core.redact import redact
 
     try:
         results = asyncio.run(asyncio.wait_for(run_probes(CheckContext(target=target)), PROBE_TIMEOUT))
@@ -222,7 +223,7 @@ def finding_json(finding, entry=None) -> dict:
 def _print_json(engine, findings, report, status, elapsed, target) -> None:
     import json
 
-    from checks.redact import redact
+    from petstore_core.redact import redact
 
     by_severity = {s: 0 for s in SEVERITIES}
     for f in findings:
@@ -286,7 +287,7 @@ def _print_human(engine, findings, report, elapsed) -> None:
     import textwrap
 
     from checks.model import recognition_text
-    from checks.redact import redact
+    from petstore_core.redact import redact
 
     out = sys.stdout
     style = _Style(out.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb")

@@ -14,8 +14,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, target) -> int:
-    from checks.redact import redact
-    from petstore_tui.drills import DrillError, all_drills
+    from petstore_core.redact import redact
+    from petstore_tui.drills.base import DrillError
+    from petstore_tui.drills.registry import all_drills
 
     def fail(message: str, status: int = 2) -> int:
         print(f"petstore-tui drill: {redact(message)}", file=sys.stderr)
@@ -38,8 +39,8 @@ def run(args: argparse.Namespace, target) -> int:
     drill = drills.get(args.id)
     if drill is None:
         return fail(f"no drill {args.id!r} (drills: {', '.join(drills)})")
-    from petstore_tui.services import sandbox_state
-    from petstore_tui.services.aws import SandboxNotRunning
+    from petstore_core import sandbox_state
+    from petstore_core.errors import SandboxNotRunning
 
     state = sandbox_state.read()
     if args.action == "plant" and (state is None or not sandbox_state.pid_alive(state.pid)):

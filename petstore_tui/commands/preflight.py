@@ -10,7 +10,7 @@ import sys
 import time
 from typing import Any
 
-from petstore_tui.settings import Target
+from petstore_core.settings import Target
 
 JSON_SCHEMA = "petstore-tui/preflight/v1"
 GROUPS = ("tools", "aws", "config", "cluster")

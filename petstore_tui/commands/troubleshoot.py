@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from petstore_tui.settings import Target
+from petstore_core.settings import Target
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -12,8 +12,8 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-from checks.redact import redact
-from petstore_tui.settings import Target
+from petstore_core.redact import redact
+from petstore_core.settings import Target
 
 TAIL_BYTES = 64 * 1024  # history shown when a file source opens
 POLL = 0.2  # seconds between looks at a followed file that has nothing new
@@ -58,7 +58,7 @@ def file_problem(path: str) -> str:
 def catalog_problem(catalog_dirs: tuple[str, ...]) -> str:
     """Why the catalog (built in, the operator's folder, `--catalog DIR`s) cannot load, or ""."""
     from checks.catalog_loader import CatalogError, load_catalog, user_catalog_dirs
-    from petstore_tui.settings import state_dir
+    from petstore_core.settings import state_dir
 
     try:
         load_catalog(cache_dir=state_dir() / "cache", user_dirs=user_catalog_dirs(catalog_dirs))
@@ -115,7 +115,7 @@ def follow_file(path: Path, stop: threading.Event, *, from_end: bool = False,
 
 
 def file_source(path: Path, kind: str = "any", title: str | None = None, source_id: str | None = None):
-    from petstore_tui.app import LogSource
+    from petstore_tui.contracts import LogSource
     from petstore_tui.services.log_file import WholeFile
 
     path = Path(path)
@@ -134,7 +134,7 @@ def _not_available(exc: BaseException) -> str:
 def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
     """The app's services over the real modules; each one imports lazily, so a module
     another team has not delivered yet shows as "not available" instead of a crash."""
-    from petstore_tui.app import AppServices, CheckInfo
+    from petstore_tui.contracts import AppServices, CheckInfo
 
     def check_context():
         from checks.preflight import CheckContext
@@ -165,7 +165,7 @@ def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
         return load_default_engine(catalog_dirs=catalog_dirs)
 
     def log_sources() -> list[Any]:
-        from petstore_tui.app import LogSource
+        from petstore_tui.contracts import LogSource
 
         sources: list[LogSource] = []
         if target.sandbox:
@@ -193,7 +193,7 @@ def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
         return f"{'started' if started else 'running'} at {state.endpoint}"
 
     def drills() -> list[Any]:
-        from petstore_tui.drills import all_drills
+        from petstore_tui.drills.registry import all_drills
 
         return all_drills(target)
 
@@ -225,7 +225,7 @@ def _sandbox_sources() -> list[Any]:
     """The sandbox has no Kubernetes API: its app containers stand in for the pods and the
     engine's events for Kubernetes events (services/container_follow.py); without them,
     the local app's log."""
-    from petstore_tui.app import LogSource
+    from petstore_tui.contracts import LogSource
     from petstore_tui.services import local_app, sandbox_inventory
 
     local = file_source(local_app.log_file(), "app", "Local app (gunicorn)", "app")
@@ -248,28 +248,23 @@ def _sandbox_sources() -> list[Any]:
 def _kube_sources(target: Target) -> list[Any]:
     """App pods, the controller and events, through the engine's Kubernetes sources when a
     cluster answers; otherwise listed as not available with the reason."""
-    from petstore_tui.app import LogSource
+    from petstore_tui.contracts import LogSource
 
     specs = [("pods", "App pods", "app"), ("controller", "LB controller", "alb-controller"),
              ("events", "Kubernetes events", "k8s-events")]
     try:
-        from petstore_tui.services import kube, kube_follow
+        from petstore_core import kube
+        from petstore_tui.services import kube_follow
 
         api = kube.api_client(target)
     except Exception as exc:  # no cluster (the sandbox has none), no kubeconfig, no module
         reason = _not_available(exc)
         return [LogSource(sid, title, kind, _empty, unavailable=reason, enabled=False)
                 for sid, title, kind in specs]
-    made = []
-    for sid, title, kind in specs:
-        factory = getattr(kube_follow, f"follow_{sid}", None)
-        if factory is None:
-            made.append(LogSource(sid, title, kind, _empty, enabled=False,
-                                  unavailable=f"petstore_tui.services.kube_follow has no follow_{sid}"))
-            continue
-        made.append(LogSource(sid, title, kind,
-                              lambda stop, factory=factory: factory(api, target, stop)))
-    return made
+    followers = {"pods": kube_follow.follow_pods, "controller": kube_follow.follow_controller,
+                 "events": kube_follow.follow_events}
+    return [LogSource(sid, title, kind, lambda stop, follow=followers[sid]: follow(api, target, stop))
+            for sid, title, kind in specs]
 
 
 def _as_findings(items: list[Any]) -> list[Any]:

@@ -6,7 +6,7 @@ import json
 import time
 import urllib.parse
 
-from petstore_tui.drills import Drill, DrillError, DrillOutcome
+from petstore_tui.drills.base import Drill, DrillError, DrillOutcome
 
 ACTION = "elasticloadbalancing:AddTags"
 
@@ -38,7 +38,7 @@ class ControllerPolicyDrill(Drill):
     failure_id = "alb-controller-addtags-denied"
 
     def _iam(self):
-        from petstore_tui.services import aws
+        from petstore_core import aws
 
         return aws.client(self.target, "iam")
 
@@ -96,7 +96,7 @@ class ControllerPolicyDrill(Drill):
         try:
             iam.delete_policy_version(PolicyArn=memo["arn"], VersionId=memo["drill_version"])
         except Exception as exc:  # the default is restored; a stray version is harmless
-            from petstore_tui.services.aws import error_code
+            from petstore_core.errors import error_code
 
             if error_code(exc) != "NoSuchEntity":
                 raise

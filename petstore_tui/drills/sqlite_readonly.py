@@ -23,7 +23,8 @@ import time
 import urllib.error
 import urllib.request
 
-from petstore_tui.drills import Drill, DrillError, DrillOutcome
+from petstore_tui.drills import stand_in
+from petstore_tui.drills.base import Drill, DrillError, DrillOutcome
 
 DROP = "-dac_override,-dac_read_search,-fowner"
 START_WAIT = 20.0  # seconds for the restarted app to listen
@@ -50,8 +51,6 @@ class SqliteReadonlyDrill(Drill):
 
     @property
     def _containers(self) -> bool:
-        from petstore_tui.drills import stand_in
-
         memo = self.load()
         return memo.get("mode") == "container" if memo else stand_in.active()
 
@@ -76,7 +75,8 @@ class SqliteReadonlyDrill(Drill):
         return data, sorted(p for p in data.glob("petstore.db*") if p.is_file())
 
     def plant(self) -> DrillOutcome:
-        from petstore_tui.services import local_app, process, sandbox_state
+        from petstore_core import process, sandbox_state
+        from petstore_tui.services import local_app
 
         if self.planted:
             raise DrillError("already planted: undo it first")
@@ -118,8 +118,6 @@ class SqliteReadonlyDrill(Drill):
                             resource="local-app")
 
     def _plant_container(self) -> DrillOutcome:
-        from petstore_tui.drills import stand_in
-
         engine = stand_in.engine()
         mount = stand_in.data_mount(stand_in.objects(self.target))
         self.save({"mode": "container", "mount": mount})  # first: an interrupted drill can be undone
@@ -129,14 +127,13 @@ class SqliteReadonlyDrill(Drill):
                             f"says: {said}", resource=f"pod/{pods[0]}" if pods else "")
 
     def undo(self) -> DrillOutcome:
-        from petstore_tui.services import local_app, process, sandbox_state
+        from petstore_core import process, sandbox_state
+        from petstore_tui.services import local_app
 
         memo = self.load()
         if memo is None:
             raise DrillError("not planted")
         if memo.get("mode") == "container":
-            from petstore_tui.drills import stand_in
-
             url = stand_in.restore(self.target)
             self.forget()
             return DrillOutcome(f"the Deployment is played with its data volume again; healthy at {url}")

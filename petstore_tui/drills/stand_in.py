@@ -10,8 +10,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from petstore_tui import settings
-from petstore_tui.drills import DrillError
+from petstore_core import settings
+from petstore_tui.drills.base import DrillError
 
 FAIL_WAIT = 60.0  # seconds for a planted container to show its failure
 READY_WAIT = 120.0

@@ -6,7 +6,8 @@ import json
 import time
 
 from checks import alb_subnets
-from petstore_tui.drills import Drill, DrillError, DrillOutcome
+from petstore_core import errors
+from petstore_tui.drills.base import Drill, DrillError, DrillOutcome
 
 DISCOVERY_KEYS = tuple(alb_subnets.ROLE_TAG.values())
 
@@ -19,19 +20,19 @@ class SubnetTagsDrill(Drill):
     failure_id = "alb-controller-subnet-discovery-failed"
 
     def _ec2(self):
-        from petstore_tui.services import aws
+        from petstore_core import aws
 
         return aws.client(self.target, "ec2")
 
     def _vpc(self, ec2) -> str:
         from checks.probes.subnets import cluster_vpc_id
-        from petstore_tui.services import aws
+        from petstore_core import aws
 
         try:
             cluster = aws.client(self.target, "eks").describe_cluster(name=self.target.cluster_name)["cluster"]
         except Exception as exc:
             raise DrillError(f"no cluster {self.target.cluster_name} in the sandbox: run the sandbox deploy first "
-                             f"({aws.describe_aws_error(exc)})") from None
+                             f"({errors.describe_aws_error(exc)})") from None
         vpc = cluster_vpc_id(ec2, cluster)
         if not vpc:
             raise DrillError(f"cluster {self.target.cluster_name} names no VPC")
@@ -82,7 +83,7 @@ class SubnetTagsDrill(Drill):
                 ec2.create_route(RouteTableId=route["table"], DestinationCidrBlock=route["cidr"],
                                  GatewayId=route["gateway"])
             except Exception as exc:  # already back (an earlier undo stopped half-way)
-                from petstore_tui.services.aws import error_code
+                from petstore_core.errors import error_code
 
                 if error_code(exc) != "RouteAlreadyExists":
                     raise

@@ -18,7 +18,8 @@ import os
 import shutil
 from pathlib import Path
 
-from petstore_tui.drills import Drill, DrillError, DrillOutcome
+from petstore_tui.drills import stand_in
+from petstore_tui.drills.base import Drill, DrillError, DrillOutcome
 
 CATALOG_SAMPLE = Path("checks/catalog/werkzeug-url-quote-import-error/positive/recorded-app-start.log")
 # Flask 2.2.2 imports url_quote from werkzeug.urls, which Werkzeug 3.0 removed. The wheel's
@@ -68,9 +69,7 @@ class WerkzeugDrill(Drill):
     failure_id = "werkzeug-url-quote-import-error"
 
     def plant(self) -> DrillOutcome:
-        from petstore_tui.drills import stand_in
-        from petstore_tui.services import process
-
+        from petstore_core import process
         if self.planted:
             raise DrillError("already planted: undo it first")
         if stand_in.active():
@@ -93,7 +92,6 @@ class WerkzeugDrill(Drill):
     def _plant_container(self) -> DrillOutcome:
         import asyncio
 
-        from petstore_tui.drills import stand_in
         from petstore_tui.services import docker, sandbox_engine, sandbox_inventory
 
         engine = stand_in.engine()
@@ -125,7 +123,6 @@ class WerkzeugDrill(Drill):
         if memo is None:
             raise DrillError("not planted")
         if memo.get("mode") == "container":
-            from petstore_tui.drills import stand_in
             from petstore_tui.services import docker, sandbox_inventory
 
             url = stand_in.restore(self.target)

@@ -6,6 +6,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+from petstore_core import errors
+from petstore_core.terraform_vars import target_var_args
 from petstore_tui.runbook.model import StepContext, StepFailed
 from petstore_tui.services import terraform as tf
 
@@ -18,7 +20,7 @@ def terraform_dir(ctx: StepContext) -> Path:
     source = ctx.project / "terraform"
     if not ctx.target.sandbox:
         return source
-    from petstore_tui.services import aws
+    from petstore_core import aws
     from petstore_tui.services.terraform_sandbox import write_sandbox_override
 
     dest = ctx.workdir / "terraform"
@@ -31,22 +33,6 @@ def terraform_dir(ctx: StepContext) -> Path:
 
 def var_args(ctx: StepContext) -> list[str]:
     return target_var_args(ctx.target, ctx.options.get("environment"))
-
-
-def target_var_args(target: Any, environment: str | None = None) -> list[str]:
-    """The -var arguments every plan/apply/destroy of `target` gets (preflight reads
-    Terraform's values through the same ones)."""
-    extra: dict[str, Any] = {"cluster_name": target.cluster_name, "region": target.region_name}
-    if environment:
-        extra["environment"] = environment
-    if target.sandbox:
-        from petstore_tui.services.terraform_sandbox import sandbox_var_args
-
-        return sandbox_var_args(extra)
-    args: list[str] = []
-    for name, value in extra.items():
-        args += ["-var", f"{name}={value}"]
-    return args
 
 
 def terraform(ctx: StepContext, on_progress=None) -> tf.Terraform:
@@ -97,7 +83,7 @@ async def kube_reason(ctx: StepContext) -> str | None:
     """Why the cluster's Kubernetes API cannot be used now, or None (cached per run)."""
     if "kube-reason" in ctx.cache:
         return ctx.cache["kube-reason"]
-    from petstore_tui.services import kube
+    from petstore_core import kube
 
     kubeconfig = kubeconfig_path(ctx)
     context = kube_context(ctx)
@@ -117,13 +103,13 @@ async def kube_reason(ctx: StepContext) -> str | None:
         except TimeoutError:
             reason = "no Kubernetes API reachable (the API server did not answer in time)"
         except Exception as exc:
-            reason = f"no Kubernetes API reachable: {kube.describe_kube_error(exc)}"
+            reason = f"no Kubernetes API reachable: {errors.describe_kube_error(exc)}"
     ctx.cache["kube-reason"] = reason
     return reason
 
 
 def applier(ctx: StepContext):
-    from petstore_tui.services import kube
+    from petstore_core import kube
     from petstore_tui.services.kube_apply import Applier
 
     api = kube.api_client(ctx.target.with_(context=kube_context(ctx)), kubeconfig=kubeconfig_path(ctx))

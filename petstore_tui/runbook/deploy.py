@@ -9,7 +9,7 @@ import urllib.request
 from pathlib import Path
 
 from checks import alb_policy
-from petstore_tui import settings
+from petstore_core import settings
 from petstore_tui.events import StepStatus
 from petstore_tui.runbook import common, sandbox_steps
 from petstore_tui.runbook.model import Step, StepContext, StepFailed, StepResult, done, skipped
@@ -178,8 +178,9 @@ async def image_push(ctx: StepContext) -> StepResult:
 
 # ---- 5. kubeconfig --------------------------------------------------------------------------
 async def write_kubeconfig(ctx: StepContext) -> StepResult:
-    from petstore_tui.services import aws, kubeconfig
-    from petstore_tui.services.sandbox_state import SANDBOX_CREDENTIALS
+    from petstore_core import aws
+    from petstore_core.sandbox_state import SANDBOX_CREDENTIALS
+    from petstore_tui.services import kubeconfig
 
     path = None
     env = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from petstore_tui import settings
+from petstore_core import settings
 from petstore_tui.events import StepStatus
 from petstore_tui.runbook import common, sandbox_steps
 from petstore_tui.runbook.deploy import Runbook
@@ -51,7 +51,7 @@ def _not_ours(what: str) -> StepFailed:
 
 def controller_resources(target: settings.Target) -> dict[str, list[str]]:
     """ARNs/ids of load balancers, target groups and security groups tagged for the cluster."""
-    from petstore_tui.services import aws
+    from petstore_core import aws
 
     cluster = target.cluster_name
     elbv2 = aws.client(target, "elbv2")
@@ -167,7 +167,7 @@ async def _release_sandbox_ahead(ctx: StepContext) -> None:
     spares the provider's fixed waits before and after deleting them
     (docs/knowledge/terraform-provider-waits.md). If that fails, terraform destroy deletes
     them as usual, only slower."""
-    from petstore_tui.services.aws import describe_aws_error
+    from petstore_core.errors import describe_aws_error
     from petstore_tui.services.terraform_sandbox import release_ahead_of_destroy
 
     try:

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from checks.redact import redact
-from petstore_tui import settings
+from petstore_core import settings
+from petstore_core.redact import redact
 
 
 def journal_path(target: settings.Target) -> Path:

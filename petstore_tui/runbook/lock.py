@@ -9,7 +9,7 @@ import socket
 import time
 from pathlib import Path
 
-from petstore_tui import settings
+from petstore_core import settings
 from petstore_tui.runbook.journal import journal_path
 
 

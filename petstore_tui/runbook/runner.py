@@ -7,8 +7,8 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from checks.redact import KeyBlockMasker, redact
-from petstore_tui import settings
+from petstore_core import settings
+from petstore_core.redact import KeyBlockMasker, redact
 from petstore_tui.events import (
     ConfirmationRequested,
     RunFinished,
@@ -95,7 +95,7 @@ class Runner:
             if start is None:
                 # Everything is done: nothing runs unless asked (--from). Re-applying
                 # unasked is never what a resume means, and against the emulator a second
-                # apply fails on drift moto reports (../shared/DEPENDENCIES.md).
+                # apply fails on drift moto reports (docs/knowledge/dependencies.md).
                 return []
             if self.steps[start].resume_from:
                 start = min(start, self._index(self.steps[start].resume_from))

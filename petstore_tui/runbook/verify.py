@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from petstore_tui import settings
+from petstore_core import settings
 from petstore_tui.runbook import common
 from petstore_tui.runbook.model import StepContext
 
@@ -21,7 +21,7 @@ async def terraform_init(ctx: StepContext) -> str | None:
 
 async def terraform_apply(ctx: StepContext) -> str | None:
     """Terraform's state still has its outputs, and the cluster they name is live."""
-    from petstore_tui.services import aws
+    from petstore_core import aws
 
     if not ctx.outputs.get("terraform"):
         return "the journal holds no Terraform outputs"
@@ -48,7 +48,8 @@ async def terraform_apply(ctx: StepContext) -> str | None:
 
 
 async def image_push(ctx: StepContext) -> str | None:
-    from petstore_tui.services import aws, ecr
+    from petstore_core import aws
+    from petstore_tui.services import ecr
 
     image, tag = ctx.outputs.get("image"), ctx.outputs.get("image_tag")
     if not image or not tag:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,13 +15,16 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from checks.redact import redact
+from petstore_core.redact import redact
 from petstore_tui import events as ev
-from petstore_tui.app import Batcher, drain_async
 from petstore_tui.screens.dialogs import ConfirmDialog, TypedConfirmDialog
 from petstore_tui.widgets.log_view import LogView
 from petstore_tui.widgets.step_list import StepList
 from petstore_tui.widgets.target_header import TargetHeader
+from petstore_tui.workers import Batcher, drain_async
+
+if TYPE_CHECKING:
+    from petstore_tui.app import PetstoreApp
 
 STEP_LINES = 5_000  # per step kept for the output pane
 FLUSH_EVERY = 0.05  # seconds: output lines reach the screen in batches, about per frame
@@ -84,6 +87,8 @@ class RunnerBuilt(Message):
 class RunbookScreen(Screen):
     """Shared by deploy and cleanup: drives a runner in a thread worker and renders its events."""
 
+    app: PetstoreApp  # the app's type for type checkers (Textual sets self.app)
+
     KIND = "deploy"
     TITLE = "Deploy"
     BINDINGS = [
@@ -117,18 +122,16 @@ class RunbookScreen(Screen):
         self.last_result: ev.RunFinished | None = None
         self.batcher = Batcher(self._deliver, FLUSH_EVERY, keep=STEP_LINES)
 
-    def _deliver(self, lines: dict[str, list[str]], _found: dict, _dropped: int) -> None:
+    def _deliver(self, lines: dict[str, list[str]], _dropped: int) -> None:
         """From the pump thread: one message a step, and a copy for the troubleshoot panel."""
-        tap = getattr(self.app, "runbook_tap", None)
         for step, batch in lines.items():
             self.post_message(OutputBatch(step, batch))
-            if tap is not None:
-                tap(step, batch)
+            self.app.runbook_tap(step, batch)
 
     def compose(self) -> ComposeResult:
         app = self.app
         yield TargetHeader(self.TITLE, app.target.label, sandbox=app.target.sandbox,
-                           sandbox_state=getattr(app, "sandbox_state", ""))
+                           sandbox_state=app.sandbox_state)
         with Horizontal(id="runbook-body"):
             yield StepList(id="steps")
             with Vertical(id="step-pane"):

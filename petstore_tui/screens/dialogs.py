@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from checks.redact import redact
+from petstore_core.redact import redact
 
 
 class ConfirmDialog(ModalScreen[bool]):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,14 +14,20 @@ from textual.widgets import DataTable, Footer
 from textual.worker import get_current_worker
 
 from checks.model import CheckResult, Status
-from petstore_tui.app import CheckInfo, drain_async
+from petstore_tui.contracts import CheckInfo
 from petstore_tui.widgets.check_table import CheckTable
 from petstore_tui.widgets.detail import CheckDetail
 from petstore_tui.widgets.target_header import TargetHeader
+from petstore_tui.workers import drain_async
+
+if TYPE_CHECKING:
+    from petstore_tui.app import PetstoreApp
 
 
 class PreflightScreen(Screen):
     """Runs every check at once on open; `r` re-runs all, `enter`/`o` the selected one."""
+
+    app: PetstoreApp  # the app's type for type checkers (Textual sets self.app)
 
     BINDINGS = [
         Binding("r", "rerun_all", "Re-run all"),
@@ -58,7 +66,7 @@ class PreflightScreen(Screen):
     def compose(self) -> ComposeResult:
         app = self.app
         yield TargetHeader("Preflight", app.target.label, sandbox=app.target.sandbox,
-                           sandbox_state=getattr(app, "sandbox_state", ""))
+                           sandbox_state=app.sandbox_state)
         with Horizontal(id="preflight-body"):
             yield CheckTable(id="checks")
             with VerticalScroll(id="check-detail-pane", classes="detail-pane"):
@@ -69,6 +77,7 @@ class PreflightScreen(Screen):
         # After the first frame: importing every check takes the GIL for a while, and the
         # operator should see the screen before that.
         self.call_after_refresh(self.list_checks)
+        self.watch(self.app, "sandbox_ready", self._sandbox_ready, init=False)
 
     @work(thread=True, exclusive=True, group="preflight-list", exit_on_error=False)
     def list_checks(self) -> None:
@@ -88,9 +97,9 @@ class PreflightScreen(Screen):
         if self.app.autostart and self.app.sandbox_ready:
             self.action_rerun_all()
 
-    def sandbox_ready(self) -> None:
-        """Called by the app when the sandbox worker is done: checks need the emulator."""
-        if self.app.autostart and not self.started and self.query_one(CheckTable).titles:
+    def _sandbox_ready(self, ready: bool) -> None:
+        """The app's sandbox worker is done: checks need the emulator."""
+        if ready and self.app.autostart and not self.started and self.query_one(CheckTable).titles:
             self.action_rerun_all()
 
     def _header(self) -> TargetHeader:

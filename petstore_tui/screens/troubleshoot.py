@@ -6,7 +6,7 @@ import threading
 import time
 from collections import deque
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -19,8 +19,8 @@ from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
 from checks.model import Finding
-from checks.redact import KeyBlockMasker, redact
-from petstore_tui.app import LogSource
+from petstore_core.redact import KeyBlockMasker, redact
+from petstore_tui.contracts import LogSource
 from petstore_tui.restarts import RestartCounter
 from petstore_tui.screens.dialogs import DrillDialog, PromptDialog
 from petstore_tui.widgets.detail import FindingDetail, fix_commands
@@ -31,6 +31,10 @@ from petstore_tui.widgets.target_header import TargetHeader
 
 FLUSH_EVERY = 0.05  # seconds between line batches: about one per frame at 20 fps
 IDLE_FLUSH = 0.3  # seconds of quiet after which a stream's held-back line is matched
+
+
+if TYPE_CHECKING:
+    from petstore_tui.app import PetstoreApp
 
 
 class EngineReady(Message):
@@ -92,6 +96,7 @@ class DrillDone(Message):
 class TroubleshootScreen(Screen):
     """Follows the checked sources in thread workers that feed the engine and post batches."""
 
+    app: PetstoreApp  # the app's type for type checkers (Textual sets self.app)
     AUTO_FOCUS = "#log"  # keys are commands from the first frame (docs/knowledge/log-display.md)
     # below 160 columns the log takes the full width, the findings go under it and the
     # sources list opens on `s`; below 100 the log also drops its time column (app.tcss)
@@ -158,7 +163,7 @@ class TroubleshootScreen(Screen):
     def compose(self) -> ComposeResult:
         app = self.app
         yield TargetHeader("Troubleshoot", app.target.label, sandbox=app.target.sandbox,
-                           sandbox_state=getattr(app, "sandbox_state", ""))
+                           sandbox_state=app.sandbox_state)
         with Horizontal(id="trouble-body"):
             with Vertical(id="sources-pane"):
                 yield Label("Sources", classes="pane-title")
@@ -253,13 +258,12 @@ class TroubleshootScreen(Screen):
             self.add_source(source)
 
     def _runbook_source(self) -> LogSource:
-        app = self.app
-        queue = getattr(app, "runbook_queue", None)
+        queue = self.app.runbook_queue
 
         def follow(stop: threading.Event):
             import queue as queue_mod
 
-            while not stop.is_set() and queue is not None:
+            while not stop.is_set():
                 try:
                     yield queue.get(timeout=0.2)
                 except queue_mod.Empty:
@@ -396,10 +400,7 @@ class TroubleshootScreen(Screen):
             for (kind, resource), last in list(self._last_fed.items()):  # noqa: B007
                 if now - last >= IDLE_FLUSH:
                     del self._last_fed[(kind, resource)]
-                    try:
-                        found.extend(engine.flush(source=kind, resource=resource) or ())
-                    except TypeError:  # an engine whose flush takes no stream
-                        found.extend(engine.flush() or ())
+                    found.extend(engine.flush(source=kind, resource=resource) or ())
         for finding in found:
             changed[finding.key] = finding
 

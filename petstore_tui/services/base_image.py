@@ -22,8 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from petstore_tui import settings
-from petstore_tui.services import process
+from petstore_core import process, settings
 from petstore_tui.services.docker import Engine
 from petstore_tui.services.engine_call import EngineCallError
 

@@ -3,7 +3,7 @@
 Every call goes through services/engine_call.py (a timeout on each, stoppable). Podman
 builds use `podman buildx build`, Podman's alias of its own build, so one streamed path
 serves both engines; Docker without the buildx plugin falls back to `docker build`
-through services/process.py.
+through petstore_core/process.py.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.redact import redact
-from petstore_tui.services import process
+from petstore_core import process
+from petstore_core.redact import redact
 from petstore_tui.services.engine_call import Caller, EngineCallError
 
 BUILD_TIMEOUT = 1800.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from petstore_tui import settings
+from petstore_core import settings
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class RegistryLogin:
 
 
 def registry_login(target: settings.Target) -> RegistryLogin:
-    from petstore_tui.services import aws
+    from petstore_core import aws
 
     data = aws.client(target, "ecr").get_authorization_token()["authorizationData"][0]
     user, _, password = base64.b64decode(data["authorizationToken"]).decode().partition(":")
@@ -36,7 +36,7 @@ def repository_name(repository_url: str | None, default: str = "petstore") -> st
 
 def delete_all_images(target: settings.Target, repository: str) -> int:
     """Delete every image in `repository`; the count deleted (0 when it does not exist)."""
-    from petstore_tui.services import aws
+    from petstore_core import aws
 
     ecr = aws.client(target, "ecr")
     try:
@@ -57,7 +57,7 @@ def record_image(target: settings.Target, registry: str, repository: str, tag: s
     `describe-images` lists what was pushed (moto keeps manifests, it has no registry)."""
     import urllib.request
 
-    from petstore_tui.services import aws
+    from petstore_core import aws
 
     request = urllib.request.Request(
         f"http://{registry}/v2/{repository}/manifests/{tag}",

@@ -57,7 +57,7 @@ def exec_credential(cluster: str, profile: str | None = None, region: str | None
     one-line message on stderr otherwise (kubectl shows it to the operator)."""
     import boto3
 
-    from petstore_tui.services.aws import describe_aws_error
+    from petstore_core.errors import describe_aws_error
 
     out = out or sys.stdout
     try:

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from checks.redact import redact
+from petstore_core.redact import redact
 
 T = TypeVar("T")
 MARKER = "PETSTORE_ENGINE_CALL"

@@ -23,8 +23,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from checks.engine.sources import CONTROLLER_SELECTOR, MAX_PODS, event_line, iter_stream_lines
-from petstore_tui.services.kube import REQUEST_TIMEOUT, describe_kube_error
+from petstore_core.errors import describe_kube_error
+from petstore_core.kube import REQUEST_TIMEOUT
+from petstore_core.settings import CONTROLLER_NAMESPACE, CONTROLLER_SELECTOR
+from petstore_tui.services.kube_scan import MAX_PODS, event_line, iter_stream_lines
 
 WATCH_SECONDS = 50  # a watch request's server-side timeout; then it resumes where it was
 LOG_READ_TIMEOUT = 60.0  # a log quiet this long is reopened (from where it was: no loss)
@@ -555,13 +557,9 @@ def follow_pods(api, target, stop: threading.Event) -> Iterator[str]:
 
 def follow_controller(api, target, stop: threading.Event) -> Iterator[str]:
     """The TUI's "LB controller" source: the controller's pods in kube-system, followed."""
-    from petstore_tui.settings import CONTROLLER_NAMESPACE
-
     return follow_pod_logs(api, CONTROLLER_NAMESPACE, stop, label_selector=CONTROLLER_SELECTOR)
 
 
 def follow_events(api, target, stop: threading.Event) -> Iterator[str]:
     """The TUI's "Kubernetes events" source: events of the app namespace and kube-system."""
-    from petstore_tui.settings import CONTROLLER_NAMESPACE
-
     return Events(api, list(dict.fromkeys((target.namespace, CONTROLLER_NAMESPACE))), stop).lines()

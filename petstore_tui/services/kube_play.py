@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from petstore_tui import settings
+from petstore_core import settings
 from petstore_tui.services import sandbox_inventory
 from petstore_tui.services.docker import Engine
 from petstore_tui.services.engine_call import EngineCallError
@@ -237,7 +237,7 @@ def recent_lines(engine: Engine, name: str, tail: int, timeout: float = 60.0) ->
 
 
 def last_words(engine: Engine, name: str, lines: int = 3) -> str:
-    from checks.redact import redact
+    from petstore_core.redact import redact
 
     try:
         text = recent_lines(engine, name, lines)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from petstore_tui import settings
+from petstore_core import settings
 
 
 def default_path() -> Path:
@@ -104,7 +104,7 @@ def merge(path: Path, cluster_entry: dict, user_entry: dict, context: dict,
 def write_for_cluster(target: settings.Target, path: Path | None = None,
                       env: dict[str, str] | None = None) -> tuple[Path, str]:
     """Describe the cluster and merge its context into `path`; (path, context name)."""
-    from petstore_tui.services import aws
+    from petstore_core import aws
 
     cluster = aws.client(target, "eks").describe_cluster(name=target.cluster_name)["cluster"]
     name, c, u, ctx = context_entry(target, cluster, env)

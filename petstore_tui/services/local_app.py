@@ -9,8 +9,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from petstore_tui import settings
-from petstore_tui.services import process, sandbox_state
+from petstore_core import process, sandbox_state, settings
 
 HEALTH_PATH = "/api/v1/health"
 INIT_TIMEOUT = 60.0
@@ -104,7 +103,7 @@ def start(project: Path, on_line=None) -> str:
             break
         time.sleep(0.3)
     process.stop_pid(pid, grace=3)
-    from checks.redact import redact
+    from petstore_core.redact import redact
 
     try:
         tail = " | ".join(log.read_text(errors="replace").strip().splitlines()[-3:])

@@ -13,8 +13,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from petstore_tui import settings
-from petstore_tui.services import process, sandbox_inventory, sandbox_state
+from petstore_core import process, sandbox_state, settings
+from petstore_tui.services import sandbox_inventory
 
 BINARY = "docker-registry"
 START_TIMEOUT = 20.0

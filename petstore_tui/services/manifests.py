@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from petstore_tui.services import process
+from petstore_core import process
 
 KUSTOMIZE_TIMEOUT = 120.0
 PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")

@@ -10,8 +10,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from petstore_tui import settings
-from petstore_tui.services import process, sandbox_inventory, sandbox_state
+from petstore_core import process, sandbox_state, settings
+from petstore_tui.services import sandbox_inventory
 
 START_TIMEOUT = 30.0
 STATUS_TIMEOUT = 5.0
@@ -74,7 +74,7 @@ def start() -> tuple[sandbox_state.SandboxState, bool]:
 
 
 def _tail(path, lines: int = 3) -> str:
-    from checks.redact import redact
+    from petstore_core.redact import redact
 
     try:
         text = path.read_text(errors="replace").strip().splitlines()[-lines:]
@@ -99,7 +99,7 @@ class Status:
 
 def resource_counts(target: settings.Target) -> dict[str, int]:
     """How many of our kinds of resources the emulator holds (default VPC excluded)."""
-    from petstore_tui.services import aws
+    from petstore_core import aws
 
     ec2 = aws.client(target, "ec2")
     counts = {
@@ -138,7 +138,7 @@ def status(target: settings.Target | None = None) -> Status:
         try:
             result.resources = resource_counts(target or settings.Target(sandbox=True))
         except Exception as exc:  # the count is a courtesy: say why it is missing
-            from petstore_tui.services.aws import describe_aws_error
+            from petstore_core.errors import describe_aws_error
 
             result.error = describe_aws_error(exc)
     return result

@@ -12,7 +12,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from petstore_tui import settings
+from petstore_core import settings
 
 LABEL = "io.petstore-tui.sandbox"  # on every container the sandbox creates: its id
 

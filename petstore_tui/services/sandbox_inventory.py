@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from petstore_tui import settings
+from petstore_core import settings
 
 
 def path() -> Path:

@@ -34,7 +34,7 @@ def _containers(engine, report) -> None:
 
 
 def _drills(engine, target, report) -> None:
-    from petstore_tui.drills import all_drills
+    from petstore_tui.drills.registry import all_drills
 
     for drill in all_drills(target):
         lines, resource, simulated = drill.replayed()

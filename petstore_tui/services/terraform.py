@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checks.redact import redact
-from petstore_tui import settings
-from petstore_tui.services import process
+from petstore_core import process, settings
+from petstore_core.redact import redact
 
 # Terraform treats a second SIGINT as "abandon state writes": the one SIGINT process.stream
 # sends must be given all the time Terraform needs to finish writing state and unlock it.

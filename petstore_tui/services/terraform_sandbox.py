@@ -20,14 +20,6 @@ PROFILE = "petstore-sandbox"
 # (the AWS SDKs read them first): a sandbox run of Terraform goes without them.
 ENDPOINT_ENV_PREFIX = "AWS_ENDPOINT_URL"
 
-# What the emulator cannot do (../shared/DEPENDENCIES.md): EKS add-ons and access entries
-# answer 404; access_config is not kept and re-applying it crashes the provider, and
-# enable_access_entries=false also leaves access_config out of the cluster.
-SANDBOX_VARIABLES: dict[str, str | bool] = {
-    "enable_eks_addons": False,
-    "enable_access_entries": False,
-}
-
 # Placeholders the emulator accepts; not credentials of any account.
 _FAKE_ACCESS_KEY = "testing"
 _FAKE_SECRET_KEY = "testing"
@@ -48,12 +40,6 @@ _COPY_IGNORE = shutil.ignore_patterns(
 def _hcl_string(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("${", "$${")
     return f'"{escaped}"'
-
-
-def _hcl_value(value: str | bool) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 # Attributes the emulator does not keep, so that a second plan would "fix" them and the
@@ -143,16 +129,6 @@ def sandbox_env(environ) -> dict[str, str | None]:
     return {name: None for name in environ if name.startswith(ENDPOINT_ENV_PREFIX)}
 
 
-def sandbox_var_args(extra: dict[str, str | bool] | None = None) -> list[str]:
-    """`-var` arguments for plan/apply/destroy in the sandbox (SANDBOX_VARIABLES, then
-    `extra`, e.g. {"cluster_name": "petstore-sandbox"})."""
-    merged: dict[str, str | bool] = {**SANDBOX_VARIABLES, **(extra or {})}
-    args: list[str] = []
-    for name, value in merged.items():
-        args += ["-var", f"{name}={_hcl_value(value)}"]
-    return args
-
-
 def prepare_sandbox_workdir(source: Path, dest: Path, endpoint: str, region: str) -> Path:
     """Copy the Terraform configuration in `source` to `dest` (created; must not exist or
     be empty) without provider installs, state or overrides, write the sandbox override
@@ -177,7 +153,7 @@ def release_ahead_of_destroy(target, vpc_id: str | None = None) -> list[str]:
     DeleteNatGateway). Terraform's refresh then finds them gone and drops them from the
     state; moto deletes them at once either way, so the emulator ends the same. Returns
     what was deleted; what is not there is no error. Sandbox only."""
-    from petstore_tui.services import aws
+    from petstore_core import aws
 
     if not target.sandbox:
         raise ValueError("release_ahead_of_destroy is for the sandbox only: real resources are Terraform's to delete")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
-from checks.redact import redact
+from petstore_core.redact import redact
 
 # A summary column grows to its longest text up to this width; the pane beside each
 # table shows the whole text of the selected row.

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from checks.model import CheckResult, Finding, recognition_text
-from checks.redact import redact
+from petstore_core.redact import redact
 from petstore_tui.log_lines import message_of
 
 

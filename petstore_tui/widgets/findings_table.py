@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
 from checks.model import Finding, Severity
-from checks.redact import redact
+from petstore_core.redact import redact
 from petstore_tui.widgets.cells import cursor_row_key
 from petstore_tui.widgets.log_line import shorten_middle
 

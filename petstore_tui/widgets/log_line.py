@@ -9,7 +9,7 @@ import zlib
 
 from rich.text import Text
 
-from checks.redact import redact
+from petstore_core.redact import redact
 from petstore_tui.log_lines import parse, split_tag
 
 LEVEL_STYLE = {"DEBUG": "dim", "INFO": "green", "WARN": "bold yellow", "ERROR": "bold red",

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import Log
 
-from checks.redact import redact
+from petstore_core.redact import redact
 from petstore_tui.log_lines import TRACEBACK_START, split_tag
 from petstore_tui.widgets.log_line import render
 

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from checks.redact import redact
+from petstore_core.redact import redact
 
 
 class TargetHeader(Widget):
@@ -24,6 +24,14 @@ class TargetHeader(Widget):
         self.set_reactive(TargetHeader.target_label, target_label)
         self.set_reactive(TargetHeader.sandbox_state, sandbox_state)
         self.set_class(sandbox, "-sandbox")
+
+    def on_mount(self) -> None:
+        # the app's sandbox worker reports the emulator's state once it is up (petstore_tui/app.py)
+        if "sandbox_state" in type(self.app)._reactives:
+            self.watch(self.app, "sandbox_state", self._sandbox_changed, init=False)
+
+    def _sandbox_changed(self, state: str) -> None:
+        self.sandbox_state = state
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")

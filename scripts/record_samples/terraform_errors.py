@@ -73,7 +73,7 @@ def tf_env(work: Path) -> dict:
     env = environ(TF_IN_AUTOMATION="1", TF_INPUT="0", CHECKPOINT_DISABLE="1",
                   TF_CLI_CONFIG_FILE=str(work / "terraformrc"))
     try:
-        from petstore_tui import settings
+        from petstore_core import settings
         mirror = settings.provider_mirror()
         if mirror is not None:
             settings.terraform_cli_config(mirror, work / "terraformrc")

@@ -164,8 +164,8 @@ def test_an_unwritable_cache_folder_costs_nothing_but_time(tmp_path):
 
 def test_diagnose_writes_and_uses_the_cache(tmp_path, monkeypatch, capsys, counted_loads):
     """Stand-in: the conftest's temp state folder; diagnose twice on one log."""
+    from petstore_core.settings import state_dir
     from petstore_tui import cli
-    from petstore_tui.settings import state_dir
 
     log = tmp_path / "x.log"
     log.write_text("ImportError: cannot import name 'url_quote' from 'werkzeug.urls'\n")

@@ -17,7 +17,7 @@ from checks.project.terraform_files import load_config
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOG = REPO / "checks" / "catalog"
-TOP_FOLDERS = ("terraform", "kubernetes", "docker", "petstore-app", "checks", "petstore_tui", "docs", "scripts")
+TOP_FOLDERS = ("terraform", "kubernetes", "docker", "petstore-app", "checks", "petstore_core", "petstore_tui", "docs", "scripts")
 # What the eks/aws-load-balancer-controller chart 3.5.0 makes for release
 # aws-load-balancer-controller in kube-system (docs/knowledge/alb-subnet-discovery.md).
 CHART_OBJECTS = {("deployment", "kube-system", "aws-load-balancer-controller"),

@@ -242,7 +242,7 @@ def test_json_output_is_redacted_through_and_through(tmp_path, capsys):
     """Stand-in: a log whose evidence holds a database password. The JSON pass leaves the
     engine's already redacted evidence as it is: redacting the whole document once more
     must change nothing, and the password is nowhere."""
-    from checks.redact import redact
+    from petstore_core.redact import redact
     from petstore_tui.commands.diagnose import _redact_strings
 
     log = write(tmp_path, "mixed.log", DENIAL * 3 + IMPORT_ERROR + DENIAL.replace("1700", "1800"))

@@ -1,10 +1,10 @@
-"""checks.redact on every secret shape the engine's evidence can carry."""
+"""petstore_core.redact on every secret shape the engine's evidence can carry."""
 
 from __future__ import annotations
 
 import pytest
 
-from checks.redact import MASK, redact
+from petstore_core.redact import MASK, redact
 
 
 @pytest.mark.parametrize(("text", "secret"), [

@@ -81,8 +81,8 @@ def test_probe_findings_are_real(engine):
 
 
 def test_human_output_marks_it(engine, capsys):
-    from checks.engine.sources import ScanReport
     from petstore_tui.commands.diagnose import _print_human
+    from petstore_tui.services.log_scan import ScanReport
 
     _feed(engine, DENIED, simulated=True)
     _print_human(engine, engine.findings(), ScanReport(sources=["drill:x"]), 0.1)

@@ -102,8 +102,8 @@ def test_a_bad_user_entry_is_a_clear_error_naming_the_file(tmp_path, capsys, com
 def test_the_tui_engine_loads_the_catalog_option(tmp_path):
     """Stand-in: the TUI's real service factory, not started; its engine is built as the
     troubleshooting panel builds it."""
+    from petstore_core.settings import Target
     from petstore_tui.commands import tui
-    from petstore_tui.settings import Target
 
     make_entry(tmp_path / "mine", "widget-exploded")
     services = tui.build_services(Target(sandbox=True), (str(tmp_path / "mine"),))

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from petstore_tui.services import process
+from petstore_core import process
 
 REPO = Path(__file__).resolve().parents[2]
 ENTRYPOINT = REPO / "docker" / "entrypoint.sh"

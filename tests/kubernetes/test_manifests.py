@@ -20,7 +20,7 @@ import pytest
 import yaml
 from kubernetes_validate.utils import all_versions
 
-from petstore_tui.services import process
+from petstore_core import process
 
 REPO = Path(__file__).resolve().parents[2]
 K8S = REPO / "kubernetes"

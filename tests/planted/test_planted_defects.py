@@ -1106,7 +1106,7 @@ def ok_public_cidrs_narrowed(r):
 
 
 def ok_elb_tag_empty_value(r):
-    # SYSTEM.md: the role tag's value is 1 or empty
+    # docs/knowledge/system.md: the role tag's value is 1 or empty
     edit(
         r, "terraform/network.tf", '"kubernetes.io/role/elb" = "1"', '"kubernetes.io/role/elb" = ""'
     )

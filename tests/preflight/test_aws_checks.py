@@ -12,7 +12,7 @@ from checks.preflight.aws.credentials import CredentialsCheck
 from checks.preflight.aws.ec2_reachable import Ec2ReachableCheck
 from checks.preflight.aws.identity import IdentityCheck
 from checks.preflight.aws.region import RegionCheck
-from petstore_tui.settings import Target
+from petstore_core.settings import Target
 from tests.preflight.conftest import make_ctx
 
 
@@ -102,7 +102,7 @@ async def test_sandbox_not_running_is_named(monkeypatch):
 async def test_without_credentials_no_client_is_built(monkeypatch):
     """No stand-in: no credentials anywhere; building a client fails the test (botocore
     would raise the same error only at the first call, after building it)."""
-    from petstore_tui.services import aws
+    from petstore_core import aws
 
     monkeypatch.setenv("AWS_REGION", "us-east-1")
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):

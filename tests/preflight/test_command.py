@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from petstore_tui.services import sandbox_state
+from petstore_core import sandbox_state
 from tests.preflight.conftest import REPO
 from tests.support.fake_tools import REAL_VERSIONS
 

@@ -201,10 +201,10 @@ async def test_broken_terraform_is_reported_not_raised(project):
 
 def test_terraform_parse_is_cached_by_content(project):
     """No stand-in: the second read comes from the state folder's cache; an edit invalidates it."""
-    from checks.preflight.config._sources import settings_state_dir
     from checks.project.terraform_files import cached_config
+    from petstore_core.settings import state_dir
 
-    cache = settings_state_dir() / "cache"
+    cache = state_dir() / "cache"
     first = cached_config(project / "terraform", cache)
     cached = list(cache.glob("terraform-*.json"))
     assert len(cached) == 1

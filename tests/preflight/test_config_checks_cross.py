@@ -454,11 +454,11 @@ def test_tags_through_merge_and_locals_keep_terraforms_string_forms():
 
 def test_auto_tfvars_are_part_of_the_cache_key(project):
     """No stand-in: adding an *.auto.tfvars changes what the cached Terraform reads."""
-    from checks.preflight.config._sources import settings_state_dir
     from checks.project.terraform import Terraform
     from checks.project.terraform_files import cached_config
+    from petstore_core.settings import state_dir
 
-    cache = settings_state_dir() / "cache"
+    cache = state_dir() / "cache"
     first = Terraform(cached_config(project / "terraform", cache))
     assert first.value("kubernetes_version") == "1.35"
     _auto_tfvars_old_version(project)

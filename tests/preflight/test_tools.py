@@ -188,7 +188,7 @@ async def test_failures_and_own_runners_are_never_cached(fake_tools):
 
     async def runner(argv, timeout):
         ran.append(list(argv))
-        from petstore_tui.services.process import Completed
+        from petstore_core.process import Completed
 
         return Completed(argv=list(argv), returncode=0, stdout="jq-1.7.1")
 

@@ -19,9 +19,9 @@ from botocore.exceptions import (
 )
 from botocore.parsers import ResponseParserError
 
-from petstore_tui.services import aws, kube, sandbox_state
+from petstore_core import aws, errors, kube, sandbox_state
+from petstore_core.settings import Target
 from petstore_tui.services.eks_token import eks_token, exec_credential_dict
-from petstore_tui.settings import Target
 
 
 def client_error(code: str, message: str = "x"):
@@ -45,20 +45,20 @@ def client_error(code: str, message: str = "x"):
 ])
 def test_describe_aws_error(exc, words):
     """No stand-in: botocore's exception classes."""
-    text = aws.describe_aws_error(exc)
+    text = errors.describe_aws_error(exc)
     assert words in text
     assert "\n" not in text
 
 
 def test_describe_aws_error_redacts():
     """No stand-in."""
-    text = aws.describe_aws_error(client_error("Weird", "key AKIAIOSFODNN7EXAMPLE leaked"))
+    text = errors.describe_aws_error(client_error("Weird", "key AKIAIOSFODNN7EXAMPLE leaked"))
     assert "AKIAIOSFODNN7EXAMPLE" not in text
 
 
 def test_sandbox_session_requires_running_sandbox():
     """No stand-in: no sandbox state file."""
-    with pytest.raises(aws.SandboxNotRunning, match="petstore-tui sandbox start"):
+    with pytest.raises(errors.SandboxNotRunning, match="petstore-tui sandbox start"):
         aws.client(Target(sandbox=True), "sts")
 
 
@@ -100,7 +100,7 @@ def test_unreachable_endpoint_fails_fast(monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x")
     with pytest.raises(EndpointConnectionError) as info:
         aws.client(Target(region="us-east-1"), "sts").get_caller_identity()
-    assert "Cannot reach the AWS endpoint" in aws.describe_aws_error(info.value)
+    assert "Cannot reach the AWS endpoint" in errors.describe_aws_error(info.value)
 
 
 def _decode(token: str) -> str:
@@ -151,22 +151,22 @@ def test_kube_client_reaches_stub_and_honours_context(kube_stub):
     """Stub Kubernetes API server via the KUBECONFIG the fixture sets."""
     api = kube.api_client(Target())
     assert kube.server_version(api).startswith("v1.32")
-    with pytest.raises(kube.KubeConfigError, match="'elsewhere' is not in the kubeconfig"):
+    with pytest.raises(errors.KubeConfigError, match="'elsewhere' is not in the kubeconfig"):
         kube.api_client(Target(context="elsewhere"))
 
 
 def test_kubeconfig_missing_or_broken(tmp_path, monkeypatch):
     """No stand-in: KUBECONFIG naming a missing file, then broken YAML, then bytes that are not UTF-8."""
     monkeypatch.setenv("KUBECONFIG", str(tmp_path / "none"))
-    with pytest.raises(kube.KubeConfigError, match="no kubeconfig"):
+    with pytest.raises(errors.KubeConfigError, match="no kubeconfig"):
         kube.api_client(Target())
     broken = tmp_path / "broken"
     broken.write_text("clusters: [unclosed\n")
     monkeypatch.setenv("KUBECONFIG", str(broken))
-    with pytest.raises(kube.KubeConfigError, match="cannot be read"):
+    with pytest.raises(errors.KubeConfigError, match="cannot be read"):
         kube.api_client(Target())
     broken.write_bytes(b"apiVersion: v1\nclusters: \xff\xfe\n")
-    with pytest.raises(kube.KubeConfigError, match="invalid UTF-8"):
+    with pytest.raises(errors.KubeConfigError, match="invalid UTF-8"):
         kube.api_client(Target())
 
 
@@ -175,7 +175,7 @@ def test_unauthorized_is_named(kube_stub):
     kube_stub.unauthorized = True
     with pytest.raises(Exception) as info:
         kube.server_version(kube.api_client(Target()))
-    assert "401 Unauthorized" in kube.describe_kube_error(info.value)
+    assert "401 Unauthorized" in errors.describe_kube_error(info.value)
 
 
 def test_stub_streams_followed_logs_line_by_line(kube_stub):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from petstore_tui import settings
+from petstore_core import settings
 from petstore_tui.events import RunFinished, StepFindings, StepFinished, StepStatus
 from petstore_tui.runbook import Runner, deploy_runbook
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 
-from petstore_tui import settings
+from petstore_core import settings
 from petstore_tui.events import RunFinished, StepOutput
 from petstore_tui.runbook import Runner, Step
 from petstore_tui.runbook.console import run_headless

@@ -8,10 +8,9 @@ import time
 
 import pytest
 
-from petstore_tui import settings
+from petstore_core import sandbox_state, settings
 from petstore_tui.events import StepFinished, StepOutput, StepProgress, StepStatus
 from petstore_tui.runbook import Runner, deploy_runbook
-from petstore_tui.services import sandbox_state
 from petstore_tui.services import terraform as tf
 
 pytestmark = pytest.mark.slow
@@ -54,6 +53,6 @@ async def test_stop_during_apply_leaves_no_lock(aws, terraform_cli_config):
 
 def _var_args() -> list[str]:
     """The variables the runbook passes in the sandbox."""
-    from petstore_tui.services.terraform_sandbox import sandbox_var_args
+    from petstore_core.terraform_vars import sandbox_var_args
 
     return sandbox_var_args({"cluster_name": TARGET.cluster_name, "region": TARGET.region_name})

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from petstore_tui import settings
+from petstore_core import settings
 from petstore_tui.runbook import Runner, Step
 from petstore_tui.runbook.deploy import Runbook
 from petstore_tui.runbook.lock import RunLock, RunLocked, lock_path

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from checks.model import Finding, Fix, Severity
-from petstore_tui import settings
+from petstore_core import settings
 from petstore_tui.events import (
     ConfirmationRequested,
     RunFinished,

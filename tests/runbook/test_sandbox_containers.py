@@ -16,7 +16,8 @@ import urllib.request
 
 import pytest
 
-from petstore_tui import cli, settings
+from petstore_core import sandbox_state, settings
+from petstore_tui import cli
 from petstore_tui.runbook.journal import journal_path
 from petstore_tui.services import (
     docker,
@@ -24,7 +25,6 @@ from petstore_tui.services import (
     local_registry,
     sandbox_engine,
     sandbox_inventory,
-    sandbox_state,
 )
 
 pytestmark = pytest.mark.slow
@@ -88,7 +88,7 @@ def _deploy(capsys) -> str:
     image, tag = journal["image-build"]["outputs"]["image"], journal["image-build"]["outputs"]["image_tag"]
     registry = sandbox_inventory.read()["registry"]["endpoint"]
     assert local_registry.manifest_digest(registry, "petstore", tag)
-    from petstore_tui.services import aws
+    from petstore_core import aws
 
     described = aws.client(TARGET, "ecr").describe_images(repositoryName="petstore")["imageDetails"]
     assert [d["imageTags"] for d in described] == [[tag]]

@@ -9,16 +9,17 @@ import urllib.request
 
 import pytest
 
-from petstore_tui import cli, settings
+from petstore_core import sandbox_state, settings
+from petstore_tui import cli
 from petstore_tui.runbook.journal import journal_path
-from petstore_tui.services import sandbox, sandbox_state
+from petstore_tui.services import sandbox
 
 pytestmark = pytest.mark.slow
 TARGET = settings.Target(sandbox=True)
 
 
 def _client(service: str):
-    from petstore_tui.services import aws
+    from petstore_core import aws
 
     return aws.client(TARGET, service)
 

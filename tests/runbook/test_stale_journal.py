@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from petstore_tui import cli, settings
+from petstore_core import settings
+from petstore_tui import cli
 from petstore_tui.runbook import Runner, deploy_runbook
 from petstore_tui.runbook.journal import Journal
 from petstore_tui.services import kubeconfig
@@ -134,7 +135,7 @@ def test_sandbox_restarted_empty_deploys_again(terraform_cli_config, monkeypatch
         assert ("the journal says terraform-apply is done, but EKS cluster petstore-sandbox does not exist "
                 "in the sandbox's emulator: running again from terraform-plan") in out
         assert "<== terraform-apply done" in out and "<== local-app done" in out
-        from petstore_tui.services import aws
+        from petstore_core import aws
 
         assert aws.client(settings.Target(sandbox=True), "eks").list_clusters()["clusters"] == ["petstore-sandbox"]
 

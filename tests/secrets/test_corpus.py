@@ -1,11 +1,11 @@
-"""checks.redact against the secret corpus: every shape masked whole, line by line and as a
+"""petstore_core.redact against the secret corpus: every shape masked whole, line by line and as a
 stream; readable text kept; detect-secrets finds the raw secrets and nothing after."""
 
 from __future__ import annotations
 
 import pytest
 
-from checks.redact import MASK, KeyBlockMasker, redact
+from petstore_core.redact import MASK, KeyBlockMasker, redact
 from tests.secrets.corpus import SHAPES, detect_secrets, leaks
 
 IDS = [s.shape for s in SHAPES]

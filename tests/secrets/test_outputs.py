@@ -57,8 +57,8 @@ def test_evidence_of_a_scanned_file(tmp_path):
 def test_markdown_report(tmp_path):
     """Stand-in: findings of the catch-all catalog plus one built by hand with the raw
     corpus as evidence, explanation and fix; the corpus lines as the timeline."""
+    from petstore_core.settings import Target
     from petstore_tui.reports import render_report
-    from petstore_tui.settings import Target
 
     engine = Engine(load_catalog(CATALOG))
     for line in corpus.lines():
@@ -102,7 +102,7 @@ def test_diagnose_json_and_human_output(tmp_path, monkeypatch, capsys):
 async def test_runbook_events_and_journal(tmp_path):
     """Stand-in: a synthetic step that prints the corpus line by line (a key across
     lines included), fails with it in its message and returns it as outputs."""
-    from petstore_tui import settings
+    from petstore_core import settings
     from petstore_tui.events import StepFinished, StepOutput
     from petstore_tui.runbook import Runner, Step
     from petstore_tui.runbook.deploy import Runbook

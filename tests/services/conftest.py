@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from petstore_tui import settings
+from petstore_core import settings
 from petstore_tui.runbook.model import StepContext
 from tests.support.fake_tools import fake_tools  # noqa: F401  (fixture)
 from tests.support.kube_stub import kube_stub  # noqa: F401  (fixture)

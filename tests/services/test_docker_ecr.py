@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from petstore_tui import settings
+from petstore_core import settings
 from petstore_tui.runbook.common import engine_reason
 from petstore_tui.runbook.deploy import image_build, image_push
 from petstore_tui.runbook.model import StepFailed

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from petstore_tui import settings
+from petstore_core import settings
 from petstore_tui.runbook.deploy import controller_helm
 from petstore_tui.services import helm
 

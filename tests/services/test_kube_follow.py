@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from petstore_core.settings import Target
 from petstore_tui.services.kube_follow import (
     LogCursor,
     follow_controller,
@@ -24,7 +25,6 @@ from petstore_tui.services.kube_follow import (
     follow_pods,
     split_stamp,
 )
-from petstore_tui.settings import Target
 from tests.support.kube_stub import kube_stub  # noqa: F401  (the fixture)
 
 TARGET = Target(namespace="petstore")
@@ -33,7 +33,7 @@ DEADLINE = 20.0  # seconds any awaited line may take on a loaded machine
 
 @pytest.fixture
 def api(kube_stub):  # noqa: F811
-    from petstore_tui.services.kube import api_client
+    from petstore_core.kube import api_client
 
     client = api_client()
     yield client

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from petstore_tui import settings
+from petstore_core import settings
 from petstore_tui.runbook.deploy import app_apply, controller_prereqs, fill_manifests
 from petstore_tui.runbook.destroy import ingress_delete, namespace_delete
 from petstore_tui.runbook.model import StepFailed

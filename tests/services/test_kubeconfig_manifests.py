@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from petstore_tui import settings
+from petstore_core import settings
 from petstore_tui.services import kubeconfig, manifests
 
 REPO = Path(__file__).resolve().parents[2]

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import yaml
 
+from petstore_core import kube
 from petstore_tui import cli
 from petstore_tui.runbook.common import kube_reason
-from petstore_tui.services import kube
 
 EXEC_PLUGIN = """#!{python}
 import json

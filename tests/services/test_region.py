@@ -8,8 +8,8 @@ from pathlib import Path
 import boto3
 import pytest
 
-from petstore_tui import cli, settings
-from petstore_tui.services import aws
+from petstore_core import aws, settings
+from petstore_tui import cli
 
 CONFIG = """[default]
 region = us-west-2

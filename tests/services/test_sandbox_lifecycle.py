@@ -6,8 +6,9 @@ import json
 import urllib.request
 from pathlib import Path
 
-from petstore_tui import cli, settings
-from petstore_tui.services import local_app, sandbox, sandbox_state
+from petstore_core import sandbox_state, settings
+from petstore_tui import cli
+from petstore_tui.services import local_app, sandbox
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from petstore_tui import settings
-from petstore_tui.services import aws as aws_service
-from petstore_tui.services import sandbox_state, terraform_sandbox
+from petstore_core import aws as aws_service
+from petstore_core import sandbox_state, settings
+from petstore_tui.services import terraform_sandbox
 
 TARGET = settings.Target(sandbox=True)
 

@@ -126,7 +126,7 @@ def test_mirror_comes_from_apt_sources():
 def test_sandbox_engine_settings_live_in_the_state_folder():
     """containers.conf (runc when installed, cgroupfs, explicit ulimits) and the login
     file are the sandbox's own; Docker gets a DOCKER_CONFIG of its own."""
-    from petstore_tui import settings
+    from petstore_core import settings
 
     env = sandbox_engine.engine_env("podman")
     conf = env["CONTAINERS_CONF"]
@@ -155,7 +155,7 @@ def test_registry_on_loopback_starts_answers_and_stops():
         said = local_registry.stop()
     assert "stopped" in said
     assert not local_registry.answers(endpoint, timeout=1)
-    from petstore_tui.services.sandbox_state import pid_alive
+    from petstore_core.sandbox_state import pid_alive
 
     assert not pid_alive(pid) and "registry" not in sandbox_inventory.read()
 

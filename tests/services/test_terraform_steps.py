@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from petstore_tui import settings
+from petstore_core import settings
 from petstore_tui.runbook.deploy import terraform_apply
 
 FAKE_TERRAFORM = r"""#!{python}

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from petstore_tui.services import process, terraform_sandbox
+from petstore_core import process
+from petstore_tui.services import terraform_sandbox
 
 REPO = Path(__file__).resolve().parents[2]
 TERRAFORM_DIR = REPO / "terraform"

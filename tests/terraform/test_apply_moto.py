@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import boto3
 import pytest
 
+from petstore_core import terraform_vars
 from petstore_tui.services import terraform_sandbox
 from tests.terraform.conftest import REGION, TERRAFORM_DIR, Terraform, terraform_env
 
@@ -51,7 +52,7 @@ def applied_stack(terraform_bin, terraform_cli_config, aws, tmp_path) -> Iterato
     )
     tf = Terraform(terraform_bin, workdir, terraform_env(terraform_cli_config))
     tf.init()
-    var_args = terraform_sandbox.sandbox_var_args({"cluster_name": CLUSTER})
+    var_args = terraform_vars.sandbox_var_args({"cluster_name": CLUSTER})
     stack = Stack(tf, aws, var_args, outputs={}, apply_seconds=0.0)
     try:
         started = time.monotonic()

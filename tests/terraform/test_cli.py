@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from petstore_tui.services.terraform_sandbox import sandbox_var_args
+from petstore_core.terraform_vars import sandbox_var_args
 from tests.terraform.conftest import TERRAFORM_DIR, Terraform, copy_terraform, terraform_env
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from petstore_core import terraform_vars
 from petstore_tui.services import terraform_sandbox
 from tests.terraform.conftest import TERRAFORM_DIR
 
@@ -56,14 +57,14 @@ def test_override_rejects_a_non_url_endpoint(tmp_path):
 
 def test_var_args_turn_off_what_the_emulator_lacks():
     """Stand-in: none."""
-    args = terraform_sandbox.sandbox_var_args({"cluster_name": "petstore-sandbox"})
+    args = terraform_vars.sandbox_var_args({"cluster_name": "petstore-sandbox"})
     assert args[0::2] == ["-var"] * 3
     assert set(args[1::2]) == {
         "enable_eks_addons=false",
         "enable_access_entries=false",
         "cluster_name=petstore-sandbox",
     }
-    assert terraform_sandbox.SANDBOX_VARIABLES == {
+    assert terraform_vars.SANDBOX_VARIABLES == {
         "enable_eks_addons": False,
         "enable_access_entries": False,
     }
@@ -72,7 +73,7 @@ def test_var_args_turn_off_what_the_emulator_lacks():
 def test_sandbox_variables_exist_in_terraform():
     """Stand-in: none; reads terraform/variables.tf."""
     text = (TERRAFORM_DIR / "variables.tf").read_text()
-    for name in terraform_sandbox.SANDBOX_VARIABLES:
+    for name in terraform_vars.SANDBOX_VARIABLES:
         assert f'variable "{name}"' in text
 
 

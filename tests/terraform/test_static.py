@@ -34,7 +34,7 @@ REQUIRED_OUTPUTS = {
     "account_id",
 }
 
-# Every action SYSTEM.md names for the current controller, by the release that added it.
+# Every action docs/knowledge/system.md names for the current controller, by the release that added it.
 CONTROLLER_ACTIONS = {
     "elasticloadbalancing:AddTags",
     "elasticloadbalancing:RemoveTags",
@@ -201,7 +201,7 @@ def test_controller_policy_parses_and_holds_every_current_action():
     assert document["Version"] == "2012-10-17"
     actions = _policy_actions(document)
     assert CONTROLLER_ACTIONS - actions == set()
-    # The published policy of the current release holds 80 distinct actions (SYSTEM.md).
+    # The published policy of the current release holds 80 distinct actions (docs/knowledge/system.md).
     assert len(actions) >= 80
 
 

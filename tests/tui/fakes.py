@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checks.model import CheckResult, Finding, Fix, Severity, Status
+from petstore_core.settings import Target
 from petstore_tui import events as ev
-from petstore_tui.app import AppServices, CheckInfo, LogSource
-from petstore_tui.settings import Target
+from petstore_tui.contracts import AppServices, CheckInfo, LogSource
 
 FROZEN = 1_790_000_000.0  # a fixed "now" so no snapshot ever shows a moving clock
 

@@ -10,12 +10,13 @@ import time
 import boto3
 import pytest
 
-from petstore_tui.drills import DrillError, all_drills
+from petstore_core import sandbox_state
+from petstore_core.settings import Target
+from petstore_tui.drills.base import DrillError
 from petstore_tui.drills.controller_policy import ACTION, ControllerPolicyDrill, without_action
+from petstore_tui.drills.registry import all_drills
 from petstore_tui.drills.subnet_tags import SubnetTagsDrill
 from petstore_tui.drills.werkzeug import WerkzeugDrill
-from petstore_tui.services import sandbox_state
-from petstore_tui.settings import Target
 
 SANDBOX = Target(sandbox=True)
 

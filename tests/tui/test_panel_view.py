@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks.redact import redact
+from petstore_core.redact import redact
 from petstore_tui.app import PetstoreApp
 from petstore_tui.widgets.detail import FindingDetail
 from petstore_tui.widgets.findings_table import FindingsTable

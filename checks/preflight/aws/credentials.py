@@ -15,7 +15,7 @@ class CredentialsCheck(BlockingCheck):
     title = "AWS credentials"
 
     def _check(self, ctx: CheckContext) -> CheckResult:
-        from petstore_tui.services.aws import describe_aws_error
+        from petstore_core.errors import describe_aws_error
 
         try:
             session = ctx.aws_session()

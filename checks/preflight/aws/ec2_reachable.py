@@ -15,7 +15,7 @@ class Ec2ReachableCheck(BlockingCheck):
     title = "EC2 API reachable"
 
     def _check(self, ctx: CheckContext) -> CheckResult:
-        from petstore_tui.services.aws import describe_aws_error
+        from petstore_core.errors import describe_aws_error
 
         try:
             zones = client(ctx, "ec2").describe_availability_zones()["AvailabilityZones"]

@@ -11,7 +11,7 @@ from checks.preflight.context import CheckContext, in_thread
 
 async def cluster_or_skip(check: Check, ctx: CheckContext) -> tuple[dict | None, CheckResult | None]:
     """The cluster's description, or the skip result that says why there is none."""
-    from petstore_tui.services.aws import describe_aws_error
+    from petstore_core.errors import describe_aws_error
 
     try:
         cluster = await in_thread(ctx.cluster)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from checks.model import CheckResult
 from checks.preflight.base import BlockingCheck
 from checks.preflight.context import CheckContext
+from petstore_core import errors
 
 
 class ClusterApiCheck(BlockingCheck):
@@ -13,8 +14,8 @@ class ClusterApiCheck(BlockingCheck):
     title = "kubeconfig reaches the API"
 
     def _check(self, ctx: CheckContext) -> CheckResult:
-        from petstore_tui.services import kube
-        from petstore_tui.services.aws import describe_aws_error
+        from petstore_core import kube
+        from petstore_core.errors import describe_aws_error
 
         try:
             cluster, cluster_known = ctx.cluster(), True
@@ -28,7 +29,7 @@ class ClusterApiCheck(BlockingCheck):
                   f"--region {ctx.target.region_name}")
         try:
             api = ctx.kube_api()
-        except kube.KubeConfigError as exc:
+        except errors.KubeConfigError as exc:
             if not cluster_known:
                 return self.skipped(f"{exc} (and the cluster is unknown: {why})")
             if ctx.target.sandbox:
@@ -37,7 +38,7 @@ class ClusterApiCheck(BlockingCheck):
         try:
             version = kube.server_version(api)
         except Exception as exc:
-            message = kube.describe_kube_error(exc)
+            message = errors.describe_kube_error(exc)
             failure = "kubectl-unauthorized" if getattr(exc, "status", None) == 401 else "eks-endpoint-unreachable"
             return self.failed(f"the API server: {message}", fix=update, failure_id=failure)
         try:
@@ -45,7 +46,7 @@ class ClusterApiCheck(BlockingCheck):
 
             client.CoreV1Api(api).list_namespace(limit=1, _request_timeout=kube.REQUEST_TIMEOUT)
         except Exception as exc:
-            message = kube.describe_kube_error(exc)
+            message = errors.describe_kube_error(exc)
             failure = "kubectl-unauthorized" if getattr(exc, "status", None) in (401, 403) else None
             return self.failed(f"reached {version}, but {message}",
                                fix="grant the identity an access entry (cluster admin) or aws-auth mapping",

@@ -10,12 +10,8 @@ from checks.project import manifests as manifest_reader
 from checks.project.manifests import Manifests
 from checks.project.terraform import Terraform
 from checks.project.terraform_files import cached_config
-
-
-def settings_state_dir() -> Path:
-    from petstore_tui import settings
-
-    return settings.state_dir()
+from petstore_core import settings
+from petstore_core.terraform_vars import target_var_args
 
 
 def terraform_cli(ctx: CheckContext) -> list[tuple[str, str]]:
@@ -23,8 +19,6 @@ def terraform_cli(ctx: CheckContext) -> list[tuple[str, str]]:
     target (cluster_name, region, and the sandbox's switches)."""
     if ctx.terraform_cli is not None:
         return list(ctx.terraform_cli)
-    from petstore_tui.runbook.common import target_var_args
-
     try:
         args = target_var_args(ctx.target)
     except Exception:  # a target whose region cannot be told: Terraform's own values then
@@ -34,7 +28,7 @@ def terraform_cli(ctx: CheckContext) -> list[tuple[str, str]]:
 
 def terraform(ctx: CheckContext) -> Terraform:
     def load() -> Terraform:
-        config = cached_config(Path(ctx.project_dir) / "terraform", settings_state_dir() / "cache")
+        config = cached_config(Path(ctx.project_dir) / "terraform", settings.state_dir() / "cache")
         return Terraform(config, env=ctx.env, cli=terraform_cli(ctx),
                          data_hooks={"aws_iam_policy_document": iam.policy_document_hook})
     return ctx.memo("terraform", load)

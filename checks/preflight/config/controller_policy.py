@@ -17,8 +17,8 @@ from checks.project.hcl_parse import HclSyntaxError, parse_template
 from checks.project.hcl_values import as_text
 from checks.project.terraform import Terraform
 from checks.project.terraform_files import TfBlock
+from petstore_core.settings import CONTROLLER_NAMESPACE
 
-NAMESPACE = "kube-system"  # where the runbook installs the controller (SYSTEM.md)
 DEFAULT_ACCOUNT = "aws-load-balancer-controller"
 CONTROLLER_HINTS = ("load_balancer", "load-balancer", "loadbalancer", "lb_controller", "lb-controller",
                     "lb_ctrl", "lb-ctrl", "alb")
@@ -27,7 +27,7 @@ CONTROLLER_HINTS = ("load_balancer", "load-balancer", "loadbalancer", "lb_contro
 def controller_role(tf: Terraform, account: str) -> tuple[TfBlock | None, str]:
     """(the controller's aws_iam_role, how it was found): its trust names
     system:serviceaccount:kube-system:<account>; else a role named like the controller."""
-    subject = f"system:serviceaccount:{NAMESPACE}:{account}"
+    subject = f"system:serviceaccount:{CONTROLLER_NAMESPACE}:{account}"
     trusting = iam.roles_trusting(tf, subject)
     if trusting:
         return trusting[0], f"aws_iam_role.{trusting[0].name} trusts {subject}"

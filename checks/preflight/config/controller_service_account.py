@@ -12,9 +12,8 @@ from checks.preflight.config._sources import controller_documents, helm_values, 
 from checks.preflight.context import CheckContext
 from checks.project import iam
 from checks.project.hcl_values import as_text
+from petstore_core.settings import CONTROLLER_NAMESPACE, ROLE_ANNOTATION
 
-ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
-NAMESPACE = "kube-system"  # where the runbook installs the controller (SYSTEM.md)
 CHART_DEFAULT_NAME = "aws-load-balancer-controller"  # the release name, which the chart names it by
 ROLE_ARN = re.compile(r"^(\$\{[A-Z_][A-Z0-9_]*\}|arn:aws[a-z-]*:iam::\d{12}:role/\S+)$")
 SUBJECT = re.compile(r"system:serviceaccount:(?:[^\"\s,\]\}$]|\$\{[^}]*\})+")
@@ -47,7 +46,7 @@ class ControllerServiceAccountCheck(BlockingCheck):
         helm_sa = (values or {}).get("serviceAccount") or {}
         wanted = str(helm_sa.get("name") or CHART_DEFAULT_NAME)
         accounts = [(w, d) for w, d in documents if d.get("kind") == "ServiceAccount"]
-        fix = (f"kubernetes/controller/serviceaccount.yaml: a ServiceAccount {NAMESPACE}/{wanted} with the annotation "
+        fix = (f"kubernetes/controller/serviceaccount.yaml: a ServiceAccount {CONTROLLER_NAMESPACE}/{wanted} with the annotation "
                f"{ROLE_ANNOTATION}: ${{CONTROLLER_ROLE_ARN}}; the same name in values.yaml serviceAccount.name and in "
                "the role's trust (local.lb_controller_service_account in terraform/main.tf)")
         if not accounts:
@@ -55,7 +54,7 @@ class ControllerServiceAccountCheck(BlockingCheck):
                 return self.passed("Helm creates the controller's ServiceAccount (serviceAccount.create); "
                                    "config.helm-values checks its role annotation")
             return self.failed(f"no ServiceAccount in kubernetes/controller/ while values.yaml has "
-                               f"serviceAccount.create: false (Helm expects {NAMESPACE}/{wanted})",
+                               f"serviceAccount.create: false (Helm expects {CONTROLLER_NAMESPACE}/{wanted})",
                                "\n".join(yaml_problems), fix)
         problems: list[tuple[str, str]] = []  # (failure id, text)
         notes = []
@@ -67,19 +66,19 @@ class ControllerServiceAccountCheck(BlockingCheck):
             label = f"{where}: ServiceAccount {namespace}/{name}"
             annotations = meta.get("annotations") or {}
             role = annotations.get(ROLE_ANNOTATION)
-            if name != wanted or namespace != NAMESPACE:
+            if name != wanted or namespace != CONTROLLER_NAMESPACE:
                 near = [k for k in annotations if "role" in k and k != ROLE_ANNOTATION]
-                notes.append(f"{label}: not the controller's ({NAMESPACE}/{wanted})" + (f"; {near}" if near else ""))
+                notes.append(f"{label}: not the controller's ({CONTROLLER_NAMESPACE}/{wanted})" + (f"; {near}" if near else ""))
                 if len(accounts) == 1:
                     problems.append(("alb-controller-serviceaccount-role-missing",
-                                     f"{label}, but values.yaml serviceAccount.name is {wanted!r} in {NAMESPACE}: "
+                                     f"{label}, but values.yaml serviceAccount.name is {wanted!r} in {CONTROLLER_NAMESPACE}: "
                                      "Helm's controller pods look for a ServiceAccount that does not exist"))
                     matched = (where, account, name, namespace, role, annotations)
                 continue
             matched = (where, account, name, namespace, role, annotations)
         if matched is None:
             problems.append(("alb-controller-serviceaccount-role-missing",
-                             f"no ServiceAccount {NAMESPACE}/{wanted} in kubernetes/controller/ (values.yaml "
+                             f"no ServiceAccount {CONTROLLER_NAMESPACE}/{wanted} in kubernetes/controller/ (values.yaml "
                              "serviceAccount.name)"))
         else:
             where, account, name, namespace, role, annotations = matched
@@ -109,5 +108,5 @@ class ControllerServiceAccountCheck(BlockingCheck):
         if problems:
             return self.failed(problems[0][1], "\n".join([p for _f, p in problems] + notes + yaml_problems), fix,
                                problems[0][0])
-        return self.passed(f"ServiceAccount {NAMESPACE}/{wanted} carries {ROLE_ANNOTATION}; Helm and the IRSA trust "
+        return self.passed(f"ServiceAccount {CONTROLLER_NAMESPACE}/{wanted} carries {ROLE_ANNOTATION}; Helm and the IRSA trust "
                            "name it", "\n".join(notes))

@@ -87,7 +87,7 @@ class ConfigFilesCheck(Check):
     async def _terraform_says(self, ctx: CheckContext, problem: FileProblem) -> FileProblem | bool | None:
         """Terraform's own verdict on a file python-hcl2 refused: its error (True case), False
         when Terraform parses it, None when Terraform cannot be asked."""
-        from petstore_tui.services.process import ToolNotFound
+        from petstore_core.process import ToolNotFound
 
         if not problem.file.endswith(".tf"):
             return None

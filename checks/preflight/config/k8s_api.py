@@ -7,7 +7,6 @@ from checks.preflight.base import Check
 from checks.preflight.config._sources import (
     controller_documents,
     manifests,
-    settings_state_dir,
     terraform,
 )
 from checks.preflight.context import CheckContext, in_thread
@@ -15,6 +14,7 @@ from checks.project import k8s_rules
 from checks.project.hcl_values import is_unknown
 from checks.project.k8s_verdicts import Verdicts
 from checks.project.manifests import Manifests
+from petstore_core import settings
 
 
 def cluster_minor(ctx: CheckContext) -> str | None:
@@ -28,7 +28,7 @@ def cluster_minor(ctx: CheckContext) -> str | None:
 def violations(ctx: CheckContext, rendered: Manifests) -> tuple[list[str], int, str]:
     """(violation lines, objects checked, a note on the schema version). The schemas'
     verdicts on objects seen before come from the state folder (checks/project/k8s_verdicts.py)."""
-    verdicts = Verdicts(settings_state_dir() / "cache")
+    verdicts = Verdicts(settings.state_dir() / "cache")
     version, note = verdicts.schema_version(cluster_minor(ctx))
     seen: dict[str, list[str]] = {}  # one line per violation, with the overlays it shows in
     docs = [(where, doc, rendered.origin(doc) or where) for where, doc in rendered.documents]

@@ -8,19 +8,7 @@ from typing import ClassVar
 from checks.model import CheckResult
 from checks.preflight.base import Check
 from checks.preflight.context import CheckContext
-
-VERSION_RE = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?")
-
-
-def parse_version(text: str, pattern: re.Pattern[str] | None = None) -> tuple[int, int, int] | None:
-    match = (pattern or VERSION_RE).search(text or "")
-    if not match:
-        return None
-    return int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
-
-
-def show(version: tuple[int, ...]) -> str:
-    return ".".join(map(str, version))
+from checks.versions import parse_version, show
 
 
 class ToolOutcome:
@@ -31,7 +19,7 @@ class ToolOutcome:
 
 
 async def run_version(ctx: CheckContext, argv: list[str], timeout: float) -> ToolOutcome:
-    from petstore_tui.services.process import ToolNotFound
+    from petstore_core.process import ToolNotFound
 
     try:
         done = await ctx.run_tool(argv, timeout)
@@ -50,7 +38,7 @@ VERSION_CACHE = "tool-versions.json"
 
 
 def _version_cache_path():
-    from petstore_tui.settings import state_dir
+    from petstore_core.settings import state_dir
 
     return state_dir() / "cache" / VERSION_CACHE
 
@@ -60,7 +48,7 @@ def _binary_stamp(executable: str) -> dict | None:
     None when it is not found (running it then says what is wrong)."""
     import os
 
-    from petstore_tui.services.process import which
+    from petstore_core.process import which
 
     path = which(executable)
     if path is None:

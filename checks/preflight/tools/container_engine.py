@@ -6,7 +6,8 @@ import re
 
 from checks.model import CheckResult
 from checks.preflight.context import CheckContext
-from checks.preflight.tools._tool import ToolCheck, parse_version, run_version, show, tool_version
+from checks.preflight.tools._tool import ToolCheck, run_version, tool_version
+from checks.versions import parse_version, show
 
 
 class ContainerEngineCheck(ToolCheck):

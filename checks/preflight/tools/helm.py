@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from checks.preflight.tools._tool import ToolCheck, show
+from checks.preflight.tools._tool import ToolCheck
+from checks.versions import show
 
 
 class HelmCheck(ToolCheck):

@@ -8,7 +8,8 @@ import json
 from checks.eks_versions import normalise
 from checks.model import CheckResult
 from checks.preflight.context import CheckContext, in_thread
-from checks.preflight.tools._tool import ToolCheck, ToolOutcome, parse_version, show, tool_version
+from checks.preflight.tools._tool import ToolCheck, ToolOutcome, tool_version
+from checks.versions import parse_version, show
 
 CLUSTER_LOOKUP_TIMEOUT = 5.0
 

@@ -1,5 +1,6 @@
-"""Engine sources: Kubernetes pod logs, events and pod status, subprocess output, --live.
-(The live followers of the TUI: tests/services/test_kube_follow.py.)"""
+"""Logs read once into the engine: Kubernetes pod logs, events and pod status, --live
+(services/kube_scan.py), and a tool's output (services/log_scan.py). (The live followers
+of the TUI: tests/services/test_kube_follow.py.)"""
 
 from __future__ import annotations
 
@@ -14,18 +15,18 @@ import pytest
 
 from checks.catalog_loader import load_catalog
 from checks.engine import Engine
-from checks.engine.sources import (
+from petstore_tui.services.kube_scan import (
     event_lines,
     iter_stream_lines,
     pod_log_lines,
     pod_status_lines,
     scan_live,
     scan_pod_log,
-    scan_process,
 )
+from petstore_tui.services.log_scan import scan_process
 from tests.support.kube_stub import kube_stub  # noqa: F401  (the fixture)
 
-FIXTURES = Path(__file__).parent / "fixtures" / "catalog"
+FIXTURES = Path(__file__).parents[1] / "checks" / "fixtures" / "catalog"
 TRACEBACK = ("Traceback (most recent call last):\n  File \"/app/app.py\", line 1, in <module>\n"
              "ImportError: cannot import name 'url_quote' from 'werkzeug.urls'\n")
 DENIAL = ("{\"level\":\"error\",\"msg\":\"Reconciler error\",\"error\":\"AccessDenied: User: "
@@ -41,7 +42,7 @@ def engine():
 @pytest.fixture
 def api(kube_stub):  # noqa: F811
     """Stand-in: the stub Kubernetes API server, through the real kubernetes client."""
-    from petstore_tui.services.kube import api_client
+    from petstore_core.kube import api_client
 
     client = api_client()
     yield client
@@ -195,7 +196,7 @@ def test_scan_live_gives_up_quickly_on_a_silent_server(tmp_path, monkeypatch, en
     """Stand-in: a TCP socket that accepts connections and never answers."""
     import socket
 
-    from petstore_tui.services.kube import api_client
+    from petstore_core.kube import api_client
     from tests.support.kube_stub import write_kubeconfig
 
     silent = socket.socket()

@@ -18,6 +18,9 @@ SANDBOX_CLUSTER = "petstore-sandbox"
 APP_NAMESPACE = "petstore"
 CONTROLLER_NAMESPACE = "kube-system"
 CONTROLLER_RELEASE = "aws-load-balancer-controller"
+CONTROLLER_SELECTOR = "app.kubernetes.io/name=aws-load-balancer-controller"  # its pods's label
+# The annotation that gives a ServiceAccount its IAM role (IRSA)
+ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
 
 # Usual homes of a Terraform provider filesystem mirror, searched in order; the setting
 # PETSTORE_TF_PROVIDER_MIRROR overrides them.

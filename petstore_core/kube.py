@@ -1,4 +1,6 @@
-"""Kubernetes API clients from a kubeconfig (KUBECONFIG honoured) and context, with clear errors for a missing or broken kubeconfig and a timeout for every request."""
+"""Kubernetes API clients from a kubeconfig (KUBECONFIG honoured) and context, with clear
+errors for a missing or broken kubeconfig (KubeConfigError, petstore_core/errors.py) and a
+timeout for every request."""
 
 from __future__ import annotations
 
@@ -6,13 +8,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+from petstore_core.errors import KubeConfigError
+from petstore_core.redact import redact
+
 # (connect, read) seconds: an API server behind a dead VPN must fail, not hang. The client
 # has no default, so every call must pass _request_timeout=REQUEST_TIMEOUT (or its own).
 REQUEST_TIMEOUT: tuple[float, float] = (5.0, 20.0)
-
-
-class KubeConfigError(RuntimeError):
-    """The kubeconfig is missing, unreadable, or lacks the asked-for context."""
 
 
 def kubeconfig_paths(kubeconfig: str | os.PathLike | None = None) -> list[Path]:
@@ -84,8 +85,6 @@ def load_config(kubeconfig: str | os.PathLike | None = None, context: str | None
     except ConfigException as exc:
         raise KubeConfigError(f"kubeconfig context {chosen!r} is unusable: {exc}") from None
     except Exception as exc:  # exec plugin failures, bad base64 certificates...
-        from checks.redact import redact
-
         raise KubeConfigError(redact(f"kubeconfig context {chosen!r} is unusable: "
                                      f"{type(exc).__name__}: {exc}")) from None
     # Retries hide a dead server behind minutes of backoff; we report at once instead.
@@ -102,32 +101,6 @@ def api_client(target=None, kubeconfig: str | os.PathLike | None = None):
     context = getattr(target, "context", None) if target is not None else None
     kubeconfig = kubeconfig or getattr(target, "kubeconfig", None)
     return client.ApiClient(configuration=load_config(kubeconfig, context))
-
-
-def describe_kube_error(exc: BaseException) -> str:
-    """One sentence for a failed Kubernetes call, with no token in it."""
-    from checks.redact import redact
-
-    if isinstance(exc, KubeConfigError):
-        return str(exc)
-    status = getattr(exc, "status", None)
-    reason = getattr(exc, "reason", "") or ""
-    if status == 401:
-        return ("the API server refused our credentials (401 Unauthorized): the identity has no "
-                "access entry or aws-auth mapping, or its token expired")
-    if status == 403:
-        return redact(f"the API server forbade the request (403): {reason}")
-    if status == 404:
-        return "not found (404)"
-    name = type(exc).__name__
-    text = str(exc)
-    if name in ("MaxRetryError", "NewConnectionError", "ConnectionRefusedError") or "Connection refused" in text:
-        return "cannot reach the Kubernetes API server (connection refused or unreachable)"
-    if "timed out" in text.lower() or "Timeout" in name:
-        return "the Kubernetes API server did not answer in time"
-    if status:
-        return redact(f"the Kubernetes API answered {status} {reason}")
-    return redact(f"{name}: {text}".splitlines()[0][:300])
 
 
 def server_version(api) -> str:

@@ -1,19 +1,12 @@
-"""boto3 sessions and clients for a Target (profile, region, sandbox endpoint), bounded by timeouts, and one-sentence messages for AWS errors."""
+"""What went wrong, in one sentence an operator can act on: the errors of reaching AWS and
+Kubernetes, and their descriptions. No secret survives a description (redact), and this
+module imports neither boto3 nor the kubernetes client: exceptions are read by their
+class name and attributes, so a check can describe an error without loading them."""
 
 from __future__ import annotations
 
-import os
-from typing import Any
-
-from checks.redact import redact
-from petstore_tui import settings
-from petstore_tui.services import sandbox_state
-
-# Nothing may hang: a dead endpoint fails within seconds, and retries stay few so an
-# expired token is reported at once rather than after the default backoff.
-CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 20.0
-MAX_ATTEMPTS = 2
+from petstore_core.redact import redact
+from petstore_core.settings import RegionNotSet
 
 
 class SandboxNotRunning(RuntimeError):
@@ -23,55 +16,8 @@ class SandboxNotRunning(RuntimeError):
         super().__init__("sandbox not running: petstore-tui sandbox start")
 
 
-def botocore_config(**overrides: Any):
-    from botocore.config import Config
-
-    options: dict[str, Any] = {
-        "connect_timeout": CONNECT_TIMEOUT,
-        "read_timeout": READ_TIMEOUT,
-        "retries": {"max_attempts": MAX_ATTEMPTS, "mode": "standard"},
-    }
-    options.update(overrides)
-    return Config(**options)
-
-
-def sandbox_endpoint() -> str:
-    """The emulator's URL from the sandbox state file, or SandboxNotRunning."""
-    state = sandbox_state.read()
-    if state is None or not state.endpoint:
-        raise SandboxNotRunning()
-    return state.endpoint
-
-
-def session(target: settings.Target):
-    """A boto3 Session for the target: its profile and region, or the sandbox's fake
-    credentials. Raises SandboxNotRunning, or botocore's ProfileNotFound."""
-    import boto3
-
-    if target.sandbox:
-        sandbox_endpoint()  # fail early and clearly
-        return boto3.Session(region_name=target.region_name, **sandbox_state.SANDBOX_CREDENTIALS)
-    # The region resolved once, by the AWS CLI's order, is the one every client gets (and the
-    # one labels and journals show); without one, credentials still resolve and clients say so.
-    return boto3.Session(profile_name=target.profile or None, region_name=target.region_or_none)
-
-
-def endpoint_url(target: settings.Target) -> str | None:
-    """The endpoint every client of this target uses: the sandbox's, else AWS_ENDPOINT_URL
-    (botocore reads that itself too), else None (the real AWS endpoints)."""
-    if target.sandbox:
-        return sandbox_endpoint()
-    return os.environ.get("AWS_ENDPOINT_URL") or None
-
-
-def client(target: settings.Target, service: str, *, boto_session=None, **config_overrides: Any):
-    """A boto3 client for `service` with timeouts and limited retries."""
-    sess = boto_session or session(target)
-    kwargs: dict[str, Any] = {"config": botocore_config(**config_overrides)}
-    url = endpoint_url(target)
-    if url:
-        kwargs["endpoint_url"] = url
-    return sess.client(service, region_name=target.region_name, **kwargs)
+class KubeConfigError(RuntimeError):
+    """The kubeconfig is missing, unreadable, or lacks the asked-for context."""
 
 
 def error_code(exc: BaseException) -> str:
@@ -94,7 +40,7 @@ def describe_aws_error(exc: BaseException) -> str:
     """One clear sentence for an AWS failure, with no secret in it."""
     name = type(exc).__name__
     code = error_code(exc)
-    if isinstance(exc, SandboxNotRunning | settings.RegionNotSet):
+    if isinstance(exc, SandboxNotRunning | RegionNotSet):
         return str(exc)
     if code in _EXPIRED:
         return ("AWS credentials have expired: refresh them (aws sso login, or new "
@@ -147,3 +93,27 @@ def is_not_implemented(exc: BaseException) -> bool:
         code = (response.get("Error") or {}).get("Code")
         return status in (404, 501) or code in ("404", "NotImplemented", "InvalidAction")
     return False
+
+
+def describe_kube_error(exc: BaseException) -> str:
+    """One sentence for a failed Kubernetes call, with no token in it."""
+    if isinstance(exc, KubeConfigError):
+        return str(exc)
+    status = getattr(exc, "status", None)
+    reason = getattr(exc, "reason", "") or ""
+    if status == 401:
+        return ("the API server refused our credentials (401 Unauthorized): the identity has no "
+                "access entry or aws-auth mapping, or its token expired")
+    if status == 403:
+        return redact(f"the API server forbade the request (403): {reason}")
+    if status == 404:
+        return "not found (404)"
+    name = type(exc).__name__
+    text = str(exc)
+    if name in ("MaxRetryError", "NewConnectionError", "ConnectionRefusedError") or "Connection refused" in text:
+        return "cannot reach the Kubernetes API server (connection refused or unreachable)"
+    if "timed out" in text.lower() or "Timeout" in name:
+        return "the Kubernetes API server did not answer in time"
+    if status:
+        return redact(f"the Kubernetes API answered {status} {reason}")
+    return redact(f"{name}: {text}".splitlines()[0][:300])

@@ -9,7 +9,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from petstore_tui import settings
+from petstore_core import settings
 
 # Fake credentials for the emulator: moto accepts any, and a real key must never be sent.
 SANDBOX_CREDENTIALS = {

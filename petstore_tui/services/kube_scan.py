@@ -1,74 +1,23 @@
-"""Line sources for the engine: files, stdin, subprocesses, Kubernetes pod logs, events and
-pod status, read once (`diagnose --live`). Kubernetes readers take an `ApiClient`; every
-call has a timeout. The live followers of the TUI are in petstore_tui/services/kube_follow.py."""
+"""The cluster read once for the engine (`diagnose --live`): pod logs, events and pod
+status of the app namespace and of the Load Balancer Controller. Readers take an
+`ApiClient`; every call has a timeout. The TUI's live followers are in
+petstore_tui/services/kube_follow.py; files, stdin and tools in log_scan.py."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 from checks.engine.normalize import RAW_MAX_LINE
 from checks.model import Finding, Source
+from petstore_core.errors import describe_kube_error
+from petstore_core.kube import REQUEST_TIMEOUT
+from petstore_core.settings import CONTROLLER_NAMESPACE, CONTROLLER_SELECTOR
+from petstore_tui.services.log_scan import ScanReport
 
-REQUEST_TIMEOUT: tuple[float, float] = (5.0, 20.0)  # (connect, read) seconds
 LOG_TAIL_LINES = 2000  # recent lines read of each container by --live
 MAX_PODS = 25  # pods read per namespace by --live: a big namespace must not take minutes
-CONTROLLER_SELECTOR = "app.kubernetes.io/name=aws-load-balancer-controller"
 _CHUNK = 64 * 1024
-
-
-@dataclass
-class ScanReport:
-    """What a live scan read and what went wrong (messages, never tracebacks)."""
-
-    sources: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-
-
-# ------------------------------------------------------------------ files and stdin
-def scan_paths(engine, paths: Sequence[str], source: str = Source.ANY.value) -> ScanReport:
-    """Files (or `-` for stdin) through the engine's bulk path. Unreadable paths are
-    reported in `errors`, the others are still scanned."""
-    report = ScanReport()
-    for path in paths:
-        if path == "-":
-            engine.scan_stream(sys.stdin.buffer, source, "stdin")
-            report.sources.append("stdin")
-            continue
-        try:
-            engine.scan_file(path, source)
-        except IsADirectoryError:
-            report.errors.append(f"{path}: is a directory (give log files, or - for stdin)")
-            continue
-        except FileNotFoundError:
-            report.errors.append(f"{path}: no such file")
-            continue
-        except PermissionError:
-            report.errors.append(f"{path}: permission denied")
-            continue
-        except OSError as exc:
-            report.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
-            continue
-        report.sources.append(f"file:{path}")
-    return report
-
-
-# ------------------------------------------------------------------ subprocesses
-async def scan_process(engine, argv: Sequence[str], *, timeout: float, source: str = Source.ANY.value,
-                       resource: str = "", **kwargs):
-    """Run a tool through petstore_tui.services.process.stream and feed every line of its
-    output (stdout and stderr) to the engine as it comes. Returns the Completed result."""
-    from petstore_tui.services import process
-
-    def on_line(line) -> None:
-        engine.feed(line.text, source=source, resource=resource)
-
-    result = await process.stream(argv, timeout=timeout, on_line=on_line, keep_lines=False, **kwargs)
-    engine.flush(source, resource)
-    return result
 
 
 # ------------------------------------------------------------------ Kubernetes
@@ -216,12 +165,10 @@ def _unreachable(exc: BaseException) -> bool:
         or isinstance(exc, (TimeoutError, ConnectionError))
 
 
-def scan_live(engine, api, namespace: str, *, controller_namespace: str = "kube-system",
+def scan_live(engine, api, namespace: str, *, controller_namespace: str = CONTROLLER_NAMESPACE,
               tail_lines: int = LOG_TAIL_LINES, request_timeout=REQUEST_TIMEOUT) -> ScanReport:
     """Read the cluster once: pods' status, events and recent logs (current and, after a
     restart, previous) of the app namespace and of the Load Balancer Controller."""
-    from petstore_tui.services.kube import describe_kube_error
-
     report = ScanReport()
     core = _core(api)
     plans = (

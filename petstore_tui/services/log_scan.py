@@ -1,0 +1,60 @@
+"""Logs read once into the engine: files and stdin (through the engine's bulk path) and a
+tool's output as it runs. What a scan read and what went wrong is a ScanReport."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from checks.model import Source
+
+
+@dataclass
+class ScanReport:
+    """What a live scan read and what went wrong (messages, never tracebacks)."""
+
+    sources: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def scan_paths(engine, paths: Sequence[str], source: str = Source.ANY.value) -> ScanReport:
+    """Files (or `-` for stdin) through the engine's bulk path. Unreadable paths are
+    reported in `errors`, the others are still scanned."""
+    report = ScanReport()
+    for path in paths:
+        if path == "-":
+            engine.scan_stream(sys.stdin.buffer, source, "stdin")
+            report.sources.append("stdin")
+            continue
+        try:
+            engine.scan_file(path, source)
+        except IsADirectoryError:
+            report.errors.append(f"{path}: is a directory (give log files, or - for stdin)")
+            continue
+        except FileNotFoundError:
+            report.errors.append(f"{path}: no such file")
+            continue
+        except PermissionError:
+            report.errors.append(f"{path}: permission denied")
+            continue
+        except OSError as exc:
+            report.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
+            continue
+        report.sources.append(f"file:{path}")
+    return report
+
+
+async def scan_process(engine, argv: Sequence[str], *, timeout: float, source: str = Source.ANY.value,
+                       resource: str = "", **kwargs):
+    """Run a tool through petstore_core.process.stream and feed every line of its
+    output (stdout and stderr) to the engine as it comes. Returns the Completed result."""
+    from petstore_core import process  # start-up time: asyncio and subprocess only when a tool runs
+
+    def on_line(line) -> None:
+        engine.feed(line.text, source=source, resource=resource)
+
+    result = await process.stream(argv, timeout=timeout, on_line=on_line, keep_lines=False, **kwargs)
+    engine.flush(source, resource)
+    return result

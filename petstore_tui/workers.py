@@ -1,0 +1,78 @@
+"""Helpers for thread workers, without Textual: run an async iterator to its end on a
+private loop (drain_async), and hand lines over to the UI in batches (Batcher)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+
+def drain_async(make_iter: Callable[[], AsyncIterator[Any]], on_item: Callable[[Any], None],
+                cancelled: Callable[[], bool], *, on_loop: Callable[[Any], None] | None = None) -> None:
+    """Run an async iterator to its end on a private event loop, in the calling (worker)
+    thread, handing each item to `on_item` (which posts a message). Checks for cancellation
+    between items; a check or step that blocks its loop blocks only this thread."""
+
+    async def consume() -> None:
+        if on_loop:
+            on_loop(asyncio.get_running_loop())
+        iterator = make_iter()
+        try:
+            async for item in iterator:
+                if cancelled():
+                    break
+                on_item(item)
+        finally:
+            closer = getattr(iterator, "aclose", None)
+            if closer:
+                try:
+                    await closer()
+                except Exception:  # closing a broken generator must not hide the real error
+                    pass
+
+    asyncio.run(consume())
+
+
+class Batcher:
+    """Collects lines from any thread and hands them over in one batch per interval, from
+    its own thread worker: the UI gets ~20 messages a second however fast the sources
+    write, and a quiet source's last lines still arrive."""
+
+    def __init__(self, deliver: Callable[[dict[str, list[str]], int], None],
+                 interval: float = 0.05, keep: int = 5_000) -> None:
+        self.deliver = deliver  # (lines by key, lines dropped) -> posts
+        self.interval = interval
+        self.keep = keep  # lines per key kept per batch: more could not be seen anyway
+        self._lock = threading.Lock()
+        self._lines: dict[str, list[str]] = {}
+        self._dropped = 0
+
+    def add(self, key: str, line: str) -> None:
+        with self._lock:
+            bucket = self._lines.setdefault(key, [])
+            bucket.append(line)
+            if len(bucket) > 2 * self.keep:
+                excess = len(bucket) - self.keep
+                del bucket[:excess]
+                self._dropped += excess
+
+    def add_many(self, key: str, lines: list[str]) -> None:
+        for line in lines:
+            self.add(key, line)
+
+    def flush(self) -> None:
+        with self._lock:
+            lines, self._lines = self._lines, {}
+            dropped, self._dropped = self._dropped, 0
+        if lines:
+            self.deliver(lines, dropped)
+
+    def pump(self, cancelled: Callable[[], bool]) -> None:
+        """The worker body: flush every interval until cancelled, then once more."""
+        while not cancelled():
+            time.sleep(self.interval)
+            self.flush()
+        self.flush()
