@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _fail(message: str, status: int) -> int:
-    from checks.redact import redact
+    from petstore_core.redact import redact
 
     print(f"petstore-tui fix: {redact(message)}", file=sys.stderr)
     return status
@@ -66,10 +66,10 @@ def run(args: argparse.Namespace, target) -> int:
 
 
 def _fix(args, service, target) -> int:
+    from petstore_core.errors import SandboxNotRunning
     from petstore_tui.fixes import NoAutomaticFix
     from petstore_tui.fixes.model import PLANNED, REFUSED, Outcome
     from petstore_tui.fixes.render import plan_lines
-    from petstore_tui.services.aws import SandboxNotRunning
 
     try:
         plan, early = service.try_plan(args.what)
@@ -95,7 +95,7 @@ def _fix(args, service, target) -> int:
 
 
 def _undo(args, service) -> int:
-    from checks.redact import redact
+    from petstore_core.redact import redact
     from petstore_tui.fixes.model import REFUSED, Outcome
 
     entry = service.entry(args.entry)
@@ -114,7 +114,7 @@ def _undo(args, service) -> int:
 def _list(args, service) -> int:
     import asyncio
 
-    from checks.redact import redact
+    from petstore_core.redact import redact
 
     rows = asyncio.run(service.fixable())
     undoable = [{"entry": e["id"], "fix": e["fix"], "resource": e.get("resource"), "status": e.get("status"),

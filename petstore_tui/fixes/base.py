@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from checks.preflight.context import CheckContext
+from petstore_core.settings import Target
 from petstore_tui.fixes.model import Plan
-from petstore_tui.settings import Target
 
 
 @dataclass

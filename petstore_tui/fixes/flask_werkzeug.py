@@ -9,7 +9,7 @@ from typing import Any
 
 from packaging.version import Version
 
-from checks.redact import redact
+from petstore_core.redact import redact
 from petstore_tui.fixes import files
 from petstore_tui.fixes.base import FixContext
 from petstore_tui.fixes.model import Change, FixError, FixRefused, NothingToFix, Plan
@@ -40,7 +40,7 @@ def werkzeug_for(flask: Version) -> str:
 
 def pip_compile_argv() -> list[str]:
     """pip-compile from PATH, else pip-tools in this interpreter."""
-    from petstore_tui.services import process
+    from petstore_core import process
 
     if process.which("pip-compile"):
         return ["pip-compile", *UPGRADE, *PIP_COMPILE_ARGS]
@@ -109,7 +109,7 @@ class FlaskWerkzeugFix(RepositoryFix):
         return plan
 
     def apply(self, ctx: FixContext, plan: Plan) -> dict[str, Any]:
-        from petstore_tui.services import process
+        from petstore_core import process
 
         lock_path = ctx.project / LOCK
         current_lock = lock_path.read_text(encoding="utf-8") if lock_path.exists() else ""

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from petstore_tui import settings
+from petstore_core import settings
 from petstore_tui.runbook.journal import _clean as redacted
 from petstore_tui.runbook.journal import journal_path
 

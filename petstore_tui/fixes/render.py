@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.redact import redact
+from petstore_core.redact import redact
 from petstore_tui.fixes.model import Outcome, Plan
 
 

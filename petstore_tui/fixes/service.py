@@ -8,7 +8,8 @@ from typing import Any
 
 from checks.model import CheckResult, Finding, Status
 from checks.preflight.context import CheckContext
-from checks.redact import redact
+from petstore_core.redact import redact
+from petstore_core.settings import Target
 from petstore_tui.fixes import model
 from petstore_tui.fixes.base import Fix, FixContext
 from petstore_tui.fixes.journal import FixJournal, backups_dir, journals, lock
@@ -22,7 +23,6 @@ from petstore_tui.fixes.model import (
     UnknownFix,
 )
 from petstore_tui.fixes.permissions import denial
-from petstore_tui.settings import Target
 
 PERMISSION_FAILURE = "fix-permission-denied"
 
@@ -300,12 +300,12 @@ def least_privilege_policy(needs: tuple[str, ...]) -> dict[str, Any] | None:
 
 
 def _describe(exc: BaseException) -> str:
-    from petstore_tui.services.aws import describe_aws_error
+    from petstore_core.errors import describe_aws_error
 
     if getattr(exc, "response", None) is not None:
         return describe_aws_error(exc)
     if getattr(exc, "status", None) is not None and hasattr(exc, "reason"):
-        from petstore_tui.services.kube import describe_kube_error
+        from petstore_core.errors import describe_kube_error
 
         return describe_kube_error(exc)
     return redact(f"{type(exc).__name__}: {exc}")

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Label, Static
 
-from checks.redact import redact
+from petstore_core.redact import redact
 from petstore_tui.fixes.model import Outcome, Plan
 
 

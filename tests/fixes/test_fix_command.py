@@ -114,8 +114,8 @@ def test_entries_are_numbered_per_fix(broken, capsys):
 def test_one_fix_at_a_time_per_checkout(broken, capsys):
     """A second run while another holds the checkout's lock (as a fix in another terminal
     does) changes nothing and says who holds it."""
+    from petstore_core.settings import Target
     from petstore_tui.fixes.journal import REPOSITORY, lock
-    from petstore_tui.settings import Target
 
     before = snapshot(broken)
     held = lock(Target(project_dir=broken), REPOSITORY).acquire()

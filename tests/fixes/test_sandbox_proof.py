@@ -9,8 +9,8 @@ import json
 import boto3
 import pytest
 
+from petstore_core import sandbox_state
 from petstore_tui import cli
-from petstore_tui.services import sandbox_state
 
 pytestmark = pytest.mark.slow
 

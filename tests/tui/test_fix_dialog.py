@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual.widgets import Button, Static
 
-from petstore_tui.app import CheckInfo, PetstoreApp
+from petstore_core.settings import Target
+from petstore_tui.app import PetstoreApp
 from petstore_tui.commands.tui import build_services
+from petstore_tui.contracts import CheckInfo
 from petstore_tui.screens.fix_dialog import FixDialog
-from petstore_tui.settings import Target
 from petstore_tui.widgets.check_table import CheckTable
 from petstore_tui.widgets.findings_table import FindingsTable
 from tests.fixes.test_repository_fixes import fake_pip_compile, snapshot

@@ -43,9 +43,10 @@ async def test_streamed_logs_raise_a_finding_with_its_fix():
         assert await _wait_for(pilot, lambda: table.row_count == 1 and len(log.lines) == 5)
         assert "[app] POST /api/v1/pets 503 db password=****" in log.visible_lines()
         assert not any("hunter2" in line for line in log.visible_lines())
-        detail = app.screen.query_one(FindingDetail).plain
-        assert "SQLite database is read-only" in detail
-        assert "$ chown -R petstore:petstore /app/data" in detail
+        # the detail pane follows the table's highlight, one message after the row lands
+        pane = app.screen.query_one(FindingDetail)
+        assert await _wait_for(pilot, lambda: "SQLite database is read-only" in pane.plain)
+        assert "$ chown -R petstore:petstore /app/data" in pane.plain
 
 
 async def test_filter_and_search_in_the_log_view():
