@@ -87,16 +87,10 @@ def run(args: argparse.Namespace, target) -> int:
     return status
 
 
-def _path_problem(path: str) -> str | None:
-    if path == "-":
-        return None
-    if os.path.isdir(path):
-        return f"{path}: is a directory (give log files, or - for stdin)"
-    if not os.path.exists(path):
-        return f"{path}: no such file"
-    if not os.access(path, os.R_OK):
-        return f"{path}: permission denied"
-    return None
+def _path_problem(path: str) -> str:
+    from petstore_tui.commands.log_paths import log_file_problem
+
+    return "" if path == "-" else log_file_problem(path, "give log files, or - for stdin")
 
 
 # ------------------------------------------------------------------ live

@@ -14,6 +14,7 @@ from typing import Any
 
 from petstore_core.redact import redact
 from petstore_core.settings import Target
+from petstore_tui.commands.log_paths import log_file_problem
 
 TAIL_BYTES = 64 * 1024  # history shown when a file source opens
 POLL = 0.2  # seconds between looks at a followed file that has nothing new
@@ -29,7 +30,7 @@ def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight")
     if problem:  # before the screen opens: a bad user entry is a usage error, not a panel note
         print(f"petstore-tui: {problem}", file=sys.stderr)
         return 2
-    problems = [p for p in map(file_problem, getattr(args, "file", None) or ()) if p]
+    problems = [p for p in map(log_file_problem, getattr(args, "file", None) or ()) if p]
     if problems:  # the same: a typo would open a panel that follows nothing, silently
         for problem in problems:
             print(f"petstore-tui troubleshoot: {redact(problem)}", file=sys.stderr)
@@ -42,17 +43,6 @@ def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight")
         services.extra_files.append(Path(path))  # type: ignore[attr-defined]
     app.run()
     return int(app.return_code or 0)
-
-
-def file_problem(path: str) -> str:
-    """Why `--file PATH` cannot be followed, or ""."""
-    if os.path.isdir(path):
-        return f"{path}: is a folder (give a log file)"
-    if not os.path.exists(path):
-        return f"{path}: no such file"
-    if not os.access(path, os.R_OK):
-        return f"{path}: permission denied"
-    return ""
 
 
 def catalog_problem(catalog_dirs: tuple[str, ...]) -> str:

@@ -8,7 +8,7 @@ import pytest
 from petstore_tui import cli
 
 
-@pytest.mark.parametrize(("kind", "message"), [("missing", "no such file"), ("folder", "is a folder")])
+@pytest.mark.parametrize(("kind", "message"), [("missing", "no such file"), ("folder", "is a directory")])
 def test_a_file_that_cannot_be_followed_is_a_usage_error(tmp_path, capsys, monkeypatch, kind, message):
     """Stand-in: a path that does not exist, a folder; the app class replaced by one that
     fails the test if it is ever built (the check must come first)."""
