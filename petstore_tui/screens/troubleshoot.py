@@ -1,9 +1,12 @@
-"""The troubleshooting panel: sources, a live log view, findings as logs stream, fixes, report."""
+"""The troubleshooting panel: sources, a live log view, findings as logs stream, fixes, report.
+
+Its parts: troubleshoot_messages (what workers post), troubleshoot_sources (following),
+troubleshoot_pump (feeding the engine), troubleshoot_log_actions (log view keys, evidence),
+troubleshoot_drills (drills)."""
 
 from __future__ import annotations
 
 import threading
-import time
 from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,88 +15,30 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, SelectionList
-from textual.widgets.selection_list import Selection
-from textual.worker import get_current_worker
+from textual.widgets import DataTable, Footer, Label, ProgressBar, SelectionList
 
 from checks.model import Finding
 from petstore_core.redact import KeyBlockMasker, redact
 from petstore_tui.contracts import LogSource
 from petstore_tui.restarts import RestartCounter
-from petstore_tui.screens.dialogs import DrillDialog, PromptDialog
+from petstore_tui.screens.dialogs import PromptDialog
+from petstore_tui.screens.troubleshoot_drills import DrillActions
+from petstore_tui.screens.troubleshoot_log_actions import LogViewActions
+from petstore_tui.screens.troubleshoot_messages import FindingsChanged, LinesBatch
+from petstore_tui.screens.troubleshoot_pump import EnginePump
+from petstore_tui.screens.troubleshoot_sources import SourceFollowing
 from petstore_tui.widgets.detail import FindingDetail, fix_commands
 from petstore_tui.widgets.findings_table import FindingsTable, clock_text, finding_key
 from petstore_tui.widgets.key_input import KeyInput
-from petstore_tui.widgets.log_view import MAX_LINES, LogView
+from petstore_tui.widgets.log_view import LogView
 from petstore_tui.widgets.target_header import TargetHeader
-
-FLUSH_EVERY = 0.05  # seconds between line batches: about one per frame at 20 fps
-IDLE_FLUSH = 0.3  # seconds of quiet after which a stream's held-back line is matched
-
 
 if TYPE_CHECKING:
     from petstore_tui.app import PetstoreApp
 
 
-class EngineReady(Message):
-    def __init__(self, engine: Any, error: str = "") -> None:
-        super().__init__()
-        self.engine = engine
-        self.error = error
-
-
-class SourcesListed(Message):
-    def __init__(self, sources: list[LogSource], error: str = "") -> None:
-        super().__init__()
-        self.sources = sources
-        self.error = error
-
-
-class LinesBatch(Message):
-    """Lines from one source, already redacted and tagged: never replaced or dropped."""
-
-    def __init__(self, source_id: str, lines: list[str], dropped: int = 0) -> None:
-        super().__init__()
-        self.source_id = source_id
-        self.lines = lines
-        self.dropped = dropped  # lines cut before sending: counted, never shown
-
-
-class FindingsChanged(Message):
-    def __init__(self, findings: list[Finding], origin: str = "") -> None:
-        super().__init__()
-        self.findings = findings
-        self.origin = origin
-
-
-class SourceEnded(Message):
-    def __init__(self, source_id: str, reason: str = "") -> None:
-        super().__init__()
-        self.source_id = source_id
-        self.reason = reason
-
-
-class ScanProgress(Message):
-    """A file source's whole-file scan: bytes read of its size; `done` when it ended."""
-
-    def __init__(self, source_id: str, read: int, total: int, done: bool = False) -> None:
-        super().__init__()
-        self.source_id = source_id
-        self.read = read
-        self.total = total
-        self.done = done
-
-
-class DrillDone(Message):
-    def __init__(self, text: str, ok: bool) -> None:
-        super().__init__()
-        self.text = text
-        self.ok = ok
-
-
-class TroubleshootScreen(Screen):
+class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActions, Screen):
     """Follows the checked sources in thread workers that feed the engine and post batches."""
 
     app: PetstoreApp  # the app's type for type checkers (Textual sets self.app)
@@ -198,235 +143,14 @@ class TroubleshootScreen(Screen):
         for stop in self.stops.values():
             stop.set()
 
-    def _pump(self) -> None:
-        """The one thread that feeds the engine: every FLUSH_EVERY it drains the inbox,
-        matches the lines, and posts one batch of lines and one of changed findings. The
-        view can show only its last MAX_LINES, so a bigger batch sends just its tail."""
-        worker = get_current_worker()
-        inbox = self.inbox
-        while not worker.is_cancelled:
-            time.sleep(FLUSH_EVERY)
-            count = len(inbox)
-            changed: dict = {}
-            lines: list[str] = []
-            for _ in range(count):
-                source, raw = inbox.popleft()
-                text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-                shown = self.key_blocks(text, source.id)
-                self._feed(raw if shown is text else shown, source, changed)  # raw keeps bad UTF-8
-                if source.kind == "k8s-events" and self.restarts.see(shown):
-                    self._status_dirty = True
-                lines.append(f"[{source.id}] {shown.rstrip()[:2000]}")
-            self._flush_idle(changed)
-            if lines:
-                keep = lines[-MAX_LINES:]
-                self.post_message(LinesBatch("log", keep, len(lines) - len(keep)))
-            if changed:
-                self.post_message(FindingsChanged(list(changed.values()), "logs"))
-
     def note(self, text: str) -> None:
         self.timeline.append((self.app.services.clock(), redact(text)))
-
-    # -- engine and sources ---------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
-    def load_engine(self) -> None:
-        services = self.app.services
-        try:
-            if services.make_engine is None:
-                raise RuntimeError(services.unavailable.get("engine", "the diagnostics engine is not installed"))
-            self.post_message(EngineReady(services.make_engine()))
-        except Exception as exc:  # lines still stream; findings say why they cannot
-            self.post_message(EngineReady(None, f"{type(exc).__name__}: {exc}"))
-        try:
-            sources = list(services.log_sources())
-            self.post_message(SourcesListed(sources))
-        except Exception as exc:  # no sources listed: the file source still works
-            self.post_message(SourcesListed([], f"{type(exc).__name__}: {exc}"))
-
-    def on_engine_ready(self, message: EngineReady) -> None:
-        self.engine = message.engine
-        if message.error:
-            self.query_one("#finding-detail", FindingDetail).update(
-                redact(f"Diagnostics engine not available: {message.error}"))
-
-    def on_sources_listed(self, message: SourcesListed) -> None:
-        if message.error:
-            self.app.fail("Log sources not available", message.error)
-        tap_source = self._runbook_source()
-        for source in [*message.sources, tap_source]:
-            self.add_source(source)
-
-    def _runbook_source(self) -> LogSource:
-        queue = self.app.runbook_queue
-
-        def follow(stop: threading.Event):
-            import queue as queue_mod
-
-            while not stop.is_set():
-                try:
-                    yield queue.get(timeout=0.2)
-                except queue_mod.Empty:
-                    continue
-
-        return LogSource("runbook", "Runbook step outputs", "any", follow, resource="runbook",
-                         enabled=True)
-
-    def add_source(self, source: LogSource) -> None:
-        self.sources[source.id] = source
-        selection_list = self.query_one("#sources", SelectionList)
-        label = source.title if not source.unavailable else f"{source.title} (n/a)"
-        selection_list.add_option(Selection(label, source.id, source.enabled and not source.unavailable))
-        if source.unavailable:
-            self.note(f"source {source.title} not available: {source.unavailable}")
-        elif source.enabled:
-            self.start_source(source)
-
-    def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
-        source_id = event.selection.value
-        source = self.sources.get(source_id)
-        if source is None:
-            return
-        if source.unavailable:
-            self.query_one("#source-note", Label).update(redact(source.unavailable))
-            event.selection_list.deselect(source_id)
-            return
-        if source_id in event.selection_list.selected:
-            self.start_source(source)
-        else:
-            self.stop_source(source_id)
-
-    def stop_source(self, source_id: str) -> None:
-        stop = self.stops.pop(source_id, None)
-        if stop:
-            stop.set()
-            self.note(f"stopped following {self.sources[source_id].title}")
-
-    def start_source(self, source: LogSource) -> None:
-        if source.id in self.stops:
-            return
-        stop = threading.Event()
-        self.stops[source.id] = stop
-        self.note(f"following {source.title}")
-
-        inbox = self.inbox
-
-        def body() -> None:
-            # Only reads: every line goes to the inbox, which the pump drains in chunks.
-            worker = get_current_worker()
-            reason = ""
-            try:
-                if getattr(source.follow, "scan", None) is not None and not self._scan_whole(source, stop):
-                    return
-                for raw in source.follow(stop):
-                    if stop.is_set() or worker.is_cancelled:
-                        break
-                    inbox.append((source, raw))
-            except Exception as exc:  # a broken source ends quietly with its reason
-                reason = f"{type(exc).__name__}: {exc}"
-            self.post_message(SourceEnded(source.id, reason))
-
-        self.run_worker(body, thread=True, group=f"source-{source.id}", exit_on_error=False,
-                        name=f"source-{source.id}")
-
-    def _scan_whole(self, source: LogSource, stop: threading.Event) -> bool:
-        """From the source's worker: the whole file through the engine's bulk path (as
-        `diagnose FILE` reads it), then its recent lines; False if stopped meanwhile."""
-        from petstore_tui.services.log_file import ScanStopped, tail_lines
-
-        whole = source.follow
-        engine = self.engine
-        if engine is None or not whole.path.is_file():
-            return True  # nothing to match it with, or not there yet: follow only
-
-        def progress(read: int, total: int) -> None:
-            self.post_message(ScanProgress(source.id, read, total))
-
-        self.post_message(ScanProgress(source.id, 0, 0))
-        try:
-            found = whole.scan(engine, source=source.kind, resource=source.resource, stop=stop,
-                               on_progress=progress)
-            recent = tail_lines(whole.path, whole.offset or 0)
-        except ScanStopped:
-            self.post_message(ScanProgress(source.id, 0, 0, done=True))
-            return False
-        except OSError as exc:  # unreadable now: following says so in its turn
-            self.post_message(ScanProgress(source.id, 0, 0, done=True))
-            self.app.call_from_thread(self.note, f"{source.title} not scanned: {exc}")
-            return True
-        lines = [self._tag(source, raw) for raw in recent]
-        self.post_message(LinesBatch(source.id, lines[-MAX_LINES:], max(0, len(lines) - MAX_LINES)))
-        if found:
-            self.post_message(FindingsChanged(found, f"scan of {source.title}"))
-        self.post_message(ScanProgress(source.id, whole.offset or 0, whole.offset or 0, done=True))
-        return True
-
-    def _tag(self, source: LogSource, raw: Any) -> str:
-        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-        return f"[{source.id}] {self.key_blocks(text, source.id).rstrip()[:2000]}"
-
-    def on_scan_progress(self, message: ScanProgress) -> None:
-        bar = self.query_one("#scan-bar")
-        source = self.sources.get(message.source_id)
-        title = source.title if source else message.source_id
-        if message.done:
-            bar.display = False
-            self.note(f"scanned {title} whole ({message.read} bytes)")
-            return
-        bar.display = True
-        self.query_one("#scan-note", Label).update(f"diagnosing {title} ")
-        self.query_one("#scan-progress", ProgressBar).update(total=message.total or None,
-                                                             progress=message.read)
-
-    def _feed(self, line: Any, source: LogSource, changed: dict, simulated: bool = False) -> None:
-        engine = self.engine
-        if engine is None:
-            return
-        with self.engine_lock:  # one engine, several follower threads
-            found = engine.feed(line, source=source.kind, resource=source.resource, simulated=simulated)
-            self._last_fed[(source.kind, source.resource)] = time.monotonic()
-        for finding in found or ():
-            changed[finding.key] = finding
-
-    def _flush_idle(self, changed: dict) -> None:
-        """From the pump: the engine holds a stream's last line until the next one (it may
-        open a traceback), so a stream quiet for IDLE_FLUSH seconds is flushed."""
-        engine = self.engine
-        if engine is None or not self._last_fed:
-            return
-        now = time.monotonic()
-        found: list = []
-        with self.engine_lock:
-            for (kind, resource), last in list(self._last_fed.items()):  # noqa: B007
-                if now - last >= IDLE_FLUSH:
-                    del self._last_fed[(kind, resource)]
-                    found.extend(engine.flush(source=kind, resource=resource) or ())
-        for finding in found:
-            changed[finding.key] = finding
-
-    def _flush_engine(self, source: LogSource, changed: dict) -> None:
-        engine = self.engine
-        flush = getattr(engine, "flush", None)
-        if flush is None:
-            return
-        with self.engine_lock:
-            found = flush()
-        for finding in found or ():
-            changed[finding.key] = finding
 
     def on_lines_batch(self, message: LinesBatch) -> None:
         log = self.query_one(LogView)
         log.total_lines += message.dropped
         log.add_lines(message.lines)
         self._status_dirty = True  # drawn by the 4 Hz timer: a label update re-lays the screen
-
-    def on_source_ended(self, message: SourceEnded) -> None:
-        self.stops.pop(message.source_id, None)
-        source = self.sources.get(message.source_id)
-        title = source.title if source else message.source_id
-        if message.reason:
-            self.note(f"{title} ended: {message.reason}")
-            self.app.fail(f"Source {title} ended", message.reason)
 
     def on_findings_changed(self, message: FindingsChanged) -> None:
         table = self.query_one(FindingsTable)
@@ -491,106 +215,6 @@ class TroubleshootScreen(Screen):
         worst = max((f.severity.rank for f in table.findings.values()), default=-1)
         self.query_one(TargetHeader).status = (
             f"{table.row_count} findings" + (" · errors" if worst >= 2 else ""))
-
-    # -- log view actions -----------------------------------------------------------------
-
-    def action_toggle_follow(self) -> None:
-        log = self.query_one(LogView)
-        log.follow = not log.follow
-        self._log_status()
-
-    def action_focus_search(self) -> None:
-        self.query_one("#search", KeyInput).activate()
-
-    def action_focus_filter(self) -> None:
-        self.query_one("#filter", KeyInput).activate()
-
-    def action_focus_log(self) -> None:
-        if self._evidence_return is not None:
-            self.action_evidence()  # Escape from the evidence: back to the finding
-            return
-        self.query_one(LogView).focus()
-
-    def action_evidence(self) -> None:
-        """From the selected finding to its evidence lines in the log (highlighted, n and N
-        move between them), and back to the finding on g or Escape, following again if it was."""
-        log = self.query_one(LogView)
-        table = self.query_one(FindingsTable)
-        if self._evidence_return is not None:
-            follow, self._evidence_return = self._evidence_return, None
-            log.clear_marks()
-            log.follow = follow
-            table.focus()
-            self._log_status()
-            return
-        finding = table.selected()
-        if finding is None:
-            self.notify("No finding selected.", severity="warning")
-            return
-        follow = log.follow
-        found = log.mark_evidence(finding.evidence)
-        if not found:
-            self.notify("Its evidence lines are no longer in the log view (filtered out, folded "
-                        "or older than the view keeps).", severity="warning")
-            return
-        self._evidence_return = follow
-        log.focus()
-        self.query_one("#log-status", Label).update(
-            f"{found} evidence line(s) of {redact(finding.title)} · n/N move · g or Esc: back")
-
-    def action_toggle_raw(self) -> None:
-        log = self.query_one(LogView)
-        log.set_format(raw=not log.raw_mode)
-
-    def action_toggle_wrap(self) -> None:
-        log = self.query_one(LogView)
-        log.set_wrap(not log.wrap)
-
-    def action_toggle_fold(self) -> None:
-        log = self.query_one(LogView)
-        log.set_folded(not log.folded)
-
-    def action_toggle_sources(self) -> None:
-        pane = self.query_one("#sources-pane")
-        if self.has_class("-wide"):
-            pane.display = not pane.display
-        else:
-            self.toggle_class("-show-sources")
-
-    def on_resize(self) -> None:
-        narrow = self.has_class("-narrow")
-        self.query_one(LogView).set_format(tag_width=6 if narrow else 10, show_time=not narrow)
-
-    def action_search_next(self) -> None:
-        log = self.query_one(LogView)
-        if self._evidence_return is not None:
-            log.next_mark()
-        else:
-            log.search(log.search_text)
-
-    def action_search_prev(self) -> None:
-        log = self.query_one(LogView)
-        if self._evidence_return is not None:
-            log.next_mark(backwards=True)
-        else:
-            log.search(log.search_text, backwards=True)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        log = self.query_one(LogView)
-        if event.input.id == "filter":
-            log.set_filter(event.value)
-            self._log_status()
-            log.focus()
-        elif event.input.id == "search":
-            log.search(event.value)
-            log.focus()
-
-    def on_log_view_search_moved(self, message: LogView.SearchMoved) -> None:
-        status = self.query_one("#log-status", Label)
-        if message.line < 0:
-            status.update("no match")
-        else:
-            status.update(f"match at line {message.line + 1} of {message.matches} matches · paused")
 
     # -- findings actions -----------------------------------------------------------------
 
@@ -663,85 +287,3 @@ class TroubleshootScreen(Screen):
         self.post_message(FindingsChanged(found, "live probes"))
         self.app.call_from_thread(self.notify, f"Probes done: {len(found)} finding(s).")
 
-    def action_add_file(self) -> None:
-        factory = self.app.services.file_source
-
-        def chosen(value: str | None) -> None:
-            if not value:
-                return
-            if factory is None:
-                self.notify("File sources are not available.", severity="warning")
-                return
-            try:
-                self.add_source(factory(Path(value).expanduser()))
-            except Exception as exc:  # unreadable file
-                self.app.fail("Cannot follow that file", exc)
-
-        self.app.push_screen(PromptDialog("Follow a log file:", ""), chosen)
-
-    # -- drills ---------------------------------------------------------------------------
-
-    def action_drills(self) -> None:
-        if not self.app.target.sandbox:
-            self.notify("Drills plant real failures: they run in the sandbox only (--sandbox).",
-                        severity="warning")
-            return
-        if not self.drills:
-            self.drills = list(self.app.services.drills())
-        if not self.drills:
-            self.notify("No drills available here.", severity="warning")
-            return
-        # planted in an earlier session: the drill keeps a memo on disk
-        self.planted |= {d.id for d in self.drills if getattr(d, "planted", False) is True}
-
-        def chosen(value: tuple[str, str] | None) -> None:
-            if value:
-                self.run_drill(*value)
-
-        self.app.push_screen(DrillDialog(self.drills, self.planted), chosen)
-
-    @work(thread=True, group="drill", exit_on_error=False)
-    def run_drill(self, drill_id: str, what: str) -> None:
-        drill = next((d for d in self.drills if d.id == drill_id), None)
-        if drill is None:
-            return
-        try:
-            outcome = drill.run_plant() if what == "plant" else drill.undo()
-        except Exception as exc:  # the drill could not be planted or undone: say why
-            self.post_message(DrillDone(redact(f"Drill {drill.title}: {exc}"), False))
-            return
-        changed: dict = {}
-        replay = getattr(outcome, "replay", ()) or ()
-        if replay:
-            lines = []
-            simulated = getattr(outcome, "simulated", True)
-            tag = f"drill:{drill.id} simulated" if simulated else f"drill:{drill.id}"
-            for kind, line in replay:
-                fake = LogSource(f"drill-{drill.id}", drill.title, kind, lambda _s: iter(()),
-                                 resource=getattr(outcome, "resource", "") or "")
-                self._feed(line, fake, changed, simulated=simulated)
-                lines.append(f"[{tag}] {line}")
-            self._flush_engine(LogSource("drill", "drill", "any", lambda _s: iter(())), changed)
-            self.post_message(LinesBatch(f"drill-{drill.id}", lines))
-        if changed:
-            self.post_message(FindingsChanged(list(changed.values()), f"drill {drill.id}"))
-        if getattr(outcome, "probe", False):
-            try:
-                found = list(self.app.services.run_probes())
-                if found:
-                    self.post_message(FindingsChanged(found, "live probes"))
-            except Exception as exc:  # the probe is a bonus; the drill itself worked
-                self.post_message(DrillDone(redact(f"probes failed: {exc}"), False))
-        verb = "planted" if what == "plant" else "undone"
-        self.post_message(DrillDone(redact(f"Drill {verb}: {outcome.message}"), True))
-        self.app.call_from_thread(self._mark_drill, drill.id, what == "plant")
-
-    def _mark_drill(self, drill_id: str, planted: bool) -> None:
-        if planted:
-            self.planted.add(drill_id)
-        else:
-            self.planted.discard(drill_id)
-
-    def on_drill_done(self, message: DrillDone) -> None:
-        self.note(message.text)
-        self.notify(message.text, severity="information" if message.ok else "error", timeout=8)

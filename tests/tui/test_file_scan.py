@@ -77,7 +77,7 @@ async def test_the_progress_bar_shows_while_a_file_is_diagnosed():
     """Stand-in: ScanProgress posted as the source's worker posts it."""
     from textual.widgets import ProgressBar
 
-    from petstore_tui.screens.troubleshoot import ScanProgress
+    from petstore_tui.screens.troubleshoot_messages import ScanProgress
 
     app = PetstoreApp(fakes.services(), initial="troubleshoot")
     async with app.run_test(size=(120, 40)) as pilot:

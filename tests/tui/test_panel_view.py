@@ -123,7 +123,7 @@ async def test_the_detail_shows_a_strip_of_when_the_finding_was_seen():
     as the pump posts it, a clock the test moves."""
     import dataclasses
 
-    from petstore_tui.screens.troubleshoot import FindingsChanged
+    from petstore_tui.screens.troubleshoot_messages import FindingsChanged
 
     now = [fakes.FROZEN]
     services = fakes.services()

@@ -1,0 +1,83 @@
+"""The troubleshooting panel's drills: plant or undo a headline failure in the sandbox."""
+
+from __future__ import annotations
+
+from textual import work
+
+from petstore_core.redact import redact
+from petstore_tui.contracts import LogSource
+from petstore_tui.screens.dialogs import DrillDialog
+from petstore_tui.screens.troubleshoot_messages import (
+    DrillDone,
+    FindingsChanged,
+    LinesBatch,
+)
+
+
+class DrillActions:
+    """The drills dialog and the worker that plants, replays and undoes a drill."""
+
+    def action_drills(self) -> None:
+        if not self.app.target.sandbox:
+            self.notify("Drills plant real failures: they run in the sandbox only (--sandbox).",
+                        severity="warning")
+            return
+        if not self.drills:
+            self.drills = list(self.app.services.drills())
+        if not self.drills:
+            self.notify("No drills available here.", severity="warning")
+            return
+        # planted in an earlier session: the drill keeps a memo on disk
+        self.planted |= {d.id for d in self.drills if getattr(d, "planted", False) is True}
+
+        def chosen(value: tuple[str, str] | None) -> None:
+            if value:
+                self.run_drill(*value)
+
+        self.app.push_screen(DrillDialog(self.drills, self.planted), chosen)
+
+    @work(thread=True, group="drill", exit_on_error=False)
+    def run_drill(self, drill_id: str, what: str) -> None:
+        drill = next((d for d in self.drills if d.id == drill_id), None)
+        if drill is None:
+            return
+        try:
+            outcome = drill.run_plant() if what == "plant" else drill.undo()
+        except Exception as exc:  # the drill could not be planted or undone: say why
+            self.post_message(DrillDone(redact(f"Drill {drill.title}: {exc}"), False))
+            return
+        changed: dict = {}
+        replay = getattr(outcome, "replay", ()) or ()
+        if replay:
+            lines = []
+            simulated = getattr(outcome, "simulated", True)
+            tag = f"drill:{drill.id} simulated" if simulated else f"drill:{drill.id}"
+            for kind, line in replay:
+                fake = LogSource(f"drill-{drill.id}", drill.title, kind, lambda _s: iter(()),
+                                 resource=getattr(outcome, "resource", "") or "")
+                self._feed(line, fake, changed, simulated=simulated)
+                lines.append(f"[{tag}] {line}")
+            self._flush_engine(LogSource("drill", "drill", "any", lambda _s: iter(())), changed)
+            self.post_message(LinesBatch(f"drill-{drill.id}", lines))
+        if changed:
+            self.post_message(FindingsChanged(list(changed.values()), f"drill {drill.id}"))
+        if getattr(outcome, "probe", False):
+            try:
+                found = list(self.app.services.run_probes())
+                if found:
+                    self.post_message(FindingsChanged(found, "live probes"))
+            except Exception as exc:  # the probe is a bonus; the drill itself worked
+                self.post_message(DrillDone(redact(f"probes failed: {exc}"), False))
+        verb = "planted" if what == "plant" else "undone"
+        self.post_message(DrillDone(redact(f"Drill {verb}: {outcome.message}"), True))
+        self.app.call_from_thread(self._mark_drill, drill.id, what == "plant")
+
+    def _mark_drill(self, drill_id: str, planted: bool) -> None:
+        if planted:
+            self.planted.add(drill_id)
+        else:
+            self.planted.discard(drill_id)
+
+    def on_drill_done(self, message: DrillDone) -> None:
+        self.note(message.text)
+        self.notify(message.text, severity="information" if message.ok else "error", timeout=8)
