@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from petstore_tui.screens.deploy import RunbookScreen
 from petstore_tui.screens.dialogs import TypedConfirmDialog
+from petstore_tui.screens.runbook_screen import RunbookScreen
 
 DETAIL = ("Deletes the Ingress first (so the controller removes the ALB and its security "
           "groups), then the app, the controller, the images, and runs terraform destroy.")

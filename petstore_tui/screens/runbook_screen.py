@@ -1,0 +1,241 @@
+"""The runbook screen shared by deploy and cleanup: steps with state and time, the selected
+step's live output."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from petstore_core.redact import redact
+from petstore_tui import events as ev
+from petstore_tui.screens.runbook_actions import RunbookActions
+from petstore_tui.screens.runbook_messages import (
+    OutputBatch,
+    ProgressArrived,
+    RunbookEventArrived,
+    RunEnded,
+    RunnerBuilt,
+)
+from petstore_tui.screens.runbook_worker import RunbookWorker
+from petstore_tui.widgets.log_view import LogView
+from petstore_tui.widgets.step_list import StepList
+from petstore_tui.widgets.target_header import TargetHeader
+from petstore_tui.workers import Batcher
+
+if TYPE_CHECKING:
+    from petstore_tui.app import PetstoreApp
+
+
+STEP_LINES = 5_000  # per step kept for the output pane
+FLUSH_EVERY = 0.05  # seconds: output lines reach the screen in batches, about per frame
+
+
+def step_pairs(runner: Any) -> list[tuple[str, str]]:
+    """(id, title) of each step, whatever the runner calls them."""
+    pairs = []
+    for step in getattr(runner, "steps", None) or ():
+        if isinstance(step, tuple | list):
+            pairs.append((str(step[0]), str(step[1] if len(step) > 1 else step[0])))
+            continue
+        step_id = getattr(step, "id", None) or getattr(step, "name", None) or str(step)
+        title = getattr(step, "title", None) or step_id
+        pairs.append((str(step_id), str(title)))
+    return pairs
+
+
+
+class RunbookScreen(RunbookWorker, RunbookActions, Screen):
+    """Shared by deploy and cleanup: drives a runner in a thread worker and renders its events."""
+
+    app: PetstoreApp  # the app's type for type checkers (Textual sets self.app)
+
+    KIND = "deploy"
+    TITLE = "Deploy"
+    BINDINGS = [
+        Binding("r", "run_all", "Run all"),
+        Binding("o", "run_one", "Run selected"),
+        Binding("s", "skip", "Skip selected"),
+        Binding("t", "retry", "Retry from selected"),
+        Binding("x", "stop", "Stop"),
+    ]
+    PALETTE = [
+        ("run_all", "Deploy: run all steps", "Run the runbook from the first step not done"),
+        ("run_one", "Deploy: run selected step", "Run only the highlighted step"),
+        ("skip", "Deploy: skip selected step", "Mark the highlighted step skipped and go on"),
+        ("retry", "Deploy: retry from selected step", "Run again from the highlighted step"),
+        ("stop", "Deploy: stop", "Interrupt the running tool and stop after it exits"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runner: Any = None
+        self.running = False
+        self.current: str | None = None
+        self.started_at: dict[str, float] = {}
+        self.outputs: dict[str, deque[str]] = {}
+        self.summaries: dict[str, str] = {}
+        self.findings: dict[str, tuple] = {}
+        self.progress: dict[str, ev.StepProgress] = {}
+        self.confirmed_text: str | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pending_answer: concurrent.futures.Future | None = None
+        self.last_result: ev.RunFinished | None = None
+        self.batcher = Batcher(self._deliver, FLUSH_EVERY, keep=STEP_LINES)
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        yield TargetHeader(self.TITLE, app.target.label, sandbox=app.target.sandbox,
+                           sandbox_state=app.sandbox_state)
+        with Horizontal(id="runbook-body"):
+            yield StepList(id="steps")
+            with Vertical(id="step-pane"):
+                yield Label("Output", id="step-title")
+                yield ProgressBar(total=None, show_eta=False, id="step-progress")
+                yield Label("", id="progress-label")
+                yield LogView(max_lines=STEP_LINES, id="step-output")
+                yield Static("", id="step-findings")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#step-progress").display = False
+        self.set_interval(1.0, self._tick)
+        self.run_worker(lambda: self.batcher.pump(lambda: get_current_worker().is_cancelled),
+                        thread=True, group="pump", exit_on_error=False, name="output-pump")
+        self._build_runner()
+
+    def on_unmount(self) -> None:
+        """The app is closing: an open question is answered no and the tool interrupted,
+        so the worker's thread ends instead of waiting for an answer forever."""
+        if self._pending_answer and not self._pending_answer.done():
+            self._pending_answer.set_result(False)
+        if self.running:
+            self.action_stop()
+
+    def on_runner_built(self, message: RunnerBuilt) -> None:
+        if message.error:
+            self.query_one(TargetHeader).status = "runbook not available"
+            self.query_one("#step-title", Label).update(
+                redact(f"Runbook not available: {message.error}"))
+            return
+        self.runner = message.runner
+        self.query_one(StepList).set_steps(step_pairs(self.runner))
+        self._update_status()
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def on_runbook_event_arrived(self, message: RunbookEventArrived) -> None:
+        event = message.event
+        steps = self.query_one(StepList)
+        if isinstance(event, ev.StepStarted):
+            self.current = event.step
+            self.started_at[event.step] = event.at
+            self.progress.pop(event.step, None)
+            steps.set_state(event.step, "running", elapsed=0.0, summary="")
+            if steps.selected_id() != event.step and event.step in steps.states:
+                steps.move_cursor(row=steps.get_row_index(event.step))
+        elif isinstance(event, ev.StepFinished):
+            state = event.status.value if hasattr(event.status, "value") else str(event.status)
+            self.summaries[event.step] = redact(event.summary)
+            if event.findings:
+                self.findings[event.step] = event.findings
+            steps.set_state(event.step, state, elapsed=event.elapsed, summary=redact(event.summary))
+            self.started_at.pop(event.step, None)
+            if self.current == event.step:
+                self.current = None
+            if state == "failed":
+                self.notify(redact(f"{event.step} failed: {event.summary}"), severity="error",
+                            timeout=8)
+        elif isinstance(event, ev.StepFindings):
+            self.findings[event.step] = event.findings
+        elif isinstance(event, ev.RunFinished):
+            self.last_result = event
+            self.notify("Run finished" if event.ok else f"Run stopped at {event.stopped_at}",
+                        severity="information" if event.ok else "warning", timeout=5)
+        if getattr(event, "step", None) == steps.selected_id():
+            self._render_selected()
+        self._update_status()
+
+    def on_output_batch(self, message: OutputBatch) -> None:
+        lines = self.outputs.setdefault(message.step, deque(maxlen=STEP_LINES))
+        lines.extend(message.lines)
+        if message.step == self.query_one(StepList).selected_id():
+            self.query_one(LogView).add_lines(message.lines)
+
+    def on_progress_arrived(self, message: ProgressArrived) -> None:
+        self.progress[message.event.step] = message.event
+        if message.event.step == self.query_one(StepList).selected_id():
+            self._render_progress()
+
+    def on_run_ended(self, message: RunEnded) -> None:
+        self.running = False
+        if message.error:
+            self.app.fail("The runbook stopped", message.error)
+        steps = self.query_one(StepList)
+        for step, state in steps.states.items():
+            if state == "running":  # a runner that died mid-step leaves no StepFinished
+                steps.set_state(step, "stopped")
+        self._update_status()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._render_selected()
+
+    def _render_selected(self) -> None:
+        step = self.query_one(StepList).selected_id()
+        log = self.query_one(LogView)
+        log.reset()
+        if step is None:
+            return
+        title = dict(step_pairs(self.runner)).get(step, step) if self.runner else step
+        self.query_one("#step-title", Label).update(f"Output of {title}")
+        log.add_lines(list(self.outputs.get(step, ())))
+        self._render_progress()
+        found = self.findings.get(step) or ()
+        text = ""
+        if found:
+            text = "Findings: " + "; ".join(
+                redact(f"{f.title} → {f.fix.summary if f.fix else 'see troubleshoot'}") for f in found)
+        elif self.summaries.get(step):
+            text = self.summaries[step]
+        self.query_one("#step-findings", Static).update(text)
+
+    def _render_progress(self) -> None:
+        step = self.query_one(StepList).selected_id()
+        bar = self.query_one("#step-progress", ProgressBar)
+        label = self.query_one("#progress-label", Label)
+        progress = self.progress.get(step or "")
+        bar.display = progress is not None
+        if progress is None:
+            label.update("")
+            return
+        bar.update(total=progress.total, progress=progress.done)
+        of = f"/{progress.total}" if progress.total else ""
+        label.update(redact(f"{progress.label} {progress.done}{of}".strip()))
+
+    def _tick(self) -> None:
+        """Elapsed time of the running step, from the app's clock (frozen in snapshots)."""
+        now = self.app.services.clock()
+        steps = self.query_one(StepList)
+        for step, started in self.started_at.items():
+            steps.set_elapsed(step, now - started)
+
+    def _update_status(self) -> None:
+        steps = self.query_one(StepList)
+        counts: dict[str, int] = {}
+        for state in steps.states.values():
+            counts[state] = counts.get(state, 0) + 1
+        parts = [f"{counts.get('done', 0)}/{len(steps.states)} done"]
+        for state in ("failed", "skipped", "stopped"):
+            if counts.get(state):
+                parts.append(f"{counts[state]} {state}")
+        if self.running:
+            parts.append(f"running {self.current}" if self.current else "running")
+        self.query_one(TargetHeader).status = " · ".join(parts)
