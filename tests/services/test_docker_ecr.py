@@ -9,7 +9,7 @@ import pytest
 
 from petstore_core import settings
 from petstore_tui.runbook.common import engine_reason
-from petstore_tui.runbook.deploy import image_build, image_push
+from petstore_tui.runbook.deploy_aws_steps import image_build, image_push
 from petstore_tui.runbook.model import StepFailed
 from petstore_tui.services import docker, ecr
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from petstore_core import settings
-from petstore_tui.runbook.deploy import controller_helm
+from petstore_tui.runbook.deploy_cluster_steps import controller_helm
 from petstore_tui.services import helm
 
 FAKE_HELM = r'''#!{python}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from petstore_core import settings
-from petstore_tui.runbook.deploy import app_apply, controller_prereqs, fill_manifests
+from petstore_tui.runbook.deploy_cluster_steps import app_apply, controller_prereqs, fill_manifests
 from petstore_tui.runbook.destroy import ingress_delete, namespace_delete
 from petstore_tui.runbook.model import StepFailed
 from petstore_tui.services import manifests

@@ -6,7 +6,7 @@ import json
 import sys
 
 from petstore_core import settings
-from petstore_tui.runbook.deploy import terraform_apply
+from petstore_tui.runbook.deploy_aws_steps import terraform_apply
 
 FAKE_TERRAFORM = r"""#!{python}
 # fake terraform: `apply` prints Terraform's JSON stream for one slow resource
