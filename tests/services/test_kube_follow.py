@@ -18,13 +18,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from petstore_core.settings import Target
-from petstore_tui.services.kube_follow import (
-    LogCursor,
-    follow_controller,
-    follow_events,
-    follow_pods,
-    split_stamp,
-)
+from petstore_tui.services.kube_follow import follow_controller, follow_events, follow_pods
+from petstore_tui.services.kube_log_cursor import LogCursor, split_stamp
 from tests.support.kube_stub import kube_stub  # noqa: F401  (the fixture)
 
 TARGET = Target(namespace="petstore")
@@ -294,9 +289,9 @@ def test_tui_sources_follow_through_the_watchers(kube_stub, api):  # noqa: F811
 def test_quiet_log_is_reopened_silently_from_where_it_was(kube_stub, api, monkeypatch):  # noqa: F811
     """A log quiet for longer than the read timeout (1 s here) is reopened with sinceTime,
     without a note and without repeating or losing a line."""
-    from petstore_tui.services import kube_follow
+    from petstore_tui.services import kube_pod_logs
 
-    monkeypatch.setattr(kube_follow, "LOG_READ_TIMEOUT", 1.0)
+    monkeypatch.setattr(kube_pod_logs, "LOG_READ_TIMEOUT", 1.0)
     kube_stub.add_pod("petstore-1")
     log = kube_stub.log_stream("petstore", "petstore-1", container="app")
     log.write("before the silence")
