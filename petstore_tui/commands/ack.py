@@ -50,7 +50,8 @@ def run(args: argparse.Namespace, target) -> int:
 def _check_known(target_text: str) -> None:
     """Refuse ids the catalog does not know: a typo would silently acknowledge nothing."""
     from checks.acks import AckError, parse_target
-    from checks.catalog_loader import CatalogError, load_catalog
+    from checks.catalog_entry import CatalogError
+    from checks.catalog_loader import load_catalog
 
     failure_id, _ = parse_target(target_text)
     try:

@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, target) -> int:
-    from checks.catalog_loader import CatalogError
+    from checks.catalog_entry import CatalogError
 
     action = getattr(args, "catalog_action", None)
     if action is None:
@@ -98,7 +98,8 @@ def _list(args) -> int:
 # ------------------------------------------------------------------ test
 def _test(args) -> int:
     from checks.catalog_check import check_entry
-    from checks.catalog_loader import CatalogError, base_catalog_dir
+    from checks.catalog_entry import CatalogError
+    from checks.catalog_loader import base_catalog_dir
     from checks.engine import Engine
     from checks.engine.matcher import hyperscan_available
     from checks.model import BUILT_IN

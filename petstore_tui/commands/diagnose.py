@@ -54,7 +54,7 @@ def run(args: argparse.Namespace, target) -> int:
         return 2
 
     from checks.acks import AckError
-    from checks.catalog_loader import CatalogError
+    from checks.catalog_entry import CatalogError
     from checks.engine import load_default_engine
     from petstore_tui.services.log_scan import ScanReport, scan_paths
 

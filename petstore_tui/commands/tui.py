@@ -47,7 +47,8 @@ def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight")
 
 def catalog_problem(catalog_dirs: tuple[str, ...]) -> str:
     """Why the catalog (built in, the operator's folder, `--catalog DIR`s) cannot load, or ""."""
-    from checks.catalog_loader import CatalogError, load_catalog, user_catalog_dirs
+    from checks.catalog_entry import CatalogError
+    from checks.catalog_loader import load_catalog, user_catalog_dirs
     from petstore_core.settings import state_dir
 
     try:

@@ -9,14 +9,8 @@ from pathlib import Path
 import pytest
 
 from checks.catalog_check import check_entry
-from checks.catalog_loader import (
-    CATALOG_DIR,
-    CatalogError,
-    load_catalog,
-    load_entry,
-    load_samples,
-    sample_lines,
-)
+from checks.catalog_entry import CatalogError, load_entry
+from checks.catalog_loader import CATALOG_DIR, load_catalog, load_samples, sample_lines
 from checks.engine import Engine
 from checks.engine.matcher import hyperscan_available
 

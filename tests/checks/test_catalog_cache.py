@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from checks import catalog_loader
-from checks.catalog_loader import CATALOG_DIR, CatalogError, load_catalog
+from checks.catalog_entry import CatalogError
+from checks.catalog_loader import CATALOG_DIR, load_catalog
 
 ENTRY = """\
 id: {id}

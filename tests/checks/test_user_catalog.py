@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from checks.catalog_loader import CatalogError, load_catalog, user_catalog_dirs
+from checks.catalog_entry import CatalogError
+from checks.catalog_loader import load_catalog, user_catalog_dirs
 from checks.engine import Engine
 from checks.model import Finding, Severity, recognition_text
 from petstore_tui import cli
