@@ -6,73 +6,22 @@ import re
 import time
 from _thread import RLock  # what threading.RLock() returns, without importing threading
 from collections.abc import Iterable
-from typing import BinaryIO
 
-from checks.engine.grouping import Grouper, is_continuation, is_head, is_sync_point
-from checks.engine.matcher import DAMAGE, RE_FLAGS, make_matcher
-from checks.engine.normalize import (
-    MAX_LINE,
-    RAW_MAX_LINE,
-    decode,
-    evidence_text,
-    normalise,
-    prepare_line_and_width,
-    remove_noise,
-    remove_noise_into,
-    to_bytes,
-)
-from checks.engine.normalize import REMOVAL_TRIGGERS as NOISE_TRIGGERS
-from checks.model import RECOGNITION_KINDS, Finding, KnownFailure, Source
+from checks.engine.bulk_scan import BulkScan
+from checks.engine.event_time import _event_time
+from checks.engine.evidence import _evidence, _jsonable
+from checks.engine.grouping import Grouper
+from checks.engine.matcher import RE_FLAGS, make_matcher
+from checks.engine.normalize import decode, prepare_line_and_width, to_bytes
+from checks.engine.source_filter import ANY, _applies, _source_value
+from checks.model import RECOGNITION_KINDS, Finding, KnownFailure
 from petstore_core.redact import redact
 
 MAX_EVIDENCE = 5
 MAX_RESOURCES = 500  # distinct resources kept for one catalog entry
 OTHER_RESOURCES = "(other resources)"
-# Bytes read and scanned at once by the bulk path. 2 MiB rather than 8: the few passes
-# over a block (newline count, Hyperscan, noise checks) then run in cache, and blocks
-# this size are reused by malloc instead of being mapped (and page-faulted) afresh;
-# the 1,000,000-line benchmark scans ~8% faster. Findings do not depend on it.
-BLOCK_SIZE = 2 * 1024 * 1024
-NO_SYNC_LIMIT = 16 * 1024 * 1024  # bytes without a sync point after which a block is taken whole
-ANY = Source.ANY.value
-_ISO = re.compile(
-    rb"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,]\d+)?\s?(Z|[+-]\d\d:?\d\d)?"
-)
 # IAM's wording in every AWS SDK: `... is not authorized to perform: ec2:CreateTags ...`
 _ACTION = re.compile(r"not\s+authorized\s+to\s+perform:?\s+([a-z0-9-]+:[A-Za-z0-9*]+)", re.IGNORECASE)
-
-
-def _event_time(first_line: bytes, default: float) -> float:
-    """The ISO-8601 timestamp at the start of an event (UTC when no offset), else default."""
-    m = _ISO.search(first_line[:80])
-    if not m:
-        return default
-    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
-    if not (1 <= year <= 9999 and 1 <= month <= 12):
-        return default  # what calendar.timegm rejects (through datetime.date)
-    stamp = _timegm(year, month, day, hour, minute, second)
-    zone = m.group(7)
-    if zone and zone not in (b"Z", b"z"):
-        sign = 1 if zone[:1] == b"+" else -1
-        digits = zone[1:].replace(b":", b"")
-        stamp -= sign * (int(digits[:2]) * 3600 + int(digits[2:4]) * 60)
-    return float(stamp)
-
-
-_DAYS_BEFORE_MONTH = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
-_EPOCH_ORDINAL = 719163  # datetime.date(1970, 1, 1).toordinal()
-
-
-def _timegm(year: int, month: int, day: int, hour: int, minute: int, second: int) -> int:
-    """calendar.timegm for a valid year and month (the day and time are not checked,
-    as there): the same arithmetic as datetime's ordinals, without importing calendar,
-    datetime and locale at every start."""
-    before = year - 1
-    ordinal = before * 365 + before // 4 - before // 100 + before // 400 + _DAYS_BEFORE_MONTH[month - 1] + 1
-    if month > 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
-        ordinal += 1
-    days = ordinal - _EPOCH_ORDINAL + day - 1
-    return ((days * 24 + hour) * 60 + minute) * 60 + second
 
 
 def release_for_action(action: str) -> str | None:
@@ -95,7 +44,7 @@ class Acks:
         return bool(self._pairs)
 
 
-class Engine:
+class Engine(BulkScan):
     """Feed it lines (str or bytes) from any number of streams; read findings any time."""
 
     def __init__(self, catalog: Iterable[KnownFailure], matcher: str | object | None = None,
@@ -188,173 +137,6 @@ class Engine:
         if grouper is None:
             grouper = self._groupers[key] = Grouper()
         return grouper
-
-    # -------------------------------------------------------------- bulk
-    def scan_file(self, path, source: str = ANY, resource: str | None = None) -> list[Finding]:
-        """A whole file through the bulk path. Raises OSError (IsADirectoryError, ...)."""
-        with open(path, "rb") as handle:
-            return self.scan_stream(handle, source, str(path) if resource is None else resource)
-
-    def scan_bytes(self, data: bytes, source: str = ANY, resource: str = "") -> list[Finding]:
-        import io
-
-        return self.scan_stream(io.BytesIO(data), source, resource)
-
-    def scan_stream(self, stream: BinaryIO, source: str = ANY, resource: str = "",
-                    block_size: int = BLOCK_SIZE) -> list[Finding]:
-        """A binary stream through the bulk path: one matcher pass over each block of
-        lines, Python work only around the lines the matcher flags. Same findings as
-        feeding the lines one by one and flushing."""
-        source = _source_value(source)
-        changed: dict[tuple[str, str], Finding] = {}
-        carry = b""  # lines from the last sync point of the previous block, noise removed
-        pending = b""  # raw bytes of an unfinished line (never more than RAW_MAX_LINE)
-        skipping = False  # inside the tail of a line longer than RAW_MAX_LINE
-        read = getattr(stream, "read1", None) or stream.read
-        with self._lock:
-            self.flush(source, resource)  # a bulk scan starts its streams fresh
-            while True:
-                chunk = read(block_size)
-                if not chunk:
-                    break
-                start = 0
-                if skipping:
-                    nl = chunk.find(b"\n")
-                    if nl < 0:
-                        continue
-                    start, skipping = nl + 1, False
-                cut = chunk.rfind(b"\n", start)
-                if cut < 0:
-                    pending += chunk[start:]
-                    if len(pending) > RAW_MAX_LINE:
-                        carry, pending, skipping = self._huge_line(carry, pending, source, resource, changed)
-                    continue
-                if pending:
-                    first = chunk.find(b"\n", start)
-                    if len(pending) + first - start > RAW_MAX_LINE:  # the unfinished line got huge
-                        pending = (pending + chunk[start:first])[:RAW_MAX_LINE]
-                        start = first
-                noisy = any(t in chunk for t in NOISE_TRIGGERS) or any(t in pending for t in NOISE_TRIGGERS)
-                split = None if noisy else _first_sync_point(chunk, start, cut + 1)
-                if split is None:
-                    # one copy of the block: carry, the unfinished line and this chunk's lines
-                    if noisy:  # cleaned line by line where noisy; still one copy of the block
-                        first = chunk.find(b"\n", start)
-                        parts = [carry, remove_noise(pending + chunk[start:first + 1])]
-                        remove_noise_into(parts, chunk, first + 1, cut + 1)
-                        buf = b"".join(parts)
-                        del parts
-                    else:
-                        view = memoryview(chunk)[start:cut + 1]
-                        buf = b"".join((carry, pending, view))
-                        view.release()
-                    carry = self._bulk_block(buf, 0, len(buf), source, resource, changed, final=False)
-                else:
-                    # no copy of the chunk: the few lines before its first sync point go
-                    # with the carry and the unfinished line; the rest is scanned in place
-                    # (with the sync line itself, which the head's last event peeks at: the
-                    # head is processed up to it, and the in-place pass starts there)
-                    head = b"".join((carry, pending, chunk[start:chunk.find(b"\n", split) + 1]))
-                    self._bulk_block(head, 0, len(head), source, resource, changed, final=False)
-                    carry = self._bulk_block(chunk, split, cut + 1, source, resource, changed, final=False)
-                pending = chunk[cut + 1:]
-                if len(pending) > RAW_MAX_LINE:
-                    carry, pending, skipping = self._huge_line(carry, pending, source, resource, changed)
-            tail = carry + (remove_noise(pending) + b"\n" if pending else b"")
-            if tail:
-                self._bulk_block(tail, 0, len(tail), source, resource, changed, final=True)
-            return self._settle(list(changed.values()))
-
-    def _huge_line(self, carry: bytes, pending: bytes, source: str, resource: str, changed: dict):
-        """A line longer than RAW_MAX_LINE: scan its head as a line, skip the rest."""
-        buf = carry + remove_noise(pending[:RAW_MAX_LINE]) + b"\n"
-        carry = self._bulk_block(buf, 0, len(buf), source, resource, changed, final=False)
-        return carry, b"", True
-
-    def _bulk_block(self, buf: bytes, lo: int, hi: int, source: str, resource: str,
-                    changed: dict, final: bool) -> bytes:
-        """Scan buf[lo:hi] (whole lines, each ending in a newline, starting at a sync point,
-        ANSI, CR and NUL already removed). Processes everything up to the last sync point
-        (or all of it when `final`) and returns the rest, scanned again with the next block.
-
-        One matcher pass flags candidate lines; around each, a region from the sync point
-        before to the one after is grouped into events like the line-by-line path does,
-        and only those events meet the full regexes."""
-        end = hi
-        if not final:
-            end = _last_sync_point(buf, lo, hi)
-            if end <= lo:
-                if hi - lo < NO_SYNC_LIMIT:
-                    return buf[lo:hi]  # too little to know where the event ends: wait for more
-                end = hi  # no sync point in 16 MiB (pathological input): take it all
-        self.lines_read += newlines(buf, lo, end)
-        if lo == 0 and hi == len(buf):
-            hits = self.matcher.candidates(buf)
-        else:
-            with memoryview(buf) as view, view[lo:hi] as part:
-                hits = [(index, offset + lo) for index, offset in self.matcher.candidates(part)]
-        if hits:
-            hits.sort(key=lambda hit: hit[1])
-            # The matcher flags every line holding a paste-damage trigger (DAMAGE): only
-            # those lines change when normalised (noise is gone already), so only they are.
-            damaged = {buf.rfind(b"\n", 0, offset - 1) + 1 for index, offset in hits if index == DAMAGE}
-            region_start = region_end = lo
-            region_ids: set[int] = set()
-            for index, offset in hits:
-                pos = offset - 1 if offset > lo else lo
-                # a hit may end in the line an event peeks at: the region starts with the
-                # event before the hit's line (the line before it starts no later); a hit
-                # in the line at `end` counts for the event before it, here, and for its
-                # own event with the next block
-                line_start = buf.rfind(b"\n", lo, pos) + 1 or lo
-                anchor = _line_start(buf, line_start - 1) if line_start > lo else lo
-                if anchor >= end:
-                    break
-                if region_ids and anchor < region_end:
-                    region_ids.add(index)
-                    if pos >= region_end:
-                        region_end = _sync_after(buf, pos, end, damaged)
-                    continue
-                if region_ids:
-                    self._bulk_region(buf, region_start, region_end, region_ids, damaged, source, resource,
-                                      changed, self._line_after(buf, region_end, hi))
-                region_start = _sync_before(buf, max(anchor, lo), region_end, damaged)
-                region_end = _sync_after(buf, pos, end, damaged)
-                region_ids = {index}
-            if region_ids:
-                self._bulk_region(buf, region_start, region_end, region_ids, damaged, source, resource, changed,
-                                  self._line_after(buf, region_end, hi))
-        return buf[end:hi]
-
-    @staticmethod
-    def _line_after(buf: bytes, at: int, hi: int) -> bytes | None:
-        """The line a region ending at `at` peeks at (a sync point: a whole line before
-        `hi`), or None at the end of the data."""
-        return _line_at(buf, at)[:MAX_LINE] if at < hi else None
-
-    def _bulk_region(self, buf: bytes, start: int, end: int, ids: set[int], damaged: set[int],
-                     source: str, resource: str, changed: dict, after: bytes | None) -> None:
-        """buf[start:end] grouped into events; `damaged`: the starts of the lines that hold
-        paste damage (the only ones normalising changes); the last event peeks at `after`."""
-        grouper = Grouper()
-        lines = buf[start:end].split(b"\n")
-        if lines and lines[-1] == b"":
-            lines.pop()
-        widths = [len(line) for line in lines]  # as printed, before paste damage is undone
-        if DAMAGE in ids:  # paste damage: normalised text may match any signature
-            verify, ids = None, None
-            at = start
-            for number, line in enumerate(lines):
-                if at in damaged:
-                    lines[number] = normalise(line)
-                at += len(line) + 1
-        else:
-            verify = self.matcher.verify
-        for line, width in zip(lines, widths, strict=True):
-            for event, peek in grouper.push_peeking(line[:MAX_LINE], width):
-                self._handle_event(event, source, resource, changed, verify, ids, peek)
-        for event in grouper.flush():
-            self._handle_event(event, source, resource, changed, verify, ids, after)
 
     # -------------------------------------------------------------- findings
     def _handle_event(self, lines: list[bytes], source: str, resource: str, changed: dict,
@@ -500,126 +282,4 @@ class Engine:
             self.lines_read = 0
 
 
-# ------------------------------------------------------------------ helpers
-def _source_value(source) -> str:
-    return source.value if isinstance(source, Source) else str(source or ANY)
-
-
-def _applies(entry: KnownFailure, source: str) -> bool:
-    """An entry fires on its own sources, and on anything whose origin is unknown."""
-    if source == ANY or Source.ANY in entry.sources:
-        return True
-    return any(s.value == source for s in entry.sources) or source not in _SOURCE_VALUES
-
-
-_SOURCE_VALUES = {s.value for s in Source}
-
-
-def _evidence(lines: list[bytes], pattern: re.Pattern[bytes]) -> str:
-    """The lines the match spans (at most three), a long one cut to a window around the
-    match so the words that matter are in it. Not yet redacted."""
-    event = lines[0] if len(lines) == 1 else b"\n".join(lines)
-    m = pattern.search(event)
-    if m is None:  # cannot happen for a verified event; show its head
-        return evidence_text(lines[0])
-    first = event.count(b"\n", 0, m.start())
-    last = event.count(b"\n", 0, max(m.end() - 1, m.start()))
-    line_start = event.rfind(b"\n", 0, m.start()) + 1
-    out = []
-    for number in range(first, min(last, first + 2) + 1):
-        line = lines[number]
-        at = m.start() - line_start if number == first else 0
-        out.append(evidence_text(line, at))
-    return "\n".join(out)
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    return str(value)
-
-
-def newlines(buf: bytes, lo: int = 0, hi: int | None = None) -> int:
-    """buf.count(b"\\n", lo, hi), about twice as fast on a big block: bytes.count looks
-    at one byte at a time, while deleting the newlines finds them with memchr (the copy it
-    makes costs less than the difference). The whole block is counted that way and the
-    few bytes outside lo:hi are taken off (a slice would cost another copy)."""
-    size = len(buf)
-    if hi is None:
-        hi = size
-    if hi - lo < 65536 or lo + size - hi > (hi - lo) // 4:
-        return buf.count(b"\n", lo, hi)
-    return size - len(buf.replace(b"\n", b"")) - buf.count(b"\n", 0, lo) - buf.count(b"\n", hi, size)
-
-
-def _line_start(buf: bytes, pos: int) -> int:
-    return buf.rfind(b"\n", 0, pos) + 1 if pos > 0 else 0
-
-
-def _line_at(buf: bytes, start: int, damaged: set[int] | None = None) -> bytes:
-    """The line starting at `start`, normalised if it may hold paste damage (any line when
-    `damaged`, the starts of the lines that do, is not known)."""
-    nl = buf.find(b"\n", start)
-    line = buf[start:] if nl < 0 else buf[start:nl]
-    return normalise(line) if damaged is None or start in damaged else line
-
-
-def _sync_before(buf: bytes, start: int, floor: int, damaged: set[int] | None = None) -> int:
-    """The nearest sync point at or before the line starting at `start` (never below
-    `floor`, itself a sync point or the block start)."""
-    while start > floor:
-        prev_start = _line_start(buf, start - 1)
-        if is_sync_point(_line_at(buf, start, damaged), _line_at(buf, prev_start, damaged), start - 1 - prev_start):
-            return start
-        start = prev_start
-    return floor
-
-
-def _sync_after(buf: bytes, pos: int, end: int, damaged: set[int] | None = None) -> int:
-    """The first sync point after the line holding `pos` (or `end`)."""
-    start = _line_start(buf, pos)
-    while True:
-        nl = buf.find(b"\n", start)
-        if nl < 0 or nl + 1 >= end:
-            return end
-        nxt = nl + 1
-        if is_sync_point(_line_at(buf, nxt, damaged), _line_at(buf, start, damaged), nl - start):
-            return nxt
-        start = nxt
-
-
-def _last_sync_point(buf: bytes, lo: int, hi: int) -> int:
-    """Start of the last line in buf[lo:hi] that is a sync point (hi follows a newline),
-    or lo when there is none."""
-    start = _line_start(buf, hi - 1)  # the last line
-    while start > lo:
-        prev_start = max(_line_start(buf, start - 1), lo)
-        if is_sync_point(_line_at(buf, start), normalise(buf[prev_start:start - 1]), start - 1 - prev_start):
-            return start
-        start = prev_start
-    return lo
-
-
-def _first_sync_point(chunk: bytes, start: int, hi: int, limit: int = 1000) -> int | None:
-    """The first sync point in chunk[start:hi] whose previous line lies wholly in the
-    chunk (the first line may continue an unfinished one), within `limit` lines."""
-    first = chunk.find(b"\n", start)
-    if first < 0 or first + 1 >= hi:
-        return None
-    prev = first + 1
-    for _ in range(limit):
-        nl = chunk.find(b"\n", prev)
-        if nl < 0 or nl + 1 >= hi:
-            return None
-        line = nl + 1
-        if is_sync_point(_line_at(chunk, line), normalise(chunk[prev:nl]), nl - prev):
-            return line
-        prev = line
-    return None
-
-
-__all__ = ["Acks", "Engine", "release_for_action", "is_continuation", "is_head"]
+__all__ = ["Acks", "Engine", "release_for_action"]

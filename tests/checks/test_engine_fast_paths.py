@@ -13,8 +13,9 @@ import pytest
 from checks.catalog_loader import CATALOG_DIR, load_catalog, load_samples, sample_lines
 from checks.engine import Engine
 from checks.engine import compiled as compiled_cache
-from checks.engine.core import _event_time, _timegm, newlines
+from checks.engine.event_time import _event_time, _timegm
 from checks.engine.matcher import RE_FLAGS, compile_signature, hyperscan_available
+from checks.engine.sync_points import newlines
 
 MATCHERS = ["python"] + (["hyperscan"] if hyperscan_available() else [])
 
