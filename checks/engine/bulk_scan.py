@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from checks.engine.grouping import Grouper
-from checks.engine.matcher import DAMAGE
+from checks.engine.literal_filter import DAMAGE
 from checks.engine.normalize import (
     MAX_LINE,
     RAW_MAX_LINE,

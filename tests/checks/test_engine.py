@@ -11,14 +11,9 @@ import pytest
 from checks.catalog_loader import load_catalog
 from checks.engine import Acks, Engine, HyperscanMatcher, PythonMatcher, load_default_engine
 from checks.engine.grouping import Grouper
-from checks.engine.matcher import (
-    DAMAGE,
-    compile_signature,
-    hyperscan_available,
-    make_matcher,
-    required_literals,
-    required_sets,
-)
+from checks.engine.literal_filter import DAMAGE
+from checks.engine.literals import required_literals, required_sets
+from checks.engine.matcher import compile_signature, hyperscan_available, make_matcher
 from checks.engine.normalize import (
     MAX_LINE,
     damage_offsets,
