@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 
-from checks.engine.normalize import (
-    evidence_text,
-)
+from checks.engine.normalize import evidence_text
 
 
 def _evidence(lines: list[bytes], pattern: re.Pattern[bytes]) -> str:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from checks.engine.grouping import is_sync_point
-from checks.engine.normalize import (
-    normalise,
-)
+from checks.engine.normalize import normalise
 
 
 def newlines(buf: bytes, lo: int = 0, hi: int | None = None) -> int:

@@ -7,11 +7,7 @@ from textual import work
 from petstore_core.redact import redact
 from petstore_tui.contracts import LogSource
 from petstore_tui.screens.dialogs import DrillDialog
-from petstore_tui.screens.troubleshoot_messages import (
-    DrillDone,
-    FindingsChanged,
-    LinesBatch,
-)
+from petstore_tui.screens.troubleshoot_messages import DrillDone, FindingsChanged, LinesBatch
 
 
 class DrillActions:

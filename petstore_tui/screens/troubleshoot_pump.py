@@ -8,10 +8,7 @@ from typing import Any
 from textual.worker import get_current_worker
 
 from petstore_tui.contracts import LogSource
-from petstore_tui.screens.troubleshoot_messages import (
-    FindingsChanged,
-    LinesBatch,
-)
+from petstore_tui.screens.troubleshoot_messages import FindingsChanged, LinesBatch
 from petstore_tui.widgets.log_view import MAX_LINES
 
 FLUSH_EVERY = 0.05  # seconds between line batches: about one per frame at 20 fps
