@@ -48,7 +48,8 @@ def _emit(args, outcome, *, text_lines=None) -> int:
 
 
 def run(args: argparse.Namespace, target) -> int:
-    from petstore_tui.fixes import FixService, UnknownFix
+    from petstore_tui.fixes.model import UnknownFix
+    from petstore_tui.fixes.service import FixService
 
     service = FixService(target)
     try:
@@ -67,9 +68,9 @@ def run(args: argparse.Namespace, target) -> int:
 
 def _fix(args, service, target) -> int:
     from petstore_core.errors import SandboxNotRunning
-    from petstore_tui.fixes import NoAutomaticFix
     from petstore_tui.fixes.model import PLANNED, REFUSED, Outcome
     from petstore_tui.fixes.render import plan_lines
+    from petstore_tui.fixes.service import NoAutomaticFix
 
     try:
         plan, early = service.try_plan(args.what)

@@ -48,7 +48,7 @@ class FixDialog(ModalScreen[Outcome | None]):
     @property
     def service(self):
         if self._service is None:
-            from petstore_tui.fixes import FixService
+            from petstore_tui.fixes.service import FixService
 
             self._service = FixService(self.app.target)
         return self._service
@@ -69,7 +69,7 @@ class FixDialog(ModalScreen[Outcome | None]):
 
     @work(thread=True, exclusive=True, group="fix-plan", exit_on_error=False)
     def _plan(self) -> None:
-        from petstore_tui.fixes import UnknownFix
+        from petstore_tui.fixes.model import UnknownFix
 
         try:
             plan, early = self.service.try_plan(self.spec)
