@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,9 @@ class Terraform:
         self._values: dict[str, Any] = {}
         self._locals: dict[str, Any] = {}
         self._evaluating: set[str] = set()
+        # preflight's config checks share one Terraform across threads: a thread waits for a
+        # local another is evaluating (reentrant: a local's own references evaluate inside)
+        self._locals_lock = threading.RLock()
 
     # -- what the files hold -------------------------------------------------------------
     @property
@@ -138,15 +142,18 @@ class Terraform:
             return self._locals[name]
         if name not in self.config.locals:
             return Unknown(f"local.{name} is not defined")
-        if name in self._evaluating:
-            return Unknown(f"local.{name} refers to itself")
-        self._evaluating.add(name)
-        try:
-            value = self.evaluate(self.config.locals[name])
-        finally:
-            self._evaluating.discard(name)
-        self._locals[name] = value
-        return value
+        with self._locals_lock:
+            if name in self._locals:
+                return self._locals[name]
+            if name in self._evaluating:
+                return Unknown(f"local.{name} refers to itself")
+            self._evaluating.add(name)
+            try:
+                value = self.evaluate(self.config.locals[name])
+            finally:
+                self._evaluating.discard(name)
+            self._locals[name] = value
+            return value
 
     def instances(self, block: TfBlock) -> list[Any] | Unknown:
         """The instance keys of a block: [None] alone, [0..n-1] with count, the keys with

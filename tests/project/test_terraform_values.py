@@ -127,3 +127,32 @@ def test_a_file_that_does_not_parse_is_a_problem_with_its_line(tmp_path):
     problems = {p.file: p for p in load_config(tmp_path).problems}
     assert problems["terraform/broken.tf"].line == 2
     assert problems["terraform/terraform.tfvars"].line == 1
+
+
+def test_checks_in_threads_share_one_evaluation_of_a_local(tmp_path, monkeypatch):
+    """Preflight's config checks run in threads over one Terraform: a thread must wait for
+    a local another thread is evaluating, never take it for a self-reference (which was
+    then remembered as Unknown: 'no aws_subnet' for every later check of that run)."""
+    import threading
+    import time
+
+    folder(tmp_path, **{"main.tf": 'locals {\n  zones = ["a", "b"]\n}\n'})
+    tf = Terraform(load_config(tmp_path))
+    evaluate = Terraform.evaluate
+    first = threading.Event()
+
+    def slow_evaluate(self, raw, *args, **kwargs):
+        if not first.is_set():
+            first.set()
+            time.sleep(0.3)  # the other thread asks for the same local meanwhile
+        return evaluate(self, raw, *args, **kwargs)
+
+    monkeypatch.setattr(Terraform, "evaluate", slow_evaluate)
+    seen: list = []
+    threads = [threading.Thread(target=lambda: seen.append(tf.local("zones"))) for _ in range(2)]
+    threads[0].start()
+    first.wait(5)
+    threads[1].start()
+    for thread in threads:
+        thread.join(10)
+    assert seen == [["a", "b"], ["a", "b"]]
