@@ -2,11 +2,11 @@
 
 Rules (REPORT.md "Split"), never depending on a case's text or on what the catalog makes
 of it: issue 13's cases were drawn by a keyed hash of source URL and file name (SALT, P_SEALED:
-kept so the draw can be recomputed). On 2026-12-05 that sealed split (sealed v1) was measured
-once and opened: its cases moved to the tune split, marked `opened: sealed-v1`. From then
-on a new case joins SEALED v2 first (`sealed_first: sealed-v2`) while the sealed split holds
-less than a third of the corpus; after that it is drawn again, with the round-2 key
-(SALT_V2, P_SEALED_V2; marked `draw: sealed-v2`). A case is never re-drawn: adding a file
+kept so the draw can be recomputed). Each sealed round is measured once and then opened:
+its cases move to the tune split, marked `opened: <round>` (sealed v1 and sealed v2 on
+2026-12-05). A new case joins the current sealed round first (`sealed_first: <round>`)
+while the sealed split holds less than a third of the corpus; after that the round's own
+seeded draw decides (`draw: <round>`; ROUND_SALTS). A case is never re-drawn: adding a file
 name that exists in either split is refused.
 
 Input: a staging file of blocks, each
@@ -44,14 +44,15 @@ SALT = "issue-13/7c832272f28f1c69"
 P_SEALED = 0.70
 # Issue 13's collection is over (its draw above is kept to recompute the old cases).
 COLLECTING_ISSUE_13 = False
-# Sealed v1 (issue 13's sealed third) was measured once and opened (moved to the tune
-# split): the cases marked OPENED. The sealed split now holds SEALED v2 only.
-OPENED = "sealed-v1"
-SEALED_ROUND = "sealed-v2"
-# Round 2's draw, used once sealed v2 holds a third of the corpus. Chosen (random) before
-# any sealed-v2 case was collected; never change it. 1/3 keeps the sealed split a third.
-SALT_V2 = "sealed-v2/3ac2d8a1cbcd89e5"
-P_SEALED_V2 = 1 / 3
+# Sealed rounds measured once and opened (moved to the tune split), oldest first. The
+# sealed split holds SEALED_ROUND only.
+OPENED = ("sealed-v1", "sealed-v2")
+SEALED_ROUND = "sealed-v3"
+# Each round's draw, used once its sealed split holds a third of the corpus. Each salt was
+# chosen (random) before any case of its round was collected; never change one. 1/3 keeps
+# the sealed split a third.
+ROUND_SALTS = {"sealed-v2": "sealed-v2/3ac2d8a1cbcd89e5", "sealed-v3": "sealed-v3/9b48eaa3446ee114"}
+P_SEALED_ROUND = 1 / 3
 
 # Placeholder account ids people already use; anything else 12-digit in an ARN or an ECR
 # host is replaced by a fake of the same shape.
@@ -67,8 +68,8 @@ EKS_HOST_RE = re.compile(r"(?<![0-9A-Fa-f])([0-9A-F]{32})(?=\.(?:[a-z]{2}\d|gr7|
 
 
 def draw(source: str, rel: str, rule: str = "issue-13") -> str:
-    """The seeded draw: issue 13's (`rule="issue-13"`) or round 2's (`rule=SEALED_ROUND`)."""
-    salt, p_sealed = (SALT, P_SEALED) if rule == "issue-13" else (SALT_V2, P_SEALED_V2)
+    """The seeded draw: issue 13's (`rule="issue-13"`) or a sealed round's (a ROUND_SALTS key)."""
+    salt, p_sealed = (SALT, P_SEALED) if rule == "issue-13" else (ROUND_SALTS[rule], P_SEALED_ROUND)
     digest = hashlib.sha256(f"{salt}|{source}|{rel}".encode()).hexdigest()
     return "sealed" if int(digest[:8], 16) / 2**32 < p_sealed else "tune"
 
@@ -194,8 +195,8 @@ def choose_split(block: dict, manifests: dict) -> tuple[str, dict]:
         return next(s for s, f in SPLIT_DIRS.items() if (f / original).exists()), {}
     if COLLECTING_ISSUE_13:
         return draw(block["source"], block["rel"]), {}
-    # Sealed v2 is topped up, never left below a third: a case finding it short joins it;
-    # otherwise round 2's draw decides (so it stays within one case of a third).
+    # The sealed round is topped up, never left below a third: a case finding it short
+    # joins it; otherwise the round's draw decides (so it stays within one case of a third).
     total = sum(len(cases) for cases in manifests.values())
     if 3 * len(manifests["sealed"]) < total:
         return "sealed", {"sealed_first": SEALED_ROUND}
@@ -243,8 +244,9 @@ HEADERS = {
     "tune": """\
 # Real-world corpus, TUNE split: logs pasted in public threads, with their paste damage.
 # Tune signatures on these only. The SEALED split (sealed/, its own manifest) is never
-# opened while tuning; see REPORT.md "Split". `opened: sealed-v1` marks issue 13's sealed
-# cases, measured once (REPORT.md) and then moved here as tuning material.
+# opened while tuning; see REPORT.md "Split". `opened: sealed-v1` / `opened: sealed-v2`
+# mark the cases of a sealed round, measured once (REPORT.md) and then moved here as
+# tuning material.
 # Each case: file (under logs/), kind (expected failure kind; `none` = near-miss negative),
 # source (the thread), optional derived (a damage variant built from that thread's text:
 # the damage is named), damage (what the paste came with), added (date), optional secrets
@@ -252,10 +254,10 @@ HEADERS = {
 # ids map lives in test_realworld.py.
 """,
     "sealed": """\
-# Real-world corpus, SEALED split (sealed v2: collected after sealed v1 was opened, never
+# Real-world corpus, SEALED split (sealed v3: collected after sealed v2 was opened, never
 # tuned on). Do not open this folder while tuning the catalog: its rate
 # (tests/realworld/REPORT.md) is the one that counts. Same fields as ../cases.yaml;
-# file is under sealed/; `sealed_first: sealed-v2` or `draw: sealed-v2` says why it is here.
+# file is under sealed/; `sealed_first: sealed-v3` or `draw: sealed-v3` says why it is here.
 """,
 }
 

@@ -143,6 +143,35 @@ KNOWN_MISSES: dict[str, str] = {
     "alb-ingressclass-missing/nginx-controller-local-store-alb-key.log":
         "decided not to fire: ingress-nginx logs `no object matching key \"alb\"` for every alb Ingress of a mixed "
         "cluster, healthy or not (its store keeps only its own classes; catalog negative mixed-cluster-nginx.log)",
+    # opened sealed v2: its misses when measured (2026-12-05, commit 9810d41), now tuning material
+    "alb-iam-other/service-reconciler-unauthorized-operation-cut.log": "opened sealed v2 miss: fired nothing",
+    "alb-ingress-no-address/v1-describe-ing-empty-address-no-events.log": "opened sealed v2 miss: fired nothing",
+    "alb-ingressclass-missing/describe-ingress-class-none-zsh-prompt.log": "opened sealed v2 miss: fired nothing",
+    "alb-subnets/v1-events-error-parsing-annotations-no-subnets.log": "opened sealed v2 miss: fired nothing",
+    "aws-credentials-invalid/boto3-traceback-carets-message-cut.log": "opened sealed v2 miss: fired nothing",
+    "aws-credentials-invalid/title-spaces-inside-words.log": "opened sealed v2 miss: fired nothing",
+    "crashloop/prose-crashloop-backoff-with-space-gke.log": "opened sealed v2 miss: fired nothing",
+    "ecr-forbidden/buildkit-dockerfile-context-then-403.log": "opened sealed v2 miss: fired nothing",
+    "ecr-forbidden/buildkit-load-metadata-public-ecr-403.log": "opened sealed v2 miss: fired nothing",
+    "ecr-forbidden/docker-pull-public-ecr-head-403-plain-fence.log": "opened sealed v2 miss: fired nothing",
+    "ecr-forbidden/inline-backtick-build-head-403-prose.log": "opened sealed v2 miss: fired nothing",
+    "ecr-forbidden/prose-cannotpullcontainer-accessdenied.log": "opened sealed v2 miss: fired nothing",
+    "ecr-no-auth/convox-pull-unauthorized-authentication-required.log": "opened sealed v2 miss: fired nothing",
+    "ecr-not-found/pull-access-denied-repository-removed.log": "opened sealed v2 miss: fired nothing",
+    "eks-endpoint-unreachable/tf-0-11-helm-quoted-no-cause.log": "opened sealed v2 miss: fired nothing",
+    "exec-format-error/retyped-exec-bin-sh-format-error.log": "opened sealed v2 miss: fired nothing",
+    "gunicorn-boot/gunicorn-014-django-runscript-traceback.log": "opened sealed v2 miss: fired nothing",
+    "gunicorn-timeout/sentry-prose-worker-timeout-critical.log": "opened sealed v2 miss: fired nothing",
+    "kubectl-unauthorized/pulumi-diagnostics-unable-to-recognize.log": "opened sealed v2 miss: fired nothing",
+    "none/docs-translation-exit-code-1-prose-oomkilled.log": "opened sealed v2 miss: FALSE POSITIVE: pod-oomkilled at error level",
+    "none/ecr-push-put-manifest-403-image-limit.log": "opened sealed v2 miss: FALSE POSITIVE: ecr-pull-forbidden at error level",
+    "none/js-sdk-irsa-app-oidc-provider-missing.log": "opened sealed v2 miss: FALSE POSITIVE: alb-controller-irsa-web-identity-failed at error level",
+    "none/loki-cortex-web-identity-invalid-action.log": "opened sealed v2 miss: FALSE POSITIVE: alb-controller-irsa-web-identity-failed at error level",
+    "oomkilled/dokku-strace-and-syslog-oom-kill-gunicorn.log": "opened sealed v2 miss: fired nothing",
+    "pg-auth/rich-locals-box-no-password-supplied.log": "opened sealed v2 miss: fired nothing",
+    "pg-unreachable/inline-backtick-placeholder-host.log": "opened sealed v2 miss: fired nothing",
+    "pg-unreachable/psycopg3-failed-to-resolve-host-caps-prose.log": "opened sealed v2 miss: fired nothing",
+    "werkzeug-import/hy-runpy-traceback-cut-module-name.log": "opened sealed v2 miss: fired nothing",
 }
 
 # A handful of tune cases also go once through the real CLI as a subprocess (the others
@@ -316,40 +345,50 @@ def test_manifests_match_files():
 
 def test_split_is_the_seeded_draw():
     """Each case sits where its rule put it (REPORT.md "Split"): the cases from before
-    issue 13 were tuned on (tune); issue 13's cases where its seeded draw put them, except
-    sealed v1's, which were measured once and opened (tune, `opened: sealed-v1`, and that
-    draw said sealed); a derived variant where its original is; since then a new case in
-    sealed v2 (`sealed_first: sealed-v2`) or where round 2's draw put it (`draw: sealed-v2`)."""
+    issue 13 were tuned on (tune); issue 13's cases where its seeded draw put them; a
+    derived variant where its original is; since then a new case in the sealed round of
+    its day (`sealed_first: <round>`) or where that round's draw put it (`draw: <round>`).
+    A sealed round measured once and opened moved to tune whole (`opened: <round>`)."""
     sys.path.insert(0, str(HERE))
     try:
-        from add_cases import OPENED, SEALED_ROUND, draw
+        from add_cases import OPENED, ROUND_SALTS, SEALED_ROUND, draw
     finally:
         sys.path.remove(str(HERE))
     where = {c["file"]: c["split"] for c in CASES}
-    opened = {c["file"] for c in CASES if c.get("opened") == OPENED}
+    opened = {c["file"]: c["opened"] for c in CASES if c.get("opened")}
     for case in CASES:
         rel = case["file"]
-        assert case.get("opened") in (None, OPENED), rel
+        round_ = case.get("sealed_first") or case.get("draw")
+        assert case.get("opened") in (None, *OPENED), rel
+        if rel in opened:
+            assert case["split"] == "tune", rel
         if "added" not in case:
             assert case["split"] == "tune" and rel not in opened, rel
         elif case.get("derived_from"):
             assert where.get(case["derived_from"]) == case["split"], rel
-            assert (rel in opened) == (case["derived_from"] in opened), rel
+            assert opened.get(rel) == opened.get(case["derived_from"]), rel
         elif case.get("sealed_first"):
-            assert case["sealed_first"] == SEALED_ROUND and case["split"] == "sealed", rel
+            # it joined the sealed round of its day, which is still sealed or was opened whole
+            assert round_ == (opened.get(rel) or SEALED_ROUND), rel
+            assert case["split"] == ("tune" if rel in opened else "sealed"), rel
         elif case.get("draw"):
-            assert case["draw"] == SEALED_ROUND, rel
-            assert draw(case["source"], rel, SEALED_ROUND) == case["split"], rel
-        elif rel in opened:
-            assert case["split"] == "tune" and draw(case["source"], rel) == "sealed", rel
+            assert round_ in ROUND_SALTS, rel
+            drawn = draw(case["source"], rel, round_)
+            if rel in opened:
+                assert drawn == "sealed" and opened[rel] == round_, rel
+            else:
+                assert drawn == case["split"], rel
+                assert drawn == "tune" or round_ == SEALED_ROUND, rel
+        elif rel in opened:  # issue 13's sealed third, opened as sealed v1
+            assert opened[rel] == OPENED[0] and draw(case["source"], rel) == "sealed", rel
         else:
             assert draw(case["source"], rel) == case["split"] == "tune", rel
-    # the sealed split holds sealed v2 only
+    # the sealed split holds the current round only
     for case in CASES:
         if case["split"] == "sealed" and not case.get("derived_from"):
             assert SEALED_ROUND in (case.get("sealed_first"), case.get("draw")), case["file"]
-    # once round 2 draws, sealed v2 is topped up: within one case of a third of the corpus
-    if {"tune", "sealed"} <= set(ACTIVE_SPLITS) and any(c.get("draw") for c in CASES):
+    # once the round draws, its sealed split is topped up: within one case of a third
+    if {"tune", "sealed"} <= set(ACTIVE_SPLITS) and any(c.get("draw") == SEALED_ROUND for c in CASES):
         assert 3 * len(SEALED) >= len(CASES) - 1, (len(SEALED), len(CASES))
 
 
@@ -449,7 +488,7 @@ def test_sealed_case_runs_and_keeps_secrets(case):
 # ------------------------------------------------------------------ rates, both splits
 def rates(split: str, opened: str | None = None) -> dict:
     """Per kind and path: cases and passes; per catalog id: near misses it fired loud on.
-    With `opened`, only the tune cases opened from that sealed round (`opened: sealed-v1`)."""
+    With `opened`, only the tune cases opened from that sealed round (e.g. `opened: sealed-v2`)."""
     cases = [c for c in CASES if c["split"] == split and (opened is None or c.get("opened") == opened)]
     table: dict[str, dict[str, Counter]] = {}
     false_positives: dict[str, Counter] = {path: Counter() for path in PATHS}
@@ -577,9 +616,10 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("PETSTORE_TUI_HOME", str(WORK / "state"))
     os.environ["XDG_CONFIG_HOME"] = str(WORK / "config")  # no user catalog in the measurement
     print("\n".join(rates_report()))
-    if "--opened" in argv and "tune" in ACTIVE_SPLITS:  # sealed v1's cases, measured apart
-        print("\nopened sealed-v1 cases only (in the tune split since 2026-12-05):")
-        print("\n".join(format_rates("tune (opened sealed-v1)", rates("tune", "sealed-v1"))))
+    if "--opened" in argv and "tune" in ACTIVE_SPLITS:  # each opened sealed round, measured apart
+        for round_ in sorted({c["opened"] for c in TUNE if c.get("opened")}):
+            print(f"\nopened {round_} cases only (in the tune split since 2026-12-05):")
+            print("\n".join(format_rates(f"tune (opened {round_})", rates("tune", round_))))
     if "--tune-misses" in argv:
         print("\ntune split, every miss:")
         print("\n".join(tune_misses()) or "  none")
