@@ -153,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "output", None) == "json":
         args.json = True
+    if args.sandbox and args.profile:  # silently ignoring it would hide which account is meant
+        parser.error("--profile names real AWS credentials; the sandbox uses its own: drop one of them")
     target = target_from_args(args)
     try:
         if args.command is None:

@@ -26,6 +26,8 @@ def run(args: argparse.Namespace, target) -> int:
         return fail("drills plant real failures: they run in the sandbox only (add --sandbox)")
     drills = {d.id: d for d in all_drills(target)}
     if args.action == "list":
+        if args.id:
+            return fail(f"`drill list` takes no drill id (got {args.id!r})")
         rows = [d.describe() for d in drills.values()]
         if args.json:
             print(json.dumps(rows, indent=2))

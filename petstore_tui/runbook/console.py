@@ -81,12 +81,16 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
     err = err or sys.stderr
     loop = asyncio.get_running_loop()
     interrupts = {"count": 0}
+    steps = {step.id: step for step in runner.steps}
+    running: dict[str, str | None] = {"step": None}
 
     def on_sigint() -> None:
         interrupts["count"] += 1
         if interrupts["count"] == 1:
-            print("\nstopping: the running tool got one interrupt and is finishing cleanly "
-                  "(Terraform writes its state and releases the lock)...", file=err, flush=True)
+            step = steps.get(running["step"] or "")
+            why = " (Terraform writes its state and releases the lock)" if step and step.source == "terraform" else ""
+            print(f"\nstopping: the running tool got one interrupt and is finishing cleanly{why}...",
+                  file=err, flush=True)
             runner.stop()
         else:
             # A second interrupt to Terraform would abandon its state writes: never forwarded.
@@ -105,7 +109,7 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
     try:
         async for event in runner.run(from_step=from_step, only=only):
             if isinstance(event, StepStarted):
-                last_started = event.step
+                last_started = running["step"] = event.step
                 print(f"==> [{index.get(event.step, '?')}/{total}] {event.step}: {event.title}",
                       file=out, flush=True)
             elif isinstance(event, StepOutput):

@@ -37,6 +37,18 @@ def test_target_paths_that_cannot_be_used_exit_2(tmp_path, capsys, argv, message
     assert exit_info.value.code == 2 and message in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("argv", [["--sandbox", "--profile", "nosuch", "preflight"],
+                                  ["diagnose", "--live", "--sandbox", "--profile", "prod"]])
+def test_a_profile_with_the_sandbox_is_a_usage_error(capsys, argv):
+    """Stand-in: none (checked before anything runs). The sandbox has its own credentials;
+    before, --profile was silently ignored there, so an operator could believe a command
+    ran against the named account."""
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(argv)
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and "the sandbox uses its own" in err and "Traceback" not in err
+
+
 def test_list_steps(capsys):
     """Stand-in: none."""
     assert cli.main(["--sandbox", "deploy", "--list-steps"]) == 0

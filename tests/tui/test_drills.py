@@ -236,6 +236,8 @@ def test_drill_cli_needs_the_sandbox_and_a_known_id(capsys):
     assert cli.main(["--sandbox", "drill", "plant", "nosuch"]) == 2
     err = capsys.readouterr().err
     assert "no drill 'nosuch'" in err and "subnet-tags" in err
+    assert cli.main(["--sandbox", "drill", "list", "extra"]) == 2  # was ignored: exit 0, the list
+    assert "takes no drill id (got 'extra')" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("drill_id", ["subnet-tags", "controller-policy", "werkzeug", "sqlite-readonly"])

@@ -1,0 +1,39 @@
+"""Ctrl-C in a headless run says what the stopping tool is doing: Terraform's state lock is
+named only when the step running is a Terraform step."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import signal
+
+import pytest
+
+from petstore_core import settings
+from petstore_tui.runbook import Runner, Step
+from petstore_tui.runbook.console import run_headless
+from petstore_tui.runbook.deploy import Runbook
+
+TARGET = settings.Target(sandbox=True)
+
+
+@pytest.mark.parametrize(("source", "names_the_lock"), [("terraform", True), ("image-build", False)])
+async def test_the_interrupt_notice_follows_the_running_step(source, names_the_lock):
+    """Stand-in: a step that waits until cancelled, in place of a tool; a real SIGINT sent
+    to this process while it runs, caught by run_headless's handler."""
+    started = asyncio.Event()
+
+    async def waits(ctx):
+        started.set()
+        await asyncio.Event().wait()  # until the runner cancels it
+
+    runner = Runner(TARGET, Runbook("deploy", [Step("step", "A step", waits, source=source)]),
+                    engine_factory=None)
+    out, err = io.StringIO(), io.StringIO()
+    task = asyncio.ensure_future(run_headless(runner, out=out, err=err))
+    await asyncio.wait_for(started.wait(), 30)
+    os.kill(os.getpid(), signal.SIGINT)
+    assert await asyncio.wait_for(task, 30) == 1
+    notice = next(line for line in err.getvalue().splitlines() if line.startswith("stopping:"))
+    assert ("Terraform writes its state" in notice) is names_the_lock, notice
