@@ -39,8 +39,15 @@ def terraform(ctx: StepContext, on_progress=None) -> tf.Terraform:
     """A Terraform adapter whose events are printed (and so fed to the engine)."""
     workdir = terraform_dir(ctx)
     counter = {"done": 0, "planned": 0}
+    drifted: list[tf.Drift] = []
 
     def on_event(event: tf.TerraformEvent) -> None:
+        if isinstance(event, tf.Drift):
+            drifted.append(event)  # shown once the plan says whether it matters
+            return
+        if isinstance(event, (tf.PlannedChange, tf.ChangeSummary)) and drifted:
+            _show_drift(ctx, drifted, matters=not (isinstance(event, tf.ChangeSummary) and event.total == 0))
+            drifted.clear()
         text = tf.event_text(event)
         if isinstance(event, tf.PlannedChange):
             counter["planned"] += 1  # a destroy plans before it applies: its total
@@ -61,6 +68,18 @@ def terraform(ctx: StepContext, on_progress=None) -> tf.Terraform:
     runner = tf.Terraform(workdir, on_event=on_event, env=env)
     ctx.cache.setdefault("terraform-adapters", []).append(runner)
     return runner
+
+
+def _show_drift(ctx: StepContext, drifted: list[tf.Drift], *, matters: bool) -> None:
+    """Each drifted resource when the plan changes something (the operator should see what
+    moved under it); one line when the plan changes nothing, as Terraform's human view
+    then says nothing of drift (docs/knowledge/terraform.md)."""
+    if matters:
+        for event in drifted:
+            ctx.emit(tf.event_text(event), "stdout")
+        return
+    ctx.emit(f"{len(drifted)} resource(s) read back different from the state; "
+             "the plan needs no change for them", "stdout")
 
 
 def terraform_seconds(ctx: StepContext) -> float:

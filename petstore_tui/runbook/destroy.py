@@ -153,16 +153,17 @@ async def terraform_destroy(ctx: StepContext) -> StepResult:
             init = await adapter.init()
         if not init.ok:
             raise StepFailed(f"terraform init: {init.error_text()}")
-    if ctx.target.sandbox:
-        await _release_sandbox_ahead(ctx)
+    ahead = await _release_sandbox_ahead(ctx) if ctx.target.sandbox else []
     with ctx.waiting_for("terraform destroy", tf.APPLY_TIMEOUT):
         result = await adapter.destroy(common.var_args(ctx))
     if not result.ok:
         raise StepFailed(f"terraform destroy: {result.error_text()}")
-    return done(f"{result.completed} resources destroyed")
+    # Said, so that the count adds up to what the deploy created.
+    also = f", {len(ahead)} deleted ahead in the emulator" if ahead else ""
+    return done(f"{result.completed} resources destroyed{also}")
 
 
-async def _release_sandbox_ahead(ctx: StepContext) -> None:
+async def _release_sandbox_ahead(ctx: StepContext) -> list[str]:
     """Sandbox only: the EKS cluster and the NAT gateway go in the emulator first, which
     spares the provider's fixed waits before and after deleting them
     (docs/knowledge/terraform-provider-waits.md). If that fails, terraform destroy deletes
@@ -178,9 +179,10 @@ async def _release_sandbox_ahead(ctx: StepContext) -> None:
         released = await asyncio.to_thread(release_ahead_of_destroy, ctx.target, vpc_id)
     except Exception as exc:  # the emulator's answer, whatever it is: Terraform still deletes
         ctx.emit(f"sandbox: nothing deleted ahead of Terraform ({describe_aws_error(exc)})", "stderr")
-        return
+        return []
     for item in released:
         ctx.emit(f"sandbox: deleted {item} in the emulator ahead of terraform destroy", "stdout")
+    return released
 
 
 def _removal_commands(target: settings.Target, left: dict[str, list[str]]) -> list[str]:

@@ -46,6 +46,16 @@ class PlannedChange:
 
 
 @dataclass(frozen=True)
+class Drift:
+    """A resource whose refreshed remote object differs from the state (`resource_drift`).
+    The JSON view lists every one, relevant to the plan or not; Terraform's human view shows
+    only those the plan depends on (docs/knowledge/terraform.md)."""
+
+    address: str
+    action: str  # update | delete
+
+
+@dataclass(frozen=True)
 class ChangeSummary:
     add: int = 0
     change: int = 0
@@ -106,7 +116,7 @@ class Outputs:
     values: dict[str, Any]
 
 
-TerraformEvent = (Message | PlannedChange | ChangeSummary | ApplyStart | ApplyProgress
+TerraformEvent = (Message | PlannedChange | Drift | ChangeSummary | ApplyStart | ApplyProgress
                   | ApplyComplete | ApplyErrored | Diagnostic | Outputs)
 
 
@@ -131,6 +141,9 @@ def parse_line(text: str) -> TerraformEvent:
         change = obj.get("change") or {}
         return PlannedChange(str((change.get("resource") or {}).get("addr") or ""),
                              str(change.get("action") or ""))
+    if kind == "resource_drift":
+        change = obj.get("change") or {}
+        return Drift(str((change.get("resource") or {}).get("addr") or ""), str(change.get("action") or ""))
     if kind == "change_summary":
         c = obj.get("changes") or {}
         return ChangeSummary(int(c.get("add") or 0), int(c.get("change") or 0),
@@ -163,6 +176,8 @@ def event_text(event: TerraformEvent) -> str | None:
         return event.describe()
     if isinstance(event, PlannedChange):
         return f"{event.address}: plan to {event.action}"
+    if isinstance(event, Drift):
+        return f"{event.address}: Drift detected ({event.action})"  # Terraform's own @message
     if isinstance(event, ChangeSummary):
         return f"{event.operation.capitalize()}: {event.describe()}"
     if isinstance(event, ApplyStart):

@@ -10,6 +10,8 @@ from petstore_tui.services import terraform as tf
 LINES = {
     "planned": '{"@level":"info","@message":"aws_vpc.this: Plan to create","type":"planned_change",'
                '"change":{"resource":{"addr":"aws_vpc.this","resource_type":"aws_vpc"},"action":"create"}}',
+    "drift": '{"@level":"info","@message":"aws_iam_role.node: Drift detected (update)","type":"resource_drift",'
+             '"change":{"resource":{"addr":"aws_iam_role.node","resource_type":"aws_iam_role"},"action":"update"}}',
     "summary": '{"@level":"info","@message":"Plan: 43 to add, 0 to change, 0 to destroy.","type":"change_summary",'
                '"changes":{"add":43,"change":0,"import":0,"remove":0,"operation":"plan"}}',
     "start": '{"@level":"info","@message":"aws_vpc.this: Creating...","type":"apply_start",'
@@ -31,6 +33,9 @@ LINES = {
 def test_every_event_kind_is_typed():
     """Stand-in: none (recorded -json lines of Terraform 1.11)."""
     assert tf.parse_line(LINES["planned"]) == tf.PlannedChange("aws_vpc.this", "create")
+    drift = tf.parse_line(LINES["drift"])
+    assert drift == tf.Drift("aws_iam_role.node", "update")
+    assert tf.event_text(drift) == "aws_iam_role.node: Drift detected (update)"
     summary = tf.parse_line(LINES["summary"])
     assert summary == tf.ChangeSummary(43, 0, 0, 0, "plan") and summary.total == 43
     assert summary.describe() == "43 to add, 0 to change, 0 to destroy"
