@@ -156,7 +156,9 @@ class _Followers:
         for follow in (container_follow.follow_logs, container_follow.follow_events):
             threading.Thread(target=lambda f=follow: self.lines.extend(f(engine, self.stop)), daemon=True).start()
 
-    def expect(self, *wanted: str, timeout: float = 30.0) -> None:
+    # Generous: under load (2 cores, load 7-8) a podman call takes seconds, and a crashing
+    # container restarted with no backoff keeps the engine busy; 30 s once fell short.
+    def expect(self, *wanted: str, timeout: float = 90.0) -> None:
         import time
 
         deadline = time.monotonic() + timeout
