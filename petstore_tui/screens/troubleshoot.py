@@ -42,6 +42,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
     """Follows the checked sources in thread workers that feed the engine and post batches."""
 
     app: PetstoreApp  # the app's type for type checkers (Textual sets self.app)
+    CSS_PATH = Path(__file__).with_name("troubleshoot.tcss")  # read when first shown (app.tcss)
     AUTO_FOCUS = "#log"  # keys are commands from the first frame (docs/knowledge/log-display.md)
     # below 160 columns the log takes the full width, the findings go under it and the
     # sources list opens on `s`; below 100 the log also drops its time column (app.tcss)
