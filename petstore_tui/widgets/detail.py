@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
@@ -82,5 +83,13 @@ class FindingDetail(Static):
                 parts += [Text(f"$ {cmd}", style="bold green") for cmd in fix_commands(finding)]
             if finding.fix.files:
                 parts += [Text("Files: " + ", ".join(finding.fix.files), style="dim")]
-        self.plain = "\n".join(part.plain for part in parts)
-        self.update(Group(*parts))
+        plain = "\n".join(part.plain for part in parts)
+        # A recurring finding changes only its count and times: lines of the same widths
+        # wrap to the same height, so the screen need not be laid out again for it.
+        same_shape = _widths(plain) == _widths(self.plain)
+        self.plain = plain
+        self.update(Group(*parts), layout=not same_shape)
+
+
+def _widths(text: str) -> list[int]:
+    return [cell_len(line) for line in text.split("\n")]
