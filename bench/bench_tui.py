@@ -170,7 +170,13 @@ async def bench_latency(seconds: float, rate: int) -> dict:
             except TimeoutError:
                 latencies.append(5.0)
             await asyncio.sleep(0.1)
-        shown = log.total_lines + len(screen.inbox)
+        for stop in screen.stops.values():  # the stream ends: every line sent must reach the view
+            stop.set()
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if log.total_lines >= sent["lines"] and not screen.inbox:
+                break
+        shown = log.total_lines
         streamed = sent["lines"]
         findings = screen.query_one("FindingsTable").row_count
     latencies.sort()
