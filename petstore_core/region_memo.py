@@ -10,7 +10,6 @@ botocore's own. Any change asks botocore again; a failure (ProfileNotFound) is n
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from importlib.util import find_spec
@@ -39,8 +38,10 @@ def key(profile: str | None) -> str:
     config = os.path.expanduser(env.get("AWS_CONFIG_FILE") or "~/.aws/config")
     credentials = os.path.expanduser(env.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials")
     spec = find_spec("botocore")  # finds the package without importing it
-    return json.dumps([profile, [env.get(name) for name in ENV], config, _stamp(config),
-                       credentials, _stamp(credentials), _stamp(spec.origin if spec else None)])
+    # repr, not json: importing json cost the first frame a millisecond; a repr'd string
+    # shows tabs and newlines escaped, so a key never holds the file's separators
+    return repr([profile, [env.get(name) for name in ENV], config, _stamp(config),
+                 credentials, _stamp(credentials), _stamp(spec.origin if spec else None)])
 
 
 def region(profile: str | None, ask: Callable[[str | None], str | None], folder: Path | None) -> str | None:
@@ -56,6 +57,8 @@ def region(profile: str | None, ask: Callable[[str | None], str | None], folder:
     if wanted in _known:
         return _known[wanted]
     answer = ask(profile)  # raises ProfileNotFound for a profile that is not there: not kept
+    if answer and ("\t" in answer or "\n" in answer):  # not a region: not kept either
+        return answer
     _known[wanted] = answer
     while len(_known) > KEEP:
         del _known[next(iter(_known))]
@@ -65,20 +68,24 @@ def region(profile: str | None, ask: Callable[[str | None], str | None], folder:
 
 
 def _read(path: Path) -> dict[str, str | None]:
+    """One answer a line: the region (empty for none), a tab, the key."""
     try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):  # none yet, or damaged: botocore answers afresh
+        text = path.read_text()
+    except (OSError, ValueError):  # none yet, or not text: botocore answers afresh
         return {}
-    if not isinstance(data, dict):
-        return {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and (v is None or isinstance(v, str))}
+    known: dict[str, str | None] = {}
+    for line in text.split("\n"):
+        region, tab, wanted = line.partition("\t")
+        if tab and wanted.startswith("["):
+            known[wanted] = region or None
+    return known
 
 
 def _write(path: Path, known: dict[str, str | None]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.{os.getpid()}")
-        partial.write_text(json.dumps(known))
+        partial.write_text("".join(f"{region or ''}\t{wanted}\n" for wanted, region in known.items()))
         os.replace(partial, path)  # readers see the old file or the new one, never half
     except OSError:  # a read-only state folder: botocore is asked next time too
         pass

@@ -12,7 +12,6 @@ from textual.widgets import Static
 
 from checks.model import CheckResult, Finding, recognition_text
 from petstore_core.redact import redact
-from petstore_tui.log_lines import message_of
 
 
 class CheckDetail(Static):
@@ -71,6 +70,9 @@ class FindingDetail(Static):
             prose = re.sub(r"(?<!\n)\n(?!\n)", " ", finding.explanation.strip())
             parts += [Text(""), Text(redact(prose))]
         if finding.evidence:
+            # imported here, not at the top: the first screen (preflight) shows no finding
+            from petstore_tui.log_lines import message_of
+
             parts += [Text(""), Text("Evidence", style="bold underline")]
             parts += [Text(redact(message_of(redact(line))), style="italic", no_wrap=True,
                            overflow="ellipsis") for line in finding.evidence[:5]]
