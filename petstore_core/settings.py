@@ -6,7 +6,6 @@ Pure Python and cheap to import: the headless commands load it on every start.
 
 from __future__ import annotations
 
-import functools
 import glob
 import os
 from dataclasses import dataclass, replace
@@ -97,19 +96,15 @@ class RegionNotSet(ValueError):
 def profile_region(profile: str | None) -> str | None:
     """The region botocore resolves for `profile` (None: AWS_PROFILE, else the default
     profile): AWS_DEFAULT_REGION, then the profile's `region` in the shared config file
-    (AWS_CONFIG_FILE, `[profile NAME]` sections). Raises botocore's ProfileNotFound."""
-    config = Path(os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config").expanduser()
-    try:
-        stamp = config.stat().st_mtime_ns
-    except OSError:
-        stamp = None
-    return _profile_region(profile, os.environ.get("AWS_PROFILE"), os.environ.get("AWS_DEFAULT_REGION"),
-                           str(config), stamp)
+    (AWS_CONFIG_FILE, `[profile NAME]` sections) or credentials file. Raises botocore's
+    ProfileNotFound. Remembered per exact inputs (region_memo.py): headers ask often, and
+    a start should not import botocore to draw its first frame."""
+    from petstore_core import region_memo
+
+    return region_memo.region(profile, _botocore_region, state_dir() / "cache")
 
 
-@functools.lru_cache(maxsize=16)
-def _profile_region(profile, _env_profile, _env_region, _config, _stamp) -> str | None:
-    # Cached per (profile, environment, config file and its mtime): headers ask often.
+def _botocore_region(profile: str | None) -> str | None:
     import botocore.session
 
     return botocore.session.Session(profile=profile or None).get_config_variable("region") or None

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import queue
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from textual import work
@@ -16,12 +17,18 @@ from textual.screen import Screen
 
 from petstore_core.redact import redact
 from petstore_tui.contracts import AppServices
-from petstore_tui.screens.cleanup import CleanupScreen
-from petstore_tui.screens.deploy import DeployScreen
-from petstore_tui.screens.preflight import PreflightScreen
-from petstore_tui.screens.troubleshoot import TroubleshootScreen
 
 SCREENS_ORDER = ("preflight", "deploy", "troubleshoot", "cleanup")
+
+
+def _lazy_screen(module: str, name: str) -> Callable[[], Screen]:
+    """A mode's screen, its module imported when the mode first opens: the first frame
+    pays only for its own screen (the panel's and the runbook's modules are the heaviest)."""
+
+    def make() -> Screen:
+        return getattr(importlib.import_module(f"petstore_tui.screens.{module}"), name)()
+
+    return make
 
 
 class SandboxStateChanged(Message):
@@ -49,17 +56,23 @@ class PetstoreApp(App[int]):
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
         Binding("q", "quit", "Quit", show=True),
     ]
-    MODES = {"preflight": PreflightScreen, "deploy": DeployScreen,
-             "troubleshoot": TroubleshootScreen, "cleanup": CleanupScreen}
+    MODES = {"preflight": _lazy_screen("preflight", "PreflightScreen"),
+             "deploy": _lazy_screen("deploy", "DeployScreen"),
+             "troubleshoot": _lazy_screen("troubleshoot", "TroubleshootScreen"),
+             "cleanup": _lazy_screen("cleanup", "CleanupScreen")}
     sandbox_state: reactive[str] = reactive("")  # one line shown in every header
     sandbox_ready: reactive[bool] = reactive(True)  # the sandbox worker is done (or not needed)
 
     def __init__(self, services: AppServices, *, initial: str = "preflight",
                  autostart: bool = True) -> None:
+        self.initial = initial if initial in SCREENS_ORDER else "preflight"
+        # The app opens in this mode rather than switching to it from Textual's blank
+        # default screen on mount: that switch parsed the whole stylesheet twice more
+        # before the first frame (App._init_mode and App.switch_mode each refresh the CSS).
+        self.DEFAULT_MODE = self.initial  # read by App.__init__
         super().__init__()
         self.services = services
         self.target = services.target
-        self.initial = initial if initial in SCREENS_ORDER else "preflight"
         self.autostart = autostart  # tests switch automatic runs off to drive them by hand
         starts = bool(services.target.sandbox and services.ensure_sandbox)
         self.set_reactive(PetstoreApp.sandbox_state, "starting" if starts else "")
@@ -78,7 +91,6 @@ class PetstoreApp(App[int]):
                 return
 
     def on_mount(self) -> None:
-        self.switch_mode(self.initial)
         if not self.sandbox_ready:
             self.call_after_refresh(self.start_sandbox)  # the first frame before any work
 

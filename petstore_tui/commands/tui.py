@@ -46,13 +46,18 @@ def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight")
 
 
 def catalog_problem(catalog_dirs: tuple[str, ...]) -> str:
-    """Why the catalog (built in, the operator's folder, `--catalog DIR`s) cannot load, or ""."""
+    """Why the catalog (built in, the operator's folder, `--catalog DIR`s) cannot load, or "".
+    With nothing of the operator's (no `--catalog`, no config folder, no
+    PETSTORE_TUI_CATALOG) there is nothing to refuse: the built-in catalog is checked by
+    its own tests and loads with the engine, after the first frame."""
     from checks.catalog_entry import CatalogError
     from checks.catalog_loader import load_catalog, user_catalog_dirs
     from petstore_core.settings import state_dir
 
     try:
-        load_catalog(cache_dir=state_dir() / "cache", user_dirs=user_catalog_dirs(catalog_dirs))
+        user_dirs = user_catalog_dirs(catalog_dirs)
+        if user_dirs or os.environ.get("PETSTORE_TUI_CATALOG"):
+            load_catalog(cache_dir=state_dir() / "cache", user_dirs=user_dirs)
     except CatalogError as exc:
         return redact(str(exc))
     return ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
@@ -13,9 +14,14 @@ from textual.widgets.option_list import Option
 
 from petstore_core.redact import redact
 
+# the dialogs' layout, read when the first one opens (petstore_tui/app.tcss says why)
+DIALOG_CSS = Path(__file__).with_name("dialogs.tcss")
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """Asks before an apply or a destructive step; Escape means no."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [Binding("escape", "answer(False)", "Cancel"), Binding("y", "answer(True)", "Yes")]
 
@@ -48,6 +54,8 @@ class TypedConfirmDialog(ModalScreen[str | None]):
     """Destructive work waits for the operator to type `expected` (the cluster name).
 
     A wrong name is refused in place: the dialog stays, says so, and nothing runs."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
@@ -100,6 +108,8 @@ class TypedConfirmDialog(ModalScreen[str | None]):
 class PromptDialog(ModalScreen[str | None]):
     """One line of text (a file to follow, where to write the report)."""
 
+    CSS_PATH = DIALOG_CSS
+
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, prompt: str, value: str = "") -> None:
@@ -122,6 +132,8 @@ class PromptDialog(ModalScreen[str | None]):
 
 class DrillDialog(ModalScreen[tuple[str, str] | None]):
     """The drill menu: plant one of the headline failures in the sandbox, or undo it."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [Binding("escape", "cancel", "Close"), Binding("u", "undo", "Undo selected"),
                 Binding("enter", "plant", "Plant selected", show=False)]

@@ -13,6 +13,7 @@ from textual.widgets import Button, Label, Static
 
 from petstore_core.redact import redact
 from petstore_tui.fixes.model import Outcome, Plan
+from petstore_tui.screens.dialogs import DIALOG_CSS
 
 
 def open_fix(screen: Screen, spec: str | None, on_done: Callable[[Outcome | None], None] | None = None,
@@ -30,6 +31,7 @@ class FixDialog(ModalScreen[Outcome | None]):
     closes at any point before applying; nothing changes unless Apply is chosen."""
 
     BINDINGS = [Binding("escape", "close", "Close"), Binding("y", "apply", "Apply")]
+    CSS_PATH = DIALOG_CSS
 
     DEFAULT_CSS = """
     FixDialog #dialog-box { width: 110; max-height: 95%; }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 from collections import deque
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
@@ -57,6 +58,7 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
     """Shared by deploy and cleanup: drives a runner in a thread worker and renders its events."""
 
     app: PetstoreApp  # the app's type for type checkers (Textual sets self.app)
+    CSS_PATH = Path(__file__).with_name("runbook.tcss")  # read when first shown (app.tcss)
 
     KIND = "deploy"
     TITLE = "Deploy"

@@ -42,6 +42,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
     """Follows the checked sources in thread workers that feed the engine and post batches."""
 
     app: PetstoreApp  # the app's type for type checkers (Textual sets self.app)
+    CSS_PATH = Path(__file__).with_name("troubleshoot.tcss")  # read when first shown (app.tcss)
     AUTO_FOCUS = "#log"  # keys are commands from the first frame (docs/knowledge/log-display.md)
     # below 160 columns the log takes the full width, the findings go under it and the
     # sources list opens on `s`; below 100 the log also drops its time column (app.tcss)
@@ -209,9 +210,11 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         follow = "following" if log.follow else "paused"
         shown = f"filter '{log.filter_text}' · " if log.filter_text else ""
         restarts = self.restarts.summary()
+        # one row as wide as the pane (troubleshoot.tcss): new text never moves anything, so
+        # no re-layout of the whole screen four times a second while lines stream
         self.query_one("#log-status", Label).update(
             f"{log.total_lines} lines · {shown}{follow} · {table.row_count} findings"
-            + (f" · {redact(restarts)}" if restarts else ""))
+            + (f" · {redact(restarts)}" if restarts else ""), layout=False)
         worst = max((f.severity.rank for f in table.findings.values()), default=-1)
         self.query_one(TargetHeader).status = (
             f"{table.row_count} findings" + (" · errors" if worst >= 2 else ""))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 from typing import Any
 
 from textual.worker import get_current_worker
@@ -11,19 +12,53 @@ from petstore_tui.contracts import LogSource
 from petstore_tui.screens.troubleshoot_messages import FindingsChanged, LinesBatch
 from petstore_tui.widgets.log_view import MAX_LINES
 
-FLUSH_EVERY = 0.05  # seconds between line batches: about one per frame at 20 fps
+FLUSH_EVERY = 0.05  # seconds between passes of the inbox through the engine
+VIEW_EVERY = 0.1  # seconds at least between batches to the view while lines keep coming
 IDLE_FLUSH = 0.3  # seconds of quiet after which a stream's held-back line is matched
+
+
+class ViewBatches:
+    """What the pump has for the view, sent at most every VIEW_EVERY seconds: each batch
+    redraws the log and the findings on the UI thread, and a key pressed meanwhile waits
+    for that redraw. Ten a second is as fast as anyone reads a log moving this fast; a line
+    after a quiet spell still goes at the next pass. Nothing is lost or reordered: a batch
+    holds every line since the last one (its tail when longer than the view keeps, the
+    rest counted as dropped) and the latest state of every finding that changed."""
+
+    def __init__(self, every: float = VIEW_EVERY, keep: int = MAX_LINES) -> None:
+        self.every = every
+        self.lines: deque[str] = deque(maxlen=keep)
+        self.count = 0  # lines added since the last batch, the ones the deque let go included
+        self.findings: dict = {}
+        self.sent_at = float("-inf")
+
+    def add(self, lines: list[str], findings: dict) -> None:
+        self.lines.extend(lines)
+        self.count += len(lines)
+        self.findings.update(findings)
+
+    def take(self, now: float) -> tuple[list[str], int, list] | None:
+        """(lines, dropped, findings) when a batch is due and there is something, else None."""
+        if not (self.count or self.findings) or now - self.sent_at < self.every:
+            return None
+        lines = list(self.lines)
+        batch = (lines, self.count - len(lines), list(self.findings.values()))
+        self.lines.clear()
+        self.count = 0
+        self.findings = {}
+        self.sent_at = now
+        return batch
 
 
 class EnginePump:
     """Drains the followers' inbox into the engine; flushes streams gone quiet."""
 
     def _pump(self) -> None:
-        """The one thread that feeds the engine: every FLUSH_EVERY it drains the inbox,
-        matches the lines, and posts one batch of lines and one of changed findings. The
-        view can show only its last MAX_LINES, so a bigger batch sends just its tail."""
+        """The one thread that feeds the engine: every FLUSH_EVERY it drains the inbox and
+        matches the lines; the lines and changed findings go to the view in ViewBatches."""
         worker = get_current_worker()
         inbox = self.inbox
+        batches = ViewBatches()
         while not worker.is_cancelled:
             time.sleep(FLUSH_EVERY)
             count = len(inbox)
@@ -38,12 +73,15 @@ class EnginePump:
                     self._status_dirty = True
                 lines.append(f"[{source.id}] {shown.rstrip()[:2000]}")
             self._flush_idle(changed)
-            if lines:
-                keep = lines[-MAX_LINES:]
-                self.post_message(LinesBatch("log", keep, len(lines) - len(keep)))
-            if changed:
-                self.post_message(FindingsChanged(list(changed.values()), "logs"))
-
+            batches.add(lines, changed)
+            batch = batches.take(time.monotonic())
+            if batch is None:
+                continue
+            view_lines, dropped, findings = batch
+            if view_lines or dropped:
+                self.post_message(LinesBatch("log", view_lines, dropped))
+            if findings:
+                self.post_message(FindingsChanged(findings, "logs"))
 
     def _feed(self, line: Any, source: LogSource, changed: dict, simulated: bool = False) -> None:
         engine = self.engine

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 import time
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
 from checks.model import CheckResult, Finding, recognition_text
 from petstore_core.redact import redact
-from petstore_tui.log_lines import message_of
 
 
 class CheckDetail(Static):
@@ -70,6 +70,9 @@ class FindingDetail(Static):
             prose = re.sub(r"(?<!\n)\n(?!\n)", " ", finding.explanation.strip())
             parts += [Text(""), Text(redact(prose))]
         if finding.evidence:
+            # imported here, not at the top: the first screen (preflight) shows no finding
+            from petstore_tui.log_lines import message_of
+
             parts += [Text(""), Text("Evidence", style="bold underline")]
             parts += [Text(redact(message_of(redact(line))), style="italic", no_wrap=True,
                            overflow="ellipsis") for line in finding.evidence[:5]]
@@ -82,5 +85,13 @@ class FindingDetail(Static):
                 parts += [Text(f"$ {cmd}", style="bold green") for cmd in fix_commands(finding)]
             if finding.fix.files:
                 parts += [Text("Files: " + ", ".join(finding.fix.files), style="dim")]
-        self.plain = "\n".join(part.plain for part in parts)
-        self.update(Group(*parts))
+        plain = "\n".join(part.plain for part in parts)
+        # A recurring finding changes only its count and times: lines of the same widths
+        # wrap to the same height, so the screen need not be laid out again for it.
+        same_shape = _widths(plain) == _widths(self.plain)
+        self.plain = plain
+        self.update(Group(*parts), layout=not same_shape)
+
+
+def _widths(text: str) -> list[int]:
+    return [cell_len(line) for line in text.split("\n")]

@@ -5,6 +5,7 @@ against their own samples by `catalog test DIR`; and how each finding was recogn
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -280,3 +281,30 @@ def test_catalog_test_runs_the_built_in_folder_as_itself(capsys):
     code, out, err = run(capsys, "catalog", "test", str(FIXTURES))
     assert code == 0, out + err
     assert "2 entries" in out
+
+
+def test_the_tui_start_validates_only_what_the_operator_brought(tmp_path, monkeypatch):
+    """A start with no catalog of the operator's does not load the catalog before the
+    first frame (the engine loads it later); a config folder, `--catalog` or
+    PETSTORE_TUI_CATALOG is still validated up front. Stand-in: load_catalog replaced by
+    a recorder that refuses everything."""
+    import checks.catalog_loader
+    from petstore_tui.commands import tui
+
+    asked = []
+
+    def refuse(**kwargs):
+        asked.append(kwargs["user_dirs"])
+        raise CatalogError("refused")
+
+    monkeypatch.setattr(checks.catalog_loader, "load_catalog", refuse)
+    monkeypatch.delenv("PETSTORE_TUI_CATALOG", raising=False)
+    assert tui.catalog_problem(()) == "" and asked == []
+    make_entry(tmp_path / "mine", "widget-exploded")
+    assert tui.catalog_problem((str(tmp_path / "mine"),)) == "refused"
+    with monkeypatch.context() as env:
+        env.setenv("PETSTORE_TUI_CATALOG", str(tmp_path / "mine"))
+        assert tui.catalog_problem(()) == "refused"
+    make_entry(Path(os.environ["XDG_CONFIG_HOME"]) / "petstore-tui" / "catalog", "widget-exploded")
+    assert tui.catalog_problem(()) == "refused"
+    assert len(asked) == 3

@@ -73,3 +73,61 @@ def test_unknown_profile_names_the_profile(aws_config):
     """A profile that is not in the config file: no region, and the message says why."""
     with pytest.raises(settings.RegionNotSet, match="nosuch"):
         _ = settings.Target(profile="nosuch").region_name
+
+
+def _label_in_a_fresh_process(*args: str) -> tuple[str, bool]:
+    """(the default target's label, whether botocore was imported) in a new interpreter,
+    as a start of petstore-tui sees them."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from petstore_core.settings import Target; "
+            f"print(Target({', '.join(args)}).label); print('botocore' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,  # noqa: S603
+                          timeout=60, check=True)
+    label, imported = done.stdout.splitlines()
+    return label, imported == "True"
+
+
+def test_a_remembered_region_is_answered_without_botocore(aws_config):
+    """The first start asks botocore; the next one, with the same files and environment,
+    draws the same label without importing it."""
+    first = _label_in_a_fresh_process("profile='prod'")
+    second = _label_in_a_fresh_process("profile='prod'")
+    assert first == ("prod · eu-west-1 · petstore-eks", True)
+    assert second == (first[0], False)
+
+
+def test_the_remembered_region_follows_every_input(aws_config, monkeypatch):
+    """An edit of the config file, a region in the credentials file (botocore reads it too),
+    AWS_DEFAULT_PROFILE: each is answered as botocore answers it, not from memory."""
+    import botocore.session
+
+    def botocore_says(profile=None):
+        return botocore.session.Session(profile=profile).get_config_variable("region")
+
+    assert settings.profile_region("prod") == "eu-west-1"
+    aws_config.write_text(CONFIG.replace("eu-west-1", "eu-central-1"))
+    assert settings.profile_region("prod") == "eu-central-1" == botocore_says("prod")
+    assert settings.profile_region("bare") is None
+    credentials = Path(os.environ["AWS_SHARED_CREDENTIALS_FILE"])
+    credentials.write_text("[bare]\nregion = sa-east-1\n")
+    assert settings.profile_region("bare") == "sa-east-1" == botocore_says("bare")
+    assert settings.profile_region(None) == "us-west-2"
+    monkeypatch.setenv("AWS_DEFAULT_PROFILE", "prod")
+    assert settings.profile_region(None) == "eu-central-1" == botocore_says()
+
+
+def test_a_failure_is_not_remembered_and_a_damaged_memo_is_ignored(aws_config):
+    """A missing profile raises until it is added; a damaged memo file means asking afresh."""
+    from petstore_core import region_memo
+
+    with pytest.raises(settings.RegionNotSet, match="nosuch"):
+        _ = settings.Target(profile="nosuch").region_name
+    aws_config.write_text(CONFIG + "[profile nosuch]\nregion = ap-east-1\n")
+    assert settings.Target(profile="nosuch").region_name == "ap-east-1"
+    memo = settings.state_dir() / "cache" / region_memo.FILE_NAME
+    assert "ap-east-1" in memo.read_text()
+    memo.write_text("{not json")
+    region_memo._read_from = None  # as a new process would read it
+    assert settings.Target(profile="nosuch").region_name == "ap-east-1"

@@ -98,3 +98,42 @@ async def test_a_handler_bug_ends_with_one_redacted_line(monkeypatch, capfd):
     err = capfd.readouterr().err
     assert "petstore-tui: internal error: RuntimeError: boom password=****" in err
     assert "Traceback" not in err and "hunter2" not in err
+
+
+FIRST_SCREEN_ONLY = """
+import asyncio, sys
+from petstore_tui.app import PetstoreApp
+from tests.tui import fakes
+
+async def main():
+    app = PetstoreApp(fakes.services(), autostart=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        first = app.screen
+        print(type(first).__name__, sorted(app._screen_stacks))
+        print([m for m in ("petstore_tui.screens.troubleshoot", "petstore_tui.screens.runbook_screen")
+               if m in sys.modules])
+        await pilot.press("3")
+        await pilot.pause()
+        print(type(app.screen).__name__)
+        await pilot.press("1")
+        await pilot.pause()
+        print(app.screen is first)
+
+asyncio.run(main())
+"""
+
+
+def test_the_app_opens_straight_on_its_first_screen_and_loads_the_others_when_shown():
+    """The first frame pays only for its own screen: no blank default screen switched away
+    from, the panel's and the runbook's modules imported when first shown, and a screen
+    shown again is the same one. Stand-in: the fakes, in a fresh interpreter (this one has
+    imported every screen already)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run([sys.executable, "-c", FIRST_SCREEN_ONLY], capture_output=True, text=True,  # noqa: S603
+                          timeout=120, cwd=Path(__file__).resolve().parents[2], check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == ["PreflightScreen ['preflight']", "[]", "TroubleshootScreen", "True"]

@@ -44,3 +44,24 @@ async def test_the_panel_status_line_shows_restarts_from_the_events_source():
     async with app.run_test(size=(120, 40)) as pilot:
         status = app.screen.query_one("#log-status")
         assert await _wait_for(pilot, lambda: "↻ petstore-7d9-x2k4l/app 2" in str(status.render()))
+
+
+async def test_the_status_line_is_one_fixed_row_that_never_relayouts_the_screen():
+    """The status line changes four times a second while lines stream: it fills its row,
+    so any text fits without laying the screen out again. Stand-in: the fakes' panel."""
+    from petstore_tui.app import PetstoreApp
+    from petstore_tui.widgets.log_view import LogView
+    from tests.tui import fakes
+
+    app = PetstoreApp(fakes.services(sources=[]), initial="troubleshoot", autostart=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        status = screen.query_one("#log-status")
+        layouts = status._layout_updates
+        screen.query_one(LogView).total_lines = 123_456_789
+        screen._log_status()
+        await pilot.pause()
+        assert "123456789 lines" in str(status.render())
+        assert status._layout_updates == layouts
+        assert status.size.width == status.parent.content_region.width
