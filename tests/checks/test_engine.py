@@ -187,6 +187,28 @@ def test_a_box_is_one_event_without_its_borders():
         "must be unique within a module.", "╵", "  ││ Warning  Failed  pull\naccess denied"]
 
 
+def test_a_nested_box_drops_both_borders(engine):
+    """Stand-in: none; rich's traceback (Python's `rich`, typer) draws a locals panel inside
+    its box and wraps a value inside both, each line ending in right borders: the value
+    reads on across the wrap, on both paths, with both matchers."""
+    panel = ["│ ╭──────────── locals ────────────╮ │",
+             "│ │   e = ClientError('x is not authorized to perform:  │ │",
+             "│ │       elasticloadbalancing:AddTags on assumed-role/nested/1') │ │",
+             "│ ╰─────────────────────────────────╯ │"]
+    events = _events(panel[1:3])
+    assert [e.decode() for e in map(b"\n".join, events)] == [
+        "│ │   e = ClientError('x is not authorized to perform:\n"
+        "      elasticloadbalancing:AddTags on assumed-role/nested/1')"]
+    data = "\n".join(["start", *panel, "end"]).encode() + b"\n"
+    engine.feed_many(data.split(b"\n")[:-1])
+    engine.flush()
+    by_line = summary(engine)
+    engine.reset()
+    engine.scan_bytes(data)
+    assert [(f[0], f[1]) for f in by_line] == [("fixture-addtags-denied", "nested")]
+    assert summary(engine) == by_line
+
+
 def test_a_wrap_mark_joins_the_next_line():
     """Stand-in: none; a tool that marks where it folded a line (dhctl's `↵`)."""
     events = _events(["Error: DependencyViolation: The subnet 'subnet-1' has dependencies   ↵",

@@ -147,9 +147,7 @@ KNOWN_MISSES: dict[str, str] = {
     "alb-ingress-no-address/v1-describe-ing-empty-address-no-events.log": "opened sealed v2 miss: fired nothing",
     "alb-ingressclass-missing/describe-ingress-class-none-zsh-prompt.log": "opened sealed v2 miss: fired nothing",
     "gunicorn-timeout/sentry-prose-worker-timeout-critical.log": "opened sealed v2 miss: fired nothing",
-    "none/docs-translation-exit-code-1-prose-oomkilled.log": "opened sealed v2 miss: FALSE POSITIVE: pod-oomkilled at error level",
     "none/js-sdk-irsa-app-oidc-provider-missing.log": "opened sealed v2 miss: FALSE POSITIVE: alb-controller-irsa-web-identity-failed at error level",
-    "pg-auth/rich-locals-box-no-password-supplied.log": "opened sealed v2 miss: fired nothing",
 }
 
 # A handful of tune cases also go once through the real CLI as a subprocess (the others
