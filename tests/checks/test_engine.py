@@ -188,6 +188,17 @@ def test_a_box_is_one_event_without_its_borders():
         "must be unique within a module.", "╵", "  ││ Warning  Failed  pull\naccess denied"]
 
 
+def _line_and_bulk(engine, data: bytes):
+    """The findings of `data` fed line by line; the bulk path must find the same."""
+    engine.feed_many(data.split(b"\n")[:-1])
+    engine.flush()
+    by_line = summary(engine)
+    engine.reset()
+    engine.scan_bytes(data)
+    assert summary(engine) == by_line
+    return by_line
+
+
 def test_a_nested_box_drops_both_borders(engine):
     """Stand-in: none; rich's traceback (Python's `rich`, typer) draws a locals panel inside
     its box and wraps a value inside both, each line ending in right borders: the value
@@ -201,13 +212,7 @@ def test_a_nested_box_drops_both_borders(engine):
         "│ │   e = ClientError('x is not authorized to perform:\n"
         "      elasticloadbalancing:AddTags on assumed-role/nested/1')"]
     data = "\n".join(["start", *panel, "end"]).encode() + b"\n"
-    engine.feed_many(data.split(b"\n")[:-1])
-    engine.flush()
-    by_line = summary(engine)
-    engine.reset()
-    engine.scan_bytes(data)
-    assert [(f[0], f[1]) for f in by_line] == [("fixture-addtags-denied", "nested")]
-    assert summary(engine) == by_line
+    assert [(f[0], f[1]) for f in _line_and_bulk(engine, data)] == [("fixture-addtags-denied", "nested")]
 
 
 def test_one_json_record_a_line_reads_as_the_lines_printed(engine):
@@ -221,13 +226,8 @@ def test_one_json_record_a_line_reads_as_the_lines_printed(engine):
     shipped = json.dumps({"@timestamp": "2026-11-27T10:00:01.5Z", "message": printed[1]})
     assert prepare_line(records[1]) == printed[1].encode() == prepare_line(shipped)
     data = "\n".join(["start", *records, "end"]).encode() + b"\n"
-    engine.feed_many(data.split(b"\n")[:-1])
-    engine.flush()
-    by_line = summary(engine)
-    engine.reset()
-    engine.scan_bytes(data)
-    assert [(f[0], f[1]) for f in by_line] == [("fixture-addtags-denied", "petstore-alb-controller")]
-    assert summary(engine) == by_line
+    assert [(f[0], f[1]) for f in _line_and_bulk(engine, data)] == [
+        ("fixture-addtags-denied", "petstore-alb-controller")]
 
 
 @pytest.mark.parametrize("kept", [
