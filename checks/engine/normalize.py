@@ -73,9 +73,9 @@ def _unwrap_records(data: bytes) -> bytes:
 
 
 # Paste damage: JSON records, JSON escapes, HTML entities, Markdown marks, curly quotes,
-# exotic spaces. Every replacement is shorter than or as long as what it replaces and never makes a
-# newline. (trigger, replacement); a replacement of None means the ANSI regex, a callable
-# one is applied to the data. The order is the order of application: removals first,
+# exotic spaces. Every replacement is shorter than or as long as what it replaces and
+# never makes a newline. (trigger, replacement); a replacement of None means the ANSI
+# regex, a callable one is applied to the data. The order is the order of application: removals first,
 # `&amp;` after the other entities.
 STEPS: tuple[tuple[bytes, bytes | Callable[[bytes], bytes] | None], ...] = (
     (b"\x1b", None), (b"\r", b""), (b"\x00", b""),
