@@ -7,8 +7,9 @@
   lines, so a message reads on across them: `kubectl logs --timestamps` / `--prefix`,
   docker compose's `web-1  | `, journald's `May 15 23:09:27 host unit[pid]: `, Markdown
   `> ` quote marks, editor line-number gutters.
-- The lines of one box (Terraform's `│` diagnostics, k9s panes) make one event, their
-  borders dropped: Terraform wraps a diagnostic's detail over several `│` lines.
+- The lines of one box (Terraform's `│` diagnostics, k9s panes, rich's tracebacks and
+  the panels nested in them) make one event, their borders dropped on both sides:
+  Terraform wraps a diagnostic's detail over several `│` lines, rich a local's value.
 - A line ending in a wrap mark (`↵`, `⏎`: tools that show where they folded a line)
   continues on the next line.
 - A line exactly WRAP_WIDTH bytes long was cut there by a terminal (or `fold`), often
@@ -46,7 +47,10 @@ PREFIX_ALTERNATIVES = (
 )
 PREFIX = rb"(?:" + rb"|".join(PREFIX_ALTERNATIVES) + rb"){1,2}"
 _PREFIX = re.compile(PREFIX)
-BOX = rb"[\x20\t]*(?:\xe2\x94\x82|\xe2\x94\x83|\xe2\x95\x91)+\x20?"  # │ ┃ ║ (k9s doubles them)
+_BORDERS = ("\u2502".encode(), "\u2503".encode(), "\u2551".encode())  # │ ┃ ║
+# a box's left border; k9s doubles it, and a box nested in a box (rich's tracebacks with
+# their locals panel and indent guides) adds its own after the outer one
+BOX = rb"(?:[\x20\t]*(?:\xe2\x94\x82|\xe2\x94\x83|\xe2\x95\x91)+\x20?)+"
 _BOX = re.compile(BOX)
 
 # The lines whose event text differs from the raw line (a prefix dropped from an indented
@@ -69,11 +73,22 @@ def split(line: bytes) -> tuple[int, bytes]:
     if first in b" \t\xe2":
         m = _BOX.match(line)
         if m:
-            return BOXED, line[m.end():]
+            return BOXED, _right_borders_dropped(line[m.end():])
     m = _PREFIX.match(line)
     if m and m.end():
         return PREFIXED, line[m.end():]
     return PLAIN, line
+
+
+def _right_borders_dropped(text: bytes) -> bytes:
+    """A boxed line's text without the right borders a box draws (k9s panes, rich's
+    nested panels): a message wrapped inside the box reads on into its next line."""
+    end = text.rstrip(b" \t")
+    if not end.endswith(_BORDERS):
+        return text
+    while end.endswith(_BORDERS):
+        end = end[:-3].rstrip(b" \t")
+    return end
 
 
 def body(line: bytes) -> bytes:
@@ -181,7 +196,7 @@ class Grouper:
             self._remember(kind, line, width)
             return []
         closed = [(self._take(), line)] if lines else []
-        self._lines = [line]
+        self._lines = [_right_borders_dropped(line) if kind == BOXED else line]
         self._traceback = TRACEBACK_HEAD in text
         self._remember(kind, line, width)
         return closed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
@@ -39,13 +40,46 @@ def _unescape(data: bytes) -> bytes:
     return _UNICODE_ESCAPE.sub(char, data)
 
 
-# Paste damage: JSON escapes, HTML entities, Markdown marks, curly quotes, exotic spaces.
-# Every replacement is shorter than or as long as what it replaces and never makes a
-# newline. (trigger, replacement); a replacement of None means the ANSI regex, a callable
-# one is applied to the data. The order is the order of application: removals first,
+# One log record per line, as docker's json-file driver and log shippers store it:
+# `{"log":"  File \"app.py\"...\n","stream":"stderr","time":"2026-11-27T10:00:00.1Z"}`
+# (docker, Fluentd and Fluent Bit keep the line under "log"; Filebeat, Logstash, Vector and
+# CloudWatch exports under "message", beside a timestamp). The record reads as the line the
+# program printed (its time and stream dropped, as a tool prefix would be): indentation,
+# tracebacks and wraps group as in a plain log, and the line after an event is read whole.
+# A JSON object without a timestamp under "message" (an AWS error body) is left as it is.
+_RECORD = re.compile(rb"^[ \t]*\{[^\n]*\}[ \t]*$", re.MULTILINE)
+_RECORD_TIMES = ("time", "@timestamp", "timestamp", "date")
+
+
+def _record_line(m: re.Match) -> bytes:
+    line = m.group(0)
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested beyond reason
+        return line
+    if not isinstance(record, dict):
+        return line
+    text = record.get("log")
+    if not isinstance(text, str):
+        text = record.get("message") if any(k in record for k in _RECORD_TIMES) else None
+        if not isinstance(text, str):
+            return line
+    text = text.removesuffix("\n").replace("\r", "").replace("\n", " ")
+    return remove_noise(text.encode("utf-8", "replace"))
+
+
+def _unwrap_records(data: bytes) -> bytes:
+    return _RECORD.sub(_record_line, data)
+
+
+# Paste damage: JSON records, JSON escapes, HTML entities, Markdown marks, curly quotes,
+# exotic spaces. Every replacement is shorter than or as long as what it replaces and
+# never makes a newline. (trigger, replacement); a replacement of None means the ANSI
+# regex, a callable one is applied to the data. The order is the order of application: removals first,
 # `&amp;` after the other entities.
 STEPS: tuple[tuple[bytes, bytes | Callable[[bytes], bytes] | None], ...] = (
     (b"\x1b", None), (b"\r", b""), (b"\x00", b""),
+    (b'"log":', _unwrap_records), (b'"message":', _unwrap_records),  # a JSON record a line
     (b"\\u", _unescape),  # JSON's \u escapes of printable characters
     (b"\\\\", b"\\"),  # a JSON string inside a JSON string (a shipped log line): \\\" is \"
     (b'\\"', b'"'), (b"\\n", b" "), (b"\\t", b" "),  # a log line inside a JSON string
@@ -165,6 +199,11 @@ def normalise(data: bytes, present: list[int] | None = None) -> bytes:
             continue
         if removed:  # deleting bytes may have made new triggers: look again, once
             return _finish(data)
+        if STEPS[i][1] is _unwrap_records:  # a record's text may hold any trigger: look again, once
+            unwrapped = _unwrap_records(data)
+            if unwrapped != data:
+                return _finish(unwrapped)
+            continue
         data = _apply(i, data)
     return data
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import random
 from pathlib import Path
 
@@ -185,6 +186,57 @@ def test_a_box_is_one_event_without_its_borders():
         "╷", "│ Error: Duplicate variable declaration\n\n"
         'A variable named "x" was already declared at main.tf:1,1-13. Variable names\n'
         "must be unique within a module.", "╵", "  ││ Warning  Failed  pull\naccess denied"]
+
+
+def _line_and_bulk(engine, data: bytes):
+    """The findings of `data` fed line by line; the bulk path must find the same."""
+    engine.feed_many(data.split(b"\n")[:-1])
+    engine.flush()
+    by_line = summary(engine)
+    engine.reset()
+    engine.scan_bytes(data)
+    assert summary(engine) == by_line
+    return by_line
+
+
+def test_a_nested_box_drops_both_borders(engine):
+    """Stand-in: none; rich's traceback (Python's `rich`, typer) draws a locals panel inside
+    its box and wraps a value inside both, each line ending in right borders: the value
+    reads on across the wrap, on both paths, with both matchers."""
+    panel = ["│ ╭──────────── locals ────────────╮ │",
+             "│ │   e = ClientError('x is not authorized to perform:  │ │",
+             "│ │       elasticloadbalancing:AddTags on assumed-role/nested/1') │ │",
+             "│ ╰─────────────────────────────────╯ │"]
+    events = _events(panel[1:3])
+    assert [e.decode() for e in map(b"\n".join, events)] == [
+        "│ │   e = ClientError('x is not authorized to perform:\n"
+        "      elasticloadbalancing:AddTags on assumed-role/nested/1')"]
+    data = "\n".join(["start", *panel, "end"]).encode() + b"\n"
+    assert [(f[0], f[1]) for f in _line_and_bulk(engine, data)] == [("fixture-addtags-denied", "nested")]
+
+
+def test_one_json_record_a_line_reads_as_the_lines_printed(engine):
+    """Stand-in: none; docker's json-file driver (and Fluent Bit, Filebeat) store each line
+    of a container's output as a JSON record: a message wrapped onto an indented line
+    still reads on, on both paths, with both matchers."""
+    cut = DENIAL.index(b"elasticloadbalancing:AddTags")
+    printed = [DENIAL[:cut].decode().rstrip(), "    " + DENIAL[cut:].decode(), "ok"]
+    records = [json.dumps({"log": line + "\n", "stream": "stderr", "time": "2026-11-27T10:00:01.5Z"},
+                          separators=(",", ":")) for line in printed]
+    shipped = json.dumps({"@timestamp": "2026-11-27T10:00:01.5Z", "message": printed[1]})
+    assert prepare_line(records[1]) == printed[1].encode() == prepare_line(shipped)
+    data = "\n".join(["start", *records, "end"]).encode() + b"\n"
+    assert [(f[0], f[1]) for f in _line_and_bulk(engine, data)] == [
+        ("fixture-addtags-denied", "petstore-alb-controller")]
+
+
+@pytest.mark.parametrize("kept", [
+    '{"__type":"AccessDeniedException","message":"User: x is not authorized"}',  # an AWS error body
+    '{"level":"error","ts":1700000000.5,"msg":"Reconciler error","error":"x"}',  # the controller's own JSON
+    '{"log": not json}',
+])
+def test_json_that_is_no_shipped_record_is_left_as_it_is(kept):
+    assert prepare_line(kept) == kept.encode()
 
 
 def test_a_wrap_mark_joins_the_next_line():
