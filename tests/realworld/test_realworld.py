@@ -147,7 +147,6 @@ KNOWN_MISSES: dict[str, str] = {
     "alb-ingress-no-address/v1-describe-ing-empty-address-no-events.log": "opened sealed v2 miss: fired nothing",
     "alb-ingressclass-missing/describe-ingress-class-none-zsh-prompt.log": "opened sealed v2 miss: fired nothing",
     "gunicorn-timeout/sentry-prose-worker-timeout-critical.log": "opened sealed v2 miss: fired nothing",
-    "none/js-sdk-irsa-app-oidc-provider-missing.log": "opened sealed v2 miss: FALSE POSITIVE: alb-controller-irsa-web-identity-failed at error level",
 }
 
 # A handful of tune cases also go once through the real CLI as a subprocess (the others
