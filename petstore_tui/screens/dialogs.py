@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +12,20 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from petstore_core.redact import redact
+
+Result = TypeVar("Result")
+
+
+class CancellableDialog(ModalScreen[Result]):
+    """A dialog (app.tcss styles `.dialog`) that Escape closes with no answer (None)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self) -> None:
+        super().__init__(classes="dialog")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -44,15 +58,13 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(value)
 
 
-class TypedConfirmDialog(ModalScreen[str | None]):
+class TypedConfirmDialog(CancellableDialog[str | None]):
     """Destructive work waits for the operator to type `expected` (the cluster name).
 
     A wrong name is refused in place: the dialog stays, says so, and nothing runs."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
     def __init__(self, prompt: str, expected: str, detail: str = "") -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.prompt = prompt
         self.expected = expected
         self.detail = detail
@@ -93,17 +105,12 @@ class TypedConfirmDialog(ModalScreen[str | None]):
         else:
             self.dismiss(None)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class PromptDialog(ModalScreen[str | None]):
+class PromptDialog(CancellableDialog[str | None]):
     """One line of text (a file to follow, where to write the report)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
     def __init__(self, prompt: str, value: str = "") -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.prompt = prompt
         self.value = value
 
@@ -116,18 +123,15 @@ class PromptDialog(ModalScreen[str | None]):
         event.stop()
         self.dismiss(event.value.strip() or None)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class DrillDialog(ModalScreen[tuple[str, str] | None]):
+class DrillDialog(CancellableDialog[tuple[str, str] | None]):
     """The drill menu: plant one of the headline failures in the sandbox, or undo it."""
 
     BINDINGS = [Binding("escape", "cancel", "Close"), Binding("u", "undo", "Undo selected"),
                 Binding("enter", "plant", "Plant selected", show=False)]
 
     def __init__(self, drills: list[Any], planted: set[str]) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.drills = drills
         self.planted = planted
 
@@ -159,6 +163,3 @@ class DrillDialog(ModalScreen[tuple[str, str] | None]):
         drill_id = self._selected()
         if drill_id:
             self.dismiss((drill_id, "undo"))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
