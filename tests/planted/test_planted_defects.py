@@ -27,10 +27,7 @@ from tests.support.project_copy import REPO, copy_project
 
 CLI = REPO / ".venv" / "bin" / "petstore-tui"
 TIMEOUT = 120
-
-
 STATUSES = ("pass", "warn", "fail", "skip", "error")
-GROUPS = ("tools", "aws", "config", "cluster")
 CATALOG = {
     p.name for p in (REPO / "checks" / "catalog").iterdir() if (p / "failure.yaml").is_file()
 }
