@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 
 from checks.model import Status
-from checks.preflight import run_check
+from checks.preflight.runner import run_check
 from tests.preflight.conftest import make_ctx
 
 Edit = Callable[[Path], None]

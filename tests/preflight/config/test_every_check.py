@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from checks.model import Status
-from checks.preflight import run_check
 from checks.preflight.registry import ALL_CHECKS
+from checks.preflight.runner import run_check
 from tests.preflight.conftest import REPO, make_ctx
 from tests.support.plants import registered
 

@@ -10,9 +10,9 @@ import shutil
 import pytest
 
 from checks.model import Status
-from checks.preflight import run_check
 from checks.preflight.config.files import ConfigFilesCheck
 from checks.preflight.config.k8s_api import KubernetesApiCheck
+from checks.preflight.runner import run_check
 from tests.preflight.conftest import make_ctx
 from tests.support.plants import Plants
 from tests.support.project_copy import CONTROLLER_POLICY, append, edit

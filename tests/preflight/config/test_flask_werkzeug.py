@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from checks.model import Status
-from checks.preflight import run_check
 from checks.preflight.config.flask_werkzeug import FlaskWerkzeugCheck
+from checks.preflight.runner import run_check
 from tests.preflight.conftest import make_ctx
 from tests.support.plants import Plants
 from tests.support.project_copy import edit

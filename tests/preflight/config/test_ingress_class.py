@@ -4,8 +4,8 @@ alb IngressClass by spec.ingressClassName, in every overlay."""
 from __future__ import annotations
 
 from checks.model import Status
-from checks.preflight import run_check
 from checks.preflight.config.ingress_class import IngressClassNameCheck
+from checks.preflight.runner import run_check
 from tests.preflight.conftest import make_ctx
 from tests.support.plants import Plants
 from tests.support.project_copy import append, edit

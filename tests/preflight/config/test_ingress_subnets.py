@@ -4,8 +4,8 @@ controller would find for the Ingress, in at least two zones, with free addresse
 from __future__ import annotations
 
 from checks.model import Status
-from checks.preflight import run_check
 from checks.preflight.config.ingress_subnets import IngressSubnetsCheck
+from checks.preflight.runner import run_check
 from tests.preflight.config.test_subnet_tags import ok_elb_tag_removed
 from tests.preflight.conftest import make_ctx
 from tests.support.plants import Plants

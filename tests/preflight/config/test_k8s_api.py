@@ -5,8 +5,8 @@ source file. No stand-in for the plants: the real kubectl kustomize."""
 from __future__ import annotations
 
 from checks.model import Status
-from checks.preflight import run_check
 from checks.preflight.config.k8s_api import KubernetesApiCheck
+from checks.preflight.runner import run_check
 from tests.preflight.conftest import make_ctx
 from tests.support.plants import Plants
 from tests.support.project_copy import append, edit

@@ -6,8 +6,8 @@ from __future__ import annotations
 import shutil
 
 from checks.model import Status
-from checks.preflight import run_check
 from checks.preflight.config.duplicate_outputs import DuplicateOutputsCheck
+from checks.preflight.runner import run_check
 from tests.preflight.config.test_duplicate_outputs import duplicate_vpc_id_output_in_main_tf
 from tests.preflight.config.test_eks_version import k8s_version_1_28_in_zz_auto_tfvars
 from tests.preflight.conftest import make_ctx
