@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from petstore_tui.screens.dialogs import TypedConfirmDialog
-from petstore_tui.screens.runbook_screen import RunbookScreen
+from petstore_tui.screens.runbook_screen import RunbookScreen, runbook_palette
 
 DETAIL = ("Deletes the Ingress first (so the controller removes the ALB and its security "
           "groups), then the app, the controller, the images, and runs terraform destroy.")
@@ -16,20 +16,14 @@ class CleanupScreen(RunbookScreen):
 
     KIND = "destroy"
     TITLE = "Cleanup"
-    BINDINGS = [
-        Binding("r", "run_all", "Destroy all"),
-        Binding("o", "run_one", "Run selected"),
-        Binding("s", "skip", "Skip selected"),
-        Binding("t", "retry", "Retry from selected"),
-        Binding("x", "stop", "Stop"),
-    ]
-    PALETTE = [
-        ("run_all", "Cleanup: destroy everything", "Asks for the cluster name, then runs every cleanup step"),
-        ("run_one", "Cleanup: run selected step", "Asks for the cluster name, then runs the highlighted step"),
-        ("skip", "Cleanup: skip selected step", "Mark the highlighted step skipped and go on"),
-        ("retry", "Cleanup: retry from selected step", "Run again from the highlighted step"),
-        ("stop", "Cleanup: stop", "Interrupt the running tool and stop after it exits"),
-    ]
+    # RunbookScreen's keys; Textual merges BINDINGS along the classes and a key bound again
+    # keeps its place, so only `r`'s label changes
+    BINDINGS = [Binding("r", "run_all", "Destroy all")]
+    PALETTE = runbook_palette(
+        "Cleanup",
+        run_all=("destroy everything", "Asks for the cluster name, then runs every cleanup step"),
+        run_one=("run selected step", "Asks for the cluster name, then runs the highlighted step"),
+    )
 
     def start_run(self, *, from_step: str | None = None, only: str | None = None) -> None:
         cluster = self.app.target.cluster_name

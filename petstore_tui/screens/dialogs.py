@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +16,20 @@ from petstore_core.redact import redact
 
 # the dialogs' layout, read when the first one opens (petstore_tui/app.tcss says why)
 DIALOG_CSS = Path(__file__).with_name("dialogs.tcss")
+
+Result = TypeVar("Result")
+
+
+class CancellableDialog(ModalScreen[Result]):
+    """A dialog (dialogs.tcss styles `.dialog`) that Escape closes with no answer (None)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self) -> None:
+        super().__init__(classes="dialog")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -50,17 +64,15 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(value)
 
 
-class TypedConfirmDialog(ModalScreen[str | None]):
+class TypedConfirmDialog(CancellableDialog[str | None]):
     """Destructive work waits for the operator to type `expected` (the cluster name).
 
     A wrong name is refused in place: the dialog stays, says so, and nothing runs."""
 
     CSS_PATH = DIALOG_CSS
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
     def __init__(self, prompt: str, expected: str, detail: str = "") -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.prompt = prompt
         self.expected = expected
         self.detail = detail
@@ -101,19 +113,14 @@ class TypedConfirmDialog(ModalScreen[str | None]):
         else:
             self.dismiss(None)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class PromptDialog(ModalScreen[str | None]):
+class PromptDialog(CancellableDialog[str | None]):
     """One line of text (a file to follow, where to write the report)."""
 
     CSS_PATH = DIALOG_CSS
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
     def __init__(self, prompt: str, value: str = "") -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.prompt = prompt
         self.value = value
 
@@ -126,11 +133,8 @@ class PromptDialog(ModalScreen[str | None]):
         event.stop()
         self.dismiss(event.value.strip() or None)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class DrillDialog(ModalScreen[tuple[str, str] | None]):
+class DrillDialog(CancellableDialog[tuple[str, str] | None]):
     """The drill menu: plant one of the headline failures in the sandbox, or undo it."""
 
     CSS_PATH = DIALOG_CSS
@@ -139,7 +143,7 @@ class DrillDialog(ModalScreen[tuple[str, str] | None]):
                 Binding("enter", "plant", "Plant selected", show=False)]
 
     def __init__(self, drills: list[Any], planted: set[str]) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.drills = drills
         self.planted = planted
 
@@ -171,6 +175,3 @@ class DrillDialog(ModalScreen[tuple[str, str] | None]):
         drill_id = self._selected()
         if drill_id:
             self.dismiss((drill_id, "undo"))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -53,6 +53,19 @@ def step_pairs(runner: Any) -> list[tuple[str, str]]:
     return pairs
 
 
+def runbook_palette(
+    screen: str, *, run_all: tuple[str, str], run_one: tuple[str, str]
+) -> list[tuple[str, str, str]]:
+    """A runbook screen's command palette entries: its own words for the two ways to run,
+    the shared ones for skip, retry and stop."""
+    return [
+        ("run_all", f"{screen}: {run_all[0]}", run_all[1]),
+        ("run_one", f"{screen}: {run_one[0]}", run_one[1]),
+        ("skip", f"{screen}: skip selected step", "Mark the highlighted step skipped and go on"),
+        ("retry", f"{screen}: retry from selected step", "Run again from the highlighted step"),
+        ("stop", f"{screen}: stop", "Interrupt the running tool and stop after it exits"),
+    ]
+
 
 class RunbookScreen(RunbookWorker, RunbookActions, Screen):
     """Shared by deploy and cleanup: drives a runner in a thread worker and renders its events."""
@@ -69,13 +82,11 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
         Binding("t", "retry", "Retry from selected"),
         Binding("x", "stop", "Stop"),
     ]
-    PALETTE = [
-        ("run_all", "Deploy: run all steps", "Run the runbook from the first step not done"),
-        ("run_one", "Deploy: run selected step", "Run only the highlighted step"),
-        ("skip", "Deploy: skip selected step", "Mark the highlighted step skipped and go on"),
-        ("retry", "Deploy: retry from selected step", "Run again from the highlighted step"),
-        ("stop", "Deploy: stop", "Interrupt the running tool and stop after it exits"),
-    ]
+    PALETTE = runbook_palette(
+        "Deploy",
+        run_all=("run all steps", "Run the runbook from the first step not done"),
+        run_one=("run selected step", "Run only the highlighted step"),
+    )
 
     def __init__(self) -> None:
         super().__init__()

@@ -11,15 +11,16 @@ import pytest
 
 from petstore_tui import cli
 from tests.fixes.test_repository_fixes import snapshot
-from tests.planted import test_planted_defects as planted
+from tests.support.plants import plant as planted
+from tests.support.project_copy import copy_project
 
 DOCKERFILE_CHECK = "config.dockerfile-user"
 
 
 @pytest.fixture
 def broken(tmp_path):
-    root = planted.make_copy(tmp_path / "checkout")
-    planted.dockerfile_user_before_chown(root)
+    root = copy_project(tmp_path / "checkout")
+    planted("dockerfile_user_before_chown")(root)
     return root
 
 
@@ -104,7 +105,7 @@ def test_the_installed_command_exits_2_on_a_usage_error(tmp_path):
 def test_entries_are_numbered_per_fix(broken, capsys):
     """Two fixes on one checkout: each entry is named after its fix and counted per fix, so
     `fix undo dockerfile-user-after-chown-1` means the first of that fix, whatever ran between."""
-    planted.duplicate_output_in_main_tf(broken)
+    planted("duplicate_output_in_main_tf")(broken)
     assert fix(broken, "config.duplicate-outputs", "--yes", "--json") == 0
     assert json.loads(capsys.readouterr().out)["entry"] == "duplicate-terraform-output-1"
     assert fix(broken, DOCKERFILE_CHECK, "--yes", "--json") == 0

@@ -1,4 +1,4 @@
-"""The repository fixes on copies of this repository, each planted with the defect the way tests/planted/test_planted_defects.py plants it: `fix --dry-run` changes no file, `fix --yes` makes the check that found it pass (the real preflight check re-run by the fix), `fix undo` puts every byte back; and a file changed after the fix is not undone. The Flask/Werkzeug re-lock runs a stand-in pip-compile (a fake executable on PATH that records its argv and cwd and writes a lock), because the real one needs PyPI and minutes."""
+"""The repository fixes on copies of this repository, each planted with the defect the way its check's tests plant it (tests/preflight/config/, tests/support/plants.py): `fix --dry-run` changes no file, `fix --yes` makes the check that found it pass (the real preflight check re-run by the fix), `fix undo` puts every byte back; and a file changed after the fix is not undone. The Flask/Werkzeug re-lock runs a stand-in pip-compile (a fake executable on PATH that records its argv and cwd and writes a lock), because the real one needs PyPI and minutes."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 
 from petstore_tui import cli
-from tests.planted import test_planted_defects as planted
+from tests.support.plants import plant as planted
+from tests.support.project_copy import copy_project
 
 
 @pytest.fixture
 def checkout(tmp_path) -> Path:
-    return planted.make_copy(tmp_path / "checkout")
+    return copy_project(tmp_path / "checkout")
 
 
 def snapshot(root: Path) -> dict[str, str]:
@@ -55,7 +56,7 @@ CASES = [
 
 @pytest.mark.parametrize("plant, what, check, shown, entry", CASES, ids=[c[0] for c in CASES])
 def test_plant_dry_run_fix_verify_undo(checkout, capsys, plant, what, check, shown, entry):
-    getattr(planted, plant)(checkout)
+    planted(plant)(checkout)
     assert preflight_status(checkout, check, capsys) == "fail"
     broken = snapshot(checkout)
 
@@ -81,7 +82,7 @@ def test_plant_dry_run_fix_verify_undo(checkout, capsys, plant, what, check, sho
 
 
 def test_undo_refuses_a_file_changed_after_the_fix(checkout, capsys):
-    planted.dockerfile_user_before_chown(checkout)
+    planted("dockerfile_user_before_chown")(checkout)
     assert fix(checkout, "config.dockerfile-user", "--yes") == 0
     dockerfile = checkout / "docker" / "Dockerfile"
     dockerfile.write_text(dockerfile.read_text() + "# edited by hand after the fix\n")
@@ -93,7 +94,7 @@ def test_undo_refuses_a_file_changed_after_the_fix(checkout, capsys):
 
 
 def test_a_sg_rule_referred_to_elsewhere_is_refused(checkout, capsys):
-    planted.duplicate_sg_rule_9443(checkout)
+    planted("duplicate_sg_rule_9443")(checkout)
     with (checkout / "terraform" / "outputs.tf").open("a") as out:
         out.write('\noutput "webhook_rule" {\n  value = aws_vpc_security_group_ingress_rule.lb_controller_webhook.id\n}\n')
     before = snapshot(checkout)
@@ -139,7 +140,7 @@ def fake_pip_compile(tmp_path: Path, monkeypatch, mode: str = "ok") -> Path:
 
 def test_flask_werkzeug_pins_then_relock(checkout, tmp_path, monkeypatch, capsys):
     calls = fake_pip_compile(tmp_path, monkeypatch)
-    planted.flask_225_werkzeug_301_in_and_lock(checkout)
+    planted("flask_225_werkzeug_301_in_and_lock")(checkout)
     assert preflight_status(checkout, "config.flask-werkzeug", capsys) == "fail"
     broken = snapshot(checkout)
 
@@ -168,7 +169,7 @@ def test_flask_werkzeug_pins_then_relock(checkout, tmp_path, monkeypatch, capsys
 
 def test_a_failed_relock_puts_both_files_back(checkout, tmp_path, monkeypatch, capsys):
     calls = fake_pip_compile(tmp_path, monkeypatch, "fail")
-    planted.flask_225_werkzeug_301_in_and_lock(checkout)
+    planted("flask_225_werkzeug_301_in_and_lock")(checkout)
     broken = snapshot(checkout)
     assert fix(checkout, "config.flask-werkzeug", "--yes", "--json") == 1
     report = json.loads(capsys.readouterr().out)
@@ -181,7 +182,7 @@ def test_a_failed_relock_puts_both_files_back(checkout, tmp_path, monkeypatch, c
 
 def test_a_lock_the_check_still_fails_is_rolled_back(checkout, tmp_path, monkeypatch, capsys):
     fake_pip_compile(tmp_path, monkeypatch, "incomplete")
-    planted.flask_225_werkzeug_301_in_and_lock(checkout)
+    planted("flask_225_werkzeug_301_in_and_lock")(checkout)
     broken = snapshot(checkout)
     assert fix(checkout, "config.flask-werkzeug", "--yes") == 1
     out = capsys.readouterr().out

@@ -1,4 +1,4 @@
-"""Pilot tests of `x`, the fix dialog (petstore_tui/screens/fix_dialog.py), on the troubleshooting panel and the preflight screen: the plan shown before anything changes, Escape changing nothing, `y` applying, the verification shown, a change that does not verify shown undone with the reason, a finding without an automatic fix said so. The fixes run for real on copies of this repository (tests/planted plants the defects); stand-ins: the panel's lines_source and FakeEngine (tests/tui/fakes.py), and the fake pip-compile of tests/fixes/test_repository_fixes.py."""
+"""Pilot tests of `x`, the fix dialog (petstore_tui/screens/fix_dialog.py), on the troubleshooting panel and the preflight screen: the plan shown before anything changes, Escape changing nothing, `y` applying, the verification shown, a change that does not verify shown undone with the reason, a finding without an automatic fix said so. The fixes run for real on copies of this repository (the plants of tests/preflight/config/); stand-ins: the panel's lines_source and FakeEngine (tests/tui/fakes.py), and the fake pip-compile of tests/fixes/test_repository_fixes.py."""
 
 from __future__ import annotations
 
@@ -12,15 +12,16 @@ from petstore_tui.screens.fix_dialog import FixDialog
 from petstore_tui.widgets.check_table import CheckTable
 from petstore_tui.widgets.findings_table import FindingsTable
 from tests.fixes.test_repository_fixes import fake_pip_compile, snapshot
-from tests.planted import test_planted_defects as planted
+from tests.support.plants import plant as planted
+from tests.support.project_copy import copy_project
 from tests.tui import fakes
 from tests.tui.conftest import settle
 from tests.tui.test_troubleshoot import APP_LINES, _wait_for
 
 
 def _checkout(tmp_path, plant: str):
-    root = planted.make_copy(tmp_path / "checkout")
-    getattr(planted, plant)(root)
+    root = copy_project(tmp_path / "checkout")
+    planted(plant)(root)
     return root
 
 

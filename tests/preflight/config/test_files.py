@@ -1,31 +1,94 @@
-"""config.files and config.k8s-api on copies of this repository: files that do not parse or build fail with file:line, Terraform's own parser is asked before python-hcl2 is believed, variables nobody declares fail like terraform plan; objects carry their source file. Stand-ins: named per test."""
+"""config.files (checks/preflight/config/files.py): every file the checks read parses, every
+overlay builds, with file:line; Terraform's own parser is asked before python-hcl2 is
+believed, and variables nobody declares fail like `terraform plan`. Stand-ins: named per test
+(none for the plants)."""
 
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
+
+import pytest
 
 from checks.model import Status
-from checks.preflight import run_check
 from checks.preflight.config.files import ConfigFilesCheck
 from checks.preflight.config.k8s_api import KubernetesApiCheck
+from checks.preflight.runner import run_check
 from tests.preflight.conftest import make_ctx
+from tests.support.plants import Plants
+from tests.support.project_copy import CONTROLLER_POLICY, append, edit
 
-BROKEN = ('cidr_block           = "10.0.0.0/16"', "cidr_block           =")
+PLANTS = Plants(ConfigFilesCheck)
+DEV_OVERLAY = "kubernetes/overlays/dev/kustomization.yaml"
 
 
-def break_network(project: Path) -> None:
-    path = project / "terraform/network.tf"
-    path.write_text(path.read_text().replace(*BROKEN))
+@PLANTS.defect(None, says="terraform/network.tf:7")
+def tf_dangling_attribute(r):
+    edit(r / "terraform/network.tf", 'cidr_block           = "10.0.0.0/16"', "cidr_block           =")
+
+
+@PLANTS.defect(None, says="terraform/terraform.tfvars:1")
+def tfvars_dangling_value(r):
+    edit(r / "terraform/terraform.tfvars", "node_min_size      = 2", "node_min_size      =")
+
+
+@PLANTS.defect(None, says="terraform/ecr.tf")
+def tf_unclosed_block(r):
+    edit(r / "terraform/ecr.tf", "  encryption_configuration {\n    encryption_type = \"AES256\"\n  }\n",
+         "  encryption_configuration {\n    encryption_type = \"AES256\"\n")
+
+
+@PLANTS.defect(None, says="kubernetes/base/service.yaml:13")
+def yaml_lost_colon(r):
+    edit(r / "kubernetes/base/service.yaml", "  ports:\n", "  ports\n")
+
+
+@PLANTS.defect(None, says="kubernetes/controller/serviceaccount.yaml:")
+def controller_yaml_tab_indent(r):
+    edit(r / "kubernetes/controller/serviceaccount.yaml", "  namespace: kube-system\n", "\tnamespace: kube-system\n")
+
+
+@PLANTS.defect(None, says=DEV_OVERLAY)
+def overlay_patch_path_missing(r):
+    edit(r / DEV_OVERLAY, "path: /data/LOG_LEVEL", "path: /data/LOGLEVEL/x")
+
+
+@PLANTS.defect(None, says="kubernetes/overlays/prod/kustomization.yaml")
+def overlay_resource_deleted(r):
+    (r / "kubernetes/overlays/prod/secret-db-credentials.yaml").unlink()
+
+
+@PLANTS.defect(None, says=CONTROLLER_POLICY + ":8")
+def policy_json_trailing_comma(r):
+    edit(r / CONTROLLER_POLICY, '"iam:CreateServiceLinkedRole"\n', '"iam:CreateServiceLinkedRole",\n')
+
+
+@PLANTS.defect("terraform-undeclared-variable", says="terraform/eks.tf:")
+def variable_renamed_not_its_uses(r):
+    edit(r / "terraform/variables.tf", 'variable "kubernetes_version" {', 'variable "k8s_version" {')
+    edit(r / "terraform/terraform.tfvars", 'kubernetes_version = "1.35"', 'k8s_version = "1.35"')
+
+
+@PLANTS.harmless()
+def ok_name_prefix_and_images(r):
+    append(r / "kubernetes/overlays/prod/kustomization.yaml",
+           "namePrefix: shop-\nimages:\n  - name: petstore\n"
+           "    newName: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/petstore\n    newTag: \"v1\"\n")
+
+
+@PLANTS.harmless()
+def ok_common_labels_and_comments(r):
+    append(r / DEV_OVERLAY, "# tried by hand\nlabels:\n  - pairs:\n      team: pets\n")
+    append(r / "terraform/network.tf", "\n# the subnets above are the only ones the ALB may use\n")
+
+
+test_plant_on_a_copy = PLANTS.test()
 
 
 async def test_terraform_confirms_the_syntax_error_and_its_line(project):
     """The real terraform (`terraform fmt`) and python-hcl2 agree; the report says Terraform's words."""
     if shutil.which("terraform") is None:
-        import pytest
-
         pytest.skip("terraform is not on PATH")
-    break_network(project)
+    tf_dangling_attribute(project)
     result = await run_check(ConfigFilesCheck(), make_ctx(project))
     assert result.status == Status.FAIL
     assert "terraform/network.tf:7: does not parse: Invalid expression" in result.detail
@@ -35,7 +98,7 @@ async def test_a_file_terraform_reads_is_unknown_not_broken(project, fake_tools)
     """Fake terraform on PATH whose `fmt` accepts the file (as for syntax python-hcl2 does not
     know): the file is reported as unknown to the checks, not failed; kubectl kustomize is the
     real one (PATH keeps the machine's tools)."""
-    break_network(project)
+    tf_dangling_attribute(project)
     fake_tools.add("terraform", responses={"fmt": (0, "", "")})
     fake_tools.use(only=False)
     result = await run_check(ConfigFilesCheck(), make_ctx(project))
@@ -45,7 +108,7 @@ async def test_a_file_terraform_reads_is_unknown_not_broken(project, fake_tools)
 
 async def test_without_terraform_python_hcl2_is_believed(project, fake_tools):
     """Fake tools on PATH: no terraform, no kubectl (the YAML files are read as they are)."""
-    break_network(project)
+    tf_dangling_attribute(project)
     fake_tools.use()
     result = await run_check(ConfigFilesCheck(), make_ctx(project))
     assert result.status == Status.FAIL and "terraform/network.tf:7" in result.summary
@@ -53,9 +116,8 @@ async def test_without_terraform_python_hcl2_is_believed(project, fake_tools):
 
 async def test_undeclared_variables_and_cli_values_fail_like_terraform(project):
     """No stand-in: a reference to a variable nobody declares, and a -var for one."""
-    path = project / "terraform/eks.tf"
-    path.write_text(path.read_text().replace("version                   = var.kubernetes_version",
-                                             "version                   = var.k8s_version"))
+    edit(project / "terraform/eks.tf", "version                   = var.kubernetes_version",
+         "version                   = var.k8s_version")
     result = await run_check(ConfigFilesCheck(), make_ctx(project, terraform_cli=[("var", "colour=blue")]))
     assert result.status == Status.FAIL and result.failure_id == "terraform-undeclared-variable"
     assert "terraform/eks.tf:" in result.detail and "var.k8s_version" in result.detail
@@ -64,51 +126,13 @@ async def test_undeclared_variables_and_cli_values_fail_like_terraform(project):
 
 async def test_an_overlay_that_does_not_build_is_named(project):
     """The real kubectl kustomize: a JSON 6902 patch on a path that does not exist."""
-    path = project / "kubernetes/overlays/dev/kustomization.yaml"
-    path.write_text(path.read_text().replace("path: /data/LOG_LEVEL", "path: /data/NOPE/LEVEL"))
+    edit(project / DEV_OVERLAY, "path: /data/LOG_LEVEL", "path: /data/NOPE/LEVEL")
     result = await run_check(ConfigFilesCheck(), make_ctx(project))
     assert result.status == Status.FAIL
     assert "kubernetes/overlays/dev/kustomization.yaml: kubectl kustomize does not build it" in result.detail
     assert "missing path: /data/NOPE/LEVEL" in result.detail
     api = await run_check(KubernetesApiCheck(), make_ctx(project))
     assert api.status == Status.WARN and "overlays/dev: does not build" in api.summary
-
-
-async def test_violations_name_the_source_file_through_kustomize(project):
-    """The real kubectl kustomize: a Service port renamed in base shows in both overlays,
-    reported once with its file."""
-    path = project / "kubernetes/base/service.yaml"
-    path.write_text(path.read_text().replace("    - name: http\n", "    - name: Web_Port\n"))
-    result = await run_check(KubernetesApiCheck(), make_ctx(project))
-    assert result.status == Status.FAIL
-    line = next(x for x in result.detail.splitlines() if "Web_Port" in x)
-    assert line.startswith("kubernetes/base/service.yaml: Service/petstore: spec.ports[0].name")
-    assert line.endswith("(overlays/dev, overlays/prod)")
-
-
-async def test_the_overlays_build_side_by_side(project):
-    """Stand-in: a runner that holds every `kubectl kustomize` until all overlays have
-    asked (one after another, the first would wait forever), then runs the real one."""
-    import asyncio
-
-    from checks.preflight.context import default_tool_runner
-    from checks.project import manifests
-
-    asked: list[str] = []
-    everyone = asyncio.Event()
-    count = len(manifests.overlays(project))
-
-    async def together(argv, timeout):
-        asked.append(argv[-1])
-        if len(asked) == count:
-            everyone.set()
-        await asyncio.wait_for(everyone.wait(), 5)
-        return await default_tool_runner(argv, timeout)
-
-    assert count >= 2
-    rendered = await manifests.render(project, together)
-    assert len(asked) == count and not rendered.failures
-    assert {where for where, _doc in rendered.documents} == {"overlays/dev", "overlays/prod"}
 
 
 def test_yaml_errors_keep_the_pure_python_parsers_words(project):

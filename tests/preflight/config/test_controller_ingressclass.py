@@ -1,0 +1,33 @@
+"""config.controller-ingressclass (checks/preflight/config/controller_ingressclass.py): an
+IngressClass `alb` for controller ingress.k8s.aws/alb exists, from kubernetes/controller/
+or from Helm."""
+
+from __future__ import annotations
+
+from checks.preflight.config.controller_ingressclass import ControllerIngressClassCheck
+from tests.support.plants import Plants
+from tests.support.project_copy import edit
+
+PLANTS = Plants(ControllerIngressClassCheck)
+INGRESS_CLASS = "kubernetes/controller/ingressclass.yaml"
+
+
+@PLANTS.defect("alb-controller-ingressclass-missing")
+def ingressclass_controller_misspelled(r):
+    edit(r / INGRESS_CLASS, "controller: ingress.k8s.aws/alb", "controller: ingress.k8s.io/alb")
+
+
+@PLANTS.defect("alb-controller-ingressclass-missing")
+def ingressclass_deleted(r):
+    (r / INGRESS_CLASS).unlink()
+
+
+@PLANTS.harmless(only_this_check="config.helm-values fails createIngressClassResource: true "
+                                 "as an ownership conflict even with the file gone")
+def ok_ingressclass_by_helm(r):
+    ingressclass_deleted(r)
+    edit(r / "kubernetes/controller/values.yaml", "createIngressClassResource: false",
+         "createIngressClassResource: true")
+
+
+test_plant_on_a_copy = PLANTS.test()
