@@ -173,3 +173,42 @@ def test_a_bad_host_is_refused_every_time(lean_app):
     for _ in range(2):
         assert client.get("/api/v1/health/live", headers={"Host": bad}).status_code == 400
     assert all(bad not in key for key in lean_app._bound)
+
+
+def test_remembered_reads_follow_every_kind_of_change(client, database_url, tmp_path):
+    """Stand-in: SQLite in tmp_path / real PostgreSQL on 127.0.0.1:5432 (parametrised). A pet,
+    a page, a missing pet and a count read again after a create, an update and a delete made
+    through the API and, on SQLite, by another process's connection (the sqlite3 module on
+    the same file): each read answers as the database does now."""
+    import sqlite3
+
+    missing = client.get("/api/v1/pets/1")
+    assert missing.status_code == 404
+    assert client.get("/api/v1/pets?limit=5").get_json()["items"] == []
+    pet = client.post("/api/v1/pets", json={"name": "a", "species": "cat"}).get_json()
+    assert client.get("/api/v1/pets/1").get_json() == pet
+    page = client.get("/api/v1/pets?limit=5").get_json()
+    assert page["items"] == [pet] and page["total"] == 1
+    if database_url.startswith("sqlite"):
+        path = database_url.removeprefix("sqlite:///")
+        with sqlite3.connect(path) as other:
+            other.execute("UPDATE pets SET name = 'renamed elsewhere' WHERE id = 1")
+        assert client.get("/api/v1/pets/1").get_json()["name"] == "renamed elsewhere"
+        assert [p["name"] for p in client.get("/api/v1/pets?limit=5").get_json()["items"]] == ["renamed elsewhere"]
+        other.close()
+    assert client.delete("/api/v1/pets/1").status_code == 204
+    assert client.get("/api/v1/pets/1").status_code == 404
+    assert client.get("/api/v1/pets?limit=5").get_json() == {"items": [], "total": 0, "limit": 5, "offset": 0}
+
+
+def test_remembered_reads_are_bounded(lean_app):
+    """Stand-in: SQLite in tmp_path; reads of more pets than are kept: memory stays bounded."""
+    from petstore import fastread
+
+    client = lean_app.test_client()
+    client.post("/api/v1/pets", json={"name": "a", "species": "cat"})
+    for pet_id in range(1, 3 * fastread._RESULTS_KEPT):
+        client.get(f"/api/v1/pets/{pet_id}")
+    assert client.get("/api/v1/pets/1").status_code == 200
+    held = fastread._held_for(lean_app.extensions["petstore"].engine)
+    assert 0 < len(held.cache) <= fastread._RESULTS_KEPT + 1
