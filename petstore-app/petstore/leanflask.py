@@ -104,9 +104,11 @@ class LeanFlask(Flask):
         self._bound: dict[tuple, tuple[str, MapAdapter]] = {}  # binding key -> (request.host, adapter)
 
     def create_url_adapter(self, request):
+        if request is None:  # the app context's: Flask's own (None without SERVER_NAME)
+            return super().create_url_adapter(request)
         config, url_map = self.config, self.url_map
-        if (request is None or config["TRUSTED_HOSTS"] is not None or config["SERVER_NAME"] is not None
-                or url_map.host_matching or self.subdomain_matching):
+        if (config["TRUSTED_HOSTS"] is not None or config["SERVER_NAME"] is not None or url_map.host_matching
+                or self.subdomain_matching):
             return super().create_url_adapter(request)
         environ = request.environ
         key = (url_map.default_subdomain, *map(environ.get, _BINDING_KEYS))
