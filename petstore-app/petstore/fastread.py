@@ -115,10 +115,10 @@ class Query:
     def all_until_change(self, reader: Reader, **params) -> list[dict]:
         """all(), remembered on SQLite until any connection commits a change (see
         Reader.unchanged): a page of the list is asked for again and again."""
-        return reader.remember((id(self), "all", *sorted(params.items())), self.all, params)
+        return reader.remember((self, "all", *sorted(params.items())), self.all, params)
 
     def first_until_change(self, reader: Reader, **params) -> dict | None:
-        return reader.remember((id(self), "first", *sorted(params.items())), self.first, params)
+        return reader.remember((self, "first", *sorted(params.items())), self.first, params)
 
     def scalar_until_change(self, reader: Reader, **params):
         """scalar(), remembered on SQLite until any connection commits a change.
@@ -126,7 +126,7 @@ class Query:
         For the list's COUNT(*): with a filter on a column of few values (status) SQLite
         counts by walking the index, about 0.5 ms at 10,000 pets and 4 ms at 100,000, far
         more than the page itself."""
-        return reader.remember((id(self), "scalar", *sorted(params.items())), self.scalar, params)
+        return reader.remember((self, "scalar", *sorted(params.items())), self.scalar, params)
 
 
 class Reader:
@@ -157,7 +157,8 @@ class Reader:
 
     def remember(self, key: tuple, run: Callable, params: Mapping[str, object]):
         """run(self, **params), or its result remembered under `key` while nothing changed.
-        Results are shared between requests: callers only encode them, never change them."""
+        Results are shared between requests: callers only encode them, never change them.
+        Keys hold the Query itself, not its id: an id may be reused once a Query is gone."""
         cache = self.unchanged()
         if cache is None:
             return run(self, **params)
