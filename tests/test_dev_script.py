@@ -54,7 +54,9 @@ def _dev(*args: str, env: dict[str, str], source: str | None = None) -> subproce
 
 def _stamp(venv: Path) -> None:
     """Mark the fake venv as set up for the current dependency files (./dev's own rule)."""
-    data = (REPO / "pyproject.toml").read_bytes() + (REPO / "petstore-app" / "requirements.lock").read_bytes()
+    sources = [REPO / "pyproject.toml", REPO / "setup.py", *sorted((REPO / "checks" / "engine").glob("*.c")),
+               REPO / "petstore-app" / "requirements.lock"]
+    data = b"".join(path.read_bytes() for path in sources)
     (venv / ".petstore-stamp").write_text(hashlib.sha256(data).hexdigest()[:16] + "\n")
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import BinaryIO
 
-from checks.engine.grouping import Grouper
+from checks.engine.grouping import WRAP_WIDTH, Grouper
+from checks.engine.line_scan import glue, scan_lines
 from checks.engine.literal_filter import DAMAGE
 from checks.engine.normalize import (
     MAX_LINE,
@@ -22,7 +24,6 @@ from checks.engine.sync_points import (
     _line_start,
     _sync_after,
     _sync_before,
-    newlines,
 )
 from checks.model import Finding
 
@@ -134,12 +135,15 @@ class BulkScan:
                 if hi - lo < NO_SYNC_LIMIT:
                     return buf[lo:hi]  # too little to know where the event ends: wait for more
                 end = hi  # no sync point in 16 MiB (pathological input): take it all
-        self.lines_read += newlines(buf, lo, end)
+        count, cuts = scan_lines(buf, lo, hi, WRAP_WIDTH)
+        self.lines_read += count - (buf.count(b"\n", end, hi) if end < hi else 0)
         if lo == 0 and hi == len(buf):
             hits = self.matcher.candidates(buf)
         else:
             with memoryview(buf) as view, view[lo:hi] as part:
                 hits = [(index, offset + lo) for index, offset in self.matcher.candidates(part)]
+        if cuts:
+            hits.extend(self._glued_hits(buf, cuts, end))
         if hits:
             hits.sort(key=lambda hit: hit[1])
             # The matcher flags every line holding a paste-damage trigger (DAMAGE): only
@@ -172,6 +176,19 @@ class BulkScan:
                 self._bulk_region(buf, region_start, region_end, region_ids, damaged, source, resource, changed,
                                   self._line_after(buf, region_end, hi))
         return buf[end:hi]
+
+    def _glued_hits(self, buf: bytes, cuts: list[int], end: int) -> list[tuple[int, int]]:
+        """A DAMAGE hit for each run of cut lines (`cuts`: where lines exactly WRAP_WIDTH
+        long end) whose event's glued text may match: a signature or a paste-damage
+        trigger across a cut. Such lines are common by chance and their glued text rarely
+        holds anything, so one matcher pass over all the glued texts of the block
+        (line_scan.glue) spares grouping and checking each of their events in full. The
+        rest of such an event is raw text that the block's own pass has seen."""
+        joined, ends, firsts = glue(buf, cuts, end, WRAP_WIDTH)
+        if not joined:
+            return []
+        flagged = {bisect_right(ends, offset - 1) for _, offset in self.matcher.candidates(joined)}
+        return [(DAMAGE, firsts[n]) for n in sorted(flagged) if n < len(firsts)]
 
     @staticmethod
     def _line_after(buf: bytes, at: int, hi: int) -> bytes | None:

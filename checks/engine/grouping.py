@@ -54,14 +54,14 @@ BOX = rb"(?:[\x20\t]*(?:\xe2\x94\x82|\xe2\x94\x83|\xe2\x95\x91)+\x20?)+"
 _BOX = re.compile(BOX)
 
 # The lines whose event text differs from the raw line (a prefix dropped from an indented
-# line, a box border, a wrap mark, a cut line). The Hyperscan matcher sees raw lines, so
-# it flags these (multiline regexes, case-sensitive) and the bulk path then matches their
-# events in full (checks/engine/matcher.py).
+# line, a box border, a wrap mark). The Hyperscan matcher sees raw lines, so it flags
+# these (multiline regexes, case-sensitive) and the bulk path then matches their events
+# in full (checks/engine/matcher.py). Lines cut at WRAP_WIDTH the bulk path finds itself,
+# at less cost than a regex (checks/engine/line_scan.py).
 REGROUP_PATTERNS: tuple[bytes, ...] = (
     rb"^" + PREFIX + rb"[\x20\t]",
     rb"^" + BOX,
     *WRAP_MARKS,
-    rb"^[^\n]{%d}$" % WRAP_WIDTH,
 )
 
 PLAIN, PREFIXED, BOXED = 0, 1, 2

@@ -1,5 +1,5 @@
 """The pure-Python matcher's pre-filter: required literals found in a few anchored `re`
-passes over a block, and the lines with paste damage or a wrap cut."""
+passes over a block, and the lines with paste damage."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from checks.engine.grouping import WRAP_MARKS, WRAP_WIDTH
+from checks.engine.grouping import WRAP_MARKS
 from checks.engine.literals import required_sets
 from checks.engine.normalize import DAMAGE_TRIGGERS
 
@@ -189,20 +189,3 @@ class LiteralFilter:
 def _damage_passes() -> tuple:
     triggers = (*DAMAGE_TRIGGERS, *WRAP_MARKS)
     return _compile_passes({t: t for t in triggers}, {t: (DAMAGE,) for t in triggers})
-
-
-# A line cut at the wrap width: its event holds the cut lines glued together, where a
-# literal may lie across the cut. (The other lines the grouping rewrites only lose bytes
-# at their start or end: a literal found in the event is in the raw line too.) The
-# leading newline is a literal `re` skips to with memchr.
-_CUT_LINE = re.compile(rb"\n[^\n]{%d}(?=\n|\Z)" % WRAP_WIDTH)
-
-
-def _cut_lines(block: bytes) -> list[tuple[int, int]]:
-    hits = [(DAMAGE, m.end()) for m in _CUT_LINE.finditer(block)]
-    first = block.find(b"\n")
-    if first == WRAP_WIDTH or (first < 0 and len(block) == WRAP_WIDTH):
-        hits.append((DAMAGE, WRAP_WIDTH))
-    return hits
-
-

@@ -5,8 +5,9 @@ questions, so the engine finds the same things with either:
 - `candidates(block)`: (signature index, offset) pairs, a superset of where signatures
   can match in a block of lines (one pass over the whole block); index DAMAGE marks a
   line with paste damage, or one the grouping rewrites in its event (a dropped prefix, a
-  box border, a wrap mark, a cut line: grouping.REGROUP_PATTERNS), whose events must be
-  normalised and checked in full;
+  box border, a wrap mark: grouping.REGROUP_PATTERNS), whose events must be normalised
+  and checked in full (lines cut at the wrap width are found by the bulk path:
+  line_scan.py);
 - `match(event, limit)`: the indices of signatures that really match one event (full
   `re`), with a match starting before `limit` when given (the event peeks at the next line).
 
@@ -21,7 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from checks.engine.grouping import REGROUP_PATTERNS
-from checks.engine.literal_filter import DAMAGE, LiteralFilter, _cut_lines, _damage_passes, _scan
+from checks.engine.literal_filter import DAMAGE, LiteralFilter, _damage_passes, _scan
 from checks.engine.normalize import DAMAGE_TRIGGERS
 
 RE_FLAGS = re.IGNORECASE | re.MULTILINE
@@ -100,7 +101,7 @@ class PythonMatcher(_Base):
     def candidates(self, block: bytes | memoryview) -> list[tuple[int, int]]:
         if isinstance(block, memoryview):
             block = block.tobytes()
-        return self._filter.candidates(block) + _scan(block, _damage_passes()) + _cut_lines(block)
+        return self._filter.candidates(block) + _scan(block, _damage_passes())
 
     def match(self, event: bytes, limit: int | None = None) -> list[int]:
         flagged = self._filter.flagged(event)

@@ -55,6 +55,7 @@ def _rows_function(names: tuple[str, ...], processors: list) -> Callable[[list[t
 
 
 _ROWS_REMEMBERED = 4096  # per statement; about 1 KB each
+_RESULTS_KEPT = 256  # per thread: pages, pets and counts remembered until a change
 
 
 def _remembered(convert: Callable[[list[tuple]], list[dict]]) -> Callable[[list[tuple]], list[dict]]:
@@ -111,35 +112,61 @@ class Query:
         proc = compiled.first_processor
         return proc(raw[0]) if proc is not None else raw[0]
 
+    def all_until_change(self, reader: Reader, **params) -> list[dict]:
+        """all(), remembered on SQLite until any connection commits a change (see
+        Reader.unchanged): a page of the list is asked for again and again."""
+        return reader.remember((self, "all", *sorted(params.items())), self.all, params)
+
+    def first_until_change(self, reader: Reader, **params) -> dict | None:
+        return reader.remember((self, "first", *sorted(params.items())), self.first, params)
+
     def scalar_until_change(self, reader: Reader, **params):
         """scalar(), remembered on SQLite until any connection commits a change.
 
         For the list's COUNT(*): with a filter on a column of few values (status) SQLite
         counts by walking the index, about 0.5 ms at 10,000 pets and 4 ms at 100,000, far
-        more than the page itself. `PRAGMA data_version` (about 1.5 µs) changes whenever
-        another connection, in this process or any other, has committed; this thread's read
-        connection never writes, so an unchanged value means an unchanged table. A commit
-        that lands between the PRAGMA and the count changes the next PRAGMA, so a total
-        is never reused across a change. PostgreSQL: counted every time."""
-        held = reader._held
-        if held is None:
-            return self.scalar(reader, **params)
-        version = reader.execute("PRAGMA data_version", ()).fetchone()[0]
-        if held.version != version or len(held.cache) > 256:
-            held.cache = {}
-            held.version = version
-        key = (id(self), *sorted(params.items()))
-        try:
-            return held.cache[key]
-        except KeyError:
-            value = held.cache[key] = self.scalar(reader, **params)
-            return value
+        more than the page itself."""
+        return reader.remember((self, "scalar", *sorted(params.items())), self.scalar, params)
 
 
 class Reader:
     def __init__(self, engine: Engine, conn, cursor, held: _Held | None = None) -> None:
         self.engine, self.conn, self.cursor, self._held = engine, conn, cursor, held
         self._error = engine.dialect.loaded_dbapi.Error
+        self._unchanged: dict | None = None
+
+    def unchanged(self) -> dict | None:
+        """Results remembered on this thread's SQLite read connection, valid as long as no
+        connection has committed a change (None on PostgreSQL: asked every time).
+
+        `PRAGMA data_version` (about 1.5 µs) changes whenever another connection, in this
+        process or any other, has committed; the held read connection never writes, so an
+        unchanged value means unchanged tables. It is asked once per `reading` block, before
+        its queries: a commit that lands after it changes the next block's value, so a result
+        read after a change is never kept under the value from before it."""
+        held = self._held
+        if held is None:
+            return None
+        if self._unchanged is None:
+            version = self.execute("PRAGMA data_version", ()).fetchone()[0]
+            if held.version != version or len(held.cache) > _RESULTS_KEPT:
+                held.cache = {}
+                held.version = version
+            self._unchanged = held.cache
+        return self._unchanged
+
+    def remember(self, key: tuple, run: Callable, params: Mapping[str, object]):
+        """run(self, **params), or its result remembered under `key` while nothing changed.
+        Results are shared between requests: callers only encode them, never change them.
+        Keys hold the Query itself, not its id: an id may be reused once a Query is gone."""
+        cache = self.unchanged()
+        if cache is None:
+            return run(self, **params)
+        try:
+            return cache[key]
+        except KeyError:
+            value = cache[key] = run(self, **params)
+            return value
 
     def execute(self, sql: str, params):
         try:
@@ -169,7 +196,7 @@ class _Held(threading.local):
 
     def __init__(self) -> None:  # runs once in each thread that uses it
         self.conn = None
-        # scalar_until_change's results, valid while `PRAGMA data_version` on `conn` is `version`.
+        # Reader.remember's results, valid while `PRAGMA data_version` on `conn` is `version`.
         self.cache: dict = {}
         self.version = None
 

@@ -11,6 +11,12 @@
 # later keeps working. The overridden methods follow Flask 3.1's own line by line
 # (petstore-app/requirements.lock pins it); tests/app/test_lean.py holds them to
 # Flask's behaviour.
+#
+# The URL adapter: Flask binds the URL map to every request's environ afresh (the Host
+# header parsed and IDNA-encoded, the subdomain worked out), about a tenth of a cached
+# read's CPU time. All of that depends only on a few environ values, so the bound parts
+# are kept per those values (a few Hosts in practice; a bounded dict, since clients choose
+# the Host header) and only the path, method and query string are taken per request.
 
 from __future__ import annotations
 
@@ -28,8 +34,19 @@ from flask.signals import (
     request_started,
     request_tearing_down,
 )
+from werkzeug.routing import MapAdapter
 
 _MISSING = object()
+# The environ values a bound URL adapter (besides path, method and query) depends on:
+# werkzeug's Map.bind_to_environ and get_host read these and nothing else.
+_BINDING_KEYS = ("HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "wsgi.url_scheme", "SCRIPT_NAME", "HTTP_CONNECTION",
+                 "HTTP_UPGRADE")
+_ADAPTERS_KEPT = 64
+
+
+def _wsgi_text(value: str) -> str:
+    """An environ string as werkzeug's Map.bind_to_environ decodes it (latin-1 bytes, UTF-8)."""
+    return value.encode("latin1").decode(errors="replace")
 
 
 class NoSessions(SessionInterface):
@@ -81,6 +98,33 @@ class LeanAppContext(AppContext):
 
 class LeanFlask(Flask):
     session_interface = NoSessions()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._bound: dict[tuple, tuple[str, MapAdapter]] = {}  # binding key -> (request.host, adapter)
+
+    def create_url_adapter(self, request):
+        if request is None:  # the app context's: Flask's own (None without SERVER_NAME)
+            return super().create_url_adapter(request)
+        config, url_map = self.config, self.url_map
+        if (config["TRUSTED_HOSTS"] is not None or config["SERVER_NAME"] is not None or url_map.host_matching
+                or self.subdomain_matching):
+            return super().create_url_adapter(request)
+        environ = request.environ
+        key = (url_map.default_subdomain, *map(environ.get, _BINDING_KEYS))
+        bound = self._bound.get(key)
+        if bound is None:
+            adapter = super().create_url_adapter(request)  # raises for a bad Host: nothing kept
+            if len(self._bound) >= _ADAPTERS_KEPT:
+                self._bound.clear()
+            self._bound[key] = (request.host, adapter)
+            return adapter
+        request.host, adapter = bound
+        path_info = environ.get("PATH_INFO")
+        query = environ.get("QUERY_STRING")
+        return MapAdapter(url_map, adapter.server_name, adapter.script_name, adapter.subdomain, adapter.url_scheme,
+                          "/" if path_info is None else _wsgi_text(path_info), environ["REQUEST_METHOD"],
+                          None if query is None else _wsgi_text(query))
 
     def app_context(self) -> AppContext:
         return LeanAppContext(self)

@@ -82,7 +82,7 @@ def list_pets():
     page, count = _list_statements(status is not None, species is not None)
     filters = {k: v for k, v in (("status", status), ("species", species)) if v is not None}
     with reading(st.engine) as reader:
-        rows = page.all(reader, limit=limit, offset=offset, **filters)
+        rows = page.all_until_change(reader, limit=limit, offset=offset, **filters)
         total = count.scalar_until_change(reader, **filters)
     # fastread rows already have the API's keys and ISO timestamps (see pet_json).
     return json_response({"items": rows, "total": total, "limit": limit,
@@ -104,7 +104,7 @@ def create_pet():
 def get_pet(pet_id: int):
     _checked_id(pet_id)
     with reading(state().engine) as reader:
-        row = _BY_ID.first(reader, pet_id=pet_id)
+        row = _BY_ID.first_until_change(reader, pet_id=pet_id)
     if row is None:
         raise not_found(pet_id)
     return json_response(pet_json(row))

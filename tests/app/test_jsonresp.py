@@ -69,3 +69,39 @@ def test_api_pages_match_jsonify(client):
         assert page.get_data() == jsonify(page.get_json()).get_data()
         assert one.get_data() == jsonify(one.get_json()).get_data()
     assert page.get_json()["items"][2]["name"] == "Ångström 🐈"
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "POST"])
+@pytest.mark.parametrize("case", ["plain", "created", "location", "content-location", "no-length", "cors", "iterable",
+                                  "not-modified", "no-content"])
+def test_json_responses_reach_the_server_as_werkzeugs_do(flask_app, method, case):
+    """Stand-in: a bare Flask app (no database). What the WSGI server is handed (status,
+    header list, body) equals werkzeug's own Response for the same answer, in the cases
+    the short way takes and in those it leaves to werkzeug."""
+    from flask import Response
+    from petstore.jsonresp import JsonResponse
+    from werkzeug.test import EnvironBuilder
+
+    def answer(kind):
+        status = {"created": 201, "not-modified": 304, "no-content": 204}.get(case, 200)
+        resp = kind(encode({"id": 1, "name": "café"}), status=status, content_type="application/json")
+        if case == "location":
+            resp.headers["Location"] = "/api/v1/pets/ü"
+        elif case == "content-location":
+            resp.headers["Content-Location"] = "/api/v1/pets/ü"
+        elif case == "no-length":
+            del resp.headers["Content-Length"]
+        elif case == "cors":
+            resp.headers["Access-Control-Allow-Origin"] = "https://shop.example"
+            resp.vary.add("Origin")
+        elif case == "iterable":
+            resp.response = iter([b"{", b"}"])
+        return resp
+
+    environ = EnvironBuilder(path="/api/v1/pets/1", method=method).get_environ()
+    ours, theirs = answer(JsonResponse), answer(Response)
+    ours_iter, ours_status, ours_headers = ours.get_wsgi_response(dict(environ))
+    their_iter, their_status, their_headers = theirs.get_wsgi_response(dict(environ))
+    assert (ours_status, ours_headers) == (their_status, their_headers)
+    assert b"".join(ours_iter) == b"".join(their_iter)
+    assert isinstance(json_response({"a": 1}), JsonResponse)

@@ -101,3 +101,114 @@ def test_app_context_teardown_functions_still_run(lean_app):
     with lean_app.app_context():
         pass
     assert torn == [None, None]
+
+
+def _adapter_fields(adapter) -> tuple:
+    return (adapter.server_name, adapter.script_name, adapter.subdomain, adapter.url_scheme, adapter.path_info,
+            adapter.default_method, adapter.query_args, adapter.websocket, adapter.map)
+
+
+ENVIRONS = [
+    {"HTTP_HOST": "api.example.com"},
+    {"HTTP_HOST": "API.Example.com:8080", "QUERY_STRING": "limit=5&status=sold"},
+    {"HTTP_HOST": "bücher.example"},  # IDNA-encoded by werkzeug
+    {"HTTP_HOST": "api.example.com:443", "wsgi.url_scheme": "https"},
+    {"HTTP_HOST": "api.example.com", "HTTP_CONNECTION": "keep-alive, Upgrade", "HTTP_UPGRADE": "websocket"},
+    {"SERVER_NAME": "10.0.0.7", "SERVER_PORT": "8080"},  # no Host header (HTTP/1.0)
+    {"HTTP_HOST": "api.example.com", "SCRIPT_NAME": "/prefix", "REQUEST_METHOD": "DELETE"},
+    {"HTTP_HOST": "api.example.com", "PATH_INFO": "/api/v1/pets/caf\xc3\xa9"},  # latin-1 environ, UTF-8 path
+]
+
+
+@pytest.mark.parametrize("extra", ENVIRONS)
+def test_url_adapters_are_flasks_own_for_any_host(lean_app, extra):
+    """Stand-in: none; the adapter kept per Host (and the rest of the binding) gives what
+    Flask binds afresh, first and later time alike, with only the path, method and query
+    string of each request."""
+    from flask import Flask
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    def request(path, method="GET", query=""):
+        environ = EnvironBuilder(path=path, method=method, query_string=query).get_environ()
+        for key in ("HTTP_HOST", "SERVER_NAME", "SERVER_PORT"):
+            environ.pop(key, None)
+        environ.update({"SERVER_NAME": "localhost", "SERVER_PORT": "80", **extra})
+        return Request(environ)
+
+    for path, method, query in (("/api/v1/pets/1", "GET", ""), ("/api/v1/pets", "POST", "x=%C3%A9"), ("/", "HEAD", "")):
+        lean, plain = request(path, method, query), request(path, method, query)
+        if "PATH_INFO" in extra:
+            lean.environ["PATH_INFO"] = plain.environ["PATH_INFO"] = extra["PATH_INFO"]
+        assert _adapter_fields(lean_app.create_url_adapter(lean)) == _adapter_fields(
+            Flask.create_url_adapter(lean_app, plain))
+        assert lean.host == plain.host
+
+
+def test_the_host_of_each_request_builds_its_urls(lean_app):
+    """Stand-in: none; external URLs and request.host follow the Host each request came
+    with, after other Hosts were seen, with more Hosts than are kept, and SERVER_NAME set
+    later is used as Flask uses it."""
+    from flask import request, url_for
+
+    @lean_app.get("/probe")
+    def probe():
+        return {"url": url_for("pets.get_pet", pet_id=7, _external=True), "host": request.host}
+
+    client = lean_app.test_client()
+    hosts = [f"h{n}.example:{8000 + n}" for n in range(100)] + ["h0.example:8000"]
+    for host in hosts:
+        assert client.get("/probe", headers={"Host": host}).get_json() == {
+            "url": f"http://{host}/api/v1/pets/7", "host": host}
+    assert len(lean_app._bound) <= 64
+    lean_app.config["SERVER_NAME"] = "configured.example"
+    assert client.get("/probe", headers={"Host": "configured.example"}).get_json()["url"] == (
+        "http://configured.example/api/v1/pets/7")
+
+
+def test_a_bad_host_is_refused_every_time(lean_app):
+    """Stand-in: none; a Host IDNA cannot encode: 400 each time, never remembered."""
+    client = lean_app.test_client()
+    bad = "a..b" + "x" * 70 + ".example"
+    for _ in range(2):
+        assert client.get("/api/v1/health/live", headers={"Host": bad}).status_code == 400
+    assert all(bad not in key for key in lean_app._bound)
+
+
+def test_remembered_reads_follow_every_kind_of_change(client, database_url, tmp_path):
+    """Stand-in: SQLite in tmp_path / real PostgreSQL on 127.0.0.1:5432 (parametrised). A pet,
+    a page, a missing pet and a count read again after a create, an update and a delete made
+    through the API and, on SQLite, by another process's connection (the sqlite3 module on
+    the same file): each read answers as the database does now."""
+    import sqlite3
+
+    missing = client.get("/api/v1/pets/1")
+    assert missing.status_code == 404
+    assert client.get("/api/v1/pets?limit=5").get_json()["items"] == []
+    pet = client.post("/api/v1/pets", json={"name": "a", "species": "cat"}).get_json()
+    assert client.get("/api/v1/pets/1").get_json() == pet
+    page = client.get("/api/v1/pets?limit=5").get_json()
+    assert page["items"] == [pet] and page["total"] == 1
+    if database_url.startswith("sqlite"):
+        path = database_url.removeprefix("sqlite:///")
+        with sqlite3.connect(path) as other:
+            other.execute("UPDATE pets SET name = 'renamed elsewhere' WHERE id = 1")
+        assert client.get("/api/v1/pets/1").get_json()["name"] == "renamed elsewhere"
+        assert [p["name"] for p in client.get("/api/v1/pets?limit=5").get_json()["items"]] == ["renamed elsewhere"]
+        other.close()
+    assert client.delete("/api/v1/pets/1").status_code == 204
+    assert client.get("/api/v1/pets/1").status_code == 404
+    assert client.get("/api/v1/pets?limit=5").get_json() == {"items": [], "total": 0, "limit": 5, "offset": 0}
+
+
+def test_remembered_reads_are_bounded(lean_app):
+    """Stand-in: SQLite in tmp_path; reads of more pets than are kept: memory stays bounded."""
+    from petstore import fastread
+
+    client = lean_app.test_client()
+    client.post("/api/v1/pets", json={"name": "a", "species": "cat"})
+    for pet_id in range(1, 3 * fastread._RESULTS_KEPT):
+        client.get(f"/api/v1/pets/{pet_id}")
+    assert client.get("/api/v1/pets/1").status_code == 200
+    held = fastread._held_for(lean_app.extensions["petstore"].engine)
+    assert 0 < len(held.cache) <= fastread._RESULTS_KEPT + 1

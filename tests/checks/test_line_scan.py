@@ -1,0 +1,151 @@
+"""Lines cut at the wrap width in the bulk path: found by checks/engine/line_scan.py (the
+native helper or its pure-Python twin), and their events checked in full only where their
+glued text may match (issue 14)."""
+
+from __future__ import annotations
+
+import io
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from checks.catalog_loader import load_catalog
+from checks.engine import Engine, line_scan
+from checks.engine.grouping import WRAP_WIDTH
+from checks.engine.matcher import hyperscan_available
+
+FIXTURES = Path(__file__).parent / "fixtures" / "catalog"
+MATCHERS = ["python"] + (["hyperscan"] if hyperscan_available() else [])
+DENIAL = (b"2026-11-27T10:00:01Z error AccessDenied: User: arn:aws:sts::123456789012:assumed-role/"
+          b"petstore-alb-controller/1700 is not authorized to perform: elasticloadbalancing:AddTags "
+          b"on resource: arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/k8s-x/abc")
+needs_native = pytest.mark.skipif(not line_scan.NATIVE, reason="checks/engine/_line_scan.c is not built here")
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog(FIXTURES)
+
+
+@pytest.fixture(params=["native", "python"])
+def helper(request, monkeypatch):
+    """Stand-in: none; the native helper, or the pure-Python one used where it was not built."""
+    if request.param == "native" and not line_scan.NATIVE:
+        pytest.skip("checks/engine/_line_scan.c is not built here")
+    if request.param == "python":
+        monkeypatch.setattr(line_scan, "_native_scan", None)
+        monkeypatch.setattr(line_scan, "_native_glue", None)
+    return request.param
+
+
+def test_the_native_helper_is_built_where_a_compiler_is():
+    """Stand-in: none; `pip install` (./dev setup) builds it when a C compiler is there."""
+    if shutil.which("cc") is None and shutil.which("gcc") is None:
+        pytest.skip("no C compiler on this machine: the pure-Python scan is used")
+    assert line_scan.NATIVE, "checks/engine/_line_scan.c is not built: run ./dev setup"
+
+
+def _random_buffer(rng: random.Random, width: int) -> bytes:
+    lengths = [0, 1, width - 1, width, width, width, width + 1, 2 * width]
+    lines = [bytes(rng.choice(b"ab \t\\&") for _ in range(rng.choice(lengths))) for _ in range(rng.randrange(9))]
+    return b"\n".join(lines) + rng.choice([b"", b"\n"])
+
+
+@needs_native
+def test_native_scan_and_glue_answer_what_python_does():
+    """Stand-in: none; random runs of cut lines, first and unterminated last lines, ranges
+    inside the buffer, `end` anywhere."""
+    rng = random.Random(14)
+    for _ in range(20000):
+        width = rng.choice([3, 4, WRAP_WIDTH])
+        buf = _random_buffer(rng, width)
+        lo = rng.choice([0] + [i + 1 for i, byte in enumerate(buf) if byte == 10])
+        hi = rng.choice([len(buf)] + [i + 1 for i, byte in enumerate(buf) if byte == 10 and i >= lo])
+        native = line_scan.scan_lines(buf, lo, hi, width)
+        assert native == line_scan.python_scan_lines(buf, lo, hi, width), (buf, lo, hi)
+        end = rng.randrange(len(buf) + 1)
+        assert line_scan.glue(buf, native[1], end, width) == line_scan.python_glue(buf, native[1], end, width)
+
+
+def test_scan_lines_counts_newlines_and_finds_the_cut_lines(helper):
+    """Stand-in: none; a cut first line, a run of two, a short line, an unterminated cut last line."""
+    cut = b"c" * WRAP_WIDTH
+    buf = b"\n".join([cut, b"short", cut, cut, b"x" * (WRAP_WIDTH + 1), cut])
+    count, ends = line_scan.scan_lines(buf, 0, len(buf), WRAP_WIDTH)
+    assert count == 5
+    assert [buf[end - WRAP_WIDTH:end] for end in ends] == [cut] * 4
+    assert ends[-1] == len(buf) and ends[1] + WRAP_WIDTH + 1 == ends[2]
+    start = len(cut) + 1
+    assert line_scan.scan_lines(buf, start, ends[2] + 1, WRAP_WIDTH) == (3, ends[1:3])
+
+
+def test_glue_gives_the_line_the_glued_line_and_the_next(helper):
+    """Stand-in: none; what Grouper puts into the event of a run of cut lines."""
+    head = b"h" * WRAP_WIDTH
+    buf = b"\n".join([b"before", head, head, b"rest", b"next", head]) + b"\n"
+    _, cuts = line_scan.scan_lines(buf, 0, len(buf), WRAP_WIDTH)
+    joined, ends, firsts = line_scan.glue(buf, cuts, len(buf), WRAP_WIDTH)
+    assert joined == b"rest\n" + head + head + b"rest\nnext\n" + b"\n" + head + b"\n\n"
+    assert firsts == [cuts[0], cuts[2]] and ends == [len(b"rest\n" + head + head + b"rest\nnext\n"), len(joined)]
+    assert line_scan.glue(buf, cuts, cuts[2] - WRAP_WIDTH, WRAP_WIDTH)[1] == ends[:1]
+
+
+def _filler(number: int) -> bytes:
+    """An ordinary log line exactly WRAP_WIDTH long (they are common by chance)."""
+    line = f"aws_security_group_rule.node_ingress[{number}]: Refreshing state... [id=sgrule-{number}]"
+    return (line + "x" * WRAP_WIDTH)[:WRAP_WIDTH].encode()
+
+
+def _cut_log(crlf: bool, final_newline: bool) -> bytes:
+    """Findings that exist only across a cut: the fixture denial cut every 80 columns inside
+    words, and a paste-damage escape (`&#39;`) cut in two, among ordinary 80-column lines."""
+    denial = [DENIAL[i:i + WRAP_WIDTH] for i in range(0, len(DENIAL), WRAP_WIDTH)]
+    quote = b"ImportError: cannot import name &#39;url_quote&#39; from &#39;werkzeug.urls&#39;"
+    at = quote.index(b"&#39;") + 2
+    damaged = [(b"y" * (WRAP_WIDTH - at) + quote[:at]), quote[at:]]
+    assert len(damaged[0]) == WRAP_WIDTH and b"&#39;" not in damaged[0] + b"\n" + damaged[1][:3]
+    lines: list[bytes] = []
+    for number in range(3000):
+        lines.append(_filler(number) if number % 3 else b"plain %d" % number)
+        if number % 500 == 7:
+            lines.extend(denial)
+        if number % 700 == 11:
+            lines.extend(damaged)
+    data = (b"\r\n" if crlf else b"\n").join(lines)
+    return data + (b"\r\n" if crlf else b"\n") * final_newline
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+@pytest.mark.parametrize(("crlf", "final_newline", "block_size"), [
+    (False, True, 4096), (True, True, 4096), (False, False, 1 << 20), (True, False, 977),
+])
+def test_matches_across_cuts_are_found_as_line_by_line(catalog, helper, matcher, crlf, final_newline, block_size):
+    """Stand-in: none; the bulk path, at block edges, with CRLF and without a final
+    newline, finds what feeding line by line finds, and counts every line."""
+    data = _cut_log(crlf, final_newline)
+    bulk = Engine(catalog, matcher=matcher, clock=lambda: 1.0)
+    bulk.scan_stream(io.BytesIO(data), resource="log", block_size=block_size)
+    assert bulk.lines_read == data.count(b"\n") + (not final_newline)
+    lines = Engine(catalog, matcher=matcher, clock=lambda: 1.0)
+    lines.feed_many(data.split(b"\n")[:len(data.split(b"\n")) - final_newline], resource="log")
+    lines.flush()
+    found = sorted((f.failure_id, f.resource, f.count, tuple(f.evidence)) for f in bulk.findings())
+    assert found == sorted((f.failure_id, f.resource, f.count, tuple(f.evidence)) for f in lines.findings())
+    assert [(f[0], f[2]) for f in found] == [("fixture-addtags-denied", 6), ("fixture-werkzeug-url-quote", 5)]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_ordinary_80_column_lines_are_not_checked_event_by_event(catalog, helper, matcher, monkeypatch):
+    """Stand-in: none; 2,000 lines exactly 80 bytes long with nothing across their cuts:
+    no event of theirs meets the full regexes (each did before, a hundredfold cost on a
+    log where such lines are common)."""
+    data = b"\n".join(_filler(n) if n % 2 else b"plain" for n in range(4000)) + b"\n" + DENIAL + b"\n"
+    engine = Engine(catalog, matcher=matcher)
+    checked = []
+    handle = engine._handle_event
+    monkeypatch.setattr(engine, "_handle_event", lambda event, *a, **k: (checked.append(event), handle(event, *a, **k)))
+    engine.scan_bytes(data)
+    assert [f.failure_id for f in engine.findings()] == ["fixture-addtags-denied"]
+    assert len(checked) <= 3
