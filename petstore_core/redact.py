@@ -124,6 +124,15 @@ def _not_secret(key: str, separator: str, value: str) -> bool:
         separator.startswith(":") and _ERROR_CODE.fullmatch(key) and _PROSE_WORD.match(value)))
 
 
+def _prose_token(key: str, value: str, after: str, before: str) -> bool:
+    """`failed to fetch anonymous token: unexpected status: 403` (containerd): the word
+    token inside a sentence, then another word of it. A token is random and has no
+    sentence around it, so a short lower-case word that the sentence goes on after is
+    not one; passwords, which can be words, are not let off this way."""
+    return (key.lower() == "token" and before == " " and after == " "
+            and value.isalpha() and value.islower() and len(value) <= 20)
+
+
 def _path_end(text: str, key_start: int) -> bool:
     """The key is the last part of a path (`open .../serviceaccount/token: no such file`,
     `/etc/passwd: not found`): what follows is an error about the file, not its value."""
@@ -141,6 +150,8 @@ def _key_value(m: re.Match) -> str:
     before = _KEY_CHARS.search(text, max(0, m.start() - 60), m.start())
     key = before.group() + text[m.start():m.start("sep")]
     if _path_end(text, before.start()) or _not_secret(key, m.group("sep").lstrip("\\\"'"), value):
+        return m.group(0)
+    if name == "bare" and _prose_token(key, value, text[m.end():m.end() + 1], text[before.start() - 1:before.start()]):
         return m.group(0)
     start, end = m.span(name)
     return text[m.start():start] + MASK + text[end:m.end()]
