@@ -1,6 +1,6 @@
 """Restarts per pod container, counted from the event lines the panel follows (no Textual).
 
-Kubernetes: the kubelet's `Started` event on a pod, as checks/engine/sources.py event_line
+Kubernetes: the kubelet's `Started` event on a pod, as petstore_tui/services/kube_scan.py event_line
 prints it (`Normal Started pod/POD: Started container NAME (xN)`): N starts are N-1
 restarts. Podman (the sandbox): each `container start <id> (..., name=NAME, ...)` event
 after the first one seen is a restart. Both from docs/knowledge/log-display.md."""

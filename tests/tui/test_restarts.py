@@ -1,5 +1,5 @@
 """Restart counts from the event lines the panel follows (lines in the shapes
-checks/engine/sources.py event_line and podman events print; written for the test)."""
+petstore_tui/services/kube_scan.py event_line and podman events print; written for the test)."""
 
 from __future__ import annotations
 
