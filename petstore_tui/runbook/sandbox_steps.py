@@ -88,7 +88,7 @@ async def app_reason(ctx: StepContext) -> str | None:
 async def app_apply(ctx: StepContext, objects: list[dict], **stand_in_options) -> StepResult:
     """The Kustomize output run by `podman kube play`, waited on until it is healthy."""
     from petstore_tui.services import kube_play, sandbox_inventory
-    from petstore_tui.services.sandbox import free_port
+    from petstore_tui.services.ports import free_port
 
     engine = _engine(ctx)
     app = sandbox_inventory.read().get("app") or {}

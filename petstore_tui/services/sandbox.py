@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import sys
 import time
 import urllib.error
@@ -11,7 +10,8 @@ import urllib.request
 from dataclasses import dataclass
 
 from petstore_core import process, sandbox_state, settings
-from petstore_tui.services import sandbox_inventory
+from petstore_tui.services import local_app, local_registry, sandbox_inventory
+from petstore_tui.services.ports import free_port
 
 START_TIMEOUT = 30.0
 STATUS_TIMEOUT = 5.0
@@ -19,12 +19,6 @@ STATUS_TIMEOUT = 5.0
 
 class SandboxError(RuntimeError):
     """The emulator could not be started or reached; the message says why."""
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def log_path():
@@ -147,8 +141,6 @@ def status(target: settings.Target | None = None) -> Status:
 def stop_containers() -> list[str]:
     """The app's pods and the registry, when this sandbox started them (images stay for
     destroy, the stand-in base for `--remove-base`)."""
-    from petstore_tui.services import local_registry
-
     made = sandbox_inventory.read()
     messages = []
     if made.get("app"):
@@ -167,8 +159,6 @@ def stop_containers() -> list[str]:
 
 def stop() -> tuple[bool, list[str]]:
     """Stop the local app and the emulator; (something was running, messages)."""
-    from petstore_tui.services import local_app
-
     state = sandbox_state.read()
     messages = stop_containers()
     if state is None:
