@@ -19,7 +19,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
+from checks.engine.compiled import blake2b
 from checks.engine.grouping import REGROUP_PATTERNS
 from checks.engine.literal_filter import DAMAGE, LiteralFilter, _cut_lines, _damage_passes, _scan
 from checks.engine.normalize import DAMAGE_TRIGGERS
@@ -177,13 +179,8 @@ class HyperscanMatcher(_Base):
         return db
 
     def _cache_file(self, cache_dir):
-        from pathlib import Path
-
-        from checks.engine import normalize
-        from checks.engine.compiled import blake2b
-
         version = getattr(self._hs, "__version__", "?")
-        digest = blake2b(repr((version, self.signatures, normalize.DAMAGE_TRIGGERS, REGROUP_PATTERNS)).encode()).hexdigest()
+        digest = blake2b(repr((version, self.signatures, DAMAGE_TRIGGERS, REGROUP_PATTERNS)).encode()).hexdigest()
         return Path(cache_dir) / f"hyperscan-{digest[:32]}.db"
 
     def _load_cached(self, cache_dir):

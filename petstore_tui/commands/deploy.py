@@ -19,9 +19,11 @@ def run_runbook(args: argparse.Namespace, target, runbook: str) -> int:
     """Shared by deploy and destroy: checks, then the Runner printed headless."""
     import asyncio
 
-    from petstore_tui.runbook import RunbookError, Runner, deploy_runbook, destroy_runbook
     from petstore_tui.runbook.console import run_headless, terminal_confirm
+    from petstore_tui.runbook.deploy import deploy_runbook
+    from petstore_tui.runbook.destroy import destroy_runbook
     from petstore_tui.runbook.lock import RunLocked
+    from petstore_tui.runbook.runner import RunbookError, Runner
 
     steps = (deploy_runbook if runbook == "deploy" else destroy_runbook)(target)
     if getattr(args, "list_steps", False):

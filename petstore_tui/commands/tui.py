@@ -145,7 +145,9 @@ def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
             yield result
 
     def make_runner(kind: str, confirm):
-        from petstore_tui.runbook import Runner, deploy_runbook, destroy_runbook
+        from petstore_tui.runbook.deploy import deploy_runbook
+        from petstore_tui.runbook.destroy import destroy_runbook
+        from petstore_tui.runbook.runner import Runner
 
         steps = deploy_runbook(target) if kind == "deploy" else destroy_runbook(target)
         return Runner(target, steps=steps, confirm=confirm)
