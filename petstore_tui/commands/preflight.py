@@ -58,7 +58,8 @@ def run(args: argparse.Namespace, target: Target) -> int:
 
 
 async def _collect(target: Target, args: argparse.Namespace) -> list:
-    from checks.preflight import CheckContext, run_preflight
+    from checks.preflight.context import CheckContext
+    from checks.preflight.runner import run_preflight
 
     ctx = CheckContext.for_target(target, timeout_override=args.timeout)
     return [result async for result in run_preflight(ctx, groups=args.group, only=args.only)]

@@ -128,18 +128,18 @@ def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
     from petstore_tui.contracts import AppServices, CheckInfo
 
     def check_context():
-        from checks.preflight import CheckContext
+        from checks.preflight.context import CheckContext
 
         factory = getattr(CheckContext, "for_target", None)
         return factory(target) if factory else CheckContext(target=target)
 
     def preflight_checks() -> list[CheckInfo]:
-        from checks.preflight import ALL_CHECKS
+        from checks.preflight.registry import ALL_CHECKS
 
         return [CheckInfo(c.id, c.group, c.title or c.id) for c in ALL_CHECKS]
 
     async def run_preflight(ids: list[str] | None) -> AsyncIterator[Any]:
-        from checks.preflight import run_preflight as run
+        from checks.preflight.runner import run_preflight as run
 
         async for result in run(check_context(), only=ids):
             yield result

@@ -248,7 +248,7 @@ class FixService:
     async def fixable(self) -> list[dict[str, Any]]:
         """Every failed (or warning) check or probe that a fix handles, from a preflight
         run of just those checks."""
-        from checks.preflight import run_preflight
+        from checks.preflight.runner import run_preflight
 
         check_ids = {c for fix in self.fixes for c in fix.check_ids}
         rows = []

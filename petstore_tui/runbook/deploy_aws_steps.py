@@ -30,7 +30,7 @@ async def preflight(ctx: StepContext) -> StepResult:
     from checks.model import Status
 
     try:
-        from checks.preflight import run_preflight
+        from checks.preflight.runner import run_preflight
 
         check_ctx = _check_context(ctx.target)
     except ImportError as exc:

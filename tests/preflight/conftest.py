@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.preflight import CheckContext
+from checks.preflight.context import CheckContext
 from petstore_core.settings import Target
 from tests.support.fake_tools import fake_tools  # noqa: F401  (fixture)
 from tests.support.kube_stub import kube_stub  # noqa: F401  (fixture)

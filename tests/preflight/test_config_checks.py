@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from checks.model import Status
-from checks.preflight import run_check
 from checks.preflight.config.controller_policy import ControllerPolicyFileCheck
 from checks.preflight.config.dockerfile_user import DockerfileUserCheck
 from checks.preflight.config.duplicate_outputs import DuplicateOutputsCheck
@@ -22,6 +21,7 @@ from checks.preflight.config.ingress_subnets import IngressSubnetsCheck
 from checks.preflight.config.public_endpoint import PublicEndpointCheck
 from checks.preflight.config.readonly_sqlite import ReadonlySqliteCheck
 from checks.preflight.registry import ALL_CHECKS
+from checks.preflight.runner import run_check
 from tests.preflight.conftest import REPO, make_ctx
 
 CONFIG_CHECKS = [c for c in ALL_CHECKS if c.group == "config"]

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from checks.model import Status
-from checks.preflight import run_check
 from checks.preflight.config.cluster_access import ClusterAccessCheck
 from checks.preflight.config.controller_ingressclass import ControllerIngressClassCheck
 from checks.preflight.config.controller_policy import ControllerPolicyFileCheck
@@ -29,6 +28,7 @@ from checks.preflight.config.public_endpoint import PublicEndpointCheck
 from checks.preflight.config.subnet_tags import SubnetTagsCheck
 from checks.preflight.config.webhook_port import WebhookPortCheck
 from checks.preflight.registry import ALL_CHECKS
+from checks.preflight.runner import run_check
 from tests.preflight.conftest import make_ctx
 
 NEW_CHECKS = [DuplicateSgRulesCheck, WebhookPortCheck, ClusterAccessCheck, NodegroupSizeCheck,

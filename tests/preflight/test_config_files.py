@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 from checks.model import Status
-from checks.preflight import run_check
 from checks.preflight.config.files import ConfigFilesCheck
 from checks.preflight.config.k8s_api import KubernetesApiCheck
+from checks.preflight.runner import run_check
 from tests.preflight.conftest import make_ctx
 
 BROKEN = ('cidr_block           = "10.0.0.0/16"', "cidr_block           =")
