@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from petstore_core import settings
+from petstore_core.redact import redact
 
 FILE_NAME = "acks.json"
 
@@ -39,8 +43,6 @@ def parse_target(text: str) -> tuple[str, str | None]:
 
 
 def acks_path() -> Path:
-    from petstore_core import settings
-
     return settings.state_dir() / FILE_NAME
 
 
@@ -72,7 +74,6 @@ def save_acks(acks: list[Ack], path: Path | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     body = json.dumps({"acks": [asdict(a) for a in sorted(acks, key=lambda a: (a.id, a.resource or ""))]},
                       indent=2)
-    import tempfile  # here: only writing needs it, and diagnose starts without
 
     fd, tmp = tempfile.mkstemp(prefix=".acks-", dir=path.parent)
     try:
@@ -86,8 +87,6 @@ def save_acks(acks: list[Ack], path: Path | None = None) -> None:
 
 def add_ack(target: str, reason: str, by: str | None = None, path: Path | None = None) -> Ack:
     """Acknowledge ID[:RESOURCE]; replaces an earlier acknowledgement of the same target."""
-    from petstore_core.redact import redact
-
     failure_id, resource = parse_target(target)
     if not reason or not reason.strip():
         raise AckError("a reason is required (--reason TEXT)")

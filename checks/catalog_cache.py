@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from checks.catalog_entry import validate_catalog
 from checks.model import RECOGNITION_KINDS, Fix, KnownFailure, Severity, Source
+
+try:  # CPython's own blake2: hashlib would load OpenSSL, a few ms of every start
+    from _blake2 import blake2b
+except ImportError:  # optional: a Python built without it
+    from hashlib import blake2b
 
 CACHE_VERSION = 2  # 2: signature kinds, origin and override in each entry
 # this code and what it parses with: a change to any of them means a full load
@@ -36,11 +43,6 @@ def _cache_key(root: Path, entry_dirs: list[Path], origin: str) -> dict | None:
 
 
 def _cache_path(cache_dir: Path | str, key: dict) -> Path:
-    try:  # CPython's own blake2: hashlib would load OpenSSL, a few ms of every start
-        from _blake2 import blake2b
-    except ImportError:
-        from hashlib import blake2b
-
     name = f"{key['root']}\0{key['origin']}"
     return Path(cache_dir) / f"catalog-{blake2b(name.encode(), digest_size=12).hexdigest()}.json"
 
@@ -105,8 +107,6 @@ def _entry_from_json(data: dict) -> KnownFailure:
 
 def _read_cache(cache_file: Path, key: dict, outside: set[str]) -> tuple[KnownFailure, ...] | None:
     """The cached catalog when it was built from exactly these files, else None."""
-    import json
-
     try:
         with open(cache_file, encoding="utf-8") as handle:
             document = json.load(handle)
@@ -127,9 +127,6 @@ def _read_cache(cache_file: Path, key: dict, outside: set[str]) -> tuple[KnownFa
 def _write_cache(cache_file: Path, key: dict, entries: tuple[KnownFailure, ...]) -> None:
     """Keep the validated catalog for the next start, when it survives JSON unchanged
     (an `extra` holding a YAML date or a number as a key does not: never cached)."""
-    import json
-    import tempfile
-
     try:
         serial = [_entry_to_json(entry) for entry in entries]
         text = json.dumps({"key": key, "entries": serial}, ensure_ascii=False)

@@ -110,6 +110,7 @@ def profile_region(profile: str | None) -> str | None:
 @functools.lru_cache(maxsize=16)
 def _profile_region(profile, _env_profile, _env_region, _config, _stamp) -> str | None:
     # Cached per (profile, environment, config file and its mtime): headers ask often.
+    # start-up: botocore is ~260 modules; only a region read from a profile loads it
     import botocore.session
 
     return botocore.session.Session(profile=profile or None).get_config_variable("region") or None

@@ -13,10 +13,13 @@ writing, falls back to `re.compile`.
 
 from __future__ import annotations
 
+import marshal
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 Item = tuple[str | bytes, int]  # (pattern, flags)
 
@@ -53,8 +56,6 @@ def _rebuild(pattern: str | bytes, parts: tuple) -> re.Pattern:
 
 
 def _cache_file(cache_dir, items: Sequence[Item]):
-    from pathlib import Path
-
     key = blake2b(repr((_BUILD, list(items))).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
     return Path(cache_dir) / f"regex-{key}.marshal"
 
@@ -65,7 +66,6 @@ def compile_all(items: Sequence[Item], cache_dir=None) -> list[re.Pattern]:
     items = [(pattern, int(flags)) for pattern, flags in items]
     if cache_dir is None or _BUILD is None:
         return [re.compile(pattern, flags) for pattern, flags in items]
-    import marshal
 
     path = _cache_file(cache_dir, items)
     try:
@@ -85,8 +85,6 @@ def compile_all(items: Sequence[Item], cache_dir=None) -> list[re.Pattern]:
 
 
 def _store(path, data: bytes) -> None:
-    import tempfile
-
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".regex-")

@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+import hyperscan
 
 from checks.engine.compiled import blake2b
 from checks.engine.grouping import REGROUP_PATTERNS
@@ -119,8 +122,6 @@ class HyperscanMatcher(_Base):
     name = "hyperscan"
 
     def __init__(self, signatures: Sequence[str], cache_dir: os.PathLike | str | None = None):
-        import hyperscan
-
         super().__init__(signatures)
         self._hs = hyperscan
         self.rejected: dict[int, str] = {}  # index -> Hyperscan's reason: Python pre-filter
@@ -197,7 +198,6 @@ class HyperscanMatcher(_Base):
     def _store_cached(self, cache_dir) -> None:
         if cache_dir is None:
             return
-        import tempfile
 
         try:
             path = self._cache_file(cache_dir)
@@ -234,6 +234,7 @@ class HyperscanMatcher(_Base):
 
 def hyperscan_available() -> bool:
     try:
+        # optional: the hyperscan package may be absent
         import hyperscan  # noqa: F401
     except ImportError:
         return False

@@ -16,6 +16,7 @@ from checks.probes._common import (
     kube_call,
     result,
 )
+from petstore_core.errors import describe_aws_error
 
 ID = "cluster.controller-policy"
 ADDTAGS_FAILURE = "alb-controller-addtags-denied"
@@ -111,8 +112,6 @@ def evaluate(documents: list[dict], release: str) -> list[str]:
 
 
 def probe_controller_policy(ctx: CheckContext) -> CheckResult:
-    from petstore_core.errors import describe_aws_error
-
     release, release_source = running_release(ctx)
     try:
         iam = ctx.aws_client("iam")

@@ -262,6 +262,7 @@ def schema_violations(obj: dict, version: str) -> list[Violation]:
     schema_version returns): the first error its validate() raises, with the schemas read
     and the validator built once per kind (its validate() reads the 1.5 MB definitions
     file and builds both for every object)."""
+    # start-up: kubernetes_validate and jsonschema are ~70 modules; only schema validation loads them
     import kubernetes_validate
 
     meta = obj.get("metadata") or {}
@@ -279,6 +280,7 @@ def schema_violations(obj: dict, version: str) -> list[Violation]:
 
 @functools.lru_cache(maxsize=64)
 def _definitions(version: str):
+    # start-up: as above
     from kubernetes_validate.utils import schema_contents
 
     return schema_contents(f"kubernetes-json-schema/v{version}-local-strict/_definitions.json", version)
@@ -290,10 +292,11 @@ def _strict_validator(version: str, kind: str, api_version: str):
     validate() builds them (docs/knowledge/kubernetes-api-rules.md): the file named by
     kind and group-version, its definitions beside it in a referencing registry, a
     Draft 2020-12 validator."""
+    # start-up: as above
     import jsonschema
     import kubernetes_validate
-    from kubernetes_validate.utils import schema_contents
-    from referencing import Registry, Resource
+    from kubernetes_validate.utils import schema_contents  # start-up
+    from referencing import Registry, Resource  # start-up
 
     group_version = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
     try:
@@ -308,6 +311,7 @@ def _strict_validator(version: str, kind: str, api_version: str):
 def schema_version(wanted: str | None) -> tuple[str, str]:
     """(kubernetes-validate's version to use, a note): the cluster's minor when shipped,
     else the newest older one it ships."""
+    # start-up: as above
     from kubernetes_validate.utils import all_versions
 
     shipped = sorted(all_versions(), key=lambda v: tuple(int(p) for p in v.split(".")))

@@ -29,6 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, target: Target) -> int:
+    # start-up: `preflight --help` does not load these
     from checks.preflight.registry import ALL_CHECKS
 
     known = {c.id for c in ALL_CHECKS}
@@ -58,6 +59,7 @@ def run(args: argparse.Namespace, target: Target) -> int:
 
 
 async def _collect(target: Target, args: argparse.Namespace) -> list:
+    # start-up: `preflight --help` does not load these
     from checks.preflight.context import CheckContext
     from checks.preflight.runner import run_preflight
 

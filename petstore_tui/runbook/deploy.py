@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from petstore_core import settings
-from petstore_tui.runbook import common
+from petstore_tui.runbook import common, verify
 from petstore_tui.runbook.deploy_aws_steps import (
     _push_reason,
     image_build,
@@ -40,8 +40,6 @@ class Runbook(list):
 
 
 def deploy_runbook(target: settings.Target) -> Runbook:
-    from petstore_tui.runbook import verify
-
     steps = [
         Step("preflight", "Preflight checks", preflight, source="any"),
         Step("terraform-init", "Terraform init", terraform_init, source="terraform",

@@ -22,6 +22,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
+from kubernetes import client
+
 from petstore_core.settings import CONTROLLER_NAMESPACE, CONTROLLER_SELECTOR
 from petstore_tui.services.kube_pod_logs import FOLLOW_TAIL_LINES, PodLogs
 from petstore_tui.services.kube_scan import event_line
@@ -36,8 +38,6 @@ class Events(_Lines):
     occurrence seen again (a MODIFIED for another field, a list after 410) does not."""
 
     def __init__(self, api, namespaces: list[str], stop: threading.Event) -> None:
-        from kubernetes import client
-
         super().__init__(stop)
         self.core = client.CoreV1Api(api)
         self.namespaces = namespaces

@@ -7,6 +7,9 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+from kubernetes import client
+from kubernetes.client.exceptions import ApiException
+
 from petstore_core.errors import describe_kube_error
 from petstore_core.kube import REQUEST_TIMEOUT
 from petstore_tui.services.kube_log_cursor import LogCursor, split_stamp
@@ -33,8 +36,6 @@ class PodLogs(_Lines):
 
     def __init__(self, api, namespace: str, stop: threading.Event, *, label_selector: str | None = None,
                  tail_lines: int | None = FOLLOW_TAIL_LINES) -> None:
-        from kubernetes import client
-
         super().__init__(stop)
         self.api = api
         self.core = client.CoreV1Api(api)
@@ -128,8 +129,6 @@ class PodLogs(_Lines):
         """GET .../pods/<pod>/log with timestamps, and sinceTime, which the client's
         read_namespaced_pod_log lacks (docs/knowledge/kubernetes-follow.md): the same
         request through the client's own serialiser, auth and connection pool."""
-        from kubernetes.client.exceptions import ApiException
-
         query: list[tuple[str, str]] = [("container", container), ("timestamps", "true")]
         if follow:
             query.append(("follow", "true"))

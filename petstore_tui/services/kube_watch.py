@@ -4,9 +4,12 @@ resourceVersion, listed again after 410 Gone), waits between retries, a bounded 
 from __future__ import annotations
 
 import queue
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
+
+from kubernetes import watch
 
 from petstore_core.errors import describe_kube_error
 from petstore_core.kube import REQUEST_TIMEOUT
@@ -29,8 +32,6 @@ def _timed_out(exc: BaseException) -> bool:
 def _shutdown(response) -> None:
     """Wake a thread blocked reading `response`: shut its socket down under it (closing
     the response would wait for the reader's lock, that is for the next byte)."""
-    import socket
-
     connection = getattr(response, "connection", None) or getattr(response, "_connection", None)
     sock = getattr(connection, "sock", None)
     try:
@@ -83,8 +84,6 @@ class ObjectWatch:
             watch.stop()  # shuts its socket down: the blocked read returns
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:
-        from kubernetes import watch
-
         known: dict[str, Any] = {}  # uid -> the object as last seen
         version: str | None = None  # where the next watch starts; None: list first
         retry = _Retry(self.stop)

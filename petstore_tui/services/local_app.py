@@ -10,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 from petstore_core import process, sandbox_state, settings
+from petstore_core.redact import redact
 from petstore_tui.services.ports import free_port
 
 HEALTH_PATH = "/api/v1/health"
@@ -102,7 +103,6 @@ def start(project: Path, on_line=None) -> str:
             break
         time.sleep(0.3)
     process.stop_pid(pid, grace=3)
-    from petstore_core.redact import redact
 
     try:
         tail = " | ".join(log.read_text(errors="replace").strip().splitlines()[-3:])
