@@ -27,7 +27,7 @@ def _stamp(path: Path) -> list:
     return [str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
-def _cache_key(root: Path, entry_dirs: list[Path], origin: str) -> dict | None:
+def cache_key(root: Path, entry_dirs: list[Path], origin: str) -> dict | None:
     """What the cached catalog was built from, or None when a file cannot be stat'ed
     (the full load then reports it)."""
     try:
@@ -42,7 +42,7 @@ def _cache_key(root: Path, entry_dirs: list[Path], origin: str) -> dict | None:
         return None
 
 
-def _cache_path(cache_dir: Path | str, key: dict) -> Path:
+def cache_path(cache_dir: Path | str, key: dict) -> Path:
     name = f"{key['root']}\0{key['origin']}"
     return Path(cache_dir) / f"catalog-{blake2b(name.encode(), digest_size=12).hexdigest()}.json"
 
@@ -105,7 +105,7 @@ def _entry_from_json(data: dict) -> KnownFailure:
     )
 
 
-def _read_cache(cache_file: Path, key: dict, outside: set[str]) -> tuple[KnownFailure, ...] | None:
+def read_cache(cache_file: Path, key: dict, outside: set[str]) -> tuple[KnownFailure, ...] | None:
     """The cached catalog when it was built from exactly these files, else None."""
     try:
         with open(cache_file, encoding="utf-8") as handle:
@@ -124,7 +124,7 @@ def _read_cache(cache_file: Path, key: dict, outside: set[str]) -> tuple[KnownFa
     return entries
 
 
-def _write_cache(cache_file: Path, key: dict, entries: tuple[KnownFailure, ...]) -> None:
+def write_cache(cache_file: Path, key: dict, entries: tuple[KnownFailure, ...]) -> None:
     """Keep the validated catalog for the next start, when it survives JSON unchanged
     (an `extra` holding a YAML date or a number as a key does not: never cached)."""
     try:

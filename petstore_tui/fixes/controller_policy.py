@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from checks import alb_policy
-from checks.probes.controller_policy import _document, evaluate, find_role_arn, role_policies
+from checks.probes.controller_policy import evaluate, find_role_arn, policy_document, role_policies
 from petstore_tui.drills.controller_policy import ControllerPolicyDrill
 from petstore_tui.fixes import files
 from petstore_tui.fixes.base import Fix, FixContext
@@ -16,7 +16,7 @@ MAX_VERSIONS = 5  # IAM keeps at most five versions of a managed policy (docs/kn
 
 
 def _decoded(document: Any) -> dict:
-    return _document(document)
+    return policy_document(document)
 
 
 def _pretty(document: dict) -> str:

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from petstore_core import settings
-from petstore_tui.runbook.journal import _clean as redacted
 from petstore_tui.runbook.journal import journal_path
+from petstore_tui.runbook.journal import json_safe as redacted
 from petstore_tui.runbook.lock import RunLock
 
 REPOSITORY = "repository"  # Fix.kind of the fixes journaled per checkout

@@ -132,7 +132,7 @@ async def image_build(ctx: StepContext) -> StepResult:
     return done(f"built {image} for {platform}", image=repository, image_tag=tag, platform=platform)
 
 
-async def _push_reason(ctx: StepContext) -> str | None:
+async def push_skip_reason(ctx: StepContext) -> str | None:
     if ctx.target.sandbox:
         return await sandbox_steps.push_reason(ctx)
     return await common.engine_reason(ctx)

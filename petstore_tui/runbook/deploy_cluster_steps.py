@@ -132,13 +132,13 @@ def _ref(obj: dict) -> str:
 
 
 # ---- 10. Ingress address, or the local app ------------------------------------------------
-async def _app_reason(ctx: StepContext) -> str | None:
+async def app_skip_reason(ctx: StepContext) -> str | None:
     if ctx.target.sandbox:
         return await sandbox_steps.app_reason(ctx)
     return await common.kube_reason(ctx)
 
 
-async def _ingress_reason(ctx: StepContext) -> str | None:
+async def ingress_skip_reason(ctx: StepContext) -> str | None:
     if not ctx.target.sandbox:
         return await common.kube_reason(ctx)
     if ctx.outputs.get("app_port"):
@@ -146,21 +146,21 @@ async def _ingress_reason(ctx: StepContext) -> str | None:
     return "the sandbox has no load balancer: the local app stands in for it (next step)"
 
 
-async def _local_app_reason(ctx: StepContext) -> str | None:
+async def local_app_skip_reason(ctx: StepContext) -> str | None:
     if ctx.outputs.get("app_port"):
         return "the app runs in containers (app-apply): no local app"
     return None
 
 
-async def _verify_push(ctx: StepContext) -> str | None:
+async def verify_image_push(ctx: StepContext) -> str | None:
     return await verify.image_push(ctx) or (await sandbox_steps.verify_push(ctx) if ctx.target.sandbox else None)
 
 
-async def _verify_app(ctx: StepContext) -> str | None:
+async def verify_app_running(ctx: StepContext) -> str | None:
     return await (sandbox_steps.verify_app(ctx) if ctx.target.sandbox else verify.app_apply(ctx))
 
 
-async def _verify_url(ctx: StepContext) -> str | None:
+async def verify_app_url(ctx: StepContext) -> str | None:
     return await (sandbox_steps.verify_app(ctx) if ctx.target.sandbox else verify.ingress_wait(ctx))
 
 

@@ -27,11 +27,11 @@ from kubernetes import client
 from petstore_core.settings import CONTROLLER_NAMESPACE, CONTROLLER_SELECTOR
 from petstore_tui.services.kube_pod_logs import FOLLOW_TAIL_LINES, PodLogs
 from petstore_tui.services.kube_scan import event_line
-from petstore_tui.services.kube_watch import ObjectWatch, _Lines
+from petstore_tui.services.kube_watch import LineQueue, ObjectWatch
 
 
 # ------------------------------------------------------------------ events
-class Events(_Lines):
+class Events(LineQueue):
     """The events of some namespaces: those there at the start, oldest first, then each
     new occurrence as the watch reports it. An event is shown once per occurrence: a
     repeat (its count, or its series' count, grown) shows again with `(xN)`; the same

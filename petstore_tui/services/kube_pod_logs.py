@@ -15,12 +15,12 @@ from petstore_core.kube import REQUEST_TIMEOUT
 from petstore_tui.services.kube_log_cursor import LogCursor, split_stamp
 from petstore_tui.services.kube_scan import MAX_PODS, iter_stream_lines
 from petstore_tui.services.kube_watch import (
+    LineQueue,
     ObjectWatch,
-    _Lines,
-    _Retry,
-    _shutdown,
-    _status,
-    _timed_out,
+    Retry,
+    http_status,
+    shutdown_response,
+    timed_out,
 )
 
 LOG_READ_TIMEOUT = 60.0  # a log quiet this long is reopened (from where it was: no loss)
@@ -28,7 +28,7 @@ FOLLOW_TAIL_LINES = 200  # history shown of the pods there when a follow starts
 _CHUNK = 64 * 1024
 
 
-class PodLogs(_Lines):
+class PodLogs(LineQueue):
     """Every container of the pods of a namespace (optionally by label), followed: those
     there at the start from their last FOLLOW_TAIL_LINES lines, those that come later from
     their first line. Yields `[pod/<pod>/<container>] <line>` (kubectl's `--prefix`, which
@@ -63,7 +63,7 @@ class PodLogs(_Lines):
                 self.changed.notify_all()
                 responses = list(self._responses)
             for response in responses:
-                _shutdown(response)
+                shutdown_response(response)
 
     # -- the pods
     def _watch_pods(self) -> None:
@@ -151,7 +151,7 @@ class PodLogs(_Lines):
         with self.changed:
             self._responses.add(response)
         if self.stop.is_set():
-            _shutdown(response)
+            shutdown_response(response)
         return response
 
     def release(self, response) -> None:
@@ -175,7 +175,7 @@ class _ContainerLog:
 
     def run(self) -> None:
         stop = self.pods.stop
-        retry = _Retry(stop)
+        retry = Retry(stop)
         followed = ""  # containerID of the instance being followed
         quiet = 0  # streams in a row that ended at once with nothing new
         while not stop.is_set():
@@ -197,11 +197,11 @@ class _ContainerLog:
             except Exception as exc:
                 if stop.is_set():
                     return
-                code = _status(exc)
+                code = http_status(exc)
                 if code == 404 or code == 400:  # pod going, or container not (yet) running
                     self.pods.wait_change(2.0)
                     continue
-                if _timed_out(exc):  # a quiet log: reopen it from where it was
+                if timed_out(exc):  # a quiet log: reopen it from where it was
                     continue
                 if not self.complained:
                     self.pods.emit(f"{self.prefix}petstore-tui: log stream interrupted: {describe_kube_error(exc)}; "
@@ -228,7 +228,7 @@ class _ContainerLog:
             response = self.pods.open_log(self.pod, self.container, follow=follow, previous=previous,
                                           tail_lines=tail, since=since)
         except Exception as exc:
-            if not follow and _status(exc) in (400, 404):  # no previous instance, or no pod
+            if not follow and http_status(exc) in (400, 404):  # no previous instance, or no pod
                 return 0
             raise
         if self.complained:
