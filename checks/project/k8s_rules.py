@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from checks.project.containers import pod_containers
+
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
@@ -177,12 +179,11 @@ def _pod_spec(c: _Collector, path: str, spec: dict) -> None:
               (["must be unique"] if name in volumes else []))
         volumes.add(name)
     seen: set[str] = set()
-    for group in ("initContainers", "containers"):
-        for i, container in enumerate(spec.get(group) or []):
-            if container.get("name") in seen:
-                c.found.append(Violation(c.obj, f"{path}.{group}[{i}].name", f"Duplicate value: {container['name']!r}"))
-            seen.add(container.get("name"))
-            _container(c, f"{path}.{group}[{i}]", container, volumes)
+    for container, where in pod_containers(spec, path):
+        if container.get("name") in seen:
+            c.found.append(Violation(c.obj, f"{where}.name", f"Duplicate value: {container['name']!r}"))
+        seen.add(container.get("name"))
+        _container(c, where, container, volumes)
 
 
 def _service(c: _Collector, spec: dict) -> None:
