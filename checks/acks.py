@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -70,6 +69,9 @@ def load_acks(path: Path | None = None) -> list[Ack]:
 
 def save_acks(acks: list[Ack], path: Path | None = None) -> None:
     """Write atomically: a crash never leaves half a file."""
+    # start-up: tempfile brings shutil, bz2, lzma and random; only a write needs it
+    import tempfile
+
     path = path or acks_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     body = json.dumps({"acks": [asdict(a) for a in sorted(acks, key=lambda a: (a.id, a.resource or ""))]},

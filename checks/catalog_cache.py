@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +126,9 @@ def read_cache(cache_file: Path, key: dict, outside: set[str]) -> tuple[KnownFai
 def write_cache(cache_file: Path, key: dict, entries: tuple[KnownFailure, ...]) -> None:
     """Keep the validated catalog for the next start, when it survives JSON unchanged
     (an `extra` holding a YAML date or a number as a key does not: never cached)."""
+    # start-up: tempfile brings shutil, bz2, lzma and random; only a cache write needs it
+    import tempfile
+
     try:
         serial = [_entry_to_json(entry) for entry in entries]
         text = json.dumps({"key": key, "entries": serial}, ensure_ascii=False)

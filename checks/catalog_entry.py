@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from checks.model import BUILT_IN, RECOGNITION_KINDS, Fix, KnownFailure, Severity, Source
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -145,6 +143,9 @@ def _parse_entry(path: Path, data: Any, origin: str = BUILT_IN) -> KnownFailure:
 
 def load_entry(entry_dir: Path, origin: str = BUILT_IN) -> KnownFailure:
     """Parse and validate one entry folder (without the cross-entry checks)."""
+    # start-up: yaml is ~25 modules; a warm catalog cache (catalog_cache.py) never reads YAML
+    import yaml
+
     path = Path(entry_dir) / "failure.yaml"
     try:
         text = path.read_text(encoding="utf-8")

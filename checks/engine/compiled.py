@@ -17,7 +17,6 @@ import marshal
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -85,6 +84,9 @@ def compile_all(items: Sequence[Item], cache_dir=None) -> list[re.Pattern]:
 
 
 def _store(path, data: bytes) -> None:
+    # start-up: tempfile brings shutil, bz2, lzma and random; only a cache write needs it
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".regex-")

@@ -18,11 +18,8 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-
-import hyperscan
 
 from checks.engine.compiled import blake2b
 from checks.engine.grouping import REGROUP_PATTERNS
@@ -122,6 +119,9 @@ class HyperscanMatcher(_Base):
     name = "hyperscan"
 
     def __init__(self, signatures: Sequence[str], cache_dir: os.PathLike | str | None = None):
+        # optional: hyperscan is installed on x86_64 and aarch64 only (pyproject.toml)
+        import hyperscan
+
         super().__init__(signatures)
         self._hs = hyperscan
         self.rejected: dict[int, str] = {}  # index -> Hyperscan's reason: Python pre-filter
@@ -196,6 +196,9 @@ class HyperscanMatcher(_Base):
         return db
 
     def _store_cached(self, cache_dir) -> None:
+        # start-up: tempfile brings shutil, bz2, lzma and random; only a cache write needs it
+        import tempfile
+
         if cache_dir is None:
             return
 
