@@ -16,7 +16,6 @@ from checks.model import CheckResult, Finding, Fix, Severity, Status
 from petstore_core import kube
 from petstore_core.redact import redact
 from petstore_core.settings import Target, state_dir
-from petstore_tui.app import PetstoreApp
 from petstore_tui.commands.log_paths import log_file_problem
 from petstore_tui.contracts import AppServices, CheckInfo, LogSource
 from petstore_tui.services.log_file import WholeFile
@@ -42,6 +41,9 @@ def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight")
         return 2
 
     services = build_services(target, catalog_dirs)
+    # start-up: Textual (~400 modules) loads only once the arguments passed their checks
+    from petstore_tui.app import PetstoreApp
+
     app = PetstoreApp(services, initial=initial)
     for path in getattr(args, "file", None) or ():
         services.extra_files.append(Path(path))  # type: ignore[attr-defined]
