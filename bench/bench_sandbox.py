@@ -54,7 +54,9 @@ async def _run(runbook: str) -> tuple[float, list[tuple[str, str, str, float]], 
     step's summary is printed."""
     from petstore_core import settings
     from petstore_tui.events import RunFinished, StepFinished
-    from petstore_tui.runbook import Runner, deploy_runbook, destroy_runbook
+    from petstore_tui.runbook.deploy import deploy_runbook
+    from petstore_tui.runbook.destroy import destroy_runbook
+    from petstore_tui.runbook.runner import Runner
 
     target = settings.Target(sandbox=True)
     steps = (deploy_runbook if runbook == "deploy" else destroy_runbook)(target)

@@ -8,6 +8,9 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from petstore_core import settings
+from petstore_core.redact import redact
+
 FILE_NAME = "acks.json"
 
 
@@ -39,8 +42,6 @@ def parse_target(text: str) -> tuple[str, str | None]:
 
 
 def acks_path() -> Path:
-    from petstore_core import settings
-
     return settings.state_dir() / FILE_NAME
 
 
@@ -68,11 +69,13 @@ def load_acks(path: Path | None = None) -> list[Ack]:
 
 def save_acks(acks: list[Ack], path: Path | None = None) -> None:
     """Write atomically: a crash never leaves half a file."""
+    # start-up: tempfile brings shutil, bz2, lzma and random; only a write needs it
+    import tempfile
+
     path = path or acks_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     body = json.dumps({"acks": [asdict(a) for a in sorted(acks, key=lambda a: (a.id, a.resource or ""))]},
                       indent=2)
-    import tempfile  # here: only writing needs it, and diagnose starts without
 
     fd, tmp = tempfile.mkstemp(prefix=".acks-", dir=path.parent)
     try:
@@ -86,8 +89,6 @@ def save_acks(acks: list[Ack], path: Path | None = None) -> None:
 
 def add_ack(target: str, reason: str, by: str | None = None, path: Path | None = None) -> Ack:
     """Acknowledge ID[:RESOURCE]; replaces an earlier acknowledgement of the same target."""
-    from petstore_core.redact import redact
-
     failure_id, resource = parse_target(target)
     if not reason or not reason.strip():
         raise AckError("a reason is required (--reason TEXT)")

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
 
 from checks.catalog_entry import validate_catalog
 from checks.model import RECOGNITION_KINDS, Fix, KnownFailure, Severity, Source
+
+try:  # CPython's own blake2: hashlib would load OpenSSL, a few ms of every start
+    from _blake2 import blake2b
+except ImportError:  # optional: a Python built without it
+    from hashlib import blake2b
 
 CACHE_VERSION = 2  # 2: signature kinds, origin and override in each entry
 # this code and what it parses with: a change to any of them means a full load
@@ -20,7 +26,7 @@ def _stamp(path: Path) -> list:
     return [str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
-def _cache_key(root: Path, entry_dirs: list[Path], origin: str) -> dict | None:
+def cache_key(root: Path, entry_dirs: list[Path], origin: str) -> dict | None:
     """What the cached catalog was built from, or None when a file cannot be stat'ed
     (the full load then reports it)."""
     try:
@@ -35,12 +41,7 @@ def _cache_key(root: Path, entry_dirs: list[Path], origin: str) -> dict | None:
         return None
 
 
-def _cache_path(cache_dir: Path | str, key: dict) -> Path:
-    try:  # CPython's own blake2: hashlib would load OpenSSL, a few ms of every start
-        from _blake2 import blake2b
-    except ImportError:
-        from hashlib import blake2b
-
+def cache_path(cache_dir: Path | str, key: dict) -> Path:
     name = f"{key['root']}\0{key['origin']}"
     return Path(cache_dir) / f"catalog-{blake2b(name.encode(), digest_size=12).hexdigest()}.json"
 
@@ -103,10 +104,8 @@ def _entry_from_json(data: dict) -> KnownFailure:
     )
 
 
-def _read_cache(cache_file: Path, key: dict, outside: set[str]) -> tuple[KnownFailure, ...] | None:
+def read_cache(cache_file: Path, key: dict, outside: set[str]) -> tuple[KnownFailure, ...] | None:
     """The cached catalog when it was built from exactly these files, else None."""
-    import json
-
     try:
         with open(cache_file, encoding="utf-8") as handle:
             document = json.load(handle)
@@ -124,10 +123,10 @@ def _read_cache(cache_file: Path, key: dict, outside: set[str]) -> tuple[KnownFa
     return entries
 
 
-def _write_cache(cache_file: Path, key: dict, entries: tuple[KnownFailure, ...]) -> None:
+def write_cache(cache_file: Path, key: dict, entries: tuple[KnownFailure, ...]) -> None:
     """Keep the validated catalog for the next start, when it survives JSON unchanged
     (an `extra` holding a YAML date or a number as a key does not: never cached)."""
-    import json
+    # start-up: tempfile brings shutil, bz2, lzma and random; only a cache write needs it
     import tempfile
 
     try:

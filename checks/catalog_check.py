@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checks.catalog_loader import load_samples, sample_lines
+from checks.engine.grouping import Grouper
+from checks.engine.matcher import compile_signature
+from checks.engine.normalize import prepare_line_and_width
 from checks.model import KnownFailure
 from petstore_core.redact import redact
 
@@ -33,6 +36,7 @@ class SampleCheck:
 def hyperscan_problems(entry: KnownFailure) -> list[str]:
     """Signatures Hyperscan cannot compile (the engine would fall back to a slow path)."""
     try:
+        # optional: the hyperscan package may be absent; then nothing is checked against it
         import hyperscan
     except ImportError:
         return []
@@ -49,10 +53,6 @@ def hyperscan_problems(entry: KnownFailure) -> list[str]:
 def silent_signatures(entry: KnownFailure, positives: list[Path]) -> list[str]:
     """Signatures that match no event of the entry's own positive samples: each one must
     be shown to catch a real wording, or it is a guess nobody checked."""
-    from checks.engine.grouping import Grouper
-    from checks.engine.matcher import compile_signature
-    from checks.engine.normalize import prepare_line_and_width
-
     events: list[tuple[bytes, int]] = []  # event text (with the line it peeks at), its own length
     for path in positives:
         grouper = Grouper()

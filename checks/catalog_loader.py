@@ -6,8 +6,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from checks.catalog_cache import _cache_key, _cache_path, _read_cache, _write_cache
-from checks.catalog_entry import CatalogError, _unique_ids, load_entry, validate_catalog
+from checks.catalog_cache import cache_key, cache_path, read_cache, write_cache
+from checks.catalog_entry import CatalogError, load_entry, unique_ids, validate_catalog
 from checks.model import BUILT_IN, KnownFailure
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
@@ -95,16 +95,16 @@ def _load_folder(root: Path, cache_dir: Path | str | None, origin: str,
     entry_dirs = _entry_dirs(root)
     cache_file = key = None
     if cache_dir is not None:
-        key = _cache_key(root, entry_dirs, origin)
+        key = cache_key(root, entry_dirs, origin)
         if key is not None:
-            cache_file = _cache_path(cache_dir, key)
-            cached = _read_cache(cache_file, key, outside)
+            cache_file = cache_path(cache_dir, key)
+            cached = read_cache(cache_file, key, outside)
             if cached is not None:
                 return cached
     result = tuple(load_entry(entry_dir, origin) for entry_dir in entry_dirs)
-    _unique_ids(result)  # unreachable through folders, kept for programmatic callers
+    unique_ids(result)  # unreachable through folders, kept for programmatic callers
     if cache_file is not None:
-        _write_cache(cache_file, key, result)
+        write_cache(cache_file, key, result)
     return result
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from checks.versions import parse_version
+from petstore_core.errors import error_code
 
 # Amazon EKS release calendar (docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html).
 # Standard support lasts 14 months from the EKS release, extended support 12 more.
@@ -104,7 +105,6 @@ def live_status(eks_client, version: str, today: date | None = None) -> SupportS
     try:
         response = eks_client.describe_cluster_versions(clusterVersions=[normalise(version)])
     except Exception as exc:  # 404 in moto, AccessDenied, an old botocore without the API
-        from petstore_core.errors import error_code
 
         fallback = support_status(version, today)
         return SupportStatus(fallback.version, fallback.status, fallback.end_of_standard,

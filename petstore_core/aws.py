@@ -6,6 +6,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import boto3
+from botocore.config import Config
+
 from petstore_core import sandbox_state, settings
 from petstore_core.errors import SandboxNotRunning
 
@@ -17,8 +20,6 @@ MAX_ATTEMPTS = 2
 
 
 def botocore_config(**overrides: Any):
-    from botocore.config import Config
-
     options: dict[str, Any] = {
         "connect_timeout": CONNECT_TIMEOUT,
         "read_timeout": READ_TIMEOUT,
@@ -39,8 +40,6 @@ def sandbox_endpoint() -> str:
 def session(target: settings.Target):
     """A boto3 Session for the target: its profile and region, or the sandbox's fake
     credentials. Raises SandboxNotRunning, or botocore's ProfileNotFound."""
-    import boto3
-
     if target.sandbox:
         sandbox_endpoint()  # fail early and clearly
         return boto3.Session(region_name=target.region_name, **sandbox_state.SANDBOX_CREDENTIALS)

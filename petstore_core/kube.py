@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from petstore_core.errors import KubeConfigError
 from petstore_core.redact import redact
 
@@ -28,8 +30,6 @@ def kubeconfig_paths(kubeconfig: str | os.PathLike | None = None) -> list[Path]:
 
 
 def _load_dict(kubeconfig: str | os.PathLike | None) -> dict[str, Any]:
-    import yaml
-
     paths = kubeconfig_paths(kubeconfig)
     existing = [p for p in paths if p.is_file()]
     if not existing:
@@ -64,6 +64,7 @@ def _load_dict(kubeconfig: str | os.PathLike | None) -> dict[str, Any]:
 
 def load_config(kubeconfig: str | os.PathLike | None = None, context: str | None = None):
     """A kubernetes.client.Configuration for `context` (default: current-context)."""
+    # start-up: the kubernetes client is ~300 modules; only a cluster call loads it
     from kubernetes import client, config
     from kubernetes.config.config_exception import ConfigException
 
@@ -96,6 +97,7 @@ def api_client(target=None, kubeconfig: str | os.PathLike | None = None):
     """A kubernetes.client.ApiClient for the target's context (target.context, else the
     kubeconfig's current-context) from `kubeconfig`, else the target's --kubeconfig, else
     KUBECONFIG. Raises KubeConfigError with a clear message."""
+    # start-up: as above
     from kubernetes import client
 
     context = getattr(target, "context", None) if target is not None else None
@@ -105,6 +107,7 @@ def api_client(target=None, kubeconfig: str | os.PathLike | None = None):
 
 def server_version(api) -> str:
     """The API server's gitVersion (e.g. v1.32.3-eks-...)."""
+    # start-up: as above
     from kubernetes import client
 
     return client.VersionApi(api).get_code(_request_timeout=REQUEST_TIMEOUT).git_version

@@ -13,6 +13,8 @@ import os
 import shutil
 import signal
 import subprocess
+import time
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -253,8 +255,6 @@ def exited(pid: int) -> bool:
 def stop_pid(pid: int, *, grace: float = 10.0) -> bool:
     """Stop a background service started by spawn_detached: SIGINT, then SIGTERM, then
     SIGKILL to its process group, each after `grace` seconds. True when it is gone."""
-    import time
-
     def gone() -> bool:
         try:  # reap it when it is our own child, else a zombie would look alive
             done, _ = os.waitpid(pid, os.WNOHANG)
@@ -293,8 +293,6 @@ def run_streamed(argv: Sequence[str], *, timeout: float, on_line: Callable[[str]
     """`stream` for synchronous code (a worker thread, a headless command): each line to
     `on_line` as it comes; Ctrl+C stops the child as a cancelled `stream` does. The last
     200 lines are kept in `lines`."""
-    from collections import deque
-
     tail: deque[Line] = deque(maxlen=200)
 
     def sink(line: Line) -> None:

@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from petstore_core import region_memo
+
 DEFAULT_CLUSTER = "petstore-eks"
 SANDBOX_REGION = "us-east-1"  # the emulator's fixed region; a real target never guesses one
 SANDBOX_CLUSTER = "petstore-sandbox"
@@ -99,12 +101,11 @@ def profile_region(profile: str | None) -> str | None:
     (AWS_CONFIG_FILE, `[profile NAME]` sections) or credentials file. Raises botocore's
     ProfileNotFound. Remembered per exact inputs (region_memo.py): headers ask often, and
     a start should not import botocore to draw its first frame."""
-    from petstore_core import region_memo
-
     return region_memo.region(profile, _botocore_region, state_dir() / "cache")
 
 
 def _botocore_region(profile: str | None) -> str | None:
+    # start-up: botocore is ~260 modules; only a region read from a profile loads it
     import botocore.session
 
     return botocore.session.Session(profile=profile or None).get_config_variable("region") or None

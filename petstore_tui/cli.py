@@ -173,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: a message, never a traceback
         if os.environ.get("PETSTORE_TUI_DEBUG"):
             raise
+        # start-up: redact compiles its patterns; only this error path needs it
         from petstore_core.redact import redact
 
         print(f"petstore-tui: internal error: {redact(f'{type(exc).__name__}: {exc}')}", file=sys.stderr)

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from checks.model import Finding
+from petstore_core import settings
 from petstore_core.redact import redact
 from petstore_core.settings import Target
 
@@ -16,8 +17,6 @@ def _utc(ts: float) -> str:
 
 def default_report_path(report_dir: Path | None, now: float) -> Path:
     if report_dir is None:
-        from petstore_core import settings
-
         report_dir = settings.state_dir() / "reports"
     return report_dir / time.strftime("incident-%Y%m%d-%H%M%S.md", time.gmtime(now))
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from checks.acks import load_acks, parse_target
+from checks.catalog_loader import load_catalog, user_catalog_dirs
 from checks.engine.core import Acks, Engine, release_for_action
 from checks.engine.matcher import ENV_MATCHER, HyperscanMatcher, PythonMatcher, make_matcher
+from petstore_core.settings import state_dir
 
 
 def load_default_engine(matcher: str | None = None, *, acks: bool = True,
@@ -12,10 +15,6 @@ def load_default_engine(matcher: str | None = None, *, acks: bool = True,
     """The full catalog (built in, the operator's own folder and this run's `--catalog
     DIR`s) with the best matcher available (or $PETSTORE_TUI_MATCHER), with the
     operator's acknowledgements and this run's `--ignore ID[:RESOURCE]` applied."""
-    from checks.acks import load_acks, parse_target
-    from checks.catalog_loader import load_catalog, user_catalog_dirs
-    from petstore_core.settings import state_dir
-
     pairs: list[tuple[str, str | None]] = []
     if acks:
         pairs.extend((ack.id, ack.resource) for ack in load_acks())

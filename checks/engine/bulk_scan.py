@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from bisect import bisect_right
 from typing import BinaryIO
 
@@ -44,8 +45,6 @@ class BulkScan:
             return self.scan_stream(handle, source, str(path) if resource is None else resource)
 
     def scan_bytes(self, data: bytes, source: str = ANY, resource: str = "") -> list[Finding]:
-        import io
-
         return self.scan_stream(io.BytesIO(data), source, resource)
 
     def scan_stream(self, stream: BinaryIO, source: str = ANY, resource: str = "",

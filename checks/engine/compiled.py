@@ -13,10 +13,12 @@ writing, falls back to `re.compile`.
 
 from __future__ import annotations
 
+import marshal
 import os
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 Item = tuple[str | bytes, int]  # (pattern, flags)
 
@@ -53,8 +55,6 @@ def _rebuild(pattern: str | bytes, parts: tuple) -> re.Pattern:
 
 
 def _cache_file(cache_dir, items: Sequence[Item]):
-    from pathlib import Path
-
     key = blake2b(repr((_BUILD, list(items))).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
     return Path(cache_dir) / f"regex-{key}.marshal"
 
@@ -65,7 +65,6 @@ def compile_all(items: Sequence[Item], cache_dir=None) -> list[re.Pattern]:
     items = [(pattern, int(flags)) for pattern, flags in items]
     if cache_dir is None or _BUILD is None:
         return [re.compile(pattern, flags) for pattern, flags in items]
-    import marshal
 
     path = _cache_file(cache_dir, items)
     try:
@@ -85,6 +84,7 @@ def compile_all(items: Sequence[Item], cache_dir=None) -> list[re.Pattern]:
 
 
 def _store(path, data: bytes) -> None:
+    # start-up: tempfile brings shutil, bz2, lzma and random; only a cache write needs it
     import tempfile
 
     try:

@@ -8,6 +8,7 @@ from _thread import RLock  # what threading.RLock() returns, without importing t
 from collections.abc import Iterable
 
 from checks.engine.bulk_scan import BulkScan
+from checks.engine.compiled import compile_all
 from checks.engine.event_time import _event_time
 from checks.engine.evidence import _evidence, _jsonable
 from checks.engine.grouping import Grouper
@@ -84,8 +85,6 @@ class Engine(BulkScan):
         """Every signature and resource pattern compiled at once, through the cache of
         compiled regexes (checks/engine/compiled.py): the same patterns, without the cost
         of compiling them in every run."""
-        from checks.engine.compiled import compile_all
-
         with_resource = [entry for entry in self.catalog if entry.resource_pattern]
         items = [(signature.encode("utf-8"), RE_FLAGS) for signature in signatures]
         items += [(entry.resource_pattern, re.IGNORECASE) for entry in with_resource]

@@ -20,7 +20,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
+from checks.engine.compiled import blake2b
 from checks.engine.grouping import REGROUP_PATTERNS
 from checks.engine.literal_filter import DAMAGE, LiteralFilter, _damage_passes, _scan
 from checks.engine.normalize import DAMAGE_TRIGGERS
@@ -118,6 +120,7 @@ class HyperscanMatcher(_Base):
     name = "hyperscan"
 
     def __init__(self, signatures: Sequence[str], cache_dir: os.PathLike | str | None = None):
+        # optional: hyperscan is installed on x86_64 and aarch64 only (pyproject.toml)
         import hyperscan
 
         super().__init__(signatures)
@@ -178,13 +181,8 @@ class HyperscanMatcher(_Base):
         return db
 
     def _cache_file(self, cache_dir):
-        from pathlib import Path
-
-        from checks.engine import normalize
-        from checks.engine.compiled import blake2b
-
         version = getattr(self._hs, "__version__", "?")
-        digest = blake2b(repr((version, self.signatures, normalize.DAMAGE_TRIGGERS, REGROUP_PATTERNS)).encode()).hexdigest()
+        digest = blake2b(repr((version, self.signatures, DAMAGE_TRIGGERS, REGROUP_PATTERNS)).encode()).hexdigest()
         return Path(cache_dir) / f"hyperscan-{digest[:32]}.db"
 
     def _load_cached(self, cache_dir):
@@ -199,9 +197,11 @@ class HyperscanMatcher(_Base):
         return db
 
     def _store_cached(self, cache_dir) -> None:
+        # start-up: tempfile brings shutil, bz2, lzma and random; only a cache write needs it
+        import tempfile
+
         if cache_dir is None:
             return
-        import tempfile
 
         try:
             path = self._cache_file(cache_dir)
@@ -238,6 +238,7 @@ class HyperscanMatcher(_Base):
 
 def hyperscan_available() -> bool:
     try:
+        # optional: the hyperscan package may be absent
         import hyperscan  # noqa: F401
     except ImportError:
         return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -10,7 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from petstore_core import errors
+from petstore_core import aws, errors, kube, process
+from petstore_core.errors import error_code
 from petstore_core.settings import Target
 
 # (argv, timeout) -> Completed (petstore_core.process.Completed). Raises
@@ -21,8 +23,6 @@ DEFAULT_TIMEOUT = 10.0
 
 
 async def default_tool_runner(argv: Sequence[str], timeout: float):
-    from petstore_core import process
-
     # Short graces: a version command that ignores SIGINT is not worth a minute's wait.
     env = dict(os.environ)
     env.setdefault("CHECKPOINT_DISABLE", "1")  # terraform version must not phone home
@@ -67,15 +67,12 @@ class CheckContext:
             return self.session_factory()
         with self._lock:
             if self._session is None:
-                from petstore_core import aws
-
                 self._session = aws.session(self.target)
             return self._session
 
     def aws_client(self, service: str):
         if self.client_factory is not None:
             return self.client_factory(service)
-        from petstore_core import aws
 
         return aws.client(self.target, service, boto_session=self.aws_session())
 
@@ -106,8 +103,6 @@ class CheckContext:
 
     async def amemo(self, key: str, factory: Callable[[], Awaitable[Any]]) -> Any:
         """The async counterpart of `memo`: concurrent awaiters share one task."""
-        import asyncio
-
         task = self._memo.get(f"async:{key}")
         if task is None:
             task = asyncio.ensure_future(factory())
@@ -123,8 +118,6 @@ class CheckContext:
             try:
                 return eks.describe_cluster(name=self.target.cluster_name)["cluster"]
             except Exception as exc:
-                from petstore_core.errors import error_code
-
                 if error_code(exc) == "ResourceNotFoundException":
                     return None
                 raise
@@ -133,8 +126,6 @@ class CheckContext:
 
 
 def _kube_api(target: Target):
-    from petstore_core import kube
-
     if target.sandbox and not target.context:
         # The emulator plays AWS only; the kubeconfig's current context may be a real
         # cluster, which a --sandbox run must never touch.
@@ -149,8 +140,6 @@ async def in_thread(fn: Callable[..., Any], *args: Any) -> Any:
     default executor's threads are joined at exit, so one stuck socket would hold the
     command open long after it printed its results. A daemon thread is simply abandoned.
     """
-    import asyncio
-
     loop = asyncio.get_running_loop()
     future: asyncio.Future = loop.create_future()
 

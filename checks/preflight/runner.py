@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import tempfile
 import time
 from collections.abc import AsyncIterator, Iterable
 
 from checks.model import CheckResult, Status
+from checks.preflight import registry
 from checks.preflight.base import Check
 from checks.preflight.context import CheckContext
 from petstore_core.redact import redact
+from petstore_core.settings import state_dir
 
 GROUPS = ("tools", "aws", "config", "cluster")
 
@@ -52,8 +57,6 @@ DURATIONS = "preflight-durations.json"
 
 
 def _durations_path():
-    from petstore_core.settings import state_dir
-
     return state_dir() / "cache" / DURATIONS
 
 
@@ -62,8 +65,6 @@ def slowest_first(checks: list[type[Check]]) -> list[type[Check]]:
     slow). All run at once, but the event loop starts them one after another and a
     check's first steps (spawning a tool, starting a thread) can wait behind another's
     CPU work: what takes longest should be under way earliest. Stable otherwise."""
-    import json
-
     try:
         last = json.loads(_durations_path().read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -79,10 +80,6 @@ def slowest_first(checks: list[type[Check]]) -> list[type[Check]]:
 
 
 def _remember_durations(results: list[CheckResult]) -> None:
-    import json
-    import os
-    import tempfile
-
     path = _durations_path()
     try:
         known = json.loads(path.read_text(encoding="utf-8"))
@@ -106,9 +103,7 @@ async def run_preflight(ctx: CheckContext, groups: Iterable[str] | None = None,
     """Yield each selected check's result as soon as it finishes (all run at once, the
     slowest of the last run started first)."""
     if checks is None:
-        from checks.preflight.registry import ALL_CHECKS
-
-        checks = ALL_CHECKS
+        checks = registry.ALL_CHECKS  # read at the call: tests put their own checks there
     tasks = [asyncio.ensure_future(run_check(cls(), ctx)) for cls in slowest_first(select(checks, groups, only))]
     finished: list[CheckResult] = []
     try:

@@ -13,6 +13,7 @@ from checks.probes.oidc import probe_oidc
 from checks.probes.pods import probe_pods
 from checks.probes.service_account import probe_service_account
 from checks.probes.subnets import evaluate_subnets, probe_subnets
+from petstore_core.redact import redact
 from petstore_core.settings import CONTROLLER_NAMESPACE
 
 __all__ = ["ALL_PROBES", "evaluate_subnets", "probe_controller_policy", "probe_ingressclass",
@@ -39,8 +40,6 @@ ALL_PROBES: tuple[tuple[str, Callable[[CheckContext], object]], ...] = (
 
 
 async def _one(ctx: CheckContext, probe_id: str, probe) -> list[CheckResult]:
-    from petstore_core.redact import redact
-
     try:
         outcome = await asyncio.wait_for(in_thread(probe, ctx), ctx.timeout)
     except TimeoutError:

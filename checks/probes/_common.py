@@ -6,6 +6,8 @@ from typing import Any
 
 from checks.model import CheckResult, Status
 from checks.preflight.context import CheckContext
+from petstore_core.errors import KubeConfigError, describe_aws_error, describe_kube_error
+from petstore_core.kube import REQUEST_TIMEOUT
 from petstore_core.settings import CONTROLLER_NAMESPACE, ROLE_ANNOTATION  # noqa: F401 - the probes' names
 
 GROUP = "cluster"
@@ -18,14 +20,10 @@ def result(id: str, status: Status, summary: str, detail: str = "", fix: str = "
 
 
 def aws_error(id: str, exc: BaseException, what: str) -> CheckResult:
-    from petstore_core.errors import describe_aws_error
-
     return result(id, Status.ERROR, f"{what}: {describe_aws_error(exc)}")
 
 
 def kube_error(id: str, exc: BaseException, what: str) -> CheckResult:
-    from petstore_core.errors import KubeConfigError, describe_kube_error
-
     # No usable kubeconfig is not this probe's failure (cluster.api reports it): skip.
     status = Status.SKIP if isinstance(exc, KubeConfigError) else Status.ERROR
     return result(id, status, f"{what}: {describe_kube_error(exc)}")
@@ -45,9 +43,8 @@ def cluster_or_result(ctx: CheckContext, id: str) -> tuple[dict | None, CheckRes
 
 def kube_call(ctx: CheckContext, api_class: str, method: str, *args: Any, **kwargs: Any) -> Any:
     """ctx's kubernetes client, class by name (CoreV1Api...), with our request timeout."""
+    # start-up: the kubernetes client is ~300 modules; only a cluster call loads it
     from kubernetes import client
-
-    from petstore_core.kube import REQUEST_TIMEOUT
 
     api = getattr(client, api_class)(ctx.kube_api())
     kwargs.setdefault("_request_timeout", REQUEST_TIMEOUT)

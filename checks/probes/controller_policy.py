@@ -16,6 +16,7 @@ from checks.probes._common import (
     kube_call,
     result,
 )
+from petstore_core.errors import describe_aws_error
 
 ID = "cluster.controller-policy"
 ADDTAGS_FAILURE = "alb-controller-addtags-denied"
@@ -62,7 +63,7 @@ def find_role_arn(ctx: CheckContext, iam) -> tuple[str | None, str]:
     return None, ""
 
 
-def _document(value) -> dict:
+def policy_document(value) -> dict:
     if isinstance(value, dict):
         return value
     return json.loads(unquote(value))
@@ -77,11 +78,11 @@ def role_policies(iam, role_name: str) -> tuple[list[dict], list[str]]:
             policy = iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]
             version = iam.get_policy_version(PolicyArn=attached["PolicyArn"],
                                              VersionId=policy["DefaultVersionId"])["PolicyVersion"]
-            documents.append(_document(version["Document"]))
+            documents.append(policy_document(version["Document"]))
             names.append(attached["PolicyName"])
     for page in iam.get_paginator("list_role_policies").paginate(RoleName=role_name):
         for name in page["PolicyNames"]:
-            documents.append(_document(iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"]))
+            documents.append(policy_document(iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"]))
             names.append(f"{name} (inline)")
     return documents, names
 
@@ -111,8 +112,6 @@ def evaluate(documents: list[dict], release: str) -> list[str]:
 
 
 def probe_controller_policy(ctx: CheckContext) -> CheckResult:
-    from petstore_core.errors import describe_aws_error
-
     release, release_source = running_release(ctx)
     try:
         iam = ctx.aws_client("iam")

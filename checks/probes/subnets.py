@@ -6,6 +6,7 @@ from checks import alb_subnets
 from checks.model import CheckResult, Status
 from checks.preflight.context import CheckContext
 from checks.probes._common import aws_error, cluster_or_result, result
+from petstore_core.errors import describe_aws_error
 
 ID = "cluster.subnets"
 FAILURE_ID = "alb-controller-subnet-discovery-failed"
@@ -66,7 +67,6 @@ def probe_subnets(ctx: CheckContext, scheme: str = "internet-facing") -> CheckRe
                   for t in page["RouteTables"]]
         note = ""
     except Exception as exc:  # reachability then stays unknown; tags still tell a lot
-        from petstore_core.errors import describe_aws_error
 
         tables, note = None, f"\nroute tables not readable ({describe_aws_error(exc)}): reachability unknown"
     outcome = evaluate_subnets(subnets, tables, ctx.target.cluster_name, scheme)

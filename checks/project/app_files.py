@@ -6,6 +6,8 @@ import re
 import shlex
 from pathlib import Path
 
+from dockerfile_parse import DockerfileParser
+
 REQUIREMENT_FILES = ("requirements.lock", "requirements.txt", "requirements.in")
 
 
@@ -34,8 +36,6 @@ def parse_requirements(text: str) -> dict[str, str]:
 
 def dockerfile(project: Path) -> tuple[Path, list[dict] | None]:
     """(path, instructions) of docker/Dockerfile, parsed by dockerfile-parse."""
-    from dockerfile_parse import DockerfileParser
-
     path = project / "docker" / "Dockerfile"
     if not path.is_file():
         return path, None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -236,7 +235,17 @@ def literal(text: str) -> Any:
     return evaluate_string("${" + text + "}", Scope({}))
 
 
-def to_json_text(value: Any) -> Any:
-    if contains_unknown(value):
-        return Unknown("jsonencode of a value known only after apply", partial=value)
-    return json.dumps(value, separators=(",", ":"))
+def templatefile(args: list, scope: Scope) -> Any:
+    """templatefile(path, vars): the file rendered as a template with only `vars` in scope."""
+    text = hcl_functions.read_file(args[:1], scope)
+    if is_unknown(text):
+        return text
+    try:
+        parts = parse_template(text)
+    except HclSyntaxError as exc:
+        return Unknown(f"templatefile({args[0]!r}) cannot be read ({exc})")
+    names = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+    return render(parts, Scope(names, None, scope.folder))
+
+
+hcl_functions.SCOPED["templatefile"] = templatefile

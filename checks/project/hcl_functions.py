@@ -6,6 +6,7 @@ import ipaddress
 import json
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from checks.project.hcl_values import (
     first_unknown,
     is_unknown,
     template_text,
+    to_json_text,
 )
 
 
@@ -154,7 +156,8 @@ def _distinct(value: list) -> list:
     return out
 
 
-def _file(args: list, scope) -> Any:
+def read_file(args: list, scope) -> Any:
+    """file(path): the text of a file, a relative path read from the module's folder."""
     path = Path(args[0])
     if not path.is_absolute() and scope.folder is not None:
         path = scope.folder / path
@@ -162,21 +165,6 @@ def _file(args: list, scope) -> Any:
         return path.read_text()
     except OSError as exc:
         return Unknown(f"file({args[0]!r}) cannot be read ({exc.strerror})")
-
-
-def _templatefile(args: list, scope) -> Any:
-    from checks.project.hcl_eval import Scope, render
-    from checks.project.hcl_parse import HclSyntaxError, parse_template
-
-    text = _file(args[:1], scope)
-    if is_unknown(text):
-        return text
-    try:
-        parts = parse_template(text)
-    except HclSyntaxError as exc:
-        return Unknown(f"templatefile({args[0]!r}) cannot be read ({exc})")
-    names = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
-    return render(parts, Scope(names, None, scope.folder))
 
 
 def _can(args: list) -> Any:
@@ -221,13 +209,14 @@ _PLAIN = {
     "dirname": lambda a: str(Path(str(a[0])).parent), "cidrsubnet": _cidrsubnet, "cidrhost": _cidrhost,
     "index": lambda a: list(a[0]).index(a[1]), "setunion": lambda a: _distinct([x for s in a for x in s]),
 }
+# Functions that need the evaluator's scope beyond `file`; hcl_eval adds templatefile,
+# which renders a template with the evaluator (so this module does not import it).
+SCOPED: dict[str, Callable[[list, Any], Any]] = {}
 # Functions that see Unknown arguments themselves.
 _AWARE = {"slice": _slice, "element": _element, "merge": _merge, "lookup": _lookup, "can": _can, "try": _try}
 
 
 def call(name: str, args: list, scope) -> Any:
-    from checks.project.hcl_eval import to_json_text
-
     if name in _AWARE:
         return _AWARE[name](args)
     if name == "jsonencode":
@@ -241,11 +230,11 @@ def call(name: str, args: list, scope) -> Any:
             return Unknown(f"{name}() of a value known only after apply ({unknown.why})")
     try:
         if name == "file":
-            return _file(args, scope)
+            return read_file(args, scope)
         if name == "fileexists":
-            return not is_unknown(_file(args, scope))
-        if name == "templatefile":
-            return _templatefile(args, scope)
+            return not is_unknown(read_file(args, scope))
+        if name in SCOPED:
+            return SCOPED[name](args, scope)
         if name in _PLAIN:
             return _PLAIN[name](args)
     except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError) as exc:

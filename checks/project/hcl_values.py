@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 
@@ -83,8 +84,6 @@ def template_text(value: Any) -> Any:
 def as_text(value: Any) -> str:
     """Any evaluated value as text for matching and messages: what is known of an Unknown,
     "${?}" for the rest (an ARN built from a data source reads "arn:${?}:iam::aws:policy/X")."""
-    import json
-
     if isinstance(value, Unknown):
         partial = value.partial
         return partial if isinstance(partial, str) else "${?}" if partial is None else as_text(partial)
@@ -100,3 +99,10 @@ def as_text(value: Any) -> str:
         return ""
     text = template_text(value)
     return text if isinstance(text, str) else "${?}"
+
+
+def to_json_text(value: Any) -> Any:
+    """jsonencode(value): compact JSON, or an Unknown when part of it is known only after apply."""
+    if contains_unknown(value):
+        return Unknown("jsonencode of a value known only after apply", partial=value)
+    return json.dumps(value, separators=(",", ":"))

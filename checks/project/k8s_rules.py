@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from checks.project.containers import pod_containers
+
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
@@ -177,12 +179,11 @@ def _pod_spec(c: _Collector, path: str, spec: dict) -> None:
               (["must be unique"] if name in volumes else []))
         volumes.add(name)
     seen: set[str] = set()
-    for group in ("initContainers", "containers"):
-        for i, container in enumerate(spec.get(group) or []):
-            if container.get("name") in seen:
-                c.found.append(Violation(c.obj, f"{path}.{group}[{i}].name", f"Duplicate value: {container['name']!r}"))
-            seen.add(container.get("name"))
-            _container(c, f"{path}.{group}[{i}]", container, volumes)
+    for container, where in pod_containers(spec, path):
+        if container.get("name") in seen:
+            c.found.append(Violation(c.obj, f"{where}.name", f"Duplicate value: {container['name']!r}"))
+        seen.add(container.get("name"))
+        _container(c, where, container, volumes)
 
 
 def _service(c: _Collector, spec: dict) -> None:
@@ -262,6 +263,7 @@ def schema_violations(obj: dict, version: str) -> list[Violation]:
     schema_version returns): the first error its validate() raises, with the schemas read
     and the validator built once per kind (its validate() reads the 1.5 MB definitions
     file and builds both for every object)."""
+    # start-up: kubernetes_validate and jsonschema are ~70 modules; only schema validation loads them
     import kubernetes_validate
 
     meta = obj.get("metadata") or {}
@@ -279,6 +281,7 @@ def schema_violations(obj: dict, version: str) -> list[Violation]:
 
 @functools.lru_cache(maxsize=64)
 def _definitions(version: str):
+    # start-up: as above
     from kubernetes_validate.utils import schema_contents
 
     return schema_contents(f"kubernetes-json-schema/v{version}-local-strict/_definitions.json", version)
@@ -290,10 +293,11 @@ def _strict_validator(version: str, kind: str, api_version: str):
     validate() builds them (docs/knowledge/kubernetes-api-rules.md): the file named by
     kind and group-version, its definitions beside it in a referencing registry, a
     Draft 2020-12 validator."""
+    # start-up: as above
     import jsonschema
     import kubernetes_validate
-    from kubernetes_validate.utils import schema_contents
-    from referencing import Registry, Resource
+    from kubernetes_validate.utils import schema_contents  # start-up
+    from referencing import Registry, Resource  # start-up
 
     group_version = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
     try:
@@ -308,6 +312,7 @@ def _strict_validator(version: str, kind: str, api_version: str):
 def schema_version(wanted: str | None) -> tuple[str, str]:
     """(kubernetes-validate's version to use, a note): the cluster's minor when shipped,
     else the newest older one it ships."""
+    # start-up: as above
     from kubernetes_validate.utils import all_versions
 
     shipped = sorted(all_versions(), key=lambda v: tuple(int(p) for p in v.split(".")))

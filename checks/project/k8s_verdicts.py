@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
+from importlib.util import find_spec
 from pathlib import Path
 
 from checks.project import k8s_rules
@@ -32,8 +34,6 @@ _CODE = ("kubernetes_validate", "jsonschema", "referencing")
 
 def code_stamp() -> str:
     """Where the validating code is and each file's size and mtime, without importing it."""
-    from importlib.util import find_spec
-
     parts = []
     for name in _CODE:
         spec = find_spec(name)
@@ -91,7 +91,6 @@ class Verdicts:
     def save(self) -> None:
         if self.path is None or not self.learnt:
             return
-        import tempfile
 
         objects = dict(list(self.objects.items())[-LIMIT:])
         try:

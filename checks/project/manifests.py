@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from checks.project.terraform_files import FileProblem
+from petstore_core.process import ToolNotFound
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 ORIGIN = "config.kubernetes.io/origin"
@@ -47,8 +50,6 @@ def load_all(text: str) -> list:
     """yaml.safe_load_all's documents, parsed by libyaml when PyYAML has it (several times
     faster on kustomize's output). On an error the pure-Python parser runs again, so a
     YAMLError says what it always said (its wording and marks are the ones we show)."""
-    import yaml
-
     fast = getattr(yaml, "CSafeLoader", None)
     if fast is not None:
         try:
@@ -60,8 +61,6 @@ def load_all(text: str) -> list:
 
 def yaml_problems(project: Path, folder: str = "kubernetes") -> list[FileProblem]:
     """Every YAML file under `folder` that does not parse, with its line."""
-    import yaml
-
     problems = []
     for path in sorted((project / folder).rglob("*")) if (project / folder).is_dir() else []:
         if path.suffix not in (".yaml", ".yml") and path.name != "Kustomization":
@@ -91,10 +90,6 @@ async def render(project: Path, run_tool: ToolRunner) -> Manifests:
     """Every overlay through `kubectl kustomize` (by a wrapper kustomization that asks for
     origin annotations, so each object names its file). Without kubectl the YAML files are
     read as they are, and the result says so."""
-    import yaml
-
-    from petstore_core.process import ToolNotFound
-
     found = overlays(project)
     failures = yaml_problems(project)
     manifests = Manifests([], "kubectl kustomize", failures=failures)
@@ -145,8 +140,6 @@ async def _kustomize(overlay: Path, run_tool: ToolRunner) -> tuple[str, Any]:
 
 def _take_origin(doc: dict, wrapper: Path, project: Path) -> str:
     """Remove the origin annotation our wrapper added; the source file it names."""
-    import yaml
-
     meta = doc.get("metadata") or {}
     annotations = meta.get("annotations") or {}
     raw = annotations.pop(ORIGIN, None)
@@ -183,8 +176,6 @@ def _files(project: Path, manifests: Manifests, why: str) -> Manifests:
 
 def controller_documents(project: Path) -> tuple[list[tuple[str, dict]], list[str]]:
     """([(file, object)], problems) of the YAML files in kubernetes/controller/ (not values.yaml)."""
-    import yaml
-
     folder = project / "kubernetes" / "controller"
     documents: list[tuple[str, dict]] = []
     problems: list[str] = []
@@ -202,8 +193,6 @@ def controller_documents(project: Path) -> tuple[list[tuple[str, dict]], list[st
 
 def helm_values(project: Path) -> tuple[Path, dict | None, str]:
     """(path, values, problem) of kubernetes/controller/values.yaml."""
-    import yaml
-
     path = project / "kubernetes" / "controller" / "values.yaml"
     if not path.is_file():
         return path, None, "missing"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -321,8 +322,6 @@ def _convert(value: Any, node: Any, what: str) -> Any:
 
 def _source(node: Any) -> str:
     """Enough of a literal node back as text to evaluate an optional() default."""
-    import json
-
     if node[0] == "lit":
         return json.dumps(node[1])
     if node[0] == "tmpl" and all(isinstance(p, str) for p in node[1]):

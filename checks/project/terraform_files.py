@@ -55,6 +55,7 @@ class TerraformConfig:
 
 
 def hcl_options():
+    # start-up: hcl2 (with lark) is ~60 modules; only parsing Terraform loads it
     from hcl2 import SerializationOptions
 
     # hcl2 v8 keeps quotes and marks blocks unless told (docs/knowledge/dependencies.md).
@@ -81,6 +82,7 @@ def tfvars_files(folder: Path) -> list[Path]:
 
 
 def read_tfvars(path: Path, rel: str) -> tuple[dict | None, FileProblem | None]:
+    # start-up: as above
     import hcl2
 
     try:
@@ -92,6 +94,7 @@ def read_tfvars(path: Path, rel: str) -> tuple[dict | None, FileProblem | None]:
 
 
 def load_config(folder: Path, prefix: str = "terraform") -> TerraformConfig:
+    # start-up: as above
     import hcl2
 
     config = TerraformConfig(folder)

@@ -17,6 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, target) -> int:
+    # start-up: `ack --help` does not load these
     from checks.acks import AckError, add_ack, load_acks, remove_ack
     from petstore_core.redact import redact
 
@@ -49,9 +50,10 @@ def run(args: argparse.Namespace, target) -> int:
 
 def _check_known(target_text: str) -> None:
     """Refuse ids the catalog does not know: a typo would silently acknowledge nothing."""
+    # start-up: `ack --help` does not load these
     from checks.acks import AckError, parse_target
     from checks.catalog_entry import CatalogError
-    from checks.catalog_loader import load_catalog
+    from checks.catalog_loader import load_catalog  # start-up
 
     failure_id, _ = parse_target(target_text)
     try:

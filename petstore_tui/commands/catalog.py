@@ -8,6 +8,8 @@ import json
 import sys
 from pathlib import Path
 
+from petstore_core.settings import state_dir
+
 JSON_VERSION = 1
 
 
@@ -37,6 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, target) -> int:
+    # start-up: `catalog --help` does not load these
     from checks.catalog_entry import CatalogError
 
     action = getattr(args, "catalog_action", None)
@@ -51,6 +54,7 @@ def run(args: argparse.Namespace, target) -> int:
 
 
 def _fail(message: str) -> int:
+    # start-up: `catalog --help` does not load these
     from petstore_core.redact import redact
 
     print(f"petstore-tui catalog: {redact(message)}", file=sys.stderr)
@@ -58,8 +62,8 @@ def _fail(message: str) -> int:
 
 
 def _load(extra_dirs) -> tuple:
+    # start-up: `catalog --help` does not load these
     from checks.catalog_loader import load_catalog, user_catalog_dirs
-    from petstore_core.settings import state_dir
 
     folders = user_catalog_dirs(extra_dirs)
     return load_catalog(cache_dir=state_dir() / "cache", user_dirs=folders), folders
@@ -67,6 +71,7 @@ def _load(extra_dirs) -> tuple:
 
 # ------------------------------------------------------------------ list
 def _list(args) -> int:
+    # start-up: `catalog --help` does not load these
     from checks.model import RECOGNITION_KINDS
 
     entries, folders = _load(getattr(args, "catalog", None) or ())
@@ -97,12 +102,13 @@ def _list(args) -> int:
 
 # ------------------------------------------------------------------ test
 def _test(args) -> int:
+    # start-up: `catalog --help` does not load these
     from checks.catalog_check import check_entry
     from checks.catalog_entry import CatalogError
-    from checks.catalog_loader import base_catalog_dir
-    from checks.engine import Engine
-    from checks.engine.matcher import hyperscan_available
-    from checks.model import BUILT_IN
+    from checks.catalog_loader import base_catalog_dir  # start-up
+    from checks.engine import Engine  # start-up
+    from checks.engine.matcher import hyperscan_available  # start-up
+    from checks.model import BUILT_IN  # start-up
 
     # DIR is a catalog folder, or one entry's folder (it holds a failure.yaml): then only
     # that entry of its parent folder is tested
@@ -152,6 +158,7 @@ def _test(args) -> int:
 
 
 def _entry_dir(entry) -> Path:
+    # start-up: `catalog --help` does not load these
     from checks.catalog_loader import base_catalog_dir
     from checks.model import BUILT_IN
 

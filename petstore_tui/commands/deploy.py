@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from petstore_core import sandbox_state
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", "-y", action="store_true", help="agree to the plan without asking")
@@ -17,11 +19,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_runbook(args: argparse.Namespace, target, runbook: str) -> int:
     """Shared by deploy and destroy: checks, then the Runner printed headless."""
+    # start-up: `deploy --help` does not load these
     import asyncio
 
-    from petstore_tui.runbook import RunbookError, Runner, deploy_runbook, destroy_runbook
+    # start-up: `deploy --help` does not load these
     from petstore_tui.runbook.console import run_headless, terminal_confirm
-    from petstore_tui.runbook.lock import RunLocked
+    from petstore_tui.runbook.deploy import deploy_runbook
+    from petstore_tui.runbook.destroy import destroy_runbook  # start-up
+    from petstore_tui.runbook.lock import RunLocked  # start-up
+    from petstore_tui.runbook.runner import RunbookError, Runner  # start-up
 
     steps = (deploy_runbook if runbook == "deploy" else destroy_runbook)(target)
     if getattr(args, "list_steps", False):
@@ -38,8 +44,6 @@ def run_runbook(args: argparse.Namespace, target, runbook: str) -> int:
                   file=sys.stderr)
             return 2
     if target.sandbox:
-        from petstore_core import sandbox_state
-
         state = sandbox_state.read()
         if state is None or not sandbox_state.pid_alive(state.pid):
             print("sandbox not running: petstore-tui sandbox start", file=sys.stderr)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from petstore_tui.commands.deploy import run_runbook
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", "-y", action="store_true",
@@ -14,6 +16,4 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, target) -> int:
-    from petstore_tui.commands.deploy import run_runbook
-
     return run_runbook(args, target, "destroy")

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+import textwrap
 import time
+
+from petstore_tui.commands.catalog import add_catalog_option
+from petstore_tui.commands.log_paths import log_file_problem
 
 JSON_VERSION = 1
 SEVERITIES = ("critical", "error", "warning", "info")
 SOURCES = ("any", "alb-controller", "app", "k8s-events", "pod-status", "terraform",
            "image-build", "kubectl", "helm", "aws")  # checks.model.Source, without importing it
-PROBE_TIMEOUT = 180.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,12 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="report findings at this severity or worse")
     parser.add_argument("--matcher", choices=("auto", "hyperscan", "python"), default=None,
                         help="signature matcher (default: $PETSTORE_TUI_MATCHER, else the best available)")
-    from petstore_tui.commands.catalog import add_catalog_option
 
     add_catalog_option(parser)
 
 
 def run(args: argparse.Namespace, target) -> int:
+    # start-up: `diagnose --help` does not load these
     from petstore_core.redact import redact
 
     def fail(message: str) -> int:
@@ -53,10 +57,11 @@ def run(args: argparse.Namespace, target) -> int:
             print(f"petstore-tui diagnose: {redact(problem)}", file=sys.stderr)
         return 2
 
+    # start-up: `diagnose --help` does not load these
     from checks.acks import AckError
     from checks.catalog_entry import CatalogError
-    from checks.engine import load_default_engine
-    from petstore_tui.services.log_scan import ScanReport, scan_paths
+    from checks.engine import load_default_engine  # start-up
+    from petstore_tui.services.log_scan import ScanReport, scan_paths  # start-up
 
     try:
         engine = load_default_engine(args.matcher, ignore=args.ignore, catalog_dirs=getattr(args, "catalog", ()))
@@ -69,7 +74,10 @@ def run(args: argparse.Namespace, target) -> int:
     started = time.monotonic()
     report = scan_paths(engine, paths, args.source) if paths else ScanReport()
     if args.live:
-        _live(engine, target, report)
+        # start-up: the cluster scan brings the kubernetes client; only --live loads it
+        from petstore_tui.commands.diagnose_live import scan_live_sources
+
+        scan_live_sources(engine, target, report)
     elapsed = time.monotonic() - started
 
     rank = {s: i for i, s in enumerate(reversed(SEVERITIES))}
@@ -88,93 +96,7 @@ def run(args: argparse.Namespace, target) -> int:
 
 
 def _path_problem(path: str) -> str:
-    from petstore_tui.commands.log_paths import log_file_problem
-
     return "" if path == "-" else log_file_problem(path, "give log files, or - for stdin")
-
-
-# ------------------------------------------------------------------ live
-def _live(engine, target, report) -> None:
-    from petstore_tui.services.kube_scan import scan_live
-
-    if target.sandbox:  # no Kubernetes API: containers, the local app and drills instead
-        from petstore_tui.services import sandbox_live
-
-        sandbox_live.scan(engine, target, report)
-        _run_probes(engine, target, report)
-        return
-    try:
-        from petstore_core.errors import describe_kube_error
-        from petstore_core.kube import api_client
-    except ImportError as exc:
-        report.errors.append(f"kubernetes: unavailable ({exc})")
-    else:
-        try:
-            api = api_client(target)
-        except Exception as exc:  # KubeConfigError and friends: one sentence
-            report.errors.append(f"kubernetes: {describe_kube_error(exc)}")
-        else:
-            from petstore_core.settings import CONTROLLER_NAMESPACE
-
-            with api:
-                part = scan_live(engine, api, target.namespace, controller_namespace=CONTROLLER_NAMESPACE)
-            report.sources.extend(part.sources)
-            report.errors.extend(part.errors)
-            report.skipped.extend(part.skipped)
-    _run_probes(engine, target, report)
-
-
-def _run_probes(engine, target, report) -> None:
-    try:
-        from checks.preflight.context import CheckContext
-        from checks.probes import run_probes
-    except ImportError as exc:
-        report.skipped.append(f"probes unavailable: {exc}")
-        return
-    import asyncio
-
-    from checks.model import CheckResult, Finding, Fix, Severity, Status
-    from petstore_core.redact import redact
-
-    try:
-        results = asyncio.run(asyncio.wait_for(run_probes(CheckContext(target=target)), PROBE_TIMEOUT))
-    except TimeoutError:
-        report.errors.append(f"probes: no answer within {PROBE_TIMEOUT:.0f} s")
-        return
-    except Exception as exc:  # a probe bug must not hide what the logs showed
-        report.errors.append(redact(f"probes: {type(exc).__name__}: {exc}"))
-        return
-    # a source only when some probe answered: probes that all failed to ask read nothing,
-    # and `diagnose --live` must not call that an all-clear (exit 2, docs/diagnose-json.md)
-    if any(isinstance(r, Finding) or getattr(r, "status", Status.ERROR) not in (Status.ERROR, Status.SKIP)
-           for r in results or []):
-        report.sources.append("probes")
-    now = time.time()
-    for result in results or []:
-        if isinstance(result, Finding):
-            engine.add_finding(result)
-            continue
-        if not isinstance(result, CheckResult):
-            continue
-        if result.status == Status.ERROR:
-            report.errors.append(redact(f"probe {result.id}: {result.summary}"))
-            continue
-        if result.status not in (Status.FAIL, Status.WARN):
-            continue
-        evidence = [line for line in (result.summary, result.detail) if line]
-        entry = engine.by_id.get(result.failure_id or "")
-        if entry is None:  # a probe the catalog has no entry for: still worth showing
-            engine.add_finding(Finding(
-                failure_id=result.failure_id or result.id, title=result.summary,
-                severity=Severity.ERROR if result.status == Status.FAIL else Severity.WARNING,
-                resource=f"probe:{result.id}", source=f"probe:{result.id}", first_seen=now,
-                last_seen=now, evidence=evidence, fix=Fix(result.fix) if result.fix else None))
-            continue
-        engine.add_finding(Finding(
-            failure_id=entry.id, title=entry.title, severity=entry.severity,
-            resource=f"probe:{result.id}", source=f"probe:{result.id}", first_seen=now, last_seen=now,
-            evidence=evidence, fix=entry.fix, explanation=entry.explanation, details=dict(entry.extra),
-        ))
 
 
 # ------------------------------------------------------------------ output
@@ -215,8 +137,7 @@ def finding_json(finding, entry=None) -> dict:
 
 
 def _print_json(engine, findings, report, status, elapsed, target) -> None:
-    import json
-
+    # start-up: `diagnose --help` does not load these
     from petstore_core.redact import redact
 
     by_severity = {s: 0 for s in SEVERITIES}
@@ -278,8 +199,7 @@ _SEVERITY_STYLE = {"critical": "1;97;41", "error": "1;31", "warning": "1;33", "i
 
 
 def _print_human(engine, findings, report, elapsed) -> None:
-    import textwrap
-
+    # start-up: `diagnose --help` does not load these
     from checks.model import recognition_text
     from petstore_core.redact import redact
 

@@ -6,6 +6,9 @@ import argparse
 import json
 import sys
 
+from petstore_core import sandbox_state
+from petstore_tui.drills.base import DrillError
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("list", "plant", "undo"))
@@ -14,8 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, target) -> int:
+    # start-up: `drill --help` does not load these
     from petstore_core.redact import redact
-    from petstore_tui.drills.base import DrillError
     from petstore_tui.drills.registry import all_drills
 
     def fail(message: str, status: int = 2) -> int:
@@ -41,7 +44,7 @@ def run(args: argparse.Namespace, target) -> int:
     drill = drills.get(args.id)
     if drill is None:
         return fail(f"no drill {args.id!r} (drills: {', '.join(drills)})")
-    from petstore_core import sandbox_state
+    # start-up: `drill --help` does not load these
     from petstore_core.errors import SandboxNotRunning
 
     state = sandbox_state.read()

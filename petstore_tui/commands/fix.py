@@ -18,6 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _fail(message: str, status: int) -> int:
+    # start-up: `fix --help` does not load these
     from petstore_core.redact import redact
 
     print(f"petstore-tui fix: {redact(message)}", file=sys.stderr)
@@ -37,6 +38,7 @@ def _confirm(args: argparse.Namespace, question: str) -> bool | None:
 
 
 def _emit(args, outcome, *, text_lines=None) -> int:
+    # start-up: `fix --help` does not load these
     from petstore_tui.fixes.render import outcome_lines
 
     if args.json:
@@ -48,6 +50,7 @@ def _emit(args, outcome, *, text_lines=None) -> int:
 
 
 def run(args: argparse.Namespace, target) -> int:
+    # start-up: `fix --help` does not load these
     from petstore_tui.fixes.model import UnknownFix
     from petstore_tui.fixes.service import FixService
 
@@ -67,10 +70,11 @@ def run(args: argparse.Namespace, target) -> int:
 
 
 def _fix(args, service, target) -> int:
+    # start-up: `fix --help` does not load these
     from petstore_core.errors import SandboxNotRunning
     from petstore_tui.fixes.model import PLANNED, REFUSED, Outcome
-    from petstore_tui.fixes.render import plan_lines
-    from petstore_tui.fixes.service import NoAutomaticFix
+    from petstore_tui.fixes.render import plan_lines  # start-up
+    from petstore_tui.fixes.service import NoAutomaticFix  # start-up
 
     try:
         plan, early = service.try_plan(args.what)
@@ -96,6 +100,7 @@ def _fix(args, service, target) -> int:
 
 
 def _undo(args, service) -> int:
+    # start-up: `fix --help` does not load these
     from petstore_core.redact import redact
     from petstore_tui.fixes.model import REFUSED, Outcome
 
@@ -113,8 +118,10 @@ def _undo(args, service) -> int:
 
 
 def _list(args, service) -> int:
+    # start-up: `fix --help` does not load these
     import asyncio
 
+    # start-up: `fix --help` does not load these
     from petstore_core.redact import redact
 
     rows = asyncio.run(service.fixable())

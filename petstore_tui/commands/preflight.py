@@ -29,6 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, target: Target) -> int:
+    # start-up: `preflight --help` does not load these
     from checks.preflight.registry import ALL_CHECKS
 
     known = {c.id for c in ALL_CHECKS}
@@ -58,7 +59,9 @@ def run(args: argparse.Namespace, target: Target) -> int:
 
 
 async def _collect(target: Target, args: argparse.Namespace) -> list:
-    from checks.preflight import CheckContext, run_preflight
+    # start-up: `preflight --help` does not load these
+    from checks.preflight.context import CheckContext
+    from checks.preflight.runner import run_preflight
 
     ctx = CheckContext.for_target(target, timeout_override=args.timeout)
     return [result async for result in run_preflight(ctx, groups=args.group, only=args.only)]

@@ -17,6 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, target) -> int:
+    # start-up: `sandbox --help` does not load these
     from petstore_tui.services import sandbox
 
     if args.action == "start":
@@ -64,6 +65,7 @@ def run(args: argparse.Namespace, target) -> int:
 def _prepare_base(target) -> int:
     """The Dockerfile's base images for the image-build step: present, pulled, or the
     stand-in built once (services/base_image.py). No engine: the step will say so."""
+    # start-up: `sandbox --help` does not load these
     from petstore_tui.services import base_image, docker, node_platform
 
     try:
@@ -83,6 +85,7 @@ def _prepare_base(target) -> int:
 
 
 def _remove_base(target) -> int:
+    # start-up: `sandbox --help` does not load these
     from petstore_tui.services import base_image, docker
 
     try:

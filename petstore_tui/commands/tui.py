@@ -12,9 +12,13 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+from checks.model import CheckResult, Finding, Fix, Severity, Status
+from petstore_core import kube
 from petstore_core.redact import redact
-from petstore_core.settings import Target
+from petstore_core.settings import Target, state_dir
 from petstore_tui.commands.log_paths import log_file_problem
+from petstore_tui.contracts import AppServices, CheckInfo, LogSource
+from petstore_tui.services.log_file import WholeFile
 
 TAIL_BYTES = 64 * 1024  # history shown when a file source opens
 POLL = 0.2  # seconds between looks at a followed file that has nothing new
@@ -35,9 +39,11 @@ def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight")
         for problem in problems:
             print(f"petstore-tui troubleshoot: {redact(problem)}", file=sys.stderr)
         return 2
-    from petstore_tui.app import PetstoreApp
 
     services = build_services(target, catalog_dirs)
+    # start-up: Textual (~400 modules) loads only once the arguments passed their checks
+    from petstore_tui.app import PetstoreApp
+
     app = PetstoreApp(services, initial=initial)
     for path in getattr(args, "file", None) or ():
         services.extra_files.append(Path(path))  # type: ignore[attr-defined]
@@ -50,9 +56,9 @@ def catalog_problem(catalog_dirs: tuple[str, ...]) -> str:
     With nothing of the operator's (no `--catalog`, no config folder, no
     PETSTORE_TUI_CATALOG) there is nothing to refuse: the built-in catalog is checked by
     its own tests and loads with the engine, after the first frame."""
+    # start-up: on first use (see build_services)
     from checks.catalog_entry import CatalogError
     from checks.catalog_loader import load_catalog, user_catalog_dirs
-    from petstore_core.settings import state_dir
 
     try:
         user_dirs = user_catalog_dirs(catalog_dirs)
@@ -111,9 +117,6 @@ def follow_file(path: Path, stop: threading.Event, *, from_end: bool = False,
 
 
 def file_source(path: Path, kind: str = "any", title: str | None = None, source_id: str | None = None):
-    from petstore_tui.contracts import LogSource
-    from petstore_tui.services.log_file import WholeFile
-
     path = Path(path)
     return LogSource(source_id or f"file:{path}", title or f"File {path.name}", kind,
                      WholeFile(path, follow_file), resource=str(path),
@@ -128,41 +131,45 @@ def _not_available(exc: BaseException) -> str:
 
 
 def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
-    """The app's services over the real modules; each one imports lazily, so a module
-    another team has not delivered yet shows as "not available" instead of a crash."""
-    from petstore_tui.contracts import AppServices, CheckInfo
-
+    """The app's services over the real modules. Each imports what it uses on first use, so
+    the first screen shows before the checks, the runbooks, the engine and the kubernetes
+    client load (start-up)."""
     def check_context():
-        from checks.preflight import CheckContext
+        # start-up: on first use (see build_services)
+        from checks.preflight.context import CheckContext
 
         factory = getattr(CheckContext, "for_target", None)
         return factory(target) if factory else CheckContext(target=target)
 
     def preflight_checks() -> list[CheckInfo]:
-        from checks.preflight import ALL_CHECKS
+        # start-up: on first use (see build_services)
+        from checks.preflight.registry import ALL_CHECKS
 
         return [CheckInfo(c.id, c.group, c.title or c.id) for c in ALL_CHECKS]
 
     async def run_preflight(ids: list[str] | None) -> AsyncIterator[Any]:
-        from checks.preflight import run_preflight as run
+        # start-up: on first use (see build_services)
+        from checks.preflight.runner import run_preflight as run
 
         async for result in run(check_context(), only=ids):
             yield result
 
     def make_runner(kind: str, confirm):
-        from petstore_tui.runbook import Runner, deploy_runbook, destroy_runbook
+        # start-up: on first use (see build_services)
+        from petstore_tui.runbook.deploy import deploy_runbook
+        from petstore_tui.runbook.destroy import destroy_runbook
+        from petstore_tui.runbook.runner import Runner  # start-up
 
         steps = deploy_runbook(target) if kind == "deploy" else destroy_runbook(target)
         return Runner(target, steps=steps, confirm=confirm)
 
     def make_engine():
+        # start-up: on first use (see build_services)
         from checks.engine import load_default_engine
 
         return load_default_engine(catalog_dirs=catalog_dirs)
 
     def log_sources() -> list[Any]:
-        from petstore_tui.contracts import LogSource
-
         sources: list[LogSource] = []
         if target.sandbox:
             sources.extend(_sandbox_sources())
@@ -173,6 +180,7 @@ def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
         return sources
 
     def run_probes() -> list[Any]:
+        # start-up: on first use (see build_services)
         from checks.probes import run_probes as probes
 
         result = probes(check_context())
@@ -183,12 +191,14 @@ def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
         return _as_findings(list(result or ()))
 
     def ensure_sandbox() -> str:
+        # start-up: on first use (see build_services)
         from petstore_tui.services import sandbox
 
         state, started = sandbox.start()
         return f"{'started' if started else 'running'} at {state.endpoint}"
 
     def drills() -> list[Any]:
+        # start-up: on first use (see build_services)
         from petstore_tui.drills.registry import all_drills
 
         return all_drills(target)
@@ -221,12 +231,13 @@ def _sandbox_sources() -> list[Any]:
     """The sandbox has no Kubernetes API: its app containers stand in for the pods and the
     engine's events for Kubernetes events (services/container_follow.py); without them,
     the local app's log."""
-    from petstore_tui.contracts import LogSource
+    # start-up: on first use (see build_services)
     from petstore_tui.services import local_app, sandbox_inventory
 
     local = file_source(local_app.log_file(), "app", "Local app (gunicorn)", "app")
     if not sandbox_inventory.read().get("app"):
         return [local]
+    # start-up: on first use (see build_services)
     from petstore_tui.services import container_follow, docker
 
     try:
@@ -244,12 +255,10 @@ def _sandbox_sources() -> list[Any]:
 def _kube_sources(target: Target) -> list[Any]:
     """App pods, the controller and events, through the engine's Kubernetes sources when a
     cluster answers; otherwise listed as not available with the reason."""
-    from petstore_tui.contracts import LogSource
-
     specs = [("pods", "App pods", "app"), ("controller", "LB controller", "alb-controller"),
              ("events", "Kubernetes events", "k8s-events")]
     try:
-        from petstore_core import kube
+        # start-up: on first use (see build_services)
         from petstore_tui.services import kube_follow
 
         api = kube.api_client(target)
@@ -266,10 +275,9 @@ def _kube_sources(target: Target) -> list[Any]:
 def _as_findings(items: list[Any]) -> list[Any]:
     """Probes may answer Findings or CheckResults; the panel lists Findings, so a failed
     result becomes one, with the catalog's title, explanation and fix when it names one."""
-    from checks.model import CheckResult, Finding, Fix, Severity, Status
-
     catalog: dict[str, Any] = {}
     try:
+        # start-up: on first use (see build_services)
         from checks.catalog_loader import load_catalog
 
         catalog = {entry.id: entry for entry in load_catalog()}

@@ -6,6 +6,8 @@ import json
 import time
 import urllib.parse
 
+from petstore_core import aws
+from petstore_core.errors import error_code
 from petstore_tui.drills.base import Drill, DrillError, DrillOutcome
 
 ACTION = "elasticloadbalancing:AddTags"
@@ -38,8 +40,6 @@ class ControllerPolicyDrill(Drill):
     failure_id = "alb-controller-addtags-denied"
 
     def _iam(self):
-        from petstore_core import aws
-
         return aws.client(self.target, "iam")
 
     def _policy(self, iam) -> dict:
@@ -96,7 +96,6 @@ class ControllerPolicyDrill(Drill):
         try:
             iam.delete_policy_version(PolicyArn=memo["arn"], VersionId=memo["drill_version"])
         except Exception as exc:  # the default is restored; a stray version is harmless
-            from petstore_core.errors import error_code
 
             if error_code(exc) != "NoSuchEntity":
                 raise

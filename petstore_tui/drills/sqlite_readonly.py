@@ -23,8 +23,10 @@ import time
 import urllib.error
 import urllib.request
 
+from petstore_core import process, sandbox_state
 from petstore_tui.drills import stand_in
 from petstore_tui.drills.base import Drill, DrillError, DrillOutcome
+from petstore_tui.services import local_app
 
 DROP = "-dac_override,-dac_read_search,-fowner"
 START_WAIT = 20.0  # seconds for the restarted app to listen
@@ -69,15 +71,10 @@ class SqliteReadonlyDrill(Drill):
         return "sqlite-unable-to-open-database" if self._containers else "sqlite-readonly-database"
 
     def _paths(self):
-        from petstore_tui.services import local_app
-
         data = local_app.folder() / "data"
         return data, sorted(p for p in data.glob("petstore.db*") if p.is_file())
 
     def plant(self) -> DrillOutcome:
-        from petstore_core import process, sandbox_state
-        from petstore_tui.services import local_app
-
         if self.planted:
             raise DrillError("already planted: undo it first")
         if self._containers:
@@ -127,9 +124,6 @@ class SqliteReadonlyDrill(Drill):
                             f"says: {said}", resource=f"pod/{pods[0]}" if pods else "")
 
     def undo(self) -> DrillOutcome:
-        from petstore_core import process, sandbox_state
-        from petstore_tui.services import local_app
-
         memo = self.load()
         if memo is None:
             raise DrillError("not planted")

@@ -7,11 +7,13 @@ exactly as a changed Deployment would roll out; undo plays the unchanged output.
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
 from petstore_core import settings
 from petstore_tui.drills.base import DrillError
+from petstore_tui.services import docker, kube_play, manifests, sandbox_inventory
 
 FAIL_WAIT = 60.0  # seconds for a planted container to show its failure
 READY_WAIT = 120.0
@@ -19,14 +21,10 @@ READY_WAIT = 120.0
 
 def active() -> bool:
     """True when the sandbox's app runs under the container stand-in (the deploy's app-apply)."""
-    from petstore_tui.services import sandbox_inventory
-
     return bool(sandbox_inventory.read().get("app"))
 
 
 def engine():
-    from petstore_tui.services import docker
-
     try:
         return docker.find_engine(("podman",), sandbox=True)
     except docker.EngineUnavailable as exc:
@@ -35,8 +33,6 @@ def engine():
 
 def objects(target: settings.Target) -> list[dict]:
     """The app's Kustomize output as the deploy rendered it."""
-    from petstore_tui.services import manifests
-
     folder = settings.state_dir() / "work" / target.key / "manifests" / "app"
     if not (folder / "kustomization.yaml").is_file():
         raise DrillError("no rendered manifests: run the sandbox deploy first")
@@ -67,8 +63,6 @@ def app_image(objs: list[dict]) -> str:
 
 def play_again(target: settings.Target, eng, **options) -> list[str]:
     """Play the app again with `options` (kube_play.stand_in's image, drop_mount)."""
-    from petstore_tui.services import kube_play, sandbox_inventory
-
     app = sandbox_inventory.read().get("app") or {}
     if not app.get("port"):
         raise DrillError("the app is not running under the container stand-in: run the sandbox deploy")
@@ -81,8 +75,6 @@ def play_again(target: settings.Target, eng, **options) -> list[str]:
 
 def wait_failure(eng, words: tuple[str, ...], timeout: float = FAIL_WAIT) -> str:
     """Until a container's log holds one of `words` (its own error); that line."""
-    from petstore_tui.services import kube_play
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for row in kube_play.ours(eng):
@@ -96,8 +88,6 @@ def wait_failure(eng, words: tuple[str, ...], timeout: float = FAIL_WAIT) -> str
 
 def restore(target: settings.Target) -> str:
     """Play the unchanged app and wait until it is healthy; its URL."""
-    from petstore_tui.services import kube_play, sandbox_inventory
-
     eng = engine()
     play_again(target, eng)
     app = sandbox_inventory.read().get("app") or {}
@@ -113,8 +103,6 @@ def restore(target: settings.Target) -> str:
 def context_copy(project: Path, dest: Path) -> Path:
     """A build context like the repository's, in the state folder: what the image copies
     (petstore-app/, docker/entrypoint.sh, .dockerignore), for a drill to change."""
-    import shutil
-
     shutil.rmtree(dest, ignore_errors=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "data", "tests", "*.db", ".venv*", ".env")
     shutil.copytree(project / "petstore-app", dest / "petstore-app", ignore=ignore)

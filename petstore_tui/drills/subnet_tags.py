@@ -6,7 +6,9 @@ import json
 import time
 
 from checks import alb_subnets
-from petstore_core import errors
+from checks.probes.subnets import cluster_vpc_id
+from petstore_core import aws, errors
+from petstore_core.errors import error_code
 from petstore_tui.drills.base import Drill, DrillError, DrillOutcome
 
 DISCOVERY_KEYS = tuple(alb_subnets.ROLE_TAG.values())
@@ -20,14 +22,9 @@ class SubnetTagsDrill(Drill):
     failure_id = "alb-controller-subnet-discovery-failed"
 
     def _ec2(self):
-        from petstore_core import aws
-
         return aws.client(self.target, "ec2")
 
     def _vpc(self, ec2) -> str:
-        from checks.probes.subnets import cluster_vpc_id
-        from petstore_core import aws
-
         try:
             cluster = aws.client(self.target, "eks").describe_cluster(name=self.target.cluster_name)["cluster"]
         except Exception as exc:
@@ -83,7 +80,6 @@ class SubnetTagsDrill(Drill):
                 ec2.create_route(RouteTableId=route["table"], DestinationCidrBlock=route["cidr"],
                                  GatewayId=route["gateway"])
             except Exception as exc:  # already back (an earlier undo stopped half-way)
-                from petstore_core.errors import error_code
 
                 if error_code(exc) != "RouteAlreadyExists":
                     raise

@@ -13,13 +13,17 @@ this machine may not be able to install the broken pair.
 
 from __future__ import annotations
 
+import asyncio
 import glob
 import os
+import re
 import shutil
 from pathlib import Path
 
+from petstore_core import process
 from petstore_tui.drills import stand_in
 from petstore_tui.drills.base import Drill, DrillError, DrillOutcome
+from petstore_tui.services import docker, sandbox_engine, sandbox_inventory
 
 CATALOG_SAMPLE = Path("checks/catalog/werkzeug-url-quote-import-error/positive/recorded-app-start.log")
 # Flask 2.2.2 imports url_quote from werkzeug.urls, which Werkzeug 3.0 removed. The wheel's
@@ -32,8 +36,6 @@ IMAGE_TAG = "drill-werkzeug"
 
 def broken_lock(lock: str) -> str:
     """The app's lock with Flask's entry replaced by Flask 2.2.2 (Werkzeug stays at 3)."""
-    import re
-
     entry = re.compile(r"^flask==\S+(?:[ \t]*\\\n[ \t]+--hash=\S+)*[ \t]*\n", re.MULTILINE | re.IGNORECASE)
     if not entry.search(lock):
         raise DrillError("the app's lock has no flask entry to pin back")
@@ -69,7 +71,6 @@ class WerkzeugDrill(Drill):
     failure_id = "werkzeug-url-quote-import-error"
 
     def plant(self) -> DrillOutcome:
-        from petstore_core import process
         if self.planted:
             raise DrillError("already planted: undo it first")
         if stand_in.active():
@@ -90,10 +91,6 @@ class WerkzeugDrill(Drill):
                             replay=[("app", line) for line in lines], resource="local-app")
 
     def _plant_container(self) -> DrillOutcome:
-        import asyncio
-
-        from petstore_tui.services import docker, sandbox_engine, sandbox_inventory
-
         engine = stand_in.engine()
         objects = stand_in.objects(self.target)
         repository = stand_in.app_image(objects).rsplit(":", 1)[0]
@@ -123,8 +120,6 @@ class WerkzeugDrill(Drill):
         if memo is None:
             raise DrillError("not planted")
         if memo.get("mode") == "container":
-            from petstore_tui.services import docker, sandbox_inventory
-
             url = stand_in.restore(self.target)
             removed = docker.remove_images(stand_in.engine(), [memo["image"]])
             sandbox_inventory.forget_images(removed)

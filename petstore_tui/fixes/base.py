@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from checks.preflight.context import CheckContext
 from petstore_core.settings import Target
 from petstore_tui.fixes.model import Plan
+from petstore_tui.runbook.journal import Journal
 
 
 @dataclass
@@ -39,8 +40,6 @@ class FixContext:
         `terraform output -json` (the runbook's apply step)."""
         value = self.checks.terraform_outputs.get(name)
         if value is None:
-            from petstore_tui.runbook.journal import Journal
-
             value = (Journal.load(self.target).outputs("deploy").get("terraform") or {}).get(name)
         return value.get("value") if isinstance(value, dict) else value
 

@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 from checks import alb_policy
+from checks.probes.controller_policy import evaluate, find_role_arn, policy_document, role_policies
+from petstore_tui.drills.controller_policy import ControllerPolicyDrill
 from petstore_tui.fixes import files
 from petstore_tui.fixes.base import Fix, FixContext
 from petstore_tui.fixes.model import Change, FixRefused, NothingToFix, Plan
@@ -14,9 +16,7 @@ MAX_VERSIONS = 5  # IAM keeps at most five versions of a managed policy (docs/kn
 
 
 def _decoded(document: Any) -> dict:
-    from checks.probes.controller_policy import _document
-
-    return _document(document)
+    return policy_document(document)
 
 
 def _pretty(document: dict) -> str:
@@ -44,8 +44,6 @@ class ControllerPolicyFix(Fix):
              "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion")
 
     def plan(self, ctx: FixContext, failure_id: str, resource: str | None) -> Plan:
-        from checks.probes.controller_policy import evaluate, find_role_arn, role_policies
-
         release = alb_policy.INSTALLED_RELEASE
         wanted = alb_policy.read_policy_file(ctx.project)
         gaps = alb_policy.missing_actions(alb_policy.policy_actions(wanted), release)
@@ -119,7 +117,6 @@ class ControllerPolicyFix(Fix):
         ours = {(e.get("undo") or {}).get("created") for e in ctx.history
                 if e.get("fix") == self.id and (e.get("undo") or {}).get("arn") == arn}
         if ctx.target.sandbox:  # the controller-policy drill's version, when planted
-            from petstore_tui.drills.controller_policy import ControllerPolicyDrill
 
             memo = ControllerPolicyDrill(ctx.target).load() or {}
             if memo.get("arn") == arn:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from checks.preflight.config.dockerfile_user import CHOWN_APP, ROOT_USERS, user_part
+from checks.project.app_files import dockerfile
 from petstore_tui.fixes.base import FixContext
 from petstore_tui.fixes.model import FixRefused, NothingToFix, Plan
 from petstore_tui.fixes.repository import RepositoryFix
@@ -17,9 +19,6 @@ class DockerfileUserFix(RepositoryFix):
     check = "config.dockerfile-user"
 
     def plan(self, ctx: FixContext, failure_id: str, resource: str | None) -> Plan:
-        from checks.preflight.config.dockerfile_user import CHOWN_APP, ROOT_USERS, _user_part
-        from checks.project.app_files import dockerfile
-
         path, instructions = dockerfile(ctx.project)
         if instructions is None:
             raise NothingToFix(f"no {DOCKERFILE}")
@@ -32,7 +31,7 @@ class DockerfileUserFix(RepositoryFix):
         if len(users) > 1:
             raise FixRefused(f"the final stage has {len(users)} USER instructions: move the right one by hand")
         user = users[0]
-        if _user_part(user["value"]) in ROOT_USERS:
+        if user_part(user["value"]) in ROOT_USERS:
             raise NothingToFix("USER before the chown is root")
         before = path.read_text(encoding="utf-8")
         lines = before.splitlines(keepends=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from checks.preflight.config._sources import terraform
+from checks.project.security_groups import security_group_rules
 from petstore_tui.fixes import hcl_blocks
 from petstore_tui.fixes.base import FixContext
 from petstore_tui.fixes.duplicate_output import terraform_files
@@ -22,9 +24,6 @@ class DuplicateSgRuleFix(RepositoryFix):
     check = "config.duplicate-sg-rules"
 
     def plan(self, ctx: FixContext, failure_id: str, resource: str | None) -> Plan:
-        from checks.preflight.config._sources import terraform
-        from checks.project.security_groups import security_group_rules
-
         tf = terraform(ctx.checks)
         by_key = defaultdict(list)
         for rule in security_group_rules(tf):

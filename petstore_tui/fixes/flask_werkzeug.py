@@ -9,6 +9,18 @@ from typing import Any
 
 from packaging.version import Version
 
+from checks.model import Status
+from checks.preflight.config.flask_werkzeug import (
+    FLASK,
+    FLASK_NEEDS,
+    WERKZEUG,
+    FlaskWerkzeugCheck,
+    incompatibility,
+    resolve,
+)
+from checks.preflight.runner import run_check
+from checks.project.app_files import parse_requirements
+from petstore_core import process
 from petstore_core.redact import redact
 from petstore_tui.fixes import files
 from petstore_tui.fixes.base import FixContext
@@ -31,8 +43,6 @@ UPGRADE = ("--upgrade-package", "flask", "--upgrade-package", "werkzeug")
 def werkzeug_for(flask: Version) -> str:
     """The Werkzeug specifier that Flask release works with: its own lower bound, and the
     first series that breaks it as the upper one (url_quote gone in 3.0, APIs in 2.1)."""
-    from checks.preflight.config.flask_werkzeug import FLASK_NEEDS
-
     lower = FLASK_NEEDS.get(f"{flask.major}.{flask.minor}", "").removeprefix(">=")
     upper = "2.1" if flask < Version("2.1") else "3" if flask < Version("2.3") else f"{flask.major}.{flask.minor + 1}"
     return ",".join(filter(None, [f">={lower}" if lower else "", f"<{upper}"]))
@@ -40,8 +50,6 @@ def werkzeug_for(flask: Version) -> str:
 
 def pip_compile_argv() -> list[str]:
     """pip-compile from PATH, else pip-tools in this interpreter."""
-    from petstore_core import process
-
     if process.which("pip-compile"):
         return ["pip-compile", *UPGRADE, *PIP_COMPILE_ARGS]
     return [sys.executable, "-m", "piptools", "compile", *UPGRADE, *PIP_COMPILE_ARGS]
@@ -62,18 +70,6 @@ class FlaskWerkzeugFix(RepositoryFix):
     needs = ("write access to the checkout", "pip-compile (pip-tools) and PyPI")
 
     def plan(self, ctx: FixContext, failure_id: str, resource: str | None) -> Plan:
-        from checks.model import Status
-        from checks.preflight.config.flask_werkzeug import (
-            FLASK,
-            FLASK_NEEDS,
-            WERKZEUG,
-            FlaskWerkzeugCheck,
-            incompatibility,
-            resolve,
-        )
-        from checks.preflight.runner import run_check
-        from checks.project.app_files import parse_requirements
-
         result = asyncio.run(run_check(FlaskWerkzeugCheck(), ctx.checks))
         if result.status in (Status.PASS, Status.SKIP):
             raise NothingToFix(f"{self.check}: {result.summary}")
@@ -109,8 +105,6 @@ class FlaskWerkzeugFix(RepositoryFix):
         return plan
 
     def apply(self, ctx: FixContext, plan: Plan) -> dict[str, Any]:
-        from petstore_core import process
-
         lock_path = ctx.project / LOCK
         current_lock = lock_path.read_text(encoding="utf-8") if lock_path.exists() else ""
         if current_lock != plan.state["lock_before"]:

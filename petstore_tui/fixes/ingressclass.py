@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from checks.probes._common import kube_call
+from checks.probes.ingressclass import CONTROLLER
 from petstore_tui.fixes import kube_objects
 from petstore_tui.fixes.base import Fix, FixContext
 from petstore_tui.fixes.model import Change, FixRefused, NothingToFix, Plan
@@ -21,8 +23,6 @@ class IngressClassFix(Fix):
     needs = ("kubernetes: get, create, delete ingressclasses.networking.k8s.io",)
 
     def plan(self, ctx: FixContext, failure_id: str, resource: str | None) -> Plan:
-        from checks.probes.ingressclass import CONTROLLER
-
         path, wanted = kube_objects.repository_object(ctx, "IngressClass", NAME)
         current = kube_objects.live(ctx, "NetworkingV1Api", "read_ingress_class", NAME)
         if current is not None:
@@ -42,16 +42,12 @@ class IngressClassFix(Fix):
         return plan
 
     def apply(self, ctx: FixContext, plan: Plan) -> dict[str, Any]:
-        from checks.probes._common import kube_call
-
         created = kube_call(ctx.checks, "NetworkingV1Api", "create_ingress_class", plan.state["object"])
         undo = {"name": NAME, "uid": created.metadata.uid}
         ctx.record(undo)
         return undo
 
     def undo(self, ctx: FixContext, undo: dict[str, Any]) -> list[str]:
-        from checks.probes._common import kube_call
-
         current = kube_objects.live(ctx, "NetworkingV1Api", "read_ingress_class", undo["name"])
         if current is None:
             return [f"IngressClass {undo['name']} already gone"]

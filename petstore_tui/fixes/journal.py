@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from petstore_core import settings
-from petstore_tui.runbook.journal import _clean as redacted
 from petstore_tui.runbook.journal import journal_path
+from petstore_tui.runbook.journal import json_safe as redacted
+from petstore_tui.runbook.lock import RunLock
 
 REPOSITORY = "repository"  # Fix.kind of the fixes journaled per checkout
 
@@ -44,8 +45,6 @@ def backups_dir(target: settings.Target, entry_id: str, kind: str = "aws") -> Pa
 def lock(target: settings.Target, kind: str):
     """The run lock of the journal's scope: the target's (shared with deploy and destroy)
     for AWS and Kubernetes fixes, the checkout's own for repository fixes."""
-    from petstore_tui.runbook.lock import RunLock
-
     if kind == REPOSITORY:
         return RunLock(target, "fix", fixes_path(target, kind).parent / f"{scope_key(target, kind)}.lock")
     return RunLock(target, "fix")

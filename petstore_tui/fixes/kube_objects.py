@@ -7,6 +7,8 @@ from typing import Any
 
 import yaml
 
+from checks.probes._common import is_not_found, kube_call
+from checks.project.manifests import controller_documents
 from petstore_tui.fixes import files
 from petstore_tui.fixes.base import FixContext
 from petstore_tui.fixes.model import FixRefused
@@ -17,8 +19,6 @@ SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "generation", "m
 
 def repository_object(ctx: FixContext, kind: str, name: str) -> tuple[str, dict]:
     """(file, object) of kubernetes/controller/*.yaml with that kind and name."""
-    from checks.project.manifests import controller_documents
-
     documents, problems = controller_documents(ctx.project)
     for path, doc in documents:
         if doc.get("kind") == kind and (doc.get("metadata") or {}).get("name") == name:
@@ -28,8 +28,6 @@ def repository_object(ctx: FixContext, kind: str, name: str) -> tuple[str, dict]
 
 def live(ctx: FixContext, api_class: str, method: str, *args: Any) -> dict | None:
     """The object as the API server has it (a plain dict), None when it does not exist."""
-    from checks.probes._common import is_not_found, kube_call
-
     try:
         obj = kube_call(ctx.checks, api_class, method, *args)
     except Exception as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 NOT_PERMISSION = ("InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "AuthFailure")
@@ -27,7 +28,6 @@ def denial(exc: BaseException) -> tuple[str, str] | None:
             return code or "403", message
         return None
     if getattr(exc, "status", None) == 403:  # kubernetes ApiException
-        import json
 
         try:
             message = json.loads(getattr(exc, "body", "") or "{}").get("message", "")

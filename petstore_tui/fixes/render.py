@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from petstore_core.redact import redact
 from petstore_tui.fixes.model import Outcome, Plan
 
@@ -34,8 +36,6 @@ def outcome_lines(outcome: Outcome) -> list[str]:
             lines.append(f"  fix: {f.fix.summary}")
         policy = f.details.get("policy")
         if policy:
-            import json
-
             lines.append("  grant (least privilege):")
             lines += [f"    {line}" for line in json.dumps(policy, indent=2).splitlines()]
     return [redact(line) for line in lines]

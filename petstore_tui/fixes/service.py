@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import Any
 
-from checks.model import CheckResult, Finding, Status
+from checks.catalog_loader import load_catalog
+from checks.model import CheckResult, Finding, Severity, Status
+from checks.preflight.base import worst
 from checks.preflight.context import CheckContext
+from checks.preflight.registry import ALL_CHECKS
+from checks.preflight.runner import run_check, run_preflight
+from checks.probes import ALL_PROBES
+from petstore_core.errors import describe_aws_error, describe_kube_error
 from petstore_core.redact import redact
 from petstore_core.settings import Target
 from petstore_tui.fixes import model
@@ -23,6 +30,8 @@ from petstore_tui.fixes.model import (
     UnknownFix,
 )
 from petstore_tui.fixes.permissions import denial
+from petstore_tui.fixes.registry import all_fixes
+from petstore_tui.runbook.lock import RunLocked
 
 PERMISSION_FAILURE = "fix-permission-denied"
 
@@ -40,8 +49,6 @@ def split_spec(spec: str) -> tuple[str, str | None]:
 class FixService:
     def __init__(self, target: Target, *, context_factory: Callable[[], CheckContext] | None = None,
                  fixes: tuple[Fix, ...] | None = None):
-        from petstore_tui.fixes.registry import all_fixes
-
         self.target = target
         self._context_factory = context_factory or (lambda: CheckContext.for_target(target))
         self.fixes = fixes if fixes is not None else all_fixes()
@@ -57,10 +64,6 @@ class FixService:
         return FixContext(self._context_factory(), **kwargs)
 
     def _known(self, what: str) -> bool:
-        from checks.catalog_loader import load_catalog
-        from checks.preflight.registry import ALL_CHECKS
-        from checks.probes import ALL_PROBES
-
         return (what in {c.id for c in ALL_CHECKS} or what in dict(ALL_PROBES)
                 or what in {e.id for e in load_catalog()})
 
@@ -122,8 +125,6 @@ class FixService:
     # ---- apply and verify --------------------------------------------------------------------
     def apply(self, plan: Plan, *, confirmed: bool) -> Outcome:
         """Apply under the target's run lock, journal it, verify, undo when not verified."""
-        from petstore_tui.runbook.lock import RunLocked
-
         if not confirmed:
             return Outcome(model.REFUSED, f"not confirmed: nothing changed on {plan.target}", plan)
         fix = self.fix_of(plan)
@@ -180,11 +181,6 @@ class FixService:
     def verify(self, check_id: str) -> CheckResult:
         """Re-run the probe (checks/probes) or preflight check with that id, on a fresh
         context: nothing read before the change is reused."""
-        from checks.preflight.base import worst
-        from checks.preflight.registry import ALL_CHECKS
-        from checks.preflight.runner import run_check
-        from checks.probes import ALL_PROBES
-
         ctx = self._context_factory()
         probe = dict(ALL_PROBES).get(check_id)
         try:
@@ -211,8 +207,6 @@ class FixService:
         return self._journal_of(entry_id)[1]
 
     def undo(self, entry_id: str, *, confirmed: bool) -> Outcome:
-        from petstore_tui.runbook.lock import RunLocked
-
         journal, entry = self._journal_of(entry_id)
         if journal is None or entry is None:
             raise UnknownFix(f"no fix {entry_id!r} in the journal of {self.target.label} (petstore-tui fix list)")
@@ -248,8 +242,6 @@ class FixService:
     async def fixable(self) -> list[dict[str, Any]]:
         """Every failed (or warning) check or probe that a fix handles, from a preflight
         run of just those checks."""
-        from checks.preflight import run_preflight
-
         check_ids = {c for fix in self.fixes for c in fix.check_ids}
         rows = []
         async for result in run_preflight(self._context_factory(), only=check_ids):
@@ -274,11 +266,6 @@ class FixService:
 
     @staticmethod
     def _finding(fix: Fix, exc: PermissionDenied) -> Finding:
-        import time
-
-        from checks.catalog_loader import load_catalog
-        from checks.model import Severity
-
         entry = next((e for e in load_catalog() if e.id == PERMISSION_FAILURE), None)
         now = time.time()
         return Finding(PERMISSION_FAILURE, entry.title if entry else "A fix was refused a permission",
@@ -300,12 +287,8 @@ def least_privilege_policy(needs: tuple[str, ...]) -> dict[str, Any] | None:
 
 
 def _describe(exc: BaseException) -> str:
-    from petstore_core.errors import describe_aws_error
-
     if getattr(exc, "response", None) is not None:
         return describe_aws_error(exc)
     if getattr(exc, "status", None) is not None and hasattr(exc, "reason"):
-        from petstore_core.errors import describe_kube_error
-
         return describe_kube_error(exc)
     return redact(f"{type(exc).__name__}: {exc}")

@@ -6,6 +6,8 @@ import copy
 import time
 from typing import Any
 
+from checks.probes._common import CONTROLLER_NAME, CONTROLLER_NAMESPACE, ROLE_ANNOTATION, kube_call
+from checks.probes.service_account import ROLE_ARN_RE
 from petstore_tui.fixes import kube_objects
 from petstore_tui.fixes.base import Fix, FixContext
 from petstore_tui.fixes.model import Change, FixRefused, NothingToFix, Plan
@@ -25,9 +27,6 @@ class ServiceAccountRoleFix(Fix):
              "kubernetes: get, patch deployments (kube-system)", "iam:ListRoles")
 
     def plan(self, ctx: FixContext, failure_id: str, resource: str | None) -> Plan:
-        from checks.probes._common import CONTROLLER_NAME, CONTROLLER_NAMESPACE, ROLE_ANNOTATION
-        from checks.probes.service_account import ROLE_ARN_RE
-
         current = kube_objects.live(ctx, "CoreV1Api", "read_namespaced_service_account", CONTROLLER_NAME,
                                     CONTROLLER_NAMESPACE)
         annotation = ((current or {}).get("metadata") or {}).get("annotations") or {}
@@ -66,8 +65,6 @@ class ServiceAccountRoleFix(Fix):
 
     @staticmethod
     def _role_arn(ctx: FixContext, resource: str | None) -> tuple[str, str]:
-        from checks.probes.service_account import ROLE_ARN_RE
-
         if resource:
             if not ROLE_ARN_RE.match(resource):
                 raise FixRefused(f"not an IAM role ARN: {resource!r}")
@@ -86,13 +83,6 @@ class ServiceAccountRoleFix(Fix):
                          "cluster.service-account:arn:aws:iam::ACCOUNT:role/NAME")
 
     def apply(self, ctx: FixContext, plan: Plan) -> dict[str, Any]:
-        from checks.probes._common import (
-            CONTROLLER_NAME,
-            CONTROLLER_NAMESPACE,
-            ROLE_ANNOTATION,
-            kube_call,
-        )
-
         state = plan.state
         undo: dict[str, Any] = {"created": state["created"], "previous": state["previous"], "uid": None}
         ctx.record(undo)
@@ -113,13 +103,6 @@ class ServiceAccountRoleFix(Fix):
         return undo
 
     def undo(self, ctx: FixContext, undo: dict[str, Any]) -> list[str]:
-        from checks.probes._common import (
-            CONTROLLER_NAME,
-            CONTROLLER_NAMESPACE,
-            ROLE_ANNOTATION,
-            kube_call,
-        )
-
         current = kube_objects.live(ctx, "CoreV1Api", "read_namespaced_service_account", CONTROLLER_NAME,
                                     CONTROLLER_NAMESPACE)
         if current is None:

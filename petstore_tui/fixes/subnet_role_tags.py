@@ -7,6 +7,9 @@ import re
 from typing import Any
 
 from checks import alb_subnets
+from checks.preflight.config._sources import terraform
+from checks.probes.subnets import cluster_vpc_id
+from checks.project.network import public_subnet_names, subnet_facts
 from petstore_tui.fixes import files, hcl_blocks
 from petstore_tui.fixes.base import Fix, FixContext
 from petstore_tui.fixes.model import Change, FixRefused, NothingToFix, Plan
@@ -27,8 +30,6 @@ class SubnetRoleTagsFix(Fix):
              "ec2:DeleteTags")
 
     def _vpc_state(self, ctx: FixContext) -> tuple[Any, str, list[dict], list[dict]]:
-        from checks.probes.subnets import cluster_vpc_id
-
         cluster = ctx.checks.cluster()
         if cluster is None:
             raise FixRefused(f"cluster {ctx.target.cluster_name} does not exist in {ctx.target.region_name}")
@@ -126,9 +127,6 @@ class SubnetRoleTagsFix(Fix):
     def _drift(self, ctx: FixContext, key: str) -> list[str]:
         """Whether terraform/network.tf declares the tag (then this puts back what Terraform
         declares), and the change to make there when it does not (advice: not applied)."""
-        from checks.preflight.config._sources import terraform
-        from checks.project.network import public_subnet_names, subnet_facts
-
         try:
             tf = terraform(ctx.checks)
             facts, _ = subnet_facts(tf)

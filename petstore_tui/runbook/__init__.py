@@ -1,9 +1,6 @@
-"""Deploy and cleanup runbooks: ordered, resumable steps run by a Runner that yields petstore_tui.events (no Textual)."""
+"""Deploy and cleanup runbooks: ordered, resumable steps run by a Runner that yields
+petstore_tui.events (no Textual).
 
-from petstore_tui.runbook.deploy import Runbook, deploy_runbook
-from petstore_tui.runbook.destroy import destroy_runbook
-from petstore_tui.runbook.model import Step, StepContext, StepResult
-from petstore_tui.runbook.runner import RunbookError, Runner
-
-__all__ = ["Runbook", "RunbookError", "Runner", "Step", "StepContext", "StepResult",
-           "deploy_runbook", "destroy_runbook"]
+The runner is in runner.py, a step in model.py, the runbooks in deploy.py and destroy.py.
+This __init__ imports none of them, so the step modules can import each other through the
+package without an import circle."""

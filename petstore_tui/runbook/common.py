@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
-from petstore_core import errors
+from kubernetes import client
+
+from petstore_core import aws, errors, kube
 from petstore_core.terraform_vars import target_var_args
 from petstore_tui.runbook.model import StepContext, StepFailed
+from petstore_tui.services import docker
 from petstore_tui.services import terraform as tf
+from petstore_tui.services.helm import helm_reason
+from petstore_tui.services.kube_apply import Applier
+from petstore_tui.services.terraform_sandbox import sandbox_env, write_sandbox_override
 
 KUBE_PROBE_TIMEOUT = 8.0
 
@@ -20,8 +27,6 @@ def terraform_dir(ctx: StepContext) -> Path:
     source = ctx.project / "terraform"
     if not ctx.target.sandbox:
         return source
-    from petstore_core import aws
-    from petstore_tui.services.terraform_sandbox import write_sandbox_override
 
     dest = ctx.workdir / "terraform"
     if not ctx.cache.get("tf-copied"):
@@ -60,10 +65,6 @@ def terraform(ctx: StepContext, on_progress=None) -> tf.Terraform:
 
     env = None
     if ctx.target.sandbox:
-        import os
-
-        from petstore_tui.services.terraform_sandbox import sandbox_env
-
         env = sandbox_env(os.environ)
     runner = tf.Terraform(workdir, on_event=on_event, env=env)
     ctx.cache.setdefault("terraform-adapters", []).append(runner)
@@ -102,7 +103,6 @@ async def kube_reason(ctx: StepContext) -> str | None:
     """Why the cluster's Kubernetes API cannot be used now, or None (cached per run)."""
     if "kube-reason" in ctx.cache:
         return ctx.cache["kube-reason"]
-    from petstore_core import kube
 
     kubeconfig = kubeconfig_path(ctx)
     context = kube_context(ctx)
@@ -112,7 +112,6 @@ async def kube_reason(ctx: StepContext) -> str | None:
         def probe() -> None:
             api = kube.api_client(ctx.target.with_(context=context), kubeconfig=kubeconfig)
             api.configuration.retries = 0
-            from kubernetes import client
 
             client.VersionApi(api).get_code(_request_timeout=(4.0, 4.0))
 
@@ -128,22 +127,15 @@ async def kube_reason(ctx: StepContext) -> str | None:
 
 
 def applier(ctx: StepContext):
-    from petstore_core import kube
-    from petstore_tui.services.kube_apply import Applier
-
     api = kube.api_client(ctx.target.with_(context=kube_context(ctx)), kubeconfig=kubeconfig_path(ctx))
     return Applier(api)
 
 
 async def helm_or_kube_reason(ctx: StepContext) -> str | None:
-    from petstore_tui.services.helm import helm_reason
-
     return helm_reason() or await kube_reason(ctx)
 
 
 async def engine_reason(ctx: StepContext) -> str | None:
-    from petstore_tui.services import docker
-
     if "engine" not in ctx.cache:
         ctx.cache["engine"] = await docker.engine_or_reason(sandbox=ctx.target.sandbox)
     engine, reason = ctx.cache["engine"]

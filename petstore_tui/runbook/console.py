@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+import threading
 from typing import TextIO
 
 from petstore_tui.events import (
@@ -54,8 +55,6 @@ def terminal_confirm(yes: bool, out: TextIO | None = None):
 async def _ask(question: str) -> str:
     """input() in a daemon thread: a stop while the prompt waits must not leave the
     event loop's executor waiting for an Enter at shutdown."""
-    import threading
-
     loop = asyncio.get_running_loop()
     future: asyncio.Future = loop.create_future()
 

@@ -3,30 +3,30 @@
 from __future__ import annotations
 
 from petstore_core import settings
-from petstore_tui.runbook import common
+from petstore_tui.runbook import common, verify
 from petstore_tui.runbook.deploy_aws_steps import (
-    _push_reason,
     image_build,
     image_push,
     preflight,
+    push_skip_reason,
     terraform_apply,
     terraform_init,
     terraform_plan,
     write_kubeconfig,
 )
 from petstore_tui.runbook.deploy_cluster_steps import (
-    _app_reason,
-    _ingress_reason,
-    _local_app_reason,
-    _verify_app,
-    _verify_push,
-    _verify_url,
     app_apply,
+    app_skip_reason,
     controller_helm,
     controller_prereqs,
     fill_manifests,
+    ingress_skip_reason,
     ingress_wait,
     local_app,
+    local_app_skip_reason,
+    verify_app_running,
+    verify_app_url,
+    verify_image_push,
 )
 from petstore_tui.runbook.model import Step
 
@@ -40,8 +40,6 @@ class Runbook(list):
 
 
 def deploy_runbook(target: settings.Target) -> Runbook:
-    from petstore_tui.runbook import verify
-
     steps = [
         Step("preflight", "Preflight checks", preflight, source="any"),
         Step("terraform-init", "Terraform init", terraform_init, source="terraform",
@@ -52,7 +50,7 @@ def deploy_runbook(target: settings.Target) -> Runbook:
         Step("image-build", "Build the image", image_build, source="image-build",
              skip_if=common.engine_reason),
         Step("image-push", "Log in to ECR and push", image_push, source="image-build",
-             skip_if=_push_reason, resume_from="image-build", verify=_verify_push),
+             skip_if=push_skip_reason, resume_from="image-build", verify=verify_image_push),
         Step("kubeconfig", "kubeconfig context for the cluster", write_kubeconfig, source="aws",
              verify=verify.kubeconfig),
         Step("manifests", "Fill manifests from Terraform outputs", fill_manifests, source="kubectl",
@@ -62,11 +60,11 @@ def deploy_runbook(target: settings.Target) -> Runbook:
         Step("controller-helm", "Helm: aws-load-balancer-controller, wait until ready",
              controller_helm, source="helm", skip_if=common.helm_or_kube_reason, verify=verify.controller_helm),
         Step("app-apply", "Apply the app (Kustomize), wait for the rollout", app_apply,
-             source="kubectl", skip_if=_app_reason, verify=_verify_app),
+             source="kubectl", skip_if=app_skip_reason, verify=verify_app_running),
         Step("ingress-wait", "Wait for the ALB hostname, probe health", ingress_wait,
-             source="alb-controller", skip_if=_ingress_reason, verify=_verify_url),
+             source="alb-controller", skip_if=ingress_skip_reason, verify=verify_app_url),
     ]
     if target.sandbox:
         steps.append(Step("local-app", "Start the Pet Store locally (sandbox)", local_app, source="app",
-                          skip_if=_local_app_reason, verify=verify.local_app))
+                          skip_if=local_app_skip_reason, verify=verify.local_app))
     return Runbook("deploy", steps)

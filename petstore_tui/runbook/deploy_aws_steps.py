@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import asyncio
 
-from petstore_core import settings
+from checks.model import Status
+from checks.preflight import context as check_context
+from checks.preflight.runner import run_preflight
+from petstore_core import aws, settings
+from petstore_core.sandbox_state import SANDBOX_CREDENTIALS
 from petstore_tui.events import StepStatus
 from petstore_tui.runbook import common, sandbox_steps
 from petstore_tui.runbook.model import StepContext, StepFailed, StepResult, done, skipped
+from petstore_tui.services import docker, ecr, kubeconfig, node_platform, sandbox_inventory
 from petstore_tui.services import terraform as tf
 
 
 # ---- 1. preflight -------------------------------------------------------------------------
 def _check_context(target: settings.Target):
-    from checks.preflight import context as check_context
-
     cls = check_context.CheckContext
     factory = getattr(cls, "for_target", None) or getattr(cls, "from_target", None)
     if factory:
@@ -27,14 +30,7 @@ def _check_context(target: settings.Target):
 
 
 async def preflight(ctx: StepContext) -> StepResult:
-    from checks.model import Status
-
-    try:
-        from checks.preflight import run_preflight
-
-        check_ctx = _check_context(ctx.target)
-    except ImportError as exc:
-        return skipped(f"preflight checks are not installed in this checkout ({exc})")
+    check_ctx = _check_context(ctx.target)
     # Before a first deploy there is no cluster to check; in the sandbox a missing tool
     # (helm, a container engine) only skips its steps, so it warns rather than blocks.
     blocking_groups = {"aws", "config"} if ctx.target.sandbox else {"tools", "aws", "config"}
@@ -116,8 +112,6 @@ async def terraform_apply(ctx: StepContext) -> StepResult:
 
 # ---- 3-4. image -----------------------------------------------------------------------------
 async def image_build(ctx: StepContext) -> StepResult:
-    from petstore_tui.services import docker, node_platform, sandbox_inventory
-
     engine, _ = ctx.cache["engine"]
     tfout = await common.terraform_outputs(ctx)
     repository = tfout.get("ecr_repository_url") or "petstore"
@@ -138,15 +132,13 @@ async def image_build(ctx: StepContext) -> StepResult:
     return done(f"built {image} for {platform}", image=repository, image_tag=tag, platform=platform)
 
 
-async def _push_reason(ctx: StepContext) -> str | None:
+async def push_skip_reason(ctx: StepContext) -> str | None:
     if ctx.target.sandbox:
         return await sandbox_steps.push_reason(ctx)
     return await common.engine_reason(ctx)
 
 
 async def image_push(ctx: StepContext) -> StepResult:
-    from petstore_tui.services import docker, ecr
-
     engine, _ = ctx.cache["engine"]
     image, tag = common.require(ctx, "image", "image_tag")
     if ctx.target.sandbox:
@@ -161,10 +153,6 @@ async def image_push(ctx: StepContext) -> StepResult:
 
 # ---- 5. kubeconfig --------------------------------------------------------------------------
 async def write_kubeconfig(ctx: StepContext) -> StepResult:
-    from petstore_core import aws
-    from petstore_core.sandbox_state import SANDBOX_CREDENTIALS
-    from petstore_tui.services import kubeconfig
-
     path = None
     env = None
     if ctx.target.sandbox:

@@ -9,10 +9,15 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import yaml
+
 from checks import alb_policy
 from petstore_core import settings
-from petstore_tui.runbook import common, sandbox_steps
+from petstore_tui.runbook import common, sandbox_steps, verify
 from petstore_tui.runbook.model import StepContext, StepFailed, StepResult, done
+from petstore_tui.services import docker, helm, manifests
+from petstore_tui.services import local_app as app
+from petstore_tui.services.kube_apply import order_for_apply
 
 INGRESS_TIMEOUT = 900.0  # the controller creates the ALB within minutes; DNS takes longer
 HEALTH_TIMEOUT = 600.0
@@ -21,8 +26,6 @@ ROLLOUT_TIMEOUT = 600.0
 
 
 async def fill_manifests(ctx: StepContext) -> StepResult:
-    from petstore_tui.services import docker, manifests
-
     tfout = await common.terraform_outputs(ctx)
     values = manifests.placeholder_values(tfout, cluster=ctx.target.cluster_name,
                                           region=ctx.target.region_name)
@@ -43,8 +46,6 @@ async def fill_manifests(ctx: StepContext) -> StepResult:
 
 # ---- 7-9. controller and app ---------------------------------------------------------------
 async def controller_prereqs(ctx: StepContext) -> StepResult:
-    from petstore_tui.services import manifests
-
     (folder,) = common.require(ctx, "manifests")
     apply = common.applier(ctx)
     names = []
@@ -57,10 +58,6 @@ async def controller_prereqs(ctx: StepContext) -> StepResult:
 
 
 async def controller_helm(ctx: StepContext) -> StepResult:
-    import yaml
-
-    from petstore_tui.services import helm
-
     (folder,) = common.require(ctx, "manifests")
     tfout = await common.terraform_outputs(ctx)
     base = yaml.safe_load((Path(folder) / "controller" / "values.yaml").read_text()) or {}
@@ -84,9 +81,6 @@ async def controller_helm(ctx: StepContext) -> StepResult:
 
 
 async def app_apply(ctx: StepContext) -> StepResult:
-    from petstore_tui.services import manifests
-    from petstore_tui.services.kube_apply import order_for_apply
-
     (folder,) = common.require(ctx, "manifests")
     namespace = common.app_namespace(ctx)
     objects = order_for_apply(await asyncio.to_thread(manifests.kustomize, Path(folder) / "app"))
@@ -138,13 +132,13 @@ def _ref(obj: dict) -> str:
 
 
 # ---- 10. Ingress address, or the local app ------------------------------------------------
-async def _app_reason(ctx: StepContext) -> str | None:
+async def app_skip_reason(ctx: StepContext) -> str | None:
     if ctx.target.sandbox:
         return await sandbox_steps.app_reason(ctx)
     return await common.kube_reason(ctx)
 
 
-async def _ingress_reason(ctx: StepContext) -> str | None:
+async def ingress_skip_reason(ctx: StepContext) -> str | None:
     if not ctx.target.sandbox:
         return await common.kube_reason(ctx)
     if ctx.outputs.get("app_port"):
@@ -152,27 +146,21 @@ async def _ingress_reason(ctx: StepContext) -> str | None:
     return "the sandbox has no load balancer: the local app stands in for it (next step)"
 
 
-async def _local_app_reason(ctx: StepContext) -> str | None:
+async def local_app_skip_reason(ctx: StepContext) -> str | None:
     if ctx.outputs.get("app_port"):
         return "the app runs in containers (app-apply): no local app"
     return None
 
 
-async def _verify_push(ctx: StepContext) -> str | None:
-    from petstore_tui.runbook import verify
-
+async def verify_image_push(ctx: StepContext) -> str | None:
     return await verify.image_push(ctx) or (await sandbox_steps.verify_push(ctx) if ctx.target.sandbox else None)
 
 
-async def _verify_app(ctx: StepContext) -> str | None:
-    from petstore_tui.runbook import verify
-
+async def verify_app_running(ctx: StepContext) -> str | None:
     return await (sandbox_steps.verify_app(ctx) if ctx.target.sandbox else verify.app_apply(ctx))
 
 
-async def _verify_url(ctx: StepContext) -> str | None:
-    from petstore_tui.runbook import verify
-
+async def verify_app_url(ctx: StepContext) -> str | None:
     return await (sandbox_steps.verify_app(ctx) if ctx.target.sandbox else verify.ingress_wait(ctx))
 
 
@@ -219,8 +207,6 @@ def _probe(url: str) -> tuple[bool, str]:
 
 
 async def local_app(ctx: StepContext) -> StepResult:
-    from petstore_tui.services import local_app as app
-
     with ctx.waiting_for("the local app to answer its health check"):
         url = await asyncio.to_thread(app.start, ctx.project, lambda line: ctx.emit(line, "stdout"))
     ctx.emit(f"Pet Store API (local): {url}", "info")

@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 import time
 
-from petstore_core import settings
+from petstore_core import aws, settings
+from petstore_core.errors import describe_aws_error
 from petstore_tui.events import StepStatus
 from petstore_tui.runbook import common, sandbox_steps
 from petstore_tui.runbook.deploy import Runbook
 from petstore_tui.runbook.model import Step, StepContext, StepFailed, StepResult, done
+from petstore_tui.services import ecr, helm, local_app
 from petstore_tui.services import terraform as tf
+from petstore_tui.services.manifests import MANAGED_BY, managed
+from petstore_tui.services.terraform_sandbox import release_ahead_of_destroy
 
 ALB_GONE_TIMEOUT = 600.0
 NAMESPACE_GONE_TIMEOUT = 600.0
@@ -43,16 +47,12 @@ def _ingress_ref(ctx: StepContext) -> dict:
 
 
 def _not_ours(what: str) -> StepFailed:
-    from petstore_tui.services.manifests import MANAGED_BY
-
     return StepFailed(f"{what} was not created by petstore-tui (no label {'='.join(MANAGED_BY)}): "
                       "not deleting it; check -n and --context, or delete it yourself with kubectl")
 
 
 def controller_resources(target: settings.Target) -> dict[str, list[str]]:
     """ARNs/ids of load balancers, target groups and security groups tagged for the cluster."""
-    from petstore_core import aws
-
     cluster = target.cluster_name
     elbv2 = aws.client(target, "elbv2")
     found: dict[str, list[str]] = {"load_balancers": [], "target_groups": [], "security_groups": []}
@@ -74,8 +74,6 @@ def controller_resources(target: settings.Target) -> dict[str, list[str]]:
 
 
 async def ingress_delete(ctx: StepContext) -> StepResult:
-    from petstore_tui.services.manifests import managed
-
     apply = common.applier(ctx)
     ref = _ingress_ref(ctx)
     shown = f"Ingress {ref['metadata']['namespace']}/{ref['metadata']['name']}"
@@ -101,8 +99,6 @@ async def ingress_delete(ctx: StepContext) -> StepResult:
 
 async def namespace_delete(ctx: StepContext) -> StepResult:
     """Our namespace goes whole; in one we did not create, only the objects we labelled."""
-    from petstore_tui.services.manifests import MANAGED_BY, managed
-
     apply = common.applier(ctx)
     name = common.app_namespace(ctx)
     ref = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
@@ -127,16 +123,12 @@ async def namespace_delete(ctx: StepContext) -> StepResult:
 
 
 async def controller_uninstall(ctx: StepContext) -> StepResult:
-    from petstore_tui.services import helm
-
     with ctx.waiting_for(f"helm uninstall {settings.CONTROLLER_RELEASE} --wait", helm.CALL_TIMEOUT):
         await helm.uninstall_controller(kubeconfig=common.kubeconfig_path(ctx), kubecontext=common.kube_context(ctx))
     return done(f"release {settings.CONTROLLER_RELEASE} uninstalled")
 
 
 async def ecr_images_delete(ctx: StepContext) -> StepResult:
-    from petstore_tui.services import ecr
-
     try:
         tfout = await common.terraform_outputs(ctx)
     except Exception:  # no state any more: the default repository name
@@ -168,9 +160,6 @@ async def _release_sandbox_ahead(ctx: StepContext) -> list[str]:
     spares the provider's fixed waits before and after deleting them
     (docs/knowledge/terraform-provider-waits.md). If that fails, terraform destroy deletes
     them as usual, only slower."""
-    from petstore_core.errors import describe_aws_error
-    from petstore_tui.services.terraform_sandbox import release_ahead_of_destroy
-
     try:
         vpc_id = (await common.terraform_outputs(ctx)).get("vpc_id")
     except Exception:  # no outputs (nothing applied yet): only the cluster, by its name
@@ -207,8 +196,6 @@ async def leftovers(ctx: StepContext) -> StepResult:
 
 
 async def local_app_stop(ctx: StepContext) -> StepResult:
-    from petstore_tui.services import local_app
-
     return done(await asyncio.to_thread(local_app.stop))
 
 

@@ -18,16 +18,16 @@ def journal_path(target: settings.Target) -> Path:
     return folder / f"{target.key}.json"
 
 
-def _clean(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """JSON-safe and redacted: outputs must never carry a secret into the file."""
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, bool | int | float) or value is None:
         return value
     if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
+        return [json_safe(v) for v in value]
     return redact(str(value))
 
 
@@ -74,7 +74,7 @@ class Journal:
             "finished": round(time.time(), 3),
             "elapsed": round(elapsed, 3),
             "summary": redact(summary),
-            "outputs": _clean(outputs or {}),
+            "outputs": json_safe(outputs or {}),
         }
         self.save()
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from petstore_core import settings
+from petstore_core.errors import describe_aws_error, describe_kube_error
 from petstore_core.redact import redact
 from petstore_tui.events import ConfirmationRequested, StepStatus
 
@@ -122,12 +123,8 @@ def describe_error(exc: BaseException) -> str:
     module = type(exc).__module__ or ""
     name = type(exc).__name__
     if module.startswith(("botocore", "boto3")) or name == "SandboxNotRunning":
-        from petstore_core.errors import describe_aws_error
-
         return describe_aws_error(exc)
     if module.startswith("kubernetes") or name in ("KubeConfigError", "MaxRetryError"):
-        from petstore_core.errors import describe_kube_error
-
         return describe_kube_error(exc)
     if name in ("ToolNotFound", "RegionNotSet"):
         return str(exc)

@@ -7,6 +7,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+from checks.engine import load_default_engine
 from petstore_core import settings
 from petstore_core.redact import KeyBlockMasker, redact
 from petstore_tui.events import (
@@ -34,15 +35,6 @@ class RunbookError(ValueError):
     """Bad arguments to a run (an unknown step id): the CLI exits 2 with this message."""
 
 
-def _load_engine():
-    """The diagnostics engine, or None while checks.engine is not installed."""
-    try:
-        from checks.engine import load_default_engine
-    except ImportError:
-        return None
-    return load_default_engine()
-
-
 class Runner:
     """Runs `steps` for `target`. `confirm` answers plan and destructive prompts."""
 
@@ -54,7 +46,7 @@ class Runner:
         *,
         runbook: str | None = None,
         options: dict[str, Any] | None = None,
-        engine_factory: Callable[[], Any] | None = _load_engine,
+        engine_factory: Callable[[], Any] | None = load_default_engine,
         clock: Callable[[], float] = time.monotonic,
         tick: Callable[[], Awaitable[None]] | None = None,
     ):

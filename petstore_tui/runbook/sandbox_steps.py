@@ -8,9 +8,19 @@ the emulator lacks; every other part of the steps is the one a real deploy runs.
 from __future__ import annotations
 
 import asyncio
+import shutil
 
 from petstore_tui.runbook import common
 from petstore_tui.runbook.model import StepContext, StepFailed, StepResult, done
+from petstore_tui.services import (
+    base_image,
+    docker,
+    ecr,
+    kube_play,
+    local_registry,
+    sandbox_inventory,
+)
+from petstore_tui.services.ports import free_port
 
 
 def _engine(ctx: StepContext):
@@ -24,8 +34,6 @@ def _emit(ctx: StepContext):
 
 async def ensure_bases(ctx: StepContext, platform: str) -> None:
     """Every image the Dockerfile builds FROM: present, pulled, or stood in for."""
-    from petstore_tui.services import base_image
-
     engine = _engine(ctx)
     dockerfile = ctx.project / "docker" / "Dockerfile"
     for image in base_image.base_images(dockerfile):
@@ -38,10 +46,6 @@ async def ensure_bases(ctx: StepContext, platform: str) -> None:
 
 # ---------------------------------------------------------------- push
 async def push_reason(ctx: StepContext) -> str | None:
-    import shutil
-
-    from petstore_tui.services import local_registry
-
     reason = await common.engine_reason(ctx)
     if reason is None and shutil.which(local_registry.BINARY) is None:
         return (f"{local_registry.BINARY} is not installed (apt-get install docker-registry): "
@@ -52,8 +56,6 @@ async def push_reason(ctx: StepContext) -> str | None:
 async def push(ctx: StepContext, image: str, tag: str) -> StepResult:
     """Log in with moto's ECR token and push to the loopback registry, then record the
     pushed manifest in moto's ECR (describe-images then lists the image as in ECR)."""
-    from petstore_tui.services import docker, ecr, local_registry
-
     engine = _engine(ctx)
     login = await asyncio.to_thread(ecr.registry_login, ctx.target)
     try:
@@ -87,9 +89,6 @@ async def app_reason(ctx: StepContext) -> str | None:
 
 async def app_apply(ctx: StepContext, objects: list[dict], **stand_in_options) -> StepResult:
     """The Kustomize output run by `podman kube play`, waited on until it is healthy."""
-    from petstore_tui.services import kube_play, sandbox_inventory
-    from petstore_tui.services.sandbox import free_port
-
     engine = _engine(ctx)
     app = sandbox_inventory.read().get("app") or {}
     port = int(app.get("port") or free_port())  # one URL for the sandbox's life
@@ -115,8 +114,6 @@ async def app_apply(ctx: StepContext, objects: list[dict], **stand_in_options) -
 
 async def url(ctx: StepContext) -> StepResult:
     """The ALB step's stand-in: the Service's loopback port, probed like the ALB's URL."""
-    from petstore_tui.services import kube_play, sandbox_inventory
-
     app = sandbox_inventory.read().get("app") or {}
     base = ctx.outputs.get("url") or app.get("url")
     if not base:
@@ -132,8 +129,6 @@ async def url(ctx: StepContext) -> StepResult:
 async def verify_push(ctx: StepContext) -> str | None:
     """The loopback registry still runs and serves the pushed tag (moto's ECR is checked
     by runbook/verify.py)."""
-    from petstore_tui.services import ecr, local_registry
-
     endpoint = await asyncio.to_thread(local_registry.running)
     if endpoint is None:
         return "the sandbox's registry is not running (the sandbox was stopped or restarted)"
@@ -145,8 +140,6 @@ async def verify_push(ctx: StepContext) -> str | None:
 
 async def verify_app(ctx: StepContext) -> str | None:
     """The app's pods still run under the stand-in and answer their health check."""
-    from petstore_tui.services import kube_play, sandbox_inventory
-
     app = sandbox_inventory.read().get("app") or {}
     url = ctx.outputs.get("url") or app.get("url")
     if not app or not url:
@@ -159,8 +152,6 @@ async def verify_app(ctx: StepContext) -> str | None:
 async def remove_containers(ctx: StepContext) -> StepResult:
     """The app's pods, the images this sandbox built, the registry; the cached stand-in
     base stays (`petstore-tui sandbox stop --remove-base` removes it)."""
-    from petstore_tui.services import docker, kube_play, local_registry, sandbox_inventory
-
     said = []
     engine, reason = await docker.engine_or_reason(sandbox=True)
     if engine is not None:

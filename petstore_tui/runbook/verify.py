@@ -5,9 +5,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from petstore_core import settings
+import yaml
+
+from petstore_core import aws, settings
 from petstore_tui.runbook import common
 from petstore_tui.runbook.model import StepContext
+from petstore_tui.services import ecr
+from petstore_tui.services import local_app as app
 
 _LIVE = ("ACTIVE", "UPDATING")  # what `aws eks update-kubeconfig` accepts too
 
@@ -21,8 +25,6 @@ async def terraform_init(ctx: StepContext) -> str | None:
 
 async def terraform_apply(ctx: StepContext) -> str | None:
     """Terraform's state still has its outputs, and the cluster they name is live."""
-    from petstore_core import aws
-
     if not ctx.outputs.get("terraform"):
         return "the journal holds no Terraform outputs"
     live = await common.terraform(ctx).output()
@@ -48,9 +50,6 @@ async def terraform_apply(ctx: StepContext) -> str | None:
 
 
 async def image_push(ctx: StepContext) -> str | None:
-    from petstore_core import aws
-    from petstore_tui.services import ecr
-
     image, tag = ctx.outputs.get("image"), ctx.outputs.get("image_tag")
     if not image or not tag:
         return "the journal holds no pushed image"
@@ -71,8 +70,6 @@ async def image_push(ctx: StepContext) -> str | None:
 
 async def kubeconfig(ctx: StepContext) -> str | None:
     """The file still holds the context, pointing at the cluster's current endpoint."""
-    import yaml
-
     path, name = ctx.outputs.get("kubeconfig"), ctx.outputs.get("kube_context")
     if not path or not Path(path).is_file():
         return f"the kubeconfig {path} is gone"
@@ -142,8 +139,6 @@ async def ingress_wait(ctx: StepContext) -> str | None:
 
 
 async def local_app(ctx: StepContext) -> str | None:
-    from petstore_tui.services import local_app as app
-
     if await asyncio.to_thread(app.running) != ctx.outputs.get("url"):
         return "the local app is not running (the sandbox was stopped or restarted)"
     return None

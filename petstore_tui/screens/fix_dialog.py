@@ -12,7 +12,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Label, Static
 
 from petstore_core.redact import redact
-from petstore_tui.fixes.model import Outcome, Plan
+from petstore_tui.fixes.model import Outcome, Plan, UnknownFix
+from petstore_tui.fixes.render import outcome_lines, plan_lines
+from petstore_tui.fixes.service import FixService
 from petstore_tui.screens.dialogs import DIALOG_CSS
 
 
@@ -50,8 +52,6 @@ class FixDialog(ModalScreen[Outcome | None]):
     @property
     def service(self):
         if self._service is None:
-            from petstore_tui.fixes.service import FixService
-
             self._service = FixService(self.app.target)
         return self._service
 
@@ -71,8 +71,6 @@ class FixDialog(ModalScreen[Outcome | None]):
 
     @work(thread=True, exclusive=True, group="fix-plan", exit_on_error=False)
     def _plan(self) -> None:
-        from petstore_tui.fixes.model import UnknownFix
-
         try:
             plan, early = self.service.try_plan(self.spec)
         except UnknownFix as exc:
@@ -82,8 +80,6 @@ class FixDialog(ModalScreen[Outcome | None]):
         self.app.call_from_thread(self._planned, plan, early)
 
     def _planned(self, plan: Plan | None, early: Outcome | None) -> None:
-        from petstore_tui.fixes.render import outcome_lines, plan_lines
-
         if plan is None:
             self._finish(early, outcome_lines(early) if early else [])
             return
@@ -113,8 +109,6 @@ class FixDialog(ModalScreen[Outcome | None]):
         self.app.call_from_thread(self._applied, outcome)
 
     def _applied(self, outcome: Outcome) -> None:
-        from petstore_tui.fixes.render import outcome_lines
-
         self._finish(outcome, outcome_lines(outcome))
 
     def _finish(self, outcome: Outcome | None, lines: list[str]) -> None:

@@ -121,6 +121,7 @@ class PreflightScreen(Screen):
 
     def action_fix(self) -> None:
         """x: the fix dialog (petstore_tui/screens/fix_dialog.py); the check re-runs after a fix."""
+        # start-up: the fix dialog brings the fixes and boto3; only asking for a fix loads them
         from petstore_tui.screens.fix_dialog import open_fix
 
         open_fix(self, self.query_one(CheckTable).selected_id(),

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, Label, ProgressBar, SelectionList
 from checks.model import Finding
 from petstore_core.redact import KeyBlockMasker, redact
 from petstore_tui.contracts import LogSource
+from petstore_tui.reports import default_report_path, render_report
 from petstore_tui.restarts import RestartCounter
 from petstore_tui.screens.dialogs import PromptDialog
 from petstore_tui.screens.troubleshoot_drills import DrillActions
@@ -33,6 +34,7 @@ from petstore_tui.widgets.findings_table import FindingsTable, clock_text, findi
 from petstore_tui.widgets.key_input import KeyInput
 from petstore_tui.widgets.log_view import LogView
 from petstore_tui.widgets.target_header import TargetHeader
+from petstore_tui.widgets.timeline_strip import strip
 
 if TYPE_CHECKING:
     from petstore_tui.app import PetstoreApp
@@ -196,8 +198,6 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         if not hits:
             timeline.display = False
             return
-        from petstore_tui.widgets.timeline_strip import strip
-
         opened, now = self.opened_at, self.app.services.clock()
         width = max(10, self.query_one("#finding-detail-pane").content_region.width - 20)
         timeline.display = True
@@ -235,6 +235,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
 
     def action_fix(self) -> None:
         """x: the fix dialog (petstore_tui/screens/fix_dialog.py); live probes re-run after a fix."""
+        # start-up: the fix dialog brings the fixes and boto3; only asking for a fix loads them
         from petstore_tui.screens.fix_dialog import open_fix
 
         finding = self.query_one(FindingsTable).selected()
@@ -242,8 +243,6 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
                  lambda outcome: outcome is not None and outcome.status == "fixed" and self.action_run_probes())
 
     def action_export_report(self) -> None:
-        from petstore_tui.reports import default_report_path
-
         path = default_report_path(self.app.services.report_dir, self.app.services.clock())
 
         def chosen(value: str | None) -> None:
@@ -255,8 +254,6 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
 
     @work(thread=True, group="report", exit_on_error=False)
     def write_report(self, path: Path) -> None:
-        from petstore_tui.reports import render_report
-
         try:
             findings = list(self.query_findings())
             text = render_report(self.app.target, findings, list(self.timeline),

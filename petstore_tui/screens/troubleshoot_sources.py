@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue as queue_mod
 import threading
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from petstore_tui.screens.troubleshoot_messages import (
     SourceEnded,
     SourcesListed,
 )
+from petstore_tui.services.log_file import ScanStopped, tail_lines
 from petstore_tui.widgets.detail import FindingDetail
 from petstore_tui.widgets.log_view import MAX_LINES
 
@@ -61,8 +63,6 @@ class SourceFollowing:
         queue = self.app.runbook_queue
 
         def follow(stop: threading.Event):
-            import queue as queue_mod
-
             while not stop.is_set():
                 try:
                     yield queue.get(timeout=0.2)
@@ -132,8 +132,6 @@ class SourceFollowing:
     def _scan_whole(self, source: LogSource, stop: threading.Event) -> bool:
         """From the source's worker: the whole file through the engine's bulk path (as
         `diagnose FILE` reads it), then its recent lines; False if stopped meanwhile."""
-        from petstore_tui.services.log_file import ScanStopped, tail_lines
-
         whole = source.follow
         engine = self.engine
         if engine is None or not whole.path.is_file():

@@ -12,11 +12,13 @@ folder keeps a record of the build. Why each piece: docs/knowledge/podman-sandbo
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from pathlib import Path
 from petstore_core import process, settings
 from petstore_tui.services.docker import Engine
 from petstore_tui.services.engine_call import EngineCallError
+from petstore_tui.services.node_platform import host_platform
 
 LABEL = "io.petstore-tui.stand-in-base"  # value: digest of the inputs
 PACKAGES = ("python3", "python3-venv", "python-is-python3", "ca-certificates")
@@ -144,9 +147,6 @@ def ensure(engine: Engine, image: str, platform: str, on_line: Callable[[str], N
 
 @contextlib.contextmanager
 def _machine_lock():
-    import fcntl
-    import tempfile
-
     path = Path(tempfile.gettempdir()) / "petstore-tui-stand-in-base.lock"
     with open(path, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
@@ -181,8 +181,6 @@ def _ensure(engine: Engine, image: str, platform: str, on_line: Callable[[str], 
 
 
 def _why_not_buildable(platform: str) -> str | None:
-    from petstore_tui.services.node_platform import host_platform
-
     if shutil.which("debootstrap") is None:
         return "debootstrap is not installed (apt-get install debootstrap)"
     if os.geteuid() != 0:

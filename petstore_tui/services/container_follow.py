@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from petstore_tui.services import kube_play
+from python_on_whales.utils import run, stream_stdout_and_stderr
+
+from petstore_tui.services import cri_log, kube_play
 from petstore_tui.services.docker import Engine
 from petstore_tui.services.engine_call import EngineCallError
 from petstore_tui.services.sandbox_engine import LABEL, sandbox_id
@@ -74,8 +76,6 @@ def scan(engine: Engine, feed, *, tail: int = SNAPSHOT_TAIL) -> Snapshot:
 
 def event_lines(engine: Engine, since: datetime) -> list[str]:
     """The engine's events about our containers since `since`, as it prints them."""
-    from python_on_whales.utils import run
-
     argv = ("events", "--stream=false", "--since", since.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "--filter", f"label={LABEL}={sandbox_id()}")
     text = engine.call("events", lambda c: run(engine.raw(c, *argv)), timeout=SNAPSHOT_TIMEOUT)
@@ -126,8 +126,6 @@ def follow_logs(engine: Engine, stop: threading.Event, *, tail: int = TAIL_LINES
 def _follow_one(engine: Engine, row: dict, lines: queue.Queue, stop: threading.Event, tail: int) -> None:
     """One container: follow its log file; without one, `logs -f`, which a restart ends:
     then wait for it to run again and follow the new run from its start."""
-    from petstore_tui.services import cri_log
-
     prefix = f"[{resource(row)}] "
     path = kube_play.log_file(engine, row["name"])
     if path is not None:  # one file across restarts: nothing to re-attach
@@ -177,8 +175,6 @@ def _put(lines: queue.Queue, text: str, stop: threading.Event) -> None:
 def follow_events(engine: Engine, stop: threading.Event) -> Iterator[str]:
     """The engine's events about this sandbox's containers (create, start, died, restart,
     oom, health_status...), as podman prints them. Blocking; for a thread."""
-    from python_on_whales.utils import stream_stdout_and_stderr
-
     argv = ("events", "--filter", f"label={LABEL}={sandbox_id()}")
     while not stop.is_set():
         try:

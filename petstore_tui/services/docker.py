@@ -9,13 +9,17 @@ through petstore_core/process.py.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from python_on_whales.utils import run, stream_stdout_and_stderr
+
 from petstore_core import process
 from petstore_core.redact import redact
+from petstore_tui.services import sandbox_engine
 from petstore_tui.services.engine_call import Caller, EngineCallError
 
 BUILD_TIMEOUT = 1800.0
@@ -53,8 +57,6 @@ class EngineUnavailable(RuntimeError):
 def find_engine(preferred: Iterable[str] = ("docker", "podman"), *, sandbox: bool = False) -> Engine:
     """The first engine whose `info` answers (blocking: call it in a thread). In the
     sandbox each engine runs with the sandbox's own settings (services/sandbox_engine.py)."""
-    from petstore_tui.services import sandbox_engine
-
     reasons = []
     for name in preferred:
         path = process.which(name)
@@ -151,8 +153,6 @@ async def _build(engine: Engine, context: Path, tags: list[str], on_line: Callab
 
 
 def _environ() -> dict[str, str]:
-    import os
-
     return dict(os.environ)
 
 
@@ -167,8 +167,6 @@ def _buildx_installed(client) -> bool:
 async def login(engine: Engine, server: str, username: str, password: str, *, insecure: bool = False) -> None:
     """`login --password-stdin`: the password never appears on a command line. `insecure`
     for a plain-HTTP registry on loopback (Docker already trusts 127.0.0.0/8)."""
-    from python_on_whales.utils import run
-
     def go(client):
         if insecure and engine.name == "podman":
             return run(engine.raw(client, "login", "--tls-verify=false", "--password-stdin",
@@ -181,8 +179,6 @@ async def login(engine: Engine, server: str, username: str, password: str, *, in
 async def push(engine: Engine, image: str, on_line: Callable[[str], None], *,
                destination: str | None = None, insecure: bool = False) -> None:
     """Push `image`, or copy it to `destination` (another registry's name for it)."""
-    from python_on_whales.utils import stream_stdout_and_stderr
-
     if destination is None or destination == image:
         def produce(client):
             return client.image.push(image, stream_logs=True) or ()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import base64
+import urllib.request
 from dataclasses import dataclass
 
-from petstore_core import settings
+from petstore_core import aws, settings
 
 
 @dataclass(frozen=True)
@@ -19,8 +20,6 @@ class RegistryLogin:
 
 
 def registry_login(target: settings.Target) -> RegistryLogin:
-    from petstore_core import aws
-
     data = aws.client(target, "ecr").get_authorization_token()["authorizationData"][0]
     user, _, password = base64.b64decode(data["authorizationToken"]).decode().partition(":")
     server = data["proxyEndpoint"].split("://", 1)[-1].rstrip("/")
@@ -36,8 +35,6 @@ def repository_name(repository_url: str | None, default: str = "petstore") -> st
 
 def delete_all_images(target: settings.Target, repository: str) -> int:
     """Delete every image in `repository`; the count deleted (0 when it does not exist)."""
-    from petstore_core import aws
-
     ecr = aws.client(target, "ecr")
     try:
         ids = []
@@ -55,10 +52,6 @@ def delete_all_images(target: settings.Target, repository: str) -> int:
 def record_image(target: settings.Target, registry: str, repository: str, tag: str) -> None:
     """Sandbox: put the manifest the loopback registry serves into the emulator's ECR, so
     `describe-images` lists what was pushed (moto keeps manifests, it has no registry)."""
-    import urllib.request
-
-    from petstore_core import aws
-
     request = urllib.request.Request(
         f"http://{registry}/v2/{repository}/manifests/{tag}",
         headers={"Accept": "application/vnd.docker.distribution.manifest.v2+json, "

@@ -8,6 +8,12 @@ import json
 import sys
 from datetime import UTC, datetime, timedelta
 
+import boto3
+from botocore.config import Config
+from botocore.exceptions import NoCredentialsError
+
+from petstore_core.errors import describe_aws_error
+
 TOKEN_PREFIX = "k8s-aws-v1."
 # The API server accepts a presigned URL for 15 minutes whatever X-Amz-Expires says; 60 s
 # is what aws-iam-authenticator and `aws eks get-token` sign. Clients refresh before
@@ -18,8 +24,6 @@ TOKEN_LIFETIME = timedelta(minutes=14)
 
 def eks_token(session, cluster: str, *, region: str | None = None, endpoint_url: str | None = None) -> str:
     """A bearer token for `cluster`, signed with `session`'s credentials."""
-    from botocore.config import Config
-
     sts = session.client(
         "sts",
         region_name=region or session.region_name,
@@ -55,10 +59,6 @@ def exec_credential(cluster: str, profile: str | None = None, region: str | None
                     out=None) -> int:
     """Print an ExecCredential for kubectl, helm and our client; 0 on success, 1 with a
     one-line message on stderr otherwise (kubectl shows it to the operator)."""
-    import boto3
-
-    from petstore_core.errors import describe_aws_error
-
     out = out or sys.stdout
     try:
         session = boto3.Session(profile_name=profile or None, region_name=region)
@@ -74,8 +74,6 @@ def exec_credential(cluster: str, profile: str | None = None, region: str | None
 
 
 def _no_credentials() -> Exception:
-    from botocore.exceptions import NoCredentialsError
-
     return NoCredentialsError()
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import queue
 import shutil
 import signal
 import threading
@@ -24,6 +25,10 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+
+from python_on_whales import DockerClient
+from python_on_whales.client_config import ClientNotFoundError
+from python_on_whales.exceptions import DockerException
 
 from petstore_core.redact import redact
 
@@ -59,8 +64,6 @@ class Caller:
     env: Mapping[str, str] = field(default_factory=dict)  # e.g. CONTAINERS_CONF (sandbox only)
 
     def client(self, timeout: float, call_id: str, env: Mapping[str, str] | None = None):
-        from python_on_whales import DockerClient
-
         settings = {**self.env, **(env or {})}
         prefix = [_tool("env") or "/usr/bin/env", f"{MARKER}={call_id}",
                   *(f"{k}={v}" for k, v in settings.items())]
@@ -123,8 +126,6 @@ class Caller:
         """Lines of a streaming python-on-whales call (`stream_logs=True`, logs with
         `follow`, events) as they come, in this thread. Ends at the stream's end, at
         `timeout`, or when `stop` is set; a failure raises EngineCallError after the lines."""
-        import queue
-
         call_id = uuid.uuid4().hex
         client = self.client(timeout, call_id, env)
         lines: queue.Queue = queue.Queue(maxsize=10000)
@@ -186,9 +187,6 @@ class Caller:
 def translate(engine: str, what: str, exc: BaseException, timeout: float) -> EngineCallError:
     """One redacted line for what python-on-whales raised (never its whole command line,
     which may hold file names of secrets)."""
-    from python_on_whales.client_config import ClientNotFoundError
-    from python_on_whales.exceptions import DockerException
-
     if isinstance(exc, EngineCallError):
         return exc
     if isinstance(exc, ClientNotFoundError):

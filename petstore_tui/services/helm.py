@@ -6,6 +6,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+from pyhelm3 import Client
+
 from petstore_core import process, settings
 
 CHART = "aws-load-balancer-controller"
@@ -27,8 +29,6 @@ def helm_reason() -> str | None:
 
 
 def _build(kubeconfig: Path | None, kubecontext: str | None):
-    from pyhelm3 import Client
-
     try:
         # The constructor runs `helm version` synchronously and asserts helm exists.
         return Client(executable="helm", kubeconfig=kubeconfig, kubecontext=kubecontext,

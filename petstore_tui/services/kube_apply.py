@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import Any
+
+from kubernetes.client.rest import ApiException
 
 FIELD_MANAGER = "petstore-tui"
 REQUEST_TIMEOUT = (5.0, 30.0)
@@ -53,10 +56,6 @@ class Applier:
     def _call(self, method: str, path: str, body: Any = None, *, query: list | None = None,
               content_type: str | None = None):
         """One request through the client's own serialisation, auth and TLS settings."""
-        import json
-
-        from kubernetes.client.rest import ApiException
-
         headers = {"Accept": "application/json"}
         if content_type:
             headers["Content-Type"] = content_type
@@ -83,8 +82,6 @@ class Applier:
                           content_type="application/apply-patch+yaml")
 
     def get(self, obj: dict, namespace: str | None = None) -> dict | None:
-        from kubernetes.client.rest import ApiException
-
         try:
             return self._call("GET", self.path(obj, namespace))
         except ApiException as exc:
@@ -109,8 +106,6 @@ class Applier:
 
     def delete(self, obj: dict, namespace: str | None = None) -> bool:
         """Delete (foreground); False when it was not there."""
-        from kubernetes.client.rest import ApiException
-
         try:
             self._call("DELETE", self.path(obj, namespace),
                        {"apiVersion": "v1", "kind": "DeleteOptions", "propagationPolicy": "Foreground"})

@@ -22,22 +22,22 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
+from kubernetes import client
+
 from petstore_core.settings import CONTROLLER_NAMESPACE, CONTROLLER_SELECTOR
 from petstore_tui.services.kube_pod_logs import FOLLOW_TAIL_LINES, PodLogs
 from petstore_tui.services.kube_scan import event_line
-from petstore_tui.services.kube_watch import ObjectWatch, _Lines
+from petstore_tui.services.kube_watch import LineQueue, ObjectWatch
 
 
 # ------------------------------------------------------------------ events
-class Events(_Lines):
+class Events(LineQueue):
     """The events of some namespaces: those there at the start, oldest first, then each
     new occurrence as the watch reports it. An event is shown once per occurrence: a
     repeat (its count, or its series' count, grown) shows again with `(xN)`; the same
     occurrence seen again (a MODIFIED for another field, a list after 410) does not."""
 
     def __init__(self, api, namespaces: list[str], stop: threading.Event) -> None:
-        from kubernetes import client
-
         super().__init__(stop)
         self.core = client.CoreV1Api(api)
         self.namespaces = namespaces

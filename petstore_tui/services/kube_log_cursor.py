@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import UTC, datetime
 
 _STAMP = re.compile(rb"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d) ")
 
@@ -16,8 +17,6 @@ def split_stamp(raw: bytes) -> tuple[tuple[str, int] | None, str, bytes]:
         return None, "", raw
     seconds, fraction, zone = m.group(1).decode(), (m.group(2) or b"").decode(), m.group(3)
     if zone != b"Z":
-        from datetime import UTC, datetime
-
         seconds = datetime.fromisoformat(f"{seconds}{zone.decode()}").astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
     return (seconds, int(fraction.ljust(9, "0"))), m.group(0)[:-1].decode(), raw[m.end():]
 

@@ -24,8 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+from python_on_whales.utils import run
+
 from petstore_core import settings
-from petstore_tui.services import sandbox_inventory
+from petstore_core.redact import redact
+from petstore_tui.services import cri_log, sandbox_inventory
 from petstore_tui.services.docker import Engine
 from petstore_tui.services.engine_call import EngineCallError
 from petstore_tui.services.sandbox_engine import LABEL, sandbox_id
@@ -138,9 +142,6 @@ def down(engine: Engine) -> list[str]:
 def play(engine: Engine, standin: StandIn, on_line: Callable[[str], None]) -> list[str]:
     """Replace this sandbox's pods with the stand-in's; the pod names. A pod of that name
     that is not ours is never touched: the play fails saying so."""
-    import yaml
-    from python_on_whales.utils import run
-
     if engine.name != "podman":
         raise StandInError(f"{engine.name} has no `kube play`: the stand-in needs Podman")
     down(engine)
@@ -207,8 +208,6 @@ def wait_ready(engine: Engine, url: str, *, timeout: float = ROLLOUT_TIMEOUT,
 def log_file(engine: Engine, name: str) -> Path | None:
     """The container's log file when podman keeps one (its k8s-file driver, CRI format) and
     we may read it; None otherwise (journald...), and `podman logs` serves instead."""
-    from python_on_whales.utils import run
-
     try:
         out = engine.call("inspect", lambda c: run(engine.raw(
             c, "container", "inspect", "--format", "{{.HostConfig.LogConfig.Type}}\t{{.HostConfig.LogConfig.Path}}",
@@ -224,8 +223,6 @@ def log_file(engine: Engine, name: str) -> Path | None:
 def recent_lines(engine: Engine, name: str, tail: int, timeout: float = 60.0) -> list[str]:
     """A container's last `tail` log lines, whole and in order (services/cri_log.py says
     why the file beats `podman logs` here)."""
-    from petstore_tui.services import cri_log
-
     path = log_file(engine, name)
     if path is not None:
         try:
@@ -237,8 +234,6 @@ def recent_lines(engine: Engine, name: str, tail: int, timeout: float = 60.0) ->
 
 
 def last_words(engine: Engine, name: str, lines: int = 3) -> str:
-    from petstore_core.redact import redact
-
     try:
         text = recent_lines(engine, name, lines)
     except EngineCallError as exc:

@@ -7,17 +7,20 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+from kubernetes import client
+from kubernetes.client.exceptions import ApiException
+
 from petstore_core.errors import describe_kube_error
 from petstore_core.kube import REQUEST_TIMEOUT
 from petstore_tui.services.kube_log_cursor import LogCursor, split_stamp
 from petstore_tui.services.kube_scan import MAX_PODS, iter_stream_lines
 from petstore_tui.services.kube_watch import (
+    LineQueue,
     ObjectWatch,
-    _Lines,
-    _Retry,
-    _shutdown,
-    _status,
-    _timed_out,
+    Retry,
+    http_status,
+    shutdown_response,
+    timed_out,
 )
 
 LOG_READ_TIMEOUT = 60.0  # a log quiet this long is reopened (from where it was: no loss)
@@ -25,7 +28,7 @@ FOLLOW_TAIL_LINES = 200  # history shown of the pods there when a follow starts
 _CHUNK = 64 * 1024
 
 
-class PodLogs(_Lines):
+class PodLogs(LineQueue):
     """Every container of the pods of a namespace (optionally by label), followed: those
     there at the start from their last FOLLOW_TAIL_LINES lines, those that come later from
     their first line. Yields `[pod/<pod>/<container>] <line>` (kubectl's `--prefix`, which
@@ -33,8 +36,6 @@ class PodLogs(_Lines):
 
     def __init__(self, api, namespace: str, stop: threading.Event, *, label_selector: str | None = None,
                  tail_lines: int | None = FOLLOW_TAIL_LINES) -> None:
-        from kubernetes import client
-
         super().__init__(stop)
         self.api = api
         self.core = client.CoreV1Api(api)
@@ -62,7 +63,7 @@ class PodLogs(_Lines):
                 self.changed.notify_all()
                 responses = list(self._responses)
             for response in responses:
-                _shutdown(response)
+                shutdown_response(response)
 
     # -- the pods
     def _watch_pods(self) -> None:
@@ -128,8 +129,6 @@ class PodLogs(_Lines):
         """GET .../pods/<pod>/log with timestamps, and sinceTime, which the client's
         read_namespaced_pod_log lacks (docs/knowledge/kubernetes-follow.md): the same
         request through the client's own serialiser, auth and connection pool."""
-        from kubernetes.client.exceptions import ApiException
-
         query: list[tuple[str, str]] = [("container", container), ("timestamps", "true")]
         if follow:
             query.append(("follow", "true"))
@@ -152,7 +151,7 @@ class PodLogs(_Lines):
         with self.changed:
             self._responses.add(response)
         if self.stop.is_set():
-            _shutdown(response)
+            shutdown_response(response)
         return response
 
     def release(self, response) -> None:
@@ -176,7 +175,7 @@ class _ContainerLog:
 
     def run(self) -> None:
         stop = self.pods.stop
-        retry = _Retry(stop)
+        retry = Retry(stop)
         followed = ""  # containerID of the instance being followed
         quiet = 0  # streams in a row that ended at once with nothing new
         while not stop.is_set():
@@ -198,11 +197,11 @@ class _ContainerLog:
             except Exception as exc:
                 if stop.is_set():
                     return
-                code = _status(exc)
+                code = http_status(exc)
                 if code == 404 or code == 400:  # pod going, or container not (yet) running
                     self.pods.wait_change(2.0)
                     continue
-                if _timed_out(exc):  # a quiet log: reopen it from where it was
+                if timed_out(exc):  # a quiet log: reopen it from where it was
                     continue
                 if not self.complained:
                     self.pods.emit(f"{self.prefix}petstore-tui: log stream interrupted: {describe_kube_error(exc)}; "
@@ -229,7 +228,7 @@ class _ContainerLog:
             response = self.pods.open_log(self.pod, self.container, follow=follow, previous=previous,
                                           tail_lines=tail, since=since)
         except Exception as exc:
-            if not follow and _status(exc) in (400, 404):  # no previous instance, or no pod
+            if not follow and http_status(exc) in (400, 404):  # no previous instance, or no pod
                 return 0
             raise
         if self.complained:

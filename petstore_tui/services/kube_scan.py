@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from kubernetes import client
+
 from checks.engine.normalize import RAW_MAX_LINE
 from checks.model import Finding, Source
 from petstore_core.errors import describe_kube_error
@@ -22,8 +24,6 @@ _CHUNK = 64 * 1024
 
 # ------------------------------------------------------------------ Kubernetes
 def _core(api):
-    from kubernetes import client
-
     return client.CoreV1Api(api)
 
 

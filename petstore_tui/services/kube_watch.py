@@ -4,9 +4,12 @@ resourceVersion, listed again after 410 Gone), waits between retries, a bounded 
 from __future__ import annotations
 
 import queue
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
+
+from kubernetes import watch
 
 from petstore_core.errors import describe_kube_error
 from petstore_core.kube import REQUEST_TIMEOUT
@@ -16,21 +19,19 @@ RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0)  # seconds between attempts after a failure,
 _POLL = 0.25  # how often a blocked wait looks at its stop flag
 
 
-def _status(exc: BaseException) -> int | None:
+def http_status(exc: BaseException) -> int | None:
     status = getattr(exc, "status", None)
     return status if isinstance(status, int) else None
 
 
-def _timed_out(exc: BaseException) -> bool:
+def timed_out(exc: BaseException) -> bool:
     """A read that waited out its timeout: a quiet log or watch, not a failure."""
     return "timed out" in str(exc).lower() or "Timeout" in type(exc).__name__
 
 
-def _shutdown(response) -> None:
+def shutdown_response(response) -> None:
     """Wake a thread blocked reading `response`: shut its socket down under it (closing
     the response would wait for the reader's lock, that is for the next byte)."""
-    import socket
-
     connection = getattr(response, "connection", None) or getattr(response, "_connection", None)
     sock = getattr(connection, "sock", None)
     try:
@@ -40,7 +41,7 @@ def _shutdown(response) -> None:
         pass  # already closed: nothing to wake
 
 
-class _Retry:
+class Retry:
     """Waits between failed attempts: RETRY_DELAYS, then the last one again."""
 
     def __init__(self, stop: threading.Event) -> None:
@@ -83,11 +84,9 @@ class ObjectWatch:
             watch.stop()  # shuts its socket down: the blocked read returns
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:
-        from kubernetes import watch
-
         known: dict[str, Any] = {}  # uid -> the object as last seen
         version: str | None = None  # where the next watch starts; None: list first
-        retry = _Retry(self.stop)
+        retry = Retry(self.stop)
         failing = False
         while not self.stop.is_set():
             if version is None:
@@ -131,10 +130,10 @@ class ObjectWatch:
             except Exception as exc:
                 if self.stop.is_set():
                     return
-                if _status(exc) == 410:  # history compacted past our version: list again
+                if http_status(exc) == 410:  # history compacted past our version: list again
                     version = None
                     continue
-                if _timed_out(exc):  # quiet for longer than its read timeout: resume
+                if timed_out(exc):  # quiet for longer than its read timeout: resume
                     continue
                 if not failing:
                     self.note(f"watch of {self.what} in {self.namespace} interrupted: {describe_kube_error(exc)}; "
@@ -160,7 +159,7 @@ class ObjectWatch:
                 yield "MODIFIED", obj
 
 
-class _Lines:
+class LineQueue:
     """A follower's output: a bounded queue its threads fill (a flood waits; memory does
     not grow), drained by the thread that iterates the follower."""
 

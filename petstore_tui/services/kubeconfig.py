@@ -7,7 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from petstore_core import settings
+import yaml
+
+from petstore_core import aws, settings
+from petstore_tui.services.eks_token import exec_args
 
 
 def default_path() -> Path:
@@ -37,8 +40,6 @@ def aws_exec(cluster_name: str, region: str, profile: str | None) -> dict[str, A
 def sandbox_exec(cluster_name: str, region: str, env: dict[str, str] | None) -> dict[str, Any]:
     """The sandbox's exec entry: our token module under this interpreter, with the
     emulator's endpoint and fake credentials (no AWS CLI needed for a local emulator)."""
-    from petstore_tui.services.eks_token import exec_args
-
     entry: dict[str, Any] = {
         "apiVersion": "client.authentication.k8s.io/v1beta1",
         "command": sys.executable,
@@ -76,8 +77,6 @@ def context_entry(target: settings.Target, cluster: dict[str, Any],
 def merge(path: Path, cluster_entry: dict, user_entry: dict, context: dict,
           *, set_current: bool = True) -> None:
     """Add or replace our three entries by name; everything else in the file stays."""
-    import yaml
-
     data: dict[str, Any] = {}
     if path.is_file():
         loaded = yaml.safe_load(path.read_text()) or {}
@@ -104,8 +103,6 @@ def merge(path: Path, cluster_entry: dict, user_entry: dict, context: dict,
 def write_for_cluster(target: settings.Target, path: Path | None = None,
                       env: dict[str, str] | None = None) -> tuple[Path, str]:
     """Describe the cluster and merge its context into `path`; (path, context name)."""
-    from petstore_core import aws
-
     cluster = aws.client(target, "eks").describe_cluster(name=target.cluster_name)["cluster"]
     name, c, u, ctx = context_entry(target, cluster, env)
     dest = path or target.kubeconfig or default_path()

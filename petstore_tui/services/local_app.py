@@ -10,6 +10,8 @@ import urllib.request
 from pathlib import Path
 
 from petstore_core import process, sandbox_state, settings
+from petstore_core.redact import redact
+from petstore_tui.services.ports import free_port
 
 HEALTH_PATH = "/api/v1/health"
 INIT_TIMEOUT = 60.0
@@ -62,8 +64,6 @@ def running() -> str | None:
 
 def start(project: Path, on_line=None) -> str:
     """Start (or find running) the app; returns its URL once /api/v1/health answers 200."""
-    from petstore_tui.services.sandbox import free_port
-
     state = sandbox_state.read()
     if state is None:
         raise LocalAppError("sandbox not running: petstore-tui sandbox start")
@@ -103,7 +103,6 @@ def start(project: Path, on_line=None) -> str:
             break
         time.sleep(0.3)
     process.stop_pid(pid, grace=3)
-    from petstore_core.redact import redact
 
     try:
         tail = " | ".join(log.read_text(errors="replace").strip().splitlines()[-3:])

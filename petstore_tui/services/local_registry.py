@@ -15,6 +15,7 @@ from pathlib import Path
 
 from petstore_core import process, sandbox_state, settings
 from petstore_tui.services import sandbox_inventory
+from petstore_tui.services.ports import free_port
 
 BINARY = "docker-registry"
 START_TIMEOUT = 20.0
@@ -59,8 +60,6 @@ def running() -> str | None:
 
 def start() -> tuple[str, bool]:
     """Start the registry unless ours runs; (endpoint, started now)."""
-    from petstore_tui.services.sandbox import free_port
-
     endpoint = running()
     if endpoint:
         return endpoint, False

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from petstore_core import process
 
 KUSTOMIZE_TIMEOUT = 120.0
@@ -77,8 +79,6 @@ def render(project: Path, dest: Path, values: dict[str, str], *, overlay: str,
 
 def kustomize(folder: Path) -> list[dict]:
     """`kubectl kustomize FOLDER` as a list of objects."""
-    import yaml
-
     done = process.run(["kubectl", "kustomize", str(folder)], timeout=KUSTOMIZE_TIMEOUT)
     if not done.ok:
         reason = "timed out" if done.timed_out else (done.stderr.strip().splitlines() or ["failed"])[-1]
@@ -87,6 +87,4 @@ def kustomize(folder: Path) -> list[dict]:
 
 
 def load_yaml(path: Path) -> list[dict]:
-    import yaml
-
     return [doc for doc in yaml.safe_load_all(path.read_text()) if isinstance(doc, dict)]

@@ -9,6 +9,7 @@ Mixed architectures, or a Windows AMI, cannot run one Linux image: that is an er
 
 from __future__ import annotations
 
+import platform
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -65,7 +66,5 @@ def from_outputs(outputs: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def host_platform() -> str:
-    import platform
-
     machine = platform.machine().lower()
     return ARM64 if machine in ("aarch64", "arm64") else AMD64 if machine in ("x86_64", "amd64") else f"linux/{machine}"

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
-import socket
 import sys
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from petstore_core import process, sandbox_state, settings
-from petstore_tui.services import sandbox_inventory
+from petstore_core import aws, process, sandbox_state, settings
+from petstore_core.errors import describe_aws_error
+from petstore_core.redact import redact
+from petstore_tui.services import docker, kube_play, local_app, local_registry, sandbox_inventory
+from petstore_tui.services.ports import free_port
 
 START_TIMEOUT = 30.0
 STATUS_TIMEOUT = 5.0
@@ -19,12 +21,6 @@ STATUS_TIMEOUT = 5.0
 
 class SandboxError(RuntimeError):
     """The emulator could not be started or reached; the message says why."""
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def log_path():
@@ -74,8 +70,6 @@ def start() -> tuple[sandbox_state.SandboxState, bool]:
 
 
 def _tail(path, lines: int = 3) -> str:
-    from petstore_core.redact import redact
-
     try:
         text = path.read_text(errors="replace").strip().splitlines()[-lines:]
     except OSError:
@@ -99,8 +93,6 @@ class Status:
 
 def resource_counts(target: settings.Target) -> dict[str, int]:
     """How many of our kinds of resources the emulator holds (default VPC excluded)."""
-    from petstore_core import aws
-
     ec2 = aws.client(target, "ec2")
     counts = {
         "vpcs": len([v for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")]),
@@ -129,8 +121,6 @@ def status(target: settings.Target | None = None) -> Status:
     if not state.app_url:  # the app in containers: app-apply recorded where it answers
         app = sandbox_inventory.read().get("app") or {}
         if app.get("url"):
-            from petstore_tui.services import kube_play
-
             result.app_url, result.app_in_containers = app["url"], True
             result.app_alive = kube_play.health(app["url"] + app.get("health_path", ""))[0]
     result.answering = alive and answers(state.endpoint, timeout=STATUS_TIMEOUT)
@@ -138,7 +128,6 @@ def status(target: settings.Target | None = None) -> Status:
         try:
             result.resources = resource_counts(target or settings.Target(sandbox=True))
         except Exception as exc:  # the count is a courtesy: say why it is missing
-            from petstore_core.errors import describe_aws_error
 
             result.error = describe_aws_error(exc)
     return result
@@ -147,13 +136,9 @@ def status(target: settings.Target | None = None) -> Status:
 def stop_containers() -> list[str]:
     """The app's pods and the registry, when this sandbox started them (images stay for
     destroy, the stand-in base for `--remove-base`)."""
-    from petstore_tui.services import local_registry
-
     made = sandbox_inventory.read()
     messages = []
     if made.get("app"):
-        from petstore_tui.services import docker, kube_play
-
         try:
             pods = kube_play.down(docker.find_engine(sandbox=True))
             messages.append(f"{len(pods)} app pod(s) removed")
@@ -167,8 +152,6 @@ def stop_containers() -> list[str]:
 
 def stop() -> tuple[bool, list[str]]:
     """Stop the local app and the emulator; (something was running, messages)."""
-    from petstore_tui.services import local_app
-
     state = sandbox_state.read()
     messages = stop_containers()
     if state is None:

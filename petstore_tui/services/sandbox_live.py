@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from petstore_tui.drills.registry import all_drills
+from petstore_tui.services import container_follow, docker, local_app, sandbox_inventory
+
 
 def scan(engine, target, report) -> None:
     """Feed the diagnostics `engine`; names what was read in `report` (a ScanReport)."""
-    from petstore_tui.services import local_app, sandbox_inventory
-
     report.skipped.append("Kubernetes API: the sandbox has none; its containers stand in for the pods")
     if sandbox_inventory.read().get("app"):
         _containers(engine, report)
@@ -19,8 +20,6 @@ def scan(engine, target, report) -> None:
 
 
 def _containers(engine, report) -> None:
-    from petstore_tui.services import container_follow, docker
-
     try:
         podman = docker.find_engine(("podman",), sandbox=True)
     except docker.EngineUnavailable as exc:
@@ -34,8 +33,6 @@ def _containers(engine, report) -> None:
 
 
 def _drills(engine, target, report) -> None:
-    from petstore_tui.drills.registry import all_drills
-
     for drill in all_drills(target):
         lines, resource, simulated = drill.replayed()
         if not lines or not drill.planted:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -247,8 +249,6 @@ class Terraform:
         return env
 
     async def _run(self, args: list[str], *, timeout: float) -> RunResult:
-        import time
-
         result = RunResult(ok=False, returncode=None)
 
         def on_line(line: process.Line) -> None:
@@ -302,8 +302,6 @@ class Terraform:
 
     async def output(self) -> dict[str, Any]:
         """`terraform output -json` as {name: value}; sensitive values are left out."""
-        import time
-
         started = time.monotonic()
         try:
             done = await process.stream([self.binary, f"-chdir={self.workdir}", "output", "-json"],
@@ -340,8 +338,6 @@ def default_cli_config() -> Path | None:
 def working_copy(source: Path, dest: Path) -> Path:
     """Copy the tracked Terraform files of `source` into `dest`, keeping dest's own
     .terraform folder, lock file and state (so the sandbox never writes into terraform/)."""
-    import shutil
-
     dest.mkdir(parents=True, exist_ok=True)
     keep = {".terraform", ".terraform.lock.hcl", "terraform.tfstate", "terraform.tfstate.backup",
             ".terraform.tfstate.lock.info"}

@@ -12,6 +12,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from petstore_core import aws
+
 OVERRIDE_NAME = "sandbox_override.tf"
 
 AWS_CONFIG_NAME = "sandbox-aws-config"  # beside the override: the emulator's URL for every service
@@ -153,8 +155,6 @@ def release_ahead_of_destroy(target, vpc_id: str | None = None) -> list[str]:
     DeleteNatGateway). Terraform's refresh then finds them gone and drops them from the
     state; moto deletes them at once either way, so the emulator ends the same. Returns
     what was deleted; what is not there is no error. Sandbox only."""
-    from petstore_core import aws
-
     if not target.sandbox:
         raise ValueError("release_ahead_of_destroy is for the sandbox only: real resources are Terraform's to delete")
     deleted: list[str] = []

@@ -70,7 +70,7 @@ class FindingDetail(Static):
             prose = re.sub(r"(?<!\n)\n(?!\n)", " ", finding.explanation.strip())
             parts += [Text(""), Text(redact(prose))]
         if finding.evidence:
-            # imported here, not at the top: the first screen (preflight) shows no finding
+            # start-up: the first screen (preflight) shows no finding
             from petstore_tui.log_lines import message_of
 
             parts += [Text(""), Text("Evidence", style="bold underline")]

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from petstore_tui.services.sandbox import free_port
+from petstore_tui.services.ports import free_port
 
 pytestmark = pytest.mark.slow
 DATA = "/app/data"

@@ -7,11 +7,11 @@ import pytest
 from botocore.stub import Stubber
 
 from checks.model import Status
-from checks.preflight import run_check
 from checks.preflight.aws.credentials import CredentialsCheck
 from checks.preflight.aws.ec2_reachable import Ec2ReachableCheck
 from checks.preflight.aws.identity import IdentityCheck
 from checks.preflight.aws.region import RegionCheck
+from checks.preflight.runner import run_check
 from petstore_core.settings import Target
 from tests.preflight.conftest import make_ctx
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from checks.model import Status
-from checks.preflight import run_check, run_preflight
 from checks.preflight.cluster.api import ClusterApiCheck
 from checks.preflight.cluster.controller_policy import ControllerPolicyCheck
 from checks.preflight.cluster.endpoint import ClusterEndpointCheck
@@ -15,6 +14,7 @@ from checks.preflight.cluster.service_account import ServiceAccountCheck
 from checks.preflight.cluster.status import ClusterStatusCheck
 from checks.preflight.cluster.subnets import SubnetsCheck
 from checks.preflight.cluster.version import ClusterVersionCheck
+from checks.preflight.runner import run_check, run_preflight
 from tests.preflight.conftest import make_ctx
 from tests.probes.aws_world import build, policy_without
 from tests.probes.test_probes import ALB_CLASS, controller_sa

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 
 from checks.model import CheckResult, Status
-from checks.preflight import Check, run_preflight, select
+from checks.preflight.base import Check
 from checks.preflight.registry import ALL_CHECKS
+from checks.preflight.runner import run_preflight, select
 from tests.preflight.conftest import make_ctx
 
 

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from checks.model import Status
-from checks.preflight import run_check
+from checks.preflight.runner import run_check
 from checks.preflight.tools.aws_cli import AwsCliCheck
 from checks.preflight.tools.container_engine import ContainerEngineCheck
 from checks.preflight.tools.git import GitCheck

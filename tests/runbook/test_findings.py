@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from petstore_core import settings
 from petstore_tui.events import RunFinished, StepFindings, StepFinished, StepStatus
-from petstore_tui.runbook import Runner, deploy_runbook
+from petstore_tui.runbook.deploy import deploy_runbook
+from petstore_tui.runbook.runner import Runner
 
 
 async def test_duplicate_output_is_diagnosed(terraform_bin, tmp_path):

@@ -7,10 +7,10 @@ import io
 
 from petstore_core import settings
 from petstore_tui.events import RunFinished, StepOutput
-from petstore_tui.runbook import Runner, Step
 from petstore_tui.runbook.console import run_headless
 from petstore_tui.runbook.deploy import Runbook
-from petstore_tui.runbook.model import done
+from petstore_tui.runbook.model import Step, done
+from petstore_tui.runbook.runner import Runner
 
 TARGET = settings.Target(sandbox=True)
 

@@ -10,7 +10,8 @@ import pytest
 
 from petstore_core import sandbox_state, settings
 from petstore_tui.events import StepFinished, StepOutput, StepProgress, StepStatus
-from petstore_tui.runbook import Runner, deploy_runbook
+from petstore_tui.runbook.deploy import deploy_runbook
+from petstore_tui.runbook.runner import Runner
 from petstore_tui.services import terraform as tf
 
 pytestmark = pytest.mark.slow

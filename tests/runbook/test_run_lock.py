@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from petstore_core import settings
-from petstore_tui.runbook import Runner, Step
 from petstore_tui.runbook.deploy import Runbook
 from petstore_tui.runbook.lock import RunLock, RunLocked, lock_path
-from petstore_tui.runbook.model import done
+from petstore_tui.runbook.model import Step, done
+from petstore_tui.runbook.runner import Runner
 
 REPO = Path(__file__).resolve().parents[2]
 TARGET = settings.Target(region="eu-west-1")

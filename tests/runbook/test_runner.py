@@ -18,10 +18,10 @@ from petstore_tui.events import (
     StepStarted,
     StepStatus,
 )
-from petstore_tui.runbook import RunbookError, Runner, Step
 from petstore_tui.runbook.deploy import Runbook
 from petstore_tui.runbook.journal import journal_path
-from petstore_tui.runbook.model import StepFailed, done, skipped
+from petstore_tui.runbook.model import Step, StepFailed, done, skipped
+from petstore_tui.runbook.runner import RunbookError, Runner
 
 TARGET = settings.Target(sandbox=True)
 
@@ -239,7 +239,8 @@ async def test_a_broken_engine_does_not_stop_the_run():
 
 async def test_skipped_helper_and_steps_of_the_runbooks():
     """Stand-in: none (pure data). The deploy and cleanup orders of issue 6."""
-    from petstore_tui.runbook import deploy_runbook, destroy_runbook
+    from petstore_tui.runbook.deploy import deploy_runbook
+    from petstore_tui.runbook.destroy import destroy_runbook
 
     assert skipped("x").status is StepStatus.SKIPPED
     assert [s.id for s in deploy_runbook(settings.Target())] == [

@@ -10,8 +10,9 @@ import pytest
 
 from petstore_core import settings
 from petstore_tui import cli
-from petstore_tui.runbook import Runner, deploy_runbook
+from petstore_tui.runbook.deploy import deploy_runbook
 from petstore_tui.runbook.journal import Journal
+from petstore_tui.runbook.runner import Runner
 from petstore_tui.services import kubeconfig
 from tests.support.fake_tools import FakeTools
 from tests.support.kube_stub import kube_stub  # noqa: F401  (fixture)

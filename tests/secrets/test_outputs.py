@@ -104,9 +104,10 @@ async def test_runbook_events_and_journal(tmp_path):
     lines included), fails with it in its message and returns it as outputs."""
     from petstore_core import settings
     from petstore_tui.events import StepFinished, StepOutput
-    from petstore_tui.runbook import Runner, Step
     from petstore_tui.runbook.deploy import Runbook
     from petstore_tui.runbook.journal import journal_path
+    from petstore_tui.runbook.model import Step
+    from petstore_tui.runbook.runner import Runner
 
     target = settings.Target(sandbox=True)
 

@@ -113,8 +113,9 @@ async def test_silent_helm_wait_is_reported(fake_helm, kube_stub, tmp_path, monk
     silent, the heartbeat names the Helm wait with its limit."""
     import asyncio
 
-    from petstore_tui.runbook import Runner, Step
     from petstore_tui.runbook.deploy import Runbook
+    from petstore_tui.runbook.model import Step
+    from petstore_tui.runbook.runner import Runner
     from tests.runbook.test_heartbeat import FakeTime, beats, settle, start
 
     gate = tmp_path / "gate"

@@ -92,7 +92,7 @@ async def test_namespace_delete_waits_until_gone(step_ctx, kube_stub):
 async def test_unreachable_api_is_a_skip_reason(step_ctx, tmp_path):
     """Stand-in: a kubeconfig pointing at a closed loopback port (no API server)."""
     from petstore_tui.runbook.common import kube_reason
-    from petstore_tui.services.sandbox import free_port
+    from petstore_tui.services.ports import free_port
 
     path = tmp_path / "kubeconfig"
     path.write_text(

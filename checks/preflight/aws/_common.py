@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from botocore.exceptions import NoCredentialsError
+
 from checks.preflight.context import CheckContext
 
 
@@ -19,8 +21,6 @@ def client(ctx: CheckContext, service: str):
         session = ctx.aws_session()
         ctx.target.region_name  # RegionNotSet  # noqa: B018
         if session.get_credentials() is None:
-            from botocore.exceptions import NoCredentialsError
-
             raise NoCredentialsError()
     return ctx.aws_client(service)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from botocore.exceptions import NoCredentialsError
+
 from checks.model import CheckResult
 from checks.preflight.aws._common import caller_identity, credential_fix
 from checks.preflight.base import BlockingCheck
 from checks.preflight.context import CheckContext
+from petstore_core.errors import describe_aws_error
 
 
 class CredentialsCheck(BlockingCheck):
@@ -15,8 +18,6 @@ class CredentialsCheck(BlockingCheck):
     title = "AWS credentials"
 
     def _check(self, ctx: CheckContext) -> CheckResult:
-        from petstore_core.errors import describe_aws_error
-
         try:
             session = ctx.aws_session()
             credentials = session.get_credentials()
@@ -39,6 +40,4 @@ class CredentialsCheck(BlockingCheck):
 
 
 def _no_credentials():
-    from botocore.exceptions import NoCredentialsError
-
     return NoCredentialsError()

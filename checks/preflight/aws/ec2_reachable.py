@@ -6,6 +6,7 @@ from checks.model import CheckResult
 from checks.preflight.aws._common import client, credential_fix
 from checks.preflight.base import BlockingCheck
 from checks.preflight.context import CheckContext
+from petstore_core.errors import describe_aws_error
 
 
 class Ec2ReachableCheck(BlockingCheck):
@@ -15,8 +16,6 @@ class Ec2ReachableCheck(BlockingCheck):
     title = "EC2 API reachable"
 
     def _check(self, ctx: CheckContext) -> CheckResult:
-        from petstore_core.errors import describe_aws_error
-
         try:
             zones = client(ctx, "ec2").describe_availability_zones()["AvailabilityZones"]
         except Exception as exc:

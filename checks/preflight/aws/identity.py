@@ -6,6 +6,7 @@ from checks.model import CheckResult
 from checks.preflight.aws._common import caller_identity, credential_fix
 from checks.preflight.base import BlockingCheck
 from checks.preflight.context import CheckContext
+from petstore_core.errors import describe_aws_error
 
 
 class IdentityCheck(BlockingCheck):
@@ -15,8 +16,6 @@ class IdentityCheck(BlockingCheck):
     title = "AWS caller identity"
 
     def _check(self, ctx: CheckContext) -> CheckResult:
-        from petstore_core.errors import describe_aws_error
-
         try:
             identity = caller_identity(ctx)
         except Exception as exc:

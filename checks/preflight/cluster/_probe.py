@@ -7,12 +7,11 @@ from typing import Any
 from checks.model import CheckResult
 from checks.preflight.base import Check, ProbeCheck
 from checks.preflight.context import CheckContext, in_thread
+from petstore_core.errors import describe_aws_error
 
 
 async def cluster_or_skip(check: Check, ctx: CheckContext) -> tuple[dict | None, CheckResult | None]:
     """The cluster's description, or the skip result that says why there is none."""
-    from petstore_core.errors import describe_aws_error
-
     try:
         cluster = await in_thread(ctx.cluster)
     except Exception as exc:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from checks.model import CheckResult
 from checks.preflight.base import BlockingCheck
 from checks.preflight.context import CheckContext
-from petstore_core import errors
+from petstore_core import errors, kube
+from petstore_core.errors import describe_aws_error
 
 
 class ClusterApiCheck(BlockingCheck):
@@ -14,9 +15,6 @@ class ClusterApiCheck(BlockingCheck):
     title = "kubeconfig reaches the API"
 
     def _check(self, ctx: CheckContext) -> CheckResult:
-        from petstore_core import kube
-        from petstore_core.errors import describe_aws_error
-
         try:
             cluster, cluster_known = ctx.cluster(), True
         except Exception as exc:
@@ -42,6 +40,7 @@ class ClusterApiCheck(BlockingCheck):
             failure = "kubectl-unauthorized" if getattr(exc, "status", None) == 401 else "eks-endpoint-unreachable"
             return self.failed(f"the API server: {message}", fix=update, failure_id=failure)
         try:
+            # start-up: the kubernetes client is ~300 modules; only a cluster call loads it
             from kubernetes import client
 
             client.CoreV1Api(api).list_namespace(limit=1, _request_timeout=kube.REQUEST_TIMEOUT)

@@ -56,14 +56,14 @@ def chown_owner(command: str) -> str | None:
     return None
 
 
-def _user_part(spec: str) -> str:
+def user_part(spec: str) -> str:
     return spec.strip().split(":", 1)[0]
 
 
 def same_user(a: str, b: str, users: dict[str, int]) -> bool | None:
     """Whether two user specs (name or uid, group ignored) are the same user; None when it
     cannot be told (a name the Dockerfile does not create, against a uid)."""
-    a, b = _user_part(a), _user_part(b)
+    a, b = user_part(a), user_part(b)
     if a == b:
         return True
     ua = int(a) if a.isdigit() else users.get(a)
@@ -102,7 +102,7 @@ class DockerfileUserCheck(BlockingCheck):
             line = item["startline"] + 1
             if name == "RUN":
                 users.update(created_users(value))
-            if name == "USER" and _user_part(value) not in ROOT_USERS:
+            if name == "USER" and user_part(value) not in ROOT_USERS:
                 user_line, user_spec = line, value.strip()
             elif name == "USER":
                 user_line = user_spec = None

@@ -12,6 +12,7 @@ from checks.preflight.config._sources import manifests, terraform
 from checks.preflight.context import CheckContext, in_thread
 from checks.project.terraform import Terraform
 from checks.project.terraform_files import FileProblem
+from petstore_core.process import ToolNotFound
 
 TERRAFORM_ERROR = re.compile(r"Error: (?P<what>.+?)\n\s*\n\s*on (?P<file>\S+) line (?P<line>\d+)", re.S)
 
@@ -87,8 +88,6 @@ class ConfigFilesCheck(Check):
     async def _terraform_says(self, ctx: CheckContext, problem: FileProblem) -> FileProblem | bool | None:
         """Terraform's own verdict on a file python-hcl2 refused: its error (True case), False
         when Terraform parses it, None when Terraform cannot be asked."""
-        from petstore_core.process import ToolNotFound
-
         if not problem.file.endswith(".tf"):
             return None
         path = Path(ctx.project_dir) / problem.file

@@ -6,6 +6,7 @@ from checks.model import CheckResult
 from checks.preflight.base import Check
 from checks.preflight.config._sources import manifests
 from checks.preflight.context import CheckContext
+from checks.project.containers import APP_CONTAINERS, containers
 from checks.project.manifests import container_env, overlay_groups
 
 HEALTHCHECK_PATH = "alb.ingress.kubernetes.io/healthcheck-path"
@@ -35,8 +36,7 @@ class HealthPathsCheck(Check):
                            for d in docs if d.get("kind") == "ConfigMap"}
             valid: set[str] = set()
             for deployment in [d for d in docs if d.get("kind") == "Deployment"]:
-                pod = ((deployment.get("spec") or {}).get("template") or {}).get("spec") or {}
-                for container in pod.get("containers") or []:
+                for _obj, container, _path in containers(deployment, APP_CONTAINERS):
                     paths = app_health_paths(container_env(container, config_maps))
                     valid |= set(paths)
                     label = f"{where}: {(deployment.get('metadata') or {}).get('name')}/{container.get('name')}"

@@ -6,6 +6,7 @@ from checks.model import CheckResult
 from checks.preflight.base import Check
 from checks.preflight.config._sources import dockerfile_env, manifests
 from checks.preflight.context import CheckContext, in_thread
+from checks.project.containers import APP_CONTAINERS, containers
 from checks.project.manifests import container_env, overlay_groups
 
 DEFAULT_PORT = 8080  # petstore-app/gunicorn.conf.py binds 0.0.0.0:${PORT:-8080}
@@ -65,10 +66,9 @@ class PortsCheck(Check):
         for deployment in [d for d in docs if d.get("kind") == "Deployment"]:
             template = (deployment.get("spec") or {}).get("template") or {}
             labels = (template.get("metadata") or {}).get("labels") or {}
-            pod = template.get("spec") or {}
             named: dict[str, int] = {}
             app_ports: set[int] = set()
-            for container in pod.get("containers") or []:
+            for _obj, container, _path in containers(deployment, APP_CONTAINERS):
                 label = f"{where}: {_name(deployment)}/{container.get('name')}"
                 env = container_env(container, config_maps)
                 source = "env PORT" if "PORT" in env else "the image's ENV PORT" if "PORT" in image_env else "default"

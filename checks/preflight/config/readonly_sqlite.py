@@ -6,6 +6,7 @@ from checks.model import CheckResult
 from checks.preflight.base import Check
 from checks.preflight.config._sources import manifests
 from checks.preflight.context import CheckContext
+from checks.project.containers import APP_CONTAINERS, containers
 
 DEFAULT_DATA_DIR = "/app/data"
 WRITABLE = ("emptyDir", "persistentVolumeClaim", "ephemeral", "hostPath")
@@ -42,7 +43,7 @@ class ReadonlySqliteCheck(Check):
         for where, deployment in deployments:
             pod = ((deployment.get("spec") or {}).get("template") or {}).get("spec") or {}
             volumes = {v.get("name"): v for v in pod.get("volumes") or []}
-            for container in pod.get("containers") or []:
+            for _obj, container, _path in containers(deployment, APP_CONTAINERS):
                 label = f"{where}: {deployment['metadata'].get('name')}/{container.get('name')}"
                 security = container.get("securityContext") or {}
                 if not security.get("readOnlyRootFilesystem"):

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import tempfile
 from typing import ClassVar
 
 from checks.model import CheckResult
 from checks.preflight.base import Check
-from checks.preflight.context import CheckContext
+from checks.preflight.context import CheckContext, default_tool_runner
 from checks.versions import parse_version, show
+from petstore_core.process import ToolNotFound, which
+from petstore_core.settings import state_dir
 
 
 class ToolOutcome:
@@ -19,8 +24,6 @@ class ToolOutcome:
 
 
 async def run_version(ctx: CheckContext, argv: list[str], timeout: float) -> ToolOutcome:
-    from petstore_core.process import ToolNotFound
-
     try:
         done = await ctx.run_tool(argv, timeout)
     except ToolNotFound:
@@ -38,18 +41,12 @@ VERSION_CACHE = "tool-versions.json"
 
 
 def _version_cache_path():
-    from petstore_core.settings import state_dir
-
     return state_dir() / "cache" / VERSION_CACHE
 
 
 def _binary_stamp(executable: str) -> dict | None:
     """Where `executable` resolves on PATH and the size and mtime of the file it runs, or
     None when it is not found (running it then says what is wrong)."""
-    import os
-
-    from petstore_core.process import which
-
     path = which(executable)
     if path is None:
         return None
@@ -61,8 +58,6 @@ def _binary_stamp(executable: str) -> dict | None:
 
 
 def _read_versions() -> dict:
-    import json
-
     try:
         data = json.loads(_version_cache_path().read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -71,10 +66,6 @@ def _read_versions() -> dict:
 
 
 def _remember_version(command: str, stamp: dict, outcome: ToolOutcome) -> None:
-    import json
-    import os
-    import tempfile
-
     path = _version_cache_path()
     versions = _read_versions()
     versions[command] = {**stamp, "text": outcome.text, "returncode": outcome.returncode}
@@ -93,8 +84,6 @@ async def tool_version(ctx: CheckContext, argv: list[str], timeout: float) -> To
     binary on PATH (its path, size and mtime) is the one that answered before. Only with
     the default tool runner: a runner of the caller's own decides what runs. Only
     successful answers are kept, so a broken or hanging tool is asked again next time."""
-    from checks.preflight.context import default_tool_runner
-
     stamp = _binary_stamp(argv[0]) if ctx.tool_runner is default_tool_runner else None
     if stamp is None:
         return await run_version(ctx, argv, timeout)
