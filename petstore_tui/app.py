@@ -54,6 +54,7 @@ class PetstoreApp(App[int]):
         Binding("3", "show('troubleshoot')", "Troubleshoot", show=True),
         Binding("4", "show('cleanup')", "Cleanup", show=True),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
+        Binding("question_mark", "toggle_keys", "Keys", show=False),
         Binding("q", "quit", "Quit", show=True),
     ]
     MODES = {"preflight": _lazy_screen("preflight", "PreflightScreen"),
@@ -115,6 +116,14 @@ class PetstoreApp(App[int]):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def action_toggle_keys(self) -> None:
+        """Every key of the screen, in Textual's keys panel: the footer cuts them short
+        below ~200 columns."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action is in the palette: the screens, the theme, and the current screen's
