@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import os
 import queue
@@ -90,6 +91,12 @@ class PetstoreApp(App[int]):
                 self.runbook_queue.put_nowait(f"[{step}] {line}")
             except queue.Full:
                 return
+
+    def on_load(self) -> None:
+        """Before any screen starts a worker: a pool that followed logs cannot fill (workers.py)."""
+        from petstore_tui.workers import worker_pool
+
+        asyncio.get_running_loop().set_default_executor(worker_pool())
 
     def on_mount(self) -> None:
         if not self.sandbox_ready:
