@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import os
 import queue
@@ -54,6 +55,7 @@ class PetstoreApp(App[int]):
         Binding("3", "show('troubleshoot')", "Troubleshoot", show=True),
         Binding("4", "show('cleanup')", "Cleanup", show=True),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
+        Binding("question_mark", "toggle_keys", "Keys", show=False),
         Binding("q", "quit", "Quit", show=True),
     ]
     MODES = {"preflight": _lazy_screen("preflight", "PreflightScreen"),
@@ -90,6 +92,12 @@ class PetstoreApp(App[int]):
             except queue.Full:
                 return
 
+    def on_load(self) -> None:
+        """Before any screen starts a worker: a pool that followed logs cannot fill (workers.py)."""
+        from petstore_tui.workers import worker_pool
+
+        asyncio.get_running_loop().set_default_executor(worker_pool())
+
     def on_mount(self) -> None:
         if not self.sandbox_ready:
             self.call_after_refresh(self.start_sandbox)  # the first frame before any work
@@ -115,6 +123,14 @@ class PetstoreApp(App[int]):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def action_toggle_keys(self) -> None:
+        """Every key of the screen, in Textual's keys panel: the footer cuts them short
+        below ~200 columns."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action is in the palette: the screens, the theme, and the current screen's

@@ -1,13 +1,26 @@
-"""Helpers for thread workers, without Textual: run an async iterator to its end on a
-private loop (drain_async), and hand lines over to the UI in batches (Batcher)."""
+"""Helpers for thread workers, without Textual: the pool they run in (worker_pool), run an
+async iterator to its end on a private loop (drain_async), and hand lines over to the UI in
+batches (Batcher)."""
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
+
+# Textual's thread workers and asyncio.to_thread run in the loop's default executor, whose
+# threads are capped at min(32, cores + 4) (docs/knowledge/dependencies.md). Each followed
+# log holds one for as long as it is followed, so on 2 cores six followers left nothing for
+# a drill, a probe or a fix. Threads are made only when every one is busy: the cap is a
+# bound on a runaway, not a pool size.
+WORKER_THREADS = 512
+
+
+def worker_pool() -> concurrent.futures.ThreadPoolExecutor:
+    return concurrent.futures.ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="worker")
 
 
 def drain_async(make_iter: Callable[[], AsyncIterator[Any]], on_item: Callable[[Any], None],

@@ -24,6 +24,13 @@ TAIL_BYTES = 64 * 1024  # history shown when a file source opens
 POLL = 0.2  # seconds between looks at a followed file that has nothing new
 
 
+def _file_problem(path: str) -> str:
+    if path == "-":  # the panel reads the operator's keys from the terminal, not a pipe
+        return ("-: standard input cannot be followed by the panel: "
+                "`petstore-tui diagnose -` reads it, or save it to a file and pass that")
+    return log_file_problem(path)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:  # pragma: no cover - no options
     """The TUI takes only the target options the top-level parser already has."""
 
@@ -34,7 +41,7 @@ def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight")
     if problem:  # before the screen opens: a bad user entry is a usage error, not a panel note
         print(f"petstore-tui: {problem}", file=sys.stderr)
         return 2
-    problems = [p for p in map(log_file_problem, getattr(args, "file", None) or ()) if p]
+    problems = [p for p in map(_file_problem, getattr(args, "file", None) or ()) if p]
     if problems:  # the same: a typo would open a panel that follows nothing, silently
         for problem in problems:
             print(f"petstore-tui troubleshoot: {redact(problem)}", file=sys.stderr)

@@ -94,6 +94,11 @@ class Runner:
         before = [s for s in self.steps[:start] if s.always]
         return before + self.steps[start:]
 
+    def recorded(self) -> dict[str, dict]:
+        """What the journal last recorded of each step (status, elapsed, summary): the
+        screen shows it before a run, since a run resumes from it."""
+        return Journal.load(self.target).steps(self.runbook)
+
     # ---- running ---------------------------------------------------------------------------
     def stop(self) -> None:
         """Stop the running step: its tool gets one SIGINT and time to exit cleanly.

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -100,7 +101,7 @@ class TypedConfirmDialog(CancellableDialog[str | None]):
             return
         self.refusals += 1
         self.query_one("#typed-error", Label).update(
-            f"[b]{redact(typed) or '(nothing)'}[/b] is not {self.expected}: nothing was deleted.")
+            f"[b]{escape(redact(typed)) or '(nothing)'}[/b] is not {self.expected}: nothing was deleted.")
         self.query_one("#typed", Input).value = ""
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -44,8 +44,9 @@ class RunEnded(Message):
 
 
 class RunnerBuilt(Message):
-    def __init__(self, runner: Any, error: str = "") -> None:
+    def __init__(self, runner: Any, error: str = "", recorded: dict | None = None) -> None:
         super().__init__()
         self.runner = runner
         self.error = error
+        self.recorded = recorded or {}  # the journal's last word on each step
 

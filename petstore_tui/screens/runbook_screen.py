@@ -140,7 +140,12 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
                 redact(f"Runbook not available: {message.error}"))
             return
         self.runner = message.runner
-        self.query_one(StepList).set_steps(step_pairs(self.runner))
+        steps = self.query_one(StepList)
+        steps.set_steps(step_pairs(self.runner))
+        for step, entry in message.recorded.items():
+            state = entry.get("status") or "pending"  # "running" here: a run that died
+            steps.set_state(step, "stopped" if state == "running" else state,
+                            elapsed=entry.get("elapsed"), summary=redact(entry.get("summary") or ""))
         self._update_status()
 
     # -- rendering ------------------------------------------------------------------------

@@ -39,7 +39,8 @@ class RunbookWorker:
                 if services.make_runner is None:
                     raise RuntimeError(services.unavailable.get("runbook", "the runbook is not installed"))
                 runner = services.make_runner(kind, self._confirm)
-                self.post_message(RunnerBuilt(runner))
+                recorded = getattr(runner, "recorded", None)  # read here, off the UI thread
+                self.post_message(RunnerBuilt(runner, recorded=recorded() if recorded else None))
             except Exception as exc:  # shown as "not available", never a crash
                 self.post_message(RunnerBuilt(None, f"{type(exc).__name__}: {exc}"))
 

@@ -5,6 +5,7 @@ once decoded too."""
 
 from __future__ import annotations
 
+import re
 import zlib
 
 from rich.text import Text
@@ -18,6 +19,17 @@ LEVEL_STYLE = {"DEBUG": "dim", "INFO": "green", "WARN": "bold yellow", "ERROR": 
 SOURCE_COLOURS = ("cyan", "magenta", "bright_blue", "yellow", "green", "bright_magenta",
                   "bright_cyan", "orange3")
 SIMULATED = " simulated"
+
+# A line goes to the terminal as text: its escape sequences (colour, cursor moves, a
+# screen clear, a window title) would act there. CSI, OSC and two-character escapes are
+# dropped; any other control character (C0, DEL, C1) shows as one replacement character,
+# as Textual's own Log does, so the styled spans keep their places.
+_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    return _CONTROLS.sub("\ufffd", _ESCAPES.sub("", text).expandtabs())
 
 
 def short_tag(tag: str, width: int) -> str:
@@ -67,8 +79,18 @@ def short_origin(origin: str, width: int = 18) -> str:
 
 def render(line: str, *, tag_width: int = 10, raw: bool = False, show_time: bool = True,
            folded: bool = False, origin_width: int = 18, in_traceback: bool = False) -> Text:
-    """A stored panel line (`[source] ` + what the source printed) as styled text."""
+    """A stored panel line (`[source] ` + what the source printed) as styled text, with
+    nothing a terminal would act on."""
+    out = _render(line, tag_width, raw, show_time, folded, origin_width, in_traceback)
+    if _CONTROLS.search(out.plain):  # from a decoded JSON field: same length, spans kept
+        out.plain = _CONTROLS.sub("\ufffd", out.plain)
+    return out
+
+
+def _render(line: str, tag_width: int, raw: bool, show_time: bool, folded: bool,
+            origin_width: int, in_traceback: bool) -> Text:
     tag, body = split_tag(line)
+    body = printable(body)
     out = Text(no_wrap=True, end="")
     if tag:
         out.append(short_tag(tag, tag_width).ljust(tag_width), style=source_colour(tag))

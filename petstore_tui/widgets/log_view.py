@@ -14,7 +14,7 @@ from textual.widgets import Log
 
 from petstore_core.redact import redact
 from petstore_tui.log_lines import TRACEBACK_START, split_tag
-from petstore_tui.widgets.log_line import render
+from petstore_tui.widgets.log_line import printable, render
 
 # The view keeps this many lines on screen; the buffer behind it a few times more so a
 # filter can be widened again without re-reading the sources.
@@ -42,7 +42,7 @@ class LogView(Log):
 
     @classmethod
     def _process_line(cls, line: str) -> str:
-        return super()._process_line(redact(_unwrap(line)[1]))
+        return super()._process_line(printable(redact(_unwrap(line)[1])))  # Log keeps ESC
 
     def _render_line_strip(self, y: int, rich_style: Style) -> Strip:
         """Each line drawn as time, level, origin, message (widgets/log_line.py); a text

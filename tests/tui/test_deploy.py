@@ -118,3 +118,38 @@ async def test_missing_runbook_shows_not_available():
         await pilot.press("r")
         await pilot.pause()
         assert app.is_running
+
+
+async def test_reopened_deploy_shows_what_the_journal_recorded():
+    """An operator quits mid-deploy and opens the app again: the deploy screen shows the
+    steps done and the one stopped as the journal recorded them, not every step pending
+    (a run resumes from the journal, so "0/5 done" would be false). Stand-in: the real
+    Runner over FakeSteps with a journal written in the test's state folder."""
+    from petstore_core.settings import Target
+    from petstore_tui.runbook.journal import Journal
+    from petstore_tui.runbook.runner import Runner
+
+    target = Target(sandbox=True)
+    journal = Journal.load(target)
+    journal.record("deploy", "preflight", "done", started=0.0, elapsed=1.2, summary="34 checks")
+    journal.record("deploy", "terraform-plan", "done", started=0.0, elapsed=24.0, summary="44 to add")
+    journal.record("deploy", "terraform-apply", "done", started=0.0, elapsed=22.0,
+                   summary="44 resources password=hunter2")
+    journal.record("deploy", "image-build", "stopped", started=0.0, elapsed=20.0,
+                   summary="stopped by the operator")
+    journal.save()
+
+    def factory(confirm):
+        return Runner(target, fakes.DEPLOY_STEPS, confirm, runbook="deploy", engine_factory=None)
+
+    app = PetstoreApp(fakes.services(runner_factory=factory))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_deploy(pilot, app)
+        steps = app.screen.query_one(StepList)
+        assert steps.states == {"preflight": "done", "terraform-plan": "done",
+                                "terraform-apply": "done", "image-build": "stopped",
+                                "local-app": "pending"}
+        assert str(steps.get_cell("terraform-plan", "elapsed")) == "0:24"
+        assert "stopped by the operator" in str(steps.get_cell("image-build", "summary"))
+        assert "hunter2" not in str(steps.get_cell("terraform-apply", "summary"))
+        assert app.screen.query_one(TargetHeader).status.startswith("3/5 done")

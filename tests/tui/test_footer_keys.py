@@ -6,6 +6,8 @@ fakes' services (scripted preflight, FakeRunner, lines_source)."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from petstore_tui.app import PetstoreApp
@@ -82,3 +84,33 @@ async def test_filter_and_search_take_focus_only_on_their_keys():
         follow = app.screen.query_one(LogView).follow
         await pilot.press("f")
         assert app.screen.query_one(LogView).follow is not follow
+
+
+@pytest.mark.parametrize("initial", SCREENS)
+async def test_question_mark_lists_every_key_the_footer_cannot_fit(initial):
+    """At 80 columns the footer cuts its keys short (the panel's Raw, Wrap, Fold,
+    Sources, the screen keys and Quit fall off): `?` opens the keys panel, which names
+    them, and `?` again closes it, as in k9s and less. Stand-ins: the fakes' services."""
+    from textual.widgets import HelpPanel
+
+    app = PetstoreApp(fakes.services(sources=[fakes.lines_source(APP_LINES)]), initial=initial,
+                      autostart=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.query(HelpPanel), f"{initial}: ? opened no keys panel"
+        assert "Quit" in _help_text(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert not app.screen.query(HelpPanel), f"{initial}: ? did not close the keys panel"
+
+
+def _help_text(app) -> str:
+    from rich.console import Console
+    from textual.widgets import HelpPanel
+
+    table = app.screen.query_one(HelpPanel).query_one("BindingsTable")
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(table.render_bindings_table())
+    return console.export_text()

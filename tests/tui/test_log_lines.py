@@ -89,3 +89,27 @@ def test_each_source_keeps_one_colour_on_its_tag():
     assert tag_style == source_colour("controller") in SOURCE_COLOURS
     assert source_colour("controller") == source_colour("controller")
     assert len({source_colour(name) for name in ("app", "controller", "events", "runbook", "pods")}) > 1
+
+
+CONTROL_CHARACTERS = {chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))}
+
+
+def test_terminal_escapes_in_a_log_never_reach_the_terminal():
+    """Live: `troubleshoot --file` on a log holding ESC[2J ESC[H (and on a binary file)
+    cleared the operator's screen: the panel's formatted lines went to the terminal with
+    their escape sequences. Colour codes (common in app logs) are dropped; any other
+    control character shows as one replacement character, in every mode; the text stays."""
+    lines = ["[file] \x1b[31mERROR red colored line\x1b[0m",
+             "[file] \x1b[2J\x1b[Hcleared screen line",
+             "[file] \x1b]0;title\x07after an OSC title",
+             '[file] {"level": "error", "msg": "json \\u001b[2J escaped \\u0007 bell"}',
+             "[file] after\x08\x08\x08XXX backspace\rcarriage \x9b2J c1",
+             "[file] \x00\x01binary\x7f\x1b"]
+    for line in lines:
+        for raw in (False, True):
+            plain = render(line, raw=raw).plain
+            assert not CONTROL_CHARACTERS & set(plain), (line, raw, plain)
+    assert "ERROR red colored line" in render(lines[0], raw=True).plain
+    assert "[31m" not in render(lines[0]).plain
+    assert "cleared screen line" in render(lines[1]).plain
+    assert "json" in render(lines[3]).plain and "escaped" in render(lines[3]).plain

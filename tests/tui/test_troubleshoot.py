@@ -97,6 +97,24 @@ async def test_drill_planted_is_detected_and_shows_its_fix(tmp_path):
         assert drill.undos == 1
 
 
+async def test_drill_runs_while_more_logs_are_followed_than_default_worker_threads():
+    """Live: the sandbox panel followed 6 sources (pods, events, a file, the runbook, the
+    pumps) on a 2-core machine, whose default thread pool has 6 threads (min(32, cores +
+    4), docs/knowledge/dependencies.md), so the drill chosen in the dialog queued behind
+    the followers forever: no drill, no message. 33 followers outnumber that pool on any
+    machine; the drill must still run. Stand-ins: FakeDrill, lines_source followers."""
+    drill = fakes.FakeDrill()
+    sources = [fakes.lines_source([f"line {n}"], source_id=f"follower-{n}") for n in range(33)]
+    app = PetstoreApp(fakes.services(drills=[drill], sources=sources), initial="troubleshoot")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillDialog)
+        await pilot.press("enter")
+        assert await _wait_for(pilot, lambda: drill.plants == 1, rounds=250)
+
+
 async def test_drills_refused_outside_the_sandbox():
     """Against a real account the Drill key only explains that drills are sandbox-only;
     stand-in: FakeDrill (never planted)."""

@@ -22,3 +22,18 @@ def test_a_file_that_cannot_be_followed_is_a_usage_error(tmp_path, capsys, monke
     assert cli.main(["--sandbox", "troubleshoot", "--file", str(path)]) == 2
     err = capsys.readouterr().err
     assert f"{path}: {message}" in err and "Traceback" not in err
+
+
+def test_stdin_as_a_file_says_what_to_use_instead(capsys, monkeypatch):
+    """`troubleshoot --file -` (as `diagnose -` takes standard input) said "-: no such
+    file", naming the wrong thing; the panel reads the operator's keys from the terminal, so
+    it says where standard input can go instead. The app class fails the test if built."""
+    import petstore_tui.app
+
+    def opened(*_args, **_kwargs):
+        raise AssertionError("the TUI opened")
+
+    monkeypatch.setattr(petstore_tui.app, "PetstoreApp", opened)
+    assert cli.main(["troubleshoot", "--file", "-"]) == 2
+    err = capsys.readouterr().err
+    assert "no such file" not in err and "standard input" in err and "diagnose -" in err
