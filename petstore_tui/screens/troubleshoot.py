@@ -213,11 +213,11 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         # one row as wide as the pane (troubleshoot.tcss): new text never moves anything, so
         # no re-layout of the whole screen four times a second while lines stream
         self.query_one("#log-status", Label).update(
-            f"{log.total_lines} lines · {shown}{follow} · {table.row_count} findings"
+            f"{log.total_lines} lines · {shown}{follow} · {_findings(table.row_count)}"
             + (f" · {redact(restarts)}" if restarts else ""), layout=False)
         worst = max((f.severity.rank for f in table.findings.values()), default=-1)
         self.query_one(TargetHeader).status = (
-            f"{table.row_count} findings" + (" · errors" if worst >= 2 else ""))
+            _findings(table.row_count) + (" · errors" if worst >= 2 else ""))
 
     # -- findings actions -----------------------------------------------------------------
 
@@ -287,3 +287,6 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         self.post_message(FindingsChanged(found, "live probes"))
         self.app.call_from_thread(self.notify, f"Probes done: {len(found)} finding(s).")
 
+
+def _findings(count: int) -> str:
+    return f"{count} finding" + ("" if count == 1 else "s")
