@@ -74,12 +74,9 @@ def _fix(args, service, target) -> int:
     from petstore_core.errors import SandboxNotRunning
     from petstore_tui.fixes.model import PLANNED, REFUSED, Outcome
     from petstore_tui.fixes.render import plan_lines  # start-up
-    from petstore_tui.fixes.service import NoAutomaticFix  # start-up
 
     try:
         plan, early = service.try_plan(args.what)
-    except NoAutomaticFix as exc:
-        return _fail(str(exc), 1)
     except SandboxNotRunning as exc:
         return _fail(str(exc), 1)
     if early is not None:

@@ -72,6 +72,7 @@ class Plan:
 # Outcome.status values; `ok` ones exit 0
 FIXED, NOTHING, UNDONE = "fixed", "nothing-to-do", "undone"
 ROLLED_BACK, DENIED, FAILED, REFUSED, PLANNED = "rolled-back", "denied", "failed", "refused", "planned"
+MANUAL = "manual"  # a known failure that no fix handles: its own fix text is the way
 
 
 @dataclass

@@ -102,6 +102,8 @@ class FixService:
             return None, Outcome(model.NOTHING, f"nothing to fix: {exc}")
         except FixRefused as exc:
             return None, Outcome(model.REFUSED, str(exc))
+        except NoAutomaticFix as exc:
+            return None, Outcome(model.MANUAL, str(exc))
         except FixError as exc:
             return None, Outcome(model.FAILED, str(exc))
 

@@ -94,7 +94,9 @@ async def test_a_finding_without_an_automatic_fix_says_so(tmp_path):
         assert not isinstance(app.screen, FixDialog)
         app.push_screen(FixDialog("alb-controller-crds-outdated"))  # a catalog entry with no automatic fix
         dialog = await _dialog(app, pilot)
-        assert "alb-controller-crds-outdated has no automatic fix: follow its fix text" in _text(dialog, "#fix-status")
+        status = _text(dialog, "#fix-status")
+        assert "alb-controller-crds-outdated has no automatic fix: follow its fix text" in status
+        assert status.startswith("manual: ") and "failed" not in status  # was "failed: NoAutomaticFix: ..."
         assert dialog.query_one("#apply", Button).display is False
         await pilot.press("y")  # nothing to apply
         assert dialog.state == "done"
