@@ -11,6 +11,7 @@ from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -102,6 +103,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         self._last_fed: dict[tuple[str, str], float] = {}
         self._status_dirty = False
         self._detail_dirty = False
+        self._timeline_cells = 0  # the width of the strip the screen was last laid out for
         self._evidence_return: bool | None = None  # showing evidence: the follow state to restore
         self.sightings: dict[str, deque[tuple[float, int]]] = {}  # finding key -> (when, new hits)
         self._counts: dict[str, int] = {}  # finding key -> hits recorded in sightings
@@ -169,7 +171,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
             if finding.count > seen:
                 self.sightings.setdefault(key, deque(maxlen=500)).append((now, finding.count - seen))
             self._counts[key] = max(seen, finding.count)
-        table.upsert(message.findings)
+        table.upsert(message.findings, later=True)  # a known finding's cells: on the tick
         selected = table.selected()
         if selected is None and table.row_count:
             table.move_cursor(row=0)
@@ -180,6 +182,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
 
     def _refresh_status(self) -> None:
         """At most four times a second, whatever the line rate."""
+        self.query_one(FindingsTable).draw_lagging()
         if self._detail_dirty:
             self._detail_dirty = False
             self._show_detail(self.query_one(FindingsTable).selected())
@@ -200,9 +203,13 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
             return
         opened, now = self.opened_at, self.app.services.clock()
         width = max(10, self.query_one("#finding-detail-pane").content_region.width - 20)
+        text = f"seen {strip(hits, opened, max(now, opened + 1), width)} {clock_text(opened)}→now"
+        # the strip redraws four times a second while the finding recurs: the screen is
+        # laid out again only when the label appears or its width changes
+        relayout = not timeline.display or cell_len(text) != self._timeline_cells
+        self._timeline_cells = cell_len(text)
         timeline.display = True
-        timeline.update(f"seen {strip(hits, opened, max(now, opened + 1), width)} "
-                        f"{clock_text(opened)}→now")
+        timeline.update(text, layout=relayout)
 
     def _log_status(self) -> None:
         log = self.query_one(LogView)

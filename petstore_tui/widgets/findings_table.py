@@ -47,6 +47,7 @@ class FindingsTable(DataTable):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row")
         self.findings: dict[str, Finding] = {}
+        self._lagging: set[str] = set()  # rows whose cells still show an earlier state
 
     def on_mount(self) -> None:
         self.add_column("Finding", key="title", width=30)
@@ -70,26 +71,28 @@ class FindingsTable(DataTable):
             self._require_update_dimensions = True
             self.refresh()
 
-    def upsert(self, findings: list[Finding]) -> None:
-        """Add or update findings; re-sorts worst first when a new one arrives."""
+    def upsert(self, findings: list[Finding], *, later: bool = False) -> None:
+        """Add or update findings; re-sorts worst first when a new one arrives. With
+        `later`, a known finding's new count and times wait for draw_lagging(): every
+        update_cell makes the table render all its rows again (docs/knowledge/log-display.md),
+        so while logs stream the panel draws them on its 4 Hz tick, not on every batch.
+        `findings` always holds the latest state at once."""
         added = False
         for finding in findings:
             key = finding_key(finding)
             sev = finding.severity.value
-            if key in self.findings:
-                old = self.findings[key]
-                if old is not finding or str(self.get_cell(key, "count")) != str(finding.count):
-                    self.update_cell(key, "count", str(finding.count))
-                    self.update_cell(key, "last", clock_text(finding.last_seen))
-                    self.update_cell(key, "title", title_text(finding))
-            else:
+            if key not in self.findings:
                 added = True
                 self.add_row(title_text(finding),
                              Text(shorten_middle(redact(finding.resource), RESOURCE_WIDTH), no_wrap=True),
                              str(finding.count),
                              Text(SEVERITY_LABEL.get(sev, sev), style=SEVERITY_STYLE.get(sev, "")),
                              clock_text(finding.last_seen), key=key)
+            else:
+                self._lagging.add(key)
             self.findings[key] = finding
+        if added or not later:
+            self.draw_lagging()
         if added and self.row_count > 1:
             # worst first, by the model's own ranking
             rank = {SEVERITY_LABEL.get(s.value, s.value): -s.rank for s in Severity}
@@ -98,6 +101,15 @@ class FindingsTable(DataTable):
                       key=lambda cells: (rank.get(cells[0].plain, 9), cells[1].plain))
             if current:
                 self.select(current)
+
+    def draw_lagging(self) -> None:
+        """The cells of rows updated with `later`, in their findings' latest state."""
+        for key in self._lagging:
+            finding = self.findings[key]
+            self.update_cell(key, "count", str(finding.count))
+            self.update_cell(key, "last", clock_text(finding.last_seen))
+            self.update_cell(key, "title", title_text(finding))
+        self._lagging.clear()
 
     def selected_key(self) -> str | None:
         return cursor_row_key(self)

@@ -4,6 +4,8 @@ the layout at 80x24, evidence as messages. Stand-ins: lines_source over fakes.MI
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from petstore_core.redact import redact
@@ -117,24 +119,32 @@ async def test_g_jumps_from_a_finding_to_its_evidence_lines_and_back():
         assert app.focused is table and log.follow and not log.marks
 
 
+def _clocked_panel() -> tuple[PetstoreApp, list[float]]:
+    """The panel with no source and a clock the test moves (now[0])."""
+    now = [fakes.FROZEN]
+    services = fakes.services()
+    services.clock = lambda: now[0]
+    return PetstoreApp(services, initial="troubleshoot"), now
+
+
+def _recurring(count: int):
+    """The read-only database finding seen `count` times, posted as the pump posts it."""
+    from petstore_tui.screens.troubleshoot_messages import FindingsChanged
+
+    return FindingsChanged([dataclasses.replace(fakes.READONLY_FAILURE, count=count)])
+
+
 async def test_the_detail_shows_a_strip_of_when_the_finding_was_seen():
     """Two hits at the start, four more at the end of ten minutes: the strip above the
     detail shows a low bar first and the tallest last. Stand-ins: FindingsChanged posted
     as the pump posts it, a clock the test moves."""
-    import dataclasses
-
-    from petstore_tui.screens.troubleshoot_messages import FindingsChanged
-
-    now = [fakes.FROZEN]
-    services = fakes.services()
-    services.clock = lambda: now[0]
-    app = PetstoreApp(services, initial="troubleshoot")
+    app, now = _clocked_panel()
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
-        screen.post_message(FindingsChanged([dataclasses.replace(fakes.READONLY_FAILURE, count=2)]))
+        screen.post_message(_recurring(2))
         await pilot.pause()
         now[0] += 600
-        screen.post_message(FindingsChanged([dataclasses.replace(fakes.READONLY_FAILURE, count=6)]))
+        screen.post_message(_recurring(6))
         await pilot.pause()
         screen._show_detail(screen.query_one(FindingsTable).selected())
         text = str(screen.query_one("#finding-timeline").render())
@@ -176,3 +186,51 @@ async def test_a_deploy_steps_output_is_drawn_as_printed_nothing_folded():
         await pilot.pause()
         drawn = [line.rstrip() for line in _drawn(log)]
         assert drawn == [redact(line) for line in fakes.MIXED_LINES[:8]]  # masked, else as printed
+
+
+async def test_a_burst_of_a_recurring_finding_ends_with_its_latest_count_drawn_on_the_tick():
+    """Twenty batches of one recurring finding: the table's cells and the detail end on
+    the last count, the cells drawn on the 4 Hz status tick rather than once a batch.
+    Stand-ins: FindingsChanged posted as the pump posts it, the fake read-only finding."""
+    app = PetstoreApp(fakes.services(), initial="troubleshoot")
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        table = screen.query_one(FindingsTable)
+        detail = screen.query_one(FindingDetail)
+        key = f"{fakes.READONLY_FAILURE.failure_id}|{fakes.READONLY_FAILURE.resource}"
+        screen.post_message(_recurring(1))
+        assert await _wait_for(pilot, lambda: table.row_count == 1 and "seen 1×" in detail.plain)
+        drawn: list[str] = []
+        update_cell = table.update_cell
+
+        def counting(row, column, value, **kwargs):
+            if column == "count":
+                drawn.append(str(value))
+            update_cell(row, column, value, **kwargs)
+
+        table.update_cell = counting
+        for count in range(2, 22):
+            screen.post_message(_recurring(count))
+        assert await _wait_for(pilot, lambda: str(table.get_cell(key, "count")) == "21"
+                               and "seen 21×" in detail.plain)
+        assert table.findings[key].count == 21 and table.row_count == 1
+        assert len(drawn) < 10 and drawn[-1] == "21"  # ticks, not twenty batches
+
+
+async def test_the_seen_strip_redraws_without_laying_out_the_screen_while_its_width_holds():
+    """The strip above the detail redraws four times a second while its finding recurs: it
+    relays the screen out only when it appears or its width changes. Stand-ins:
+    FindingsChanged posted as the pump posts it, a clock the test moves."""
+    app, now = _clocked_panel()
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        timeline = screen.query_one("#finding-timeline")
+        screen.post_message(_recurring(2))
+        assert await _wait_for(pilot, lambda: timeline.display)
+        await pilot.pause()
+        layouts, first = timeline._layout_updates, str(timeline.render())
+        now[0] += 600
+        screen.post_message(_recurring(6))
+        assert await _wait_for(pilot, lambda: str(timeline.render()) != first)
+        assert timeline._layout_updates == layouts
+        assert str(timeline.render()).split()[1][-1] == "█"
