@@ -11,9 +11,10 @@ import signal
 import pytest
 
 from petstore_core import settings
-from petstore_tui.runbook import Runner, Step
 from petstore_tui.runbook.console import run_headless
 from petstore_tui.runbook.deploy import Runbook
+from petstore_tui.runbook.model import Step
+from petstore_tui.runbook.runner import Runner
 
 TARGET = settings.Target(sandbox=True)
 
