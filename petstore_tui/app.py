@@ -18,6 +18,7 @@ from textual.screen import Screen
 
 from petstore_core.redact import redact
 from petstore_tui.contracts import AppServices
+from petstore_tui.workers import worker_pool
 
 SCREENS_ORDER = ("preflight", "deploy", "troubleshoot", "cleanup")
 
@@ -94,8 +95,6 @@ class PetstoreApp(App[int]):
 
     def on_load(self) -> None:
         """Before any screen starts a worker: a pool that followed logs cannot fill (workers.py)."""
-        from petstore_tui.workers import worker_pool
-
         asyncio.get_running_loop().set_default_executor(worker_pool())
 
     def on_mount(self) -> None:

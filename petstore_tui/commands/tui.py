@@ -12,13 +12,10 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-from checks.model import CheckResult, Finding, Fix, Severity, Status
-from petstore_core import kube
 from petstore_core.redact import redact
 from petstore_core.settings import Target, state_dir
 from petstore_tui.commands.log_paths import log_file_problem
 from petstore_tui.contracts import AppServices, CheckInfo, LogSource
-from petstore_tui.services.log_file import WholeFile
 
 TAIL_BYTES = 64 * 1024  # history shown when a file source opens
 POLL = 0.2  # seconds between looks at a followed file that has nothing new
@@ -124,6 +121,9 @@ def follow_file(path: Path, stop: threading.Event, *, from_end: bool = False,
 
 
 def file_source(path: Path, kind: str = "any", title: str | None = None, source_id: str | None = None):
+    # start-up: a file source opens after the first frame
+    from petstore_tui.services.log_file import WholeFile
+
     path = Path(path)
     return LogSource(source_id or f"file:{path}", title or f"File {path.name}", kind,
                      WholeFile(path, follow_file), resource=str(path),
@@ -265,7 +265,8 @@ def _kube_sources(target: Target) -> list[Any]:
     specs = [("pods", "App pods", "app"), ("controller", "LB controller", "alb-controller"),
              ("events", "Kubernetes events", "k8s-events")]
     try:
-        # start-up: on first use (see build_services)
+        # start-up: on first use (see build_services); kube brings yaml and the errors
+        from petstore_core import kube
         from petstore_tui.services import kube_follow
 
         api = kube.api_client(target)
@@ -282,6 +283,9 @@ def _kube_sources(target: Target) -> list[Any]:
 def _as_findings(items: list[Any]) -> list[Any]:
     """Probes may answer Findings or CheckResults; the panel lists Findings, so a failed
     result becomes one, with the catalog's title, explanation and fix when it names one."""
+    # start-up: probes answer after the first frame
+    from checks.model import CheckResult, Finding, Fix, Severity, Status
+
     catalog: dict[str, Any] = {}
     try:
         # start-up: on first use (see build_services)
