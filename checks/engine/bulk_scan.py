@@ -17,7 +17,7 @@ from checks.engine.normalize import (
     remove_noise_into,
 )
 from checks.engine.normalize import REMOVAL_TRIGGERS as NOISE_TRIGGERS
-from checks.engine.source_filter import ANY, _source_value
+from checks.engine.source_filter import ANY, source_value
 from checks.engine.sync_points import (
     _first_sync_point,
     _last_sync_point,
@@ -52,7 +52,7 @@ class BulkScan:
         """A binary stream through the bulk path: one matcher pass over each block of
         lines, Python work only around the lines the matcher flags. Same findings as
         feeding the lines one by one and flushing."""
-        source = _source_value(source)
+        source = source_value(source)
         changed: dict[tuple[str, str], Finding] = {}
         carry = b""  # lines from the last sync point of the previous block, noise removed
         pending = b""  # raw bytes of an unfinished line (never more than RAW_MAX_LINE)

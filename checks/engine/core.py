@@ -9,12 +9,12 @@ from collections.abc import Iterable
 
 from checks.engine.bulk_scan import BulkScan
 from checks.engine.compiled import compile_all
-from checks.engine.event_time import _event_time
-from checks.engine.evidence import _evidence, _jsonable
+from checks.engine.event_time import event_time_at_start
+from checks.engine.evidence import jsonable, match_evidence
 from checks.engine.grouping import Grouper
 from checks.engine.matcher import RE_FLAGS, make_matcher
 from checks.engine.normalize import decode, prepare_line_and_width, to_bytes
-from checks.engine.source_filter import ANY, _applies, _source_value
+from checks.engine.source_filter import ANY, entry_applies, source_value
 from checks.model import RECOGNITION_KINDS, Finding, KnownFailure
 from petstore_core.redact import redact
 
@@ -98,7 +98,7 @@ class Engine(BulkScan):
              simulated: bool = False) -> list[Finding]:
         """One line (a trailing newline is dropped). Returns the findings it changed.
         `simulated`: no program printed it; a finding resting only on such lines says so."""
-        source = _source_value(source)
+        source = source_value(source)
         raw = to_bytes(line)
         if raw.endswith(b"\n"):
             raw = raw[:-1]
@@ -124,7 +124,7 @@ class Engine(BulkScan):
         changed: dict[tuple[str, str], Finding] = {}
         with self._lock:
             for key in list(self._groupers):
-                if (source is None or key[0] == _source_value(source)) and (resource is None or key[1] == resource):
+                if (source is None or key[0] == source_value(source)) and (resource is None or key[1] == resource):
                     for event in self._groupers.pop(key).flush():
                         self._handle_event(event, key[0], key[1], changed, simulated=len(key) > 2)
             return self._settle(list(changed.values()))
@@ -153,7 +153,7 @@ class Engine(BulkScan):
         seen: set[str] = set()
         for index in sorted(matched, key=self._confidence.__getitem__):
             entry = self._owner[index]
-            if entry.id in seen or not _applies(entry, source):
+            if entry.id in seen or not entry_applies(entry, source):
                 continue
             seen.add(entry.id)
             finding = self._record(entry, index, lines, event, source, resource, simulated)
@@ -168,7 +168,7 @@ class Engine(BulkScan):
             m = pattern.search(text)
             if m and m.group("resource"):
                 where = redact(m.group("resource").strip())
-        now = _event_time(lines[0], self._clock())
+        now = event_time_at_start(lines[0], self._clock())
         key = (entry.id, where)
         finding = self._findings.get(key)
         if finding is None and self._per_entry.get(entry.id, 0) >= MAX_RESOURCES:
@@ -182,7 +182,7 @@ class Engine(BulkScan):
             finding = Finding(
                 failure_id=entry.id, title=entry.title, severity=entry.severity, resource=where,
                 source=source, count=0, first_seen=now, last_seen=now, fix=entry.fix,
-                explanation=entry.explanation, details=_jsonable(entry.extra),
+                explanation=entry.explanation, details=jsonable(entry.extra),
                 acknowledged=self.acks.covers(entry.id, where), simulated=simulated,
             )
             self._findings[key] = finding
@@ -192,7 +192,7 @@ class Engine(BulkScan):
         finding.recognition[kind] = finding.recognition.get(kind, 0) + 1
         finding.first_seen = min(finding.first_seen, now)
         finding.last_seen = max(finding.last_seen, now)
-        raw = _evidence(lines, self.matcher.patterns[index])
+        raw = match_evidence(lines, self.matcher.patterns[index])
         seen = self._raw_evidence.setdefault(key, [])
         if len(finding.evidence) < MAX_EVIDENCE:
             if raw not in seen:

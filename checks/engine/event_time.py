@@ -9,7 +9,7 @@ _ISO = re.compile(
 )
 
 
-def _event_time(first_line: bytes, default: float) -> float:
+def event_time_at_start(first_line: bytes, default: float) -> float:
     """The ISO-8601 timestamp at the start of an event (UTC when no offset), else default."""
     m = _ISO.search(first_line[:80])
     if not m:

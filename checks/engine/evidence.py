@@ -7,7 +7,7 @@ import re
 from checks.engine.normalize import evidence_text
 
 
-def _evidence(lines: list[bytes], pattern: re.Pattern[bytes]) -> str:
+def match_evidence(lines: list[bytes], pattern: re.Pattern[bytes]) -> str:
     """The lines the match spans (at most three), a long one cut to a window around the
     match so the words that matter are in it. Not yet redacted."""
     event = lines[0] if len(lines) == 1 else b"\n".join(lines)
@@ -25,11 +25,11 @@ def _evidence(lines: list[bytes], pattern: re.Pattern[bytes]) -> str:
     return "\n".join(out)
 
 
-def _jsonable(value):
+def jsonable(value):
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     return str(value)

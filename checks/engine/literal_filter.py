@@ -99,7 +99,7 @@ def _compile_passes(needles: dict[bytes, bytes], owners: dict[bytes, tuple[int, 
     )
 
 
-def _scan(data: bytes, passes) -> list[tuple[int, int]]:
+def literal_hits(data: bytes, passes) -> list[tuple[int, int]]:
     """(owner, offset in the line) for every line of `data` holding a pass's literal."""
     hits: list[tuple[int, int]] = []
     find, rfind = data.find, data.rfind
@@ -156,7 +156,7 @@ class LiteralFilter:
     def candidates(self, block: bytes) -> list[tuple[int, int]]:
         """(signature index, offset in the line) for every line of `block` holding one of
         the signature's literals; a superset of the lines where the signature matches."""
-        hits = _scan(block.lower(), self.passes) if self.passes else []
+        hits = literal_hits(block.lower(), self.passes) if self.passes else []
         for i in self.bare:
             pattern = self._matcher.patterns[i]
             pos = 0
@@ -186,6 +186,6 @@ class LiteralFilter:
 # Paste-damage triggers and wrap marks (exact bytes, as Hyperscan looks for them) in the
 # same kind of passes: one per first byte, skipped when that byte is absent (the usual case).
 @functools.cache  # built on first use: runs with Hyperscan never need them
-def _damage_passes() -> tuple:
+def damage_passes() -> tuple:
     triggers = (*DAMAGE_TRIGGERS, *WRAP_MARKS)
     return _compile_passes({t: t for t in triggers}, {t: (DAMAGE,) for t in triggers})

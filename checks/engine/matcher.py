@@ -24,7 +24,7 @@ from pathlib import Path
 
 from checks.engine.compiled import blake2b
 from checks.engine.grouping import REGROUP_PATTERNS
-from checks.engine.literal_filter import DAMAGE, LiteralFilter, _damage_passes, _scan
+from checks.engine.literal_filter import DAMAGE, LiteralFilter, damage_passes, literal_hits
 from checks.engine.normalize import DAMAGE_TRIGGERS
 
 RE_FLAGS = re.IGNORECASE | re.MULTILINE
@@ -103,7 +103,7 @@ class PythonMatcher(_Base):
     def candidates(self, block: bytes | memoryview) -> list[tuple[int, int]]:
         if isinstance(block, memoryview):
             block = block.tobytes()
-        return self._filter.candidates(block) + _scan(block, _damage_passes())
+        return self._filter.candidates(block) + literal_hits(block, damage_passes())
 
     def match(self, event: bytes, limit: int | None = None) -> list[int]:
         flagged = self._filter.flagged(event)

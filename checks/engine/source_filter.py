@@ -7,11 +7,11 @@ from checks.model import KnownFailure, Source
 ANY = Source.ANY.value
 
 
-def _source_value(source) -> str:
+def source_value(source) -> str:
     return source.value if isinstance(source, Source) else str(source or ANY)
 
 
-def _applies(entry: KnownFailure, source: str) -> bool:
+def entry_applies(entry: KnownFailure, source: str) -> bool:
     """An entry fires on its own sources, and on anything whose origin is unknown."""
     if source == ANY or Source.ANY in entry.sources:
         return True

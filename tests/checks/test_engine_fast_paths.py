@@ -13,7 +13,7 @@ import pytest
 from checks.catalog_loader import CATALOG_DIR, load_catalog, load_samples, sample_lines
 from checks.engine import Engine
 from checks.engine import compiled as compiled_cache
-from checks.engine.event_time import _event_time, _timegm
+from checks.engine.event_time import _timegm, event_time_at_start
 from checks.engine.matcher import RE_FLAGS, compile_signature, hyperscan_available
 from checks.engine.sync_points import newlines
 
@@ -72,7 +72,7 @@ def test_timestamps_parse_as_with_calendar():
                   rng.choice(["", "Z", "+02:00", "-0530", " +0100"]))
                  for _ in range(3000))]
     for line in lines + [b"no stamp here", b"2026-11-27T10:00:00Z"]:
-        assert _event_time(line, -1.0) == _reference_event_time(line, -1.0), line
+        assert event_time_at_start(line, -1.0) == _reference_event_time(line, -1.0), line
 
 
 def test_compiled_cache_rebuilds_the_same_patterns(tmp_path, catalog, monkeypatch):
