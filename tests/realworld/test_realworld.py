@@ -191,7 +191,6 @@ KNOWN_MISSES: dict[str, str] = {
     "none/external-dns-webidentity-sts-io-timeout.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-irsa-web-identity-failed at error level",
     "none/external-secrets-pod-aws-cli-assume-web-identity.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-irsa-web-identity-failed at error level",
     "none/in-tree-elb-unauthorized-operation-will-retry.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-iam-denied at error level",
-    "none/nginx-ingress-no-valid-ingressclass-pr.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-ingressclass-missing at error level",
     "pg-unreachable/title-psycopg2-timeout-error.log": "opened sealed v3 miss: fired nothing",
     "probe-failed/issue-template-readiness-times-out-prose.log": "opened sealed v3 miss: fired nothing",
     "sqlite-open/comment-three-slashes-fix.log": "opened sealed v3 miss: fired nothing",
