@@ -166,7 +166,6 @@ KNOWN_MISSES: dict[str, str] = {
     "gunicorn-timeout/prose-default-30-seconds-kills-worker.log": "opened sealed v3 miss: fired nothing",
     "gunicorn-timeout/retold-critical-502-html-console-pipes.log": "opened sealed v3 miss: fired nothing",
     "helm-ownership/helm3-early-serviceaccounts-already-exists.log": "opened sealed v3 miss: fired nothing",
-    "igw-dependency-violation/debug-detach-response-xml-cut.log": "opened sealed v3 miss: fired nothing",
     "none/alb-validationerror-health-check-interval.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-ingress-no-address at error level",
     "none/capa-describetags-denied-klog.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-iam-denied at error level",
     "none/ebs-csi-controller-imds-hop-limit.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-serviceaccount-role-missing at error level",
