@@ -170,7 +170,6 @@ KNOWN_MISSES: dict[str, str] = {
     "none/capa-describetags-denied-klog.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-iam-denied at error level",
     "none/ebs-csi-controller-imds-hop-limit.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-serviceaccount-role-missing at error level",
     "none/external-dns-webidentity-access-denied-inline.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-irsa-web-identity-failed at error level",
-    "none/external-dns-webidentity-sts-io-timeout.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-irsa-web-identity-failed at error level",
     "none/external-secrets-pod-aws-cli-assume-web-identity.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-irsa-web-identity-failed at error level",
     "none/in-tree-elb-unauthorized-operation-will-retry.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-iam-denied at error level",
     "pg-unreachable/title-psycopg2-timeout-error.log": "opened sealed v3 miss: fired nothing",
