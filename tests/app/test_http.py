@@ -91,3 +91,38 @@ def test_log_level_warning_silences_access_lines(tmp_path, capsys):
     app.test_client().get("/api/v1/pets")
     assert capsys.readouterr().out == ""
     create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "LOG_LEVEL": "INFO"})
+
+
+def test_made_request_ids_are_random_and_never_repeat_across_threads_or_forks():
+    """Ids are read from os.urandom in batches: every id is 32 hex digits, none repeats
+    within a process, across threads, or between a parent and the child it forks after
+    filling its batch (gunicorn's preload_app). Stand-in: os.fork of this test process."""
+    import os
+    import threading
+
+    from petstore.middleware import fresh_request_id
+
+    seen = [fresh_request_id() for _ in range(600)]  # more than one batch
+    others: list[str] = []
+    threads = [threading.Thread(target=lambda: others.extend(fresh_request_id() for _ in range(300)))
+               for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: its next ids, then out at once
+        try:
+            os.write(write, "".join(fresh_request_id() for _ in range(10)).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        text = pipe.read().decode()
+    os.waitpid(pid, 0)
+    child = [text[i:i + 32] for i in range(0, len(text), 32)]
+    parent_next = [fresh_request_id() for _ in range(10)]
+    every = seen + others + child + parent_next
+    assert len(child) == 10 and all(len(r) == 32 and int(r, 16) >= 0 for r in every)
+    assert len(set(every)) == len(every)
