@@ -166,6 +166,12 @@ async def remove_containers(ctx: StepContext) -> StepResult:
         sandbox_inventory.update(stages=None)
         if cleared:
             said.append(f"{cleared} untagged image(s) its builds left removed")
+        mark = sandbox_inventory.build_mark()
+        if mark is not None:  # a build stopped with the tool (q, Ctrl-C) before it could clean up
+            clean = await asyncio.to_thread(docker.sweep_build, engine, mark)
+            sandbox_inventory.keep_build(None if clean else mark)
+            said.append("what a stopped build left removed" if clean
+                        else "what a stopped build left is still there (podman ps --all --external)")
     else:
         said.append(f"no engine to remove pods and images with ({reason})")
     said.append(await asyncio.to_thread(local_registry.stop))
