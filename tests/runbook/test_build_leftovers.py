@@ -24,6 +24,7 @@ from petstore_core import settings
 from petstore_tui.runbook import sandbox_steps
 from petstore_tui.runbook.model import StepContext
 from petstore_tui.services import docker, sandbox_inventory
+from petstore_tui.services.build_leftovers import BuildMark
 
 pytestmark = pytest.mark.slow
 STARTED = 60.0  # seconds a build may take to reach its sleeping step
@@ -71,6 +72,10 @@ def other_build(podman_engine, base_ready, tmp_path):
         for container_id in set(_containers(podman_engine)) - before:  # theirs, by id
             subprocess.run([podman_engine.caller.path, "rm", "--force", container_id],
                            env={**os.environ, **podman_engine.env}, capture_output=True, timeout=30)
+        theirs_made = BuildMark()
+        for line in Path(log.name).read_text().splitlines():
+            theirs_made.seen(line)
+        docker.remove_stages(podman_engine, theirs_made.stages)
         log.close()
 
 
