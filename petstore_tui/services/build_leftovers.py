@@ -11,6 +11,7 @@ it was created while this build was starting its steps.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -28,12 +29,14 @@ _STAGE_IMAGE = re.compile(r"^--> ([0-9a-f]{11,64})$")  # podman's line after eac
 @dataclass
 class BuildMark:
     """One build as it goes: when it started, the images it started FROM (names), the
-    images its steps made (short ids), and when it last started a step."""
+    images its steps made (short ids), when it last started a step, and the pid of the
+    process that ran it."""
 
     started: float = field(default_factory=time.time)
     bases: list[str] = field(default_factory=list)
     stages: list[str] = field(default_factory=list)
     last: float = 0.0
+    pid: int = field(default_factory=os.getpid)
     _aliases: set[str] = field(default_factory=set, repr=False)
 
     def __post_init__(self) -> None:
@@ -58,12 +61,26 @@ class BuildMark:
         return True
 
     def as_dict(self) -> dict[str, Any]:
-        return {"started": self.started, "bases": self.bases, "stages": self.stages, "last": self.last}
+        return {"started": self.started, "bases": self.bases, "stages": self.stages, "last": self.last,
+                "pid": self.pid}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> BuildMark:
         return cls(started=float(data.get("started") or 0), bases=list(data.get("bases") or []),
-                   stages=list(data.get("stages") or []), last=float(data.get("last") or 0))
+                   stages=list(data.get("stages") or []), last=float(data.get("last") or 0),
+                   pid=int(data.get("pid") or 0))
+
+    def may_run(self) -> bool:
+        """Another live process ran this build: it may still be building (never swept then)."""
+        if self.pid in (0, os.getpid()):
+            return False
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # someone else's live process
+            return True
+        return True
 
 
 def ours(containers: list[dict[str, Any]], mark: BuildMark, base_ids: list[str]) -> list[str]:

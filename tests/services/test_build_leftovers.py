@@ -4,6 +4,11 @@ containers (fields trimmed to those the rule reads; ids and times as printed).""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
+from petstore_tui.services import sandbox, sandbox_inventory
 from petstore_tui.services.build_leftovers import SLACK, BuildMark, ours
 
 BASE = "b61793a69a847762cd67fd6c0fe36f7bb8bfc4fc9a52420bf333e6aefb1ae72c"
@@ -49,3 +54,20 @@ def test_only_this_builds_working_containers_are_its_own():
 def test_a_base_never_pulled_names_no_container():
     mark = _mark(1796457337.4)
     assert ours([_container("someone", BASE, 1796457338)], mark, []) == []
+
+
+def test_a_build_another_live_process_runs_is_never_swept(tmp_path, monkeypatch):
+    """`sandbox stop` or destroy while another petstore-tui still builds: its containers stay.
+    Stand-ins: this test's parent process as the live builder, a reaped child's pid as a dead one."""
+    monkeypatch.setenv("PETSTORE_TUI_HOME", str(tmp_path))
+    live = BuildMark(pid=os.getppid())
+    sandbox_inventory.keep_build(live)
+    assert live.may_run()
+    said = sandbox.sweep_stopped_build(engine=None)  # never reaches the engine
+    assert said == f"a build by pid {os.getppid()} may still run: its working containers were left alone"
+    assert sandbox_inventory.build_mark() is not None  # kept for a later destroy
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True, timeout=30)
+    assert not BuildMark(pid=int(gone.stdout)).may_run()
+    assert not BuildMark().may_run()  # this process's own build: the sweep after its failure
