@@ -23,7 +23,7 @@ import pytest
 from petstore_core import settings
 from petstore_tui.runbook import sandbox_steps
 from petstore_tui.runbook.model import StepContext
-from petstore_tui.services import docker, sandbox_inventory
+from petstore_tui.services import docker, sandbox, sandbox_inventory
 from petstore_tui.services.build_leftovers import BuildMark
 
 pytestmark = pytest.mark.slow
@@ -132,29 +132,41 @@ def test_ctrl_c_reaching_podman_mid_build_leaves_nothing_of_this_build(podman_en
     assert marks[-1] is None  # nothing left for a destroy to find
 
 
-def test_destroy_removes_what_a_build_stopped_with_the_tool_left(podman_engine, base_ready, other_build,
-                                                                 tmp_path, monkeypatch):
+def _destroy_step(tmp_path) -> str:
+    ctx = StepContext(settings.Target(sandbox=True), {}, tmp_path / "work", {}, "sandbox-containers", {},
+                      lambda _line, _stream: None, lambda _d, _t, _label: None, None)
+    return asyncio.run(sandbox_steps.remove_containers(ctx)).summary
+
+
+def _sandbox_stop(_tmp_path) -> str:
+    return "; ".join(sandbox.stop_containers())
+
+
+@pytest.mark.parametrize("cleanup", [_destroy_step, _sandbox_stop], ids=["destroy", "sandbox-stop"])
+def test_cleanup_removes_what_a_build_stopped_with_the_tool_left(podman_engine, base_ready, other_build,
+                                                                 tmp_path, monkeypatch, cleanup):
     """`q` cancels the step; the tool ends before its own cleanup ran (simulated by a
-    cleanup that does nothing): the sandbox's destroy step finds the build in the
-    inventory and removes what it left."""
+    cleanup that does nothing): destroy's sandbox-containers step, or `sandbox stop`,
+    finds the build in the sandbox inventory and removes what it left."""
     monkeypatch.setenv("PETSTORE_TUI_HOME", str(tmp_path / "state"))
     tag = f"localhost/petstore-leftovers-test:{uuid.uuid4().hex[:10]}"
     context = _containerfile(tmp_path / "ours", base_ready[0], uuid.uuid4().hex)
     before = set(_containers(podman_engine))
     real_sweep = docker.sweep_build
     monkeypatch.setattr(docker, "sweep_build", lambda _engine, _mark: False)
-    asyncio.run(_build_until_sleeping(podman_engine, context, tag, sandbox_inventory.keep_build, lambda build: build.cancel()))
+    asyncio.run(_build_until_sleeping(podman_engine, context, tag, sandbox_inventory.keep_build,
+                                      lambda build: build.cancel()))
     left = set(_containers(podman_engine)) - before
-    assert left, "the cancelled build left nothing: the destroy below proves nothing"
-    assert sandbox_inventory.build_mark() is not None
+    assert left, "the cancelled build left nothing: the cleanup below proves nothing"
+    mark = sandbox_inventory.build_mark()
+    assert mark is not None and mark.stages
     monkeypatch.setattr(docker, "sweep_build", real_sweep)
-
-    ctx = StepContext(settings.Target(sandbox=True), {}, tmp_path / "work", {}, "sandbox-containers", {},
-                      lambda _line, _stream: None, lambda _d, _t, _label: None, None)
     monkeypatch.setattr(docker, "find_engine", lambda **_kw: podman_engine)
-    result = asyncio.run(sandbox_steps.remove_containers(ctx))
 
-    assert "what a stopped build left removed" in result.summary
-    assert not left & set(_containers(podman_engine)), "destroy left the stopped build's containers"
+    said = cleanup(tmp_path)
+
+    assert "what a stopped build left removed" in said
+    assert not left & set(_containers(podman_engine)), "the cleanup left the stopped build's containers"
     assert other_build <= set(_containers(podman_engine)), "another build's containers were removed"
+    assert not any(podman_engine.call("exists", lambda c, i=i: c.image.exists(i)) for i in mark.stages)
     assert sandbox_inventory.build_mark() is None
