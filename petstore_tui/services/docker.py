@@ -138,7 +138,8 @@ async def build(engine: Engine, context: Path, tags: list[str], on_line: Callabl
 
 def sweep_build(engine: Engine, mark: BuildMark) -> bool:
     """Remove the working containers and untagged step images a stopped or failed Podman
-    build left (services/build_leftovers.py says how they are told apart); True when none of its containers is left."""
+    build left (services/build_leftovers.py says how they are told apart); True when
+    none of its containers is left."""
     try:
         listed = build_leftovers.working_containers(engine)
     except (EngineCallError, ValueError):  # no answer, or not JSON: try again at destroy
