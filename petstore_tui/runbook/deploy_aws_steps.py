@@ -126,7 +126,8 @@ async def image_build(ctx: StepContext) -> StepResult:
         await sandbox_steps.ensure_bases(ctx, platform)
     with ctx.waiting_for(f"the build of {image}"):
         stages = await docker.build(engine, ctx.project, [image], lambda line: ctx.emit(line, "stdout"),
-                                    platform=platform, network="host" if ctx.target.sandbox else None)
+                                    platform=platform, network="host" if ctx.target.sandbox else None,
+                                    on_mark=sandbox_inventory.keep_build if ctx.target.sandbox else None)
     if ctx.target.sandbox:
         sandbox_inventory.add_image(image, stages)
     return done(f"built {image} for {platform}", image=repository, image_tag=tag, platform=platform)

@@ -18,6 +18,7 @@ from petstore_tui.services import (
     ecr,
     kube_play,
     local_registry,
+    sandbox,
     sandbox_inventory,
 )
 from petstore_tui.services.ports import free_port
@@ -166,6 +167,9 @@ async def remove_containers(ctx: StepContext) -> StepResult:
         sandbox_inventory.update(stages=None)
         if cleared:
             said.append(f"{cleared} untagged image(s) its builds left removed")
+        swept = await asyncio.to_thread(sandbox.sweep_stopped_build, engine)
+        if swept:
+            said.append(swept)
     else:
         said.append(f"no engine to remove pods and images with ({reason})")
     said.append(await asyncio.to_thread(local_registry.stop))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,8 @@ from python_on_whales.utils import run, stream_stdout_and_stderr
 
 from petstore_core import process
 from petstore_core.redact import redact
-from petstore_tui.services import sandbox_engine
+from petstore_tui.services import build_leftovers, sandbox_engine
+from petstore_tui.services.build_leftovers import BuildMark
 from petstore_tui.services.engine_call import Caller, EngineCallError
 
 BUILD_TIMEOUT = 1800.0
@@ -100,28 +100,54 @@ def git_commit(project: Path) -> str:
 
 
 # ------------------------------------------------------------------ build
-_STAGE_IMAGE = re.compile(r"^--> ([0-9a-f]{11,64})$")  # podman's line after each build step
-
-
 async def build(engine: Engine, context: Path, tags: list[str], on_line: Callable[[str], None], *,
                 dockerfile: Path | None = None, platform: str | None = None,
-                network: str | None = None, cache: bool = True) -> list[str]:
+                network: str | None = None, cache: bool = True,
+                on_mark: Callable[[BuildMark | None], None] | None = None) -> list[str]:
     """Build `dockerfile` (default: docker/Dockerfile of `context`) with `context` as the
     build context, streaming its output; for `platform` (linux/amd64...) when given;
     `cache=False` builds every layer again (benchmarks). Returns the ids of the images
     the build's steps left (Podman keeps a multi-stage build's earlier stages as untagged
-    images: whoever removes what it built removes these too, see remove_stages)."""
-    stages: list[str] = []
+    images: whoever removes what it built removes these too, see remove_stages).
+
+    A Podman build that fails or is stopped leaves working containers and step images:
+    they are removed before the error goes on (sweep_build). `on_mark` is told the
+    build's mark as it goes (keep it where a later cleanup finds it, should this process
+    end first), and None once nothing of the build is left to clean up."""
+    mark = BuildMark()
+    tell = on_mark or (lambda _mark: None)
+    if engine.name == "podman":
+        tell(mark)
 
     def seen(line: str) -> None:
-        m = _STAGE_IMAGE.match(line.strip())
-        if m:
-            stages.append(m.group(1))
+        if mark.seen(line) and engine.name == "podman":
+            tell(mark)
         on_line(line)
 
-    await _build(engine, context, tags, seen, dockerfile or context / "docker" / "Dockerfile",
-                 platform, network, cache)
-    return stages
+    try:
+        await _build(engine, context, tags, seen, dockerfile or context / "docker" / "Dockerfile",
+                     platform, network, cache)
+    except BaseException:
+        if engine.name == "podman":  # stopped (CancelledError) or failed: the engine has exited
+            clean = await asyncio.shield(asyncio.to_thread(sweep_build, engine, mark))
+            tell(None if clean else mark)
+        raise
+    tell(None)
+    return list(mark.stages)
+
+
+def sweep_build(engine: Engine, mark: BuildMark) -> bool:
+    """Remove the working containers and untagged step images a stopped or failed Podman
+    build left (services/build_leftovers.py says how they are told apart); True when
+    none of its containers is left."""
+    try:
+        listed = build_leftovers.working_containers(engine)
+    except (EngineCallError, ValueError):  # no answer, or not JSON: try again at destroy
+        return False
+    ids = build_leftovers.ours(listed, mark, build_leftovers.base_ids(engine, mark.bases))
+    removed = build_leftovers.remove_containers(engine, ids)
+    remove_stages(engine, mark.stages)
+    return len(removed) == len(ids)
 
 
 async def _build(engine: Engine, context: Path, tags: list[str], on_line: Callable[[str], None],

@@ -15,6 +15,7 @@ and a cancellation reaches the engine as that SIGTERM.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import queue
 import shutil
@@ -169,7 +170,8 @@ class Caller:
     async def astream(self, what: str, produce: Callable[[Any], Iterable], on_line: Callable[[str], None],
                       *, timeout: float, env: Mapping[str, str] | None = None) -> None:
         """`stream` for async code: each line to `on_line` on the event loop; a
-        cancelled task stops the engine command."""
+        cancelled task stops the engine command, and is cancelled once it has ended
+        (what cleans up after a stopped build must not race the build)."""
         loop = asyncio.get_running_loop()
         stop = threading.Event()
 
@@ -177,10 +179,13 @@ class Caller:
             for line in self.stream(what, produce, timeout=timeout, env=env, stop=stop):
                 loop.call_soon_threadsafe(on_line, line)
 
+        pumping = asyncio.ensure_future(asyncio.to_thread(pump))
         try:
-            await asyncio.shield(asyncio.to_thread(pump))
+            await asyncio.shield(pumping)
         except asyncio.CancelledError:
             stop.set()
+            with contextlib.suppress(BaseException):  # its own failure is not the news here
+                await asyncio.wait_for(asyncio.shield(pumping), KILL_GRACE + 5)
             raise
 
 

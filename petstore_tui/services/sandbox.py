@@ -133,11 +133,32 @@ def status(target: settings.Target | None = None) -> Status:
     return result
 
 
+def sweep_stopped_build(engine: docker.Engine) -> str | None:
+    """Remove what a sandbox build stopped with the tool (q, Ctrl-C) left, when the
+    inventory holds one; one line saying what happened, None when there was none."""
+    mark = sandbox_inventory.build_mark()
+    if mark is None:
+        return None
+    if mark.may_run():
+        return f"a build by pid {mark.pid} may still run: its working containers were left alone"
+    clean = docker.sweep_build(engine, mark)
+    sandbox_inventory.keep_build(None if clean else mark)
+    return ("what a stopped build left removed" if clean
+            else "what a stopped build left is still there (podman ps --all --external)")
+
+
 def stop_containers() -> list[str]:
-    """The app's pods and the registry, when this sandbox started them (images stay for
-    destroy, the stand-in base for `--remove-base`)."""
+    """The app's pods and the registry, when this sandbox started them, and what a build
+    stopped half-way left (images stay for destroy, the stand-in base for `--remove-base`)."""
     made = sandbox_inventory.read()
     messages = []
+    if made.get("build"):
+        try:
+            said = sweep_stopped_build(docker.find_engine(sandbox=True))
+        except docker.EngineUnavailable as exc:
+            said = f"what a stopped build left was not removed: {exc}"
+        if said:
+            messages.append(said)
     if made.get("app"):
         try:
             pods = kube_play.down(docker.find_engine(sandbox=True))

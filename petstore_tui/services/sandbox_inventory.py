@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from petstore_core import settings
+from petstore_tui.services.build_leftovers import BuildMark
 
 
 def path() -> Path:
@@ -56,6 +57,17 @@ def add_image(name: str, stages: list[str] = ()) -> None:
         images.append(name)
     data["stages"] = list(dict.fromkeys([*data.get("stages", []), *stages]))
     write(data)
+
+
+def keep_build(mark: BuildMark | None) -> None:
+    """The sandbox's build under way (None: nothing of it is left), so a destroy after a
+    quit in the middle of it removes what it left (docker.sweep_build)."""
+    update(build=mark.as_dict() if mark is not None else None)
+
+
+def build_mark() -> BuildMark | None:
+    data = read().get("build")
+    return BuildMark.from_dict(data) if isinstance(data, dict) else None
 
 
 def forget_images(names: list[str]) -> None:
