@@ -10,7 +10,15 @@ from petstore_tui.widgets.step_list import StepList
 class RunbookActions:
     """What the keys do to the run: start it where the operator says, skip, or stop it."""
 
-    def _can_start(self) -> bool:
+    def _can_start(self, wanted: dict[str, str | None] | None = None) -> bool:
+        """Whether a run may start now. `wanted`: the run a key asked for, started once the
+        runner is built when it is not yet (skip asks for none)."""
+        if self.runner is None and self.runner_error is None and wanted is not None:
+            # a key pressed as the screen opens: the runner is still being built (it reads
+            # the journal); the run starts when it is ready instead of the key being lost
+            self.start_when_built = wanted
+            self.notify("Loading the runbook: the run starts when it is ready.")
+            return False
         if self.runner is None:
             self.notify("The runbook is not available here.", severity="warning")
             return False
@@ -20,17 +28,17 @@ class RunbookActions:
         return True
 
     def action_run_all(self) -> None:
-        if self._can_start():
+        if self._can_start({}):
             self.start_run()
 
     def action_run_one(self) -> None:
         step = self.query_one(StepList).selected_id()
-        if step and self._can_start():
+        if step and self._can_start({"only": step}):
             self.start_run(only=step)
 
     def action_retry(self) -> None:
         step = self.query_one(StepList).selected_id()
-        if step and self._can_start():
+        if step and self._can_start({"from_step": step}):
             self.start_run(from_step=step)
 
     def action_skip(self) -> None:

@@ -91,6 +91,9 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.runner: Any = None
+        self.runner_error: str | None = None
+        # a run asked for while the runner is still being built: started once it is
+        self.start_when_built: dict[str, str | None] | None = None
         self.running = False
         self.current: str | None = None
         self.started_at: dict[str, float] = {}
@@ -135,6 +138,8 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
 
     def on_runner_built(self, message: RunnerBuilt) -> None:
         if message.error:
+            self.runner_error = message.error
+            self.start_when_built = None
             self.query_one(TargetHeader).status = "runbook not available"
             self.query_one("#step-title", Label).update(
                 redact(f"Runbook not available: {message.error}"))
@@ -147,6 +152,9 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
             steps.set_state(step, "stopped" if state == "running" else state,
                             elapsed=entry.get("elapsed"), summary=redact(entry.get("summary") or ""))
         self._update_status()
+        if self.start_when_built is not None:
+            wanted, self.start_when_built = self.start_when_built, None
+            self.start_run(**wanted)
 
     # -- rendering ------------------------------------------------------------------------
 
