@@ -180,6 +180,25 @@ KNOWN_MISSES: dict[str, str] = {
     "tf-duplicate-resource/prose-two-resources-same-name-links.log": "opened sealed v3 miss: fired nothing",
     "tf-undeclared-variable/tf-0-6-missing-dependency-var.log": "opened sealed v3 miss: fired nothing",
     "werkzeug-import/stackoverflow-slug-only.log": "opened sealed v3 miss: fired nothing",
+    # opened sealed v4: its misses when measured (2026-12-05, commit e077f05), now tuning material
+    "alb-iam-addtags/kubeflow-cognito-terraform-steps-prose.log": "opened sealed v4 miss: fired nothing",
+    "alb-ingress-no-address/eksworkshop-2048-no-address-v100-klog.log": "opened sealed v4 miss: fired nothing",
+    "alb-ingress-no-address/kubeflow-dex-security-group-reconcile-quote.log": "opened sealed v4 miss: fired nothing",
+    "alb-irsa/sts-dial-timeout-inline-json.log": "opened sealed v4 miss: missed; fired: alb-controller-ingress-no-address",
+    "ecr-forbidden/cdk-fargate-inspect-image-masked-ref.log": "opened sealed v4 miss: fired nothing",
+    "ecr-forbidden/cni-sandbox-image-config-403-s3-xml.log": "opened sealed v4 miss: fired nothing",
+    "ecr-forbidden/compose-cli-ecs-context-manifests-403-title.log": "opened sealed v4 miss: fired nothing",
+    "gunicorn-timeout/superset-gevent-keep-timeout-prose.log": "opened sealed v4 miss: fired nothing",
+    "helm-chart-missing/bitnami-access-denied-dep-update-rabbitmq-cut.log": "opened sealed v4 miss: fired nothing",
+    "helm-chart-missing/bitnami-common-save-error-unfenced.log": "opened sealed v4 miss: fired nothing",
+    "nodegroup-failed/eksctl-0300-rollback-cut-before-cause.log": "opened sealed v4 miss: fired nothing",
+    "nodegroup-failed/eksctl-ice-rollback-policy-cut.log": "opened sealed v4 miss: fired nothing",
+    "nodegroup-failed/managed-node-group-create-failed-title.log": "opened sealed v4 miss: fired nothing",
+    "none/argocd-nginx-ingress-no-lb-ip-get-ingress.log": "opened sealed v4 miss: FALSE POSITIVE: alb-controller-ingress-no-address at error level",
+    "none/k8s-in-tree-elb-no-suitable-subnets-title.log": "opened sealed v4 miss: FALSE POSITIVE: alb-controller-subnet-discovery-failed at error level",
+    "none/k8s-in-tree-elb-suitable-subnets-kops-fix.log": "opened sealed v4 miss: FALSE POSITIVE: alb-controller-subnet-discovery-failed at error level",
+    "none/nexus-registry-no-basic-auth-aks-events.log": "opened sealed v4 miss: FALSE POSITIVE: ecr-no-basic-auth at error level",
+    "none/runbooks-crashloopbackoff-page-pr-title.log": "opened sealed v4 miss: FALSE POSITIVE: pod-crashloopbackoff at error level",
 }
 
 # A handful of tune cases also go once through the real CLI as a subprocess (the others
