@@ -166,7 +166,6 @@ KNOWN_MISSES: dict[str, str] = {
     "gunicorn-timeout/prose-default-30-seconds-kills-worker.log": "opened sealed v3 miss: fired nothing",
     "gunicorn-timeout/retold-critical-502-html-console-pipes.log": "opened sealed v3 miss: fired nothing",
     "helm-ownership/helm3-early-serviceaccounts-already-exists.log": "opened sealed v3 miss: fired nothing",
-    "none/alb-validationerror-health-check-interval.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-ingress-no-address at error level (the controller's own FailedDeployModel, which that entry catches for any cause; label questioned in round 4's report)",
     "none/capa-describetags-denied-klog.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-iam-denied at error level (IAM's denial of elasticloadbalancing:DescribeTags reads the same from CAPA; only the caller differs)",
     "none/ebs-csi-controller-imds-hop-limit.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-serviceaccount-role-missing at error level (aws-sdk-go-v2's 'no EC2 IMDS role found' reads the same from the EBS CSI driver; only the caller differs)",
     "none/external-dns-webidentity-access-denied-inline.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-irsa-web-identity-failed at error level (STS's refusal reads the same from external-dns; only the caller differs)",
