@@ -168,8 +168,6 @@ KNOWN_MISSES: dict[str, str] = {
     "helm-ownership/helm3-early-serviceaccounts-already-exists.log": "opened sealed v3 miss: fired nothing",
     "none/capa-describetags-denied-klog.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-iam-denied at error level (IAM's denial of elasticloadbalancing:DescribeTags reads the same from CAPA; only the caller differs)",
     "none/ebs-csi-controller-imds-hop-limit.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-serviceaccount-role-missing at error level (aws-sdk-go-v2's 'no EC2 IMDS role found' reads the same from the EBS CSI driver; only the caller differs)",
-    "none/external-dns-webidentity-access-denied-inline.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-irsa-web-identity-failed at error level (STS's refusal reads the same from external-dns; only the caller differs)",
-    "none/external-secrets-pod-aws-cli-assume-web-identity.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-irsa-web-identity-failed at error level (the AWS CLI's AccessDenied for AssumeRoleWithWebIdentity reads the same in any pod; only the caller differs)",
     "none/in-tree-elb-unauthorized-operation-will-retry.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-iam-denied at error level (EC2's UnauthorizedOperation reads the same from the in-tree service controller; only the caller differs)",
     "pg-unreachable/title-psycopg2-timeout-error.log": "opened sealed v3 miss: fired nothing",
     "probe-failed/issue-template-readiness-times-out-prose.log": "opened sealed v3 miss: fired nothing",
