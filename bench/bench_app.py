@@ -1,6 +1,6 @@
 """Benchmark the Pet Store API under gunicorn against a minimal WSGI app with the same settings."""
 
-# Run: .venv/bin/python bench/bench_app.py [--rounds 2] [--seconds 2] [--python-client]
+# Run: .venv/bin/python bench/bench_app.py [--rounds 2] [--seconds 2] [--python-client] [--endpoint id]
 #
 # All servers run under petstore-app/gunicorn.conf.py (3 workers; its worker class,
 # threads and keep-alive, which GUNICORN_* variables in this script's environment
@@ -9,8 +9,10 @@
 # drop; the ratio still compares like with like). Prints requests/s per endpoint (median
 # and best of the rounds), the ratio to the minimal app (median of the per-round ratios:
 # each round runs the servers back to back, so a ratio compares runs under the same
-# machine load), and the count of non-2xx answers. Loopback only; bounded to a few
-# seconds per endpoint.
+# machine load), and the count of non-2xx answers; then requests per server CPU-second
+# (exact scheduler time), paired by round the same way: median, [min-max] and each round,
+# with the load average before and after. Loopback only; bounded to a few seconds per
+# endpoint.
 
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "petstore-app")]
 
 PET_BODY = json.dumps({"name": "Bench", "species": "dog", "tag": "load"})
+ENDPOINTS = {"id": ("GET", "/api/v1/pets/1"), "list": ("GET", "/api/v1/pets?limit=20"), "post": ("POST", "/api/v1/pets")}
 _FIXED = b'{"id": 1, "name": "Rex", "species": "dog", "status": "available"}'
 
 
@@ -136,22 +139,46 @@ def run_python(url: str, seconds: int, connections: int, method: str, _workdir: 
 
 # ---------------------------------------------------------------- servers
 
-def _cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a gunicorn master and its current workers, from /proc.
+def _tasks(pid: int) -> list[int]:
+    """A gunicorn master and its current workers."""
+    try:
+        return [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+    except OSError:
+        return [pid]
+
+
+def _cpu_seconds(pid: int) -> tuple[float, tuple[int, ...]]:
+    """(CPU seconds, the processes counted) of a gunicorn master and its current workers.
 
     Requests per CPU-second of the server does not depend on how much of the machine other
     processes take, nor on how keep-alive connections happen to spread over the workers, so
-    it is the steadier comparison on a shared machine. Workers that exited (max_requests)
-    count through the master's children's times once it has reaped them."""
+    it is the steadier comparison on a shared machine. The time is the scheduler's own, in
+    nanoseconds, summed over every thread (/proc/PID/task/TID/schedstat, first field):
+    /proc/PID/stat's utime + stime come in clock ticks (10 ms), which on a 2-second run of
+    about one CPU-second is an error of a few percent per server, as large as the
+    differences this bench is asked to show. A thread that ends takes its time with it,
+    so the caller compares the processes counted before and after (a worker restarted by
+    max_requests) and falls back to the ticks of /proc/PID/stat, reaped workers included."""
+    pids = _tasks(pid)
+    total = 0
+    for one in pids:
+        try:
+            threads = os.listdir(f"/proc/{one}/task")
+        except OSError:
+            continue
+        for tid in threads:
+            try:
+                total += int(Path(f"/proc/{one}/task/{tid}/schedstat").read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue
+    return total / 1e9, tuple(pids)
+
+
+def _cpu_ticks_seconds(pid: int) -> float:
+    """CPU time of a master and its workers in clock ticks, workers reaped since included."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0
-    pids = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        pids += [int(c) for c in children]
-    except OSError:
-        return float("nan")
-    for one in pids:
+    for one in _tasks(pid):
         try:
             fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -160,6 +187,22 @@ def _cpu_seconds(pid: int) -> float:
         if one == pid:  # workers that exited (max_requests) and were reaped: cutime, cstime
             total += int(fields[13]) + int(fields[14])
     return total / tick
+
+
+def measure(server, load, url: str, seconds: int, connections: int, method: str, workdir: Path):
+    """(requests/s, total, non-2xx, requests per server CPU-second) of one run."""
+    pid = server.proc.pid
+    ticks = _cpu_ticks_seconds(pid)
+    cpu, before = _cpu_seconds(pid)
+    rps, total, bad = load(url, seconds, connections, method, workdir)
+    cpu_after, after = _cpu_seconds(pid)
+    cpu = cpu_after - cpu if after == before else _cpu_ticks_seconds(pid) - ticks
+    return rps, total, bad, total / cpu if cpu > 0 else float("nan")
+
+
+def spread(values: list[float]) -> str:
+    """median [min-max] of a list of ratios."""
+    return f"{statistics.median(values):.2f} [{min(values):.2f}-{max(values):.2f}]"
 
 
 def _loadavg() -> str:
@@ -183,12 +226,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=2, help="load per run (1-30)")
     parser.add_argument("--rounds", type=int, default=3,
-                        help="alternating app/minimal/flask runs per endpoint; medians are reported (1-9)")
+                        help="alternating app/minimal/flask runs per endpoint; medians are reported (1-21)")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--endpoint", action="append", choices=sorted(ENDPOINTS),
+                        help="only these endpoints (repeatable; default all three)")
     parser.add_argument("--python-client", action="store_true", help="use the Python client even if wrk exists")
     args = parser.parse_args()
     seconds = min(max(args.seconds, 1), 30)
-    rounds = min(max(args.rounds, 1), 9)
+    rounds = min(max(args.rounds, 1), 21)
 
     from tests.app.gunicorn_proc import GunicornProcess
 
@@ -210,8 +255,9 @@ def main() -> int:
         seed_database(work / "data")
         env = {"DATA_DIR": str(work / "data"), "LOG_LEVEL": "INFO", "ENVIRONMENT": "bench",
                **{k: v for k, v in os.environ.items() if k.startswith("GUNICORN_") and k != "GUNICORN_BIND"}}
-        endpoints = [("GET", "/api/v1/pets/1"), ("GET", "/api/v1/pets?limit=20"), ("POST", "/api/v1/pets")]
+        endpoints = [ENDPOINTS[name] for name in (args.endpoint or ENDPOINTS)]
         results = {}
+        loads: dict[tuple[str, str], list[str]] = {}
         bench_dir = REPO / "bench"
         with GunicornProcess(work / "app.log", env, workers=3) as app, \
                 GunicornProcess(work / "minimal.log", env, app="bench_app:minimal_app", workers=3,
@@ -225,14 +271,17 @@ def main() -> int:
             # still be importing the app): a discarded warm-up run per server first.
             for server, path in ((app, "/api/v1/pets/1"), (minimal, "/"), (floor, "/")):
                 load(server.base + path, 1, args.connections, "GET", work)
+            servers = [("app", app), ("minimal", minimal), ("floor", floor)]
             for method, path in endpoints:
                 runs: dict[str, list] = {"app": [], "minimal": [], "floor": []}
-                for _ in range(rounds):
-                    for name, server in (("app", app), ("minimal", minimal), ("floor", floor)):
-                        cpu = _cpu_seconds(server.proc.pid)
-                        rps, total, bad = load(server.base + path, seconds, args.connections, method, work)
-                        cpu = _cpu_seconds(server.proc.pid) - cpu
-                        runs[name].append((rps, total, bad, total / cpu if cpu > 0 else float("nan")))
+                loads[(method, path)] = [_loadavg().split()[0]]
+                for round_ in range(rounds):
+                    # The order turns each round, so a load that rises or falls through a
+                    # round does not always fall on the same server.
+                    for name, server in servers[round_ % 3:] + servers[:round_ % 3]:
+                        runs[name].append(measure(server, load, server.base + path, seconds, args.connections,
+                                                  method, work))
+                loads[(method, path)].append(_loadavg().split()[0])
                 results[(method, path)] = runs
         print(f"{'endpoint':26} {'app req/s':>9} {'(best)':>7} {'minimal':>8} {'ratio':>6} {'flask-only':>10} "
               f"{'ratio':>6} {'app non-2xx':>11}")
@@ -256,9 +305,14 @@ def main() -> int:
             rounds_text = " ".join(f"{a / b:.2f}" for a, b in zip(app_rps, base_rps, strict=True) if b)
             print(f"{'':26} per-round app/minimal: {rounds_text}")
             per_cpu = {name: statistics.median(r[3] for r in runs[name]) for name in ("app", "minimal", "floor")}
+            # Per CPU-second, paired by round like the requests/s ratio above.
+            cpu_ratio = [a[3] / b[3] for a, b in zip(runs["app"], runs["minimal"], strict=True)]
+            floor_cpu_ratio = [f[3] / b[3] for f, b in zip(runs["floor"], runs["minimal"], strict=True)]
             print(f"{'':26} requests per server CPU-second: app {per_cpu['app']:.0f}, minimal "
-                  f"{per_cpu['minimal']:.0f} (ratio {per_cpu['app'] / per_cpu['minimal']:.2f}), flask-only "
-                  f"{per_cpu['floor']:.0f} (ratio {per_cpu['floor'] / per_cpu['minimal']:.2f})")
+                  f"{per_cpu['minimal']:.0f}, flask-only {per_cpu['floor']:.0f}")
+            print(f"{'':26} per CPU-second app/minimal, median [min-max] of the rounds: {spread(cpu_ratio)}; "
+                  f"flask-only/minimal {spread(floor_cpu_ratio)}; load {' -> '.join(loads[(method, path)])}")
+            print(f"{'':26} per-round: {' '.join(f'{r:.2f}' for r in cpu_ratio)}")
         print(f"reads: worst app/minimal ratio {worst_read:.2f} (target >= 0.50); medians of {rounds} rounds; "
               "the flask-only column is Flask returning the same fixed JSON, the framework's own ceiling here; "
               f"load average now {_loadavg()}")

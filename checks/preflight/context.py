@@ -20,6 +20,10 @@ from petstore_core.settings import Target
 ToolRunner = Callable[[Sequence[str], float], Awaitable[Any]]
 
 DEFAULT_TIMEOUT = 10.0
+# Checks running at once. Each check's time limit counts from when a worker takes it up:
+# on a loaded machine, checks all started at once share the CPU (and Python's import and
+# memo locks) and time out on each other's work (docs/preflight-json.md, time limits).
+DEFAULT_WORKERS = 8
 
 
 async def default_tool_runner(argv: Sequence[str], timeout: float):
@@ -36,6 +40,7 @@ class CheckContext:
     project_dir: Path | None = None
     timeout: float = DEFAULT_TIMEOUT  # per check, unless the check sets its own
     timeout_override: float | None = None  # --timeout: every check's, whatever it sets
+    workers: int = DEFAULT_WORKERS  # checks running at once
     tool_runner: ToolRunner = default_tool_runner
     session_factory: Callable[[], Any] | None = None  # -> boto3.Session
     client_factory: Callable[[str], Any] | None = None  # service -> boto3 client

@@ -1,4 +1,4 @@
-"""Run preflight checks concurrently, each under its timeout, yielding results as they finish."""
+"""Run preflight checks concurrently (a bounded number at once), each under its time limit counted from its own start, yielding results as they finish."""
 
 from __future__ import annotations
 
@@ -97,14 +97,47 @@ def _remember_durations(results: list[CheckResult]) -> None:
         pass  # only the start order depends on it
 
 
+# The whole run is bounded too: a check still waiting for a worker this many times the
+# longest time limit after the start is reported as not started, never left to hang.
+OVERALL_LIMIT_FACTOR = 3
+
+
+def _not_started(check: Check, overall: float) -> CheckResult:
+    return CheckResult(check.id, check.group, Status.ERROR, f"not started within the preflight's {overall:g}s",
+                       f"{check.title or check.id} waited for a free worker until the whole preflight's "
+                       f"limit ({OVERALL_LIMIT_FACTOR} x the longest check limit) had passed",
+                       "raise --timeout, or run fewer checks at once (--group, --only)")
+
+
 async def run_preflight(ctx: CheckContext, groups: Iterable[str] | None = None,
                         only: Iterable[str] | None = None,
                         checks: Iterable[type[Check]] | None = None) -> AsyncIterator[CheckResult]:
-    """Yield each selected check's result as soon as it finishes (all run at once, the
-    slowest of the last run started first)."""
+    """Yield each selected check's result as soon as it finishes. `ctx.workers` checks run
+    at once, the slowest of the last run taken up first; each check's time limit counts
+    from when a worker takes it up, not from when it was queued (at load 15, checks queued
+    behind others timed out without having run)."""
     if checks is None:
         checks = registry.ALL_CHECKS  # read at the call: tests put their own checks there
-    tasks = [asyncio.ensure_future(run_check(cls(), ctx)) for cls in slowest_first(select(checks, groups, only))]
+    queued = [cls() for cls in slowest_first(select(checks, groups, only))]
+    if not queued:
+        return
+    overall = OVERALL_LIMIT_FACTOR * max(check.effective_timeout(ctx) for check in queued)
+    deadline = time.monotonic() + overall
+    workers = asyncio.Semaphore(max(1, ctx.workers))
+    never_ran: set[str] = set()
+
+    async def when_free(check: Check) -> CheckResult:
+        try:
+            await asyncio.wait_for(workers.acquire(), max(0.0, deadline - time.monotonic()))
+        except TimeoutError:
+            never_ran.add(check.id)
+            return _not_started(check, overall)
+        try:
+            return await run_check(check, ctx)
+        finally:
+            workers.release()
+
+    tasks = [asyncio.ensure_future(when_free(check)) for check in queued]
     finished: list[CheckResult] = []
     try:
         for next_done in asyncio.as_completed(tasks):
@@ -116,4 +149,4 @@ async def run_preflight(ctx: CheckContext, groups: Iterable[str] | None = None,
             if not task.done():
                 task.cancel()
         if finished:
-            _remember_durations(finished)
+            _remember_durations([r for r in finished if r.id not in never_ran])

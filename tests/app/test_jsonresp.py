@@ -73,7 +73,7 @@ def test_api_pages_match_jsonify(client):
 
 @pytest.mark.parametrize("method", ["GET", "HEAD", "POST"])
 @pytest.mark.parametrize("case", ["plain", "created", "location", "content-location", "no-length", "cors", "iterable",
-                                  "not-modified", "no-content"])
+                                  "not-modified", "no-content", "on-close", "text-body", "passthrough"])
 def test_json_responses_reach_the_server_as_werkzeugs_do(flask_app, method, case):
     """Stand-in: a bare Flask app (no database). What the WSGI server is handed (status,
     header list, body) equals werkzeug's own Response for the same answer, in the cases
@@ -96,12 +96,43 @@ def test_json_responses_reach_the_server_as_werkzeugs_do(flask_app, method, case
             resp.vary.add("Origin")
         elif case == "iterable":
             resp.response = iter([b"{", b"}"])
+        elif case == "on-close":
+            resp.call_on_close(lambda: closed.append(kind))
+        elif case == "text-body":
+            resp.response = ["{", "}"]
+        elif case == "passthrough":
+            resp.direct_passthrough = True
         return resp
 
+    closed = []
     environ = EnvironBuilder(path="/api/v1/pets/1", method=method).get_environ()
     ours, theirs = answer(JsonResponse), answer(Response)
     ours_iter, ours_status, ours_headers = ours.get_wsgi_response(dict(environ))
     their_iter, their_status, their_headers = theirs.get_wsgi_response(dict(environ))
     assert (ours_status, ours_headers) == (their_status, their_headers)
     assert b"".join(ours_iter) == b"".join(their_iter)
+    for answered in (ours_iter, their_iter):  # as a WSGI server ends a response
+        getattr(answered, "close", lambda: None)()
+    assert closed.count(JsonResponse) == closed.count(Response)
     assert isinstance(json_response({"a": 1}), JsonResponse)
+
+
+@pytest.mark.parametrize("status", [200, 201, 204, 299, 400, 404, 409, 422, 500, 503, 599])
+def test_json_responses_are_built_as_werkzeugs_constructor_builds_them(flask_app, status):
+    """Stand-in: a bare Flask app (no database). json_response skips the constructor: every
+    attribute, header (in order), the status line and the WSGI answer are the same."""
+    from petstore.jsonresp import JsonResponse
+
+    doc = {"id": 1, "name": "Rex"}
+    with flask_app.app_context():
+        got = json_response(doc, status)
+        expected = JsonResponse(encode(doc), status=status, content_type="application/json")
+    assert vars(got).keys() == vars(expected).keys()
+    for name in vars(expected):
+        if name != "headers":
+            assert getattr(got, name) == getattr(expected, name), name
+    assert list(got.headers) == list(expected.headers) and got.status == expected.status
+    environ = {"REQUEST_METHOD": "GET", "SERVER_NAME": "x", "SERVER_PORT": "80", "wsgi.url_scheme": "http"}
+    got_iter, got_status, got_headers = got.get_wsgi_response(environ)
+    want_iter, want_status, want_headers = expected.get_wsgi_response(environ)
+    assert (list(got_iter), got_status, got_headers) == (list(want_iter), want_status, want_headers)

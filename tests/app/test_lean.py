@@ -175,6 +175,70 @@ def test_a_bad_host_is_refused_every_time(lean_app):
     assert all(bad not in key for key in lean_app._bound)
 
 
+ROUTES = [
+    ("/api/v1/pets/1", "GET"), ("/api/v1/pets/01", "GET"), ("/api/v1/pets/1/", "GET"), ("/api/v1/pets/1", "HEAD"),
+    ("/api/v1/pets/1", "PUT"), ("/api/v1/pets/1", "PATCH"), ("/api/v1/pets/x", "GET"), ("/api/v1/pets", "GET"),
+    ("/api/v1/pets/", "POST"), ("/api/v1/pets/-1", "GET"), ("/api/v1/pets/caf\xc3\xa9", "GET"), ("//api/v1/pets", "GET"),
+    ("/api/v1/store/orders/3", "DELETE"), ("/api/v1/health/live", "OPTIONS"), ("/nowhere", "GET"), ("/", "GET"),
+]
+
+
+def _werkzeug_match(lean_app, path, method):
+    """What Flask's own adapter, bound afresh, says for this path and method."""
+    from flask import Flask
+    from werkzeug.exceptions import HTTPException
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    environ = EnvironBuilder(path="/", method=method).get_environ()
+    environ["PATH_INFO"] = path
+    try:
+        rule, values = Flask.create_url_adapter(lean_app, Request(environ)).match(return_rule=True)
+        return rule, values
+    except HTTPException as exc:
+        return type(exc), getattr(exc, "valid_methods", None)
+
+
+def test_kept_matches_are_werkzeugs_own(lean_app):
+    """Stand-in: none; every route, method, converter edge and error of the API, three
+    times over (first binding, kept adapter, kept match): the rule and values Flask's own
+    adapter gives, errors raised afresh each time, and values a view may change are a copy."""
+    from werkzeug.exceptions import HTTPException
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    for _ in range(3):
+        for path, method in ROUTES:
+            environ = EnvironBuilder(path="/", method=method).get_environ()
+            environ["PATH_INFO"] = path
+            adapter = lean_app.create_url_adapter(Request(environ))
+            try:
+                got = adapter.match(return_rule=True)
+            except HTTPException as exc:
+                got = type(exc), getattr(exc, "valid_methods", None)
+            assert got == _werkzeug_match(lean_app, path, method), (path, method)
+            if not isinstance(got[0], type):
+                got[1]["pet_id"] = "changed by a view"
+    kept = [key for _host, _adapter, matches in lean_app._bound.values() for key in matches]
+    assert ("/api/v1/pets/1", "GET") in kept and ("/nowhere", "GET") not in kept  # errors are never kept
+
+
+def test_kept_matches_follow_the_url_map(lean_app):
+    """Stand-in: none; a rule added after requests were matched is seen by the next
+    match, and the matches kept per adapter are bounded."""
+    from petstore import leanflask
+
+    client = lean_app.test_client()
+    assert client.get("/api/v1/pets/1/").status_code == 404  # no pets yet: the view ran
+    assert client.get("/api/v1/extra/5").status_code == 404
+    lean_app._got_first_request = False  # Flask refuses new routes after the first request
+    lean_app.add_url_rule("/api/v1/extra/<int:n>", "extra", lambda n: {"n": n})
+    assert client.get("/api/v1/extra/5").get_json() == {"n": 5}
+    for n in range(leanflask._MATCHES_KEPT + 10):
+        client.get(f"/api/v1/extra/{n}")
+    assert all(len(matches) <= leanflask._MATCHES_KEPT for _h, _a, matches in lean_app._bound.values())
+
+
 def test_remembered_reads_follow_every_kind_of_change(client, database_url, tmp_path):
     """Stand-in: SQLite in tmp_path / real PostgreSQL on 127.0.0.1:5432 (parametrised). A pet,
     a page, a missing pet and a count read again after a create, an update and a delete made

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import threading
+import time
 
 from checks.model import CheckResult, Status
 from checks.preflight.base import Check
@@ -141,3 +144,82 @@ async def test_slowest_of_the_last_run_starts_first():
     newcomer = make("t.new", 0.0)
     [r async for r in run_preflight(ctx, checks=[*checks, newcomer])]
     assert started == ["t.new", "t.slow2", "t.middle", "t.fast"]
+
+
+def _holding(check_id: str, lock, seconds: float, limit: float) -> type[Check]:
+    """A fake blocking check that needs `lock` (the stand-in for what checks really queue
+    on under load: the CPU, Python's import lock, a shared memo) for `seconds`."""
+    from checks.preflight.base import BlockingCheck
+
+    class Holding(BlockingCheck):
+        id, group, title, timeout = check_id, "config", check_id, limit
+
+        def _check(self, ctx):
+            with lock:
+                time.sleep(seconds)
+            return self.passed("done")
+    return Holding
+
+
+async def test_a_checks_limit_counts_from_when_a_worker_takes_it_up():
+    """Stand-in: two fake blocking checks sharing one lock, one worker. The first holds
+    the lock 0.6 s; the second needs it 0.05 s and has 0.4 s. Started together (the old
+    runner), the second timed out while it waited; taken up in turn, it passes, and its
+    duration is its own run, not its wait."""
+    lock = threading.Lock()
+    first, second = _holding("t.first", lock, 0.6, 5), _holding("t.second", lock, 0.05, 0.4)
+    ctx = make_ctx()
+    ctx.workers = 1
+    results = {r.id: r async for r in run_preflight(ctx, checks=[first, second])}
+    assert results["t.second"].status == Status.PASS, results["t.second"].summary
+    assert results["t.second"].duration < 0.4
+    assert results["t.first"].status == Status.PASS
+
+
+async def test_the_whole_preflight_is_bounded():
+    """Stand-in: four fake checks that would each sleep a minute (limit 0.3 s), one
+    worker. The overall limit (3 x 0.3 s) passes while the fourth still waits: it is
+    reported as not started, not as timed out, and is not remembered as quick."""
+    from checks.preflight import runner
+
+    def sleeper(check_id: str) -> type[Check]:
+        class Sleeper(Slow):
+            id = check_id
+        return Sleeper
+
+    checks = [sleeper(f"t.sleep{n}") for n in range(4)]
+    ctx = make_ctx()
+    ctx.workers = 1
+    started = time.monotonic()
+    results = [r async for r in run_preflight(ctx, checks=checks)]
+    assert time.monotonic() - started < 3
+    summaries = {r.id: r.summary for r in results}
+    assert [summaries[f"t.sleep{n}"] for n in range(3)] == ["timed out after 0.3s"] * 3
+    assert summaries["t.sleep3"] == "not started within the preflight's 0.9s"
+    assert results[-1].status == Status.ERROR
+    assert "t.sleep3" not in json.loads(runner._durations_path().read_text(encoding="utf-8"))
+    assert runner.slowest_first(checks)[0].id == "t.sleep3"  # never seen: taken up first next time
+
+
+async def test_checks_beyond_the_workers_wait_their_turn():
+    """Fake checks counting how many run at once: never more than the context's workers."""
+    running, most = 0, 0
+
+    def counted(check_id: str) -> type[Check]:
+        class Counted(Check):
+            id, group, title = check_id, "tools", check_id
+
+            async def run(self, ctx):
+                nonlocal running, most
+                running += 1
+                most = max(most, running)
+                await asyncio.sleep(0.02)
+                running -= 1
+                return self.passed("ok")
+        return Counted
+
+    ctx = make_ctx()
+    ctx.workers = 3
+    results = [r async for r in run_preflight(ctx, checks=[counted(f"t.c{n}") for n in range(10)])]
+    assert len(results) == 10 and all(r.status == Status.PASS for r in results)
+    assert most == 3
