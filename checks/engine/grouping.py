@@ -57,12 +57,13 @@ _BOX = re.compile(BOX)
 # line, a box border, a wrap mark). The Hyperscan matcher sees raw lines, so it flags
 # these (multiline regexes, case-sensitive) and the bulk path then matches their events
 # in full (checks/engine/matcher.py). Lines cut at WRAP_WIDTH the bulk path finds itself,
-# at less cost than a regex (checks/engine/line_scan.py).
-REGROUP_PATTERNS: tuple[bytes, ...] = (
+# and the Hyperscan matcher the prefixed and boxed ones, at less cost than a regex
+# (checks/engine/line_scan.py).
+PREFIXED_OR_BOXED: tuple[bytes, ...] = (
     rb"^" + PREFIX + rb"[\x20\t]",
     rb"^" + BOX,
-    *WRAP_MARKS,
 )
+REGROUP_PATTERNS: tuple[bytes, ...] = (*PREFIXED_OR_BOXED, *WRAP_MARKS)
 
 PLAIN, PREFIXED, BOXED = 0, 1, 2
 
