@@ -36,7 +36,8 @@ _WS = (b" ", b"\t")
 
 # Prefixes that tools put before every line (one or two of them, e.g. kubectl's --prefix
 # then --timestamps). Each alternative is anchored on what it starts with, so a plain
-# line fails it at once.
+# line fails it at once. checks/engine/_line_scan.c tests lines against these (and BOX)
+# by hand: change it with them (tests/checks/test_rewritten_lines.py pins the two).
 PREFIX_ALTERNATIVES = (
     rb"\d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:?\d\d)?\x20",  # kubectl logs --timestamps
     rb"\[pod/[^\]\s]+\]\x20",  # kubectl logs --prefix

@@ -12,7 +12,7 @@ import pytest
 
 from checks.catalog_loader import CATALOG_DIR, load_samples, sample_lines
 from checks.engine import line_scan
-from checks.engine.grouping import REGROUP_PATTERNS, WRAP_MARKS
+from checks.engine.grouping import PREFIXED_OR_BOXED, REGROUP_PATTERNS, WRAP_MARKS
 from checks.engine.literal_filter import DAMAGE
 from checks.engine.matcher import HyperscanMatcher, hyperscan_available
 from checks.engine.normalize import DAMAGE_TRIGGERS
@@ -177,3 +177,14 @@ def test_prefixed_and_boxed_lines_are_flagged_and_plain_ones_are_not():
     assert line_scan.python_scan_lines(buf, 0, len(buf), 80, True)[2] == ends[:len(rewritten)]
     if line_scan.NATIVE:
         assert line_scan.scan_lines(buf, 0, len(buf), 80, True)[2] == ends[:len(rewritten)]
+
+
+def test_the_native_line_test_is_written_for_these_patterns():
+    """Stand-in: none; _line_scan.c's prefix_at and boxed follow these patterns by hand:
+    a change to grouping.PREFIX_ALTERNATIVES or BOX goes there too, then here."""
+    assert PREFIXED_OR_BOXED == (
+        rb"^(?:\d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:?\d\d)?\x20|\[pod/[^\]\s]+\]\x20"
+        rb"|[A-Z][a-z]{2}\x20[\x20\d]\d\x20\d\d:\d\d:\d\d\x20[^\s:]+\x20[^\s:\[]+(?:\[\d+\])?:\x20"
+        rb"|[\w.-]+\x20*\|\x20|(?:>\x20?)+|\x20{0,4}\d{1,5}(?:\x20?\|\x20?|\t|\x20\x20)){1,2}[\x20\t]",
+        rb"^(?:[\x20\t]*(?:\xe2\x94\x82|\xe2\x94\x83|\xe2\x95\x91)+\x20?)+",
+    )
