@@ -356,5 +356,11 @@ PyInit__line_scan(void)
 {
     for (int c = 0; c < 256; c++)
         compose_name[c] = is_word((unsigned char)c) || c == '.' || c == '-';
-    return PyModule_Create(&definition);
+    PyObject *module = PyModule_Create(&definition);
+    /* 2: scan() finds the prefixed lines too; line_scan.py refuses an older build */
+    if (module != NULL && PyModule_AddIntConstant(module, "VERSION", 2) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
 }

@@ -26,10 +26,14 @@ from checks.engine.grouping import PREFIXED_OR_BOXED
 from checks.engine.sync_points import newlines
 
 try:
+    from checks.engine._line_scan import VERSION as _NATIVE_VERSION
     from checks.engine._line_scan import glue as _native_glue
     from checks.engine._line_scan import scan as _native_scan
 except ImportError:  # not built: no compiler where the project was installed
     _native_glue = _native_scan = None
+else:
+    if _NATIVE_VERSION != 2:  # built from an older _line_scan.c: ./dev setup rebuilds it
+        _native_glue = _native_scan = None
 
 NATIVE = _native_scan is not None
 
