@@ -5,6 +5,7 @@ wrap marks still in the database, exactly the lines it flagged before."""
 
 from __future__ import annotations
 
+import io
 import random
 from pathlib import Path
 
@@ -188,3 +189,51 @@ def test_the_native_line_test_is_written_for_these_patterns():
         rb"|[\w.-]+\x20*\|\x20|(?:>\x20?)+|\x20{0,4}\d{1,5}(?:\x20?\|\x20?|\t|\x20\x20)){1,2}[\x20\t]",
         rb"^(?:[\x20\t]*(?:\xe2\x94\x82|\xe2\x94\x83|\xe2\x95\x91)+\x20?)+",
     )
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "catalog"
+MATCHERS = ["python"] + (["hyperscan"] if hyperscan_available() else [])
+DENIED = b"error AccessDenied: User: arn:aws:sts::123456789012:assumed-role/petstore-alb-controller/1700 is not authorized"
+# a message that reads whole only once the grouping drops each line's prefix or border
+WRAPPED = (
+    [b"2026-11-27T10:00:01.5Z " + DENIED, b"2026-11-27T10:00:01.5Z     to perform: elasticloadbalancing:AddTags x"],
+    [b"web-1  | ImportError: cannot import name", b"web-1  |   'url_quote' from 'werkzeug.urls'"],
+    [b"\xe2\x94\x82 " + DENIED, b"\xe2\x94\x82 to perform: elasticloadbalancing:AddTags \xe2\x94\x82"],
+    [b"May 15 23:09:27 ip-10-0-1-5 app[812]: ImportError: cannot import name",
+     b"May 15 23:09:27 ip-10-0-1-5 app[812]:   'url_quote' from 'werkzeug.urls'"],
+)
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+@pytest.mark.parametrize("helper", ["native", "python"])
+@pytest.mark.parametrize(("crlf", "final_newline", "block_size"), [
+    (False, True, 4096), (True, True, 977), (False, False, 1 << 20), (True, False, 1021),
+])
+def test_messages_across_prefixes_are_found_as_line_by_line(monkeypatch, matcher, helper, crlf, final_newline,
+                                                            block_size):
+    """Stand-in: none; messages wrapped under a kubectl --timestamps prefix, a docker
+    compose prefix, a box border and a journald prefix, among plain lines, read in blocks
+    that end anywhere (inside a border's UTF-8 bytes too), with CRLF and without a final
+    newline: the bulk path finds what feeding line by line finds."""
+    from checks.catalog_loader import load_catalog
+    from checks.engine import Engine
+
+    if helper == "native" and not line_scan.NATIVE:
+        pytest.skip("checks/engine/_line_scan.c is not built here")
+    if helper == "python":
+        monkeypatch.setattr(line_scan, "_native_scan", None)
+    lines: list[bytes] = []
+    for number in range(2000):
+        lines.append(b"plain line %d" % number)
+        if number % 97 == 5:
+            lines.extend(WRAPPED[number % len(WRAPPED)])
+    data = (b"\r\n" if crlf else b"\n").join(lines) + (b"\r\n" if crlf else b"\n") * final_newline
+    catalog = load_catalog(FIXTURES)
+    bulk = Engine(catalog, matcher=matcher, clock=lambda: 1.0)
+    bulk.scan_stream(io.BytesIO(data), resource="log", block_size=block_size)
+    one_by_one = Engine(catalog, matcher=matcher, clock=lambda: 1.0)
+    one_by_one.feed_many(data.split(b"\n")[:len(data.split(b"\n")) - final_newline], resource="log")
+    one_by_one.flush()
+    found = sorted((f.failure_id, f.count, tuple(f.evidence)) for f in bulk.findings())
+    assert found == sorted((f.failure_id, f.count, tuple(f.evidence)) for f in one_by_one.findings())
+    assert [(f[0], f[1]) for f in found] == [("fixture-addtags-denied", 10), ("fixture-werkzeug-url-quote", 11)]
