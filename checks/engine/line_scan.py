@@ -13,10 +13,10 @@ same answers, slower.
 The Hyperscan matcher must also flag the lines whose event text the grouping changes: it
 matches raw lines, so their events are checked in full (checks/engine/matcher.py). A
 tool prefix before indentation or a box border (grouping.PREFIXED_OR_BOXED) is tried at
-every line start, which as patterns in its database cost about as much as the
-signatures themselves; `prefixed_lines` tests each line's first bytes in C instead (the
-journald and timestamp alternatives fail within a few bytes on most lines), in the
-pass that counts the newlines."""
+every line start: as patterns in its database they cost ~40 ms on bench_diagnose's
+111 MB log, nearly what the signatures cost. The native pass that counts the newlines
+tests each line's first bytes instead (most lines fail each alternative within a few
+bytes), ~12 ms; `prefixed_lines` does the same for any other block."""
 
 from __future__ import annotations
 

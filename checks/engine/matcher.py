@@ -176,7 +176,7 @@ class HyperscanMatcher(_Base):
         ids = list(indices)
         all_flags = [flags[i] for i in indices] if isinstance(flags, dict) else [flags] * len(indices)
         if damage:  # paste-damage triggers and wrap marks ride along in the same pass, as
-            # exact bytes (FDR, Hyperscan's literal matcher, takes them at little cost)
+            # exact bytes (at no cost: bench_diagnose's log scans no slower with them)
             base = len(self.signatures)
             for n, trigger in enumerate((*DAMAGE_TRIGGERS, *WRAP_MARKS)):
                 expressions.append("".join(f"\\x{b:02x}" for b in trigger).encode())
