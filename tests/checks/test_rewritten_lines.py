@@ -106,7 +106,7 @@ def _random_buffer(rng: random.Random) -> bytes:
 
 
 @needs_hyperscan
-def test_rewritten_lines_are_the_lines_the_old_database_flagged():
+def test_flagged_lines_are_the_lines_the_old_database_flagged():
     """Stand-in: none; random buffers built from the patterns' own pieces (so most lines
     hold a near miss), ranges starting at any line, with and without a final newline,
     a line without its newline at the end."""
@@ -141,7 +141,7 @@ def _real_text() -> bytes:
 
 
 @needs_hyperscan
-def test_rewritten_lines_of_real_logs_are_the_old_databases():
+def test_flagged_lines_of_real_logs_are_the_old_databases():
     """Stand-in: none; the real catalog's samples and the realworld logs, as they are and
     with a prefix before each line, whole and cut into blocks at every 4099th line start."""
     database = _old_database()
