@@ -1,47 +1,63 @@
 /* One memchr pass over a block of log lines: how many newlines it holds, and where the
- * lines exactly `width` bytes long end; and the glued texts of those lines' events.
+ * lines exactly `width` bytes long end; the glued texts of those lines' events; and the
+ * lines a tool prefix or a box border starts.
  * checks/engine/line_scan.py says why, and holds the pure-Python equivalents, used when
  * this module was not built. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <string.h>
 
+static int prefixed_or_boxed(const unsigned char *s, Py_ssize_t n);
+
+static int
+append_offset(PyObject *list, Py_ssize_t offset)
+{
+    PyObject *item = PyLong_FromSsize_t(offset);
+    if (item == NULL || PyList_Append(list, item) < 0) {
+        Py_XDECREF(item);
+        return -1;
+    }
+    Py_DECREF(item);
+    return 0;
+}
+
 static PyObject *
 scan(PyObject *module, PyObject *args)
 {
     Py_buffer view;
     Py_ssize_t lo, hi, width;
-    if (!PyArg_ParseTuple(args, "y*nnn", &view, &lo, &hi, &width))
+    int want_prefixed = 0;
+    if (!PyArg_ParseTuple(args, "y*nnn|p", &view, &lo, &hi, &width, &want_prefixed))
         return NULL;
     if (lo < 0) lo = 0;
     if (hi > view.len) hi = view.len;
-    PyObject *ends = PyList_New(0);
-    if (ends == NULL) {
-        PyBuffer_Release(&view);
-        return NULL;
-    }
-    const char *buf = view.buf;
+    PyObject *ends = PyList_New(0), *prefixed = PyList_New(0);
+    if (ends == NULL || prefixed == NULL)
+        goto fail;
+    const unsigned char *buf = view.buf;
     Py_ssize_t count = 0, line = lo;
     while (line < hi) {
-        const char *nl = memchr(buf + line, '\n', (size_t)(hi - line));
+        const unsigned char *nl = memchr(buf + line, '\n', (size_t)(hi - line));
         Py_ssize_t at = nl ? nl - buf : hi;  /* the last line may lack its newline */
-        if (at - line == width) {
-            PyObject *end = PyLong_FromSsize_t(at);
-            if (end == NULL || PyList_Append(ends, end) < 0) {
-                Py_XDECREF(end);
-                Py_DECREF(ends);
-                PyBuffer_Release(&view);
-                return NULL;
-            }
-            Py_DECREF(end);
-        }
+        if (at - line == width && append_offset(ends, at) < 0)
+            goto fail;
+        if (want_prefixed && prefixed_or_boxed(buf + line, at - line) && append_offset(prefixed, at) < 0)
+            goto fail;
         if (!nl)
             break;
         count++;
         line = at + 1;
     }
     PyBuffer_Release(&view);
+    if (want_prefixed)
+        return Py_BuildValue("nNN", count, ends, prefixed);
+    Py_DECREF(prefixed);
     return Py_BuildValue("nN", count, ends);
+fail:
+    Py_XDECREF(ends);
+    Py_XDECREF(prefixed);
+    PyBuffer_Release(&view);
+    return NULL;
 }
 
 /* memchr from `from` (which may lie past the end) for a newline; `size` when none. */
@@ -140,9 +156,194 @@ done:
     return result;
 }
 
+/* ---- lines a tool prefix before indentation or a box border starts (line_scan.scan_lines):
+ * exactly the lines where grouping.PREFIXED_OR_BOXED, anchored at the line start and
+ * case-sensitive, matches; neither can reach across a newline. */
+
+static int
+ws(const unsigned char *s, Py_ssize_t at, Py_ssize_t n)
+{
+    return at < n && (s[at] == ' ' || s[at] == '\t');
+}
+
+static int
+is_digit(const unsigned char *s, Py_ssize_t at, Py_ssize_t n)
+{
+    return at < n && s[at] >= '0' && s[at] <= '9';
+}
+
+static int
+are_digits(const unsigned char *s, Py_ssize_t at, Py_ssize_t n, int count)
+{
+    for (int i = 0; i < count; i++)
+        if (!is_digit(s, at + i, n))
+            return 0;
+    return 1;
+}
+
+static int
+is_word(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int
+is_space(unsigned char c)  /* \s: space, \t, \n, \v, \f, \r */
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* [\w.-], the docker compose service name: a table, as most lines start with such a run */
+static unsigned char compose_name[256];
+
+static int prefix_at(const unsigned char *s, Py_ssize_t p, Py_ssize_t n, int depth, int after_quotes);
+
+/* A prefix of the line ended at `e`: the pattern matches if a space or tab follows, or
+ * (first of two) a second prefix and then one. */
+static int
+after_prefix(const unsigned char *s, Py_ssize_t e, Py_ssize_t n, int depth, int quotes)
+{
+    return ws(s, e, n) || (depth == 1 && prefix_at(s, e, n, 2, quotes));
+}
+
+/* Whether grouping.PREFIX_ALTERNATIVES, once or twice, then [\x20\t], match at s[p:n]
+ * (depth 1: the first prefix). Each alternative but the quote marks and the gutter has
+ * one end at most: its runs stop only where what must follow cannot be in them. */
+static int
+prefix_at(const unsigned char *s, Py_ssize_t p, Py_ssize_t n, int depth, int after_quotes)
+{
+    Py_ssize_t q;
+    if (p >= n)
+        return 0;
+    unsigned char c = s[p];
+    /* \d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:?\d\d)?\x20 (kubectl --timestamps) */
+    if (are_digits(s, p, n, 4) && p + 10 < n && s[p + 4] == '-' && are_digits(s, p + 5, n, 2) && s[p + 7] == '-'
+            && are_digits(s, p + 8, n, 2) && s[p + 10] == 'T') {
+        q = p + 11;
+        while (q < n && (is_digit(s, q, n) || s[q] == ':' || s[q] == '.'))
+            q++;
+        if (q > p + 11 && q < n) {
+            if (s[q] == 'Z')
+                q++;
+            else if (s[q] == '+' || s[q] == '-') {
+                if (are_digits(s, q + 1, n, 2)) {
+                    q += 3;
+                    if (q < n && s[q] == ':')
+                        q++;
+                    q = are_digits(s, q, n, 2) ? q + 2 : -1;
+                } else
+                    q = -1;
+            }
+            if (q >= 0 && q < n && s[q] == ' ' && after_prefix(s, q + 1, n, depth, 0))
+                return 1;
+        }
+    }
+    /* \[pod/[^\]\s]+\]\x20 (kubectl --prefix) */
+    if (c == '[' && p + 5 < n && memcmp(s + p, "[pod/", 5) == 0) {
+        q = p + 5;
+        while (q < n && s[q] != ']' && !is_space(s[q]))
+            q++;
+        if (q > p + 5 && q + 1 < n && s[q] == ']' && s[q + 1] == ' ' && after_prefix(s, q + 2, n, depth, 0))
+            return 1;
+    }
+    /* [A-Z][a-z]{2}\x20[\x20\d]\d\x20\d\d:\d\d:\d\d\x20[^\s:]+\x20[^\s:\[]+(?:\[\d+\])?:\x20 (journald) */
+    if (c >= 'A' && c <= 'Z' && p + 16 < n && s[p + 1] >= 'a' && s[p + 1] <= 'z' && s[p + 2] >= 'a'
+            && s[p + 2] <= 'z' && s[p + 3] == ' ' && (s[p + 4] == ' ' || is_digit(s, p + 4, n)) && is_digit(s, p + 5, n)
+            && s[p + 6] == ' ' && are_digits(s, p + 7, n, 2) && s[p + 9] == ':' && are_digits(s, p + 10, n, 2)
+            && s[p + 12] == ':' && are_digits(s, p + 13, n, 2) && s[p + 15] == ' ') {
+        q = p + 16;
+        while (q < n && s[q] != ':' && !is_space(s[q]))
+            q++;
+        if (q > p + 16 && q < n && s[q] == ' ') {
+            Py_ssize_t unit = ++q;
+            while (q < n && s[q] != ':' && s[q] != '[' && !is_space(s[q]))
+                q++;
+            if (q > unit && q < n && s[q] == '[') {
+                Py_ssize_t pid = ++q;
+                while (is_digit(s, q, n))
+                    q++;
+                q = q > pid && q < n && s[q] == ']' ? q + 1 : -1;
+            }
+            if (q >= 0 && q > unit && q + 1 < n && s[q] == ':' && s[q + 1] == ' '
+                    && after_prefix(s, q + 2, n, depth, 0))
+                return 1;
+        }
+    }
+    /* [\w.-]+\x20*\|\x20 (docker compose); few lines hold a bar at all, and one memchr
+     * says so sooner than the run of name bytes most lines start with */
+    if (compose_name[c] && memchr(s + p, '|', (size_t)(n - p)) != NULL) {
+        q = p;
+        while (q < n && compose_name[s[q]])
+            q++;
+        while (q < n && s[q] == ' ')
+            q++;
+        if (q + 1 < n && s[q] == '|' && s[q + 1] == ' ' && after_prefix(s, q + 2, n, depth, 0))
+            return 1;
+    }
+    /* (?:>\x20?)+ (Markdown quotes): it ends after every mark and after its space; a
+     * second one right after it ends nowhere else, so it is not tried */
+    if (c == '>' && !after_quotes) {
+        for (q = p; q < n && s[q] == '>';) {
+            q++;
+            if (after_prefix(s, q, n, depth, 1))
+                return 1;
+            if (q < n && s[q] == ' ') {
+                q++;
+                if (after_prefix(s, q, n, depth, 1))
+                    return 1;
+            }
+        }
+    }
+    /* \x20{0,4}\d{1,5}(?:\x20?\|\x20?|\t|\x20\x20) (editor gutters): the spaces and
+     * digits are whole runs; the mark may end in several places */
+    if (c == ' ' || is_digit(s, p, n)) {
+        q = p;
+        while (q < n && s[q] == ' ')
+            q++;
+        Py_ssize_t number = q;
+        while (is_digit(s, q, n))
+            q++;
+        if (number - p <= 4 && q > number && q - number <= 5 && q < n) {
+            if (s[q] == '\t' && after_prefix(s, q + 1, n, depth, 0))
+                return 1;
+            if (s[q] == ' ' && q + 1 < n && s[q + 1] == ' ' && after_prefix(s, q + 2, n, depth, 0))
+                return 1;
+            Py_ssize_t bar = s[q] == ' ' ? q + 1 : q;
+            if (bar < n && s[bar] == '|') {
+                if (after_prefix(s, bar + 1, n, depth, 0))
+                    return 1;
+                if (bar + 1 < n && s[bar + 1] == ' ' && after_prefix(s, bar + 2, n, depth, 0))
+                    return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* ^(?:[\x20\t]*(?:│|┃|║)+\x20?)+ matches where the first border follows the indentation */
+static int
+boxed(const unsigned char *s, Py_ssize_t n)
+{
+    Py_ssize_t q = 0;
+    while (q < n && (s[q] == ' ' || s[q] == '\t'))
+        q++;
+    return q + 2 < n && s[q] == 0xe2
+        && ((s[q + 1] == 0x94 && (s[q + 2] == 0x82 || s[q + 2] == 0x83)) || (s[q + 1] == 0x95 && s[q + 2] == 0x91));
+}
+
+/* Whether grouping.PREFIXED_OR_BOXED matches the line s[0:n]. */
+static int
+prefixed_or_boxed(const unsigned char *s, Py_ssize_t n)
+{
+    if (n == 0)
+        return 0;
+    return boxed(s, n) || prefix_at(s, 0, n, 1, 0);
+}
+
 static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS,
-     "scan(buf, lo, hi, width) -> (newlines in buf[lo:hi], ends of its lines exactly width long)"},
+     "scan(buf, lo, hi, width, prefixed=False) -> (newlines in buf[lo:hi], ends of its lines exactly width "
+     "long[, ends of its lines a tool prefix before indentation or a box border starts])"},
     {"glue", glue, METH_VARARGS,
      "glue(buf, cuts, end, width) -> (joined glued texts, where each ends, its run's first cut)"},
     {NULL, NULL, 0, NULL},
@@ -153,5 +354,13 @@ static struct PyModuleDef definition = {PyModuleDef_HEAD_INIT, "_line_scan", NUL
 PyMODINIT_FUNC
 PyInit__line_scan(void)
 {
-    return PyModule_Create(&definition);
+    for (int c = 0; c < 256; c++)
+        compose_name[c] = is_word((unsigned char)c) || c == '.' || c == '-';
+    PyObject *module = PyModule_Create(&definition);
+    /* 2: scan() finds the prefixed lines too; line_scan.py refuses an older build */
+    if (module != NULL && PyModule_AddIntConstant(module, "VERSION", 2) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
 }

@@ -134,13 +134,17 @@ class BulkScan:
                 if hi - lo < NO_SYNC_LIMIT:
                     return buf[lo:hi]  # too little to know where the event ends: wait for more
                 end = hi  # no sync point in 16 MiB (pathological input): take it all
-        count, cuts = scan_lines(buf, lo, hi, WRAP_WIDTH)
+        # with the lines a tool prefix or a box border starts where the matcher must flag
+        # them: one pass finds them, the newlines and the cut lines
+        count, cuts, *prefixed = scan_lines(buf, lo, hi, WRAP_WIDTH, self.matcher.flags_prefixed)
         self.lines_read += count - (buf.count(b"\n", end, hi) if end < hi else 0)
         if lo == 0 and hi == len(buf):
-            hits = self.matcher.candidates(buf)
+            hits = self.matcher.candidates(buf, prefixed=False)
         else:
             with memoryview(buf) as view, view[lo:hi] as part:
-                hits = [(index, offset + lo) for index, offset in self.matcher.candidates(part)]
+                hits = [(index, offset + lo) for index, offset in self.matcher.candidates(part, prefixed=False)]
+        for ends in prefixed:
+            hits.extend((DAMAGE, end) for end in ends)
         if cuts:
             hits.extend(self._glued_hits(buf, cuts, end))
         if hits:

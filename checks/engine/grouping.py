@@ -36,7 +36,8 @@ _WS = (b" ", b"\t")
 
 # Prefixes that tools put before every line (one or two of them, e.g. kubectl's --prefix
 # then --timestamps). Each alternative is anchored on what it starts with, so a plain
-# line fails it at once.
+# line fails it at once. checks/engine/_line_scan.c tests lines against these (and BOX)
+# by hand: change it with them (tests/checks/test_rewritten_lines.py pins the two).
 PREFIX_ALTERNATIVES = (
     rb"\d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:?\d\d)?\x20",  # kubectl logs --timestamps
     rb"\[pod/[^\]\s]+\]\x20",  # kubectl logs --prefix
@@ -57,12 +58,13 @@ _BOX = re.compile(BOX)
 # line, a box border, a wrap mark). The Hyperscan matcher sees raw lines, so it flags
 # these (multiline regexes, case-sensitive) and the bulk path then matches their events
 # in full (checks/engine/matcher.py). Lines cut at WRAP_WIDTH the bulk path finds itself,
-# at less cost than a regex (checks/engine/line_scan.py).
-REGROUP_PATTERNS: tuple[bytes, ...] = (
+# and the Hyperscan matcher the prefixed and boxed ones, at less cost than a regex
+# (checks/engine/line_scan.py).
+PREFIXED_OR_BOXED: tuple[bytes, ...] = (
     rb"^" + PREFIX + rb"[\x20\t]",
     rb"^" + BOX,
-    *WRAP_MARKS,
 )
+REGROUP_PATTERNS: tuple[bytes, ...] = (*PREFIXED_OR_BOXED, *WRAP_MARKS)
 
 PLAIN, PREFIXED, BOXED = 0, 1, 2
 

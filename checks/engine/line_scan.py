@@ -8,38 +8,64 @@ whose lines are often 80 bytes), so finding them must cost little. A regex over 
 block (`re` or Hyperscan's bounded repeat) costs 1.2-1.4 ms a megabyte, more than the
 signature scan itself; one memchr per line in C costs ~0.1 (_line_scan.c, built by
 `pip install`, so by ./dev setup). Without a C compiler the `re` way below is used: the
-same answers, slower."""
+same answers, slower.
+
+The Hyperscan matcher must also flag the lines whose event text the grouping changes: it
+matches raw lines, so their events are checked in full (checks/engine/matcher.py). A
+tool prefix before indentation or a box border (grouping.PREFIXED_OR_BOXED) is tried at
+every line start: as patterns in its database they cost ~40 ms on bench_diagnose's
+111 MB log, nearly what the signatures cost. The native pass that counts the newlines
+tests each line's first bytes instead (most lines fail each alternative within a few
+bytes), ~12 ms; `prefixed_lines` does the same for any other block."""
 
 from __future__ import annotations
 
 import re
 
+from checks.engine.grouping import PREFIXED_OR_BOXED
 from checks.engine.sync_points import newlines
 
 try:
+    from checks.engine._line_scan import VERSION as _NATIVE_VERSION
     from checks.engine._line_scan import glue as _native_glue
     from checks.engine._line_scan import scan as _native_scan
 except ImportError:  # not built: no compiler where the project was installed
     _native_glue = _native_scan = None
+else:
+    if _NATIVE_VERSION != 2:  # built from an older _line_scan.c: ./dev setup rebuilds it
+        _native_glue = _native_scan = None
 
 NATIVE = _native_scan is not None
 
 
-def scan_lines(buf: bytes, lo: int, hi: int, width: int) -> tuple[int, list[int]]:
-    """(newlines in buf[lo:hi], the end offsets of its lines exactly `width` bytes long).
+def scan_lines(buf: bytes | memoryview, lo: int, hi: int, width: int, prefixed: bool = False) -> tuple:
+    """(newlines in buf[lo:hi], the end offsets of its lines exactly `width` bytes long),
+    and with `prefixed` the end offsets (of the newline, or `hi`) of its lines where
+    grouping.PREFIXED_OR_BOXED matches (a tool prefix before indentation, a box border).
     A line starts at lo and after each newline; the last may lack its newline."""
     if _native_scan is not None:
-        return _native_scan(buf, lo, hi, width)
-    return python_scan_lines(buf, lo, hi, width)
+        return _native_scan(buf, lo, hi, width, prefixed)
+    return python_scan_lines(buf, lo, hi, width, prefixed)
 
 
-def python_scan_lines(buf: bytes, lo: int, hi: int, width: int) -> tuple[int, list[int]]:
+def prefixed_lines(buf: bytes | memoryview) -> list[int]:
+    """The ends of the lines of `buf` where grouping.PREFIXED_OR_BOXED matches."""
+    if _native_scan is not None:
+        return _native_scan(buf, 0, len(buf), -1, True)[2]
+    data = bytes(buf) if isinstance(buf, memoryview) else buf
+    return _python_prefixed_lines(data, 0, len(data))
+
+
+def python_scan_lines(buf: bytes | memoryview, lo: int, hi: int, width: int, prefixed: bool = False) -> tuple:
     lo, hi = max(lo, 0), min(hi, len(buf))
     if lo >= hi:
-        return 0, []
+        return (0, [], []) if prefixed else (0, [])
+    buf = bytes(buf) if isinstance(buf, memoryview) else buf
     first = buf.find(b"\n", lo, hi)
     ends = [lo + width] if (first if first >= 0 else hi) - lo == width else []
     ends.extend(m.end() for m in _cut_line(width).finditer(buf, lo, hi))
+    if prefixed:
+        return newlines(buf, lo, hi), ends, _python_prefixed_lines(buf, lo, hi)
     return newlines(buf, lo, hi), ends
 
 
@@ -99,3 +125,21 @@ def _cut_line(width: int) -> re.Pattern[bytes]:
     if pattern is None:
         pattern = _CUT_LINES[width] = re.compile(rb"\n[^\n]{%d}(?=\n|\Z)" % width)
     return pattern
+
+
+def _python_prefixed_lines(buf: bytes, lo: int, hi: int) -> list[int]:
+    ends = set()
+    for pattern in _prefixed_or_boxed():
+        for m in pattern.finditer(buf, lo, hi):  # `^` matches at lo, a line start
+            end = buf.find(b"\n", m.start(), hi)
+            ends.add(hi if end < 0 else end)
+    return sorted(ends)
+
+
+_PREFIXED_OR_BOXED: list[re.Pattern[bytes]] = []
+
+
+def _prefixed_or_boxed() -> list[re.Pattern[bytes]]:
+    if not _PREFIXED_OR_BOXED:
+        _PREFIXED_OR_BOXED.extend(re.compile(pattern, re.MULTILINE) for pattern in PREFIXED_OR_BOXED)
+    return _PREFIXED_OR_BOXED

@@ -6,8 +6,8 @@ questions, so the engine finds the same things with either:
   can match in a block of lines (one pass over the whole block); index DAMAGE marks a
   line with paste damage, or one the grouping rewrites in its event (a dropped prefix, a
   box border, a wrap mark: grouping.REGROUP_PATTERNS), whose events must be normalised
-  and checked in full (lines cut at the wrap width are found by the bulk path:
-  line_scan.py);
+  and checked in full (lines cut at the wrap width are found by the bulk path, and for
+  Hyperscan the prefixed and boxed lines too: line_scan.py);
 - `match(event, limit)`: the indices of signatures that really match one event (full
   `re`), with a match starting before `limit` when given (the event peeks at the next line).
 
@@ -23,7 +23,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from checks.engine.compiled import blake2b
-from checks.engine.grouping import REGROUP_PATTERNS
+from checks.engine.grouping import WRAP_MARKS
+from checks.engine.line_scan import prefixed_lines
 from checks.engine.literal_filter import DAMAGE, LiteralFilter, damage_passes, literal_hits
 from checks.engine.normalize import DAMAGE_TRIGGERS
 
@@ -58,6 +59,10 @@ class _LazyPatterns:
 
 class _Base:
     name = "base"
+    # Whether candidates() must flag the lines a tool prefix or a box border starts: a
+    # matcher that runs whole regexes over raw lines misses a match the grouping makes
+    # there. The bulk path finds them in its own pass over each block (line_scan.py).
+    flags_prefixed = False
 
     def __init__(self, signatures: Sequence[str]):
         self.signatures = tuple(signatures)
@@ -100,7 +105,9 @@ class PythonMatcher(_Base):
         super().__init__(signatures)
         self._filter = LiteralFilter(self.signatures, range(len(self.signatures)), self)
 
-    def candidates(self, block: bytes | memoryview) -> list[tuple[int, int]]:
+    def candidates(self, block: bytes | memoryview, prefixed: bool = True) -> list[tuple[int, int]]:
+        """`prefixed` is for the Hyperscan matcher's sake: this one's literals need no
+        such lines flagged."""
         if isinstance(block, memoryview):
             block = block.tobytes()
         return self._filter.candidates(block) + literal_hits(block, damage_passes())
@@ -112,12 +119,15 @@ class PythonMatcher(_Base):
 
 class HyperscanMatcher(_Base):
     """All signatures in one Hyperscan database; a signature Hyperscan rejects is handled
-    by the Python pre-filter for that signature alone (`rejected` lists them).
+    by the Python pre-filter for that signature alone (`rejected` lists them). The lines
+    a tool prefix or a box border starts are found by line_scan.prefixed_lines (cheaper
+    there than as patterns in the database: line_scan.py says why).
 
     With `cache_dir`, the compiled database is kept there (keyed by a hash of the
     signatures and the Hyperscan version) so a command does not pay the compile each run."""
 
     name = "hyperscan"
+    flags_prefixed = True
 
     def __init__(self, signatures: Sequence[str], cache_dir: os.PathLike | str | None = None):
         # optional: hyperscan is installed on x86_64 and aarch64 only (pyproject.toml)
@@ -165,24 +175,20 @@ class HyperscanMatcher(_Base):
         expressions = [self.signatures[i].encode("utf-8") for i in indices]
         ids = list(indices)
         all_flags = [flags[i] for i in indices] if isinstance(flags, dict) else [flags] * len(indices)
-        if damage:  # paste-damage triggers ride along in the same pass, as exact bytes,
-            # and so do the lines the grouping rewrites (multiline, case-sensitive regexes)
+        if damage:  # paste-damage triggers and wrap marks ride along in the same pass, as
+            # exact bytes (at no cost: bench_diagnose's log scans no slower with them)
             base = len(self.signatures)
-            for n, trigger in enumerate(DAMAGE_TRIGGERS):
+            for n, trigger in enumerate((*DAMAGE_TRIGGERS, *WRAP_MARKS)):
                 expressions.append("".join(f"\\x{b:02x}" for b in trigger).encode())
                 ids.append(base + n)
                 all_flags.append(0)
-            for n, pattern in enumerate(REGROUP_PATTERNS, len(DAMAGE_TRIGGERS)):
-                expressions.append(pattern)
-                ids.append(base + n)
-                all_flags.append(self._hs.HS_FLAG_MULTILINE)
         db = self._hs.Database()
         db.compile(expressions=expressions, ids=ids, elements=len(ids), flags=all_flags)
         return db
 
     def _cache_file(self, cache_dir):
         version = getattr(self._hs, "__version__", "?")
-        digest = blake2b(repr((version, self.signatures, DAMAGE_TRIGGERS, REGROUP_PATTERNS)).encode()).hexdigest()
+        digest = blake2b(repr((version, self.signatures, DAMAGE_TRIGGERS, WRAP_MARKS)).encode()).hexdigest()
         return Path(cache_dir) / f"hyperscan-{digest[:32]}.db"
 
     def _load_cached(self, cache_dir):
@@ -213,7 +219,14 @@ class HyperscanMatcher(_Base):
         except OSError:
             pass  # a cache we cannot write costs a compile, nothing more
 
-    def candidates(self, block: bytes | memoryview) -> list[tuple[int, int]]:
+    def candidates(self, block: bytes | memoryview, prefixed: bool = True) -> list[tuple[int, int]]:
+        """With `prefixed` False the caller finds the prefixed and boxed lines itself."""
+        hits = self._database_hits(block)
+        if prefixed and len(block):
+            hits.extend((DAMAGE, end) for end in prefixed_lines(block))
+        return hits
+
+    def _database_hits(self, block: bytes | memoryview) -> list[tuple[int, int]]:
         hits: list[tuple[int, int]] = []
         if self._block_db is not None and len(block):
             append = hits.append
@@ -232,7 +245,7 @@ class HyperscanMatcher(_Base):
 
     def match(self, event: bytes, limit: int | None = None) -> list[int]:
         """The block database on one event: signature indices flagged, then full `re`."""
-        flagged = {index for index, _ in self.candidates(event) if index >= 0}
+        flagged = {index for index, _ in self._database_hits(event) if index >= 0}
         return self.verify(event, flagged, limit)
 
 
