@@ -44,6 +44,10 @@ class Acks:
     def __bool__(self) -> bool:
         return bool(self._pairs)
 
+    def set(self, failure_id: str, resource: str | None, on: bool) -> None:
+        """Add or withdraw one acknowledgement (the panel's key, as `petstore-tui ack` does)."""
+        (self._pairs.add if on else self._pairs.discard)((failure_id, resource or None))
+
 
 class Engine(BulkScan):
     """Feed it lines (str or bytes) from any number of streams; read findings any time."""
@@ -249,6 +253,20 @@ class Engine(BulkScan):
             items = [f for f in self._findings.values() if include_acknowledged or not f.acknowledged]
             self._settle(items)
         return sorted(items, key=lambda f: (-f.severity.rank, -f.count, f.failure_id, f.resource))
+
+    def acknowledge(self, failure_id: str, resource: str | None, on: bool = True) -> list[Finding]:
+        """Acknowledge ID[:RESOURCE] (or withdraw it) for the rest of this run: its findings,
+        those seen so far and later ones, carry the flag. The findings whose flag changed."""
+        with self._lock:
+            self.acks.set(failure_id, resource, on)
+            changed = []
+            for finding in self._findings.values():
+                if finding.failure_id == failure_id:
+                    now = self.acks.covers(*finding.key)
+                    if now != finding.acknowledged:
+                        finding.acknowledged = now
+                        changed.append(finding)
+            return changed
 
     def add_finding(self, finding: Finding) -> Finding:
         """A finding from elsewhere (a live probe): folded in like one seen in a log."""
