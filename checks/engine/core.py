@@ -11,7 +11,7 @@ from checks.engine.bulk_scan import BulkScan
 from checks.engine.compiled import compile_all
 from checks.engine.event_time import event_time_at_start
 from checks.engine.evidence import jsonable, match_evidence
-from checks.engine.grouping import Grouper
+from checks.engine.grouping import Grouper, prefixed_pod
 from checks.engine.matcher import RE_FLAGS, make_matcher
 from checks.engine.normalize import decode, prepare_line_and_width, to_bytes
 from checks.engine.source_filter import ANY, entry_applies, source_value
@@ -166,12 +166,15 @@ class Engine(BulkScan):
     def _record(self, entry: KnownFailure, index: int, lines: list[bytes], event: bytes,
                 source: str, resource: str, simulated: bool = False) -> Finding:
         text = decode(event)
-        where = resource
+        # the most specific name wins: what the entry's pattern reads in the message, else
+        # the pod kubectl's --prefix names (one stream or file holds many pods), else the stream's
+        where = prefixed_pod(lines[0]) or resource
         pattern = self._resource_pattern(entry)
         if pattern is not None:
             m = pattern.search(text)
             if m and m.group("resource"):
-                where = redact(m.group("resource").strip())
+                where = m.group("resource").strip()
+        where = redact(where) if where != resource else where
         now = event_time_at_start(lines[0], self._clock())
         key = (entry.id, where)
         finding = self._findings.get(key)
