@@ -296,7 +296,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
             self.app.call_from_thread(self.app.fail, "Probes failed", exc)
             return
         self.post_message(FindingsChanged(found, "live probes"))
-        self.app.call_from_thread(self.notify, f"Probes done: {len(found)} finding(s).")
+        self.app.call_from_thread(self.notify, f"Probes done: {_findings(len(found))}.")
 
 
 def _findings(count: int) -> str:
