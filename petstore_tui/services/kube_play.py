@@ -116,8 +116,9 @@ def play_file() -> Path:
 def ours(engine: Engine) -> list[dict[str, Any]]:
     """This sandbox's app containers: name, pod, container (spec name), id, status,
     restarts, image, started (unix time). Read inside the bounded calls: python-on-whales
-    lists ids and inspects each on its first attribute, so a container or pod removed in
-    between (a pod played again) is skipped as gone, never raised past the callers."""
+    lists ids and inspects each on its first attribute (docs/knowledge/podman-sandbox.md),
+    so a container or pod removed in between (a pod played again) is skipped as gone,
+    never raised past the callers."""
     sid = sandbox_id()
     found = engine.call("ps", lambda c: _present(
         c.container.list(all=True, filters=[("label", f"{LABEL}={sid}")]), _container_row))
