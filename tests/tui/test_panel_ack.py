@@ -25,18 +25,28 @@ def _title(table: FindingsTable) -> str:
     return str(table.get_cell(table.selected_key(), "title"))
 
 
+def _panel() -> PetstoreApp:
+    return PetstoreApp(fakes.services(sources=[fakes.lines_source([LINE])],
+                                      engine=engine_mod.load_default_engine()), initial="troubleshoot")
+
+
+async def _k_on_the_finding(app, pilot) -> FindingsTable:
+    """The finding selected, `k` pressed: the reason is asked for."""
+    table = app.screen.query_one(FindingsTable)
+    assert await _wait_for(pilot, lambda: table.selected() is not None)
+    assert table.selected().failure_id == FAILURE and not table.selected().acknowledged
+    await pilot.press("k")
+    await pilot.pause()
+    assert isinstance(app.screen, PromptDialog)
+    assert FAILURE in app.screen.prompt
+    return table
+
+
 async def test_k_acknowledges_the_finding_for_this_run_and_later_ones():
-    app = PetstoreApp(fakes.services(sources=[fakes.lines_source([LINE])],
-                                     engine=engine_mod.load_default_engine()), initial="troubleshoot")
+    app = _panel()
     async with app.run_test(size=(160, 40)) as pilot:
-        table = app.screen.query_one(FindingsTable)
-        assert await _wait_for(pilot, lambda: table.selected() is not None)
+        table = await _k_on_the_finding(app, pilot)
         finding = table.selected()
-        assert finding.failure_id == FAILURE and not finding.acknowledged
-        await pilot.press("k")
-        await pilot.pause()
-        assert isinstance(app.screen, PromptDialog)
-        assert FAILURE in app.screen.prompt
         await pilot.press(*"known: demo box", "enter")
         await settle(app, pilot)
         (ack,) = load_acks()
@@ -58,14 +68,9 @@ async def test_k_acknowledges_the_finding_for_this_run_and_later_ones():
 
 
 async def test_k_without_a_reason_records_nothing():
-    app = PetstoreApp(fakes.services(sources=[fakes.lines_source([LINE])],
-                                     engine=engine_mod.load_default_engine()), initial="troubleshoot")
+    app = _panel()
     async with app.run_test(size=(160, 40)) as pilot:
-        table = app.screen.query_one(FindingsTable)
-        assert await _wait_for(pilot, lambda: table.selected() is not None)
-        await pilot.press("k")
-        await pilot.pause()
-        assert isinstance(app.screen, PromptDialog)
+        table = await _k_on_the_finding(app, pilot)
         await pilot.press("enter")  # an empty reason
         await settle(app, pilot)
         assert load_acks() == []
