@@ -38,6 +38,8 @@ class Engine(Protocol):
 
     def findings(self, include_acknowledged: bool = True) -> list[Finding]: ...
 
+    def acknowledge(self, failure_id: str, resource: str | None, on: bool = True) -> list[Finding]: ...
+
 
 class Drill(Protocol):
     """A drill as the panel offers it (petstore_tui/drills/base.py)."""

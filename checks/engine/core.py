@@ -11,7 +11,7 @@ from checks.engine.bulk_scan import BulkScan
 from checks.engine.compiled import compile_all
 from checks.engine.event_time import event_time_at_start
 from checks.engine.evidence import jsonable, match_evidence
-from checks.engine.grouping import Grouper
+from checks.engine.grouping import Grouper, prefixed_pod
 from checks.engine.matcher import RE_FLAGS, make_matcher
 from checks.engine.normalize import decode, prepare_line_and_width, to_bytes
 from checks.engine.source_filter import ANY, entry_applies, source_value
@@ -43,6 +43,10 @@ class Acks:
 
     def __bool__(self) -> bool:
         return bool(self._pairs)
+
+    def set(self, failure_id: str, resource: str | None, on: bool) -> None:
+        """Add or withdraw one acknowledgement (the panel's key, as `petstore-tui ack` does)."""
+        (self._pairs.add if on else self._pairs.discard)((failure_id, resource or None))
 
 
 class Engine(BulkScan):
@@ -162,12 +166,15 @@ class Engine(BulkScan):
     def _record(self, entry: KnownFailure, index: int, lines: list[bytes], event: bytes,
                 source: str, resource: str, simulated: bool = False) -> Finding:
         text = decode(event)
-        where = resource
+        # the most specific name wins: what the entry's pattern reads in the message, else
+        # the pod kubectl's --prefix names (one stream or file holds many pods), else the stream's
+        where = prefixed_pod(lines[0]) or resource
         pattern = self._resource_pattern(entry)
         if pattern is not None:
             m = pattern.search(text)
             if m and m.group("resource"):
-                where = redact(m.group("resource").strip())
+                where = m.group("resource").strip()
+        where = redact(where) if where != resource else where
         now = event_time_at_start(lines[0], self._clock())
         key = (entry.id, where)
         finding = self._findings.get(key)
@@ -249,6 +256,20 @@ class Engine(BulkScan):
             items = [f for f in self._findings.values() if include_acknowledged or not f.acknowledged]
             self._settle(items)
         return sorted(items, key=lambda f: (-f.severity.rank, -f.count, f.failure_id, f.resource))
+
+    def acknowledge(self, failure_id: str, resource: str | None, on: bool = True) -> list[Finding]:
+        """Acknowledge ID[:RESOURCE] (or withdraw it) for the rest of this run: its findings,
+        those seen so far and later ones, carry the flag. The findings whose flag changed."""
+        with self._lock:
+            self.acks.set(failure_id, resource, on)
+            changed = []
+            for finding in self._findings.values():
+                if finding.failure_id == failure_id:
+                    now = self.acks.covers(*finding.key)
+                    if now != finding.acknowledged:
+                        finding.acknowledged = now
+                        changed.append(finding)
+            return changed
 
     def add_finding(self, finding: Finding) -> Finding:
         """A finding from elsewhere (a live probe): folded in like one seen in a log."""

@@ -38,9 +38,11 @@ _WS = (b" ", b"\t")
 # then --timestamps). Each alternative is anchored on what it starts with, so a plain
 # line fails it at once. checks/engine/_line_scan.c tests lines against these (and BOX)
 # by hand: change it with them (tests/checks/test_rewritten_lines.py pins the two).
+KUBECTL_TIMESTAMP = rb"\d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:?\d\d)?\x20"  # kubectl logs --timestamps
+KUBECTL_PREFIX = rb"\[pod/[^\]\s]+\]\x20"  # kubectl logs --prefix: [pod/<pod>/<container>]
 PREFIX_ALTERNATIVES = (
-    rb"\d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:?\d\d)?\x20",  # kubectl logs --timestamps
-    rb"\[pod/[^\]\s]+\]\x20",  # kubectl logs --prefix
+    KUBECTL_TIMESTAMP,
+    KUBECTL_PREFIX,
     rb"[A-Z][a-z]{2}\x20[\x20\d]\d\x20\d\d:\d\d:\d\d\x20[^\s:]+\x20[^\s:\[]+(?:\[\d+\])?:\x20",  # journald, syslog
     rb"[\w.-]+\x20*\|\x20",  # docker compose: `web-1  | `
     rb"(?:>\x20?)+",  # Markdown quote marks
@@ -67,6 +69,14 @@ PREFIXED_OR_BOXED: tuple[bytes, ...] = (
 REGROUP_PATTERNS: tuple[bytes, ...] = (*PREFIXED_OR_BOXED, *WRAP_MARKS)
 
 PLAIN, PREFIXED, BOXED = 0, 1, 2
+_KUBECTL_POD = re.compile(rb"(?:" + KUBECTL_TIMESTAMP + rb")?\[(pod/[^\]\s]+)\]\x20")
+
+
+def prefixed_pod(line: bytes) -> str:
+    """`pod/<pod>/<container>` when the line starts with kubectl's --prefix (after its
+    --timestamps or not), else "": the pod that printed it, in a stream of many pods."""
+    m = _KUBECTL_POD.match(line)
+    return m.group(1).decode("utf-8", "replace") if m else ""
 
 
 def split(line: bytes) -> tuple[int, bytes]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from petstore_core.redact import redact
-from petstore_tui.fixes.model import Outcome, Plan
+from petstore_tui.fixes.model import MANUAL, Outcome, Plan
 
 
 def plan_lines(plan: Plan) -> list[str]:
@@ -23,7 +23,8 @@ def plan_lines(plan: Plan) -> list[str]:
 
 
 def outcome_lines(outcome: Outcome) -> list[str]:
-    lines = [f"{outcome.status}: {outcome.message}"]
+    # "manual" is no state a person reads: its message says plainly there is no one-key fix
+    lines = [outcome.message if outcome.status == MANUAL else f"{outcome.status}: {outcome.message}"]
     if outcome.verification is not None:
         v = outcome.verification
         lines.append(f"{v.id}: {v.status.value}: {v.summary}")

@@ -37,7 +37,12 @@ PERMISSION_FAILURE = "fix-permission-denied"
 
 
 class NoAutomaticFix(FixError):
-    """A known catalog entry or check that no fix handles: its own fix text says what to do."""
+    """A known catalog entry or check that no fix handles: its own fix text says what to do
+    (`details`: an entry's steps and commands)."""
+
+    def __init__(self, message: str, details: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.details = details or []
 
 
 def split_spec(spec: str) -> tuple[str, str | None]:
@@ -63,9 +68,22 @@ class FixService:
     def _context(self, **kwargs: Any) -> FixContext:
         return FixContext(self._context_factory(), **kwargs)
 
-    def _known(self, what: str) -> bool:
-        return (what in {c.id for c in ALL_CHECKS} or what in dict(ALL_PROBES)
-                or what in {e.id for e in load_catalog()})
+    @staticmethod
+    def _by_hand(what: str) -> NoAutomaticFix | None:
+        """For a known id no fix handles: what to do instead, said plainly (None: unknown id)."""
+        said = f"No one-key fix for {what}: fix it by hand"
+        entry = next((e for e in load_catalog() if e.id == what), None)
+        if entry is not None and entry.fix is not None:
+            return NoAutomaticFix(f"{said}. {entry.fix.summary}",
+                                  [*(f"{n}. {step}" for n, step in enumerate(entry.fix.steps, 1)),
+                                   *(f"$ {command}" for command in entry.fix.commands)])
+        if entry is not None:
+            return NoAutomaticFix(f"{said} (petstore-tui catalog list names its entry).")
+        if what in {c.id for c in ALL_CHECKS}:
+            return NoAutomaticFix(f"{said} as the check's fix says (petstore-tui preflight --only {what} prints it).")
+        if what in dict(ALL_PROBES):
+            return NoAutomaticFix(f"{said} as its finding's fix says (petstore-tui diagnose --live prints it).")
+        return None
 
     # ---- plan --------------------------------------------------------------------------------
     def plan(self, spec: str) -> Plan:
@@ -74,9 +92,9 @@ class FixService:
         what, resource = split_spec(spec)
         fixes = self.candidates(what)
         if not fixes:
-            if what and self._known(what):
-                raise NoAutomaticFix(f"{what} has no automatic fix: follow its fix text "
-                                     f"(petstore-tui catalog list, or the preflight's fix line)")
+            by_hand = self._by_hand(what) if what else None
+            if by_hand is not None:
+                raise by_hand
             raise UnknownFix(f"no catalog entry, check or fix named {what!r} "
                              f"(fixable: {', '.join(sorted(self.fixable_ids()))})")
         reasons = []
@@ -103,7 +121,7 @@ class FixService:
         except FixRefused as exc:
             return None, Outcome(model.REFUSED, str(exc))
         except NoAutomaticFix as exc:
-            return None, Outcome(model.MANUAL, str(exc))
+            return None, Outcome(model.MANUAL, str(exc), details=exc.details)
         except FixError as exc:
             return None, Outcome(model.FAILED, str(exc))
 

@@ -50,7 +50,11 @@ async def controller_prereqs(ctx: StepContext) -> StepResult:
     apply = common.applier(ctx)
     names = []
     for file in ("ingressclass.yaml", "serviceaccount.yaml"):  # IngressClass first
-        for obj in manifests.load_yaml(Path(folder) / "controller" / file):
+        path = Path(folder) / "controller" / file  # the manifests step's copy of kubernetes/controller/
+        if not path.is_file():  # the chart makes neither: controller_values turns both off
+            raise StepFailed(f"kubernetes/controller/{file} is missing: this step applies it before the "
+                             f"controller's Helm install (restore it: git checkout -- kubernetes/controller/{file})")
+        for obj in manifests.load_yaml(path):
             await asyncio.to_thread(apply.apply, obj)
             names.append(f"{obj['kind']}/{obj['metadata']['name']}")
             ctx.emit(f"applied {names[-1]}", "info")

@@ -25,6 +25,7 @@ from petstore_tui.contracts import LogSource
 from petstore_tui.reports import default_report_path, render_report
 from petstore_tui.restarts import RestartCounter
 from petstore_tui.screens.dialogs import PromptDialog
+from petstore_tui.screens.troubleshoot_ack import AckActions
 from petstore_tui.screens.troubleshoot_drills import DrillActions
 from petstore_tui.screens.troubleshoot_log_actions import LogViewActions
 from petstore_tui.screens.troubleshoot_messages import FindingsChanged, LinesBatch
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from petstore_tui.app import PetstoreApp
 
 
-class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActions, Screen):
+class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActions, AckActions, Screen):
     """Follows the checked sources in thread workers that feed the engine and post batches."""
 
     app: PetstoreApp  # the app's type for type checkers (Textual sets self.app)
@@ -63,6 +64,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         Binding("a", "add_file", "Add file"),
         Binding("d", "drills", "Drills"),
         Binding("x", "fix", "Fix"),
+        Binding("k", "acknowledge", "Ack"),
         Binding("g", "evidence", "Evidence"),
         Binding("r", "toggle_raw", "Raw"),
         Binding("w", "toggle_wrap", "Wrap"),
@@ -82,6 +84,8 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         ("add_file", "Troubleshoot: follow a file", "Add a log file as a source"),
         ("drills", "Troubleshoot: drills (sandbox)", "Plant or undo a headline failure in the sandbox"),
         ("fix", "Troubleshoot: fix the selected finding", "Preview, apply and verify its mechanical fix"),
+        ("acknowledge", "Troubleshoot: acknowledge the selected finding",
+         "Record why it is acceptable, as petstore-tui ack does (k again withdraws it)"),
         ("evidence", "Troubleshoot: go to the evidence", "Highlight the selected finding's lines in the log (g again: back)"),
         ("toggle_raw", "Troubleshoot: raw lines", "Show each line as its source printed it, or formatted"),
         ("toggle_wrap", "Troubleshoot: wrap long lines", "Continue long lines on the next rows, or scroll sideways (left/right)"),
@@ -222,7 +226,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         self.query_one("#log-status", Label).update(
             f"{log.total_lines} lines · {shown}{follow} · {_findings(table.row_count)}"
             + (f" · {redact(restarts)}" if restarts else ""), layout=False)
-        worst = max((f.severity.rank for f in table.findings.values()), default=-1)
+        worst = max((f.severity.rank for f in table.findings.values() if not f.acknowledged), default=-1)
         self.query_one(TargetHeader).status = (
             _findings(table.row_count) + (" · errors" if worst >= 2 else ""))
 
@@ -292,7 +296,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
             self.app.call_from_thread(self.app.fail, "Probes failed", exc)
             return
         self.post_message(FindingsChanged(found, "live probes"))
-        self.app.call_from_thread(self.notify, f"Probes done: {len(found)} finding(s).")
+        self.app.call_from_thread(self.notify, f"Probes done: {_findings(len(found))}.")
 
 
 def _findings(count: int) -> str:

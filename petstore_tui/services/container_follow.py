@@ -127,7 +127,13 @@ def _follow_one(engine: Engine, row: dict, lines: queue.Queue, stop: threading.E
     """One container: follow its log file; without one, `logs -f`, which a restart ends:
     then wait for it to run again and follow the new run from its start."""
     prefix = f"[{resource(row)}] "
-    path = kube_play.log_file(engine, row["name"])
+    try:  # by id, as listed: a pod played again reuses the name for a new container
+        path = kube_play.log_file(engine, row["id"], strict=True)
+    except EngineCallError:
+        # gone, or no answer under load: the next rescan starts a follower again, rather
+        # than settling for good on `podman logs`, whose stderr lines glue to the next
+        # (docs/knowledge/podman-sandbox.md)
+        return
     if path is not None:  # one file across restarts: nothing to re-attach
         for text in cri_log.follow(path, stop, count=tail):
             _put(lines, prefix + text, stop)
@@ -135,7 +141,7 @@ def _follow_one(engine: Engine, row: dict, lines: queue.Queue, stop: threading.E
     since = None
     while not stop.is_set():
         def produce(client, since=since):
-            return client.container.logs(row["name"], follow=True, stream=True, since=since,
+            return client.container.logs(row["id"], follow=True, stream=True, since=since,
                                          tail=tail if since is None else None)
         try:
             for text in engine.caller.stream("logs", produce, timeout=FOLLOW_TIMEOUT, stop=stop):
@@ -145,7 +151,7 @@ def _follow_one(engine: Engine, row: dict, lines: queue.Queue, stop: threading.E
                 return  # removed: the rescan follows its successor
             _put(lines, f"{prefix}petstore-tui: log stream ended: {exc}", stop)
             return
-        since = _wait_running(engine, row["name"], stop)
+        since = _wait_running(engine, row["id"], stop)
         if since is None:
             return
 

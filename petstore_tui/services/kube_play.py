@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from python_on_whales.exceptions import NoSuchContainer, NoSuchPod
 from python_on_whales.utils import run
 
 from petstore_core import settings
@@ -114,26 +115,47 @@ def play_file() -> Path:
 # ------------------------------------------------------------------ engine side
 def ours(engine: Engine) -> list[dict[str, Any]]:
     """This sandbox's app containers: name, pod, container (spec name), id, status,
-    restarts, image, started (unix time)."""
+    restarts, image, started (unix time). Read inside the bounded calls: python-on-whales
+    lists ids and inspects each on its first attribute (docs/knowledge/podman-sandbox.md),
+    so a container or pod removed in between (a pod played again) is skipped as gone,
+    never raised past the callers."""
     sid = sandbox_id()
-    found = engine.call("ps", lambda c: c.container.list(all=True, filters=[("label", f"{LABEL}={sid}")]))
-    pods = {p.id: p.name for p in engine.call("pod ps", lambda c: c.pod.list(filters=[("label", f"{LABEL}={sid}")]))}
+    found = engine.call("ps", lambda c: _present(
+        c.container.list(all=True, filters=[("label", f"{LABEL}={sid}")]), _container_row))
+    pods = dict(engine.call("pod ps", lambda c: _present(
+        c.pod.list(filters=[("label", f"{LABEL}={sid}")]), lambda p: (p.id, p.name))))
     rows = []
     for item in found:
-        pod = pods.get(item.pod or "", "")
-        started = item.state.started_at.timestamp() if item.state.started_at else 0.0
-        rows.append({"name": item.name, "pod": pod,
-                     "container": item.name[len(pod) + 1:] if pod and item.name.startswith(pod + "-") else item.name,
-                     "id": item.id, "status": item.state.status, "exit_code": item.state.exit_code,
-                     "restarts": item.restart_count or 0, "image": item.config.image, "started": started})
+        pod = pods.get(item.pop("pod_id") or "", "")
+        name = item["name"]
+        rows.append({**item, "pod": pod,
+                     "container": name[len(pod) + 1:] if pod and name.startswith(pod + "-") else name})
     return sorted(rows, key=lambda r: r["name"])
+
+
+def _container_row(item) -> dict[str, Any]:
+    state = item.state
+    return {"name": item.name, "pod_id": item.pod, "id": item.id, "status": state.status,
+            "exit_code": state.exit_code, "restarts": item.restart_count or 0, "image": item.config.image,
+            "started": state.started_at.timestamp() if state.started_at else 0.0}
+
+
+def _present(items, read: Callable[[Any], Any]) -> list[Any]:
+    """`read(item)` of each listed item still there when it is inspected."""
+    kept = []
+    for item in items:
+        try:
+            kept.append(read(item))
+        except (NoSuchContainer, NoSuchPod):
+            continue  # removed since the listing
+    return kept
 
 
 def down(engine: Engine) -> list[str]:
     """Remove this sandbox's pods (and their containers); the pod names removed."""
     sid = sandbox_id()
-    pods = engine.call("pod ps", lambda c: c.pod.list(filters=[("label", f"{LABEL}={sid}")]))
-    names = [p.name for p in pods]
+    names = engine.call("pod ps", lambda c: _present(c.pod.list(filters=[("label", f"{LABEL}={sid}")]),
+                                                     lambda p: p.name))
     if names:
         engine.call("pod rm", lambda c: c.pod.remove(names, force=True), timeout=DOWN_TIMEOUT)
     return names
@@ -205,14 +227,18 @@ def wait_ready(engine: Engine, url: str, *, timeout: float = ROLLOUT_TIMEOUT,
     raise StandInError(f"{url} did not answer 200 within {timeout:.0f}s ({why})")
 
 
-def log_file(engine: Engine, name: str) -> Path | None:
+def log_file(engine: Engine, name: str, *, strict: bool = False) -> Path | None:
     """The container's log file when podman keeps one (its k8s-file driver, CRI format) and
-    we may read it; None otherwise (journald...), and `podman logs` serves instead."""
+    we may read it; None otherwise (journald...), and `podman logs` serves instead. With
+    `strict`, an inspection that fails (the container gone, no answer in time) raises
+    EngineCallError instead of counting as "no file"."""
     try:
         out = engine.call("inspect", lambda c: run(engine.raw(
             c, "container", "inspect", "--format", "{{.HostConfig.LogConfig.Type}}\t{{.HostConfig.LogConfig.Path}}",
             name)))
     except EngineCallError:
+        if strict:
+            raise
         return None
     kind, _, path = str(out).strip().partition("\t")
     if kind != "k8s-file" or not path or (os.path.exists(path) and not os.access(path, os.R_OK)):

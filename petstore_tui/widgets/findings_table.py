@@ -31,6 +31,8 @@ def title_text(finding: Finding) -> Text:
                  style=SEVERITY_STYLE.get(finding.severity.value, ""))
     if finding.simulated:
         title = Text.assemble(("simulated · ", "italic dim"), title)
+    if finding.acknowledged:  # petstore-tui ack or the panel's k: still listed, set apart
+        title = Text.assemble(("acknowledged · ", "dim"), title)
     return title
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from petstore_tui.widgets.cells import cursor_row_key, update_summary
 
@@ -15,6 +17,9 @@ STATE_STYLE = {
     "skipped": ("–", "yellow"),
     "stopped": ("■", "magenta"),
 }
+TITLE_MIN = 34  # a narrow table keeps this and scrolls sideways (left/right)
+SUMMARY_ROOM = 30  # what a wide table keeps for the summary beside whole titles
+OTHER_WIDTH = 2 + 8 + 6 + 5 * 2 + 2  # icon, state, time, each column's padding, a scrollbar
 
 
 def format_elapsed(seconds: float | None) -> str:
@@ -32,22 +37,38 @@ class StepList(DataTable):
         super().__init__(id=id, cursor_type="row")
         self.states: dict[str, str] = {}
         self.order: list[str] = []
+        self.titles: list[str] = []
 
     def on_mount(self) -> None:
         self.add_column("", key="icon", width=2)
-        self.add_column("Step", key="title", width=34)
+        self.add_column("Step", key="title", width=TITLE_MIN)
         self.add_column("State", key="state", width=8)
         self.add_column("Time", key="elapsed", width=6)
         self.add_column("Summary", key="summary")
+
+    def on_resize(self) -> None:
+        self._fit_titles()
+
+    def _fit_titles(self) -> None:
+        """Titles whole when the table is wide enough to keep SUMMARY_ROOM beside them."""
+        longest = max((cell_len(title) for title in self.titles), default=0)
+        width = max(TITLE_MIN, min(longest, self.size.width - OTHER_WIDTH - SUMMARY_ROOM))
+        column = self.columns.get(ColumnKey("title"))
+        if column is not None and column.width != width:
+            column.width = width
+            self._require_update_dimensions = True
+            self.refresh()
 
     def set_steps(self, steps: list[tuple[str, str]]) -> None:
         self.clear()
         self.order = [step_id for step_id, _ in steps]
         self.states = {step_id: "pending" for step_id in self.order}
+        self.titles = [title for _, title in steps]
         for step_id, title in steps:
             icon, style = STATE_STYLE["pending"]
             self.add_row(Text(icon, style=style), title, Text("pending", style=style), "", "",
                          key=step_id)
+        self._fit_titles()
 
     def set_state(self, step_id: str, state: str, *, elapsed: float | None = None,
                   summary: str | None = None) -> None:

@@ -566,3 +566,38 @@ def test_distinct_resources_are_capped(catalog, monkeypatch):
     engine.flush()
     assert sorted((f.resource, f.count) for f in engine.findings()) == [
         ("(other resources)", 3), ("role-0", 1), ("role-1", 1), ("role-2", 1)]
+
+
+# What the sandbox's pod follower (services/container_follow.py) and the cluster's
+# (services/kube_pod_logs.py) yield: kubectl's --prefix before each line, the stream's
+# resource left empty since one stream holds many pods.
+CANTOPEN = [b"Traceback (most recent call last):",
+            b'  File "/app/petstore/db.py", line 41, in init_db',
+            b"    conn = sqlite3.connect(path)",
+            b"sqlite3.OperationalError: unable to open database file"]
+
+
+@pytest.mark.parametrize("stamp", [b"", b"2026-12-05T09:40:01.123456789Z "])
+@pytest.mark.parametrize("resource", ["", "file:/tmp/pods.log"])
+def test_the_pod_of_a_kubectl_prefix_is_the_findings_resource(stamp, resource):
+    """Stand-in: none; the real catalog's sqlite-unable-to-open-database (no resource
+    pattern of its own) on a traceback as the drill's container prints it, behind
+    `kubectl logs --prefix [--timestamps]`: the finding names the pod, not 'unknown'
+    (nor the whole file it was read from)."""
+    engine = load_default_engine(acks=False)
+    for line in CANTOPEN:
+        engine.feed(stamp + b"[pod/petstore-7d9c/petstore] " + line, source="app", resource=resource)
+    engine.flush()
+    (finding,) = [f for f in engine.findings() if f.failure_id == "sqlite-unable-to-open-database"]
+    assert finding.resource == "pod/petstore-7d9c/petstore"
+
+
+def test_an_entrys_own_resource_pattern_wins_over_the_kubectl_prefix():
+    """Stand-in: none; the controller's IngressClass error names the class: that stays the
+    resource, the pod that logged it is only where it was said."""
+    engine = load_default_engine(acks=False)
+    engine.feed(b'[pod/aws-load-balancer-controller-5f6-x2x/controller] {"level":"error","msg":"invalid '
+                b'ingress class: ingressclasses.networking.k8s.io \\"alb\\" not found"}', source="alb-controller")
+    engine.flush()
+    (finding,) = [f for f in engine.findings() if f.failure_id == "alb-controller-ingressclass-missing"]
+    assert finding.resource == "alb"

@@ -13,6 +13,7 @@ from petstore_tui.runbook.destroy import ingress_delete, namespace_delete
 from petstore_tui.runbook.model import StepFailed
 from petstore_tui.services import manifests
 from petstore_tui.services.manifests import MANAGED_BY
+from tests.support.project_copy import copy_project
 
 REPO = Path(__file__).resolve().parents[2]
 TF_OUT = {"cluster_name": "petstore-eks", "region": "eu-west-1", "vpc_id": "vpc-0abc",
@@ -22,14 +23,25 @@ TF_OUT = {"cluster_name": "petstore-eks", "region": "eu-west-1", "vpc_id": "vpc-
 needs_kubectl = pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl (with kustomize) not on PATH")
 
 
-async def _filled(step_ctx, kube_stub, namespace: str = "petstore"):
-    ctx, rec = step_ctx(settings.Target(region="eu-west-1", project_dir=REPO, namespace=namespace),
+async def _filled(step_ctx, kube_stub, namespace: str = "petstore", project: Path = REPO):
+    ctx, rec = step_ctx(settings.Target(region="eu-west-1", project_dir=project, namespace=namespace),
                         {"terraform": TF_OUT, "image": TF_OUT["ecr_repository_url"], "image_tag": "abc123",
                          "kubeconfig": str(kube_stub.kubeconfig), "kube_context": "stub"})
     result = await fill_manifests(ctx)
     assert result.status.value == "done", result.summary
     ctx.outputs.update(result.outputs)
     return ctx, rec
+
+
+@needs_kubectl
+async def test_a_missing_controller_file_is_named_as_the_checkout_has_it(step_ctx, kube_stub, tmp_path):
+    """Stand-ins: stub Kubernetes API server, a copy of this repository without the
+    IngressClass file. The step names the file to restore, not the state folder's copy."""
+    project = copy_project(tmp_path / "checkout")
+    (project / "kubernetes/controller/ingressclass.yaml").unlink()
+    ctx, _ = await _filled(step_ctx, kube_stub, project=project)
+    with pytest.raises(StepFailed, match=r"^kubernetes/controller/ingressclass.yaml is missing: this step applies it"):
+        await controller_prereqs(ctx)
 
 
 @needs_kubectl

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Button, Static
 
+from checks.catalog_loader import load_catalog
 from petstore_core.settings import Target
 from petstore_tui.app import PetstoreApp
 from petstore_tui.commands.tui import build_services
@@ -95,8 +96,13 @@ async def test_a_finding_without_an_automatic_fix_says_so(tmp_path):
         app.push_screen(FixDialog("alb-controller-crds-outdated"))  # a catalog entry with no automatic fix
         dialog = await _dialog(app, pilot)
         status = _text(dialog, "#fix-status")
-        assert "alb-controller-crds-outdated has no automatic fix: follow its fix text" in status
-        assert status.startswith("manual: ") and "failed" not in status  # was "failed: NoAutomaticFix: ..."
+        # said plainly (it was "failed: ..." then "manual: ... follow its fix text"), with the
+        # entry's own fix to do by hand: its summary, steps and commands
+        assert status.startswith("No one-key fix for alb-controller-crds-outdated: fix it by hand.")
+        assert "failed" not in status and "manual:" not in status
+        entry = next(e for e in load_catalog() if e.id == "alb-controller-crds-outdated")
+        assert entry.fix.summary in status
+        assert f"1. {entry.fix.steps[0]}" in status and f"$ {entry.fix.commands[0]}" in status
         assert dialog.query_one("#apply", Button).display is False
         await pilot.press("y")  # nothing to apply
         assert dialog.state == "done"

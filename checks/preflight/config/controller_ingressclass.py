@@ -1,6 +1,8 @@
-"""config.controller-ingressclass: the IngressClass the Ingresses name (alb) is created by us (kubernetes/controller/) with spec.controller ingress.k8s.aws/alb, the controller the AWS Load Balancer Controller watches."""
+"""config.controller-ingressclass: the IngressClass the Ingresses name (alb) is created by us (kubernetes/controller/ingressclass.yaml, the file the runbook's controller-prereqs step applies) with spec.controller ingress.k8s.aws/alb, the controller the AWS Load Balancer Controller watches."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from checks.model import CheckResult
 from checks.preflight.base import Check
@@ -9,6 +11,9 @@ from checks.preflight.context import CheckContext
 
 CONTROLLER = "ingress.k8s.aws/alb"
 DEFAULT_CLASS = "alb"
+# The runbook's controller-prereqs step applies this file and installs the chart with
+# createIngressClassResource: false whatever values.yaml says (docs/runbook.md).
+RUNBOOK_FILE = "kubernetes/controller/ingressclass.yaml"
 
 
 class ControllerIngressClassCheck(Check):
@@ -33,12 +38,17 @@ class ControllerIngressClassCheck(Check):
                f"spec.controller: {CONTROLLER}, applied before the Helm install")
         failures, notes = [], []
         for name in wanted:
+            if name == DEFAULT_CLASS and not (Path(ctx.project_dir) / RUNBOOK_FILE).is_file():
+                helm = (" (createIngressClassResource in values.yaml does not help: the runbook installs the "
+                        "chart with false)" if values is not None
+                        and values.get("createIngressClassResource", True) is not False else "")
+                failures.append(f"{RUNBOOK_FILE} is missing: the deploy would fail at its controller-prereqs "
+                                f"step, which applies that file before the Helm install{helm}")
+                continue
             if name not in classes:
-                if name == DEFAULT_CLASS and (values or {}).get("createIngressClassResource", True) is not False:
-                    notes.append(f"IngressClass {name}: created by Helm (createIngressClassResource)")
-                elif name == DEFAULT_CLASS:
-                    failures.append(f"no IngressClass {name} in kubernetes/controller/ and Helm is told not to "
-                                    "create it (createIngressClassResource: false)")
+                if name == DEFAULT_CLASS:
+                    failures.append(f"no IngressClass {name} in kubernetes/controller/ and the runbook installs "
+                                    "the chart with createIngressClassResource: false")
                 continue
             where, doc = classes[name]
             controller = (doc.get("spec") or {}).get("controller")

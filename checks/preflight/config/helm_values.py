@@ -46,7 +46,7 @@ class HelmValuesCheck(BlockingCheck):
             notes.append(f"vpcId: {vpc} (filled by the runbook)")
         elif tf.of_type("aws_vpc"):
             problems.append(f"vpcId is hard-coded ({vpc}) but Terraform creates the VPC: use ${{VPC_ID}}")
-        if values.get("createIngressClassResource", True) is not False:
+        if values.get("createIngressClassResource", True) is not False and (path.parent / "ingressclass.yaml").is_file():
             failure_id = failure_id or "helm-resource-ownership-conflict"
             problems.append("createIngressClassResource is not false: Helm and we would both own IngressClass alb")
         if (values.get("serviceAccount") or {}).get("create", True) is not False:

@@ -1,6 +1,6 @@
 """config.controller-ingressclass (checks/preflight/config/controller_ingressclass.py): an
-IngressClass `alb` for controller ingress.k8s.aws/alb exists, from kubernetes/controller/
-or from Helm."""
+IngressClass `alb` for controller ingress.k8s.aws/alb, in kubernetes/controller/ingressclass.yaml,
+the file the runbook's controller-prereqs step applies (docs/runbook.md)."""
 
 from __future__ import annotations
 
@@ -22,9 +22,10 @@ def ingressclass_deleted(r):
     (r / INGRESS_CLASS).unlink()
 
 
-@PLANTS.harmless(only_this_check="config.helm-values fails createIngressClassResource: true "
-                                 "as an ownership conflict even with the file gone")
-def ok_ingressclass_by_helm(r):
+# "Let Helm create it": the runbook installs the chart with createIngressClassResource: false
+# whatever values.yaml says, and its controller-prereqs step applies the file: it fails there.
+@PLANTS.defect("alb-controller-ingressclass-missing", says="controller-prereqs")
+def ingressclass_left_to_helm(r):
     ingressclass_deleted(r)
     edit(r / "kubernetes/controller/values.yaml", "createIngressClassResource: false",
          "createIngressClassResource: true")

@@ -5,6 +5,7 @@ IngressClass to kubernetes/controller/."""
 from __future__ import annotations
 
 from checks.preflight.config.helm_values import HelmValuesCheck
+from tests.preflight.config.test_controller_ingressclass import ingressclass_left_to_helm
 from tests.support.plants import Plants
 from tests.support.project_copy import edit
 
@@ -41,6 +42,12 @@ def helm_creates_service_account_too(r):
 @PLANTS.defect("helm-resource-ownership-conflict")
 def helm_creates_ingress_class_too(r):
     edit(r / VALUES, "createIngressClassResource: false", "createIngressClassResource: true")
+
+
+# No file, no second owner: config.controller-ingressclass says what really fails (controller-prereqs).
+@PLANTS.harmless(only_this_check="config.controller-ingressclass fails it: the runbook applies the deleted file")
+def helm_creates_ingress_class_with_the_file_gone(r):
+    ingressclass_left_to_helm(r)
 
 
 @PLANTS.harmless()
