@@ -144,7 +144,6 @@ class Engine(BulkScan):
                       verify=None, ids: set[int] | None = None, peek: bytes | None = None,
                       simulated: bool = False) -> None:
         event = lines[0] if len(lines) == 1 else b"\n".join(lines)
-        own = event  # the event without the line it peeks at
         limit = None
         if peek is not None:  # the event's text, then the line after it; a match starts in the event
             limit = len(event)
@@ -159,7 +158,7 @@ class Engine(BulkScan):
             if entry.id in seen or not entry_applies(entry, source):
                 continue
             seen.add(entry.id)
-            if entry.ruled_out_by and self._ruled_out(entry, own):
+            if entry.ruled_out_by and self._ruled_out(entry, event):
                 continue
             finding = self._record(entry, index, lines, event, source, resource, simulated)
             changed[finding.key] = finding
