@@ -149,7 +149,6 @@ KNOWN_MISSES: dict[str, str] = {
     "gunicorn-timeout/sentry-prose-worker-timeout-critical.log": "opened sealed v2 miss: fired nothing",
     # opened sealed v3: its misses when measured (2026-12-05, commit 6cd84ce), now tuning material
     "alb-iam-addtags/title-lb-not-created-addtags.log": "opened sealed v3 miss: fired nothing",
-    "alb-iam-addtags/title-role-lacking-addtags.log": "opened sealed v3 miss: fired nothing",
     "alb-ingress-no-address/describe-ingress-empty-address-https-only.log": "opened sealed v3 miss: fired nothing",
     "alb-ingress-no-address/markdown-table-no-address.log": "opened sealed v3 miss: fired nothing",
     "alb-ingress-no-address/v1-after-upgrade-no-address-verbose-klog.log": "opened sealed v3 miss: fired nothing",
@@ -176,18 +175,8 @@ KNOWN_MISSES: dict[str, str] = {
     "tf-undeclared-variable/tf-0-6-missing-dependency-var.log": "opened sealed v3 miss: fired nothing",
     "werkzeug-import/stackoverflow-slug-only.log": "opened sealed v3 miss: fired nothing",
     # opened sealed v4: its misses when measured (2026-12-05, commit e077f05), now tuning material
-    "alb-iam-addtags/kubeflow-cognito-terraform-steps-prose.log": "opened sealed v4 miss: fired nothing",
     "alb-ingress-no-address/eksworkshop-2048-no-address-v100-klog.log": "opened sealed v4 miss: fired nothing",
-    "alb-ingress-no-address/kubeflow-dex-security-group-reconcile-quote.log": "opened sealed v4 miss: fired nothing",
-    "ecr-forbidden/cdk-fargate-inspect-image-masked-ref.log": "opened sealed v4 miss: fired nothing",
-    "ecr-forbidden/cni-sandbox-image-config-403-s3-xml.log": "opened sealed v4 miss: fired nothing",
-    "ecr-forbidden/compose-cli-ecs-context-manifests-403-title.log": "opened sealed v4 miss: fired nothing",
     "gunicorn-timeout/superset-gevent-keep-timeout-prose.log": "opened sealed v4 miss: fired nothing",
-    "helm-chart-missing/bitnami-access-denied-dep-update-rabbitmq-cut.log": "opened sealed v4 miss: fired nothing",
-    "helm-chart-missing/bitnami-common-save-error-unfenced.log": "opened sealed v4 miss: fired nothing",
-    "nodegroup-failed/eksctl-0300-rollback-cut-before-cause.log": "opened sealed v4 miss: fired nothing",
-    "nodegroup-failed/eksctl-ice-rollback-policy-cut.log": "opened sealed v4 miss: fired nothing",
-    "nodegroup-failed/managed-node-group-create-failed-title.log": "opened sealed v4 miss: fired nothing",
 }
 
 # A handful of tune cases also go once through the real CLI as a subprocess (the others
