@@ -158,7 +158,7 @@ class Engine(BulkScan):
             if entry.id in seen or not entry_applies(entry, source):
                 continue
             seen.add(entry.id)
-            if entry.ruled_out_by and self._ruled_out(entry, event):
+            if entry.ruled_out_by and self._ruled_out(entry, index, event, limit):
                 continue
             finding = self._record(entry, index, lines, event, source, resource, simulated)
             changed[finding.key] = finding
@@ -210,13 +210,17 @@ class Engine(BulkScan):
         self._details(entry, finding, text)
         return finding
 
-    def _ruled_out(self, entry: KnownFailure, event: bytes) -> bool:
-        """Another program's wording in the event rules this entry out (`ruled_out_by`): only
+    def _ruled_out(self, entry: KnownFailure, index: int, event: bytes, limit: int | None) -> bool:
+        """Another program's wording rules this entry out (`ruled_out_by`) when it is in the
+        event, or in the line it peeks at as far as signature `index` read into it. Only
         events that already matched get here, so the matchers' fast paths are untouched."""
         patterns = self._ruled_out_patterns.get(entry.id)
         if patterns is None:
             patterns = tuple(re.compile(p.encode("utf-8"), RULED_OUT_FLAGS) for p in entry.ruled_out_by)
             self._ruled_out_patterns[entry.id] = patterns
+        if limit is not None:
+            m = self.matcher.patterns[index].search(event)
+            event = event[:max(limit, m.end() if m else 0)]
         return any(pattern.search(event) for pattern in patterns)
 
     def _resource_pattern(self, entry: KnownFailure) -> re.Pattern[str] | None:

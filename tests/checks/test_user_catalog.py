@@ -234,6 +234,31 @@ def test_ruled_out_by_keeps_another_programs_line_quiet_on_every_path(tmp_path, 
     assert (code, json.loads(out)["findings"]) == (0, []), err
 
 
+@pytest.mark.parametrize("matcher", ["python", "hyperscan"])
+def test_ruled_out_by_reads_the_next_line_only_as_far_as_the_signature_did(tmp_path, matcher):
+    """Stand-in: a user entry with a signature that reads on into the next line (as a table
+    header and its row do); the caller in that line rules the finding out, while a caller in
+    a next line no signature read into does not."""
+    if matcher == "hyperscan":
+        pytest.importorskip("hyperscan", reason="Hyperscan does not install on this machine")
+    text = ENTRY.format(id="widget-exploded", title="T").replace(
+        "  variant: ['widget\\s+went\\s+bang']",
+        "  variant: ['widget\\s+went\\s+bang']\n  structural: ['widget\\s+report:[ \\t]*\\n[^\\n]*\\bfailed']")
+    make_entry(tmp_path / "mine", "widget-exploded", text + "ruled_out_by: ['gadget-service']\n")
+    engine = Engine(load_catalog(user_dirs=[tmp_path / "mine"]), matcher=matcher)
+    lines = ["widget report:", "gadget-service failed", "widget report:", "stage 2 failed",
+             "ERROR widget exploded", "gadget-service started"]
+    for path in ("lines", "bulk"):
+        engine.reset()
+        if path == "lines":
+            engine.feed_many(lines)
+        else:
+            engine.scan_bytes("\n".join(lines).encode())
+        engine.flush()
+        [finding] = engine.findings()
+        assert (finding.count, finding.recognition) == (2, {"known": 1, "structural": 1}), path
+
+
 def test_ruled_out_by_is_validated_and_cached(tmp_path):
     """Stand-in: user entries with a broken, an empty-matching and a non-list `ruled_out_by`,
     and a good one loaded twice through the catalog cache."""
