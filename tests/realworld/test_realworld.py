@@ -173,8 +173,8 @@ KNOWN_MISSES: dict[str, str] = {
     "tf-undeclared-variable/tf-0-6-missing-dependency-var.log": "opened sealed v3 miss: fired nothing",
     "werkzeug-import/stackoverflow-slug-only.log": "opened sealed v3 miss: fired nothing",
     # opened sealed v4: its misses when measured (2026-12-05, commit e077f05), now tuning material
-    "alb-ingress-no-address/eksworkshop-2048-no-address-v100-klog.log": "opened sealed v4 miss: fired nothing",
-    "gunicorn-timeout/superset-gevent-keep-timeout-prose.log": "opened sealed v4 miss: fired nothing",
+    "alb-ingress-no-address/eksworkshop-2048-no-address-v100-klog.log": "opened sealed v4 miss: a `kubectl get ingress` row 2m18s old (the table rule waits 3 minutes: a younger Ingress may await its first reconcile) and a v1.0.0 controller log of start-up lines only; no failure wording",
+    "gunicorn-timeout/superset-gevent-keep-timeout-prose.log": "opened sealed v4 miss: retyped prose (\"Gunicorn worker keep timeout\"), no program's wording (gunicorn 0.17-26.1 prints only WORKER TIMEOUT (pid:N))",
 }
 
 # A handful of tune cases also go once through the real CLI as a subprocess (the others
