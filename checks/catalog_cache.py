@@ -15,7 +15,7 @@ try:  # CPython's own blake2: hashlib would load OpenSSL, a few ms of every star
 except ImportError:  # optional: a Python built without it
     from hashlib import blake2b
 
-CACHE_VERSION = 2  # 2: signature kinds, origin and override in each entry
+CACHE_VERSION = 3  # 2: signature kinds, origin and override in each entry; 3: ruled_out_by
 # this code and what it parses with: a change to any of them means a full load
 _CODE_FILES = tuple(Path(__file__).resolve().parent / name for name in
                     ("catalog_loader.py", "catalog_entry.py", "catalog_cache.py", "model.py"))
@@ -54,7 +54,7 @@ def _entry_to_json(entry: KnownFailure) -> dict:
         "fix": {"summary": entry.fix.summary, "steps": list(entry.fix.steps),
                 "commands": list(entry.fix.commands), "files": list(entry.fix.files)},
         "docs": list(entry.docs), "resource_pattern": entry.resource_pattern,
-        "overlaps": list(entry.overlaps), "extra": entry.extra,
+        "overlaps": list(entry.overlaps), "ruled_out_by": list(entry.ruled_out_by), "extra": entry.extra,
         "signature_kinds": list(entry.signature_kinds), "origin": entry.origin,
         "overrides": entry.overrides,
     }
@@ -97,6 +97,7 @@ def _entry_from_json(data: dict) -> KnownFailure:
         docs=_strings(data["docs"]),
         resource_pattern=resource,
         overlaps=_strings(data["overlaps"]),
+        ruled_out_by=_strings(data["ruled_out_by"]),
         extra=extra,
         signature_kinds=kinds,
         origin=_string(data["origin"]),

@@ -1,6 +1,7 @@
 """Run catalog entries against their own samples: every positive fires its entry (and
 only entries its `overlaps` allow), no negative fires it, evidence shows no secret, every
-signature matches at least one positive, and every signature compiles for Hyperscan. The catalog test and `petstore-tui catalog test
+signature matches at least one positive, every `ruled_out_by` pattern at least one negative,
+and every signature compiles for Hyperscan. The catalog test and `petstore-tui catalog test
 DIR` both use this, so a user entry is held to exactly the built-in entries' bar."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from checks.catalog_entry import RULED_OUT_FLAGS
 from checks.catalog_loader import load_samples, sample_lines
 from checks.engine.grouping import Grouper
 from checks.engine.matcher import compile_signature
@@ -70,6 +72,16 @@ def silent_signatures(entry: KnownFailure, positives: list[Path]) -> list[str]:
     return problems
 
 
+def idle_rule_outs(entry: KnownFailure, negatives: list[Path]) -> list[str]:
+    """`ruled_out_by` patterns that match none of the entry's negative samples: each one
+    must be shown on the other program's real wording it is there for."""
+    texts = [b"\n".join(sample_lines(path)) for path in negatives]
+    return [f"ruled_out_by {number} matches none of the negative samples: add one in the other "
+            f"program's wording: {pattern!r}"
+            for number, pattern in enumerate(entry.ruled_out_by, 1)
+            if not any(re.search(pattern.encode("utf-8"), text, RULED_OUT_FLAGS) for text in texts)]
+
+
 def scan_sample(engine, path: Path) -> tuple[dict[str, list], str]:
     """Findings of one sample by failure id, and a problem when the line-by-line path
     and the bulk path disagree."""
@@ -111,6 +123,8 @@ def check_entry(entry: KnownFailure, entry_dir: Path, engines: dict[str, object]
     if samples["positive"]:
         checks += [SampleCheck(entry.id, "", "entry", problem)
                    for problem in silent_signatures(entry, samples["positive"])]
+    checks += [SampleCheck(entry.id, "", "entry", problem)
+               for problem in idle_rule_outs(entry, samples["negative"])]
     for kind in ("positive", "negative"):
         if not samples[kind]:
             checks.append(SampleCheck(entry.id, "", "entry", f"no {kind} sample ({kind}/*.log)"))

@@ -12,7 +12,9 @@ from checks.model import BUILT_IN, RECOGNITION_KINDS, Fix, KnownFailure, Severit
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _REQUIRED = ("id", "title", "severity", "sources", "signatures", "explanation", "fix")
-_KNOWN = set(_REQUIRED) | {"resource", "docs", "overlaps", "extra", "override"}
+_KNOWN = set(_REQUIRED) | {"resource", "docs", "overlaps", "extra", "override", "ruled_out_by"}
+# how the engine runs `ruled_out_by` (checks/engine/core.py): bytes, any case, ^/$ at line ends
+RULED_OUT_FLAGS = re.IGNORECASE | re.MULTILINE
 
 
 class CatalogError(ValueError):
@@ -48,6 +50,20 @@ def _signatures(value: Any, where: str) -> tuple[tuple[str, ...], tuple[str, ...
     if not patterns:
         raise CatalogError(f"{where}: missing required field(s): signatures")
     return tuple(patterns), tuple(kinds)
+
+
+def _ruled_out_by(value: Any, where: str) -> tuple[str, ...]:
+    """`ruled_out_by:` patterns, each a Python `re` (they run only on events that already
+    matched, so look-arounds are allowed) that cannot match an empty event."""
+    patterns = _str_list(value, where, "ruled_out_by")
+    for number, pattern in enumerate(patterns, 1):
+        try:
+            compiled = re.compile(pattern.encode("utf-8"), RULED_OUT_FLAGS)
+        except re.error as exc:
+            raise CatalogError(f"{where}: ruled_out_by {number} does not compile in Python re: {exc}: {pattern!r}") from None
+        if compiled.search(b""):
+            raise CatalogError(f"{where}: ruled_out_by {number} matches the empty string: {pattern!r}")
+    return patterns
 
 
 def _parse_entry(path: Path, data: Any, origin: str = BUILT_IN) -> KnownFailure:
@@ -95,6 +111,7 @@ def _parse_entry(path: Path, data: Any, origin: str = BUILT_IN) -> KnownFailure:
             raise CatalogError(f"{where}: signature {number} has a named group; only `resource` may have one")
         if compiled.search(""):
             raise CatalogError(f"{where}: signature {number} matches the empty string: {signature!r}")
+    ruled_out_by = _ruled_out_by(data.get("ruled_out_by"), where)
     resource = data.get("resource")
     if resource is not None:
         if not isinstance(resource, str) or not resource:
@@ -134,6 +151,7 @@ def _parse_entry(path: Path, data: Any, origin: str = BUILT_IN) -> KnownFailure:
         docs=_str_list(data.get("docs"), where, "docs"),
         resource_pattern=resource,
         overlaps=_str_list(data.get("overlaps"), where, "overlaps"),
+        ruled_out_by=ruled_out_by,
         extra=dict(extra),
         signature_kinds=kinds,
         origin=origin,

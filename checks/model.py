@@ -71,6 +71,9 @@ class KnownFailure:
     docs: tuple[str, ...] = ()
     resource_pattern: str | None = None  # regex with a group named `resource`
     overlaps: tuple[str, ...] = ()  # ids that may also fire on this entry's positives
+    # regexes (Python re only): another program's wording which, in the same event, rules
+    # the finding out (the same SDK or IAM line printed by another caller)
+    ruled_out_by: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)  # entry-specific data, e.g. actions
     signature_kinds: tuple[str, ...] = ()  # RECOGNITION_KINDS value of each signature; () = all known
     origin: str = BUILT_IN  # BUILT_IN, or the user catalog folder the entry came from

@@ -7,6 +7,7 @@ import time
 from _thread import RLock  # what threading.RLock() returns, without importing threading
 from collections.abc import Iterable
 
+from checks.catalog_entry import RULED_OUT_FLAGS
 from checks.engine.bulk_scan import BulkScan
 from checks.engine.compiled import compile_all
 from checks.engine.event_time import event_time_at_start
@@ -73,6 +74,7 @@ class Engine(BulkScan):
         # compiled on an entry's first finding (most runs see few entries), or all at once
         # from the cache folder's stored compiled form
         self._resource_patterns: dict[str, re.Pattern[str] | None] = {}
+        self._ruled_out_patterns: dict[str, tuple[re.Pattern[bytes], ...]] = {}  # compiled on first hit
         if cache_dir is not None and hasattr(self.matcher, "use_patterns"):
             self._load_compiled(signatures, cache_dir)
         self.acks = acks or Acks()
@@ -160,6 +162,8 @@ class Engine(BulkScan):
             if entry.id in seen or not entry_applies(entry, source):
                 continue
             seen.add(entry.id)
+            if entry.ruled_out_by and self._ruled_out(entry, index, event, limit):
+                continue
             finding = self._record(entry, index, lines, event, source, resource, simulated)
             changed[finding.key] = finding
 
@@ -212,6 +216,19 @@ class Engine(BulkScan):
             self._latest[key] = raw
         self._details(entry, finding, text)
         return finding
+
+    def _ruled_out(self, entry: KnownFailure, index: int, event: bytes, limit: int | None) -> bool:
+        """Another program's wording rules this entry out (`ruled_out_by`) when it is in the
+        event, or in the line it peeks at as far as signature `index` read into it. Only
+        events that already matched get here, so the matchers' fast paths are untouched."""
+        patterns = self._ruled_out_patterns.get(entry.id)
+        if patterns is None:
+            patterns = tuple(re.compile(p.encode("utf-8"), RULED_OUT_FLAGS) for p in entry.ruled_out_by)
+            self._ruled_out_patterns[entry.id] = patterns
+        if limit is not None:
+            m = self.matcher.patterns[index].search(event)
+            event = event[:max(limit, m.end() if m else 0)]
+        return any(pattern.search(event) for pattern in patterns)
 
     def _resource_pattern(self, entry: KnownFailure) -> re.Pattern[str] | None:
         try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -201,6 +202,93 @@ def test_probe_findings_have_no_recognition():
     """Stand-in: a Finding made by hand, as a live probe makes it."""
     finding = Finding("x", "t", Severity.ERROR, "r", "probe:x")
     assert finding.recognised_as is None and recognition_text(finding) == ""
+
+
+# ------------------------------------------------------------------ ruled_out_by
+RULED_OUT = ENTRY + "ruled_out_by: ['\\bgadget-service\\b', 'reconcile\\s+(?!widgets\\b)\\w+:']\n"
+OTHER_CALLER = "# source: t\nERROR gadget-service: widget exploded\n"
+
+
+@pytest.mark.parametrize("matcher", ["python", "hyperscan"])
+def test_ruled_out_by_keeps_another_programs_line_quiet_on_every_path(tmp_path, matcher, capsys):
+    """Stand-in: a user entry whose wording another program (gadget-service) also prints;
+    the caller's name, or its own words around the line (a look-ahead: `re` only), in the
+    same event rule the finding out on the line path, the bulk path and the CLI."""
+    if matcher == "hyperscan":
+        pytest.importorskip("hyperscan", reason="Hyperscan does not install on this machine")
+    mine = tmp_path / "mine"
+    make_entry(mine, "widget-exploded", RULED_OUT.format(id="widget-exploded", title="T"), negative=OTHER_CALLER)
+    engine = Engine(load_catalog(user_dirs=[mine]), matcher=matcher)
+    lines = ["ERROR gadget-service: widget exploded", "failed to reconcile gadgets: widget went bang",
+             "failed to reconcile widgets: widget went bang", "ERROR widget exploded", "gadget-service started"]
+    for line in lines:
+        engine.feed(line)
+    engine.flush()
+    [finding] = engine.findings()
+    assert (finding.failure_id, finding.count) == ("widget-exploded", 2)
+    assert "gadget" not in " ".join(finding.evidence)
+    engine.reset()
+    engine.scan_bytes("\n".join(lines).encode())
+    assert [(f.failure_id, f.count) for f in engine.findings()] == [("widget-exploded", 2)]
+    code, out, err = run(capsys, "diagnose", "--json", "--catalog", str(mine), log(tmp_path, lines[0] + "\n"))
+    assert (code, json.loads(out)["findings"]) == (0, []), err
+
+
+@pytest.mark.parametrize("matcher", ["python", "hyperscan"])
+def test_ruled_out_by_reads_the_next_line_only_as_far_as_the_signature_did(tmp_path, matcher):
+    """Stand-in: a user entry with a signature that reads on into the next line (as a table
+    header and its row do); the caller in that line rules the finding out, while a caller in
+    a next line no signature read into does not."""
+    if matcher == "hyperscan":
+        pytest.importorskip("hyperscan", reason="Hyperscan does not install on this machine")
+    text = ENTRY.format(id="widget-exploded", title="T").replace(
+        "  variant: ['widget\\s+went\\s+bang']",
+        "  variant: ['widget\\s+went\\s+bang']\n  structural: ['widget\\s+report:[ \\t]*\\n[^\\n]*\\bfailed']")
+    make_entry(tmp_path / "mine", "widget-exploded", text + "ruled_out_by: ['gadget-service']\n")
+    engine = Engine(load_catalog(user_dirs=[tmp_path / "mine"]), matcher=matcher)
+    lines = ["widget report:", "gadget-service failed", "widget report:", "stage 2 failed",
+             "ERROR widget exploded", "gadget-service started"]
+    for path in ("lines", "bulk"):
+        engine.reset()
+        if path == "lines":
+            engine.feed_many(lines)
+        else:
+            engine.scan_bytes("\n".join(lines).encode())
+        engine.flush()
+        [finding] = engine.findings()
+        assert (finding.count, finding.recognition) == (2, {"known": 1, "structural": 1}), path
+
+
+def test_ruled_out_by_is_validated_and_cached(tmp_path):
+    """Stand-in: user entries with a broken, an empty-matching and a non-list `ruled_out_by`,
+    and a good one loaded twice through the catalog cache."""
+    for number, (value, message) in enumerate((("['(unclosed']", "ruled_out_by 1 does not compile in Python re"),
+                           ("['ok', 'x*']", "ruled_out_by 2 matches the empty string"),
+                           ("{a: b}", "`ruled_out_by` must be a list of non-empty strings"))):
+        folder = tmp_path / f"bad{number}"
+        make_entry(folder, "widget-exploded", ENTRY.format(id="widget-exploded", title="T") + f"ruled_out_by: {value}\n")
+        with pytest.raises(CatalogError, match=f"failure.yaml: {re.escape(message)}"):
+            load_catalog(user_dirs=[folder])
+    mine = tmp_path / "mine"
+    make_entry(mine, "widget-exploded", RULED_OUT.format(id="widget-exploded", title="T"))
+    cache = tmp_path / "cache"
+    first = load_catalog(cache_dir=cache, user_dirs=[mine])
+    assert load_catalog(cache_dir=cache, user_dirs=[mine]) == first
+    assert {e.id: e for e in first}["widget-exploded"].ruled_out_by == ("\\bgadget-service\\b", "reconcile\\s+(?!widgets\\b)\\w+:")
+
+
+def test_catalog_test_wants_a_negative_for_each_ruled_out_by(tmp_path, capsys):
+    """Stand-in: a user entry with two `ruled_out_by` patterns and a negative sample in the
+    wording of one caller only."""
+    mine = tmp_path / "mine"
+    make_entry(mine, "widget-exploded", RULED_OUT.format(id="widget-exploded", title="T"), negative=OTHER_CALLER)
+    code, out, _ = run(capsys, "catalog", "test", "--json", str(mine))
+    assert code == 1
+    [problem] = [c["problem"] for c in json.loads(out)["checks"] if not c["ok"]]
+    assert problem.startswith("ruled_out_by 2 matches none of the negative samples")
+    (mine / "widget-exploded" / "negative" / "two.log").write_text("# source: t\nfailed to reconcile gadgets: widget went bang\n")
+    code, out, err = run(capsys, "catalog", "test", str(mine))
+    assert code == 0, out + err
 
 
 # ------------------------------------------------------------------ catalog list / test
