@@ -8,6 +8,7 @@ from pathlib import Path
 
 from checks.catalog_cache import cache_key, cache_path, read_cache, write_cache
 from checks.catalog_entry import CatalogError, load_entry, unique_ids, validate_catalog
+from checks.catalog_paths import user_catalog_dir
 from checks.model import BUILT_IN, KnownFailure
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
@@ -18,13 +19,6 @@ SAMPLE_SOURCE_PREFIX = "# source:"
 def base_catalog_dir() -> Path:
     """The built-in catalog: $PETSTORE_TUI_CATALOG when set (tests), else checks/catalog."""
     return Path(os.environ.get(CATALOG_ENV) or CATALOG_DIR)
-
-
-def user_catalog_dir() -> Path:
-    """The operator's own entries: $XDG_CONFIG_HOME/petstore-tui/catalog (default
-    ~/.config/petstore-tui/catalog). Loaded when it exists, like `--catalog DIR`."""
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config")
-    return Path(base) / "petstore-tui" / "catalog"
 
 
 def user_catalog_dirs(extra: Sequence[Path | str] = ()) -> list[Path]:

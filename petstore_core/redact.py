@@ -21,15 +21,30 @@ from collections import Counter
 
 MASK = "****"
 
+
+class _Pattern:
+    """`re.compile(pattern, flags)` on first use. Compiling every rule at import cost about
+    8 ms of CPU on every start of the TUI (bench/bench_tui.py), where the first screen needs
+    none or two of them. Each method, once used, is kept on the instance, so the calls after
+    it cost what the compiled pattern's own do."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._source = (pattern, flags)
+
+    def __getattr__(self, name: str):
+        method = getattr(re.compile(*self._source), name)
+        setattr(self, name, method)
+        return method
+
 # -- PEM private keys (RSA, EC, DSA, OPENSSH, ENCRYPTED, PKCS#8, PGP) ------------------------
 # A whole block becomes one marker naming its kind; so does a BEGIN line whose END is not in
 # this text (a stream's line), with the rest of its line. The marker keeps no "BEGIN ...
 # PRIVATE KEY" header: scanners flag that header alone (docs/knowledge/secrets.md).
-_PEM = re.compile(
+_PEM = _Pattern(
     r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----"
     r"(?:(?!-----BEGIN ).){0,20000}?"
     r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----", re.DOTALL)
-_PEM_OPEN = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----([^\n]*)")
+_PEM_OPEN = _Pattern(r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----([^\n]*)")
 
 
 def _pem_open(m: re.Match) -> str:
@@ -38,7 +53,7 @@ def _pem_open(m: re.Match) -> str:
 
 
 # -- tokens recognised by their own shape, wherever they stand ------------------------------
-_TOKENS = re.compile(
+_TOKENS = _Pattern(
     # AWS access key ids (long-term AKIA, temporary ASIA, the other principal prefixes): keep 8
     r"\b(?P<akid>(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{4})[A-Z0-9]{12}\b"
     # STS session tokens by their well-known base64 prefixes
@@ -58,7 +73,7 @@ _TOKENS = re.compile(
     r"|\bxox[abposr]-[A-Za-z0-9\-]{10,}"
     r"|\bnpm_[A-Za-z0-9]{36}\b")
 # what every shape above starts with: one search of this is cheaper than `in` tests for each
-_TOKEN_GATE = re.compile(
+_TOKEN_GATE = _Pattern(
     r"A(?:KIA|SIA|BIA|CCA|GPA|IDA|IPA|NPA|NVA|PKA|ROA|SCA)|IQoJb3JpZ2lu|GZXIvYXdz|k8s-aws-v1\.|eyJ"
     r"|QVdTO|gh[pousr]_|github_pat_|gl[a-z]{2,5}-|GR1348941|xox|npm_")
 
@@ -72,8 +87,8 @@ def _token(m: re.Match) -> str:
 
 
 # -- scheme://user:password@host (user may be empty: redis://:pw@host) ----------------------
-_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]{0,30}://[^\s:/@'\"]*:)([^\s'\"]+)(@[^\s@/'\"?#]+)")
-_PORT_PATH = re.compile(r"\d{1,5}(?:/|$)")  # host:port/path@x is not user:password@host
+_URL_USERINFO = _Pattern(r"(?i)\b([a-z][a-z0-9+.\-]{0,30}://[^\s:/@'\"]*:)([^\s'\"]+)(@[^\s@/'\"?#]+)")
+_PORT_PATH = _Pattern(r"\d{1,5}(?:/|$)")  # host:port/path@x is not user:password@host
 
 
 def _userinfo(m: re.Match) -> str:
@@ -93,7 +108,7 @@ _SECRET_KEY = (r"(?:p(?:ass(?:word|wd|phrase)|wd|rivate[_\-]?key)"
                r"|s(?:ecret(?:[_\-]?key)?|ignature|igning[_\-]?key|sh[_\-]?key|ession[_\-]?key)"
                r"|token|a(?:pi|ccess)[_\-]?key|encryption[_\-]?key|master[_\-]?key|key[_\-]?data"
                r"|certificate[_\-]?data)")
-_KV = re.compile(
+_KV = _Pattern(
     rf"(?im)(?=[pstaemkc]){_SECRET_KEY}(?P<sep>\\?[\"']?(?:\s*=\s*|:[ \t]*))"
     # quoted values may lack their closing quote: evidence cuts long lines to a window
     r"(?:\\\"(?P<esc>.*?)(?:\\\"|$)|\"(?P<dq>(?:[^\"\\\n]|\\.)*)(?:\"|$)|'(?P<sq>[^'\n]*)(?:'|$)"
@@ -103,19 +118,19 @@ _KV = re.compile(
 # After a password-like key (not a token: tokens hold no spaces) that holds anywhere in a
 # line, as a report's timeline or a step list quotes the YAML line.
 _YAML_VALUE = r":[ \t]+)(?![\"'|>]|\*\*\*\*)([^\n#]*[^\s#])"
-_YAML_KV = re.compile(
+_YAML_KV = _Pattern(
     r"(?im)^((?:\[[^\]\n]{1,200}\] |\d{4}-\d\d-\d\dT[\d:.]+Z )?[ \t]*(?:- )?"
     rf"([A-Za-z0-9_.\-]*?{_SECRET_KEY}){_YAML_VALUE}")
-_PASSWORD_KV = re.compile(rf"(?i)(?=[ps])((p(?:ass(?:word|wd|phrase)|wd)|secret){_YAML_VALUE}")
+_PASSWORD_KV = _Pattern(rf"(?i)(?=[ps])((p(?:ass(?:word|wd|phrase)|wd)|secret){_YAML_VALUE}")
 _KV_GATES = ("pass", "pwd", "secret", "token", "signature", "key")
-_KEY_CHARS = re.compile(r"[A-Za-z0-9_.\-]*\Z")
+_KEY_CHARS = _Pattern(r"[A-Za-z0-9_.\-]*\Z")
 # Keys that say token but hold none: AWS pagination and idempotency parameters
-_NOT_SECRET_TOKEN = re.compile(
+_NOT_SECRET_TOKEN = _Pattern(
     r"(?i)(?:request|client|next|continuation|pagination|idempotency|page|marker)[_\-]?token\Z")
 # `ExpiredToken: The security token ...`, `IncompleteSignature: The request ...`: an AWS
 # error code and its message, not a key and its value
-_ERROR_CODE = re.compile(r"(?:[A-Z][a-z]+)+(?:Token|Signature)\Z")
-_PROSE_WORD = re.compile(r"[A-Z][a-z]+(?:\s|\Z)")
+_ERROR_CODE = _Pattern(r"(?:[A-Z][a-z]+)+(?:Token|Signature)\Z")
+_PROSE_WORD = _Pattern(r"[A-Z][a-z]+(?:\s|\Z)")
 
 
 def _not_secret(key: str, separator: str, value: str) -> bool:
@@ -167,19 +182,19 @@ def _yaml_value(m: re.Match) -> str:
 
 
 # -- headers, flags and the rest ------------------------------------------------------------
-_AUTH_HEADER = re.compile(
+_AUTH_HEADER = _Pattern(
     r"(?i)(\b(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?"
     r"(?>(?P<scheme>(?:bearer|basic|token|digest|negotiate|aws4-hmac-sha256)\s+)?))(?!\*\*\*\*)([^\s\"',]+)")
-_BEARER = re.compile(r"(?i)\b(bearer\s+)(?!\*\*\*\*)([A-Za-z0-9\-._~+/]{12,}=*)")
-_BASIC = re.compile(r"(?i)\b(basic\s+)([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])")
-_PRESIGNED = re.compile(r"(?i)(X-Amz-(?:Security-Token|Signature|Credential)=)(?!\*\*\*\*)[^&\s'\"]+")
+_BEARER = _Pattern(r"(?i)\b(bearer\s+)(?!\*\*\*\*)([A-Za-z0-9\-._~+/]{12,}=*)")
+_BASIC = _Pattern(r"(?i)\b(basic\s+)([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])")
+_PRESIGNED = _Pattern(r"(?i)(X-Amz-(?:Security-Token|Signature|Credential)=)(?!\*\*\*\*)[^&\s'\"]+")
 # `--password X`, `--token X` (docker login, psql, helm repo add; `--password-stdin` takes no
 # value), `-u user:password` (curl), `login ... -p X` (docker, podman, helm registry)
-_FLAGS = re.compile(
+_FLAGS = _Pattern(
     r"(?i)(--password[ =]|--token[ =]|(?<!\S)(?:-u|--user)[ =][^\s:]+:|\blogin\b[^\n]*?\s-p[ =]?)"
     r"(?!\*\*\*\*)(\S+)")
 _FLAG_GATES = ("--password", "--token", "-u ", "--user", "login")
-_DOCKER_AUTH = re.compile(r"(\"auth\"\s*:\s*\")([^\"]+)(\")")
+_DOCKER_AUTH = _Pattern(r"(\"auth\"\s*:\s*\")([^\"]+)(\")")
 
 
 def _auth_header(m: re.Match) -> str:
@@ -202,7 +217,7 @@ def _basic(m: re.Match) -> str:
 # -- long base64 runs: AWS secret keys, PEM body lines, kubeconfig *-data, docker auths -------
 # 40+ characters of the base64 alphabet standing alone, with capitals, small letters and
 # digits, and the entropy of random data (paths and words have less).
-_BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/=_.\-])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=_.\-])")
+_BASE64_RUN = _Pattern(r"(?<![A-Za-z0-9+/=_.\-])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=_.\-])")
 _MIN_ENTROPY = 4.0  # bits a character; random base64 of 40+ characters has about 4.7 or more
 
 

@@ -103,6 +103,15 @@ def _chosen_command(argv: list[str]) -> str | None:
     return None
 
 
+def _may_name_a_command(argv: list[str]) -> bool:
+    """Whether the sub-commands' parsers can matter: a token that is not an option (a
+    command, or a typo argparse should answer with the list of commands) or a help
+    request. `petstore-tui` and `petstore-tui --sandbox` open the app without building
+    ten parsers (start-up, bench/bench_tui.py)."""
+    return any(not token.startswith("-") or token in ("-", "--") or token.startswith(("-h", "--h"))
+               for token in argv)
+
+
 def build_parser(argv: list[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="petstore-tui",
@@ -114,6 +123,11 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
     _add_target_options(parser, suppress=False)
     parser.add_argument("--catalog", action="append", default=[], metavar="DIR",
                         help="also load catalog entries from DIR (repeatable); see `catalog list`")
+    if not _may_name_a_command(argv):
+        parser.set_defaults(command=None)
+        # a usage error is answered by the whole parser: its usage line lists the commands
+        parser.error = lambda message: build_parser(["--help"]).error(message)  # type: ignore[method-assign]
+        return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     chosen = _chosen_command(argv)
     for name, (module_name, help_text) in COMMANDS.items():

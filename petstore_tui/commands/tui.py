@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+from checks.catalog_paths import user_catalog_dir
 from petstore_core.redact import redact
 from petstore_core.settings import Target, state_dir
 from petstore_tui.commands.log_paths import log_file_problem
@@ -60,7 +61,9 @@ def catalog_problem(catalog_dirs: tuple[str, ...]) -> str:
     With nothing of the operator's (no `--catalog`, no config folder, no
     PETSTORE_TUI_CATALOG) there is nothing to refuse: the built-in catalog is checked by
     its own tests and loads with the engine, after the first frame."""
-    # start-up: on first use (see build_services)
+    if not catalog_dirs and not os.environ.get("PETSTORE_TUI_CATALOG") and not user_catalog_dir().is_dir():
+        return ""  # the usual start: learning it must not import the loader (about 5 ms)
+    # start-up: only when the operator brought a catalog
     from checks.catalog_entry import CatalogError
     from checks.catalog_loader import load_catalog, user_catalog_dirs
 

@@ -14,6 +14,7 @@ from textual.worker import get_current_worker
 
 from petstore_core.redact import redact
 from petstore_tui.contracts import LogSource
+from petstore_tui.heap import settle_long_lived
 from petstore_tui.screens.dialogs import PromptDialog
 from petstore_tui.screens.troubleshoot_messages import (
     EngineReady,
@@ -48,6 +49,7 @@ class SourceFollowing:
 
     def on_engine_ready(self, message: EngineReady) -> None:
         self.engine = message.engine
+        settle_long_lived()  # the last big load before lines stream (petstore_tui/heap.py)
         if message.error:
             self.query_one("#finding-detail", FindingDetail).update(
                 redact(f"Diagnostics engine not available: {message.error}"))

@@ -396,3 +396,18 @@ def test_the_tui_start_validates_only_what_the_operator_brought(tmp_path, monkey
     make_entry(Path(os.environ["XDG_CONFIG_HOME"]) / "petstore-tui" / "catalog", "widget-exploded")
     assert tui.catalog_problem(()) == "refused"
     assert len(asked) == 3
+
+
+def test_a_bad_entry_in_the_config_folder_stops_a_bare_start(tmp_path, monkeypatch, capsys):
+    """`petstore-tui` with nothing on its command line still finds the operator's config
+    folder before the screen opens, now that a start without one skips the loader.
+    Stand-in: App.run replaced by a recorder (it must not be reached)."""
+    from petstore_tui.app import PetstoreApp
+
+    monkeypatch.delenv("PETSTORE_TUI_CATALOG")
+    monkeypatch.setattr(PetstoreApp, "run", lambda self: pytest.fail("the app opened"))
+    folder = make_entry(Path(os.environ["XDG_CONFIG_HOME"]) / "petstore-tui" / "catalog", "widget-exploded",
+                        ENTRY.format(id="widget-exploded", title="T").replace("severity: error", "severity: loud"))
+    code, _, err = run(capsys)
+    assert code == 2
+    assert str(folder / "failure.yaml") in err and "unknown severity 'loud'" in err

@@ -137,3 +137,41 @@ def test_the_app_opens_straight_on_its_first_screen_and_loads_the_others_when_sh
                           timeout=120, cwd=Path(__file__).resolve().parents[2], check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.splitlines() == ["PreflightScreen ['preflight']", "[]", "TroubleshootScreen", "True"]
+
+
+BARE_START = """
+import argparse, re, sys
+compiled, parsers = [], []
+real_compile, real_init = re.compile, argparse.ArgumentParser.__init__
+re.compile = lambda pattern, flags=0: compiled.append(pattern) or real_compile(pattern, flags)
+def counted_init(self, *args, **kwargs):
+    parsers.append(kwargs.get("prog"))
+    real_init(self, *args, **kwargs)
+argparse.ArgumentParser.__init__ = counted_init
+from petstore_tui.app import PetstoreApp
+from petstore_tui import cli
+def opened(self, *args, **kwargs):
+    print("opened", self.initial, len(parsers), "checks.catalog_loader" in sys.modules,
+          sum("k8s-aws-v1" in str(pattern) for pattern in compiled))  # the token rules of redact
+PetstoreApp.run = opened
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("argv", [[], ["--sandbox"]])
+def test_a_bare_start_leaves_what_its_first_screen_does_not_need(tmp_path, argv):
+    """`petstore-tui` builds one argument parser (not one for each sub-command), does not
+    import the catalog loader when the operator has no catalog, and compiles no redaction
+    rule before the app runs (bench/bench_tui.py, start-up). Stand-in: App.run replaced by a
+    recorder, in a fresh interpreter (this one has imported everything already)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = dict(os.environ, PETSTORE_TUI_HOME=str(tmp_path / "home"), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    env.pop("PETSTORE_TUI_CATALOG", None)
+    done = subprocess.run([sys.executable, "-c", BARE_START, *argv], capture_output=True, text=True,  # noqa: S603
+                          timeout=120, cwd=Path(__file__).resolve().parents[2], env=env, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["opened", "preflight", "1", "False", "0"]
