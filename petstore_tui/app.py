@@ -9,6 +9,11 @@ import queue
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+# Before Textual's first import, which reads it: 120 frames a second at most instead of
+# 60, so a key pressed just after a frame is drawn on the next one sooner, whatever
+# streams (docs/knowledge/log-display.md, "Frame pacing"). An operator's own value wins.
+os.environ.setdefault("TEXTUAL_FPS", "120")
+
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding

@@ -158,6 +158,32 @@ sys.exit(cli.main(sys.argv[1:]))
 """
 
 
+FRAME_RATE = """
+import petstore_tui.app
+from textual import constants, screen
+print(constants.MAX_FPS, round(1 / screen.UPDATE_PERIOD))
+"""
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "120"), ("30", "30")])
+def test_the_app_draws_up_to_120_frames_a_second_unless_the_operator_sets_textual_fps(given, expected):
+    """A key pressed just after a frame waits for the next one (docs/knowledge/log-display.md,
+    "Frame pacing"): the app asks Textual for 120 a second before importing it, and an
+    operator's TEXTUAL_FPS wins. In a fresh interpreter: this one imported Textual already."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {key: value for key, value in os.environ.items() if key != "TEXTUAL_FPS"}
+    if given is not None:
+        env["TEXTUAL_FPS"] = given
+    done = subprocess.run([sys.executable, "-c", FRAME_RATE], capture_output=True, text=True,  # noqa: S603
+                          timeout=120, cwd=Path(__file__).resolve().parents[2], env=env, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == [expected, expected]
+
+
 @pytest.mark.parametrize("argv", [[], ["--sandbox"]])
 def test_a_bare_start_leaves_what_its_first_screen_does_not_need(tmp_path, argv):
     """`petstore-tui` builds one argument parser (not one for each sub-command), does not
