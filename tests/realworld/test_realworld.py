@@ -178,10 +178,8 @@ KNOWN_MISSES: dict[str, str] = {
     # opened sealed v5: its misses when measured (2026-12-05, commit 81cb5b7), now tuning material
     "alb-iam-addtags/blueprints-v4-cannot-tag-targetgroups-cut.log": "opened sealed v5 miss: fired nothing",
     "alb-iam-addtags/gsa-module-controller-complaining-add-tags-prose.log": "opened sealed v5 miss: fired nothing",
-    "alb-iam-other/describelistenerattributes-pr-why-screenshots.log": "opened sealed v5 miss: fired nothing",
     "alb-iam-other/kops-acm-listcertificates-title.log": "opened sealed v5 miss: fired nothing",
     "alb-imds/metadata-firewalled-prose.log": "opened sealed v5 miss: fired nothing",
-    "alb-no-credentials/pod-identity-agent-endpoint-io-timeout.log": "opened sealed v5 miss: missed; fired: alb-controller-ingress-no-address",
     "ecr-forbidden/cdk-assets-docker-build-base-image-403-prose.log": "opened sealed v5 miss: fired nothing",
     "ecr-forbidden/dotnet-containerize-ecr-manifest-pull-403-pr.log": "opened sealed v5 miss: fired nothing",
     "ecr-forbidden/genai-cdk-buildkit-public-ecr-head-no-status.log": "opened sealed v5 miss: fired nothing",
