@@ -67,7 +67,12 @@ ACCOUNT_RES = (
     re.compile(r"(arn:aws[\w-]*:[\w-]*:[\w-]*:)(\d{12})(?=:)"),
     re.compile(r"(?<![\d])()(\d{12})(?=\.dkr\.ecr\.)"),
 )
-EKS_HOST_RE = re.compile(r"(?<![0-9A-Fa-f])([0-9A-F]{32})(?=\.(?:[a-z]{2}\d|gr7|yl4|sk1)\.[a-z0-9-]+\.eks\.amazonaws\.com)")
+# EKS prints its endpoint ids in upper case; people retype or lower-case them (kubeconfigs,
+# browsers), so both are replaced, keeping the case.
+EKS_HOST_RE = re.compile(r"(?<![0-9A-Fa-f])([0-9A-F]{32}|[0-9a-f]{32})(?=\.(?:[a-z]{2}\d|gr7|yl4|sk1)\.[a-z0-9-]+\.eks\.amazonaws\.com)")
+# Access key ids: long-term (AKIA) and temporary STS ones (ASIA); AWS's documentation example is kept.
+ACCESS_KEY_RE = re.compile(r"(?<![A-Z0-9])(AKIA|ASIA)([A-Z0-9]{16})(?![A-Z0-9])")
+DOC_ACCESS_KEYS = {"AKIAIOSFODNN7EXAMPLE"}
 
 
 def draw(source: str, rel: str, rule: str = "issue-13") -> str:
@@ -84,7 +89,7 @@ def _fake_digits(real: str, width: int, alphabet: str) -> str:
 
 
 def sanitize(text: str) -> tuple[str, list[str]]:
-    """Real account ids and EKS endpoint ids -> fakes of the same shape (deterministic)."""
+    """Real account ids, EKS endpoint ids and access key ids -> fakes of the same shape (deterministic)."""
     changed: list[str] = []
 
     real_ids = set()
@@ -99,9 +104,17 @@ def sanitize(text: str) -> tuple[str, list[str]]:
 
     def host(m: re.Match) -> str:
         changed.append("EKS endpoint id")
-        return _fake_digits(m.group(1), 32, "0123456789ABCDEF")
+        fake = _fake_digits(m.group(1), 32, "0123456789ABCDEF")
+        return fake.lower() if m.group(1).islower() else fake
+
+    def access_key(m: re.Match) -> str:
+        if m.group(0) in DOC_ACCESS_KEYS:
+            return m.group(0)
+        changed.append("access key id")
+        return m.group(1) + _fake_digits(m.group(0), 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
 
     text = EKS_HOST_RE.sub(host, text)
+    text = ACCESS_KEY_RE.sub(access_key, text)
     return text, sorted(set(changed))
 
 

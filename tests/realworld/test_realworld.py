@@ -187,7 +187,6 @@ KNOWN_MISSES: dict[str, str] = {
     "ecr-forbidden/genai-cdk-buildkit-public-ecr-head-no-status.log": "opened sealed v5 miss: fired nothing",
     "ecr-forbidden/sbx-public-ecr-cloudfront-layer-403.log": "opened sealed v5 miss: fired nothing",
     "ecr-no-auth/vpc-cni-back-off-curl-basic-auth-prose.log": "opened sealed v5 miss: fired nothing",
-    "ecr-not-found/fleetiq-helm-pull-repo-not-found-bold.log": "opened sealed v5 miss: missed; fired: helm-chart-repo-missing",
     "eks-endpoint-unreachable/private-endpoint-dig-nxdomain-worker.log": "opened sealed v5 miss, left in round 6: dig's NXDOMAIN is three lines below the name, beyond an event and its peek",
     "helm-chart-missing/chart-3-2-2-wget-404-prose.log": "opened sealed v5 miss, left in round 6: prose about wget's 404, not Helm's getter wording",
     "kubectl-unauthorized/aws-cli-get-token-profile-kubeconfig-cut.log": "opened sealed v5 miss, left in round 6: kubectl's message cut mid-word after 'logged in to th'",

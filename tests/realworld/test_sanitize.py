@@ -1,0 +1,28 @@
+"""add_cases.sanitize: what a pasted log must not keep (real ids), replaced by fakes of the same shape."""
+
+from __future__ import annotations
+
+import re
+
+from tests.realworld.add_cases import sanitize
+
+UPPER = "0A1B2C3D4E5F60718293A4B5C6D7E8F9"
+
+
+def test_an_eks_endpoint_id_is_replaced_in_either_case_keeping_its_case():
+    for real in (UPPER, UPPER.lower()):
+        text, changed = sanitize(f"server: https://{real}.gr7.eu-west-1.eks.amazonaws.com")
+        fake = re.search(r"//(\w{32})\.", text).group(1)
+        assert fake != real and fake.isupper() == real.isupper() and len(fake) == 32
+        assert changed == ["EKS endpoint id"]
+
+
+def test_access_key_ids_are_replaced_and_the_documentation_example_kept():
+    pasted = "key ASIAZ7EXAMPLEKEY1234 and AKIAQ2RSTUVWXYZ23456; doc AKIAIOSFODNN7EXAMPLE"
+    assert sanitize(pasted) == sanitize(pasted)  # deterministic: a case added twice reads the same
+    text, changed = sanitize(pasted)
+    keys = re.findall(r"\b(A[KS]IA[A-Z0-9]{16})\b", text)
+    assert len(keys) == 3 and keys[2] == "AKIAIOSFODNN7EXAMPLE"
+    assert keys[0].startswith("ASIA") and keys[0] != "ASIAZ7EXAMPLEKEY1234"
+    assert keys[1].startswith("AKIA") and keys[1] != "AKIAQ2RSTUVWXYZ23456"
+    assert changed == ["access key id"]
