@@ -107,7 +107,7 @@ KIND_IDS: dict[str, frozenset[str]] = {
     # libpq's timeout and unresolvable-host wordings have their own entry since issue 13;
     # a tail-only paste can still read as a refusal, which says "not reachable" too
     "pg-unreachable": frozenset({"postgres-host-unreachable", "postgres-connection-refused"}),
-    "pg-auth": frozenset({"postgres-auth-failed"}),
+    "pg-auth": frozenset({"postgres-auth-failed", "postgres-hba-rejected"}),
     "oomkilled": frozenset({"pod-oomkilled"}),
     "crashloop": frozenset({"pod-crashloopbackoff"}),
     "probe-failed": frozenset({"pod-probe-failed"}),
@@ -199,7 +199,6 @@ KNOWN_MISSES: dict[str, str] = {
     "none/b-moby-docker-hub-s3-endpoint-403-xml.log": "opened sealed v5 miss: FALSE POSITIVE: ecr-pull-forbidden at error level",
     "oomkilled/geonode-k8s-celery-exceeded-limits-inline.log": "opened sealed v5 miss: fired nothing",
     "oomkilled/rodan-celery-oom-reaper-syslog-prose.log": "opened sealed v5 miss: fired nothing",
-    "pg-auth/rds-psql-no-pg-hba-entry-no-encryption.log": "opened sealed v5 miss: fired nothing",
     "pg-refused/fider-migrate-error-trace-compose.log": "opened sealed v5 miss: fired nothing",
     "pg-refused/sentry-self-hosted-hint-tail-then-django.log": "opened sealed v5 miss: fired nothing",
     "probe-failed/akvo-backend-killed-twice-a-week-prose.log": "opened sealed v5 miss: fired nothing",
