@@ -193,7 +193,6 @@ KNOWN_MISSES: dict[str, str] = {
     "none/a-eks-service-linked-role-in-tree-elb.log": "opened sealed v5 false positive, left in round 6: label question, the controller's own policy allows iam:CreateServiceLinkedRole for ELB and only prose names the caller",
     "none/a-microk8s-ingress-no-address.log": "opened sealed v5 false positive, left in round 6: a get-ingress table identical to an ALB Ingress's (no CLASS column to rule it out)",
     "none/a-nginx-0-27-ingress-address-empty.log": "opened sealed v5 false positive, left in round 6: an operator's words with no controller named in the line",
-    "none/a-pulumi-ecs-no-imds-role-get-load-balancer.log": "opened sealed v5 false positive, left in round 6: label question, no valid credential sources from a tool other than the controller is aws-credentials-invalid by the round 4 precedent",
     "none/b-k8s-website-zh-crashloopbackoff-docs-diff.log": "opened sealed v5 miss: FALSE POSITIVE: pod-crashloopbackoff at error level",
     "none/b-k8sgpt-support-oomkilled-title.log": "opened sealed v5 miss: FALSE POSITIVE: pod-oomkilled at error level",
     "none/b-moby-docker-hub-s3-endpoint-403-xml.log": "opened sealed v5 miss: FALSE POSITIVE: ecr-pull-forbidden at error level",
