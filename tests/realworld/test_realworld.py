@@ -163,7 +163,6 @@ KNOWN_MISSES: dict[str, str] = {
     "gunicorn-boot/title-worker-failed-to-boot-exiting.log": "opened sealed v3 miss: fired nothing",
     "gunicorn-timeout/prose-default-30-seconds-kills-worker.log": "opened sealed v3 miss: fired nothing",
     "gunicorn-timeout/retold-critical-502-html-console-pipes.log": "opened sealed v3 miss: fired nothing",
-    "none/in-tree-elb-unauthorized-operation-will-retry.log": "opened sealed v3 miss: FALSE POSITIVE: alb-controller-iam-denied at error level (EC2's UnauthorizedOperation from the in-tree service controller; left for the lead: alb-iam-other/create-service-linked-role.log and modify-lb-attributes-event.log are the same caller's denials labelled positive, so ruling service-controller out would drop them)",
     "pg-unreachable/title-psycopg2-timeout-error.log": "opened sealed v3 miss: fired nothing",
     "probe-failed/issue-template-readiness-times-out-prose.log": "opened sealed v3 miss: fired nothing",
     "sqlite-open/comment-three-slashes-fix.log": "opened sealed v3 miss: fired nothing",
