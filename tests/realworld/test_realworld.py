@@ -210,8 +210,6 @@ KNOWN_MISSES: dict[str, str] = {
     "alb-irsa/pod-identity-webhook-sts-xml-incorrect-audience.log": "opened sealed v6 miss: fired nothing",
     "alb-irsa/ruby-sdk-missing-aud-claim.log": "opened sealed v6 miss: fired nothing",
     "aws-credentials-invalid/eksctl-docker-compose-expiredtoken-retryable.log": "opened sealed v6 miss: fired nothing",
-    "ecr-not-found/ecs-agent-ci-deploy-404-prose.log": "opened sealed v6 miss: fired nothing",
-    "ecr-not-found/fargate-retirement-digest-not-found.log": "opened sealed v6 miss: fired nothing",
     "eks-endpoint-unreachable/eks-charts-lbc-cluster-unreachable-title.log": "opened sealed v6 miss: fired nothing",
     "gunicorn-boot/gunicorn-104-wrong-appname-prose.log": "opened sealed v6 miss: fired nothing",
     "gunicorn-timeout/gunicorn-1646-five-workers-memory-prose.log": "opened sealed v6 miss: fired nothing",
@@ -233,7 +231,6 @@ KNOWN_MISSES: dict[str, str] = {
     "oomkilled/coreos-heapster-influxdb-oomkiller-prose.log": "opened sealed v6 miss: fired nothing",
     "oomkilled/k8s-27761-influxdb-oom-killed-backoff-prose.log": "opened sealed v6 miss: missed; fired: pod-crashloopbackoff",
     "oomkilled/pharos-helm-api-oomkilled-prose.log": "opened sealed v6 miss: fired nothing",
-    "pg-refused/go-pg-compose-getsockopt-refused-inline.log": "opened sealed v6 miss: fired nothing",
     "sqlite-open/langflow-helm-sqlite-volume-rich-traceback-cut.log": "opened sealed v6 miss: fired nothing",
     "werkzeug-import/flask-4556-baseresponse-prose.log": "opened sealed v6 miss: fired nothing",
 }
