@@ -211,7 +211,6 @@ KNOWN_MISSES: dict[str, str] = {
     "flask-dependency-import/cern-captcha-api-docker-quoted-itsdangerous.log": "opened sealed v6 miss: fired nothing",
     "gunicorn-boot/gunicorn-104-wrong-appname-prose.log": "opened sealed v6 miss: fired nothing",
     "gunicorn-timeout/gunicorn-1646-five-workers-memory-prose.log": "opened sealed v6 miss: fired nothing",
-    "helm-chart-missing/helm-alpha-install-file-not-found.log": "opened sealed v6 miss: fired nothing",
     "helm-chart-missing/young-ook-pr-title-incubator-not-valid-chart.log": "opened sealed v6 miss: fired nothing",
     "none/a6-wafv2-association-nonexistent-item.log": "opened sealed v6 miss: FALSE POSITIVE: alb-controller-ingress-no-address at error level; left in round 7 as a label question: the controller (v2.2-v2.17 group_controller.go) returns before updating the Ingress status when the WAFv2 association fails, so the Ingress gets no address",
     "none/b6-boxball-sqlite-web-escape-from-flask.log": "opened sealed v6 miss: FALSE POSITIVE: flask-dependency-import-error at error level",
