@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import exec_format_error  # noqa: E402
 import gunicorn_failures  # noqa: E402
 import postgres_errors  # noqa: E402
+import postgres_hba  # noqa: E402
 import real_app  # noqa: E402
 import sqlite_errors  # noqa: E402
 import terraform_errors  # noqa: E402
@@ -45,7 +46,8 @@ def main() -> int:
         if vpy is not None:
             for name, module in (("werkzeug", werkzeug_import_error),
                                  ("gunicorn", gunicorn_failures),
-                                 ("postgres", postgres_errors)):
+                                 ("postgres", postgres_errors),
+                                 ("postgres pg_hba", postgres_hba)):
                 print(f"[{name}]")
                 main_wrapper(lambda m=module: m.record(vpy))
     finally:
