@@ -86,10 +86,10 @@ class EnginePump:
             if batch is None:
                 continue
             view_lines, dropped, findings = batch
+            if findings:  # first: the lines' handler draws the status with them in (when due)
+                self.post_message(FindingsChanged(findings, "logs"))
             if view_lines or dropped:
                 self.post_message(LinesBatch("log", view_lines, dropped))
-            if findings:
-                self.post_message(FindingsChanged(findings, "logs"))
 
     def _feed(self, line: Any, source: LogSource, changed: dict, simulated: bool = False) -> None:
         engine = self.engine
