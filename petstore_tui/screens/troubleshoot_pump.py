@@ -92,21 +92,14 @@ class EnginePump:
                 self.post_message(LinesBatch("log", view_lines, dropped))
 
     def _feed(self, line: Any, source: LogSource, changed: dict, simulated: bool = False) -> None:
+        self._feed_batch([line], source, changed, simulated)
+
+    def _feed_batch(self, lines: list, source: LogSource, changed: dict, simulated: bool = False) -> None:
         engine = self.engine
         if engine is None:
             return
         with self.engine_lock:  # one engine, several follower threads
-            found = engine.feed(line, source=source.kind, resource=source.resource, simulated=simulated)
-            self._last_fed[(source.kind, source.resource)] = time.monotonic()
-        for finding in found or ():
-            changed[finding.key] = finding
-
-    def _feed_batch(self, lines: list, source: LogSource, changed: dict) -> None:
-        engine = self.engine
-        if engine is None:
-            return
-        with self.engine_lock:
-            found = engine.feed_lines(lines, source=source.kind, resource=source.resource)
+            found = engine.feed_lines(lines, source=source.kind, resource=source.resource, simulated=simulated)
             self._last_fed[(source.kind, source.resource)] = time.monotonic()
         for finding in found or ():
             changed[finding.key] = finding
