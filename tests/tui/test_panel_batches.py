@@ -11,6 +11,7 @@ from petstore_tui.screens.troubleshoot_messages import LinesBatch
 from petstore_tui.widgets.findings_table import FindingsTable
 from petstore_tui.widgets.log_view import LogView
 from tests.tui import fakes
+from tests.tui.test_troubleshoot import _wait_for
 
 READONLY = "sqlite3.OperationalError: attempt to write a readonly database"
 
@@ -22,14 +23,6 @@ def _lines() -> list[str]:
         if n % 300 == 7:
             lines += ["Traceback (most recent call last):", '  File "app.py", line 9, in save', READONLY]
     return lines + [READONLY]  # the last line: held until the stream goes quiet
-
-
-async def _wait_for(pilot, predicate, rounds: int = 250) -> bool:
-    for _ in range(rounds):  # bounded, a round is one short pause
-        if predicate():
-            return True
-        await pilot.pause(0.02)
-    return predicate()
 
 
 async def test_the_pump_feeds_the_real_engine_in_batches_and_every_line_reaches_the_view(tmp_path):
@@ -47,7 +40,7 @@ async def test_the_pump_feeds_the_real_engine_in_batches_and_every_line_reaches_
         log = app.screen.query_one(LogView)
         table = app.screen.query_one(FindingsTable)
         assert await _wait_for(pilot, lambda: log.total_lines == len(lines) and table.row_count == 1
-                               and next(iter(table.findings.values())).count == 6)
+                               and next(iter(table.findings.values())).count == 6, rounds=250)
         # every line, in order, in what the view keeps (it shows a traceback folded)
         assert [line.removeprefix("[app] ") for line in log._buffer] == lines
     assert one_by_one == []
