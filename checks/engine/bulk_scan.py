@@ -62,16 +62,20 @@ class BulkScan:
         # The C passes over a chunk's in-place block run on a second thread, ahead: while
         # they do, this thread reads the next chunk and does the Python work of the block
         # before. The blocks are still processed one by one in file order (`deferred`:
-        # the block whose passes run), so findings are those of one thread.
-        ahead = Ahead() if self.matcher.scans_without_gil and NATIVE else Inline()
+        # the block whose passes run), so findings are those of one thread. The thread
+        # starts with a second chunk: a stream that fits in one (a live feed) needs none.
+        threaded = self.matcher.scans_without_gil and NATIVE
+        ahead: Ahead | Inline = Inline()
         deferred: tuple | None = None
 
         def settle(carry: bytes, then: tuple | None = None) -> bytes:
             """Process the deferred block (its passes done), starting the passes of `then`
             meanwhile; the carry after it."""
-            nonlocal deferred
+            nonlocal deferred, ahead
             passes = ahead.result() if deferred is not None else None
             if then is not None:
+                if deferred is not None and threaded and isinstance(ahead, Inline):
+                    ahead = Ahead()
                 ahead.start(self._block_passes, *then)
             block, deferred = deferred, then
             if block is None:

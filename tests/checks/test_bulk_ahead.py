@@ -129,22 +129,33 @@ def test_an_error_in_the_passes_reaches_the_caller_and_the_thread_ends(catalog, 
     """Stand-in: a matcher whose scan raises on the second thread (as Hyperscan does on a
     broken database): scan_stream raises it, and no thread is left behind."""
     engine = Engine(catalog, matcher="hyperscan", clock=lambda: 1.0)
-    calls = []
+    scan, main = engine.matcher.candidates, threading.get_ident()
 
     def broken(block, prefixed=True):
-        calls.append(threading.get_ident())
+        if threading.get_ident() == main:
+            return scan(block, prefixed)
         raise RuntimeError("scan failed")
     monkeypatch.setattr(engine.matcher, "candidates", broken)
     before = threading.active_count()
-    data = _catalog_log(7)
     with pytest.raises(RuntimeError, match="scan failed"):
-        engine.scan_stream(io.BytesIO(data), resource="log", block_size=4096)
-    assert any(ident != threading.get_ident() for ident in calls)  # it ran on the other thread
+        engine.scan_stream(io.BytesIO(_catalog_log(7)), resource="log", block_size=4096)
     for _ in range(100):
         if threading.active_count() <= before:
             break
         threading.Event().wait(0.01)
     assert threading.active_count() <= before
+
+
+@needs_threads
+def test_a_stream_of_one_chunk_starts_no_thread(catalog, monkeypatch):
+    """Stand-in: none; a live feed's few lines (one chunk) are scanned on this thread, and
+    the second chunk of a longer stream starts the worker."""
+    data = _straddling_log(4096)
+    _Counting.started = 0
+    _bulk(catalog, data[:4000], 4096, _Counting, monkeypatch)
+    assert _Counting.started == 0
+    _bulk(catalog, data[:12000], 4096, _Counting, monkeypatch)
+    assert _Counting.started >= 1
 
 
 def test_ahead_runs_one_call_at_a_time_and_hands_back_its_result_or_error():
