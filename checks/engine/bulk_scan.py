@@ -6,7 +6,7 @@ import io
 from bisect import bisect_right
 from typing import BinaryIO
 
-from checks.engine.ahead import Ahead, Inline
+from checks.engine.ahead import Ahead, Inline, spare_core
 from checks.engine.grouping import WRAP_WIDTH, Grouper
 from checks.engine.line_scan import NATIVE, glue, scan_lines
 from checks.engine.literal_filter import DAMAGE
@@ -63,8 +63,8 @@ class BulkScan:
         # they do, this thread reads the next chunk and does the Python work of the block
         # before. The blocks are still processed one by one in file order (`deferred`:
         # the block whose passes run), so findings are those of one thread. The thread
-        # starts with a second chunk: a stream that fits in one (a live feed) needs none.
-        threaded = self.matcher.scans_without_gil and NATIVE
+        # starts with a second chunk: a stream that fits in one (a live feed) needs none;
+        # and only with a core to spare (spare_core).
         ahead: Ahead | Inline = Inline()
         deferred: tuple | None = None
 
@@ -74,7 +74,8 @@ class BulkScan:
             nonlocal deferred, ahead
             passes = ahead.result() if deferred is not None else None
             if then is not None:
-                if deferred is not None and threaded and isinstance(ahead, Inline):
+                if deferred is not None and isinstance(ahead, Inline) and self.matcher.scans_without_gil \
+                        and NATIVE and spare_core():
                     ahead = Ahead()
                 ahead.start(self._block_passes, *then)
             block, deferred = deferred, then

@@ -24,6 +24,12 @@ def catalog():
     return load_catalog(CATALOG_DIR)
 
 
+@pytest.fixture(autouse=True)
+def _spare_core(monkeypatch):
+    """The test machine may be busy: the second thread runs whatever the load average."""
+    monkeypatch.setattr(bulk_scan, "spare_core", lambda: True)
+
+
 class _Counting(ahead.Ahead):
     started = 0
 
@@ -87,6 +93,20 @@ def test_damaged_logs_give_one_threads_findings(catalog, monkeypatch, seed, bloc
     data = _catalog_log(seed)
     assert _bulk(catalog, data, block_size, ahead.Ahead, monkeypatch) == _bulk(
         catalog, data, block_size, ahead.Inline, monkeypatch)
+
+
+@needs_threads
+def test_busy_cores_keep_the_scan_on_one_thread(catalog, monkeypatch):
+    """Stand-in: the load average and the cores this process may use, set: at load 1.2 of
+    2 cores a second thread would wait for a core, at 0.8 it has one."""
+    monkeypatch.setattr(bulk_scan, "spare_core", ahead.spare_core)
+    monkeypatch.setattr(ahead.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    data = _straddling_log(4096)
+    for load, threads in ((1.2, 0), (0.8, 1)):
+        monkeypatch.setattr(ahead.os, "getloadavg", lambda load=load: (load, load, load))
+        _Counting.started = 0
+        _bulk(catalog, data, 4096, _Counting, monkeypatch)
+        assert min(_Counting.started, 1) == threads, load
 
 
 class _BrokenAfter(io.RawIOBase):
