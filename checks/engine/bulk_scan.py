@@ -133,7 +133,7 @@ class BulkScan:
                         # with the carry and the unfinished line; the rest is scanned in place
                         # (with the sync line itself, which the head's last event peeks at: the
                         # head is processed up to it, and the in-place pass starts there),
-                        # after the next chunk's head (`deferred`)
+                        # once the next chunk is read (`deferred`), before that chunk's head
                         carry = settle(carry, (chunk, split, cut + 1))
                         head = b"".join((carry, pending, chunk[start:chunk.find(b"\n", split) + 1]))
                         self._bulk_block(head, 0, len(head), source, resource, changed, final=False)
