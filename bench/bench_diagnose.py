@@ -5,7 +5,8 @@ full catalog, and a simpler set of 18 plain phrases taken from it.
     .venv/bin/python bench/bench_diagnose.py [--runs 5]
 
 Every figure is the median of --runs rounds; the rounds interleave the contenders so that
-load from other users of the machine falls on all of them alike. The CLI is the whole
+load from other users of the machine falls on all of them alike (each round in another
+order). The CLI is the whole
 process an operator runs (the `petstore-tui` script beside this Python), with its cache
 warm (validated catalog, compiled Hyperscan database and regexes) and the project's
 bytecode compiled beforehand, as an installed package has it. Wall and CPU time (user +
@@ -313,9 +314,13 @@ def main() -> int:
                 contenders[f"grep -E -i, {set_name}, LC_ALL={locale}"] = grep_run
 
     results = {}
-    for _ in range(args.runs):
-        for name, func in contenders.items():
-            results[name] = timings.run(name, func)
+    names = list(contenders)
+    for round_number in range(args.runs):
+        # each round starts one contender further on: none always runs first (or right
+        # after the catalog's long grep runs)
+        shift = round_number % len(names)
+        for name in names[shift:] + names[:shift]:
+            results[name] = timings.run(name, contenders[name])
 
     print(f"\nmedians of {args.runs} rounds (wall, then CPU = user + sys):")
     for name in contenders:
