@@ -158,6 +158,35 @@ sys.exit(cli.main(sys.argv[1:]))
 """
 
 
+FIRST_SCREEN_MODULES = """
+import sys
+from petstore_tui import cli
+from petstore_tui.app import PetstoreApp
+def opened(self, *args, **kwargs):
+    import petstore_tui.screens.preflight
+    print("checks.model" in sys.modules)
+PetstoreApp.run = opened
+sys.exit(cli.main([]))
+"""
+
+
+def test_the_first_screen_needs_no_type_of_checks_model_before_its_first_frame(tmp_path):
+    """checks.model's dataclasses and enums (about 3 ms to build) load with the first check
+    result, not before the preflight screen shows (bench/bench_tui.py, start-up). Stand-in:
+    App.run replaced by a recorder that imports the first screen, in a fresh interpreter."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = dict(os.environ, PETSTORE_TUI_HOME=str(tmp_path / "home"), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    env.pop("PETSTORE_TUI_CATALOG", None)
+    done = subprocess.run([sys.executable, "-c", FIRST_SCREEN_MODULES], capture_output=True, text=True,  # noqa: S603
+                          timeout=120, cwd=Path(__file__).resolve().parents[2], env=env, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["False"]
+
+
 FRAME_RATE = """
 import petstore_tui.app
 from textual import constants, screen
