@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import AwaitMount
 
 from petstore_core.redact import redact
 from petstore_tui.contracts import AppServices
@@ -33,9 +34,21 @@ def _lazy_screen(module: str, name: str) -> Callable[[], Screen]:
     pays only for its own screen (the panel's and the runbook's modules are the heaviest)."""
 
     def make() -> Screen:
-        return getattr(importlib.import_module(f"petstore_tui.screens.{module}"), name)()
+        return _screen_class(module, name)()
 
+    make.screen_class = lambda: _screen_class(module, name)  # type: ignore[attr-defined]
     return make
+
+
+def _screen_class(module: str, name: str) -> type[Screen]:
+    return getattr(importlib.import_module(f"petstore_tui.screens.{module}"), name)
+
+
+def _brings_no_css(make: Callable[[], Screen]) -> bool:
+    """The mode's screen has no stylesheet of its own (CSS or CSS_PATH): Textual loads one
+    only for a screen opened through MODES or pushed."""
+    screen_class = make.screen_class()  # type: ignore[attr-defined]
+    return not screen_class.CSS and not screen_class.CSS_PATH
 
 
 class SandboxStateChanged(Message):
@@ -78,6 +91,14 @@ class PetstoreApp(App[int]):
         # default screen on mount: that switch parsed the whole stylesheet twice more
         # before the first frame (App._init_mode and App.switch_mode each refresh the CSS).
         self.DEFAULT_MODE = self.initial  # read by App.__init__
+        # A screen with no stylesheet of its own opens as Textual's default screen of that
+        # mode, its mode added once it is up: opening a mode's first screen from MODES
+        # refreshes the whole stylesheet (two more parses of it, about 8 ms of CPU) before
+        # the first frame (docs/knowledge/tui-start.md).
+        self._mode_added_on_mount: Callable[[], Screen] | None = None
+        if _brings_no_css(self.MODES[self.initial]):
+            self._mode_added_on_mount = self.MODES[self.initial]
+            self.MODES = {name: make for name, make in self.MODES.items() if name != self.initial}
         super().__init__()
         self.services = services
         self.target = services.target
@@ -102,7 +123,18 @@ class PetstoreApp(App[int]):
         """Before any screen starts a worker: a pool that followed logs cannot fill (workers.py)."""
         asyncio.get_running_loop().set_default_executor(worker_pool())
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """The first screen, when it opens outside MODES (see __init__)."""
+        assert self._mode_added_on_mount is not None
+        return self._mode_added_on_mount()
+
+    async def on_mount(self) -> None:
+        if self._mode_added_on_mount is not None:
+            self.add_mode(self.initial, self._mode_added_on_mount)  # `1`..`4` find it again
+            # Textual waits for a screen opened from MODES before the app mounts: the app
+            # is ready (and its own work starts) once its first screen is mounted, as then.
+            # Here, after the app's own styles apply, which the screen's text inherits.
+            await AwaitMount(self.screen, [self.screen])
         if not self.sandbox_ready:
             self.call_after_refresh(self.start_sandbox)  # the first frame before any work
 

@@ -10,10 +10,12 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from checks.model import CheckResult, Finding
 from petstore_core.settings import Target
+
+if TYPE_CHECKING:  # start-up: only annotations here; the first screen needs no dataclass of checks.model
+    from checks.model import CheckResult, Finding
 
 
 class Runner(Protocol):

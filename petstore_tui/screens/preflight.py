@@ -13,7 +13,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 from textual.worker import get_current_worker
 
-from checks.model import CheckResult, Status
 from petstore_tui.contracts import CheckInfo
 from petstore_tui.widgets.check_table import CheckTable
 from petstore_tui.widgets.detail import CheckDetail
@@ -21,6 +20,7 @@ from petstore_tui.widgets.target_header import TargetHeader
 from petstore_tui.workers import drain_async
 
 if TYPE_CHECKING:
+    from checks.model import CheckResult
     from petstore_tui.app import PetstoreApp
 
 
@@ -170,6 +170,9 @@ class PreflightScreen(Screen):
                         severity="warning" if failed else "information", timeout=4)
 
     def _update_status(self) -> None:
+        # start-up: first called when checks run, after the first frame
+        from checks.model import Status
+
         table = self.query_one(CheckTable)
         counts = table.counts()
         done = sum(counts.values())

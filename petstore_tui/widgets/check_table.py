@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import DataTable
 
-from checks.model import CheckResult, Status
 from petstore_tui.widgets.cells import cursor_row_key, update_summary
+
+if TYPE_CHECKING:
+    from checks.model import CheckResult
 
 GROUP_ORDER = ("tools", "aws", "config", "cluster")
 STATUS_STYLE = {
@@ -66,6 +70,9 @@ class CheckTable(DataTable):
             self.titles[result.id] = result.id
             self.groups[result.id] = result.group
             self.add_row(Text(f"  {result.id}"), Text(""), Text(""), key=result.id)
+        # start-up: a result comes after the first frame, and the types with it
+        from checks.model import Status
+
         status = result.status.value if isinstance(result.status, Status) else str(result.status)
         self.update_cell(result.id, "status", status_cell(status))
         update_summary(self, result.id, result.summary)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 import time
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from checks.model import CheckResult, Finding, recognition_text
 from petstore_core.redact import redact
+
+if TYPE_CHECKING:
+    from checks.model import CheckResult, Finding
 
 
 class CheckDetail(Static):
@@ -60,6 +63,9 @@ class FindingDetail(Static):
             first = time.strftime("%H:%M:%S", time.gmtime(finding.first_seen))
             parts.append(Text(f"first seen {first} UTC", style="dim"))
         if finding.recognised_as:
+            # start-up: the preflight screen shows this module's CheckDetail first
+            from checks.model import recognition_text
+
             parts.append(Text(f"recognised by {recognition_text(finding)}", style="dim"))
         if finding.simulated:
             parts.append(Text("Simulated: every line behind it was written by petstore-tui (a drill's "

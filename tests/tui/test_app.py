@@ -158,6 +158,35 @@ sys.exit(cli.main(sys.argv[1:]))
 """
 
 
+FIRST_SCREEN_MODULES = """
+import sys
+from petstore_tui import cli
+from petstore_tui.app import PetstoreApp
+def opened(self, *args, **kwargs):
+    import petstore_tui.screens.preflight
+    print("checks.model" in sys.modules)
+PetstoreApp.run = opened
+sys.exit(cli.main([]))
+"""
+
+
+def test_the_first_screen_needs_no_type_of_checks_model_before_its_first_frame(tmp_path):
+    """checks.model's dataclasses and enums (about 3 ms to build) load with the first check
+    result, not before the preflight screen shows (bench/bench_tui.py, start-up). Stand-in:
+    App.run replaced by a recorder that imports the first screen, in a fresh interpreter."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = dict(os.environ, PETSTORE_TUI_HOME=str(tmp_path / "home"), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    env.pop("PETSTORE_TUI_CATALOG", None)
+    done = subprocess.run([sys.executable, "-c", FIRST_SCREEN_MODULES], capture_output=True, text=True,  # noqa: S603
+                          timeout=120, cwd=Path(__file__).resolve().parents[2], env=env, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["False"]
+
+
 FRAME_RATE = """
 import petstore_tui.app
 from textual import constants, screen
@@ -201,3 +230,35 @@ def test_a_bare_start_leaves_what_its_first_screen_does_not_need(tmp_path, argv)
                           timeout=120, cwd=Path(__file__).resolve().parents[2], env=env, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["opened", "preflight", "1", "False", "0"]
+
+
+async def test_the_first_screen_opens_without_refreshing_the_stylesheet(monkeypatch):
+    """The first screen brings no stylesheet of its own, so it opens as Textual's default
+    screen: opening it through MODES parsed the whole stylesheet twice more before the first
+    frame (docs/knowledge/tui-start.md). `1` still finds that screen, as its mode."""
+    from textual.css.stylesheet import Stylesheet
+
+    reparses = []
+    real_reparse = Stylesheet.reparse
+    monkeypatch.setattr(Stylesheet, "reparse", lambda self: reparses.append(1) or real_reparse(self))
+    app = PetstoreApp(fakes.services(), autostart=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, PreflightScreen) and app.current_mode == "preflight"
+        assert reparses == []
+        await pilot.press("2")
+        await pilot.pause()
+        assert isinstance(app.screen, DeployScreen)
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.screen is first and app.current_mode == "preflight"
+
+
+async def test_a_first_screen_with_its_own_stylesheet_opens_with_it():
+    """The panel brings troubleshoot.tcss: it opens through MODES, which loads it."""
+    app = PetstoreApp(fakes.services(), initial="troubleshoot", autostart=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TroubleshootScreen) and app.current_mode == "troubleshoot"
+        assert any(str(path).endswith("troubleshoot.tcss") for path, _ in app.stylesheet.source)
