@@ -13,6 +13,7 @@ from checks.engine.compiled import compile_all
 from checks.engine.event_time import event_time_at_start
 from checks.engine.evidence import jsonable, match_evidence
 from checks.engine.grouping import Grouper, prefixed_pod
+from checks.engine.live_batch import BatchFeed
 from checks.engine.matcher import RE_FLAGS, make_matcher
 from checks.engine.normalize import decode, prepare_line_and_width, to_bytes
 from checks.engine.source_filter import ANY, entry_applies, source_value
@@ -50,8 +51,9 @@ class Acks:
         (self._pairs.add if on else self._pairs.discard)((failure_id, resource or None))
 
 
-class Engine(BulkScan):
-    """Feed it lines (str or bytes) from any number of streams; read findings any time."""
+class Engine(BulkScan, BatchFeed):
+    """Feed it lines (str or bytes) from any number of streams, one by one or in batches
+    (feed_lines); read findings any time."""
 
     def __init__(self, catalog: Iterable[KnownFailure], matcher: str | object | None = None,
                  acks: Acks | None = None, clock=time.time, cache_dir=None):
@@ -84,6 +86,7 @@ class Engine(BulkScan):
         self._latest: dict[tuple[str, str], str] = {}
         self._per_entry: dict[str, int] = {}
         self._groupers: dict[tuple[str, ...], Grouper] = {}
+        self._held: dict[tuple[str, str], bytes] = {}  # a batch-fed stream's lines after its last sync point
         self._lock = RLock()
         self.lines_read = 0
 
@@ -111,7 +114,7 @@ class Engine(BulkScan):
         parts = raw.split(b"\n") if b"\n" in raw else (raw,)
         changed: dict[tuple[str, str], Finding] = {}
         with self._lock:
-            grouper = self._grouper(source, resource, simulated)
+            grouper = self._grouper(source, resource, simulated, changed)
             for part in parts:
                 self.lines_read += 1
                 for event, peek in grouper.push_peeking(*prepare_line_and_width(part)):
@@ -133,14 +136,16 @@ class Engine(BulkScan):
                 if (source is None or key[0] == source_value(source)) and (resource is None or key[1] == resource):
                     for event in self._groupers.pop(key).flush():
                         self._handle_event(event, key[0], key[1], changed, simulated=len(key) > 2)
+            self._flush_held(source, resource, changed)
             return self._settle(list(changed.values()))
 
-    def _grouper(self, source: str, resource: str, simulated: bool = False) -> Grouper:
+    def _grouper(self, source: str, resource: str, simulated: bool = False, changed: dict | None = None) -> Grouper:
         # simulated lines group apart: one event never mixes them with printed ones
         key = (source, resource, "simulated") if simulated else (source, resource)
         grouper = self._groupers.get(key)
         if grouper is None:
             grouper = self._groupers[key] = Grouper()
+            self._take_held(grouper, key, {} if changed is None else changed)
         return grouper
 
     # -------------------------------------------------------------- findings
@@ -316,6 +321,7 @@ class Engine(BulkScan):
             self._latest.clear()
             self._per_entry.clear()
             self._groupers.clear()
+            self._held.clear()
             self.lines_read = 0
 
 

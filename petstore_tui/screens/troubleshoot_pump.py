@@ -55,7 +55,9 @@ class EnginePump:
 
     def _pump(self) -> None:
         """The one thread that feeds the engine: every FLUSH_EVERY it drains the inbox and
-        matches the lines; the lines and changed findings go to the view in ViewBatches."""
+        matches the lines, each stream's as one batch (Engine.feed_lines: one matcher pass
+        over the batch instead of Python work on every line); the lines and changed
+        findings go to the view in ViewBatches."""
         worker = get_current_worker()
         inbox = self.inbox
         batches = ViewBatches()
@@ -64,31 +66,40 @@ class EnginePump:
             count = len(inbox)
             changed: dict = {}
             lines: list[str] = []
+            streams: dict[tuple[str, str], tuple[LogSource, list]] = {}  # the engine's streams, in order
             for _ in range(count):
                 source, raw = inbox.popleft()
                 text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
                 shown = self.key_blocks(text, source.id)
-                self._feed(raw if shown is text else shown, source, changed)  # raw keeps bad UTF-8
+                stream = streams.get((source.kind, source.resource))
+                if stream is None:
+                    stream = streams[(source.kind, source.resource)] = (source, [])
+                stream[1].append(raw if shown is text else shown)  # raw keeps bad UTF-8
                 if source.kind == "k8s-events" and self.restarts.see(shown):
                     self._status_dirty = True
                 lines.append(f"[{source.id}] {shown.rstrip()[:2000]}")
+            for source, batch in streams.values():
+                self._feed_batch(batch, source, changed)
             self._flush_idle(changed)
             batches.add(lines, changed)
             batch = batches.take(time.monotonic())
             if batch is None:
                 continue
             view_lines, dropped, findings = batch
+            if findings:  # first: the lines' handler draws the status with them in (when due)
+                self.post_message(FindingsChanged(findings, "logs"))
             if view_lines or dropped:
                 self.post_message(LinesBatch("log", view_lines, dropped))
-            if findings:
-                self.post_message(FindingsChanged(findings, "logs"))
 
     def _feed(self, line: Any, source: LogSource, changed: dict, simulated: bool = False) -> None:
+        self._feed_batch([line], source, changed, simulated)
+
+    def _feed_batch(self, lines: list, source: LogSource, changed: dict, simulated: bool = False) -> None:
         engine = self.engine
         if engine is None:
             return
         with self.engine_lock:  # one engine, several follower threads
-            found = engine.feed(line, source=source.kind, resource=source.resource, simulated=simulated)
+            found = engine.feed_lines(lines, source=source.kind, resource=source.resource, simulated=simulated)
             self._last_fed[(source.kind, source.resource)] = time.monotonic()
         for finding in found or ():
             changed[finding.key] = finding

@@ -145,6 +145,10 @@ class FakeEngine:
             self.found[key] = Finding(**{**READONLY_FAILURE.__dict__, "evidence": [text]})
         return [self.found[key]]
 
+    def feed_lines(self, lines, source: str = "any", resource: str = "", simulated: bool = False) -> list[Finding]:
+        changed = {f.key: f for line in lines for f in self.feed(line, source, resource, simulated)}
+        return list(changed.values())
+
     def flush(self, source: str | None = None, resource: str | None = None) -> list[Finding]:
         return []
 
