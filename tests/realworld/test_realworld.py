@@ -188,7 +188,6 @@ KNOWN_MISSES: dict[str, str] = {
     "ecr-no-auth/vpc-cni-back-off-curl-basic-auth-prose.log": "opened sealed v5 miss: fired nothing",
     "eks-endpoint-unreachable/private-endpoint-dig-nxdomain-worker.log": "opened sealed v5 miss, left in round 6: dig's NXDOMAIN is three lines below the name, beyond an event and its peek",
     "helm-chart-missing/chart-3-2-2-wget-404-prose.log": "opened sealed v5 miss, left in round 6: prose about wget's 404, not Helm's getter wording",
-    "kubectl-unauthorized/aws-cli-get-token-profile-kubeconfig-cut.log": "opened sealed v5 miss, left in round 6: kubectl's message cut mid-word after 'logged in to th'",
     "none/a-eks-service-linked-role-in-tree-elb.log": "opened sealed v5 false positive, left in round 6: label question, the controller's own policy allows iam:CreateServiceLinkedRole for ELB and only prose names the caller",
     "none/a-microk8s-ingress-no-address.log": "opened sealed v5 false positive, left in round 6: a get-ingress table identical to an ALB Ingress's (no CLASS column to rule it out)",
     "none/a-nginx-0-27-ingress-address-empty.log": "opened sealed v5 false positive, left in round 6: an operator's words with no controller named in the line",
