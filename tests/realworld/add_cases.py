@@ -68,6 +68,9 @@ AWS_SERVICE_ACCOUNTS = {"602401143452", "877085696533", "800184023465", "5586082
 ACCOUNT_RES = (
     re.compile(r"(arn:aws[\w-]*:[\w-]*:[\w-]*:)(\d{12})(?=:)"),
     re.compile(r"(?<![\d])()(\d{12})(?=\.dkr\.ecr\.)"),
+    # ECR's "... in the registry with id '123456789012'" and the account fields of AWS's JSON
+    re.compile(r"(registry\s+with\s+id\s+\\?['\"]?)(\d{12})(?!\d)"),
+    re.compile(r"(\\?\"(?:registryId|Account|AccountId|OwnerId|owner_id)\\?\"\s*:\s*\\?\"?)(\d{12})(?!\d)"),
 )
 # EKS prints its endpoint ids in upper case; people retype or lower-case them (kubeconfigs,
 # browsers), so both are replaced, keeping the case.

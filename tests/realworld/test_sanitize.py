@@ -26,3 +26,14 @@ def test_access_key_ids_are_replaced_and_the_documentation_example_kept():
     assert keys[0].startswith("ASIA") and keys[0] != "ASIAZ7EXAMPLEKEY1234"
     assert keys[1].startswith("AKIA") and keys[1] != "AKIAQ2RSTUVWXYZ23456"
     assert changed == ["access key id"]
+
+
+def test_account_ids_outside_arns_are_replaced_where_aws_names_them():
+    real = "731209457236"
+    for pasted in (f"does not exist in the registry with id '{real}'",
+                   f'{{"registryId": "{real}", "repositoryName": "petstore"}}',
+                   f'\\"Account\\": \\"{real}\\"'):
+        text, changed = sanitize(pasted)
+        assert real not in text and re.search(r"\b4\d{11}\b", text), text
+        assert changed == ["account id"]
+    assert sanitize("request id 123456789012345")[1] == []  # not 12 digits on their own
