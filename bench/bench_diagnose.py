@@ -12,11 +12,9 @@ warm (validated catalog, compiled Hyperscan database and regexes) and the projec
 bytecode compiled beforehand, as an installed package has it. Wall and CPU time (user +
 sys) are both printed: on a shared machine CPU time is the steadier of the two.
 
-The target (>= 1.5x grep) is read on wall time: what the operator waits on. The CLI's
-bulk scan runs its C passes on a second thread (checks/engine/ahead.py), so on the two
-cores of this machine its wall time is below its CPU time; grep runs on one. The CPU
+The target (>= 1.5x grep) is read on wall time: what the operator waits on. The CPU
 ratio is printed beside it (the machine's total work); where the two differ, say which.
-Wall time needs a quiet machine: with other work on both cores the second thread waits.
+Wall time needs a quiet machine.
 
     --tree DIR   also runs the CLI of another checkout (`python -m petstore_tui` in DIR,
                  its bytecode compiled there), interleaved with this one: before and after

@@ -9,39 +9,16 @@
 
 static int prefixed_or_boxed(const unsigned char *s, Py_ssize_t n);
 
-/* A growable array of offsets, filled without the GIL. */
-typedef struct {
-    Py_ssize_t *items;
-    Py_ssize_t size, capacity;
-} offsets;
-
 static int
-push(offsets *list, Py_ssize_t offset)
+append_offset(PyObject *list, Py_ssize_t offset)
 {
-    if (list->size == list->capacity) {
-        Py_ssize_t capacity = list->capacity ? 2 * list->capacity : 256;
-        Py_ssize_t *items = PyMem_RawRealloc(list->items, (size_t)capacity * sizeof(Py_ssize_t));
-        if (items == NULL)
-            return -1;
-        list->items = items;
-        list->capacity = capacity;
+    PyObject *item = PyLong_FromSsize_t(offset);
+    if (item == NULL || PyList_Append(list, item) < 0) {
+        Py_XDECREF(item);
+        return -1;
     }
-    list->items[list->size++] = offset;
+    Py_DECREF(item);
     return 0;
-}
-
-static PyObject *
-as_list(const offsets *list)
-{
-    PyObject *result = PyList_New(list->size);
-    for (Py_ssize_t i = 0; result != NULL && i < list->size; i++) {
-        PyObject *item = PyLong_FromSsize_t(list->items[i]);
-        if (item == NULL)
-            Py_CLEAR(result);
-        else
-            PyList_SET_ITEM(result, i, item);
-    }
-    return result;
 }
 
 static PyObject *
@@ -54,53 +31,33 @@ scan(PyObject *module, PyObject *args)
         return NULL;
     if (lo < 0) lo = 0;
     if (hi > view.len) hi = view.len;
-    offsets cut = {NULL, 0, 0}, marked = {NULL, 0, 0};
-    PyObject *ends = NULL, *prefixed = NULL, *result = NULL;
+    PyObject *ends = PyList_New(0), *prefixed = PyList_New(0);
+    if (ends == NULL || prefixed == NULL)
+        goto fail;
     const unsigned char *buf = view.buf;
     Py_ssize_t count = 0, line = lo;
-    int failed = 0;
-    /* no Python object is touched in the loop: another thread (the bulk path's matcher
-     * pass, checks/engine/bulk_scan.py) runs meanwhile */
-    Py_BEGIN_ALLOW_THREADS
     while (line < hi) {
         const unsigned char *nl = memchr(buf + line, '\n', (size_t)(hi - line));
         Py_ssize_t at = nl ? nl - buf : hi;  /* the last line may lack its newline */
-        if (at - line == width && push(&cut, at) < 0) {
-            failed = 1;
-            break;
-        }
-        if (want_prefixed && prefixed_or_boxed(buf + line, at - line) && push(&marked, at) < 0) {
-            failed = 1;
-            break;
-        }
+        if (at - line == width && append_offset(ends, at) < 0)
+            goto fail;
+        if (want_prefixed && prefixed_or_boxed(buf + line, at - line) && append_offset(prefixed, at) < 0)
+            goto fail;
         if (!nl)
             break;
         count++;
         line = at + 1;
     }
-    Py_END_ALLOW_THREADS
-    if (failed) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    ends = as_list(&cut);
-    if (ends == NULL)
-        goto done;
-    if (!want_prefixed) {
-        result = Py_BuildValue("nN", count, ends);
-        goto done;
-    }
-    prefixed = as_list(&marked);
-    if (prefixed == NULL) {
-        Py_DECREF(ends);
-        goto done;
-    }
-    result = Py_BuildValue("nNN", count, ends, prefixed);
-done:
-    PyMem_RawFree(cut.items);
-    PyMem_RawFree(marked.items);
     PyBuffer_Release(&view);
-    return result;
+    if (want_prefixed)
+        return Py_BuildValue("nNN", count, ends, prefixed);
+    Py_DECREF(prefixed);
+    return Py_BuildValue("nN", count, ends);
+fail:
+    Py_XDECREF(ends);
+    Py_XDECREF(prefixed);
+    PyBuffer_Release(&view);
+    return NULL;
 }
 
 /* memchr from `from` (which may lie past the end) for a newline; `size` when none. */

@@ -6,9 +6,8 @@ import io
 from bisect import bisect_right
 from typing import BinaryIO
 
-from checks.engine.ahead import Ahead, Inline, spare_core
 from checks.engine.grouping import WRAP_WIDTH, Grouper
-from checks.engine.line_scan import NATIVE, glue, scan_lines
+from checks.engine.line_scan import glue, scan_lines
 from checks.engine.literal_filter import DAMAGE
 from checks.engine.normalize import (
     MAX_LINE,
@@ -59,91 +58,55 @@ class BulkScan:
         pending = b""  # raw bytes of an unfinished line (never more than RAW_MAX_LINE)
         skipping = False  # inside the tail of a line longer than RAW_MAX_LINE
         read = getattr(stream, "read1", None) or stream.read
-        # The C passes over a chunk's in-place block run on a second thread, ahead: while
-        # they do, this thread reads the next chunk and does the Python work of the block
-        # before. The blocks are still processed one by one in file order (`deferred`:
-        # the block whose passes run), so findings are those of one thread. The thread
-        # starts with a second chunk: a stream that fits in one (a live feed) needs none;
-        # and only with a core to spare (spare_core).
-        ahead: Ahead | Inline = Inline()
-        deferred: tuple | None = None
-
-        def settle(carry: bytes, then: tuple | None = None) -> bytes:
-            """Process the deferred block (its passes done), starting the passes of `then`
-            meanwhile; the carry after it."""
-            nonlocal deferred, ahead
-            passes = ahead.result() if deferred is not None else None
-            if then is not None:
-                if deferred is not None and isinstance(ahead, Inline) and self.matcher.scans_without_gil \
-                        and NATIVE and spare_core():
-                    ahead = Ahead()
-                ahead.start(self._block_passes, *then)
-            block, deferred = deferred, then
-            if block is None:
-                return carry
-            return self._bulk_block(*block, source, resource, changed, final=False, passes=passes)
-
         with self._lock:
             self.flush(source, resource)  # a bulk scan starts its streams fresh
-            try:
-                while True:
-                    try:
-                        chunk = read(block_size)
-                    except OSError:
-                        carry = settle(carry)  # what was read counts, as it did before
-                        raise
-                    if not chunk:
-                        break
-                    start = 0
-                    if skipping:
-                        nl = chunk.find(b"\n")
-                        if nl < 0:
-                            continue
-                        start, skipping = nl + 1, False
-                    cut = chunk.rfind(b"\n", start)
-                    if cut < 0:
-                        pending += chunk[start:]
-                        if len(pending) > RAW_MAX_LINE:
-                            carry = settle(carry)
-                            carry, pending, skipping = self._huge_line(carry, pending, source, resource, changed)
+            while True:
+                chunk = read(block_size)
+                if not chunk:
+                    break
+                start = 0
+                if skipping:
+                    nl = chunk.find(b"\n")
+                    if nl < 0:
                         continue
-                    if pending:
-                        first = chunk.find(b"\n", start)
-                        if len(pending) + first - start > RAW_MAX_LINE:  # the unfinished line got huge
-                            pending = (pending + chunk[start:first])[:RAW_MAX_LINE]
-                            start = first
-                    noisy = any(t in chunk for t in NOISE_TRIGGERS) or any(t in pending for t in NOISE_TRIGGERS)
-                    split = None if noisy else _first_sync_point(chunk, start, cut + 1)
-                    if split is None:
-                        carry = settle(carry)
-                        # one copy of the block: carry, the unfinished line and this chunk's lines
-                        if noisy:  # cleaned line by line where noisy; still one copy of the block
-                            first = chunk.find(b"\n", start)
-                            parts = [carry, remove_noise(pending + chunk[start:first + 1])]
-                            remove_noise_into(parts, chunk, first + 1, cut + 1)
-                            buf = b"".join(parts)
-                            del parts
-                        else:
-                            view = memoryview(chunk)[start:cut + 1]
-                            buf = b"".join((carry, pending, view))
-                            view.release()
-                        carry = self._bulk_block(buf, 0, len(buf), source, resource, changed, final=False)
-                    else:
-                        # no copy of the chunk: the few lines before its first sync point go
-                        # with the carry and the unfinished line; the rest is scanned in place
-                        # (with the sync line itself, which the head's last event peeks at: the
-                        # head is processed up to it, and the in-place pass starts there),
-                        # once the next chunk is read (`deferred`), before that chunk's head
-                        carry = settle(carry, (chunk, split, cut + 1))
-                        head = b"".join((carry, pending, chunk[start:chunk.find(b"\n", split) + 1]))
-                        self._bulk_block(head, 0, len(head), source, resource, changed, final=False)
-                    pending = chunk[cut + 1:]
+                    start, skipping = nl + 1, False
+                cut = chunk.rfind(b"\n", start)
+                if cut < 0:
+                    pending += chunk[start:]
                     if len(pending) > RAW_MAX_LINE:
-                        carry = settle(carry)
                         carry, pending, skipping = self._huge_line(carry, pending, source, resource, changed)
-                carry = settle(carry)
-            finally:
-                ahead.close()
+                    continue
+                if pending:
+                    first = chunk.find(b"\n", start)
+                    if len(pending) + first - start > RAW_MAX_LINE:  # the unfinished line got huge
+                        pending = (pending + chunk[start:first])[:RAW_MAX_LINE]
+                        start = first
+                noisy = any(t in chunk for t in NOISE_TRIGGERS) or any(t in pending for t in NOISE_TRIGGERS)
+                split = None if noisy else _first_sync_point(chunk, start, cut + 1)
+                if split is None:
+                    # one copy of the block: carry, the unfinished line and this chunk's lines
+                    if noisy:  # cleaned line by line where noisy; still one copy of the block
+                        first = chunk.find(b"\n", start)
+                        parts = [carry, remove_noise(pending + chunk[start:first + 1])]
+                        remove_noise_into(parts, chunk, first + 1, cut + 1)
+                        buf = b"".join(parts)
+                        del parts
+                    else:
+                        view = memoryview(chunk)[start:cut + 1]
+                        buf = b"".join((carry, pending, view))
+                        view.release()
+                    carry = self._bulk_block(buf, 0, len(buf), source, resource, changed, final=False)
+                else:
+                    # no copy of the chunk: the few lines before its first sync point go
+                    # with the carry and the unfinished line; the rest is scanned in place
+                    # (with the sync line itself, which the head's last event peeks at: the
+                    # head is processed up to it, and the in-place pass starts there)
+                    head = b"".join((carry, pending, chunk[start:chunk.find(b"\n", split) + 1]))
+                    self._bulk_block(head, 0, len(head), source, resource, changed, final=False)
+                    carry = self._bulk_block(chunk, split, cut + 1, source, resource, changed, final=False)
+                pending = chunk[cut + 1:]
+                if len(pending) > RAW_MAX_LINE:
+                    carry, pending, skipping = self._huge_line(carry, pending, source, resource, changed)
             tail = carry + (remove_noise(pending) + b"\n" if pending else b"")
             if tail:
                 self._bulk_block(tail, 0, len(tail), source, resource, changed, final=True)
@@ -155,28 +118,11 @@ class BulkScan:
         carry = self._bulk_block(buf, 0, len(buf), source, resource, changed, final=False)
         return carry, b"", True
 
-    def _block_passes(self, buf: bytes, lo: int, hi: int) -> tuple[int, list[int], list[tuple[int, int]]]:
-        """The passes over the whole of buf[lo:hi], in C where built: (its newlines, the ends
-        of its lines cut at the wrap width, the matcher's hits with a DAMAGE hit at the end
-        of each line a tool prefix or a box border starts). Touches no state of the engine."""
-        # with the lines a tool prefix or a box border starts where the matcher must flag
-        # them: one pass finds them, the newlines and the cut lines
-        count, cuts, *prefixed = scan_lines(buf, lo, hi, WRAP_WIDTH, self.matcher.flags_prefixed)
-        if lo == 0 and hi == len(buf):
-            hits = self.matcher.candidates(buf, prefixed=False)
-        else:
-            with memoryview(buf) as view, view[lo:hi] as part:
-                hits = [(index, offset + lo) for index, offset in self.matcher.candidates(part, prefixed=False)]
-        for ends in prefixed:
-            hits.extend((DAMAGE, end) for end in ends)
-        return count, cuts, hits
-
     def _bulk_block(self, buf: bytes, lo: int, hi: int, source: str, resource: str,
-                    changed: dict, final: bool, passes: tuple | None = None) -> bytes:
+                    changed: dict, final: bool) -> bytes:
         """Scan buf[lo:hi] (whole lines, each ending in a newline, starting at a sync point,
         ANSI, CR and NUL already removed). Processes everything up to the last sync point
         (or all of it when `final`) and returns the rest, scanned again with the next block.
-        `passes`: _block_passes(buf, lo, hi) when made already.
 
         One matcher pass flags candidate lines; around each, a region from the sync point
         before to the one after is grouped into events like the line-by-line path does,
@@ -188,8 +134,17 @@ class BulkScan:
                 if hi - lo < NO_SYNC_LIMIT:
                     return buf[lo:hi]  # too little to know where the event ends: wait for more
                 end = hi  # no sync point in 16 MiB (pathological input): take it all
-        count, cuts, hits = passes or self._block_passes(buf, lo, hi)
+        # with the lines a tool prefix or a box border starts where the matcher must flag
+        # them: one pass finds them, the newlines and the cut lines
+        count, cuts, *prefixed = scan_lines(buf, lo, hi, WRAP_WIDTH, self.matcher.flags_prefixed)
         self.lines_read += count - (buf.count(b"\n", end, hi) if end < hi else 0)
+        if lo == 0 and hi == len(buf):
+            hits = self.matcher.candidates(buf, prefixed=False)
+        else:
+            with memoryview(buf) as view, view[lo:hi] as part:
+                hits = [(index, offset + lo) for index, offset in self.matcher.candidates(part, prefixed=False)]
+        for ends in prefixed:
+            hits.extend((DAMAGE, end) for end in ends)
         if cuts:
             hits.extend(self._glued_hits(buf, cuts, end))
         if hits:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import re
-from _thread import _local  # what threading.local is, without importing threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -60,9 +59,6 @@ class _LazyPatterns:
 
 class _Base:
     name = "base"
-    # Whether candidates() spends its time in C without the GIL: the bulk path then runs
-    # it on a second thread, ahead of its Python work (bulk_scan.py).
-    scans_without_gil = False
     # Whether candidates() must flag the lines a tool prefix or a box border starts: a
     # matcher that runs whole regexes over raw lines misses a match the grouping makes
     # there. The bulk path finds them in its own pass over each block (line_scan.py).
@@ -132,7 +128,6 @@ class HyperscanMatcher(_Base):
 
     name = "hyperscan"
     flags_prefixed = True
-    scans_without_gil = True  # hs_scan runs with the GIL released
 
     def __init__(self, signatures: Sequence[str], cache_dir: os.PathLike | str | None = None):
         # optional: hyperscan is installed on x86_64 and aarch64 only (pyproject.toml)
@@ -172,9 +167,7 @@ class HyperscanMatcher(_Base):
                 self._block_db = self._compile(list(chosen), chosen)
                 if not self.rejected:
                     self._store_cached(cache_dir)
-        # Hyperscan's scratch space serves one scan at a time: one per thread (the bulk
-        # path scans its next block on a second thread while this one checks events)
-        self._scratch = _local()
+        self._scratch = hyperscan.Scratch(self._block_db) if self._block_db is not None else None
         self._rejected_indices = tuple(sorted(self.rejected))
         self._rejected_filter = LiteralFilter(self.signatures, self._rejected_indices, self)
 
@@ -241,10 +234,7 @@ class HyperscanMatcher(_Base):
             def on_match(index: int, _start: int, end: int, _flags: int, _ctx) -> None:
                 append((index, end))
 
-            scratch = getattr(self._scratch, "space", None)
-            if scratch is None:
-                scratch = self._scratch.space = self._hs.Scratch(self._block_db)
-            self._block_db.scan(block, match_event_handler=on_match, scratch=scratch)
+            self._block_db.scan(block, match_event_handler=on_match, scratch=self._scratch)
             base = len(self.signatures)
             if any(index >= base for index, _ in hits):
                 hits = [(DAMAGE if index >= base else index, end) for index, end in hits]
