@@ -46,8 +46,9 @@ P_SEALED = 0.70
 COLLECTING_ISSUE_13 = False
 # Sealed rounds measured once and opened (moved to the tune split), oldest first. The
 # sealed split holds SEALED_ROUND only.
-OPENED = ("sealed-v1", "sealed-v2", "sealed-v3", "sealed-v4", "sealed-v5", "sealed-v6", "sealed-v7")
-SEALED_ROUND = "sealed-v8"
+OPENED = ("sealed-v1", "sealed-v2", "sealed-v3", "sealed-v4", "sealed-v5", "sealed-v6", "sealed-v7",
+          "sealed-v8")
+SEALED_ROUND = "sealed-v9"
 # Each round's draw, used once its sealed split holds a third of the corpus. Each salt was
 # chosen (random) before any case of its round was collected; never change one. 1/3 keeps
 # the sealed split a third.
@@ -56,7 +57,8 @@ ROUND_SALTS = {"sealed-v2": "sealed-v2/3ac2d8a1cbcd89e5", "sealed-v3": "sealed-v
                "sealed-v5": "sealed-v5/80a9ee1079bb4d15",
                "sealed-v6": "sealed-v6/4a7adfd1fedb7fe2",
                "sealed-v7": "sealed-v7/c5eae19c4e19a5f8",
-               "sealed-v8": "sealed-v8/58d06ec041fc721d"}
+               "sealed-v8": "sealed-v8/58d06ec041fc721d",
+               "sealed-v9": "sealed-v9/285e79843c960465"}
 P_SEALED_ROUND = 1 / 3
 
 # Placeholder account ids people already use; anything else 12-digit in an ARN or an ECR
@@ -265,7 +267,7 @@ HEADERS = {
     "tune": """\
 # Real-world corpus, TUNE split: logs pasted in public threads, with their paste damage.
 # Tune signatures on these only. The SEALED split (sealed/, its own manifest) is never
-# opened while tuning; see REPORT.md "Split". `opened: sealed-v1` (v2 to v7)
+# opened while tuning; see REPORT.md "Split". `opened: sealed-v1` (v2 to v8)
 # mark the cases of a sealed round, measured once (REPORT.md) and then moved here as
 # tuning material.
 # Each case: file (under logs/), kind (expected failure kind; `none` = near-miss negative),
@@ -275,10 +277,10 @@ HEADERS = {
 # ids map lives in test_realworld.py.
 """,
     "sealed": """\
-# Real-world corpus, SEALED split (sealed v8: collected after sealed v7 was opened, never
+# Real-world corpus, SEALED split (sealed v9: collected after sealed v8 was opened, never
 # tuned on). Do not open this folder while tuning the catalog: its rate
 # (tests/realworld/REPORT.md) is the one that counts. Same fields as ../cases.yaml;
-# file is under sealed/; `sealed_first: sealed-v8` or `draw: sealed-v8` says why it is here.
+# file is under sealed/; `sealed_first: sealed-v9` or `draw: sealed-v9` says why it is here.
 """,
 }
 
