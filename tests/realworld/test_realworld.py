@@ -254,7 +254,6 @@ KNOWN_MISSES: dict[str, str] = {
     "kubectl-unauthorized/tf-helm-0-10-3-error-installing-unauthorized-prose.log": "opened sealed v8 miss: fired nothing",
     "nodegroup-failed/eksctl-create-nodegroup-mis-configured-subnets-mappubliciponlaunch.log": "opened sealed v8 miss: fired nothing",
     "nodegroup-failed/tf-aws-eks-self-managed-asg-activity-config-not-supported.log": "opened sealed v8 miss: fired nothing",
-    "oomkilled/ecs-agent-dockergoclient-died-due-to-oom.log": "opened sealed v8 miss: fired nothing",
     "pg-auth/zalando-operator-jdbc-pg-hba-config-typo-inline.log": "opened sealed v8 miss: fired nothing",
     "pg-refused/gitea-debian-orm-engine-dial-tcp-fenced.log": "opened sealed v8 miss: fired nothing",
     "pg-unreachable/dbcode-vscode-enotfound-localport-bare.log": "opened sealed v8 miss: fired nothing",
