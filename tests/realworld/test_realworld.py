@@ -263,7 +263,7 @@ KNOWN_MISSES: dict[str, str] = {
     "pg-unreachable/dbcode-vscode-enotfound-localport-bare.log":
         "opened sealed v8 miss, left in round 9: a bare `getaddrinfo ENOTFOUND localport` naming no database, port or driver: any Node client's",
     "pg-unreachable/knex-pg-getaddrinfo-enotfound-old-node.log":
-        "opened sealed v8 miss, left in round 9: Node 0.x's bare `getaddrinfo ENOTFOUND` with dns.js frames only; PostgreSQL is named in the prose below (`using "pg"`), not in the event",
+        "opened sealed v8 miss, left in round 9: Node 0.x's bare `getaddrinfo ENOTFOUND` with dns.js frames only; PostgreSQL is named in the prose below (`using pg`), not in the event",
     "pg-unreachable/pg-restify-bunyan-json-enotfound.log":
         "opened sealed v8 miss, left in round 9: Node 0.x's bare `getaddrinfo ENOTFOUND` in a bunyan JSON record of a restify app; no host, port or driver in the event",
     "sqlite-open/teslasolarcharger-quoted-log-cut-before-exception.log":
