@@ -210,12 +210,6 @@ KNOWN_MISSES: dict[str, str] = {
     "werkzeug-import/flask-4556-baseresponse-prose.log": "opened sealed v6 miss: prose describing the import error, no program wording",
     # opened sealed v7: its misses when measured (2026-12-05, commit 8980e27), now tuning material
     "ecr-no-auth/credential-helper-docker-build-401-inline-prose.log": "opened sealed v7 miss: fired nothing",
-    "ecr-not-found/ecs-console-status-reason-tab.log":
-        "round 8: a Docker Hub reference (no registry host) is ruled out; label question: the v7 near misses label "
-        "the same wordings for Docker Hub images none",
-    "ecr-not-found/manifest-unknown-dockerd.log":
-        "round 8: a Docker Hub reference (no registry host) is ruled out; label question: near miss "
-        "b7-docker-hub-kubectl-image-tag-missing-event is the same kubelet/docker wording labelled none",
     "eks-endpoint-unreachable/argocd-eks-behind-proxy-live-state-version-io-timeout.log": "opened sealed v7 miss: fired nothing; left in round 8: the URL and its error are wrapped over four lines, beyond one event and its next line",
     "eks-endpoint-unreachable/cdk-kubectl-lambda-private-cluster-connection-timed-out.log": "opened sealed v7 miss: fired nothing; left in round 8: the aws-sdk (JS) TimeoutError names no host, the same words as any timed-out AWS call",
     "eks-endpoint-unreachable/tf-article-aws-auth-configmap-io-timeout-tail-only.log": "opened sealed v7 miss: fired nothing; left in round 8: a bare \"i/o timeout\" with no host or URL, as any network call says it",
@@ -226,10 +220,6 @@ KNOWN_MISSES: dict[str, str] = {
         "opened sealed v7 miss: FALSE POSITIVE: pod-crashloopbackoff at error level; kept: a feature request showing the kubelet's BackOff event word for word (describe's Events table), nothing tells it from a real one",
     "none/b7-k8s-feature-request-backoff-which-container.log":
         "opened sealed v7 miss: FALSE POSITIVE: pod-crashloopbackoff at error level; kept: describe's `Reason: CrashLoopBackOff` block quoted in a feature request, word for word",
-    "none/b7-kubectl-go-template-last-state-reason.log":
-        "opened sealed v7 miss: FALSE POSITIVE: pod-oomkilled at error level; label question (round 8 report): its prose says the node exporter was OOMKilled, as the positive title-only-loop-oomkilled does",
-    "none/c7-kaniko-argo-ecr-push-permission-check-401.log":
-        "opened sealed v7 miss: FALSE POSITIVE: ecr-no-basic-auth at error level; label question (round 8 report): a 401 from ECR on a push is ecr-no-basic-auth's failure (its explanation and docker-push.log cover pushes)",
     "pg-refused/esgf-installer-psql-unix-socket-connection-refused.log":
         "opened sealed v7 miss: fired nothing; decided not to fire: psql's Unix-socket refusal is a database container's init probe (negative db-init-unix-socket.log)",
     "pg-unreachable/node-postgres-container-getaddrinfo-enotfound-masked-host.log":
