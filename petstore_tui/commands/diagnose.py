@@ -37,6 +37,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_catalog_option(parser)
 
 
+def ends_at_once(args: argparse.Namespace) -> bool:
+    """Whether the process may end without the interpreter's teardown once the report
+    is out (petstore_tui/cli.py): reading files and stdin leaves nothing to clean up; the
+    live scan's clients may (threads, temporary credentials), so it ends as usual."""
+    return not args.live
+
+
 def run(args: argparse.Namespace, target) -> int:
     # start-up: `diagnose --help` does not load these
     from petstore_core.redact import redact
