@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import sys
-import textwrap
 import time
 
 from petstore_tui.commands.catalog import add_catalog_option
@@ -206,7 +205,9 @@ _SEVERITY_STYLE = {"critical": "1;97;41", "error": "1;31", "warning": "1;33", "i
 
 
 def _print_human(engine, findings, report, elapsed) -> None:
-    # start-up: `diagnose --help` does not load these
+    # start-up: `diagnose --help` and --json do not load these
+    import textwrap
+
     from checks.model import recognition_text
     from petstore_core.redact import redact
 

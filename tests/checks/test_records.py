@@ -106,7 +106,7 @@ def test_default_marks_a_factory_only():
     assert Bag.__match_args__ == ("items", "name")
 
 
-def test_diagnose_starts_without_importing_dataclasses(tmp_path):
+def test_diagnose_json_starts_without_importing_dataclasses_or_textwrap(tmp_path):
     log = tmp_path / "app.log"
     log.write_text("ImportError: cannot import name 'url_quote' from 'werkzeug.urls'\n")
     env = dict(os.environ, PETSTORE_TUI_HOME=str(tmp_path / "home"),
@@ -117,3 +117,4 @@ def test_diagnose_starts_without_importing_dataclasses(tmp_path):
     imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.decode().splitlines() if "|" in line}
     assert "checks.engine.core" in imported  # the scan's modules are all there
     assert "dataclasses" not in imported
+    assert "textwrap" not in imported  # only the human report wraps text
