@@ -43,7 +43,6 @@ class Record:
     __slots__ = ()
     _fields: tuple[str, ...] = ()
     _defaults: tuple[Any, ...] = ()  # per field: a value, a Default, or _REQUIRED
-    _frozen = False
 
     def __init_subclass__(cls, frozen: bool = False, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -60,9 +59,12 @@ class Record:
             if default is _REQUIRED and seen_default:
                 raise TypeError(f"{cls.__name__}: field {name!r} without a default follows one with a default")
             seen_default = seen_default or default is not _REQUIRED
-        cls._fields, cls._defaults, cls._frozen = names, defaults, frozen
+        cls._fields, cls._defaults = names, defaults
         cls.__match_args__ = names
-        if not frozen:
+        if frozen:  # a mutable record keeps object's own (fast) attribute assignment
+            cls.__setattr__ = _refuse_assignment  # type: ignore[method-assign,assignment]
+            cls.__delattr__ = _refuse_deletion  # type: ignore[method-assign,assignment]
+        else:
             cls.__hash__ = None  # type: ignore[assignment]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -98,16 +100,6 @@ class Record:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
         return f"{type(self).__qualname__}({fields})"
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        if self._frozen:
-            raise FrozenRecordError(f"cannot assign to field {name!r}")
-        object.__setattr__(self, name, value)
-
-    def __delattr__(self, name: str) -> None:
-        if self._frozen:
-            raise FrozenRecordError(f"cannot delete field {name!r}")
-        object.__delattr__(self, name)
-
     def replace(self, **changes):
         """A copy with `changes` (dataclasses.replace)."""
         return type(self)(**{**self.as_dict(), **changes})
@@ -115,3 +107,11 @@ class Record:
     def as_dict(self) -> dict[str, Any]:
         """The fields by name, values as they are (shallow, unlike dataclasses.asdict)."""
         return {name: getattr(self, name) for name in self._fields}
+
+
+def _refuse_assignment(self, name: str, value: Any) -> None:
+    raise FrozenRecordError(f"cannot assign to field {name!r}")
+
+
+def _refuse_deletion(self, name: str) -> None:
+    raise FrozenRecordError(f"cannot delete field {name!r}")

@@ -81,6 +81,7 @@ def test_frozen_records_refuse_assignment_and_mutable_ones_take_it():
         target.region = "us-east-1"
     with pytest.raises(AttributeError):  # what code catching the dataclass error expects
         del _entry().title
+    assert Finding.__setattr__ is object.__setattr__  # no Python-level check on each assignment
     finding = Finding("a", "A", Severity.INFO, "", "app")
     finding.count += 1
     finding.acknowledged = True
