@@ -205,9 +205,10 @@ _SEVERITY_STYLE = {"critical": "1;97;41", "error": "1;31", "warning": "1;33", "i
 
 
 def _print_human(engine, findings, report, elapsed) -> None:
-    # start-up: `diagnose --help` and --json do not load these
+    # start-up: only this report wraps text (--json does not load it)
     import textwrap
 
+    # start-up: `diagnose --help` does not load these
     from checks.model import recognition_text
     from petstore_core.redact import redact
 
