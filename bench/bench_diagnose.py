@@ -283,11 +283,13 @@ def main() -> int:
             contenders[f"engine bulk scan ({kind}), catalog"] = engine_scan
     grep = shutil.which("grep")
     for set_name, (catalog_dir, signatures) in sets.items():
-        env = dict(os.environ, PETSTORE_TUI_HOME=str(workdir / f"state-{set_name}"),
-                   PETSTORE_TUI_CATALOG=str(catalog_dir))
         for label, cli in clis.items():
             # `python -m` finds the package of its working folder first: the other tree's
             cwd = args.tree.resolve() if label else REPO
+            # a state folder per tree: the catalog cache's key holds the stamps of the code
+            # that built it, so two trees sharing one would rebuild it in every run
+            env = dict(os.environ, PETSTORE_TUI_HOME=str(workdir / f"state-{set_name}{'-tree' if label else ''}"),
+                       PETSTORE_TUI_CATALOG=str(catalog_dir))
 
             def cli_run(env=env, cli=cli, cwd=cwd):
                 proc = subprocess.run([*cli, "diagnose", "--json", str(log)], env=env, capture_output=True,  # noqa: S603

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from petstore_core import settings
+from petstore_core.record import Record
 from petstore_core.redact import redact
 
 FILE_NAME = "acks.json"
@@ -18,8 +18,7 @@ class AckError(ValueError):
     """The acknowledgement file or an argument is invalid; the message says which."""
 
 
-@dataclass(frozen=True)
-class Ack:
+class Ack(Record, frozen=True):
     id: str
     resource: str | None  # None: every resource of this failure
     reason: str
@@ -74,7 +73,7 @@ def save_acks(acks: list[Ack], path: Path | None = None) -> None:
 
     path = path or acks_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    body = json.dumps({"acks": [asdict(a) for a in sorted(acks, key=lambda a: (a.id, a.resource or ""))]},
+    body = json.dumps({"acks": [a.as_dict() for a in sorted(acks, key=lambda a: (a.id, a.resource or ""))]},
                       indent=2)
 
     fd, tmp = tempfile.mkstemp(prefix=".acks-", dir=path.parent)

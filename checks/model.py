@@ -7,9 +7,10 @@ reads them. Nothing here does I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
+
+from petstore_core.record import Default, Record
 
 
 class Severity(str, Enum):
@@ -39,8 +40,7 @@ class Source(str, Enum):
     ANY = "any"  # a file or stdin whose origin is unknown
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(Record, frozen=True):
     """What to do about a failure, in the order an operator does it."""
 
     summary: str
@@ -57,8 +57,7 @@ RECOGNITION_KINDS = ("known", "variant", "structural")
 BUILT_IN = "built-in"  # KnownFailure.origin of the entries shipped in checks/catalog/
 
 
-@dataclass(frozen=True)
-class KnownFailure:
+class KnownFailure(Record, frozen=True):
     """One entry of the catalog (checks/catalog/<id>/failure.yaml)."""
 
     id: str
@@ -74,7 +73,7 @@ class KnownFailure:
     # regexes (Python re only): another program's wording which, in the same event, rules
     # the finding out (the same SDK or IAM line printed by another caller)
     ruled_out_by: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)  # entry-specific data, e.g. actions
+    extra: dict[str, Any] = Default(dict)  # entry-specific data, e.g. actions
     signature_kinds: tuple[str, ...] = ()  # RECOGNITION_KINDS value of each signature; () = all known
     origin: str = BUILT_IN  # BUILT_IN, or the user catalog folder the entry came from
     overrides: bool = False  # a user entry that replaces the built-in entry of its id
@@ -83,8 +82,7 @@ class KnownFailure:
         return self.signature_kinds[index] if self.signature_kinds else RECOGNITION_KINDS[0]
 
 
-@dataclass
-class Finding:
+class Finding(Record):
     """One failure seen on one resource: repeated hits fold into one finding."""
 
     failure_id: str
@@ -95,15 +93,15 @@ class Finding:
     count: int = 1
     first_seen: float = 0.0  # unix time
     last_seen: float = 0.0
-    evidence: list[str] = field(default_factory=list)  # redacted, a few lines at most
+    evidence: list[str] = Default(list)  # redacted, a few lines at most
     fix: Fix | None = None
     explanation: str = ""
-    details: dict[str, Any] = field(default_factory=dict)  # e.g. {"action": ..., "release": ...}
+    details: dict[str, Any] = Default(dict)  # e.g. {"action": ..., "release": ...}
     acknowledged: bool = False
     # True while every line behind it was fed as simulated (written by this project, not
     # printed by a program: a drill's stand-in for a controller it cannot run)
     simulated: bool = False
-    recognition: dict[str, int] = field(default_factory=dict)  # events per RECOGNITION_KINDS value
+    recognition: dict[str, int] = Default(dict)  # events per RECOGNITION_KINDS value
 
     @property
     def recognised_as(self) -> str | None:
@@ -134,8 +132,7 @@ class Status(str, Enum):
     ERROR = "error"
 
 
-@dataclass
-class CheckResult:
+class CheckResult(Record):
     """The outcome of one preflight check or live probe."""
 
     id: str

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import glob
 import os
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from petstore_core import region_memo
+from petstore_core.record import Record
 
 DEFAULT_CLUSTER = "petstore-eks"
 SANDBOX_REGION = "us-east-1"  # the emulator's fixed region; a real target never guesses one
@@ -127,8 +127,7 @@ def resolve_region(profile: str | None, explicit: str | None = None) -> str:
     return found
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(Record, frozen=True):
     """What the operator is pointed at. `sandbox` means the local AWS emulator."""
 
     profile: str | None = None
@@ -182,4 +181,4 @@ class Target:
         return "".join(c if c.isalnum() or c in "-_." else "_" for c in raw)
 
     def with_(self, **changes) -> Target:
-        return replace(self, **changes)
+        return self.replace(**changes)

@@ -91,16 +91,20 @@ class Engine(BulkScan, BatchFeed):
         self.lines_read = 0
 
     def _load_compiled(self, signatures: list[str], cache_dir) -> None:
-        """Every signature and resource pattern compiled at once, through the cache of
-        compiled regexes (checks/engine/compiled.py): the same patterns, without the cost
-        of compiling them in every run."""
+        """Every signature, resource pattern and ruled-out pattern compiled at once, through
+        the cache of compiled regexes (checks/engine/compiled.py): the same patterns,
+        without the cost of compiling them in every run."""
         with_resource = [entry for entry in self.catalog if entry.resource_pattern]
+        ruling_out = [entry for entry in self.catalog if entry.ruled_out_by]
         items = [(signature.encode("utf-8"), RE_FLAGS) for signature in signatures]
         items += [(entry.resource_pattern, re.IGNORECASE) for entry in with_resource]
-        compiled = compile_all(items, cache_dir)
-        self.matcher.use_patterns(compiled[:len(signatures)])
+        items += [(p.encode("utf-8"), RULED_OUT_FLAGS) for entry in ruling_out for p in entry.ruled_out_by]
+        compiled = iter(compile_all(items, cache_dir))
+        self.matcher.use_patterns([next(compiled) for _ in signatures])
         self._resource_patterns = dict.fromkeys(self.by_id)
-        self._resource_patterns.update(zip((e.id for e in with_resource), compiled[len(signatures):], strict=True))
+        self._resource_patterns.update((entry.id, next(compiled)) for entry in with_resource)
+        self._ruled_out_patterns = {entry.id: tuple(next(compiled) for _ in entry.ruled_out_by)
+                                    for entry in ruling_out}
 
     # -------------------------------------------------------------- line by line
     def feed(self, line: str | bytes, source: str = ANY, resource: str = "",

@@ -138,7 +138,7 @@ class HyperscanMatcher(_Base):
         self.rejected: dict[int, str] = {}  # index -> Hyperscan's reason: Python pre-filter
         self.prefiltered: dict[int, str] = {}  # index -> reason: compiled with HS_FLAG_PREFILTER
         self.cached = False
-        flags = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_MULTILINE
+        flags = self._flags = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_MULTILINE
         accepted = list(range(len(self.signatures)))
         self._block_db = self._load_cached(cache_dir)
         if self._block_db is None:
@@ -187,8 +187,11 @@ class HyperscanMatcher(_Base):
         return db
 
     def _cache_file(self, cache_dir):
+        # all a database depends on: the bindings' release, the machine it was built for
+        # (loadb refuses another CPU's anyway), the mode, the flags and the patterns
         version = getattr(self._hs, "__version__", "?")
-        digest = blake2b(repr((version, self.signatures, DAMAGE_TRIGGERS, WRAP_MARKS)).encode()).hexdigest()
+        machine = (os.uname().machine if hasattr(os, "uname") else os.name, self._hs.HS_MODE_BLOCK, self._flags)
+        digest = blake2b(repr((version, machine, self.signatures, DAMAGE_TRIGGERS, WRAP_MARKS)).encode()).hexdigest()
         return Path(cache_dir) / f"hyperscan-{digest[:32]}.db"
 
     def _load_cached(self, cache_dir):

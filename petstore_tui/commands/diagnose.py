@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import sys
-import textwrap
 import time
 
 from petstore_tui.commands.catalog import add_catalog_option
@@ -35,6 +34,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="signature matcher (default: $PETSTORE_TUI_MATCHER, else the best available)")
 
     add_catalog_option(parser)
+
+
+def ends_at_once(args: argparse.Namespace) -> bool:
+    """Whether the process may end without the interpreter's teardown once the report
+    is out (petstore_tui/cli.py): reading files and stdin leaves nothing to clean up; the
+    live scan's clients may (threads, temporary credentials), so it ends as usual."""
+    return not args.live
 
 
 def run(args: argparse.Namespace, target) -> int:
@@ -199,6 +205,9 @@ _SEVERITY_STYLE = {"critical": "1;97;41", "error": "1;31", "warning": "1;33", "i
 
 
 def _print_human(engine, findings, report, elapsed) -> None:
+    # start-up: only this report wraps text (--json does not load it)
+    import textwrap
+
     # start-up: `diagnose --help` does not load these
     from checks.model import recognition_text
     from petstore_core.redact import redact

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from checks.model import Source
+from petstore_core.record import Default, Record
 
 
-@dataclass
-class ScanReport:
+class ScanReport(Record):
     """What a live scan read and what went wrong (messages, never tracebacks)."""
 
-    sources: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    sources: list[str] = Default(list)
+    errors: list[str] = Default(list)
+    skipped: list[str] = Default(list)
 
 
 def scan_paths(engine, paths: Sequence[str], source: str = Source.ANY.value) -> ScanReport:

@@ -555,6 +555,35 @@ def test_hyperscan_database_cache(tmp_path, catalog):
     assert summary(first) == summary(second) == summary(third) != []
 
 
+def test_a_database_built_with_other_flags_is_not_loaded(tmp_path, catalog, monkeypatch):
+    """Stand-in: a temp cache folder, and Hyperscan's multiline flag taken away as a change
+    of flags in the code would: the stored database must not serve the new flags."""
+    if not hyperscan_available():
+        pytest.skip("hyperscan is not installed")
+    import hyperscan
+
+    Engine(catalog, matcher="hyperscan", cache_dir=tmp_path)
+    monkeypatch.setattr(hyperscan, "HS_FLAG_MULTILINE", 0)
+    other = Engine(catalog, matcher="hyperscan", cache_dir=tmp_path)
+    assert other.matcher.cached is False
+    assert len(list(tmp_path.glob("hyperscan-*.db"))) == 2
+
+
+def test_an_unwritable_cache_folder_costs_the_compile_and_nothing_else(tmp_path, catalog, capsys):
+    """Stand-in: a cache "folder" that is a file (root writes into a read-only folder)."""
+    if not hyperscan_available():
+        pytest.skip("hyperscan is not installed")
+    blocker = tmp_path / "cache"
+    blocker.write_text("not a folder")
+    engines = [Engine(catalog, matcher="hyperscan", cache_dir=blocker) for _ in range(2)]
+    assert [e.matcher.cached for e in engines] == [False, False]
+    for engine in engines:
+        engine.feed(DENIAL)
+        engine.flush()
+    assert summary(engines[0]) == summary(engines[1]) != []
+    assert capsys.readouterr() == ("", "")  # nothing alarming said
+
+
 def test_distinct_resources_are_capped(catalog, monkeypatch):
     """Stand-in: none; denials from more roles than the engine keeps apart."""
     import checks.engine.core as core

@@ -169,3 +169,26 @@ def test_engine_takes_its_signatures_from_the_cache(tmp_path, catalog):
     assert list(engine.matcher.patterns) == [compile_signature(s) for s in signatures]
     with pytest.raises(ValueError):
         engine.matcher.use_patterns([])
+
+
+def test_ruled_out_patterns_come_from_the_cache_too(tmp_path, catalog, monkeypatch):
+    """Stand-in: a temp cache folder. An engine on a warm cache compiles none of the
+    catalog's `ruled_out_by` patterns when its events meet them, and finds and rules out
+    what an engine without the cache does (each entry's samples)."""
+    ruling_out = [entry for entry in catalog if entry.ruled_out_by]
+    assert len(ruling_out) >= 5
+    Engine(catalog, matcher="python", cache_dir=tmp_path)  # fills the cache
+    warm = Engine(catalog, matcher="python", cache_dir=tmp_path, clock=lambda: 1.0)
+    calls = []
+    real_compile = re.compile
+    monkeypatch.setattr(re, "compile", lambda *a, **k: calls.append(a[0]) or real_compile(*a, **k))
+    data = b"\n".join(line for entry in ruling_out for kind in ("negative", "positive")
+                      for path in load_samples(CATALOG_DIR / entry.id)[kind] for line in sample_lines(path)) + b"\n"
+    warm.scan_bytes(data, resource="log")
+    monkeypatch.setattr(re, "compile", real_compile)
+    assert not {p.encode() for entry in ruling_out for p in entry.ruled_out_by} & set(calls)
+    cold = Engine(catalog, matcher="python", clock=lambda: 1.0)
+    cold.scan_bytes(data, resource="log")
+    found = [(f.failure_id, f.resource, f.count, f.evidence) for f in warm.findings()]
+    assert found == [(f.failure_id, f.resource, f.count, f.evidence) for f in cold.findings()]
+    assert {entry.id for entry in ruling_out} <= {f[0] for f in found}

@@ -4,8 +4,6 @@ the layout at 80x24, evidence as messages. Stand-ins: lines_source over fakes.MI
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from petstore_core.redact import redact
@@ -131,7 +129,7 @@ def _recurring(count: int):
     """The read-only database finding seen `count` times, posted as the pump posts it."""
     from petstore_tui.screens.troubleshoot_messages import FindingsChanged
 
-    return FindingsChanged([dataclasses.replace(fakes.READONLY_FAILURE, count=count)])
+    return FindingsChanged([fakes.READONLY_FAILURE.replace(count=count)])
 
 
 async def test_the_detail_shows_a_strip_of_when_the_finding_was_seen():
