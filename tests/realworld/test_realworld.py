@@ -211,7 +211,6 @@ KNOWN_MISSES: dict[str, str] = {
     # opened sealed v7: its misses when measured (2026-12-05, commit 8980e27), now tuning material
     "eks-endpoint-unreachable/argocd-eks-behind-proxy-live-state-version-io-timeout.log": "opened sealed v7 miss: fired nothing; left in round 8: the URL and its error are wrapped over four lines, beyond one event and its next line",
     "eks-endpoint-unreachable/cdk-kubectl-lambda-private-cluster-connection-timed-out.log": "opened sealed v7 miss: fired nothing; left in round 8: the aws-sdk (JS) TimeoutError names no host, the same words as any timed-out AWS call",
-    "eks-endpoint-unreachable/tf-article-aws-auth-configmap-io-timeout-tail-only.log": "opened sealed v7 miss: fired nothing; left in round 8: a bare \"i/o timeout\" with no host or URL, as any network call says it",
     "flask-dependency-import/flask-appbuilder-markupsafe-pytb-cut.log":
         "opened sealed v7 miss: fired nothing; traceback cut before its exception line",
     "none/a7-gha-aws-cli-web-identity-verification-key-invalididentitytoken.log": "opened sealed v7 miss: FALSE POSITIVE: alb-controller-irsa-web-identity-failed at error level; left in round 8: STS words a GitHub Actions token exactly as a pod's, and ruled_out_by is never used for IRSA",
