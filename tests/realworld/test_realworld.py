@@ -209,7 +209,6 @@ KNOWN_MISSES: dict[str, str] = {
     "sqlite-open/langflow-helm-sqlite-volume-rich-traceback-cut.log": "opened sealed v6 miss: the message wrapped and cut mid-word by the paste ('unable to open / databa')",
     "werkzeug-import/flask-4556-baseresponse-prose.log": "opened sealed v6 miss: prose describing the import error, no program wording",
     # opened sealed v7: its misses when measured (2026-12-05, commit 8980e27), now tuning material
-    "ecr-no-auth/credential-helper-docker-build-401-inline-prose.log": "opened sealed v7 miss: fired nothing",
     "eks-endpoint-unreachable/argocd-eks-behind-proxy-live-state-version-io-timeout.log": "opened sealed v7 miss: fired nothing; left in round 8: the URL and its error are wrapped over four lines, beyond one event and its next line",
     "eks-endpoint-unreachable/cdk-kubectl-lambda-private-cluster-connection-timed-out.log": "opened sealed v7 miss: fired nothing; left in round 8: the aws-sdk (JS) TimeoutError names no host, the same words as any timed-out AWS call",
     "flask-dependency-import/flask-appbuilder-markupsafe-pytb-cut.log":
