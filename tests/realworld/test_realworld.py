@@ -169,7 +169,6 @@ KNOWN_MISSES: dict[str, str] = {
     "sqlite-readonly/title-docker-image-readonly.log": "opened sealed v3 miss: fired nothing",
     "tf-duplicate-output/pr-prose-two-outputs-same-name.log": "opened sealed v3 miss: fired nothing",
     "tf-duplicate-resource/prose-two-resources-same-name-links.log": "opened sealed v3 miss: fired nothing",
-    "tf-undeclared-variable/tf-0-6-missing-dependency-var.log": "opened sealed v3 miss: fired nothing",
     "werkzeug-import/stackoverflow-slug-only.log": "opened sealed v3 miss: fired nothing",
     # opened sealed v4: its misses when measured (2026-12-05, commit e077f05), now tuning material
     "alb-ingress-no-address/eksworkshop-2048-no-address-v100-klog.log": "opened sealed v4 miss: a `kubectl get ingress` row 2m18s old (the table rule waits 3 minutes: a younger Ingress may await its first reconcile) and a v1.0.0 controller log of start-up lines only; no failure wording",
