@@ -54,31 +54,3 @@ def test_a_collector_switched_off_by_the_embedder_stays_off(collector_restored):
     heap.resume_collection()
     assert not gc.isenabled()
 
-
-FIRST_SCREEN_MODULES = """
-import sys
-from petstore_tui import cli
-from petstore_tui.app import PetstoreApp
-def opened(self, *args, **kwargs):
-    import petstore_tui.screens.preflight
-    print(sorted(name for name in ("glob",) if name in sys.modules))
-PetstoreApp.run = opened
-sys.exit(cli.main([]))
-"""
-
-
-def test_the_first_screen_needs_no_glob(tmp_path):
-    """glob is for the Terraform provider mirror's search (petstore_core/settings.py), which
-    the first screen never runs. Stand-in: App.run replaced by a recorder that imports the
-    first screen, in a fresh interpreter (this one imported everything already)."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    env = dict(os.environ, PETSTORE_TUI_HOME=str(tmp_path / "home"), XDG_CONFIG_HOME=str(tmp_path / "config"))
-    env.pop("PETSTORE_TUI_CATALOG", None)
-    done = subprocess.run([sys.executable, "-c", FIRST_SCREEN_MODULES], capture_output=True, text=True,  # noqa: S603
-                          timeout=120, cwd=Path(__file__).resolve().parents[2], env=env, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == ["[]"]
