@@ -27,15 +27,16 @@ from checks.engine.normalize import REMOVAL_TRIGGERS
 from checks.engine.sync_points import newlines
 
 try:
-    from checks.engine._line_scan import VERSION as _NATIVE_VERSION
-    from checks.engine._line_scan import glue as _native_glue
-    from checks.engine._line_scan import noisy as _native_noisy
-    from checks.engine._line_scan import scan as _native_scan
-except ImportError:  # not built (no compiler where the project was installed), or older
+    from checks.engine import _line_scan as _native
+except ImportError:  # not built: no compiler where the project was installed
     _native_glue = _native_noisy = _native_scan = None
 else:
-    if _NATIVE_VERSION != 3:  # built from an older _line_scan.c: ./dev setup rebuilds it
-        _native_glue = _native_noisy = _native_scan = None
+    # VERSION 2: scan() finds the prefixed lines too; 3: noisy(). An older build (from an
+    # older _line_scan.c, until ./dev setup rebuilds it) is left for Python where it lacks
+    # a function, so a build of 2 keeps its native scan and glue.
+    _recent = getattr(_native, "VERSION", 0) >= 2
+    _native_glue, _native_scan = (_native.glue, _native.scan) if _recent else (None, None)
+    _native_noisy = getattr(_native, "noisy", None)
 
 NATIVE = _native_scan is not None
 

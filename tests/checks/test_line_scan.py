@@ -89,6 +89,30 @@ def test_native_scan_answers_what_python_does_across_its_64_byte_steps():
             assert native == line_scan.python_scan_lines(buf, lo, hi, width, True), (buf, lo, hi)
 
 
+@needs_native
+def test_a_build_of_the_previous_version_keeps_its_native_scan(monkeypatch):
+    """Stand-in: a module holding what a VERSION 2 build of _line_scan.c had (scan and
+    glue, no noisy), as a checkout has until ./dev setup rebuilds it."""
+    import importlib
+    import sys
+    import types
+
+    from checks.engine import _line_scan
+
+    older = types.ModuleType("checks.engine._line_scan")
+    older.VERSION, older.scan, older.glue = 2, _line_scan.scan, _line_scan.glue
+    monkeypatch.setitem(sys.modules, "checks.engine._line_scan", older)
+    monkeypatch.setattr(sys.modules["checks.engine"], "_line_scan", older)
+    try:
+        importlib.reload(line_scan)
+        assert line_scan.NATIVE and line_scan._native_noisy is None
+        assert line_scan.noisy(b"ok\r\n") and not line_scan.noisy(b"ok\n")
+    finally:
+        monkeypatch.undo()
+        importlib.reload(line_scan)
+    assert line_scan._native_noisy is _line_scan.noisy
+
+
 @pytest.mark.parametrize("noise", [b"\x1b", b"\r", b"\x00"])
 def test_noisy_finds_each_noise_byte_wherever_it_lies(helper, noise):
     """Stand-in: none; each deleted byte at every offset of blocks up to three 64-byte
