@@ -36,9 +36,57 @@ def _child(kind: str) -> None:
     """Runs in the measured process: the app, headless, reporting and exiting the moment
     its first full screen reaches the display (App._display, after layout and compositing).
     For petstore-tui that is the first frame of the preflight screen, not Textual's blank
-    default screen."""
-    from textual.app import App
+    default screen.
 
+    Textual is imported where each app imports it: the bare app's code first, petstore-tui
+    inside its CLI (after its argument checks, with what the CLI sets up around it, e.g.
+    the paused garbage collector, petstore_tui/heap.py). App is patched the moment
+    textual.app has loaded, by a finder that wraps its loader."""
+    if kind == "minimal":
+        from textual.app import App
+
+        _patch_app(App, kind)
+        from textual.widgets import Footer, Header, Static
+
+        class Minimal(App):
+            def compose(self):
+                yield Header()
+                yield Static("hello")
+                yield Footer()
+
+        Minimal().run()
+        return
+    sys.meta_path.insert(0, _PatchOnLoad(kind))
+    from petstore_tui.cli import main  # exactly what `petstore-tui` runs: the CLI, real services
+
+    main([])
+
+
+class _PatchOnLoad:
+    """A meta path finder for textual.app only: the module's own spec, its loader wrapped
+    so that App is patched right after the module has run."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def find_spec(self, name, path, target=None):
+        if name != "textual.app":
+            return None
+        sys.meta_path.remove(self)
+        import importlib.util
+
+        spec = importlib.util.find_spec(name)
+        exec_module = spec.loader.exec_module
+
+        def exec_and_patch(module):
+            exec_module(module)
+            _patch_app(module.App, self.kind)
+
+        spec.loader.exec_module = exec_and_patch
+        return spec
+
+
+def _patch_app(App, kind: str) -> None:  # noqa: N803 - the class
     original_run = App.run
     original_display = App._display
 
@@ -57,20 +105,6 @@ def _child(kind: str) -> None:
 
     App.run = headless_run  # type: ignore[method-assign]
     App._display = display  # type: ignore[method-assign]
-    if kind == "minimal":
-        from textual.widgets import Footer, Header, Static
-
-        class Minimal(App):
-            def compose(self):
-                yield Header()
-                yield Static("hello")
-                yield Footer()
-
-        Minimal().run()
-        return
-    from petstore_tui.cli import main  # exactly what `petstore-tui` runs: the CLI, real services
-
-    main([])
 
 
 def _time_start(kind: str, env: dict, tree: Path) -> tuple[float, float]:

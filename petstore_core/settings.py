@@ -6,7 +6,6 @@ Pure Python and cheap to import: the headless commands load it on every start.
 
 from __future__ import annotations
 
-import glob
 import os
 from pathlib import Path
 
@@ -64,6 +63,9 @@ def provider_mirror() -> Path | None:
         if path.name == "registry.terraform.io":
             path = path.parent
         return path if (path / "registry.terraform.io").is_dir() else None
+    # start-up: only the Terraform steps ask; the TUI's first frame paid 0.3 ms for glob
+    import glob
+
     for pattern in _MIRROR_GLOBS:
         for folder in sorted(glob.glob(os.path.expanduser(pattern))):
             if (Path(folder) / "registry.terraform.io").is_dir():

@@ -24,6 +24,7 @@ from textual.widget import AwaitMount
 
 from petstore_core.redact import redact
 from petstore_tui.contracts import AppServices
+from petstore_tui.heap import resume_collection
 from petstore_tui.workers import worker_pool
 
 SCREENS_ORDER = ("preflight", "deploy", "troubleshoot", "cleanup")
@@ -135,6 +136,7 @@ class PetstoreApp(App[int]):
             # is ready (and its own work starts) once its first screen is mounted, as then.
             # Here, after the app's own styles apply, which the screen's text inherits.
             await AwaitMount(self.screen, [self.screen])
+        self.call_after_refresh(resume_collection)  # paused for the start (heap.py)
         if not self.sandbox_ready:
             self.call_after_refresh(self.start_sandbox)  # the first frame before any work
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from petstore_core.record import Default, Record
 from petstore_core.settings import Target
 
 if TYPE_CHECKING:  # start-up: only annotations here; the first screen needs no dataclass of checks.model
@@ -66,9 +66,9 @@ class CheckInfo(NamedTuple):
     title: str
 
 
-@dataclass
-class LogSource:
-    """A stream of lines the troubleshooting panel can follow.
+class LogSource(Record):
+    """A stream of lines the troubleshooting panel can follow. A Record, not a dataclass:
+    building a dataclass costs the TUI's first frame about 0.5 ms (petstore_core/record.py).
 
     `follow(stop)` is blocking and runs in a thread worker: it yields lines (str or bytes)
     until the stream ends or `stop` is set, checking `stop` between lines.
@@ -95,9 +95,8 @@ def _no_drills() -> list[Drill]:
     return []
 
 
-@dataclass
-class AppServices:
-    """Everything the app does I/O through. The CLI builds the real ones
+class AppServices(Record):
+    """Everything the app does I/O through (a Record, as LogSource). The CLI builds the real ones
     (petstore_tui.commands.tui.build_services); tests pass fakes.
 
     Blocking callables run in thread workers; async iterators run on their own event loop
@@ -116,5 +115,5 @@ class AppServices:
     ensure_sandbox: Callable[[], str] | None = None  # blocking; returns a one-line state
     drills: Callable[[], list[Drill]] = _no_drills
     clock: Callable[[], float] = time.time
-    unavailable: dict[str, str] = field(default_factory=dict)  # service -> why not here
+    unavailable: dict[str, str] = Default(dict)  # service -> why not here
     report_dir: Path | None = None

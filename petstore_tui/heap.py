@@ -14,6 +14,27 @@ from __future__ import annotations
 import gc
 
 _settled = False
+_paused_for_start = False
+
+
+def pause_collection_for_start() -> None:
+    """No cyclic collection while the TUI starts (Textual's import, the first screen's
+    widgets), until resume_collection() after the first frame: what is made then lives as
+    long as the app, so the hundred or so young-generation passes before the first frame
+    freed next to nothing and cost 3 ms of its CPU, more with Textual's import
+    (docs/knowledge/tui-start.md, "Garbage collection"). Reference counting frees as ever."""
+    global _paused_for_start
+    if gc.isenabled():
+        gc.disable()
+        _paused_for_start = True
+
+
+def resume_collection() -> None:
+    """End the start-up pause, if this process took one; otherwise nothing."""
+    global _paused_for_start
+    if _paused_for_start:
+        _paused_for_start = False
+        gc.enable()
 
 
 def settle_long_lived() -> None:

@@ -7,7 +7,7 @@ from bisect import bisect_right
 from typing import BinaryIO
 
 from checks.engine.grouping import WRAP_WIDTH, Grouper
-from checks.engine.line_scan import glue, scan_lines
+from checks.engine.line_scan import glue, noisy, scan_lines
 from checks.engine.literal_filter import DAMAGE
 from checks.engine.normalize import (
     MAX_LINE,
@@ -16,7 +16,6 @@ from checks.engine.normalize import (
     remove_noise,
     remove_noise_into,
 )
-from checks.engine.normalize import REMOVAL_TRIGGERS as NOISE_TRIGGERS
 from checks.engine.source_filter import ANY, source_value
 from checks.engine.sync_points import (
     _first_sync_point,
@@ -81,11 +80,11 @@ class BulkScan:
                     if len(pending) + first - start > RAW_MAX_LINE:  # the unfinished line got huge
                         pending = (pending + chunk[start:first])[:RAW_MAX_LINE]
                         start = first
-                noisy = any(t in chunk for t in NOISE_TRIGGERS) or any(t in pending for t in NOISE_TRIGGERS)
-                split = None if noisy else _first_sync_point(chunk, start, cut + 1)
+                dirty = noisy(chunk) or noisy(pending)
+                split = None if dirty else _first_sync_point(chunk, start, cut + 1)
                 if split is None:
                     # one copy of the block: carry, the unfinished line and this chunk's lines
-                    if noisy:  # cleaned line by line where noisy; still one copy of the block
+                    if dirty:  # cleaned line by line where noisy; still one copy of the block
                         first = chunk.find(b"\n", start)
                         parts = [carry, remove_noise(pending + chunk[start:first + 1])]
                         remove_noise_into(parts, chunk, first + 1, cut + 1)

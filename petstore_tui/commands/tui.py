@@ -17,6 +17,7 @@ from petstore_core.redact import redact
 from petstore_core.settings import Target, state_dir
 from petstore_tui.commands.log_paths import log_file_problem
 from petstore_tui.contracts import AppServices, CheckInfo, LogSource
+from petstore_tui.heap import pause_collection_for_start, resume_collection
 
 TAIL_BYTES = 64 * 1024  # history shown when a file source opens
 POLL = 0.2  # seconds between looks at a followed file that has nothing new
@@ -46,13 +47,17 @@ def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight")
         return 2
 
     services = build_services(target, catalog_dirs)
-    # start-up: Textual (~400 modules) loads only once the arguments passed their checks
-    from petstore_tui.app import PetstoreApp
+    pause_collection_for_start()  # the app resumes it after its first frame (heap.py)
+    try:
+        # start-up: Textual (~400 modules) loads only once the arguments passed their checks
+        from petstore_tui.app import PetstoreApp
 
-    app = PetstoreApp(services, initial=initial)
-    for path in getattr(args, "file", None) or ():
-        services.extra_files.append(Path(path))  # type: ignore[attr-defined]
-    app.run()
+        app = PetstoreApp(services, initial=initial)
+        for path in getattr(args, "file", None) or ():
+            services.extra_files.append(Path(path))  # type: ignore[attr-defined]
+        app.run()
+    finally:
+        resume_collection()  # an app that ended before its first frame
     return int(app.return_code or 0)
 
 

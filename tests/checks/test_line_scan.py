@@ -37,6 +37,7 @@ def helper(request, monkeypatch):
     if request.param == "python":
         monkeypatch.setattr(line_scan, "_native_scan", None)
         monkeypatch.setattr(line_scan, "_native_glue", None)
+        monkeypatch.setattr(line_scan, "_native_noisy", None)
     return request.param
 
 
@@ -67,6 +68,60 @@ def test_native_scan_and_glue_answer_what_python_does():
         assert native == line_scan.python_scan_lines(buf, lo, hi, width), (buf, lo, hi)
         end = rng.randrange(len(buf) + 1)
         assert line_scan.glue(buf, native[1], end, width) == line_scan.python_glue(buf, native[1], end, width)
+
+
+@needs_native
+def test_native_scan_answers_what_python_does_across_its_64_byte_steps():
+    """Stand-in: none; blocks of a few hundred bytes (the native pass reads 64 at a time,
+    then the rest line by line) whose lines, some prefixed or boxed, some cut, end
+    anywhere in a step, scanned from any line start to any line end."""
+    rng = random.Random(1464)
+    starts = [b"", b"> ", b"  12 | ", b"[pod/api-1] ", b"web-1  | ", b"\xe2\x94\x82 ", b"2026-11-27T10:00:01Z "]
+    for _ in range(3000):
+        lines = [rng.choice(starts) + bytes(rng.choice(b"ab |\t") for _ in range(rng.choice([0, 5, 63, 80, 130])))
+                 for _ in range(rng.randrange(1, 12))]
+        buf = b"\n".join(lines) + rng.choice([b"", b"\n"])
+        breaks = [0] + [i + 1 for i, byte in enumerate(buf) if byte == 10]
+        lo = rng.choice(breaks)
+        hi = rng.choice([len(buf)] + [b for b in breaks if b >= lo])
+        for width in (80, -1):
+            native = line_scan.scan_lines(buf, lo, hi, width, True)
+            assert native == line_scan.python_scan_lines(buf, lo, hi, width, True), (buf, lo, hi)
+
+
+@needs_native
+def test_a_build_of_the_previous_version_keeps_its_native_scan(monkeypatch):
+    """Stand-in: a module holding what a VERSION 2 build of _line_scan.c had (scan and
+    glue, no noisy), as a checkout has until ./dev setup rebuilds it."""
+    import importlib
+    import sys
+    import types
+
+    from checks.engine import _line_scan
+
+    older = types.ModuleType("checks.engine._line_scan")
+    older.VERSION, older.scan, older.glue = 2, _line_scan.scan, _line_scan.glue
+    monkeypatch.setitem(sys.modules, "checks.engine._line_scan", older)
+    monkeypatch.setattr(sys.modules["checks.engine"], "_line_scan", older)
+    try:
+        importlib.reload(line_scan)
+        assert line_scan.NATIVE and line_scan._native_noisy is None
+        assert line_scan.noisy(b"ok\r\n") and not line_scan.noisy(b"ok\n")
+    finally:
+        monkeypatch.undo()
+        importlib.reload(line_scan)
+    assert line_scan._native_noisy is _line_scan.noisy
+
+
+@pytest.mark.parametrize("noise", [b"\x1b", b"\r", b"\x00"])
+def test_noisy_finds_each_noise_byte_wherever_it_lies(helper, noise):
+    """Stand-in: none; each deleted byte at every offset of blocks up to three 64-byte
+    steps of the native pass long (the steps and the tail after them), and none at all."""
+    for size in range(0, 200, 7):
+        clean = bytes(b"ab\n\t\x1a\x0e\x7f\xff"[i % 8] for i in range(size))
+        assert not line_scan.noisy(clean), size
+        for at in range(size):
+            assert line_scan.noisy(clean[:at] + noise + clean[at + 1:]), (size, at)
 
 
 def test_scan_lines_counts_newlines_and_finds_the_cut_lines(helper):
