@@ -27,7 +27,7 @@ from checks.engine.normalize import REMOVAL_TRIGGERS
 from checks.engine.sync_points import newlines
 
 try:
-    from checks.engine import _line_scan as _native
+    import checks.engine._line_scan as _native
 except ImportError:  # not built: no compiler where the project was installed
     _native_glue = _native_noisy = _native_scan = None
 else:
