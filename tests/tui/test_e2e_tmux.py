@@ -48,14 +48,22 @@ class Tmux:
         return self.run("has-session", "-t", self.session, check=False).returncode == 0
 
     def wait_for(self, text: str, timeout: float = 30.0, *, regex: bool = False) -> str:
+        return self._wait(lambda screen: bool(re.search(text, screen) if regex else text in screen),
+                          repr(text), timeout)
+
+    def wait_for_all(self, *texts: str, timeout: float = 30.0) -> str:
+        """Every text on one captured screen: a screen is drawn over more than one frame."""
+        return self._wait(lambda screen: all(text in screen for text in texts), repr(texts), timeout)
+
+    def _wait(self, seen, what: str, timeout: float) -> str:
         deadline = time.monotonic() + timeout
         screen = ""
         while time.monotonic() < deadline:  # bounded: a missing text fails the test
             screen = self.screen()
-            if (re.search(text, screen) if regex else text in screen):
+            if seen(screen):
                 return screen
             time.sleep(0.2)
-        raise AssertionError(f"{text!r} not on screen after {timeout}s:\n{screen}")
+        raise AssertionError(f"{what} not on screen after {timeout}s:\n{screen}")
 
     def kill(self) -> None:
         self.run("kill-server", check=False)
@@ -73,20 +81,19 @@ def test_real_app_starts_sandbox_and_switches_screens(tmp_path):
            f"AWS_CONFIG_FILE={home / 'aws-config'}", f"AWS_SHARED_CREDENTIALS_FILE={home / 'creds'}"]
     try:
         tmux.start(["env", "-i", *env, str(EXE), "--sandbox"])
-        screen = tmux.wait_for("SANDBOX · us-east-1 · petstore-sandbox")
-        assert "Preflight" in screen
+        tmux.wait_for_all("SANDBOX · us-east-1 · petstore-sandbox", "Preflight")
         tmux.wait_for("sandbox: started at http://127.0.0.1:", timeout=60)
         tmux.wait_for(r"│ \d+/\d+", timeout=30, regex=True)  # the header counts finished checks
         tmux.keys("3")
-        screen = tmux.wait_for("Troubleshoot │")
-        # at 120 columns the log is full width, the findings under it, the sources on `s`
-        assert "Finding" in screen and "Resource" in screen
+        # at 120 columns the log is full width, the findings under it, the sources on `s`;
+        # the header can be drawn a frame before the panel's body, so wait for all three
+        tmux.wait_for_all("Troubleshoot │", "Finding", "Resource")
         tmux.keys("s")
         tmux.wait_for("Sources")
         tmux.keys("4")
         tmux.wait_for("Cleanup │")
         tmux.keys("r")
-        screen = tmux.wait_for("Type the cluster name")
+        tmux.wait_for("Type the cluster name")
         tmux.keys("Escape")
         tmux.wait_for("nothing was deleted")
         tmux.keys("q")
