@@ -312,7 +312,6 @@ KNOWN_MISSES: dict[str, str] = {
     "pg-unreachable/pg-migrator-remote-server-getaddrinfo-enotfound-quoted.log": "opened sealed v9 miss: fired nothing",
     "probe-failed/b10-bitnami-postgresql-crio-kubelet-execsync-pg-isready.log": "opened sealed v9 miss: fired nothing",
     "probe-failed/c10-gitlab-delivery-webservice-readiness-probe-restarts-events.log": "opened sealed v9 miss: fired nothing",
-    "tf-dependency-violation/e9-gist-botocore-deletevpc-dependencyviolation-docstring.log": "opened sealed v9 miss: fired nothing",
     "werkzeug-import/b10-python-flask-blog-pr-secure-filename-prose.log": "opened sealed v9 miss: fired nothing",
     "werkzeug-import/c10-gitlab-quart-csrf-safe-str-cmp-no-longer-available-prose.log": "opened sealed v9 miss: fired nothing",
     "crashloop/v10d-skaffold-1-27-dev-deployment-failed-container-terminated-exit-1.log": "opened sealed v10 miss: fired nothing",
@@ -320,9 +319,6 @@ KNOWN_MISSES: dict[str, str] = {
     "ecr-forbidden/v10b-version-checker-public-ecr-tags-denied-requeue.log": "opened sealed v10 miss: fired nothing",
     "ecr-no-auth/v10b-ecr-credential-helper-jenkins-from-private-base-unauthorized.log": "opened sealed v10 miss: fired nothing",
     "gunicorn-boot/v10b-mxnet-classifier-gunicorn-19-cant-connect-ind-bind.log": "opened sealed v10 miss: fired nothing",
-    "helm-chart-missing/v10a-cdk-helmchart-ecr-could-not-find-protocol-handler.log": "opened sealed v10 miss: fired nothing",
-    "helm-chart-missing/v10a-gitpod-ci-cant-get-valid-version-minio.log": "opened sealed v10 miss: fired nothing",
-    "none/v10a-mu-cloudformation-elbv2-create-failed-createservicelinkedrole.log": "opened sealed v10 miss: FALSE POSITIVE: alb-controller-iam-denied at error level",
     "none/v10d-apm-integration-testing-healthcheck-root-role-missing.log": "opened sealed v10 miss: FALSE POSITIVE: postgres-auth-failed at error level",
     "none/v10d-kobo-docker-pg-isready-root-role-log-noise.log": "opened sealed v10 miss: FALSE POSITIVE: postgres-auth-failed at error level",
     "none/v10d-podman-debug-docker-hub-armh-tag-manifest-unknown.log": "opened sealed v10 miss: FALSE POSITIVE: ecr-image-not-found at error level",
@@ -334,7 +330,6 @@ KNOWN_MISSES: dict[str, str] = {
     "pg-refused/v10d-pgrouting-test-harness-psql-japanese-connection-refused.log": "opened sealed v10 miss: fired nothing",
     "pg-unreachable/v10d-pgosm-flex-host-with-port-errno-2-name-not-known.log": "opened sealed v10 miss: fired nothing",
     "probe-failed/v10d-ory-kratos-eks-kube-probe-health-ready-503.log": "opened sealed v10 miss: fired nothing",
-    "tf-dependency-violation/v10b-nebari-qhub-destroy-subnet-still-destroying-cut.log": "opened sealed v10 miss: fired nothing",
 }
 
 # A handful of tune cases also go once through the real CLI as a subprocess (the others
