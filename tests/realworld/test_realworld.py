@@ -271,7 +271,6 @@ KNOWN_MISSES: dict[str, str] = {
     "flask-dependency-import/flask-restful-912-pytest-endpoint-from-view-func.log": "opened sealed v9 miss: fired nothing",
     "gunicorn-boot/e9-pastebin-heroku-gunicorn-196-deploy-then-exception-in-worker.log": "opened sealed v9 miss: fired nothing",
     "helm-chart-missing/a10-automq-e2e-install-chart-tgz-get-eof.log": "opened sealed v9 miss: fired nothing",
-    "kubectl-unauthorized/rundeck-kubernetes-plugin-wait-pod-401-table-rows.log": "opened sealed v9 miss: fired nothing",
     "nodegroup-failed/a10-gist-kubelet-cannot-resolve-ec2-endpoint.log": "opened sealed v9 miss: fired nothing",
     "nodegroup-failed/eks-workshop-cloudtrail-createnodegroup-launch-template-not-authorized.log": "opened sealed v9 miss: fired nothing",
     "nodegroup-failed/gitcode-zh-tf-eks-20-36-nodegroup-create-failed-cni-not-initialized.log": "opened sealed v9 miss: fired nothing",
