@@ -60,6 +60,7 @@ class SourceFollowing:
 
     def on_engine_ready(self, message: EngineReady) -> None:
         self.engine = message.engine
+        self._log_status()  # replaces the loading line
         settle_long_lived()  # the last big load before lines stream (petstore_tui/heap.py)
         if message.error:
             self.query_one("#finding-detail", FindingDetail).update(
