@@ -1,6 +1,7 @@
 """Helpers for thread workers, without Textual: the pool they run in (worker_pool), run an
-async iterator to its end on a private loop (drain_async), and hand lines over to the UI in
-batches (Batcher)."""
+async iterator to its end on a private loop (drain_async), wait for a call that cannot be
+interrupted without holding up the app's exit (unless_cancelled), and hand lines over to
+the UI in batches (Batcher)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,34 @@ def drain_async(make_iter: Callable[[], AsyncIterator[Any]], on_item: Callable[[
                     pass
 
     asyncio.run(consume())
+
+
+class Abandoned(Exception):
+    """The worker was cancelled while the call it waited for was still running."""
+
+
+def unless_cancelled(call: Callable[[], Any], cancelled: Callable[[], bool], *, name: str) -> Any:
+    """`call()`'s value, computed in a daemon thread while this worker thread polls
+    `cancelled`. A call that cannot be interrupted (a Hyperscan compile of the catalog takes
+    seconds, tens under load) would otherwise hold the app's exit: asyncio waits for every
+    thread of the default executor, and a daemon thread is left behind instead."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # handed to the waiting worker  # noqa: BLE001
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    while thread.is_alive():
+        if cancelled():
+            raise Abandoned(name)
+        thread.join(0.1)
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
 
 
 class Batcher:

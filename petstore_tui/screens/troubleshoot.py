@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from petstore_tui.app import PetstoreApp
 
 STATUS_EVERY = 0.25  # seconds between redraws of the status line, the lagging cells and the detail
+# until the engine is ready no source is followed (each line must meet the engine)
+LOADING = "loading the diagnostics engine · a first run compiles the catalog (seconds; a minute on a busy machine)"
 
 
 class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActions, AckActions, Screen):
@@ -135,7 +137,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
                     yield Label("", id="scan-note")
                     yield ProgressBar(id="scan-progress", show_eta=False)
                 yield LogView(formatted=True, id="log")
-                yield Label("", id="log-status")
+                yield Label(LOADING, id="log-status")
             with Vertical(id="findings-pane"):
                 yield Label("Findings", classes="pane-title")
                 yield FindingsTable(id="findings")

@@ -27,6 +27,7 @@ from petstore_tui.screens.troubleshoot_messages import (
 from petstore_tui.services.log_file import ScanStopped, tail_lines
 from petstore_tui.widgets.detail import FindingDetail
 from petstore_tui.widgets.log_view import MAX_LINES
+from petstore_tui.workers import Abandoned, unless_cancelled
 
 
 class SourceFollowing:
@@ -35,20 +36,31 @@ class SourceFollowing:
     @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
     def load_engine(self) -> None:
         services = self.app.services
+        worker = get_current_worker()
+
+        def cancelled() -> bool:
+            return worker.is_cancelled
+
+        # a first compile of the catalog cannot be interrupted: quitting must not wait for it
         try:
             if services.make_engine is None:
                 raise RuntimeError(services.unavailable.get("engine", "the diagnostics engine is not installed"))
-            self.post_message(EngineReady(services.make_engine()))
+            self.post_message(EngineReady(unless_cancelled(services.make_engine, cancelled, name="engine-load")))
+        except Abandoned:
+            return
         except Exception as exc:  # lines still stream; findings say why they cannot
             self.post_message(EngineReady(None, f"{type(exc).__name__}: {exc}"))
         try:
-            sources = list(services.log_sources())
+            sources = list(unless_cancelled(services.log_sources, cancelled, name="log-sources"))
             self.post_message(SourcesListed(sources))
+        except Abandoned:
+            return
         except Exception as exc:  # no sources listed: the file source still works
             self.post_message(SourcesListed([], f"{type(exc).__name__}: {exc}"))
 
     def on_engine_ready(self, message: EngineReady) -> None:
         self.engine = message.engine
+        self._log_status()  # replaces the loading line
         settle_long_lived()  # the last big load before lines stream (petstore_tui/heap.py)
         if message.error:
             self.query_one("#finding-detail", FindingDetail).update(

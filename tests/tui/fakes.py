@@ -207,7 +207,7 @@ def services(*, sandbox: bool = True, runner_factory=None, engine=None, sources=
         preflight_checks=overrides.pop("preflight_checks", lambda: list(CHECKS)),
         run_preflight=preflight or fake_preflight(),
         make_runner=overrides.pop("make_runner", make_runner),
-        make_engine=lambda: engine if engine is not None else FakeEngine(),
+        make_engine=overrides.pop("make_engine", lambda: engine if engine is not None else FakeEngine()),
         log_sources=lambda: list(sources or []),
         drills=lambda: list(drills or []),
         clock=lambda: FROZEN,
