@@ -83,6 +83,19 @@ def test_missing_packages_fail_under_ci_and_warn_otherwise(tmp_path):
     assert "CI=true: an error, not a skip" in strict.stderr
 
 
+def test_a_package_known_by_a_file_is_installed_only_when_the_file_is_missing(tmp_path):
+    """package:/path pairs (the Hyperscan headers setup.py builds against) are looked up as
+    files, not commands: present, nothing is asked; missing, the package is named."""
+    present = tmp_path / "hs.h"
+    present.write_text("")
+    env = {"PETSTORE_DEV_UID": "1000"}
+    found = _dev(env=env, source=f"system_packages 'libfound-dev:{present}'")
+    assert found.returncode == 0 and "missing" not in found.stderr, found.stderr
+    missing = _dev(env=env, source=f"system_packages 'libmissing-dev:{tmp_path / 'absent.h'}'")
+    assert missing.returncode == 0
+    assert "missing Debian packages: libmissing-dev" in missing.stderr
+
+
 def test_ci_true_stops_dev_test_when_postgresql_cannot_start(fake_venv, tmp_path):
     """./dev test with a PostgreSQL that cannot be started: CI=true fails before pytest
     runs; without CI it warns and runs pytest (whose PostgreSQL tests then skip)."""

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import checks.engine.hs_backend as hs_backend
 from checks.engine.compiled import blake2b
 from checks.engine.grouping import WRAP_MARKS
 from checks.engine.line_scan import prefixed_lines
@@ -129,12 +130,10 @@ class HyperscanMatcher(_Base):
     name = "hyperscan"
     flags_prefixed = True
 
-    def __init__(self, signatures: Sequence[str], cache_dir: os.PathLike | str | None = None):
-        # optional: hyperscan is installed on x86_64 and aarch64 only (pyproject.toml)
-        import hyperscan
-
+    def __init__(self, signatures: Sequence[str], cache_dir: os.PathLike | str | None = None,
+                 backend: str | None = None):
         super().__init__(signatures)
-        self._hs = hyperscan
+        self._hs = hyperscan = hs_backend.load(backend)  # the system library, else the wheel
         self.rejected: dict[int, str] = {}  # index -> Hyperscan's reason: Python pre-filter
         self.prefiltered: dict[int, str] = {}  # index -> reason: compiled with HS_FLAG_PREFILTER
         self.cached = False
@@ -167,7 +166,6 @@ class HyperscanMatcher(_Base):
                 self._block_db = self._compile(list(chosen), chosen)
                 if not self.rejected:
                     self._store_cached(cache_dir)
-        self._scratch = hyperscan.Scratch(self._block_db) if self._block_db is not None else None
         self._rejected_indices = tuple(sorted(self.rejected))
         self._rejected_filter = LiteralFilter(self.signatures, self._rejected_indices, self)
 
@@ -182,16 +180,14 @@ class HyperscanMatcher(_Base):
                 expressions.append("".join(f"\\x{b:02x}" for b in trigger).encode())
                 ids.append(base + n)
                 all_flags.append(0)
-        db = self._hs.Database()
-        db.compile(expressions=expressions, ids=ids, elements=len(ids), flags=all_flags)
-        return db
+        return self._hs.compile(expressions, all_flags, ids)
 
     def _cache_file(self, cache_dir):
-        # all a database depends on: the bindings' release, the machine it was built for
-        # (loadb refuses another CPU's anyway), the mode, the flags and the patterns
-        version = getattr(self._hs, "__version__", "?")
-        machine = (os.uname().machine if hasattr(os, "uname") else os.name, self._hs.HS_MODE_BLOCK, self._flags)
-        digest = blake2b(repr((version, machine, self.signatures, DAMAGE_TRIGGERS, WRAP_MARKS)).encode()).hexdigest()
+        # all a database depends on: the library and its release, the machine it was built
+        # for (a database of another CPU is refused anyway), the flags and the patterns
+        machine = os.uname().machine if hasattr(os, "uname") else os.name
+        key = (self._hs.version, machine, self._flags, self.signatures, DAMAGE_TRIGGERS, WRAP_MARKS)
+        digest = blake2b(repr(key).encode()).hexdigest()
         return Path(cache_dir) / f"hyperscan-{digest[:32]}.db"
 
     def _load_cached(self, cache_dir):
@@ -199,7 +195,7 @@ class HyperscanMatcher(_Base):
             return None
         try:
             data = self._cache_file(cache_dir).read_bytes()
-            db = self._hs.loadb(data, self._hs.HS_MODE_BLOCK)
+            db = self._hs.deserialize(data)
         except (OSError, self._hs.error, ValueError, TypeError):
             return None  # absent, or built for another CPU or version: compile afresh
         self.cached = True
@@ -217,7 +213,7 @@ class HyperscanMatcher(_Base):
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".hs-")
             with os.fdopen(fd, "wb") as handle:
-                handle.write(self._hs.dumpb(self._block_db))
+                handle.write(self._block_db.serialize())
             os.replace(tmp, path)  # atomic: parallel runs never read half a file
         except OSError:
             pass  # a cache we cannot write costs a compile, nothing more
@@ -232,12 +228,7 @@ class HyperscanMatcher(_Base):
     def _database_hits(self, block: bytes | memoryview) -> list[tuple[int, int]]:
         hits: list[tuple[int, int]] = []
         if self._block_db is not None and len(block):
-            append = hits.append
-
-            def on_match(index: int, _start: int, end: int, _flags: int, _ctx) -> None:
-                append((index, end))
-
-            self._block_db.scan(block, match_event_handler=on_match, scratch=self._scratch)
+            hits = self._block_db.scan(block)
             base = len(self.signatures)
             if any(index >= base for index, _ in hits):
                 hits = [(DAMAGE if index >= base else index, end) for index, end in hits]
@@ -253,12 +244,7 @@ class HyperscanMatcher(_Base):
 
 
 def hyperscan_available() -> bool:
-    try:
-        # optional: the hyperscan package may be absent
-        import hyperscan  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return hs_backend.available()
 
 
 def make_matcher(signatures: Sequence[str], kind: str | None = None, cache_dir=None):

@@ -560,10 +560,17 @@ def test_a_database_built_with_other_flags_is_not_loaded(tmp_path, catalog, monk
     of flags in the code would: the stored database must not serve the new flags."""
     if not hyperscan_available():
         pytest.skip("hyperscan is not installed")
-    import hyperscan
+    import checks.engine.hs_backend as hs_backend
 
     Engine(catalog, matcher="hyperscan", cache_dir=tmp_path)
-    monkeypatch.setattr(hyperscan, "HS_FLAG_MULTILINE", 0)
+    load = hs_backend.load
+
+    def without_multiline(kind=None):
+        backend = load(kind)
+        backend.HS_FLAG_MULTILINE = 0
+        return backend
+
+    monkeypatch.setattr(hs_backend, "load", without_multiline)
     other = Engine(catalog, matcher="hyperscan", cache_dir=tmp_path)
     assert other.matcher.cached is False
     assert len(list(tmp_path.glob("hyperscan-*.db"))) == 2
