@@ -128,14 +128,18 @@ static PyObject *
 compile_multi(PyObject *module, PyObject *args)
 {
     (void)module;
-    PyObject *expressions, *flags, *ids;
-    if (!PyArg_ParseTuple(args, "O!O!O!", &PyList_Type, &expressions, &PyList_Type, &flags, &PyList_Type, &ids))
+    PyObject *given, *flags, *ids;
+    if (!PyArg_ParseTuple(args, "O!O!O!", &PyList_Type, &given, &PyList_Type, &flags, &PyList_Type, &ids))
         return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(expressions);
+    Py_ssize_t n = PyList_GET_SIZE(given);
     if (n == 0 || PyList_GET_SIZE(flags) != n || PyList_GET_SIZE(ids) != n) {
         PyErr_SetString(PyExc_ValueError, "one flag and one id for each of at least one expression");
         return NULL;
     }
+    /* a tuple of our own keeps every expression's bytes alive while the GIL is released */
+    PyObject *expressions = PyList_AsTuple(given);
+    if (expressions == NULL)
+        return NULL;
     const char **exprs = PyMem_New(const char *, n);
     unsigned int *cflags = PyMem_New(unsigned int, n);
     unsigned int *cids = PyMem_New(unsigned int, n);
@@ -145,7 +149,7 @@ compile_multi(PyObject *module, PyObject *args)
         goto done;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *expression = PyList_GET_ITEM(expressions, i);
+        PyObject *expression = PyTuple_GET_ITEM(expressions, i);
         if (!PyBytes_Check(expression)) {
             PyErr_SetString(PyExc_TypeError, "expressions must be bytes");
             goto done;
@@ -161,14 +165,20 @@ compile_multi(PyObject *module, PyObject *args)
     hs_platform_info_t platform = {HS_TUNE_FAMILY_GENERIC, 0, 0, 0};
     hs_database_t *db = NULL;
     hs_compile_error_t *error = NULL;
-    if (hs_compile_multi(exprs, cflags, cids, (unsigned int)n, HS_MODE_BLOCK, &platform, &db, &error) !=
-        HS_SUCCESS) {
+    hs_error_t rc;
+    /* the catalog's first compile takes seconds (a minute under load): the app's other
+     * threads, its UI among them, go on meanwhile (petstore_tui/workers.py) */
+    Py_BEGIN_ALLOW_THREADS
+    rc = hs_compile_multi(exprs, cflags, cids, (unsigned int)n, HS_MODE_BLOCK, &platform, &db, &error);
+    Py_END_ALLOW_THREADS
+    if (rc != HS_SUCCESS) {
         PyErr_SetString(HsError, error != NULL ? error->message : "hs_compile_multi failed");
         hs_free_compile_error(error);
         goto done;
     }
     result = database_new(db);
 done:
+    Py_DECREF(expressions);
     PyMem_Free(exprs);
     PyMem_Free(cflags);
     PyMem_Free(cids);
