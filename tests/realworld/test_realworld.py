@@ -233,8 +233,6 @@ KNOWN_MISSES: dict[str, str] = {
     "flask-dependency-import/toniebox-compose-markdown-quote-cut-before-error.log":
         "opened sealed v8 miss, left in round 9: the traceback is cut after `from flask import ...`, before the exception line; only the installed versions say which import failed",
     "nodegroup-failed/tf-aws-eks-self-managed-asg-activity-config-not-supported.log": "opened sealed v8 miss, left in round 9: an Auto Scaling activity with no EKS word in it; the same program's line is labelled a near miss in none/a8-ethereum-miner-spot-asg-unfulfillable-capacity.log",
-    "pg-auth/zalando-operator-jdbc-pg-hba-config-typo-inline.log":
-        "opened sealed v8 miss, left in round 9: retyped (`pg_hba.config`, no server prints it); a signature for the typo would be a copied line",
     "pg-refused/gitea-debian-orm-engine-dial-tcp-fenced.log":
         "opened sealed v8 miss, left in round 9: Go's refusal on port 4511 under gitea's `ORM engine initialization failed`; nothing in the event names PostgreSQL (only the prose above), and gitea's ORM serves MySQL, SQLite and MSSQL alike",
     "pg-unreachable/dbcode-vscode-enotfound-localport-bare.log":
@@ -277,13 +275,9 @@ KNOWN_MISSES: dict[str, str] = {
     "nodegroup-failed/rancher-2-2-eks-worker-nodes-stack-parameter-validation-rollback.log": "opened sealed v9 miss: fired nothing",
     "none/a10-k3s-helm3-install-cluster-unreachable-bare.log": "opened sealed v9 miss: FALSE POSITIVE: eks-endpoint-unreachable at error level",
     "none/a9-mlflow-minio-compose-putobject-invalidaccesskeyid.log": "opened sealed v9 miss: FALSE POSITIVE: aws-credentials-invalid at error level",
-    "none/b10-cloudflare-docker-proxy-openwrt-manifest-unknown.log": "opened sealed v9 miss: FALSE POSITIVE: ecr-image-not-found at error level",
-    "none/b9-aws-ecr-public-layersnotfound-get-download-url-placeholders.log": "opened sealed v9 miss: FALSE POSITIVE: ecr-image-not-found at error level",
     "none/b9-kaniko-2881-v1-19-ecr-push-permission-401.log": "opened sealed v9 miss: FALSE POSITIVE: ecr-no-basic-auth at error level",
-    "none/b9-steampipe-ecr-scan-findings-repositorynotfound-inventory.log": "opened sealed v9 miss: FALSE POSITIVE: ecr-image-not-found at error level",
     "none/c10-gitlab-reprolang-entrypoint-exec-form-script-exec-format-error.log": "opened sealed v9 miss: FALSE POSITIVE: image-exec-format-error at error level",
     "none/c9-postgrest-pr-auth-failure-detection-prose.log": "opened sealed v9 miss: FALSE POSITIVE: postgres-auth-failed at error level",
-    "none/d10-anchore-engine-skopeo-inspect-manifest-unknown-no-registry-host.log": "opened sealed v9 miss: FALSE POSITIVE: ecr-image-not-found at error level",
     "none/d9-pastebin-gunicorn-meinheld-worker-keyboardinterrupt.log": "opened sealed v9 miss: FALSE POSITIVE: gunicorn-worker-boot-failed at error level",
     "none/e9-gist-fish-startx-exec-format-error-script.log": "opened sealed v9 miss: FALSE POSITIVE: image-exec-format-error at error level",
     "none/e9-gist-go-test-fork-exec-testapp-no-shebang.log": "opened sealed v9 miss: FALSE POSITIVE: image-exec-format-error at error level",
@@ -295,8 +289,6 @@ KNOWN_MISSES: dict[str, str] = {
     "pg-auth/b10-ghostfolio-upgrade-prisma-migrate-deploy-p1000-backticks.log": "opened sealed v9 miss: fired nothing",
     "pg-auth/blogifier-npgsql-28p01-chinese-mojibake.log": "opened sealed v9 miss: fired nothing",
     "pg-auth/c10-hf-space-supabase-pooler-fatal-tenant-user-not-found.log": "opened sealed v9 miss: missed; fired: postgres-host-unreachable",
-    "pg-auth/c10-pastebin-psycopg2-spanish-fatal-autentificacion-password-fallo.log": "opened sealed v9 miss: fired nothing",
-    "pg-auth/docker-postgresql-dotnet-ef-npgsql-28p01-spanish-mojibake.log": "opened sealed v9 miss: fired nothing",
     "pg-auth/iic2143-fatal-contrasena-autentificacion-spanish-title.log": "opened sealed v9 miss: fired nothing",
     "pg-refused/d10-identityserver4-admin-compose-npgsql-socketexception-bold.log": "opened sealed v9 miss: fired nothing",
     "pg-refused/d10-sequelize-cli-2-1-migrate-refused-no-port.log": "opened sealed v9 miss: fired nothing",
@@ -313,22 +305,12 @@ KNOWN_MISSES: dict[str, str] = {
     "probe-failed/c10-gitlab-delivery-webservice-readiness-probe-restarts-events.log": "opened sealed v9 miss: fired nothing",
     "werkzeug-import/b10-python-flask-blog-pr-secure-filename-prose.log": "opened sealed v9 miss: fired nothing",
     "werkzeug-import/c10-gitlab-quart-csrf-safe-str-cmp-no-longer-available-prose.log": "opened sealed v9 miss: fired nothing",
-    "crashloop/v10d-skaffold-1-27-dev-deployment-failed-container-terminated-exit-1.log": "opened sealed v10 miss: fired nothing",
-    "crashloop/v10d-skaffold-dev-service-b-terminated-exit-1-waiting-mysql.log": "opened sealed v10 miss: fired nothing",
-    "ecr-forbidden/v10b-version-checker-public-ecr-tags-denied-requeue.log": "opened sealed v10 miss: fired nothing",
     "ecr-no-auth/v10b-ecr-credential-helper-jenkins-from-private-base-unauthorized.log": "opened sealed v10 miss: fired nothing",
-    "gunicorn-boot/v10b-mxnet-classifier-gunicorn-19-cant-connect-ind-bind.log": "opened sealed v10 miss: fired nothing",
     "none/v10d-apm-integration-testing-healthcheck-root-role-missing.log": "opened sealed v10 miss: FALSE POSITIVE: postgres-auth-failed at error level",
-    "none/v10d-kobo-docker-pg-isready-root-role-log-noise.log": "opened sealed v10 miss: FALSE POSITIVE: postgres-auth-failed at error level",
-    "none/v10d-podman-debug-docker-hub-armh-tag-manifest-unknown.log": "opened sealed v10 miss: FALSE POSITIVE: ecr-image-not-found at error level",
     "oomkilled/v10d-tilt-capc-controller-dlv-killed-exit-137-memory-limit.log": "opened sealed v10 miss: fired nothing",
-    "pg-auth/v10c-pastebin-spanish-no-pg-hba-line.log": "opened sealed v10 miss: fired nothing",
     "pg-auth/v10d-hoppscotch-prisma-7-backend-credentials-not-valid.log": "opened sealed v10 miss: fired nothing",
     "pg-auth/v10d-prisma-migrate-windows-p1000-postgres-17-compose.log": "opened sealed v10 miss: fired nothing",
-    "pg-auth/v10d-restyaboard-install-psql-french-peer-echouee.log": "opened sealed v10 miss: fired nothing",
-    "pg-refused/v10d-pgrouting-test-harness-psql-japanese-connection-refused.log": "opened sealed v10 miss: fired nothing",
     "pg-unreachable/v10d-pgosm-flex-host-with-port-errno-2-name-not-known.log": "opened sealed v10 miss: fired nothing",
-    "probe-failed/v10d-ory-kratos-eks-kube-probe-health-ready-503.log": "opened sealed v10 miss: fired nothing",
 }
 
 # A handful of tune cases also go once through the real CLI as a subprocess (the others
