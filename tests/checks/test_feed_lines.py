@@ -40,7 +40,9 @@ def _noisy(line: bytes, rng: random.Random) -> list[bytes]:
     if roll < 0.05:
         return [b"\x1b[31m" + line + b"\x1b[0m\r"]
     if roll < 0.1 and len(line) > 80:
-        return [line[i:i + 80] for i in range(0, len(line), 80)]
+        # a terminal folds characters, not bytes: a str line cannot hold half a character
+        text = line.decode("utf-8", "surrogateescape")
+        return [text[i:i + 80].encode("utf-8", "surrogateescape") for i in range(0, len(text), 80)]
     if roll < 0.13 and b" " in line:
         head, _, tail = line.rpartition(b" ")
         return [head + " \u21b5".encode(), tail]
