@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 
 from petstore_tui.commands.catalog import add_catalog_option
 from petstore_tui.commands.log_paths import log_file_problem
@@ -69,10 +70,13 @@ def run(args: argparse.Namespace, target) -> int:
     from checks.engine import load_default_engine  # start-up
     from petstore_tui.services.log_scan import ScanReport, scan_paths  # start-up
 
+    stop_note = note_a_slow_load(sys.stderr)
     try:
         engine = load_default_engine(args.matcher, ignore=args.ignore, catalog_dirs=getattr(args, "catalog", ()))
     except (CatalogError, AckError, ValueError) as exc:
         return fail(str(exc))
+    finally:
+        stop_note()
     unknown = sorted({i.partition(":")[0] for i in args.ignore} - set(engine.by_id))
     if unknown:
         return fail(f"--ignore names unknown catalog id(s): {', '.join(unknown)}")
@@ -99,6 +103,30 @@ def run(args: argparse.Namespace, target) -> int:
     else:
         _print_human(engine, findings, report, elapsed)
     return status
+
+
+# A warm engine loads in well under a second; past this, the catalog is being compiled.
+SLOW_LOAD_AFTER = 1.0
+SLOW_LOAD_NOTE = ("petstore-tui diagnose: compiling the catalog's signatures (once per catalog and "
+                  "machine, then cached): seconds, a minute on a busy machine")
+
+
+def note_a_slow_load(stream) -> Callable[[], None]:
+    """On a terminal, say why a first run is silent: the catalog's first Hyperscan compile
+    takes seconds of CPU (docs/knowledge/hyperscan-builds.md), which looks like a hang.
+    Piped or redirected output stays exactly the report. Returns the call that cancels it."""
+    try:
+        interactive = stream is not None and stream.isatty()
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        interactive = False
+    if not interactive:
+        return lambda: None
+    import threading  # start-up: only a terminal run waits on a timer
+
+    timer = threading.Timer(SLOW_LOAD_AFTER, lambda: print(SLOW_LOAD_NOTE, file=stream, flush=True))
+    timer.daemon = True  # never keeps the process alive
+    timer.start()
+    return timer.cancel
 
 
 def _path_problem(path: str) -> str:
