@@ -204,3 +204,42 @@ def test_ordinary_80_column_lines_are_not_checked_event_by_event(catalog, helper
     engine.scan_bytes(data)
     assert [f.failure_id for f in engine.findings()] == ["fixture-addtags-denied"]
     assert len(checked) <= 3
+
+
+@needs_native
+@pytest.mark.parametrize("offset", range(0, 64, 7))
+def test_a_bar_is_seen_in_any_64_byte_step_of_its_line(offset):
+    """Stand-in: none; docker compose's `name | ` prefix (the one alternative that needs a
+    '|' in the line: the native pass notes the bars of each 64-byte step with its
+    newlines and skips the test on lines without one), its bar in another step than the
+    line's newline or start, after lines with and without a bar, against the Python twin."""
+    pad = b"x" * offset
+    lines = [pad + b"plain line with a | bar", b"web-1  |   indented " + b"y" * 90,
+             b"a" * 70 + b"-api  |   indented", pad + b"no bar here, " + b"z" * 60,
+             b"svc.name-2 |  " + b"w" * 150, b"web-1  | not indented " + b"v" * 50, b"db  | \tx", b"db  |\tx"]
+    for order in (lines, lines[::-1]):
+        buf = b"\n".join(order) + b"\n"
+        native = line_scan.scan_lines(buf, 0, len(buf), WRAP_WIDTH, True)
+        assert native == line_scan.python_scan_lines(buf, 0, len(buf), WRAP_WIDTH, True)
+        assert len(native[2]) == 4  # the four compose lines with indentation after the bar
+
+
+@needs_native
+def test_the_first_byte_shortcuts_answer_what_python_does():
+    """Stand-in: none; lines of 17 bytes and more (the native test's branch-free shortcuts)
+    and shorter ones, starting with each byte kind the shortcuts tell apart (a digit, an
+    upper-case letter, a name byte, '[', a blank, '>', a border's lead byte, anything else)
+    and going on with the bytes each alternative looks at next."""
+    rng = random.Random(1417)
+    heads = [b"1", b"12", b"12345", b"123456", b"2026-11-27T10:00:01Z", b"2026-11-27T", b"May 15 23:09:27 h u: ",
+             b"Jun  1 01:02:03 ", b"M", b"Ab", b"web-1", b"_x", b".", b"-", b"[pod/p] ", b"[pod/", b"[p", b"[",
+             b" ", b"  ", b"\t", b">", b"> ", b"\xe2\x94\x82", b"\xe2", b"{", b"\x00", b"\xc3\xa9"]
+    tails = [b" ", b"  ", b"\t", b" |", b"|", b" | ", b"x", b":", b"-", b"T", b"7", b"  x", b"\tx"]
+    lines = []
+    for _ in range(20000):
+        line = rng.choice(heads) + b"".join(rng.choice(tails) for _ in range(rng.randrange(4)))
+        lines.append(line + b"y" * rng.choice([0, 0, 3, 10, 40]))
+    buf = b"\n".join(lines)
+    native = line_scan.scan_lines(buf, 0, len(buf), WRAP_WIDTH, True)
+    assert native == line_scan.python_scan_lines(buf, 0, len(buf), WRAP_WIDTH, True)
+    assert len(native[2]) > 1000
