@@ -11,6 +11,7 @@
 #endif
 
 static int prefixed_or_boxed(const unsigned char *s, Py_ssize_t n, int pipes);
+static int holds_noise(const unsigned char *s, Py_ssize_t n);
 
 static int
 append_offset(PyObject *list, Py_ssize_t offset)
@@ -37,8 +38,11 @@ line_ended(PyObject *ends, PyObject *prefixed, const unsigned char *buf, Py_ssiz
     return 0;
 }
 
+/* scan() and scan_clean(): with `clean`, None as soon as buf[lo:hi] turns out to hold a
+ * byte normalize.remove_noise deletes (ESC, CR, NUL), found in the same 64-byte steps as
+ * the newlines: the bulk path then needs no pass of noisy() of its own over the block. */
 static PyObject *
-scan(PyObject *module, PyObject *args)
+scan_impl(PyObject *args, int clean)
 {
     Py_buffer view;
     Py_ssize_t lo, hi, width;
@@ -56,11 +60,19 @@ scan(PyObject *module, PyObject *args)
     /* the newlines of 64 bytes at a time as one bit mask: one memchr call a line costs
      * more than the line's bytes (~11 against ~8 ms on bench_diagnose's 111 MB log) */
     const __m128i lf = _mm_set1_epi8('\n'), bar = _mm_set1_epi8('|');
+    const __m128i esc = _mm_set1_epi8(0x1b), cr = _mm_set1_epi8('\r'), nul = _mm_setzero_si128();
     Py_ssize_t last_bar = -1;  /* where the last '|' before `from` is */
     for (; from + 64 <= hi; from += 64) {
         const __m128i *at = (const __m128i *)(buf + from);
         __m128i a = _mm_loadu_si128(at), b = _mm_loadu_si128(at + 1);
         __m128i c = _mm_loadu_si128(at + 2), d = _mm_loadu_si128(at + 3);
+        if (clean) {
+#define NOISE_IN(v) _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, esc), _mm_cmpeq_epi8(v, cr)), _mm_cmpeq_epi8(v, nul))
+            if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(NOISE_IN(a), NOISE_IN(b)),
+                                               _mm_or_si128(NOISE_IN(c), NOISE_IN(d)))))
+                goto noise;
+#undef NOISE_IN
+        }
         unsigned long long mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, lf))
             | (unsigned long long)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, lf)) << 16
             | (unsigned long long)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c, lf)) << 32
@@ -85,6 +97,8 @@ scan(PyObject *module, PyObject *args)
             last_bar = from + 63 - __builtin_clzll(bars);
     }
 #endif
+    if (clean && hi > from && holds_noise(buf + from, hi - from))
+        goto noise;
     while (line < hi) {
         const unsigned char *nl = memchr(buf + from, '\n', (size_t)(hi - from));
         Py_ssize_t at = nl ? nl - buf : hi;  /* the last line may lack its newline */
@@ -100,11 +114,28 @@ scan(PyObject *module, PyObject *args)
         return Py_BuildValue("nNN", count, ends, prefixed);
     Py_DECREF(prefixed);
     return Py_BuildValue("nN", count, ends);
+noise:  /* (only with `clean`) */
+    Py_XDECREF(ends);
+    Py_XDECREF(prefixed);
+    PyBuffer_Release(&view);
+    Py_RETURN_NONE;
 fail:
     Py_XDECREF(ends);
     Py_XDECREF(prefixed);
     PyBuffer_Release(&view);
     return NULL;
+}
+
+static PyObject *
+scan(PyObject *module, PyObject *args)
+{
+    return scan_impl(args, 0);
+}
+
+static PyObject *
+scan_clean(PyObject *module, PyObject *args)
+{
+    return scan_impl(args, 1);
 }
 
 /* memchr from `from` (which may lie past the end) for a newline; `size` when none. */
@@ -485,6 +516,9 @@ static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS,
      "scan(buf, lo, hi, width, prefixed=False) -> (newlines in buf[lo:hi], ends of its lines exactly width "
      "long[, ends of its lines a tool prefix before indentation or a box border starts])"},
+    {"scan_clean", scan_clean, METH_VARARGS,
+     "scan_clean(buf, lo, hi, width, prefixed=False) -> what scan() answers, or None when buf[lo:hi] holds "
+     "an ESC, CR or NUL byte"},
     {"glue", glue, METH_VARARGS,
      "glue(buf, cuts, end, width) -> (joined glued texts, where each ends, its run's first cut)"},
     {"noisy", noisy, METH_O, "noisy(buf) -> whether buf holds an ESC, CR or NUL byte"},
@@ -508,8 +542,9 @@ PyInit__line_scan(void)
             : FIRST_NONE;
     }
     PyObject *module = PyModule_Create(&definition);
-    /* 2: scan() finds the prefixed lines too; 3: noisy(); line_scan.py refuses an older build */
-    if (module != NULL && PyModule_AddIntConstant(module, "VERSION", 3) < 0) {
+    /* 2: scan() finds the prefixed lines too; 3: noisy(); 4: scan_clean(); line_scan.py
+     * leaves to Python what an older build lacks */
+    if (module != NULL && PyModule_AddIntConstant(module, "VERSION", 4) < 0) {
         Py_DECREF(module);
         return NULL;
     }

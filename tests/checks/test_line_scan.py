@@ -38,6 +38,7 @@ def helper(request, monkeypatch):
         monkeypatch.setattr(line_scan, "_native_scan", None)
         monkeypatch.setattr(line_scan, "_native_glue", None)
         monkeypatch.setattr(line_scan, "_native_noisy", None)
+        monkeypatch.setattr(line_scan, "_native_scan_clean", None)
     return request.param
 
 
@@ -105,12 +106,15 @@ def test_a_build_of_the_previous_version_keeps_its_native_scan(monkeypatch):
     monkeypatch.setattr(sys.modules["checks.engine"], "_line_scan", older)
     try:
         importlib.reload(line_scan)
-        assert line_scan.NATIVE and line_scan._native_noisy is None
+        assert line_scan.NATIVE and line_scan._native_noisy is None and line_scan._native_scan_clean is None
         assert line_scan.noisy(b"ok\r\n") and not line_scan.noisy(b"ok\n")
+        assert line_scan.scan_clean(b"ok\r\nok\n", 0, 8, 2) is None
+        assert line_scan.scan_clean(b"ok\r\nok\n", 4, 7, 2) == (1, [6])
     finally:
         monkeypatch.undo()
         importlib.reload(line_scan)
     assert line_scan._native_noisy is _line_scan.noisy
+    assert line_scan._native_scan_clean is _line_scan.scan_clean
 
 
 @pytest.mark.parametrize("noise", [b"\x1b", b"\r", b"\x00"])
@@ -122,6 +126,48 @@ def test_noisy_finds_each_noise_byte_wherever_it_lies(helper, noise):
         assert not line_scan.noisy(clean), size
         for at in range(size):
             assert line_scan.noisy(clean[:at] + noise + clean[at + 1:]), (size, at)
+
+
+@pytest.mark.parametrize("noise", [b"\x1b", b"\r", b"\x00"])
+def test_scan_clean_finds_each_noise_byte_wherever_it_lies(helper, noise):
+    """Stand-in: none; scan_clean answers scan_lines' answer for a range without a byte
+    remove_noise deletes and None for one with it, the byte at every offset of ranges up
+    to three 64-byte steps of the native pass long, inside the range and just outside."""
+    for size in range(0, 200, 7):
+        clean = bytes(b"ab\n\t|\x1a\x7f\xff"[i % 8] for i in range(size))
+        for lo, hi in ((0, size), (3, size - 2)):
+            if hi < lo:
+                continue
+            assert line_scan.scan_clean(clean, lo, hi, 3, True) == line_scan.scan_lines(clean, lo, hi, 3, True)
+            for at in range(size):
+                noisy = clean[:at] + noise + clean[at + 1:]
+                found = line_scan.scan_clean(noisy, lo, hi, 3, True)
+                if lo <= at < hi:
+                    assert found is None, (size, lo, hi, at)
+                else:
+                    assert found == line_scan.scan_lines(noisy, lo, hi, 3, True), (size, lo, hi, at)
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+@pytest.mark.parametrize("noise", [b"\x1b[1m", b"\r", b"\x00"])
+def test_noise_deep_in_a_block_is_removed_before_matching(catalog, helper, matcher, noise):
+    """Stand-in: none; the one noisy line of a long log (an escape sequence, a CR or a NUL
+    inside the signature's words) far past each block's first sync point, where the bulk
+    path learns of the noise from scan_clean's pass over the block's lines: found as
+    feeding line by line finds it, in every block size."""
+    message = b"ImportError: cannot import name '" + noise + b"url_quote' from 'werkzeug.urls'"
+    lines = [b"plain line %d of an ordinary log" % n for n in range(3000)]
+    lines[2222] = message
+    data = b"\n".join(lines) + b"\n"
+    expected = Engine(catalog, matcher=matcher, clock=lambda: 1.0)
+    expected.feed_many(data.split(b"\n")[:-1], resource="log")
+    expected.flush()
+    want = sorted((f.failure_id, f.count, tuple(f.evidence)) for f in expected.findings())
+    assert [f[:2] for f in want] == [("fixture-werkzeug-url-quote", 1)]
+    for block_size in (4096, 1 << 20):
+        bulk = Engine(catalog, matcher=matcher, clock=lambda: 1.0)
+        bulk.scan_stream(io.BytesIO(data), resource="log", block_size=block_size)
+        assert sorted((f.failure_id, f.count, tuple(f.evidence)) for f in bulk.findings()) == want, block_size
 
 
 def test_scan_lines_counts_newlines_and_finds_the_cut_lines(helper):
