@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from checks.model import BUILT_IN, RECOGNITION_KINDS, Fix, KnownFailure, Severity, Source
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms of diagnose's start)
+if TYPE_CHECKING:
+    from typing import Any
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _REQUIRED = ("id", "title", "severity", "sources", "signatures", "explanation", "fix")

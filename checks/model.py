@@ -8,9 +8,12 @@ reads them. Nothing here does I/O.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
 
 from petstore_core.record import Default, Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms of diagnose's start)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Severity(str, Enum):

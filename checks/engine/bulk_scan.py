@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import io
 from bisect import bisect_right
-from typing import BinaryIO
 
 from checks.engine.grouping import WRAP_WIDTH, Grouper
-from checks.engine.line_scan import glue, noisy, scan_lines
+from checks.engine.line_scan import glue, noisy, scan_clean, scan_lines
 from checks.engine.literal_filter import DAMAGE
 from checks.engine.normalize import (
     MAX_LINE,
@@ -26,6 +25,10 @@ from checks.engine.sync_points import (
     _sync_before,
 )
 from checks.model import Finding
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms of diagnose's start)
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 # Bytes read and scanned at once by the bulk path. 2 MiB rather than 8: the few passes
 # over a block (newline count, Hyperscan, noise checks) then run in cache, and blocks
@@ -80,8 +83,18 @@ class BulkScan:
                     if len(pending) + first - start > RAW_MAX_LINE:  # the unfinished line got huge
                         pending = (pending + chunk[start:first])[:RAW_MAX_LINE]
                         start = first
-                dirty = noisy(chunk) or noisy(pending)
-                split = None if dirty else _first_sync_point(chunk, start, cut + 1)
+                # the lines from the first sync point on are scanned first, looked at for
+                # noise in the same native pass (line_scan.scan_clean): a clean block needs
+                # no pass of its own for that, and one with noise is cleaned as before
+                split = _first_sync_point(chunk, start, cut + 1)
+                lines = None if split is None else scan_clean(chunk, split, cut + 1, WRAP_WIDTH,
+                                                              self.matcher.flags_prefixed)
+                if lines is None:
+                    dirty = noisy(chunk) or noisy(pending)
+                else:
+                    dirty = noisy(chunk[start:split]) or noisy(pending)
+                if dirty:
+                    split = None
                 if split is None:
                     # one copy of the block: carry, the unfinished line and this chunk's lines
                     if dirty:  # cleaned line by line where noisy; still one copy of the block
@@ -102,7 +115,8 @@ class BulkScan:
                     # head is processed up to it, and the in-place pass starts there)
                     head = b"".join((carry, pending, chunk[start:chunk.find(b"\n", split) + 1]))
                     self._bulk_block(head, 0, len(head), source, resource, changed, final=False)
-                    carry = self._bulk_block(chunk, split, cut + 1, source, resource, changed, final=False)
+                    carry = self._bulk_block(chunk, split, cut + 1, source, resource, changed, final=False,
+                                             lines=lines)
                 pending = chunk[cut + 1:]
                 if len(pending) > RAW_MAX_LINE:
                     carry, pending, skipping = self._huge_line(carry, pending, source, resource, changed)
@@ -118,14 +132,15 @@ class BulkScan:
         return carry, b"", True
 
     def _bulk_block(self, buf: bytes, lo: int, hi: int, source: str, resource: str,
-                    changed: dict, final: bool) -> bytes:
+                    changed: dict, final: bool, lines: tuple | None = None) -> bytes:
         """Scan buf[lo:hi] (whole lines, each ending in a newline, starting at a sync point,
         ANSI, CR and NUL already removed). Processes everything up to the last sync point
         (or all of it when `final`) and returns the rest, scanned again with the next block.
 
         One matcher pass flags candidate lines; around each, a region from the sync point
         before to the one after is grouped into events like the line-by-line path does,
-        and only those events meet the full regexes."""
+        and only those events meet the full regexes. `lines`: what scan_lines answers for
+        buf[lo:hi] when the caller has it already."""
         end = hi
         if not final:
             end = _last_sync_point(buf, lo, hi)
@@ -135,7 +150,9 @@ class BulkScan:
                 end = hi  # no sync point in 16 MiB (pathological input): take it all
         # with the lines a tool prefix or a box border starts where the matcher must flag
         # them: one pass finds them, the newlines and the cut lines
-        count, cuts, *prefixed = scan_lines(buf, lo, hi, WRAP_WIDTH, self.matcher.flags_prefixed)
+        if lines is None:
+            lines = scan_lines(buf, lo, hi, WRAP_WIDTH, self.matcher.flags_prefixed)
+        count, cuts, *prefixed = lines
         self.lines_read += count - (buf.count(b"\n", end, hi) if end < hi else 0)
         if lo == 0 and hi == len(buf):
             hits = self.matcher.candidates(buf, prefixed=False)

@@ -28,10 +28,12 @@ _ACTION = re.compile(r"not\s+authorized\s+to\s+perform:?\s+([a-z0-9-]+:[A-Za-z0-
 
 
 def release_for_action(action: str) -> str | None:
-    """The controller release that first needed `action` (checks/alb_policy.py), if known."""
-    from checks import alb_policy  # start-up time: only a denied IAM action needs the table
+    """The controller release that first needed `action` (checks/alb_releases.py), if known."""
+    # start-up time: only a denied IAM action needs the table (and not alb_policy's
+    # policy reading, which imports dataclasses: checks/alb_releases.py)
+    from checks import alb_releases
 
-    return alb_policy.release_introducing(action)
+    return alb_releases.release_introducing(action)
 
 
 class Acks:

@@ -38,6 +38,7 @@ def helper(request, monkeypatch):
         monkeypatch.setattr(line_scan, "_native_scan", None)
         monkeypatch.setattr(line_scan, "_native_glue", None)
         monkeypatch.setattr(line_scan, "_native_noisy", None)
+        monkeypatch.setattr(line_scan, "_native_scan_clean", None)
     return request.param
 
 
@@ -105,12 +106,15 @@ def test_a_build_of_the_previous_version_keeps_its_native_scan(monkeypatch):
     monkeypatch.setattr(sys.modules["checks.engine"], "_line_scan", older)
     try:
         importlib.reload(line_scan)
-        assert line_scan.NATIVE and line_scan._native_noisy is None
+        assert line_scan.NATIVE and line_scan._native_noisy is None and line_scan._native_scan_clean is None
         assert line_scan.noisy(b"ok\r\n") and not line_scan.noisy(b"ok\n")
+        assert line_scan.scan_clean(b"ok\r\nok\n", 0, 8, 2) is None
+        assert line_scan.scan_clean(b"ok\r\nok\n", 4, 7, 2) == (1, [6])
     finally:
         monkeypatch.undo()
         importlib.reload(line_scan)
     assert line_scan._native_noisy is _line_scan.noisy
+    assert line_scan._native_scan_clean is _line_scan.scan_clean
 
 
 @pytest.mark.parametrize("noise", [b"\x1b", b"\r", b"\x00"])
@@ -122,6 +126,48 @@ def test_noisy_finds_each_noise_byte_wherever_it_lies(helper, noise):
         assert not line_scan.noisy(clean), size
         for at in range(size):
             assert line_scan.noisy(clean[:at] + noise + clean[at + 1:]), (size, at)
+
+
+@pytest.mark.parametrize("noise", [b"\x1b", b"\r", b"\x00"])
+def test_scan_clean_finds_each_noise_byte_wherever_it_lies(helper, noise):
+    """Stand-in: none; scan_clean answers scan_lines' answer for a range without a byte
+    remove_noise deletes and None for one with it, the byte at every offset of ranges up
+    to three 64-byte steps of the native pass long, inside the range and just outside."""
+    for size in range(0, 200, 7):
+        clean = bytes(b"ab\n\t|\x1a\x7f\xff"[i % 8] for i in range(size))
+        for lo, hi in ((0, size), (3, size - 2)):
+            if hi < lo:
+                continue
+            assert line_scan.scan_clean(clean, lo, hi, 3, True) == line_scan.scan_lines(clean, lo, hi, 3, True)
+            for at in range(size):
+                noisy = clean[:at] + noise + clean[at + 1:]
+                found = line_scan.scan_clean(noisy, lo, hi, 3, True)
+                if lo <= at < hi:
+                    assert found is None, (size, lo, hi, at)
+                else:
+                    assert found == line_scan.scan_lines(noisy, lo, hi, 3, True), (size, lo, hi, at)
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+@pytest.mark.parametrize("noise", [b"\x1b[1m", b"\r", b"\x00"])
+def test_noise_deep_in_a_block_is_removed_before_matching(catalog, helper, matcher, noise):
+    """Stand-in: none; the one noisy line of a long log (an escape sequence, a CR or a NUL
+    inside the signature's words) far past each block's first sync point, where the bulk
+    path learns of the noise from scan_clean's pass over the block's lines: found as
+    feeding line by line finds it, in every block size."""
+    message = b"ImportError: cannot import name '" + noise + b"url_quote' from 'werkzeug.urls'"
+    lines = [b"plain line %d of an ordinary log" % n for n in range(3000)]
+    lines[2222] = message
+    data = b"\n".join(lines) + b"\n"
+    expected = Engine(catalog, matcher=matcher, clock=lambda: 1.0)
+    expected.feed_many(data.split(b"\n")[:-1], resource="log")
+    expected.flush()
+    want = sorted((f.failure_id, f.count, tuple(f.evidence)) for f in expected.findings())
+    assert [f[:2] for f in want] == [("fixture-werkzeug-url-quote", 1)]
+    for block_size in (4096, 1 << 20):
+        bulk = Engine(catalog, matcher=matcher, clock=lambda: 1.0)
+        bulk.scan_stream(io.BytesIO(data), resource="log", block_size=block_size)
+        assert sorted((f.failure_id, f.count, tuple(f.evidence)) for f in bulk.findings()) == want, block_size
 
 
 def test_scan_lines_counts_newlines_and_finds_the_cut_lines(helper):
@@ -204,3 +250,42 @@ def test_ordinary_80_column_lines_are_not_checked_event_by_event(catalog, helper
     engine.scan_bytes(data)
     assert [f.failure_id for f in engine.findings()] == ["fixture-addtags-denied"]
     assert len(checked) <= 3
+
+
+@needs_native
+@pytest.mark.parametrize("offset", range(0, 64, 7))
+def test_a_bar_is_seen_in_any_64_byte_step_of_its_line(offset):
+    """Stand-in: none; docker compose's `name | ` prefix (the one alternative that needs a
+    '|' in the line: the native pass notes the bars of each 64-byte step with its
+    newlines and skips the test on lines without one), its bar in another step than the
+    line's newline or start, after lines with and without a bar, against the Python twin."""
+    pad = b"x" * offset
+    lines = [pad + b"plain line with a | bar", b"web-1  |   indented " + b"y" * 90,
+             b"a" * 70 + b"-api  |   indented", pad + b"no bar here, " + b"z" * 60,
+             b"svc.name-2 |  " + b"w" * 150, b"web-1  | not indented " + b"v" * 50, b"db  | \tx", b"db  |\tx"]
+    for order in (lines, lines[::-1]):
+        buf = b"\n".join(order) + b"\n"
+        native = line_scan.scan_lines(buf, 0, len(buf), WRAP_WIDTH, True)
+        assert native == line_scan.python_scan_lines(buf, 0, len(buf), WRAP_WIDTH, True)
+        assert len(native[2]) == 4  # the four compose lines with indentation after the bar
+
+
+@needs_native
+def test_the_first_byte_shortcuts_answer_what_python_does():
+    """Stand-in: none; lines of 17 bytes and more (the native test's branch-free shortcuts)
+    and shorter ones, starting with each byte kind the shortcuts tell apart (a digit, an
+    upper-case letter, a name byte, '[', a blank, '>', a border's lead byte, anything else)
+    and going on with the bytes each alternative looks at next."""
+    rng = random.Random(1417)
+    heads = [b"1", b"12", b"12345", b"123456", b"2026-11-27T10:00:01Z", b"2026-11-27T", b"May 15 23:09:27 h u: ",
+             b"Jun  1 01:02:03 ", b"M", b"Ab", b"web-1", b"_x", b".", b"-", b"[pod/p] ", b"[pod/", b"[p", b"[",
+             b" ", b"  ", b"\t", b">", b"> ", b"\xe2\x94\x82", b"\xe2", b"{", b"\x00", b"\xc3\xa9"]
+    tails = [b" ", b"  ", b"\t", b" |", b"|", b" | ", b"x", b":", b"-", b"T", b"7", b"  x", b"\tx"]
+    lines = []
+    for _ in range(20000):
+        line = rng.choice(heads) + b"".join(rng.choice(tails) for _ in range(rng.randrange(4)))
+        lines.append(line + b"y" * rng.choice([0, 0, 3, 10, 40]))
+    buf = b"\n".join(lines)
+    native = line_scan.scan_lines(buf, 0, len(buf), WRAP_WIDTH, True)
+    assert native == line_scan.python_scan_lines(buf, 0, len(buf), WRAP_WIDTH, True)
+    assert len(native[2]) > 1000

@@ -5,6 +5,7 @@ Stand-in: none; the real classes, and the real CLI as a process."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -119,3 +120,34 @@ def test_diagnose_json_starts_without_importing_dataclasses_or_textwrap(tmp_path
     assert "checks.engine.core" in imported  # the scan's modules are all there
     assert "dataclasses" not in imported
     assert "textwrap" not in imported  # only the human report wraps text
+    assert "typing" not in imported  # annotations only: `if TYPE_CHECKING` (~2 ms)
+
+
+def test_a_denied_iam_action_names_its_release_without_importing_dataclasses(tmp_path):
+    """The engine names the controller release behind a denied action (the release table,
+    checks/alb_releases.py) without checks.alb_policy, whose policy reading imports
+    `dataclasses`: every log holding IAM's denial paid that at start (~10 ms, issue 14)."""
+    log = tmp_path / "controller.log"
+    log.write_text('{"level":"error","msg":"Reconciler error","error":"AccessDenied: User: '
+                   'arn:aws:sts::123456789012:assumed-role/lbc/1 is not authorized to perform: '
+                   'elasticloadbalancing:AddTags on resource: arn:aws:elasticloadbalancing:eu-west-1:'
+                   '123456789012:targetgroup/k8s-x/1"}\n')
+    env = dict(os.environ, PETSTORE_TUI_HOME=str(tmp_path / "home"),
+               PETSTORE_TUI_CATALOG=str(Path(__file__).parent / "fixtures" / "catalog"))
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "petstore_tui", "diagnose", "--json", str(log)],
+                          cwd=REPO, env=env, capture_output=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    (finding,) = json.loads(proc.stdout)["findings"]
+    assert finding["details"]["releases"] == {"elasticloadbalancing:AddTags": "v2.5.0"}
+    imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.decode().splitlines() if "|" in line}
+    assert "checks.alb_releases" in imported
+    assert "checks.alb_policy" not in imported
+    assert "dataclasses" not in imported
+
+
+def test_alb_policy_gives_the_release_table_it_always_gave():
+    from checks import alb_policy, alb_releases
+
+    assert alb_policy.release_introducing is alb_releases.release_introducing
+    assert alb_policy.required_actions() == alb_releases.required_actions()
+    assert alb_policy.INSTALLED_RELEASE == alb_releases.INSTALLED_RELEASE
