@@ -133,9 +133,12 @@ def file_source(path: Path, kind: str = "any", title: str | None = None, source_
     from petstore_tui.services.log_file import WholeFile
 
     path = Path(path)
+    if path.is_dir():  # open() fails on it for ever: the follower would retry in silence
+        unavailable = log_file_problem(str(path))
+    else:
+        unavailable = "" if path.exists() or kind == "app" else f"{path} does not exist"
     return LogSource(source_id or f"file:{path}", title or f"File {path.name}", kind,
-                     WholeFile(path, follow_file), resource=str(path),
-                     unavailable="" if path.exists() or kind == "app" else f"{path} does not exist")
+                     WholeFile(path, follow_file), resource=str(path), unavailable=unavailable)
 
 
 # -- the real services ---------------------------------------------------------------------

@@ -91,3 +91,25 @@ async def test_the_progress_bar_shows_while_a_file_is_diagnosed():
         await pilot.pause()
         assert not screen.query_one("#scan-bar").display
         assert any("scanned file:/tmp/app.log whole" in text for _, text in screen.timeline)
+
+
+async def test_a_folder_given_to_add_file_is_named_not_followed_silently(tmp_path):
+    """`a` then a folder's path: the sources list marks it n/a and the note says it is a
+    directory, as `--file DIR` and `diagnose DIR` refuse it; before, it showed as a plain
+    source with 0 lines while its follower retried the open for ever, saying nothing.
+    Stand-ins: the fake services with the real file_source factory; tmp_path as the folder."""
+    from textual.widgets import SelectionList
+
+    app = PetstoreApp(fakes.services(file_source=file_source), initial="troubleshoot")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        for char in str(tmp_path):
+            await pilot.press(char)
+        await pilot.press("enter")
+        await pilot.pause()
+        source = app.screen.sources[f"file:{tmp_path}"]
+        assert "is a directory" in source.unavailable
+        labels = [str(option.prompt) for option in app.screen.query_one(SelectionList)._options]
+        assert f"{source.title} (n/a)" in labels
