@@ -39,7 +39,7 @@ def run(args: argparse.Namespace, target) -> int:
                 return 0
             print(f"petstore-tui ack: no acknowledgement of {args.target}", file=sys.stderr)
             return 1
-        _check_known(args.target)
+        _check_known(args.target, getattr(args, "catalog", ()))
         ack = add_ack(args.target, args.reason or "", by=args.by)
         print(redact(f"acknowledged {ack.target} (by {ack.by}): {ack.reason}"))
         return 0
@@ -48,17 +48,19 @@ def run(args: argparse.Namespace, target) -> int:
         return 2
 
 
-def _check_known(target_text: str) -> None:
-    """Refuse ids the catalog does not know: a typo would silently acknowledge nothing."""
+def _check_known(target_text: str, extra_dirs=()) -> None:
+    """Refuse ids the catalog does not know: a typo would silently acknowledge nothing.
+    Known means what `diagnose` loads: the built-in entries, the operator's config folder
+    and each `--catalog DIR` (checks/catalog_loader.py)."""
     # start-up: `ack --help` does not load these
     from checks.acks import AckError, parse_target
     from checks.catalog_entry import CatalogError
-    from checks.catalog_loader import load_catalog  # start-up
+    from checks.catalog_loader import load_catalog, user_catalog_dirs  # start-up
 
     failure_id, _ = parse_target(target_text)
     try:
-        known = {entry.id for entry in load_catalog()}
+        known = {entry.id for entry in load_catalog(user_dirs=user_catalog_dirs(extra_dirs))}
     except CatalogError:
         return  # a broken catalog must not stop an operator silencing noise
     if failure_id not in known:
-        raise AckError(f"unknown catalog id {failure_id!r} (see checks/catalog/)")
+        raise AckError(f"unknown catalog id {failure_id!r} (see `petstore-tui catalog list`)")

@@ -95,7 +95,10 @@ def follow_file(path: Path, stop: threading.Event, *, from_end: bool = False,
     while not stop.is_set():
         if handle is None:
             try:
-                handle = open(path, "rb")  # noqa: SIM115 - kept open while following
+                # O_NONBLOCK: a FIFO (`--file <(kubectl logs -f ...)`) opens at once even with
+                # no writer yet, so this loop keeps seeing `stop`; a blocking open() waited
+                # for a writer for ever and kept the process alive after the app quit
+                handle = os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb")  # noqa: SIM115
             except OSError:
                 stop.wait(POLL * 5)
                 continue
@@ -108,7 +111,10 @@ def follow_file(path: Path, stop: threading.Event, *, from_end: bool = False,
             elif stat.st_size > TAIL_BYTES:
                 handle.seek(stat.st_size - TAIL_BYTES)
                 handle.readline()  # drop the partial first line
-        chunk = handle.read(256 * 1024)
+        try:
+            chunk = handle.read(256 * 1024)  # None or BlockingIOError: a FIFO with nothing yet
+        except BlockingIOError:
+            chunk = None
         if chunk:
             pending += chunk
             *lines, pending = pending.split(b"\n")
@@ -133,9 +139,12 @@ def file_source(path: Path, kind: str = "any", title: str | None = None, source_
     from petstore_tui.services.log_file import WholeFile
 
     path = Path(path)
+    if path.is_dir():  # open() fails on it for ever: the follower would retry in silence
+        unavailable = log_file_problem(str(path))
+    else:
+        unavailable = "" if path.exists() or kind == "app" else f"{path} does not exist"
     return LogSource(source_id or f"file:{path}", title or f"File {path.name}", kind,
-                     WholeFile(path, follow_file), resource=str(path),
-                     unavailable="" if path.exists() or kind == "app" else f"{path} does not exist")
+                     WholeFile(path, follow_file), resource=str(path), unavailable=unavailable)
 
 
 # -- the real services ---------------------------------------------------------------------

@@ -283,8 +283,12 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
             text = render_report(self.app.target, findings, list(self.timeline),
                                  [s.title for s in self.sources.values()], self.app.services.clock())
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
+            with open(path, "x", encoding="utf-8") as out:  # never over a file (a log, an older report)
+                out.write(text)
             self.app.call_from_thread(self.notify, f"Report written to {path}")
+        except FileExistsError:
+            self.app.call_from_thread(self.app.fail, "Report not written",
+                                      f"{path} exists and is kept: give another name")
         except Exception as exc:  # a full disk or a bad path: say so
             self.app.call_from_thread(self.app.fail, "Report not written", exc)
 

@@ -411,3 +411,21 @@ def test_a_bad_entry_in_the_config_folder_stops_a_bare_start(tmp_path, monkeypat
     code, _, err = run(capsys)
     assert code == 2
     assert str(folder / "failure.yaml") in err and "unknown severity 'loud'" in err
+
+
+# ------------------------------------------------------------------ ack
+def test_ack_knows_the_operators_own_entries(tmp_path, capsys):
+    """`diagnose` reports a finding of the operator's own entry (the config folder or
+    `--catalog DIR`); `ack` must accept its id instead of calling it unknown. Stand-ins: a
+    user entry in $XDG_CONFIG_HOME/petstore-tui/catalog and one in tmp_path given with
+    --catalog; the temp state folder (conftest) holding acks.json."""
+    make_entry(Path(os.environ["XDG_CONFIG_HOME"]) / "petstore-tui" / "catalog", "widget-exploded")
+    code, out, err = run(capsys, "ack", "widget-exploded:app.log", "--reason", "noisy in staging")
+    assert code == 0, err
+    assert "acknowledged widget-exploded:app.log" in out
+    make_entry(tmp_path / "mine", "gadget-exploded", title="Gadget exploded")
+    code, out, err = run(capsys, "--catalog", str(tmp_path / "mine"), "ack", "gadget-exploded", "--reason", "known")
+    assert code == 0, err
+    code, _, err = run(capsys, "ack", "no-such-id", "--reason", "x")
+    assert code == 2 and "unknown catalog id 'no-such-id'" in err
+    assert "petstore-tui catalog list" in err  # where an operator (not a checkout) finds the ids

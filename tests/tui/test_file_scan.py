@@ -91,3 +91,71 @@ async def test_the_progress_bar_shows_while_a_file_is_diagnosed():
         await pilot.pause()
         assert not screen.query_one("#scan-bar").display
         assert any("scanned file:/tmp/app.log whole" in text for _, text in screen.timeline)
+
+
+async def test_a_folder_given_to_add_file_is_named_not_followed_silently(tmp_path):
+    """`a` then a folder's path: the sources list marks it n/a and the note says it is a
+    directory, as `--file DIR` and `diagnose DIR` refuse it; before, it showed as a plain
+    source with 0 lines while its follower retried the open for ever, saying nothing.
+    Stand-ins: the fake services with the real file_source factory; tmp_path as the folder."""
+    from textual.widgets import SelectionList
+
+    app = PetstoreApp(fakes.services(file_source=file_source), initial="troubleshoot")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        for char in str(tmp_path):
+            await pilot.press(char)
+        await pilot.press("enter")
+        await pilot.pause()
+        source = app.screen.sources[f"file:{tmp_path}"]
+        assert "is a directory" in source.unavailable
+        labels = [str(option.prompt) for option in app.screen.query_one(SelectionList)._options]
+        assert f"{source.title} (n/a)" in labels
+
+
+def test_following_a_fifo_without_a_writer_stops_when_asked(tmp_path):
+    """`troubleshoot --file FIFO` (or `--file <(kubectl logs -f ...)`), then q: the
+    follower must notice its stop event. Before, open() of a FIFO nobody writes to blocked
+    the source's thread for ever, so the process hung after the screen closed (Ctrl-C
+    printed 'interrupted' and still hung). Lines written once a writer comes still arrive.
+    Stand-in: a FIFO made by the test (os.mkfifo)."""
+    import os
+    import threading
+    import time
+
+    from petstore_tui.commands.tui import follow_file
+
+    fifo = tmp_path / "pipe.log"
+    os.mkfifo(fifo)
+
+    def start(stop: threading.Event, seen: list[bytes]) -> threading.Thread:
+        thread = threading.Thread(target=lambda: seen.extend(follow_file(fifo, stop)), daemon=True)
+        thread.start()
+        time.sleep(0.5)  # the follower is in open() or polling by now
+        return thread
+
+    idle_stop = threading.Event()
+    idle = start(idle_stop, [])
+    try:
+        idle_stop.set()
+        idle.join(timeout=3)
+        assert not idle.is_alive(), "the follower of a FIFO without a writer did not stop"
+    finally:
+        if idle.is_alive():  # release a thread stuck in open() so the test run can end
+            os.close(os.open(fifo, os.O_WRONLY))
+
+    stop, seen = threading.Event(), []
+    follower = start(stop, seen)
+    writer = os.open(fifo, os.O_WRONLY)
+    os.write(writer, b"ERROR attempt to write a readonly database\n")
+    for _ in range(50):
+        if seen:
+            break
+        time.sleep(0.1)
+    stop.set()
+    os.close(writer)
+    follower.join(timeout=3)
+    assert seen == [b"ERROR attempt to write a readonly database"]
+    assert not follower.is_alive()

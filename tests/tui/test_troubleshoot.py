@@ -152,6 +152,30 @@ async def test_report_export_writes_markdown_with_redacted_evidence(tmp_path):
         assert "## Timeline" in text and "following Local app (gunicorn)" in text
 
 
+async def test_the_report_never_overwrites_an_existing_file(tmp_path):
+    """e, then the path of a file that exists (here the log being followed, the incident's
+    evidence): the file stays as it was and the notification says why; before, the
+    report replaced it without a word. Stand-ins: lines_source, FakeEngine, a log file
+    written by the test."""
+    lines = ["ERROR attempt to write a readonly database"]
+    kept = tmp_path / "incident.log"
+    kept.write_text("2026-12-06T00:00:04Z ERROR app the evidence\n")
+    app = PetstoreApp(fakes.services(sources=[fakes.lines_source(lines)], report_dir=tmp_path),
+                      initial="troubleshoot")
+    async with app.run_test(size=(140, 40)) as pilot:
+        table = app.screen.query_one(FindingsTable)
+        assert await _wait_for(pilot, lambda: table.row_count == 1)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptDialog)
+        app.screen.query_one(Input).value = str(kept)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert kept.read_text() == "2026-12-06T00:00:04Z ERROR app the evidence\n"
+        notes = [n.message for n in app._notifications]
+        assert any("Report not written" in note and "exists" in note for note in notes), notes
+
+
 async def test_real_engine_catches_the_readonly_database_line():
     """With the real diagnostics engine, the SQLite read-only line from the app log becomes
     the catalog's finding; stand-in: lines_source. Skips while checks.engine is missing."""
