@@ -18,9 +18,10 @@
   still reads whole.
 - Every event is matched with the line after it (`Grouper.push_peeking`): a message
   wrapped at a word boundary, its next words on a line of their own, still reads whole.
-  Blank lines in between are skipped: an event followed by a blank line peeks at the
-  first line after the blank ones (Prisma's CLI prints its `Datasource "db": PostgreSQL
-  database ...` line, a blank line, then `Error: P1000: ...`).
+  Blank lines in between are skipped (and lines of backticks only, a Markdown paste's
+  code fence or span split around the message): an event followed by a blank line peeks
+  at the first line after the blank ones (Prisma's CLI prints its `Datasource "db":
+  PostgreSQL database ...` line, a blank line, then `Error: P1000: ...`).
 - PostgreSQL's server log writes a message's DETAIL, HINT, CONTEXT, STATEMENT and QUERY
   lines each behind the same log_line_prefix as the message's own line (elog.c's
   send_message_to_server_log), not indented: such a line joins the event of the
@@ -40,6 +41,9 @@ MAX_EVENT_LINES = 100  # an event never holds more lines: memory stays bounded
 WRAP_WIDTH = 80  # bytes: the terminal width `fold` and most terminals default to
 WRAP_MARKS = ("\u21b5".encode(), "\u23ce".encode())  # ↵ ⏎
 _WS = (b" ", b"\t")
+# a line of these only is skipped by a peek: blank, or a Markdown paste's lone backticks
+# (a code span or fence split around a message: "`" / "```" lines)
+_SKIPPED = b" \t`\""  # backticks reach the Grouper as double quotes (checks/engine/normalize.py)
 
 # Prefixes that tools put before every line (one or two of them, e.g. kubectl's --prefix
 # then --timestamps). Each alternative is anchored on what it starts with, so a plain
@@ -207,7 +211,7 @@ class Grouper:
         None when that line is not known yet (a traceback closed at MAX_EVENT_LINES).
         `width`: the line's length before paste damage was undone (default: its length).
 
-        An event closed by a blank line waits (`_held`, never more than one: only an event
+        An event closed by a blank (or backticks-only) line waits (`_held`, never more than one: only an event
         with text is held, and the next such event closes after a line with text) until a
         line with text arrives, and peeks at that line."""
         closed = self._push_peeking(line, width)
@@ -216,7 +220,7 @@ class Grouper:
         held = self._held
         out: list[tuple[list[bytes], bytes | None]] = []
         for event, peek in closed:
-            if peek is not None and not peek.strip():
+            if peek is not None and not peek.strip(_SKIPPED):
                 if held is None and (len(event) > 1 or event[0].strip()):
                     held = event
                     continue

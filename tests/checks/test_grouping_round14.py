@@ -76,6 +76,15 @@ def test_an_event_peeks_past_blank_lines():
                                            [b""], [P1001], [b"done"]]
 
 
+def test_a_peek_skips_a_markdown_pastes_lone_backticks():
+    """Stand-in: none; a code span split around the error (a "`" line, normalised to a
+    double quote before grouping)."""
+    out = _peeks([DATASOURCE, b'"', b'"' + P1001 + b'"', b"done"])
+    assert (
+        [DATASOURCE], b'"' + P1001 + b'"') in out
+    assert _peeks([DATASOURCE, b"x", P1001])[0] == ([DATASOURCE], b"x")
+
+
 def test_an_event_held_for_its_peek_is_flushed_at_the_end():
     grouper = Grouper()
     assert grouper.push_peeking(DATASOURCE) == []
