@@ -18,6 +18,14 @@
   still reads whole.
 - Every event is matched with the line after it (`Grouper.push_peeking`): a message
   wrapped at a word boundary, its next words on a line of their own, still reads whole.
+  Blank lines in between are skipped (and lines of backticks only, a Markdown paste's
+  code fence or span split around the message): an event followed by a blank line peeks
+  at the first line after the blank ones (Prisma's CLI prints its `Datasource "db":
+  PostgreSQL database ...` line, a blank line, then `Error: P1000: ...`).
+- PostgreSQL's server log writes a message's DETAIL, HINT, CONTEXT, STATEMENT and QUERY
+  lines each behind the same log_line_prefix as the message's own line (elog.c's
+  send_message_to_server_log), not indented: such a line joins the event of the
+  `FATAL:`/`ERROR:`/... line before it when the two prefixes are the same bytes.
 
 docs/knowledge/paste-damage.md says where each shape comes from.
 """
@@ -33,6 +41,9 @@ MAX_EVENT_LINES = 100  # an event never holds more lines: memory stays bounded
 WRAP_WIDTH = 80  # bytes: the terminal width `fold` and most terminals default to
 WRAP_MARKS = ("\u21b5".encode(), "\u23ce".encode())  # ↵ ⏎
 _WS = (b" ", b"\t")
+# a line of these only is skipped by a peek: blank, or a Markdown paste's lone backticks
+# (a code span or fence split around a message: "`" / "```" lines)
+_SKIPPED = b" \t`\""  # backticks reach the Grouper as double quotes (checks/engine/normalize.py)
 
 # Prefixes that tools put before every line (one or two of them, e.g. kubectl's --prefix
 # then --timestamps). Each alternative is anchored on what it starts with, so a plain
@@ -69,6 +80,10 @@ PREFIXED_OR_BOXED: tuple[bytes, ...] = (
 REGROUP_PATTERNS: tuple[bytes, ...] = (*PREFIXED_OR_BOXED, *WRAP_MARKS)
 
 PLAIN, PREFIXED, BOXED = 0, 1, 2
+# PostgreSQL's server log (elog.c): a message's own line `PREFIX SEVERITY:  text`, then its
+# secondary fields, each `PREFIX LABEL:  text` behind the same log_line_prefix
+_PG_SECONDARY = re.compile(rb"(?:DETAIL|HINT|CONTEXT|STATEMENT|QUERY):\s")
+_PG_SEVERITY = re.compile(rb"(?:FATAL|PANIC|ERROR|WARNING|LOG|NOTICE|INFO|DEBUG[1-5]?):\s")
 _KUBECTL_POD = re.compile(rb"(?:" + KUBECTL_TIMESTAMP + rb")?\[(pod/[^\]\s]+)\]\x20")
 
 
@@ -134,7 +149,20 @@ def joins(kind: int, text: bytes, line: bytes, previous_kind: int, previous: byt
         or (kind == BOXED and previous_kind == BOXED)
         or (previous_width == WRAP_WIDTH and TRACEBACK_HEAD not in line)
         or bool(_marked(previous))
+        or _postgres_secondary(text, previous)
     )
+
+
+def _postgres_secondary(text: bytes, previous: bytes) -> bool:
+    """True when `text` is a PostgreSQL server log's DETAIL/HINT/... line of the message
+    on `previous`: the label stands where the previous line's severity stands, after the
+    same log_line_prefix bytes (a tool prefix before both is dropped first)."""
+    m = _PG_SECONDARY.search(text, 0, 200)
+    if m is None:
+        return False
+    at = m.start()
+    before = body(previous)
+    return _PG_SEVERITY.match(before, at) is not None and before[:at] == text[:at]
 
 
 def is_sync_point(line: bytes, previous: bytes, previous_width: int | None = None) -> bool:
@@ -163,7 +191,7 @@ class Grouper:
     onto a line of its own (Terraform 0.12-0.14's unboxed detail, a GUI dialog, a mail)
     still reads whole, and a match wholly in the next line is that line's own."""
 
-    __slots__ = ("_lines", "_traceback", "_previous", "_previous_kind", "_previous_width", "_run")
+    __slots__ = ("_lines", "_traceback", "_previous", "_previous_kind", "_previous_width", "_run", "_held")
 
     def __init__(self) -> None:
         self._lines: list[bytes] = []
@@ -172,15 +200,38 @@ class Grouper:
         self._previous_kind = PLAIN
         self._previous_width = 0
         self._run: bytes | None = None  # the cut lines of the current run, glued
+        self._held: list[bytes] | None = None  # an event closed by a blank line, waiting for its peek
 
     def push(self, line: bytes, width: int | None = None) -> list[list[bytes]]:
         return [event for event, _ in self.push_peeking(line, width)]
 
     def push_peeking(self, line: bytes, width: int | None = None) -> list[tuple[list[bytes], bytes | None]]:
         """Like push, each closed event with the line after it (the next event's first
-        line: a message wrapped at a word boundary reads on there), or None when that line
-        is not known yet (a traceback closed at MAX_EVENT_LINES). `width`: the line's
-        length before paste damage was undone (default: its length)."""
+        line: a message wrapped at a word boundary reads on there; past blank lines), or
+        None when that line is not known yet (a traceback closed at MAX_EVENT_LINES).
+        `width`: the line's length before paste damage was undone (default: its length).
+
+        An event closed by a blank (or backticks-only) line waits (`_held`, never more than one: only an event
+        with text is held, and the next such event closes after a line with text) until a
+        line with text arrives, and peeks at that line."""
+        closed = self._push_peeking(line, width)
+        if not closed:
+            return closed
+        held = self._held
+        out: list[tuple[list[bytes], bytes | None]] = []
+        for event, peek in closed:
+            if peek is not None and not peek.strip(_SKIPPED):
+                if held is None and (len(event) > 1 or event[0].strip()):
+                    held = event
+                    continue
+            elif held is not None:
+                out.append((held, peek))
+                held = None
+            out.append((event, peek))
+        self._held = held
+        return out
+
+    def _push_peeking(self, line: bytes, width: int | None) -> list[tuple[list[bytes], bytes | None]]:
         width = len(line) if width is None else width
         lines = self._lines
         kind, text = split(line)
@@ -224,11 +275,12 @@ class Grouper:
             self._run = None
 
     def flush(self) -> list[list[bytes]]:
-        return [self._take()] if self._lines else []
+        held, self._held = self._held, None
+        return ([held] if held is not None else []) + ([self._take()] if self._lines else [])
 
     @property
     def pending(self) -> bool:
-        return bool(self._lines)
+        return bool(self._lines) or self._held is not None
 
     def _take(self) -> list[bytes]:
         self._end_run()
