@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -33,19 +34,33 @@ def run(args: argparse.Namespace, target) -> int:
         if not args.target:
             print("petstore-tui ack: give ID[:RESOURCE] (or --list)", file=sys.stderr)
             return 2
+        target_text = file_target(args.target)
         if args.remove:
-            if remove_ack(args.target):
-                print(f"removed acknowledgement of {args.target}")
+            # an acknowledgement stored before file paths were made absolute keeps its spelling
+            if remove_ack(target_text) or remove_ack(args.target):
+                print(f"removed acknowledgement of {target_text}")
                 return 0
             print(f"petstore-tui ack: no acknowledgement of {args.target}", file=sys.stderr)
             return 1
-        _check_known(args.target, getattr(args, "catalog", ()))
-        ack = add_ack(args.target, args.reason or "", by=args.by)
+        _check_known(target_text, getattr(args, "catalog", ()))
+        ack = add_ack(target_text, args.reason or "", by=args.by)
         print(redact(f"acknowledged {ack.target} (by {ack.by}): {ack.reason}"))
         return 0
     except AckError as exc:
         print(f"petstore-tui ack: {redact(str(exc))}", file=sys.stderr)
         return 2
+
+
+def file_target(target_text: str) -> str:
+    """`ID:RESOURCE` with a RESOURCE that names a file here made absolute: a file's findings
+    carry its absolute path (services/log_scan.py, commands/tui.py file_source), so
+    `ack ID:incident.log` covers `diagnose incident.log` and `diagnose /abs/incident.log` alike."""
+    from checks.acks import parse_target
+
+    failure_id, resource = parse_target(target_text)
+    if resource and os.path.isfile(resource):
+        return f"{failure_id}:{os.path.abspath(resource)}"
+    return target_text
 
 
 def _check_known(target_text: str, extra_dirs=()) -> None:

@@ -144,7 +144,7 @@ def file_source(path: Path, kind: str = "any", title: str | None = None, source_
     else:
         unavailable = "" if path.exists() or kind == "app" else f"{path} does not exist"
     return LogSource(source_id or f"file:{path}", title or f"File {path.name}", kind,
-                     WholeFile(path, follow_file), resource=str(path), unavailable=unavailable)
+                     WholeFile(path, follow_file), resource=os.path.abspath(path), unavailable=unavailable)
 
 
 # -- the real services ---------------------------------------------------------------------

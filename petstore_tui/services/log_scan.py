@@ -3,6 +3,7 @@ tool's output as it runs. What a scan read and what went wrong is a ScanReport."
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -28,7 +29,8 @@ def scan_paths(engine, paths: Sequence[str], source: str = Source.ANY.value) -> 
             report.sources.append("stdin")
             continue
         try:
-            engine.scan_file(path, source)
+            # the absolute path: an acknowledgement of this file holds however it is spelled
+            engine.scan_file(path, source, os.path.abspath(path))
         except IsADirectoryError:
             report.errors.append(f"{path}: is a directory (give log files, or - for stdin)")
             continue

@@ -251,3 +251,22 @@ def test_json_output_is_redacted_through_and_through(tmp_path, capsys):
     document = json.loads(out)
     assert "s3cr3tpass" not in out and any("****" in e for f in document["findings"] for e in f["evidence"])
     assert _redact_strings(document, redact) == document
+
+
+def test_a_file_acknowledgement_holds_however_the_path_is_spelled(tmp_path, capsys, monkeypatch):
+    """Stand-in: a temp state folder (conftest); the fixture catalog's import-error entry,
+    whose resource is the file the line came from."""
+    write(tmp_path, "incident.log", IMPORT_ERROR)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "diagnose", "--json", "incident.log")
+    finding = json.loads(out)["findings"][0]
+    assert code == 1 and finding["resource"] == str(tmp_path / "incident.log")
+    code, out, _ = run(capsys, "ack", f"{finding['id']}:incident.log", "--reason", "known, fix in review")
+    assert code == 0 and str(tmp_path / "incident.log") in out
+    for spelling in ("incident.log", "./incident.log", str(tmp_path / "incident.log")):
+        code, out, _ = run(capsys, "diagnose", spelling)
+        assert code == 0 and "1 acknowledged" in out, spelling
+    code, _, _ = run(capsys, "ack", "--remove", f"{finding['id']}:./incident.log")
+    assert code == 0
+    code, _, _ = run(capsys, "diagnose", "incident.log")
+    assert code == 1
