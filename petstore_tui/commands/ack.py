@@ -55,7 +55,7 @@ def file_target(target_text: str) -> str:
     """`ID:RESOURCE` with a RESOURCE that names a file here made absolute: a file's findings
     carry its absolute path (services/log_scan.py, commands/tui.py file_source), so
     `ack ID:incident.log` covers `diagnose incident.log` and `diagnose /abs/incident.log` alike."""
-    from checks.acks import parse_target
+    from checks.acks import parse_target  # start-up: `ack --help` does not load it
 
     failure_id, resource = parse_target(target_text)
     if resource and os.path.isfile(resource):

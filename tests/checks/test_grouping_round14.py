@@ -11,7 +11,7 @@ from checks.catalog_loader import load_catalog
 from checks.engine import Engine
 from checks.engine.grouping import Grouper, is_sync_point
 from checks.engine.matcher import hyperscan_available
-from checks.engine.normalize import prepare_line
+from tests.checks.test_engine import _events
 
 CATALOG = Path(__file__).resolve().parents[2] / "checks" / "catalog"
 MATCHERS = ["python", pytest.param("hyperscan", marks=pytest.mark.skipif(
@@ -24,14 +24,6 @@ HBA = b'\tConnection matched file "/var/lib/postgresql/data/pg_hba.conf" line 10
 # written (simulated lines): Prisma's CLI (migrate deploy) on a PostgreSQL datasource
 DATASOURCE = b'Datasource "db": PostgreSQL database "petstore", schema "public" at "db.internal:6543"'
 P1001 = b"Error: P1001: Can't reach database server at `db.internal`:`6543`"
-
-
-def _events(lines: list[bytes]) -> list[list[bytes]]:
-    grouper = Grouper()
-    events = []
-    for line in lines:
-        events.extend(grouper.push(prepare_line(line)))
-    return events + grouper.flush()
 
 
 def _peeks(lines: list[bytes]) -> list[tuple[list[bytes], bytes | None]]:

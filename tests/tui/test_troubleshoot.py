@@ -129,6 +129,15 @@ async def test_drills_refused_outside_the_sandbox():
         assert any("sandbox only" in n.message for n in app._notifications)
 
 
+async def _open_report_prompt(app, pilot) -> None:
+    """Wait for the one finding, press e: the report's path prompt is open."""
+    table = app.screen.query_one(FindingsTable)
+    assert await _wait_for(pilot, lambda: table.row_count == 1)
+    await pilot.press("e")
+    await pilot.pause()
+    assert isinstance(app.screen, PromptDialog)
+
+
 async def test_report_export_writes_markdown_with_redacted_evidence(tmp_path):
     """The user presses e, accepts the path, and a Markdown report with the finding, its
     evidence (masked) and fix is written; stand-ins: lines_source, FakeEngine."""
@@ -136,11 +145,7 @@ async def test_report_export_writes_markdown_with_redacted_evidence(tmp_path):
     app = PetstoreApp(fakes.services(sources=[fakes.lines_source(lines)], report_dir=tmp_path),
                       initial="troubleshoot")
     async with app.run_test(size=(140, 40)) as pilot:
-        table = app.screen.query_one(FindingsTable)
-        assert await _wait_for(pilot, lambda: table.row_count == 1)
-        await pilot.press("e")
-        await pilot.pause()
-        assert isinstance(app.screen, PromptDialog)
+        await _open_report_prompt(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
         reports = list(Path(tmp_path).glob("incident-*.md"))
@@ -163,11 +168,7 @@ async def test_the_report_never_overwrites_an_existing_file(tmp_path):
     app = PetstoreApp(fakes.services(sources=[fakes.lines_source(lines)], report_dir=tmp_path),
                       initial="troubleshoot")
     async with app.run_test(size=(140, 40)) as pilot:
-        table = app.screen.query_one(FindingsTable)
-        assert await _wait_for(pilot, lambda: table.row_count == 1)
-        await pilot.press("e")
-        await pilot.pause()
-        assert isinstance(app.screen, PromptDialog)
+        await _open_report_prompt(app, pilot)
         app.screen.query_one(Input).value = str(kept)
         await pilot.press("enter")
         await settle(app, pilot)
