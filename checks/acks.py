@@ -86,13 +86,27 @@ def save_acks(acks: list[Ack], path: Path | None = None) -> None:
         raise
 
 
+def _login_name() -> str:
+    """Who runs this: $USER or $USERNAME, else the account of this process's uid
+    (containers and cron often set neither variable)."""
+    name = os.environ.get("USER") or os.environ.get("USERNAME")
+    if name:
+        return name
+    try:
+        import pwd  # start-up: only adding an acknowledgement asks who; absent on Windows
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):  # no passwd entry for the uid
+        return "unknown"
+
+
 def add_ack(target: str, reason: str, by: str | None = None, path: Path | None = None) -> Ack:
     """Acknowledge ID[:RESOURCE]; replaces an earlier acknowledgement of the same target."""
     failure_id, resource = parse_target(target)
     if not reason or not reason.strip():
         raise AckError("a reason is required (--reason TEXT)")
     ack = Ack(id=failure_id, resource=resource, reason=redact(reason.strip()),
-              by=(by or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown").strip(),
+              by=(by or _login_name()).strip(),
               at=time.time())
     acks = [a for a in load_acks(path) if (a.id, a.resource) != (ack.id, ack.resource)]
     acks.append(ack)

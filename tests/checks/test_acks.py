@@ -52,3 +52,15 @@ def test_missing_and_empty_files_mean_no_acks():
     assert load_acks() == []
     acks_path().write_text("")
     assert load_acks() == []
+
+
+def test_who_acknowledged_falls_back_to_the_account(monkeypatch):
+    """Stand-in: a temp state folder; an environment with neither USER nor USERNAME (a
+    container's shell), so the uid's passwd entry names the operator."""
+    import os
+    import pwd
+
+    monkeypatch.delenv("USER", raising=False)
+    monkeypatch.delenv("USERNAME", raising=False)
+    ack = add_ack("a-b:r1", "noisy in staging")
+    assert ack.by == pwd.getpwuid(os.getuid()).pw_name != "unknown"
