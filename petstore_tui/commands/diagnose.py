@@ -224,7 +224,8 @@ def _redact_strings(value, redact, memo: dict[str, str] | None = None):
 
 def cut_note(count: int) -> str:
     """What the human report says of the lines the engine matched only in part."""
-    from checks.engine.normalize import MAX_LINE  # loaded by the scan already
+    # start-up: `diagnose --help` does not load the engine (the scan has loaded it by now)
+    from checks.engine.normalize import MAX_LINE
 
     many = count != 1
     return (f"note: {count:,} line{'s were' if many else ' was'} longer than {MAX_LINE // 1024} KiB: only the "
