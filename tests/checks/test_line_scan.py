@@ -364,3 +364,30 @@ def test_lines_longer_than_what_is_matched_are_counted_once_on_every_path(catalo
     assert bulk.lines_cut == 0
     bulk.scan_bytes(b"short\nlines\n")
     assert bulk.lines_cut == 0
+
+
+@pytest.mark.skipif(not hyperscan_available(), reason="the miss is the Hyperscan bulk path's")
+@pytest.mark.xfail(strict=True, reason="known miss, docs/knowledge/diagnose-speed.md 'Found on the way': the glued "
+                                       "text of a run starts at the line after it, so a match from the run's "
+                                       "last line through that line into the glued line is not seen")
+def test_a_match_from_a_cut_line_through_the_next_into_the_glued_line_is_found_in_bulk():
+    """Stand-in: a one-signature entry (written, not from the catalog). A cut line ending
+    in `alpha`, then `beta`: the event's glued line starts with `gamma`, so its text reads
+    `...alpha\\nbeta\\ngamma...`. Feeding line by line finds it (the reference); the
+    Python matcher's bulk path does too."""
+    from checks.model import Fix, KnownFailure, Severity, Source
+
+    entry = KnownFailure(id="x", title="X", severity=Severity.ERROR, sources=(Source.ANY,),
+                         signatures=(r"alpha\s+beta\s+gamma",), explanation="why", fix=Fix("do", steps=("one",)))
+    cut = (b"gamma " + b"." * WRAP_WIDTH)[:WRAP_WIDTH - 5] + b"alpha"
+    data = b"plain line\n" + cut + b"\nbeta\nnext line here\nplain\n"
+    fed = Engine([entry], matcher="hyperscan")
+    fed.feed_many(data.split(b"\n")[:-1])
+    fed.flush()
+    assert [f.failure_id for f in fed.findings()] == ["x"]
+    python = Engine([entry], matcher="python")
+    python.scan_bytes(data)
+    assert [f.failure_id for f in python.findings()] == ["x"]
+    bulk = Engine([entry], matcher="hyperscan")
+    bulk.scan_bytes(data)
+    assert [f.failure_id for f in bulk.findings()] == ["x"]
