@@ -40,15 +40,20 @@ line_ended(PyObject *ends, PyObject *prefixed, const unsigned char *buf, Py_ssiz
 
 /* scan() and scan_clean(): with `clean`, None as soon as buf[lo:hi] turns out to hold a
  * byte normalize.remove_noise deletes (ESC, CR, NUL), found in the same 64-byte steps as
- * the newlines: the bulk path then needs no pass of noisy() of its own over the block. */
+ * the newlines: the bulk path then needs no pass of noisy() of its own over the block.
+ * With `longer` (>= 0) the answer ends with how many lines are longer than that: the
+ * lines the engine matches only the head of (normalize.MAX_LINE), which diagnose reports;
+ * one compare a line, without a branch. */
 static PyObject *
 scan_impl(PyObject *args, int clean)
 {
     Py_buffer view;
     Py_ssize_t lo, hi, width;
+    Py_ssize_t longer = -1;
     int want_prefixed = 0;
-    if (!PyArg_ParseTuple(args, "y*nnn|p", &view, &lo, &hi, &width, &want_prefixed))
+    if (!PyArg_ParseTuple(args, "y*nnn|pn", &view, &lo, &hi, &width, &want_prefixed, &longer))
         return NULL;
+    const Py_ssize_t limit = longer < 0 ? PY_SSIZE_T_MAX : longer;
     if (lo < 0) lo = 0;
     if (hi > view.len) hi = view.len;
     PyObject *ends = PyList_New(0), *prefixed = PyList_New(0);
@@ -56,6 +61,7 @@ scan_impl(PyObject *args, int clean)
         goto fail;
     const unsigned char *buf = view.buf;
     Py_ssize_t count = 0, line = lo, from = lo;  /* the line's start; where its newline is looked for */
+    Py_ssize_t longs = 0;  /* lines longer than `limit` */
 #if defined(__SSE2__) && defined(__GNUC__)
     /* the newlines of 64 bytes at a time as one bit mask: one memchr call a line costs
      * more than the line's bytes (~11 against ~8 ms on bench_diagnose's 111 MB log) */
@@ -90,6 +96,7 @@ scan_impl(PyObject *args, int clean)
             Py_ssize_t last = before ? from + 63 - __builtin_clzll(before) : last_bar;
             if (line_ended(ends, prefixed, buf, line, nl, width, want_prefixed, last >= line) < 0)
                 goto fail;
+            longs += nl - line > limit;
             count++;
             line = nl + 1;
         }
@@ -104,6 +111,7 @@ scan_impl(PyObject *args, int clean)
         Py_ssize_t at = nl ? nl - buf : hi;  /* the last line may lack its newline */
         if (line_ended(ends, prefixed, buf, line, at, width, want_prefixed, 1) < 0)
             goto fail;
+        longs += at - line > limit;
         if (!nl)
             break;
         count++;
@@ -111,9 +119,10 @@ scan_impl(PyObject *args, int clean)
     }
     PyBuffer_Release(&view);
     if (want_prefixed)
-        return Py_BuildValue("nNN", count, ends, prefixed);
+        return longer < 0 ? Py_BuildValue("nNN", count, ends, prefixed)
+                          : Py_BuildValue("nNNn", count, ends, prefixed, longs);
     Py_DECREF(prefixed);
-    return Py_BuildValue("nN", count, ends);
+    return longer < 0 ? Py_BuildValue("nN", count, ends) : Py_BuildValue("nNn", count, ends, longs);
 noise:  /* (only with `clean`) */
     Py_XDECREF(ends);
     Py_XDECREF(prefixed);
@@ -514,10 +523,11 @@ prefixed_or_boxed(const unsigned char *s, Py_ssize_t n, int pipes)
 
 static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS,
-     "scan(buf, lo, hi, width, prefixed=False) -> (newlines in buf[lo:hi], ends of its lines exactly width "
-     "long[, ends of its lines a tool prefix before indentation or a box border starts])"},
+     "scan(buf, lo, hi, width, prefixed=False, longer=-1) -> (newlines in buf[lo:hi], ends of its lines exactly "
+     "width long[, ends of its lines a tool prefix before indentation or a box border starts][, how many of "
+     "its lines are longer than `longer`, when >= 0])"},
     {"scan_clean", scan_clean, METH_VARARGS,
-     "scan_clean(buf, lo, hi, width, prefixed=False) -> what scan() answers, or None when buf[lo:hi] holds "
+     "scan_clean(buf, lo, hi, width, prefixed=False, longer=-1) -> what scan() answers, or None when buf[lo:hi] holds "
      "an ESC, CR or NUL byte"},
     {"glue", glue, METH_VARARGS,
      "glue(buf, cuts, end, width) -> (joined glued texts, where each ends, its run's first cut)"},
@@ -542,9 +552,9 @@ PyInit__line_scan(void)
             : FIRST_NONE;
     }
     PyObject *module = PyModule_Create(&definition);
-    /* 2: scan() finds the prefixed lines too; 3: noisy(); 4: scan_clean(); line_scan.py
-     * leaves to Python what an older build lacks */
-    if (module != NULL && PyModule_AddIntConstant(module, "VERSION", 4) < 0) {
+    /* 2: scan() finds the prefixed lines too; 3: noisy(); 4: scan_clean(); 5: `longer`;
+     * line_scan.py leaves to Python what an older build lacks */
+    if (module != NULL && PyModule_AddIntConstant(module, "VERSION", 5) < 0) {
         Py_DECREF(module);
         return NULL;
     }

@@ -88,7 +88,7 @@ class BulkScan:
                 # no pass of its own for that, and one with noise is cleaned as before
                 split = _first_sync_point(chunk, start, cut + 1)
                 lines = None if split is None else scan_clean(chunk, split, cut + 1, WRAP_WIDTH,
-                                                              self.matcher.flags_prefixed)
+                                                              self.matcher.flags_prefixed, MAX_LINE)
                 if lines is None:
                     dirty = noisy(chunk) or noisy(pending)
                 else:
@@ -140,7 +140,7 @@ class BulkScan:
         One matcher pass flags candidate lines; around each, a region from the sync point
         before to the one after is grouped into events like the line-by-line path does,
         and only those events meet the full regexes. `lines`: what scan_lines answers for
-        buf[lo:hi] when the caller has it already."""
+        buf[lo:hi] (asked with longer=MAX_LINE) when the caller has it already."""
         end = hi
         if not final:
             end = _last_sync_point(buf, lo, hi)
@@ -149,11 +149,14 @@ class BulkScan:
                     return buf[lo:hi]  # too little to know where the event ends: wait for more
                 end = hi  # no sync point in 16 MiB (pathological input): take it all
         # with the lines a tool prefix or a box border starts where the matcher must flag
-        # them: one pass finds them, the newlines and the cut lines
+        # them: one pass finds them, the newlines, the cut lines and the lines longer than
+        # what is matched of a line (MAX_LINE: diagnose says how many)
         if lines is None:
-            lines = scan_lines(buf, lo, hi, WRAP_WIDTH, self.matcher.flags_prefixed)
-        count, cuts, *prefixed = lines
+            lines = scan_lines(buf, lo, hi, WRAP_WIDTH, self.matcher.flags_prefixed, MAX_LINE)
+        count, cuts, *prefixed, longs = lines
         self.lines_read += count - (buf.count(b"\n", end, hi) if end < hi else 0)
+        if longs:  # the lines after `end` come again with the next block: counted there
+            self.lines_cut += longs - (scan_lines(buf, end, hi, WRAP_WIDTH, False, MAX_LINE)[-1] if end < hi else 0)
         if lo == 0 and hi == len(buf):
             hits = self.matcher.candidates(buf, prefixed=False)
         else:

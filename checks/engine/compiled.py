@@ -8,7 +8,7 @@ from the stored form costs under 1 ms. The stored form is what `re` itself hands
 would make: before storing, every rebuilt pattern is checked equal to `re.compile`'s
 (Pattern equality compares pattern, flags and the compiled code). The file is tied to
 this exact Python build (version and `_sre.MAGIC`); anything unexpected, on reading or
-writing, falls back to `re.compile`.
+writing, falls back to `re.compile`. The stored form is petstore_core/regex_cache.py's.
 """
 
 from __future__ import annotations
@@ -16,9 +16,12 @@ from __future__ import annotations
 import marshal
 import os
 import re
-import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+from petstore_core.regex_cache import BUILD as _BUILD  # CPython's regex internals (None elsewhere)
+from petstore_core.regex_cache import parts as _parts
+from petstore_core.regex_cache import rebuild as _rebuild
 
 Item = tuple[str | bytes, int]  # (pattern, flags)
 
@@ -26,33 +29,6 @@ try:  # for naming cache files: CPython's own blake2, where hashlib would load O
     from _blake2 import blake2b
 except ImportError:
     from hashlib import blake2b
-
-try:  # CPython's regex internals: what re.compile itself calls
-    import _sre
-    from re import _compiler as _sre_compiler  # type: ignore[attr-defined]
-    from re import _parser as _sre_parser  # type: ignore[attr-defined]
-    _BUILD = (sys.implementation.name, sys.hexversion, sys.version, _sre.MAGIC, _sre.CODESIZE)
-except (ImportError, AttributeError):  # another Python: always compile
-    _sre = None
-    _BUILD = None
-
-
-def _parts(pattern: str | bytes, flags: int) -> tuple:
-    """What re._compiler.compile passes to _sre.compile, in plain ints and strings."""
-    parsed = _sre_parser.parse(pattern, flags)
-    code = _sre_compiler._code(parsed, flags)
-    groupindex = dict(parsed.state.groupdict)
-    indexgroup = [None] * parsed.state.groups
-    for name, index in groupindex.items():
-        indexgroup[index] = name
-    return (int(flags | parsed.state.flags), [int(op) for op in code], parsed.state.groups - 1,
-            groupindex, tuple(indexgroup))
-
-
-def _rebuild(pattern: str | bytes, parts: tuple) -> re.Pattern:
-    flags, code, groups, groupindex, indexgroup = parts
-    return _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)
-
 
 def _cache_file(cache_dir, items: Sequence[Item]):
     key = blake2b(repr((_BUILD, list(items))).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()

@@ -15,7 +15,7 @@ from checks.engine.evidence import jsonable, match_evidence
 from checks.engine.grouping import Grouper, prefixed_pod
 from checks.engine.live_batch import BatchFeed
 from checks.engine.matcher import RE_FLAGS, make_matcher
-from checks.engine.normalize import decode, prepare_line_and_width, to_bytes
+from checks.engine.normalize import MAX_LINE, decode, prepare_line_and_width, to_bytes
 from checks.engine.source_filter import ANY, entry_applies, source_value
 from checks.model import RECOGNITION_KINDS, Finding, KnownFailure
 from petstore_core.redact import redact
@@ -91,6 +91,10 @@ class Engine(BulkScan, BatchFeed):
         self._held: dict[tuple[str, str], bytes] = {}  # a batch-fed stream's lines after its last sync point
         self._lock = RLock()
         self.lines_read = 0
+        # lines longer than normalize.MAX_LINE: only their first MAX_LINE bytes are matched
+        # (a minified JSON log's lines); diagnose says how many, so nobody takes the rest
+        # for read
+        self.lines_cut = 0
 
     def _load_compiled(self, signatures: list[str], cache_dir) -> None:
         """Every signature, resource pattern and ruled-out pattern compiled at once, through
@@ -123,7 +127,10 @@ class Engine(BulkScan, BatchFeed):
             grouper = self._grouper(source, resource, simulated, changed)
             for part in parts:
                 self.lines_read += 1
-                for event, peek in grouper.push_peeking(*prepare_line_and_width(part)):
+                text, width = prepare_line_and_width(part)
+                if width > MAX_LINE:
+                    self.lines_cut += 1
+                for event, peek in grouper.push_peeking(text, width):
                     self._handle_event(event, source, resource, changed, peek=peek, simulated=simulated)
             return self._settle(list(changed.values()))
 
@@ -329,6 +336,7 @@ class Engine(BulkScan, BatchFeed):
             self._groupers.clear()
             self._held.clear()
             self.lines_read = 0
+            self.lines_cut = 0
 
 
 __all__ = ["Acks", "Engine", "release_for_action"]

@@ -30,11 +30,14 @@ try:
     import checks.engine._line_scan as _native
 except ImportError:  # not built: no compiler where the project was installed
     _native_glue = _native_noisy = _native_scan = _native_scan_clean = None
+    _native_longer = False
 else:
-    # VERSION 2: scan() finds the prefixed lines too; 3: noisy(); 4: scan_clean(). An
-    # older build (from an older _line_scan.c, until ./dev setup rebuilds it) is left for
-    # Python where it lacks a function, so a build of 2 keeps its native scan and glue.
+    # VERSION 2: scan() finds the prefixed lines too; 3: noisy(); 4: scan_clean(); 5: the
+    # `longer` count. An older build (from an older _line_scan.c, until ./dev setup
+    # rebuilds it) is left for Python where it lacks a function, so a build of 2 keeps
+    # its native scan and glue.
     _recent = getattr(_native, "VERSION", 0) >= 2
+    _native_longer = getattr(_native, "VERSION", 0) >= 5
     _native_glue, _native_scan = (_native.glue, _native.scan) if _recent else (None, None)
     _native_noisy = getattr(_native, "noisy", None)
     _native_scan_clean = getattr(_native, "scan_clean", None) if _recent else None
@@ -42,28 +45,36 @@ else:
 NATIVE = _native_scan is not None
 
 
-def scan_lines(buf: bytes | memoryview, lo: int, hi: int, width: int, prefixed: bool = False) -> tuple:
+def scan_lines(buf: bytes | memoryview, lo: int, hi: int, width: int, prefixed: bool = False,
+               longer: int = -1) -> tuple:
     """(newlines in buf[lo:hi], the end offsets of its lines exactly `width` bytes long),
     and with `prefixed` the end offsets (of the newline, or `hi`) of its lines where
-    grouping.PREFIXED_OR_BOXED matches (a tool prefix before indentation, a box border).
+    grouping.PREFIXED_OR_BOXED matches (a tool prefix before indentation, a box border),
+    and with `longer` >= 0, last, how many of its lines are longer than `longer` bytes
+    (the bulk path asks for normalize.MAX_LINE: the lines matched only in part).
     A line starts at lo and after each newline; the last may lack its newline."""
     if _native_scan is not None:
-        return _native_scan(buf, lo, hi, width, prefixed)
-    return python_scan_lines(buf, lo, hi, width, prefixed)
+        if longer < 0:
+            return _native_scan(buf, lo, hi, width, prefixed)
+        if _native_longer:
+            return _native_scan(buf, lo, hi, width, prefixed, longer)
+        return (*_native_scan(buf, lo, hi, width, prefixed), _longer_lines(buf, lo, hi, longer))
+    return python_scan_lines(buf, lo, hi, width, prefixed, longer)
 
 
-def scan_clean(buf: bytes | memoryview, lo: int, hi: int, width: int, prefixed: bool = False) -> tuple | None:
+def scan_clean(buf: bytes | memoryview, lo: int, hi: int, width: int, prefixed: bool = False,
+               longer: int = -1) -> tuple | None:
     """scan_lines(...), or None when buf[lo:hi] holds a byte normalize.remove_noise
     deletes (what `noisy` tells). The native pass looks for those bytes in the same steps
     as the newlines: the bulk path asks this of a block's lines instead of a pass of
     `noisy` over the block and another of scan_lines (~4 ms less on bench_diagnose's
     111 MB log), and cleans the block when the answer is None."""
-    if _native_scan_clean is not None:
-        return _native_scan_clean(buf, lo, hi, width, prefixed)
+    if _native_scan_clean is not None and (longer < 0 or _native_longer):
+        return _native_scan_clean(buf, lo, hi, width, prefixed, *(() if longer < 0 else (longer,)))
     part = buf[max(lo, 0):max(hi, lo, 0)]
     if noisy(part if isinstance(part, bytes) else bytes(part)):  # the Python noisy needs bytes
         return None
-    return scan_lines(buf, lo, hi, width, prefixed)
+    return scan_lines(buf, lo, hi, width, prefixed, longer)
 
 
 def noisy(data: bytes) -> bool:
@@ -83,17 +94,30 @@ def prefixed_lines(buf: bytes | memoryview) -> list[int]:
     return _python_prefixed_lines(data, 0, len(data))
 
 
-def python_scan_lines(buf: bytes | memoryview, lo: int, hi: int, width: int, prefixed: bool = False) -> tuple:
+def python_scan_lines(buf: bytes | memoryview, lo: int, hi: int, width: int, prefixed: bool = False,
+                      longer: int = -1) -> tuple:
     lo, hi = max(lo, 0), min(hi, len(buf))
+    longs = () if longer < 0 else (0,)
     if lo >= hi:
-        return (0, [], []) if prefixed else (0, [])
+        return ((0, [], []) if prefixed else (0, [])) + longs
     buf = bytes(buf) if isinstance(buf, memoryview) else buf
     first = buf.find(b"\n", lo, hi)
     ends = [lo + width] if (first if first >= 0 else hi) - lo == width else []
     ends.extend(m.end() for m in _cut_line(width).finditer(buf, lo, hi))
+    if longs:
+        longs = (_longer_lines(buf, lo, hi, longer),)
     if prefixed:
-        return newlines(buf, lo, hi), ends, _python_prefixed_lines(buf, lo, hi)
-    return newlines(buf, lo, hi), ends
+        return (newlines(buf, lo, hi), ends, _python_prefixed_lines(buf, lo, hi), *longs)
+    return (newlines(buf, lo, hi), ends, *longs)
+
+
+def _longer_lines(buf: bytes | memoryview, lo: int, hi: int, longer: int) -> int:
+    """How many lines of buf[lo:hi] are longer than `longer` bytes (the last may lack its
+    newline). A block of `longer` bytes or fewer holds none: no pass over it."""
+    lo, hi = max(lo, 0), min(hi, len(buf))
+    if hi - lo <= longer:
+        return 0
+    return sum(len(line) > longer for line in bytes(buf[lo:hi]).split(b"\n"))
 
 
 def glue(buf: bytes, cuts: list[int], end: int, width: int) -> tuple[bytes, list[int], list[int]]:

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from checks.engine.grouping import Grouper
+from checks.engine.grouping import WRAP_WIDTH, Grouper
+from checks.engine.line_scan import scan_lines
 from checks.engine.normalize import MAX_LINE, RAW_MAX_LINE, normalise, remove_noise, to_bytes
 from checks.engine.source_filter import ANY, source_value
 from checks.engine.sync_points import _first_sync_point
@@ -69,6 +70,8 @@ class BatchFeed:
         block, count = cleaned_block(lines)
         with self._lock:
             self.lines_read += count
+            if len(block) > MAX_LINE:  # else no line of it is longer than what is matched
+                self.lines_cut += scan_lines(block, 0, len(block), WRAP_WIDTH, False, MAX_LINE)[-1]
             grouper = self._groupers.get(key)
             if grouper is not None:
                 if grouper.pending:
@@ -88,9 +91,9 @@ class BatchFeed:
     def _scan_held(self, key: tuple[str, str], buf: bytes, changed: dict, final: bool) -> None:
         """The bulk pass over a stream's held lines and its new ones; holds what follows
         the last sync point (nothing when `final`)."""
-        counted = self.lines_read  # each line was counted as it came, as feed counts it
+        counted = self.lines_read, self.lines_cut  # each line was counted as it came, as feed counts it
         rest = self._bulk_block(buf, 0, len(buf), key[0], key[1], changed, final=final)
-        self.lines_read = counted
+        self.lines_read, self.lines_cut = counted
         if len(rest) > LINE_PATH_AFTER:
             self._push_cleaned(self._grouper(key[0], key[1], changed=changed), rest, key[0], key[1], changed)
         elif rest:

@@ -184,6 +184,7 @@ def _print_json(engine, findings, report, status, elapsed, target) -> None:
         "target": target.label if target is not None else None,
         "matcher": engine.matcher.name,
         "lines_read": engine.lines_read,
+        "lines_cut": engine.lines_cut,
         "seconds": round(elapsed, 3),
         "findings": [finding_json(f, engine.by_id.get(f.failure_id)) for f in findings],
         "summary": {
@@ -219,6 +220,16 @@ def _redact_strings(value, redact, memo: dict[str, str] | None = None):
     if isinstance(value, list):
         return [_redact_strings(item, redact, memo) for item in value]
     return value
+
+
+def cut_note(count: int) -> str:
+    """What the human report says of the lines the engine matched only in part."""
+    # start-up: `diagnose --help` does not load the engine (the scan has loaded it by now)
+    from checks.engine.normalize import MAX_LINE
+
+    many = count != 1
+    return (f"note: {count:,} line{'s were' if many else ' was'} longer than {MAX_LINE // 1024} KiB: only the "
+            f"first {MAX_LINE // 1024} KiB of {'each' if many else 'it'} {'were' if many else 'was'} searched")
 
 
 class _Style:
@@ -294,6 +305,8 @@ def _print_human(engine, findings, report, elapsed) -> None:
     if hidden:
         summary += f"; {hidden} acknowledged or ignored, not shown (petstore-tui ack --list)"
     lines.append(summary + f" ({elapsed:.2f} s)")
+    if engine.lines_cut:
+        lines.append(cut_note(engine.lines_cut))
     for item in report.skipped:
         lines.append(f"skipped: {item}")
     for item in report.errors:

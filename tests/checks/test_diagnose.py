@@ -270,3 +270,25 @@ def test_a_file_acknowledgement_holds_however_the_path_is_spelled(tmp_path, caps
     assert code == 0
     code, _, _ = run(capsys, "diagnose", "incident.log")
     assert code == 1
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_lines_longer_than_what_is_searched_are_reported(tmp_path, capsys, as_json):
+    """Stand-in: a minified JSON log (two records of 100 KB on one line each, a denial at
+    the end of one) and a short line. Only the first 64 KiB of a line is searched: the
+    report says how many lines were cut, in both outputs, and says nothing of it when
+    no line was."""
+    record = '{"msg":"' + "a" * 100_000 + '","error":"' + DENIAL.strip().replace('"', "'") + '"}'
+    path = write(tmp_path, "min.json", record + "\n" + record + "\nshort\n")
+    argv = ["diagnose", *(["--json"] if as_json else []), path]
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err  # the denial lies past the first 64 KiB of its line
+    if as_json:
+        assert json.loads(out)["lines_cut"] == 2
+    else:
+        assert "note: 2 lines were longer than 64 KiB: only the first 64 KiB of each were searched" in out
+    code, out, err = run(capsys, *argv[:-1], write(tmp_path, "ok.log", "short\n" * 3))
+    if as_json:
+        assert json.loads(out)["lines_cut"] == 0
+    else:
+        assert "note:" not in out and "64 KiB" not in out

@@ -192,3 +192,103 @@ def test_ruled_out_patterns_come_from_the_cache_too(tmp_path, catalog, monkeypat
     found = [(f.failure_id, f.resource, f.count, f.evidence) for f in warm.findings()]
     assert found == [(f.failure_id, f.resource, f.count, f.evidence) for f in cold.findings()]
     assert {entry.id for entry in ruling_out} <= {f[0] for f in found}
+
+
+# ---- re's own cache kept across runs (petstore_core/regex_cache.py, petstore_tui/cli.py)
+_PROCESS_PATTERNS = [
+    (r"(?i)\b(basic\s+)([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])", 0),  # the redactor's shape of rule
+    (rb"(?P<stamp>\d{4}-\d\d-\d\d)[T ](\d\d):(\d\d)", re.MULTILINE),
+    (r"not\s+authorized\s+to\s+perform:?\s+([a-z0-9-]+:[A-Za-z0-9*]+)", re.IGNORECASE),
+]
+
+
+def test_re_cache_is_filled_with_the_patterns_a_run_compiled(tmp_path, monkeypatch):
+    """Stand-in: a dict in the place of re's cache and a temp cache folder. What a run
+    compiled is stored once; the next run's re.compile gets the rebuilt patterns (equal
+    to re.compile's: code, flags, groups); nothing is written while nothing is new;
+    another Python build's file or a damaged one is left alone."""
+    from petstore_core import regex_cache
+
+    run = {}
+    monkeypatch.setattr(regex_cache, "_RE_CACHE", run)
+    monkeypatch.setattr(regex_cache, "_stored", set())
+    expected = {}
+    for pattern, flags in _PROCESS_PATTERNS:
+        run[type(pattern), pattern, int(flags)] = expected[type(pattern), pattern, int(flags)] = re.compile(pattern, flags)
+    assert regex_cache.save(tmp_path)
+    stored = tmp_path / regex_cache.FILE_NAME
+    written = stored.stat().st_mtime_ns
+    assert not regex_cache.save(tmp_path)  # nothing new since
+
+    following = {}
+    monkeypatch.setattr(regex_cache, "_RE_CACHE", following)
+    monkeypatch.setattr(regex_cache, "_stored", set())
+    assert regex_cache.preload(tmp_path) == len(_PROCESS_PATTERNS)
+    assert following == expected
+    assert all(following[key] is not expected[key] for key in expected)  # rebuilt, not re-compiled objects
+    assert [p.groupindex for p in following.values()] == [p.groupindex for p in expected.values()]
+    assert not regex_cache.save(tmp_path) and stored.stat().st_mtime_ns == written
+    following[str, "a+b", 0] = re.compile("a+b")  # this run compiled one more
+    assert regex_cache.save(tmp_path)
+
+    for build, data in ((("another", "python"), None), (regex_cache.BUILD, b"\x00damaged")):
+        monkeypatch.setattr(regex_cache, "_RE_CACHE", {})
+        monkeypatch.setattr(regex_cache, "BUILD", build)
+        if data is not None:
+            stored.write_bytes(data)
+        assert regex_cache.preload(tmp_path) == 0 and regex_cache._RE_CACHE == {}
+    assert regex_cache.preload(tmp_path / "absent") == 0
+
+
+def test_re_compile_answers_from_the_preloaded_cache(tmp_path, monkeypatch):
+    """Stand-in: a temp cache folder; the real re module. A preloaded pattern is what
+    re.compile returns, without compiling it (re's cache is purged before and after)."""
+    from re import _compiler
+
+    from petstore_core import regex_cache
+
+    monkeypatch.setattr(regex_cache, "_stored", set())
+    re.purge()
+    try:
+        for pattern, flags in _PROCESS_PATTERNS:
+            re.compile(pattern, flags)
+        assert regex_cache.save(tmp_path)
+        re.purge()
+        assert regex_cache.preload(tmp_path) == len(_PROCESS_PATTERNS)
+        calls = []
+        real = _compiler.compile
+        monkeypatch.setattr(_compiler, "compile", lambda *a: calls.append(a) or real(*a))
+        for pattern, flags in _PROCESS_PATTERNS:
+            assert re.compile(pattern, flags) == real(pattern, flags)
+        assert calls == []
+    finally:
+        re.purge()
+
+
+def test_diagnose_runs_the_same_with_the_stored_patterns(tmp_path):
+    """Stand-in: a temp state folder and the fixture catalog; two whole `diagnose`
+    processes (the first stores what it compiled, the second starts from it): the same
+    report."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    log = tmp_path / "x.log"
+    log.write_text("2026-11-27T10:00:01Z AccessDenied: User: arn:aws:sts::1:assumed-role/r/1 is not authorized "
+                   "to perform: elasticloadbalancing:AddTags on resource: x password=hunter22\nok\n")
+    env = dict(os.environ, PETSTORE_TUI_HOME=str(tmp_path / "state"),
+               PETSTORE_TUI_CATALOG=str(Path(__file__).parent / "fixtures" / "catalog"))
+    docs = []
+    for _ in range(2):
+        proc = subprocess.run([sys.executable, "-m", "petstore_tui", "diagnose", "--json", str(log)], env=env,
+                              capture_output=True, timeout=300, cwd=repo)
+        assert proc.returncode == 1, proc.stderr
+        doc = json.loads(proc.stdout)
+        doc.pop("generated_at"), doc.pop("seconds")
+        docs.append(doc)
+    assert (tmp_path / "state" / "cache" / "re-cache.marshal").is_file()
+    assert docs[0] == docs[1] and "hunter22" not in json.dumps(docs[0])
+    assert [f["id"] for f in docs[0]["findings"]] == ["fixture-addtags-denied"]

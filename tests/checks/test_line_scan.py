@@ -289,3 +289,105 @@ def test_the_first_byte_shortcuts_answer_what_python_does():
     native = line_scan.scan_lines(buf, 0, len(buf), WRAP_WIDTH, True)
     assert native == line_scan.python_scan_lines(buf, 0, len(buf), WRAP_WIDTH, True)
     assert len(native[2]) > 1000
+
+
+# ---- lines longer than what the engine matches of a line (normalize.MAX_LINE)
+def test_scan_counts_the_lines_longer_than_asked(helper):
+    """Stand-in: none; lines of exactly the limit, one byte over, an empty one, and an
+    unterminated last line over it; with and without the prefixed lines."""
+    limit = 100
+    lines = [b"a" * limit, b"b" * (limit + 1), b"", b"c" * 5, b"d" * (3 * limit)]
+    for final in (b"", b"\n"):
+        buf = b"\n".join(lines) + final
+        assert line_scan.scan_lines(buf, 0, len(buf), WRAP_WIDTH, False, limit)[-1] == 2
+        assert line_scan.scan_lines(buf, 0, len(buf), WRAP_WIDTH, True, limit)[-1] == 2
+        assert line_scan.scan_clean(buf, 0, len(buf), WRAP_WIDTH, True, limit)[-1] == 2
+        start = buf.index(b"\n") + 1  # from the second line on, to the end of the fourth
+        assert line_scan.scan_lines(buf, start, buf.index(b"d"), WRAP_WIDTH, False, limit)[-1] == 1
+        assert len(line_scan.scan_lines(buf, 0, len(buf), WRAP_WIDTH)) == 2  # not asked: the old shape
+
+
+@needs_native
+def test_native_longer_count_answers_what_python_does_across_its_64_byte_steps():
+    """Stand-in: none; random line lengths around the limit, every start and end offset
+    within the first 64-byte steps."""
+    rng = random.Random(5)
+    for _ in range(200):
+        limit = rng.choice([0, 1, 63, 64, 65, 130])
+        lines = [b"x" * rng.choice([0, limit, limit + 1, 2 * limit + 3, 7]) for _ in range(rng.randrange(1, 12))]
+        buf = b"\n".join(lines) + rng.choice([b"", b"\n"])
+        for lo, hi in ((0, len(buf)), (rng.randrange(len(buf) + 1), len(buf)), (0, rng.randrange(len(buf) + 1))):
+            for prefixed in (False, True):
+                native = line_scan.scan_lines(buf, lo, hi, WRAP_WIDTH, prefixed, limit)
+                assert native == line_scan.python_scan_lines(buf, lo, hi, WRAP_WIDTH, prefixed, limit), (buf, lo, hi)
+
+
+def _long_line_log(big: int) -> tuple[bytes, int]:
+    """A log with lines longer than MAX_LINE: a denial after the first MAX_LINE bytes of
+    one (never matched), one longer than RAW_MAX_LINE, and a short denial that is found."""
+    from checks.engine.normalize import MAX_LINE
+
+    lines = [b"plain %d" % n for n in range(2000)]
+    lines[100] = b"x" * (MAX_LINE + 10) + b" " + DENIAL  # the denial lies past what is matched
+    lines[900] = b"{" + b"y" * big + b"}"
+    lines[1500] = b"z" * (MAX_LINE + 1)
+    lines[1501] = b"w" * MAX_LINE  # exactly the limit: whole
+    lines[1900] = DENIAL
+    return b"\n".join(lines) + b"\n", 3
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+@pytest.mark.parametrize("block_size", [4096, 70_000, 1 << 20, 2 << 20])
+def test_lines_longer_than_what_is_matched_are_counted_once_on_every_path(catalog, helper, matcher, block_size):
+    """Stand-in: none; the bulk path at several block sizes (long lines across blocks, in
+    the carry of a block, longer than RAW_MAX_LINE), feeding line by line and in
+    batches all count each such line once, and find the same (the denial past the
+    first MAX_LINE bytes is not found: what the count warns of)."""
+    from checks.engine.normalize import RAW_MAX_LINE
+
+    data, cut = _long_line_log(RAW_MAX_LINE + 5000)
+    bulk = Engine(catalog, matcher=matcher, clock=lambda: 1.0)
+    bulk.scan_stream(io.BytesIO(data), resource="log", block_size=block_size)
+    fed = Engine(catalog, matcher=matcher, clock=lambda: 1.0)
+    fed.feed_many(data.split(b"\n")[:-1], resource="log")
+    fed.flush()
+    batched = Engine(catalog, matcher=matcher, clock=lambda: 1.0)
+    lines = data.split(b"\n")[:-1]
+    for at in range(0, len(lines), 300):
+        batched.feed_lines(lines[at:at + 300], resource="log")
+    batched.flush()
+    for engine in (bulk, fed, batched):
+        assert engine.lines_read == 2000
+        assert engine.lines_cut == cut
+        assert [(f.failure_id, f.count) for f in engine.findings()] == [("fixture-addtags-denied", 1)]
+    bulk.reset()
+    assert bulk.lines_cut == 0
+    bulk.scan_bytes(b"short\nlines\n")
+    assert bulk.lines_cut == 0
+
+
+@pytest.mark.skipif(not hyperscan_available(), reason="the miss is the Hyperscan bulk path's")
+@pytest.mark.xfail(strict=True, reason="known miss, docs/knowledge/diagnose-speed.md 'Found on the way': the glued "
+                                       "text of a run starts at the line after it, so a match from the run's "
+                                       "last line through that line into the glued line is not seen")
+def test_a_match_from_a_cut_line_through_the_next_into_the_glued_line_is_found_in_bulk():
+    """Stand-in: a one-signature entry (written, not from the catalog). A cut line ending
+    in `alpha`, then `beta`: the event's glued line starts with `gamma`, so its text reads
+    `...alpha\\nbeta\\ngamma...`. Feeding line by line finds it (the reference); the
+    Python matcher's bulk path does too."""
+    from checks.model import Fix, KnownFailure, Severity, Source
+
+    entry = KnownFailure(id="x", title="X", severity=Severity.ERROR, sources=(Source.ANY,),
+                         signatures=(r"alpha\s+beta\s+gamma",), explanation="why", fix=Fix("do", steps=("one",)))
+    cut = (b"gamma " + b"." * WRAP_WIDTH)[:WRAP_WIDTH - 5] + b"alpha"
+    data = b"plain line\n" + cut + b"\nbeta\nnext line here\nplain\n"
+    fed = Engine([entry], matcher="hyperscan")
+    fed.feed_many(data.split(b"\n")[:-1])
+    fed.flush()
+    assert [f.failure_id for f in fed.findings()] == ["x"]
+    python = Engine([entry], matcher="python")
+    python.scan_bytes(data)
+    assert [f.failure_id for f in python.findings()] == ["x"]
+    bulk = Engine([entry], matcher="hyperscan")
+    bulk.scan_bytes(data)
+    assert [f.failure_id for f in bulk.findings()] == ["x"]
