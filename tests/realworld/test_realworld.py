@@ -272,7 +272,6 @@ KNOWN_MISSES: dict[str, str] = {
     "nodegroup-failed/rancher-2-2-eks-worker-nodes-stack-parameter-validation-rollback.log": "opened sealed v9 miss: fired nothing",
     "none/a10-k3s-helm3-install-cluster-unreachable-bare.log": "opened sealed v9 miss: FALSE POSITIVE: eks-endpoint-unreachable at error level",
     "none/a9-mlflow-minio-compose-putobject-invalidaccesskeyid.log": "opened sealed v9 miss: FALSE POSITIVE: aws-credentials-invalid at error level",
-    "none/b9-kaniko-2881-v1-19-ecr-push-permission-401.log": "opened sealed v9 miss: FALSE POSITIVE: ecr-no-basic-auth at error level",
     "none/c10-gitlab-reprolang-entrypoint-exec-form-script-exec-format-error.log": "opened sealed v9 miss: FALSE POSITIVE: image-exec-format-error at error level",
     "none/c9-postgrest-pr-auth-failure-detection-prose.log": "opened sealed v9 miss: FALSE POSITIVE: postgres-auth-failed at error level",
     "none/d9-pastebin-gunicorn-meinheld-worker-keyboardinterrupt.log": "opened sealed v9 miss: FALSE POSITIVE: gunicorn-worker-boot-failed at error level",
