@@ -292,7 +292,6 @@ KNOWN_MISSES: dict[str, str] = {
     "pg-unreachable/fider-compose-migrate-dial-tcp-lookup-no-such-host-wrapped.log": "opened sealed v9 miss: fired nothing",
     "pg-unreachable/joplin-server-knex-pg-getaddrinfo-enotfound-host-docker-internal.log": "opened sealed v9 miss: fired nothing",
     "pg-unreachable/pg-migrator-remote-server-getaddrinfo-enotfound-quoted.log": "opened sealed v9 miss: fired nothing",
-    "probe-failed/b10-bitnami-postgresql-crio-kubelet-execsync-pg-isready.log": "opened sealed v9 miss: fired nothing",
     "probe-failed/c10-gitlab-delivery-webservice-readiness-probe-restarts-events.log": "opened sealed v9 miss: fired nothing",
     "werkzeug-import/b10-python-flask-blog-pr-secure-filename-prose.log": "opened sealed v9 miss: fired nothing",
     "werkzeug-import/c10-gitlab-quart-csrf-safe-str-cmp-no-longer-available-prose.log": "opened sealed v9 miss: fired nothing",
