@@ -104,6 +104,10 @@ async def test_a_finding_without_an_automatic_fix_says_so(tmp_path):
         assert entry.fix.summary in status
         assert f"1. {entry.fix.steps[0]}" in status and f"$ {entry.fix.commands[0]}" in status
         assert dialog.query_one("#apply", Button).display is False
+        # the planning line is gone: nothing above the answer says it is still planning
+        # (it stayed, "Planning from live state…", above "No one-key fix"; operator review)
+        shown = [str(w.render()) for w in dialog.query(Static) if w.display and w.parent.display]
+        assert not any("Planning" in text for text in shown), shown
         await pilot.press("y")  # nothing to apply
         assert dialog.state == "done"
 
