@@ -270,3 +270,51 @@ def test_a_file_acknowledgement_holds_however_the_path_is_spelled(tmp_path, caps
     assert code == 0
     code, _, _ = run(capsys, "diagnose", "incident.log")
     assert code == 1
+
+
+class _InterruptedPipe(io.BytesIO):
+    """Stand-in for `cat big.log | diagnose -` stopped with Ctrl-C: the pipe gives what
+    was written so far, then the next read raises KeyboardInterrupt, as Python's SIGINT
+    handler does in a process blocked on its stdin."""
+
+    def read1(self, size: int = -1) -> bytes:
+        data = super().read1(size)
+        if not data:
+            raise KeyboardInterrupt
+        return data
+
+    read = read1
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_an_interrupted_scan_reports_what_it_found_marked_partial(capsys, as_json):
+    """Ctrl-C on a long stdin scan: the findings of the lines read so far, marked
+    partial, and exit 130 (interrupted) rather than 0 or 1. It printed only
+    `interrupted` and dropped them (found by the operator review)."""
+    healthy = "".join(f"2026-11-27T10:00:{i % 60:02d}Z GET /api/v1/pets 200\n" for i in range(200))
+    fake = io.TextIOWrapper(_InterruptedPipe((DENIAL + healthy).encode()))
+    fake.isatty = lambda: False  # type: ignore[method-assign]
+    old, sys.stdin = sys.stdin, fake
+    try:
+        code = cli.main(["diagnose", "-", *(["--json"] if as_json else [])])
+    finally:
+        sys.stdin = old
+    out, err = capsys.readouterr()
+    assert code == 130
+    assert "interrupted" in err and "partial" in err
+    if as_json:
+        document = json.loads(out)
+        assert document["interrupted"] is True
+        assert document["summary"]["exit_status"] == 130
+        assert [f["id"] for f in document["findings"]] == ["fixture-addtags-denied"]
+        assert document["sources"] == ["stdin"]
+    else:
+        assert "denied elasticloadbalancing:AddTags" in out
+        last = out.strip().splitlines()[-1]
+        assert last.startswith("PARTIAL (interrupted):") and "1 finding (1 error)" in last, last
+
+
+def test_a_finished_scan_says_nothing_of_an_interruption(capsys):
+    """The field is only there when the scan was stopped (fields are only added)."""
+    code, out, _ = run(capsys, "diagnose", "--json", "-", stdin=DENIAL.encode())
+    assert code == 1 and "interrupted" not in json.loads(out)
