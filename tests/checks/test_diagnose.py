@@ -212,6 +212,18 @@ def test_ack_refuses_unknown_ids_and_missing_reason(capsys):
     assert code == 2 and "reason is required" in err
 
 
+@pytest.mark.parametrize("spelled", ["fixture-addtags-denied:", "fixture-addtags-denied:  "])
+def test_an_empty_resource_is_refused_not_widened_to_every_resource(tmp_path, capsys, spelled):
+    """`ack ID:$RESOURCE` with the variable unset (or `--ignore ID:`) acknowledged every
+    resource of ID: CI then passed on findings nobody meant to accept (found by the
+    operator review). Refused, nothing stored. Stand-in: a temp state folder (conftest)."""
+    code, _, err = run(capsys, "ack", spelled, "--reason", "subnet being retired")
+    assert code == 2 and "empty resource" in err, err
+    assert run(capsys, "ack", "--list")[1].strip() == "no acknowledgements"
+    code, _, err = run(capsys, "diagnose", "--ignore", spelled, write(tmp_path, "ctrl.log", DENIAL))
+    assert code == 2 and "empty resource" in err, err
+
+
 def test_json_stays_valid_whatever_the_evidence_holds(tmp_path, capsys):
     """Stand-in: a denial line carrying quote-adjacent secrets and control characters."""
     line = DENIAL.rstrip("\n") + ' docker login --password hunter2", {"token": "abc"} \x07\x1b[0m\n'
