@@ -66,7 +66,7 @@ async def test_x_on_a_finding_previews_applies_and_shows_the_verification(tmp_pa
         assert await _wait_for(pilot, lambda: dialog.state == "done", rounds=500)
         status = _text(dialog, "#fix-status")
         assert "fixed: fixed and verified: config.dockerfile-user passes" in status
-        assert "undo with: petstore-tui fix undo dockerfile-user-after-chown-1" in status
+        assert f"undo with: petstore-tui --project-dir {root} fix undo dockerfile-user-after-chown-1" in status
         assert snapshot(root) != before
         await pilot.press("escape")
         await pilot.pause()
