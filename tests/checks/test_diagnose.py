@@ -129,6 +129,24 @@ def test_garbage_input_is_survived(tmp_path, capsys):
     assert doc["lines_read"] == 3
 
 
+@pytest.mark.parametrize("compress", ["gzip", "bz2", "xz"])
+def test_a_compressed_log_is_refused_not_an_all_clear(tmp_path, capsys, compress):
+    """A rotated log (app.log.1.gz) holding the crash: read as bytes it gave "no known
+    failures found in 5 lines", exit 0 (found by the operator review). Refused, exit 2,
+    saying how to give its text. Stand-ins: the stdlib's compressors."""
+    import bz2
+    import gzip
+    import lzma
+
+    data = {"gzip": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[compress](
+        ("GET /api/v1/pets 200\n" * 3 + IMPORT_ERROR).encode())
+    path = write(tmp_path, "app.log.1.z", data)
+    code, out, err = run(capsys, "diagnose", path)
+    assert code == 2 and not out, out
+    tool = {"gzip": "gzip", "bz2": "bzip2", "xz": "xz"}[compress]
+    assert f"{path}: {compress}-compressed" in err and f"{tool} -dc {path} | petstore-tui diagnose -" in err, err
+
+
 def test_ignore_hides_a_finding_but_json_counts_it(tmp_path, capsys):
     """Stand-in: a log with one error-level denial."""
     path = write(tmp_path, "ctrl.log", DENIAL)
