@@ -33,10 +33,13 @@ class Ack(Record, frozen=True):
 def parse_target(text: str) -> tuple[str, str | None]:
     """`ID` or `ID:RESOURCE` (the resource may itself hold colons: `file:/tmp/x.log`)."""
     text = (text or "").strip()
-    failure_id, _, resource = text.partition(":")
+    failure_id, colon, resource = text.partition(":")
     failure_id = failure_id.strip()
     if not failure_id:
         raise AckError(f"expected ID or ID:RESOURCE, got {text!r}")
+    if colon and not resource.strip():  # `ID:$RESOURCE` with the variable unset: never every resource
+        raise AckError(f"empty resource after the colon in {text!r}: name the resource, or give "
+                       f"{failure_id} alone for every resource")
     return failure_id, (resource.strip() or None)
 
 

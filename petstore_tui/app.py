@@ -76,6 +76,9 @@ class PetstoreApp(App[int]):
         Binding("4", "show('cleanup')", "Cleanup", show=True),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
         Binding("question_mark", "toggle_keys", "Keys", show=False),
+        # before the screen's own Escape (the panel's "back to the log"), and only while the
+        # keys panel is open (check_action): otherwise Escape reaches the screen as before
+        Binding("escape", "hide_keys", "Close keys", show=False, priority=True),
         Binding("q", "quit", "Quit", show=True),
     ]
     MODES = {"preflight": _lazy_screen("preflight", "PreflightScreen"),
@@ -169,6 +172,14 @@ class PetstoreApp(App[int]):
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
+
+    def action_hide_keys(self) -> None:
+        self.action_hide_help_panel()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hide_keys":
+            return bool(self.screen.query("HelpPanel"))
+        return super().check_action(action, parameters)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action is in the palette: the screens, the theme, and the current screen's

@@ -82,26 +82,39 @@ def run(args: argparse.Namespace, target) -> int:
         return fail(f"--ignore names unknown catalog id(s): {', '.join(unknown)}")
 
     started = time.monotonic()
-    report = scan_paths(engine, paths, args.source) if paths else ScanReport()
-    if args.live:
-        # start-up: the cluster scan brings the kubernetes client; only --live loads it
-        from petstore_tui.commands.diagnose_live import scan_live_sources
+    report = ScanReport()
+    interrupted = False
+    try:
+        if paths:
+            scan_paths(engine, paths, args.source, report)
+        if args.live:
+            # start-up: the cluster scan brings the kubernetes client; only --live loads it
+            from petstore_tui.commands.diagnose_live import scan_live_sources
 
-        scan_live_sources(engine, target, report)
+            scan_live_sources(engine, target, report)
+    except KeyboardInterrupt:
+        # Ctrl-C on a long scan (`tail -f app.log | diagnose -`): what was found so far is
+        # what the operator stopped it for. Reported, marked partial, and exit 130 still.
+        interrupted = True
     elapsed = time.monotonic() - started
 
     rank = {s: i for i, s in enumerate(reversed(SEVERITIES))}
     floor = rank[args.min_severity]
     findings = [f for f in engine.findings(include_acknowledged=True) if f.severity.rank >= floor]
     serious = [f for f in findings if not f.acknowledged and f.severity.rank >= rank["error"]]
-    if report.errors and not report.sources:
+    if interrupted:
+        status = 130  # as any interrupted command: never read as an all-clear
+    elif report.errors and not report.sources:
         status = 2
     else:
         status = 1 if serious else 0
     if args.json:
-        _print_json(engine, findings, report, status, elapsed, target if args.live else None)
+        _print_json(engine, findings, report, status, elapsed, target if args.live else None, interrupted)
     else:
-        _print_human(engine, findings, report, elapsed)
+        _print_human(engine, findings, report, elapsed, interrupted)
+    if interrupted:
+        print(f"petstore-tui diagnose: interrupted: the report is partial, it covers only the "
+              f"{engine.lines_read:,} lines read before", file=sys.stderr)
     return status
 
 
@@ -130,7 +143,8 @@ def note_a_slow_load(stream) -> Callable[[], None]:
 
 
 def _path_problem(path: str) -> str:
-    return "" if path == "-" else log_file_problem(path, "give log files, or - for stdin")
+    return "" if path == "-" else log_file_problem(path, "give log files, or - for stdin",
+                                                   "{tool} -dc {path} | petstore-tui diagnose -")
 
 
 # ------------------------------------------------------------------ output
@@ -170,7 +184,7 @@ def finding_json(finding, entry=None) -> dict:
     return document
 
 
-def _print_json(engine, findings, report, status, elapsed, target) -> None:
+def _print_json(engine, findings, report, status, elapsed, target, interrupted=False) -> None:
     # start-up: `diagnose --help` does not load these
     from petstore_core.redact import redact
 
@@ -197,6 +211,8 @@ def _print_json(engine, findings, report, status, elapsed, target) -> None:
         "skipped": report.skipped,
         "errors": report.errors,
     }
+    if interrupted:  # only then: the scan was stopped, the findings are those read so far
+        document["interrupted"] = True
     # every string was redacted on the way in; this pass catches what came from elsewhere
     # (string by string: a regex over the serialised text could eat a closing quote).
     # Evidence lines are the engine's own redact() output: not redacted a second time.
@@ -243,7 +259,7 @@ class _Style:
 _SEVERITY_STYLE = {"critical": "1;97;41", "error": "1;31", "warning": "1;33", "info": "1;36"}
 
 
-def _print_human(engine, findings, report, elapsed) -> None:
+def _print_human(engine, findings, report, elapsed, interrupted=False) -> None:
     # start-up: only this report wraps text (--json does not load it)
     import textwrap
 
@@ -304,6 +320,8 @@ def _print_human(engine, findings, report, elapsed) -> None:
         summary = f"no known failures found in {where}"
     if hidden:
         summary += f"; {hidden} acknowledged or ignored, not shown (petstore-tui ack --list)"
+    if interrupted:
+        summary = style("PARTIAL (interrupted):", "1;33") + " " + summary
     lines.append(summary + f" ({elapsed:.2f} s)")
     if engine.lines_cut:
         lines.append(cut_note(engine.lines_cut))

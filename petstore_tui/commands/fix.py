@@ -120,10 +120,11 @@ def _list(args, service) -> int:
 
     # start-up: `fix --help` does not load these
     from petstore_core.redact import redact
+    from petstore_tui.fixes.model import command_for
 
     rows = asyncio.run(service.fixable())
     undoable = [{"entry": e["id"], "fix": e["fix"], "resource": e.get("resource"), "status": e.get("status"),
-                 "command": f"petstore-tui fix undo {e['id']}"}
+                 "command": command_for(service.target, "fix", "undo", e["id"])}
                 for e in service.history() if e.get("status") in ("verified", "applying")]
     if args.json:
         print(json.dumps({"target": service.target.label, "fixable": rows, "undoable": undoable}, indent=2))

@@ -74,14 +74,16 @@ def play_again(target: settings.Target, eng, **options) -> list[str]:
 
 
 def wait_failure(eng, words: tuple[str, ...], timeout: float = FAIL_WAIT) -> str:
-    """Until a container's log holds one of `words` (its own error); that line."""
+    """Until a container's log holds one of `words` (its own error); that line. `words`
+    go most telling first: a traceback's source line may hold a later word too."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for row in kube_play.ours(eng):
-            text = kube_play.last_words(eng, row["name"], lines=40)
-            for line in text.split(" | "):
-                if any(word in line for word in words):
-                    return line
+            lines = kube_play.last_words(eng, row["name"], lines=40).split(" | ")
+            for word in words:
+                said = next((line for line in lines if word in line), None)
+                if said is not None:
+                    return said
         time.sleep(0.5)
     raise DrillError(f"the planted container showed none of {words} within {timeout:.0f}s")
 

@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
 from checks.model import CheckResult, Finding
+from petstore_core.settings import APP_NAMESPACE
+
+
+def command_for(target, *words: str) -> str:
+    """`petstore-tui [the target's options] WORDS...` as a shell line: a command printed
+    for the operator to copy (undo with, fix list) must find the same journal and act on
+    the same account, cluster and checkout from any shell (--sandbox, --profile, ...)."""
+    options: list[str] = ["--sandbox"] if target.sandbox else []
+    for flag, value in (("--profile", target.profile), ("--region", target.region),
+                        ("--cluster", target.cluster), ("--context", target.context),
+                        ("--kubeconfig", target.kubeconfig),
+                        ("--namespace", None if target.namespace == APP_NAMESPACE else target.namespace),
+                        ("--project-dir", target.project_dir)):
+        if value:
+            options += [flag, str(value)]
+    return shlex.join(["petstore-tui", *options, *words])
 
 
 class FixError(RuntimeError):

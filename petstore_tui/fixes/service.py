@@ -28,6 +28,7 @@ from petstore_tui.fixes.model import (
     PermissionDenied,
     Plan,
     UnknownFix,
+    command_for,
 )
 from petstore_tui.fixes.permissions import denial
 from petstore_tui.fixes.registry import all_fixes
@@ -181,7 +182,7 @@ class FixService:
             journal.update(entry, status="verified", verification=verification,
                            message=f"verified: {plan.check} passes")
             return Outcome(model.FIXED, f"fixed and verified: {plan.check} passes ({result.summary}); "
-                                        f"undo with: petstore-tui fix undo {entry['id']}",
+                                        "undo with: " + command_for(self.target, "fix", "undo", entry["id"]),
                            plan, entry["id"], result, details=list(undo.get("report", [])))
         back = self._roll_back(fix, ctx, entry)
         journal.update(entry, status="rolled-back", verification=verification,
@@ -195,7 +196,8 @@ class FixService:
         try:
             lines = fix.undo(ctx, entry["undo"])
         except Exception as exc:  # say so loudly: the journal still holds what to undo
-            return (f"; UNDO FAILED ({redact(_describe(exc))}): retry with petstore-tui fix undo {entry['id']}")
+            return (f"; UNDO FAILED ({redact(_describe(exc))}): retry with "
+                    + command_for(self.target, "fix", "undo", entry["id"]))
         return "; the change was undone (" + "; ".join(lines) + ")"
 
     def verify(self, check_id: str) -> CheckResult:
@@ -272,7 +274,7 @@ class FixService:
                 continue
             rows.append({"check": result.id, "status": result.status.value, "summary": result.summary,
                          "failure_id": result.failure_id, "fix": fix.id, "title": fix.title, "kind": fix.kind,
-                         "command": f"petstore-tui fix {result.id}"})
+                         "command": command_for(self.target, "fix", result.id)})
         return sorted(rows, key=lambda r: r["check"])
 
     def history(self) -> list[dict[str, Any]]:

@@ -80,7 +80,8 @@ class FixDialog(ModalScreen[Outcome | None]):
         self.app.call_from_thread(self._planned, plan, early)
 
     def _planned(self, plan: Plan | None, early: Outcome | None) -> None:
-        if plan is None:
+        if plan is None:  # no plan to show: the answer alone, not under "Planning…"
+            self.query_one("#fix-body").display = False
             self._finish(early, outcome_lines(early) if early else [])
             return
         self.plan, self.state = plan, "planned"

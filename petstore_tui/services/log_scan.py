@@ -19,18 +19,27 @@ class ScanReport(Record):
     skipped: list[str] = Default(list)
 
 
-def scan_paths(engine, paths: Sequence[str], source: str = Source.ANY.value) -> ScanReport:
+def scan_paths(engine, paths: Sequence[str], source: str = Source.ANY.value,
+               report: ScanReport | None = None) -> ScanReport:
     """Files (or `-` for stdin) through the engine's bulk path. Unreadable paths are
-    reported in `errors`, the others are still scanned."""
-    report = ScanReport()
+    reported in `errors`, the others are still scanned. Into `report` when given: a scan
+    interrupted by Ctrl-C leaves there what it read, the source it was in included."""
+    report = ScanReport() if report is None else report
     for path in paths:
         if path == "-":
-            engine.scan_stream(sys.stdin.buffer, source, "stdin")
+            try:
+                engine.scan_stream(sys.stdin.buffer, source, "stdin")
+            except KeyboardInterrupt:
+                report.sources.append("stdin")
+                raise
             report.sources.append("stdin")
             continue
         try:
             # the absolute path: an acknowledgement of this file holds however it is spelled
             engine.scan_file(path, source, os.path.abspath(path))
+        except KeyboardInterrupt:
+            report.sources.append(f"file:{path}")
+            raise
         except IsADirectoryError:
             report.errors.append(f"{path}: is a directory (give log files, or - for stdin)")
             continue

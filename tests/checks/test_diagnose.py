@@ -129,6 +129,24 @@ def test_garbage_input_is_survived(tmp_path, capsys):
     assert doc["lines_read"] == 3
 
 
+@pytest.mark.parametrize("compress", ["gzip", "bz2", "xz"])
+def test_a_compressed_log_is_refused_not_an_all_clear(tmp_path, capsys, compress):
+    """A rotated log (app.log.1.gz) holding the crash: read as bytes it gave "no known
+    failures found in 5 lines", exit 0 (found by the operator review). Refused, exit 2,
+    saying how to give its text. Stand-ins: the stdlib's compressors."""
+    import bz2
+    import gzip
+    import lzma
+
+    data = {"gzip": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[compress](
+        ("GET /api/v1/pets 200\n" * 3 + IMPORT_ERROR).encode())
+    path = write(tmp_path, "app.log.1.z", data)
+    code, out, err = run(capsys, "diagnose", path)
+    assert code == 2 and not out, out
+    tool = {"gzip": "gzip", "bz2": "bzip2", "xz": "xz"}[compress]
+    assert f"{path}: {compress}-compressed" in err and f"{tool} -dc {path} | petstore-tui diagnose -" in err, err
+
+
 def test_ignore_hides_a_finding_but_json_counts_it(tmp_path, capsys):
     """Stand-in: a log with one error-level denial."""
     path = write(tmp_path, "ctrl.log", DENIAL)
@@ -212,6 +230,18 @@ def test_ack_refuses_unknown_ids_and_missing_reason(capsys):
     assert code == 2 and "reason is required" in err
 
 
+@pytest.mark.parametrize("spelled", ["fixture-addtags-denied:", "fixture-addtags-denied:  "])
+def test_an_empty_resource_is_refused_not_widened_to_every_resource(tmp_path, capsys, spelled):
+    """`ack ID:$RESOURCE` with the variable unset (or `--ignore ID:`) acknowledged every
+    resource of ID: CI then passed on findings nobody meant to accept (found by the
+    operator review). Refused, nothing stored. Stand-in: a temp state folder (conftest)."""
+    code, _, err = run(capsys, "ack", spelled, "--reason", "subnet being retired")
+    assert code == 2 and "empty resource" in err, err
+    assert run(capsys, "ack", "--list")[1].strip() == "no acknowledgements"
+    code, _, err = run(capsys, "diagnose", "--ignore", spelled, write(tmp_path, "ctrl.log", DENIAL))
+    assert code == 2 and "empty resource" in err, err
+
+
 def test_json_stays_valid_whatever_the_evidence_holds(tmp_path, capsys):
     """Stand-in: a denial line carrying quote-adjacent secrets and control characters."""
     line = DENIAL.rstrip("\n") + ' docker login --password hunter2", {"token": "abc"} \x07\x1b[0m\n'
@@ -292,3 +322,51 @@ def test_lines_longer_than_what_is_searched_are_reported(tmp_path, capsys, as_js
         assert json.loads(out)["lines_cut"] == 0
     else:
         assert "note:" not in out and "64 KiB" not in out
+
+
+class _InterruptedPipe(io.BytesIO):
+    """Stand-in for `cat big.log | diagnose -` stopped with Ctrl-C: the pipe gives what
+    was written so far, then the next read raises KeyboardInterrupt, as Python's SIGINT
+    handler does in a process blocked on its stdin."""
+
+    def read1(self, size: int = -1) -> bytes:
+        data = super().read1(size)
+        if not data:
+            raise KeyboardInterrupt
+        return data
+
+    read = read1
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_an_interrupted_scan_reports_what_it_found_marked_partial(capsys, as_json):
+    """Ctrl-C on a long stdin scan: the findings of the lines read so far, marked
+    partial, and exit 130 (interrupted) rather than 0 or 1. It printed only
+    `interrupted` and dropped them (found by the operator review)."""
+    healthy = "".join(f"2026-11-27T10:00:{i % 60:02d}Z GET /api/v1/pets 200\n" for i in range(200))
+    fake = io.TextIOWrapper(_InterruptedPipe((DENIAL + healthy).encode()))
+    fake.isatty = lambda: False  # type: ignore[method-assign]
+    old, sys.stdin = sys.stdin, fake
+    try:
+        code = cli.main(["diagnose", "-", *(["--json"] if as_json else [])])
+    finally:
+        sys.stdin = old
+    out, err = capsys.readouterr()
+    assert code == 130
+    assert "interrupted" in err and "partial" in err
+    if as_json:
+        document = json.loads(out)
+        assert document["interrupted"] is True
+        assert document["summary"]["exit_status"] == 130
+        assert [f["id"] for f in document["findings"]] == ["fixture-addtags-denied"]
+        assert document["sources"] == ["stdin"]
+    else:
+        assert "denied elasticloadbalancing:AddTags" in out
+        last = out.strip().splitlines()[-1]
+        assert last.startswith("PARTIAL (interrupted):") and "1 finding (1 error)" in last, last
+
+
+def test_a_finished_scan_says_nothing_of_an_interruption(capsys):
+    """The field is only there when the scan was stopped (fields are only added)."""
+    code, out, _ = run(capsys, "diagnose", "--json", "-", stdin=DENIAL.encode())
+    assert code == 1 and "interrupted" not in json.loads(out)

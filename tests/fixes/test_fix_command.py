@@ -87,14 +87,15 @@ def test_a_known_failure_without_an_automatic_fix_exits_1(broken, capsys):
 def test_list_names_the_fixable_check_then_the_undoable_entry(broken, capsys):
     assert fix(broken, "list", "--json") == 0
     rows = json.loads(capsys.readouterr().out)
-    assert {r["check"]: r["command"] for r in rows["fixable"]}[DOCKERFILE_CHECK] == "petstore-tui fix config.dockerfile-user"
+    given = f"petstore-tui --project-dir {broken.resolve()}"  # the checkout named as the operator named it
+    assert {r["check"]: r["command"] for r in rows["fixable"]}[DOCKERFILE_CHECK] == f"{given} fix config.dockerfile-user"
     assert rows["undoable"] == []
     assert fix(broken, DOCKERFILE_CHECK, "--yes") == 0
     capsys.readouterr()
     assert fix(broken, "list", "--json") == 0
     rows = json.loads(capsys.readouterr().out)
     assert DOCKERFILE_CHECK not in {r["check"] for r in rows["fixable"]}
-    assert [r["command"] for r in rows["undoable"]] == ["petstore-tui fix undo dockerfile-user-after-chown-1"]
+    assert [r["command"] for r in rows["undoable"]] == [f"{given} fix undo dockerfile-user-after-chown-1"]
 
 
 def test_the_installed_command_exits_2_on_a_usage_error(tmp_path):
@@ -128,3 +129,34 @@ def test_one_fix_at_a_time_per_checkout(broken, capsys):
         held.release()
     assert "is in use by petstore-tui fix (pid" in capsys.readouterr().out
     assert snapshot(broken) == before
+
+
+def test_the_printed_commands_work_as_printed_from_anywhere(broken, tmp_path, monkeypatch, capsys):
+    """`undo with: ...` and `fix list`'s commands name the target they were made for:
+    printed as `petstore-tui fix undo X`, they found no journal once copied to another
+    shell (another folder, or without --sandbox / --profile: found by the operator review).
+    Run exactly as printed (plus --yes for the question a terminal would ask), elsewhere."""
+    import shlex
+
+    assert fix(broken, DOCKERFILE_CHECK, "--yes") == 0
+    said = capsys.readouterr().out
+    undo = said.split("undo with: ", 1)[1].splitlines()[0].strip()
+    assert fix(broken, "list", "--json") == 0
+    listed = json.loads(capsys.readouterr().out)["undoable"][0]["command"]
+    assert listed == undo
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    words = shlex.split(undo)
+    assert words[0] == "petstore-tui"
+    assert cli.main([*words[1:], "--yes"]) == 0, capsys.readouterr()
+    assert "dockerfile-user-after-chown-1 undone" in capsys.readouterr().out
+
+
+def test_a_sandbox_or_profile_target_is_named_in_the_commands():
+    from petstore_core.settings import Target
+    from petstore_tui.fixes.model import command_for
+
+    assert command_for(Target(sandbox=True), "fix", "undo", "x-1") == "petstore-tui --sandbox fix undo x-1"
+    assert (command_for(Target(profile="prod", region="eu-west-1", cluster="a b"), "fix", "cluster.subnets")
+            == "petstore-tui --profile prod --region eu-west-1 --cluster 'a b' fix cluster.subnets")

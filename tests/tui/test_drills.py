@@ -311,3 +311,21 @@ def test_werkzeug_drill_lock_pins_flask_back_and_keeps_werkzeug_3():
     assert all(line in broken.splitlines() for line in kept)
     with pytest.raises(DrillError, match="does not hold Werkzeug 3"):
         broken_lock(lock.replace("werkzeug==3.", "werkzeug==2."))
+
+
+def test_the_container_is_quoted_by_its_error_line_not_a_source_line(monkeypatch):
+    """The werkzeug drill said "the container says: from werkzeug.urls import url_quote" (the
+    traceback's source line, which also holds the word) instead of the ImportError itself
+    (operator review): the most telling word wins over the order of the lines. Stand-ins:
+    kube_play's container list and log tail replaced by a recorded traceback."""
+    from petstore_tui.drills import stand_in
+    from petstore_tui.drills.werkzeug import CRASH_WORDS
+    from petstore_tui.services import kube_play
+
+    tail = " | ".join(["Traceback (most recent call last):", '  File "/app/petstore/app.py", line 3',
+                       "    from werkzeug.urls import url_quote",
+                       "ImportError: cannot import name 'url_quote' from 'werkzeug.urls'"])
+    monkeypatch.setattr(kube_play, "ours", lambda _eng: [{"name": "petstore-pod-0-petstore"}])
+    monkeypatch.setattr(kube_play, "last_words", lambda _eng, _name, lines=40: tail)
+    said = stand_in.wait_failure(object(), CRASH_WORDS, timeout=1)
+    assert said == "ImportError: cannot import name 'url_quote' from 'werkzeug.urls'"

@@ -115,6 +115,20 @@ async def test_a_folder_given_to_add_file_is_named_not_followed_silently(tmp_pat
         assert f"{source.title} (n/a)" in labels
 
 
+def test_a_compressed_file_given_to_add_file_is_named_not_shown_as_garbage(tmp_path):
+    """`a` then a rotated log (app.log.1.gz): its compressed bytes showed as lines of
+    replacement characters that broke the log view's borders, and nothing was found
+    (operator review). n/a, with the format and the command that follows its text, as
+    `--file` and `diagnose` say. Stand-in: the real file_source factory, gzip."""
+    import gzip
+
+    path = tmp_path / "app.log.1.gz"
+    path.write_bytes(gzip.compress(b"attempt to write a readonly database\n"))
+    source = file_source(path)
+    assert "gzip-compressed" in source.unavailable and "gzip -dc" in source.unavailable
+    assert file_source(tmp_path / "plain.log").unavailable.endswith("does not exist")
+
+
 def test_following_a_fifo_without_a_writer_stops_when_asked(tmp_path):
     """`troubleshoot --file FIFO` (or `--file <(kubectl logs -f ...)`), then q: the
     follower must notice its stop event. Before, open() of a FIFO nobody writes to blocked

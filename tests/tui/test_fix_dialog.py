@@ -66,7 +66,7 @@ async def test_x_on_a_finding_previews_applies_and_shows_the_verification(tmp_pa
         assert await _wait_for(pilot, lambda: dialog.state == "done", rounds=500)
         status = _text(dialog, "#fix-status")
         assert "fixed: fixed and verified: config.dockerfile-user passes" in status
-        assert "undo with: petstore-tui fix undo dockerfile-user-after-chown-1" in status
+        assert f"undo with: petstore-tui --project-dir {root} fix undo dockerfile-user-after-chown-1" in status
         assert snapshot(root) != before
         await pilot.press("escape")
         await pilot.pause()
@@ -104,6 +104,10 @@ async def test_a_finding_without_an_automatic_fix_says_so(tmp_path):
         assert entry.fix.summary in status
         assert f"1. {entry.fix.steps[0]}" in status and f"$ {entry.fix.commands[0]}" in status
         assert dialog.query_one("#apply", Button).display is False
+        # the planning line is gone: nothing above the answer says it is still planning
+        # (it stayed, "Planning from live state…", above "No one-key fix"; operator review)
+        shown = [str(w.render()) for w in dialog.query(Static) if w.display and w.parent.display]
+        assert not any("Planning" in text for text in shown), shown
         await pilot.press("y")  # nothing to apply
         assert dialog.state == "done"
 

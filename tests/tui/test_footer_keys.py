@@ -106,6 +106,32 @@ async def test_question_mark_lists_every_key_the_footer_cannot_fit(initial):
         assert not app.screen.query(HelpPanel), f"{initial}: ? did not close the keys panel"
 
 
+
+@pytest.mark.parametrize("initial", SCREENS)
+async def test_escape_closes_the_keys_panel_too(initial):
+    """Escape closes the keys panel as `?` does, on every screen: on the panel Escape is
+    also "back to the log", which kept it open (found by the operator review). Escape
+    with the panel closed still does the screen's own thing. Stand-ins: the fakes' services."""
+    from textual.widgets import HelpPanel
+
+    from petstore_tui.widgets.log_view import LogView
+
+    app = PetstoreApp(fakes.services(sources=[fakes.lines_source(APP_LINES)]), initial=initial,
+                      autostart=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.query(HelpPanel), f"{initial}: ? opened no keys panel"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.screen.query(HelpPanel), f"{initial}: Escape did not close the keys panel"
+        if initial == "troubleshoot":
+            await pilot.press("backslash")
+            assert app.focused.id == "filter"
+            await pilot.press("escape")
+            assert isinstance(app.focused, LogView)
+
 def _help_text(app) -> str:
     from rich.console import Console
     from textual.widgets import HelpPanel

@@ -37,3 +37,22 @@ def test_stdin_as_a_file_says_what_to_use_instead(capsys, monkeypatch):
     assert cli.main(["troubleshoot", "--file", "-"]) == 2
     err = capsys.readouterr().err
     assert "no such file" not in err and "standard input" in err and "diagnose -" in err
+
+
+def test_a_compressed_file_is_refused_with_the_way_to_follow_it(tmp_path, capsys, monkeypatch):
+    """`--file app.log.1.gz` showed its compressed bytes as garbage lines and found
+    nothing (operator review): refused before the screen opens, naming the command that
+    follows its text. The app class fails the test if built. Stand-in: gzip."""
+    import gzip
+
+    import petstore_tui.app
+
+    def opened(*_args, **_kwargs):
+        raise AssertionError("the TUI opened")
+
+    monkeypatch.setattr(petstore_tui.app, "PetstoreApp", opened)
+    path = tmp_path / "app.log.1.gz"
+    path.write_bytes(gzip.compress(b"attempt to write a readonly database\n"))
+    assert cli.main(["--sandbox", "troubleshoot", "--file", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: gzip-compressed" in err and f"--file <(gzip -dc {path})" in err, err
