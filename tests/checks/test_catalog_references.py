@@ -233,3 +233,29 @@ def test_the_reference_finders_see_what_they_must():
     assert app_modules("docker run --rm petstore:dev gunicorn --workers 1 --bind 0.0.0.0:8080 app:app") == ["app"]
     assert commands_in("Find it (kubectl get deployment -n kube-system x -o jsonpath='{.a}') first.") == [
         "kubectl get deployment -n kube-system x -o jsonpath='{.a}'"]
+
+
+LOCK = REPO / "petstore-app" / "requirements.lock"
+
+
+def lock_flags(lock_text: str) -> set[str]:
+    """The options pip-compile wrote the lock with (its header's command), output path aside."""
+    command = next(line.lstrip("# ") for line in lock_text.splitlines() if line.lstrip("# ").startswith("pip-compile "))
+    return {word.partition("=")[0] for word in shlex.split(command) if word.startswith("--")} - {"--output-file"}
+
+
+def relock_commands(entry: dict) -> list[str]:
+    return [c for c in (entry.get("fix") or {}).get("commands") or [] if c.startswith("pip-compile") and "requirements.lock" in c]
+
+
+@pytest.mark.parametrize("entry_id, entry", [e for e in entries() if relock_commands(e[1])], ids=lambda x: x if isinstance(x, str) else "")
+def test_a_relock_command_keeps_the_lock_as_it_was_made(entry_id, entry):
+    """docker/Dockerfile and ./dev install the lock with --require-hashes: a re-lock printed
+    without --generate-hashes (two entries printed one) writes a lock that neither can install.
+    Every pip-compile into the lock carries the options in the lock's own header (found by the
+    operator review)."""
+    wanted = lock_flags(LOCK.read_text())
+    assert "--generate-hashes" in wanted  # the finder reads the header it must
+    for command in relock_commands(entry):
+        missing = wanted - {word.partition("=")[0] for word in shlex.split(command)}
+        assert not missing, f"{entry_id}: `{command}` lacks {sorted(missing)}"
