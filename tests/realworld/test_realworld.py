@@ -284,9 +284,7 @@ KNOWN_MISSES: dict[str, str] = {
     "pg-auth/c10-hf-space-supabase-pooler-fatal-tenant-user-not-found.log": "opened sealed v9 miss: missed; fired: postgres-host-unreachable",
     "pg-auth/iic2143-fatal-contrasena-autentificacion-spanish-title.log": "opened sealed v9 miss: fired nothing",
     "pg-refused/d10-sequelize-cli-2-1-migrate-refused-no-port.log": "opened sealed v9 miss: fired nothing",
-    "pg-refused/e9-pastebin-gitlab-ctl-reconfigure-create-user-no-socket.log": "opened sealed v9 miss: fired nothing",
     "pg-refused/e9-pastebin-xnat-su-postgres-psql-no-socket.log": "opened sealed v9 miss: fired nothing",
-    "pg-refused/f9-omnibus-gitlab-issue-reconfigure-psql-socket-refused.log": "opened sealed v9 miss: fired nothing",
     "pg-refused/sqlx-query-macro-connection-refused-os-error-61.log": "opened sealed v9 miss: fired nothing",
     "pg-unreachable/fider-compose-migrate-dial-tcp-lookup-no-such-host-wrapped.log": "opened sealed v9 miss: fired nothing",
     "pg-unreachable/joplin-server-knex-pg-getaddrinfo-enotfound-host-docker-internal.log": "opened sealed v9 miss: fired nothing",
@@ -319,7 +317,6 @@ KNOWN_MISSES: dict[str, str] = {
     "none/v12e-system-design-notes-oomkilled-explained.log": "opened sealed v12 miss: FALSE POSITIVE: pod-oomkilled at error level",
     "oomkilled/v12b-airflow-8779-webserver-oom-killed-by-kubernetes-prose.log": "opened sealed v12 miss: fired nothing",
     "oomkilled/v12b-mitodl-celery-worker-oomkilling-restarts-an-hour-prose.log": "opened sealed v12 miss: fired nothing",
-    "pg-refused/v12c-gitlab-omnibus-1205-reconfigure-psql-unix-socket-create-user.log": "opened sealed v12 miss: fired nothing",
 }
 
 # A handful of tune cases also go once through the real CLI as a subprocess (the others
