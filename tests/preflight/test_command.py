@@ -53,6 +53,38 @@ def test_hanging_tool_is_reported_in_the_output(fake_tools):
     assert time.monotonic() - started < 100  # the hour-long sleep was cut (not a speed test)
 
 
+def test_a_hanging_shell_shim_leaves_no_process_and_no_traceback(fake_tools, tmp_path):
+    """Stand-in: a `terraform` on PATH that is a shell script running a child that never
+    answers, the shape of a version-manager shim (tfenv, asdf). CI must see the check's
+    error and nothing else: no "Exception ignored ... Event loop is closed" traceback on
+    stderr, and no orphan left holding the job's pipes."""
+    child_pid = tmp_path / "child.pid"
+    shim = fake_tools.bin / "terraform"
+    shim.write_text(f"#!/bin/sh\n/bin/sleep 300 &\necho $! > {child_pid}\nwait\n")
+    shim.chmod(0o755)
+    done = run_cli("--json", "--only", "tools.terraform", "--timeout", "2", env={"PATH": fake_tools.path_value()})
+    assert done.returncode == 1, done.stderr
+    [result] = json.loads(done.stdout)["results"]
+    assert result["status"] == "error" and "timed out" in result["summary"]
+    assert "Traceback" not in done.stderr, done.stderr
+    pid = int(child_pid.read_text())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(0.1)
+    alive = _alive(pid)
+    if alive:
+        os.kill(pid, 9)
+    assert not alive, "the shim's child outlived the preflight"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:
+            return handle.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_usage_errors_exit_two():
     """No stand-in."""
     assert run_cli("--only", "no.such.check").returncode == 2
