@@ -85,6 +85,26 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def test_an_unusable_state_folder_costs_only_the_caches(fake_tools, tmp_path):
+    """Stand-in for a CI runner whose HOME is read-only: XDG_STATE_HOME names a regular
+    file (the tests run as root, whom permissions do not stop), with fake git and jq on
+    PATH. The state folder holds only caches for preflight (the start order, tool
+    versions): the checks run, the JSON is printed, the exit code is the checks' own.
+    Before, every check ran and then the command died with 'internal error:
+    NotADirectoryError' (exit 2, no JSON), and each tool check said 'check failed'."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    fake_tools.add("git")
+    fake_tools.add("jq")
+    # PETSTORE_TUI_HOME empty: state_dir() falls back to XDG_STATE_HOME
+    env = {"PATH": fake_tools.path_value(), "XDG_STATE_HOME": str(blocker), "PETSTORE_TUI_HOME": ""}
+    done = run_cli("--json", "--only", "tools.git", "--only", "tools.jq", env=env)
+    assert "internal error" not in done.stderr, done.stderr
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads(done.stdout)
+    assert {r["id"]: r["status"] for r in data["results"]} == {"tools.git": "pass", "tools.jq": "pass"}
+
+
 def test_usage_errors_exit_two():
     """No stand-in."""
     assert run_cli("--only", "no.such.check").returncode == 2

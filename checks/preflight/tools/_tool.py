@@ -13,7 +13,7 @@ from checks.preflight.base import Check
 from checks.preflight.context import CheckContext, default_tool_runner
 from checks.versions import parse_version, show
 from petstore_core.process import ToolNotFound, which
-from petstore_core.settings import state_dir
+from petstore_core.settings import cache_dir
 
 
 class ToolOutcome:
@@ -41,7 +41,7 @@ VERSION_CACHE = "tool-versions.json"
 
 
 def _version_cache_path():
-    return state_dir() / "cache" / VERSION_CACHE
+    return cache_dir() / VERSION_CACHE
 
 
 def _binary_stamp(executable: str) -> dict | None:
