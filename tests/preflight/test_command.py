@@ -105,6 +105,17 @@ def test_an_unusable_state_folder_costs_only_the_caches(fake_tools, tmp_path):
     assert {r["id"]: r["status"] for r in data["results"]} == {"tools.git": "pass", "tools.jq": "pass"}
 
 
+def test_a_tool_printing_escape_sequences_cannot_drive_the_terminal(fake_tools):
+    """Fake git on PATH whose version command prints terminal controls (set the window
+    title, clear the screen) before its text, as a broken or hostile binary might. The
+    table quotes the tool's first line: it must show it without the controls, or the
+    operator's terminal (or a CI log viewer) obeys them."""
+    fake_tools.add("git", "\x1b]0;owned\x07\x1b[2Jgit: not what you think\x08\x08")
+    done = run_cli("--only", "tools.git", env={"PATH": fake_tools.path_value()})
+    assert "git: not what you think" in done.stdout
+    assert not any(ch in done.stdout for ch in "\x1b\x07\x08"), repr(done.stdout)
+
+
 def test_usage_errors_exit_two():
     """No stand-in."""
     assert run_cli("--only", "no.such.check").returncode == 2
