@@ -125,14 +125,33 @@ async def _pump(
         sink(Line(_decode(pending[:MAX_LINE]).rstrip("\r"), stream))
 
 
+def _signal_group(proc: asyncio.subprocess.Process, sig: int) -> None:
+    """`sig` to the child's whole session (it leads its own: start_new_session), as a
+    terminal's Ctrl-C would: a wrapper script (a tfenv or asdf shim) that only passed it on
+    would leave its own child holding our pipes."""
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        try:
+            proc.send_signal(sig)
+        except ProcessLookupError:
+            pass
+
+
+def _kill_leftovers(proc: asyncio.subprocess.Process) -> None:
+    """SIGKILL to what is left of the child's session (the child gone or not): called when
+    its pipes are still open after it was stopped, or when stopping it was cut short."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
 async def _stop(proc: asyncio.subprocess.Process, interrupt_grace: float, terminate_grace: float) -> None:
     for sig, grace in ((signal.SIGINT, interrupt_grace), (signal.SIGTERM, terminate_grace)):
         if proc.returncode is not None:
             return
-        try:
-            proc.send_signal(sig)
-        except ProcessLookupError:
-            return
+        _signal_group(proc, sig)
         try:
             await asyncio.wait_for(proc.wait(), grace)
             return
@@ -211,6 +230,13 @@ async def stream(
         await asyncio.wait([work], timeout=terminate_grace)
         raise
     finally:
+        if not work.done():
+            # stopped, yet its pipes are still held (a grandchild), or the stop itself
+            # was cut short by the caller's own deadline: nothing of it may outlive us
+            _kill_leftovers(proc)
+            # its pipes close now: let them, or asyncio reports the transport's end
+            # after the loop is gone (a traceback on the operator's stderr)
+            await asyncio.wait([work], timeout=terminate_grace)
         if not work.done():
             work.cancel()
     result.returncode = proc.returncode

@@ -6,7 +6,10 @@ Pure Python and cheap to import: the headless commands load it on every start.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from petstore_core import region_memo
@@ -43,6 +46,26 @@ def state_dir() -> Path:
         base = Path(xdg) / "petstore-tui"
     base.mkdir(parents=True, exist_ok=True)
     return base
+
+
+_fallback_cache: Path | None = None
+
+
+def cache_dir() -> Path:
+    """state_dir()/cache, created. When the state folder cannot be made (a CI runner's
+    read-only HOME), a private temporary folder for this process, removed at exit: what
+    lives there (tool versions, parsed Terraform, region answers) only saves time, and
+    without it `preflight` ended in 'internal error' after running every check."""
+    global _fallback_cache
+    try:
+        folder = state_dir() / "cache"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    except OSError:
+        if _fallback_cache is None:
+            _fallback_cache = Path(tempfile.mkdtemp(prefix="petstore-tui-cache-"))
+            atexit.register(shutil.rmtree, _fallback_cache, True)
+        return _fallback_cache
 
 
 def find_project_dir(start: Path | None = None) -> Path:
@@ -103,7 +126,7 @@ def profile_region(profile: str | None) -> str | None:
     (AWS_CONFIG_FILE, `[profile NAME]` sections) or credentials file. Raises botocore's
     ProfileNotFound. Remembered per exact inputs (region_memo.py): headers ask often, and
     a start should not import botocore to draw its first frame."""
-    return region_memo.region(profile, _botocore_region, state_dir() / "cache")
+    return region_memo.region(profile, _botocore_region, cache_dir())
 
 
 def _botocore_region(profile: str | None) -> str | None:

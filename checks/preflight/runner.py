@@ -14,7 +14,7 @@ from checks.preflight import registry
 from checks.preflight.base import Check
 from checks.preflight.context import CheckContext
 from petstore_core.redact import redact
-from petstore_core.settings import state_dir
+from petstore_core.settings import cache_dir
 
 GROUPS = ("tools", "aws", "config", "cluster")
 
@@ -57,7 +57,7 @@ DURATIONS = "preflight-durations.json"
 
 
 def _durations_path():
-    return state_dir() / "cache" / DURATIONS
+    return cache_dir() / DURATIONS
 
 
 def slowest_first(checks: list[type[Check]]) -> list[type[Check]]:

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import sys
 import time
 from typing import Any
@@ -89,6 +90,17 @@ def to_json(results: list, target: Target, code: int, elapsed: float) -> dict[st
     }
 
 
+# Terminal controls in text a tool printed (its version line is quoted): escape
+# sequences whole (CSI, OSC), then any other C0/C1 control but tab and newline.
+_CONTROLS = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?"
+                       r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    """`text` without anything that would drive the terminal (title, clear, cursor)."""
+    return _CONTROLS.sub("", text)
+
+
 def _use_colour() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
@@ -105,12 +117,12 @@ def print_table(results: list, target: Target, elapsed: float, colour: bool) -> 
             current = r.group
             print(f"\n{current.upper()}")
         mark = paint(f"{_MARKS[r.status.value]:5}", r.status.value)
-        print(f"  {mark} {r.id:{width}}  {r.summary}")
+        print(f"  {mark} {r.id:{width}}  {_printable(r.summary)}")
         if r.status.value in ("fail", "error", "warn"):
-            for line in [ln for ln in r.detail.splitlines() if ln.strip()][:6]:
+            for line in [ln for ln in _printable(r.detail).splitlines() if ln.strip()][:6]:
                 print(f"  {'':5} {'':{width}}    {line}")
             if r.fix:
-                print(f"  {'':5} {'':{width}}    fix: {r.fix}")
+                print(f"  {'':5} {'':{width}}    fix: {_printable(r.fix)}")
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status.value] = counts.get(r.status.value, 0) + 1

@@ -143,6 +143,8 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
             self.query_one(TargetHeader).status = "runbook not available"
             self.query_one("#step-title", Label).update(
                 redact(f"Runbook not available: {message.error}"))
+            # the title is one line, cut at the pane's width: the reason whole, in a notification
+            self.app.fail("Runbook not available", message.error)
             return
         self.runner = message.runner
         steps = self.query_one(StepList)

@@ -42,21 +42,8 @@ class DrillActions:
         except Exception as exc:  # the drill could not be planted or undone: say why
             self.post_message(DrillDone(redact(f"Drill {drill.title}: {exc}"), False))
             return
-        changed: dict = {}
-        replay = getattr(outcome, "replay", ()) or ()
-        if replay:
-            lines = []
-            simulated = getattr(outcome, "simulated", True)
-            tag = f"drill:{drill.id} simulated" if simulated else f"drill:{drill.id}"
-            for kind, line in replay:
-                fake = LogSource(f"drill-{drill.id}", drill.title, kind, lambda _s: iter(()),
-                                 resource=getattr(outcome, "resource", "") or "")
-                self._feed(line, fake, changed, simulated=simulated)
-                lines.append(f"[{tag}] {line}")
-            self._flush_engine(LogSource("drill", "drill", "any", lambda _s: iter(())), changed)
-            self.post_message(LinesBatch(f"drill-{drill.id}", lines))
-        if changed:
-            self.post_message(FindingsChanged(list(changed.values()), f"drill {drill.id}"))
+        self._replay(drill, getattr(outcome, "replay", ()) or (), getattr(outcome, "resource", "") or "",
+                     getattr(outcome, "simulated", True))
         if getattr(outcome, "probe", False):
             try:
                 found = list(self.app.services.run_probes())
@@ -67,6 +54,44 @@ class DrillActions:
         verb = "planted" if what == "plant" else "undone"
         self.post_message(DrillDone(redact(f"Drill {verb}: {outcome.message}"), True))
         self.app.call_from_thread(self._mark_drill, drill.id, what == "plant")
+
+    def _replay(self, drill, replay, resource: str, simulated: bool) -> None:
+        """Feed a drill's lines to the engine and the log, tagged simulated when no program
+        printed them (worker thread)."""
+        changed: dict = {}
+        if replay:
+            lines = []
+            tag = f"drill:{drill.id} simulated" if simulated else f"drill:{drill.id}"
+            for kind, line in replay:
+                fake = LogSource(f"drill-{drill.id}", drill.title, kind, lambda _s: iter(()), resource=resource)
+                self._feed(line, fake, changed, simulated=simulated)
+                lines.append(f"[{tag}] {line}")
+            self._flush_engine(LogSource("drill", "drill", "any", lambda _s: iter(())), changed)
+            self.post_message(LinesBatch(f"drill-{drill.id}", lines))
+        if changed:
+            self.post_message(FindingsChanged(list(changed.values()), f"drill {drill.id}"))
+
+    @work(thread=True, group="drill", exit_on_error=False)
+    def replay_planted(self) -> None:
+        """Drills planted before this panel opened (headless, or in an earlier session) keep
+        their lines on disk: feed them as if planted here, as `diagnose --live --sandbox`
+        does (petstore_tui/services/sandbox_live.py), or the panel shows none of them."""
+        if not self.app.target.sandbox:
+            return
+        try:
+            drills = list(self.app.services.drills())
+        except Exception:  # no drills here: nothing was planted
+            return
+        for drill in drills:
+            replayed = getattr(drill, "replayed", None)
+            if getattr(drill, "planted", False) is not True or replayed is None:
+                continue
+            try:
+                lines, resource, simulated = replayed()
+            except Exception:  # an unreadable memo: the drill's own undo says more
+                continue
+            self._replay(drill, lines, resource or f"drill:{drill.id}", simulated)
+            self.app.call_from_thread(self._mark_drill, drill.id, True)
 
     def _mark_drill(self, drill_id: str, planted: bool) -> None:
         if planted:

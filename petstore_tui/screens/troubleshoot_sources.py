@@ -65,6 +65,8 @@ class SourceFollowing:
         if message.error:
             self.query_one("#finding-detail", FindingDetail).update(
                 redact(f"Diagnostics engine not available: {message.error}"))
+        else:
+            self.replay_planted()  # troubleshoot_drills: drills planted before the panel opened
 
     def on_sources_listed(self, message: SourcesListed) -> None:
         if message.error:

@@ -53,6 +53,69 @@ def test_hanging_tool_is_reported_in_the_output(fake_tools):
     assert time.monotonic() - started < 100  # the hour-long sleep was cut (not a speed test)
 
 
+def test_a_hanging_shell_shim_leaves_no_process_and_no_traceback(fake_tools, tmp_path):
+    """Stand-in: a `terraform` on PATH that is a shell script running a child that never
+    answers, the shape of a version-manager shim (tfenv, asdf). CI must see the check's
+    error and nothing else: no "Exception ignored ... Event loop is closed" traceback on
+    stderr, and no orphan left holding the job's pipes."""
+    child_pid = tmp_path / "child.pid"
+    shim = fake_tools.bin / "terraform"
+    shim.write_text(f"#!/bin/sh\n/bin/sleep 300 &\necho $! > {child_pid}\nwait\n")
+    shim.chmod(0o755)
+    done = run_cli("--json", "--only", "tools.terraform", "--timeout", "2", env={"PATH": fake_tools.path_value()})
+    assert done.returncode == 1, done.stderr
+    [result] = json.loads(done.stdout)["results"]
+    assert result["status"] == "error" and "timed out" in result["summary"]
+    assert "Traceback" not in done.stderr, done.stderr
+    pid = int(child_pid.read_text())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(0.1)
+    alive = _alive(pid)
+    if alive:
+        os.kill(pid, 9)
+    assert not alive, "the shim's child outlived the preflight"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:
+            return handle.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_an_unusable_state_folder_costs_only_the_caches(fake_tools, tmp_path):
+    """Stand-in for a CI runner whose HOME is read-only: XDG_STATE_HOME names a regular
+    file (the tests run as root, whom permissions do not stop), with fake git and jq on
+    PATH. The state folder holds only caches for preflight (the start order, tool
+    versions): the checks run, the JSON is printed, the exit code is the checks' own.
+    Before, every check ran and then the command died with 'internal error:
+    NotADirectoryError' (exit 2, no JSON), and each tool check said 'check failed'."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    fake_tools.add("git")
+    fake_tools.add("jq")
+    # PETSTORE_TUI_HOME empty: state_dir() falls back to XDG_STATE_HOME
+    env = {"PATH": fake_tools.path_value(), "XDG_STATE_HOME": str(blocker), "PETSTORE_TUI_HOME": ""}
+    done = run_cli("--json", "--only", "tools.git", "--only", "tools.jq", env=env)
+    assert "internal error" not in done.stderr, done.stderr
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads(done.stdout)
+    assert {r["id"]: r["status"] for r in data["results"]} == {"tools.git": "pass", "tools.jq": "pass"}
+
+
+def test_a_tool_printing_escape_sequences_cannot_drive_the_terminal(fake_tools):
+    """Fake git on PATH whose version command prints terminal controls (set the window
+    title, clear the screen) before its text, as a broken or hostile binary might. The
+    table quotes the tool's first line: it must show it without the controls, or the
+    operator's terminal (or a CI log viewer) obeys them."""
+    fake_tools.add("git", "\x1b]0;owned\x07\x1b[2Jgit: not what you think\x08\x08")
+    done = run_cli("--only", "tools.git", env={"PATH": fake_tools.path_value()})
+    assert "git: not what you think" in done.stdout
+    assert not any(ch in done.stdout for ch in "\x1b\x07\x08"), repr(done.stdout)
+
+
 def test_usage_errors_exit_two():
     """No stand-in."""
     assert run_cli("--only", "no.such.check").returncode == 2

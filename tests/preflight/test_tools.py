@@ -62,6 +62,20 @@ async def test_unrecognised_version_warns(fake_tools):
     assert (await run_check(GitCheck(), make_ctx())).status == Status.WARN
 
 
+@pytest.mark.parametrize("check, tool, args", [(TerraformCheck, "terraform", "version"),
+                                               (KubectlCheck, "kubectl", "version --client -o json")])
+async def test_a_tool_whose_version_command_fails_fails(fake_tools, check, tool, args):
+    """Fake tools on PATH: a version-manager shim with no version selected (tfenv says
+    "No version set" and exits 1). Its version command prints no version and exits 1: the
+    tool cannot run the deploy, so the check fails (CI's exit 1), never a mere warning
+    that would let `preflight` exit 0."""
+    fake_tools.add(tool, responses={args: (1, "", f"{tool}env: No version set")})
+    fake_tools.use()
+    result = await run_check(check(), make_ctx())
+    assert result.status == Status.FAIL, result
+    assert "exit 1" in result.summary and "No version set" in result.detail
+
+
 async def test_hanging_tool_is_cut_at_its_timeout(fake_tools, monkeypatch):
     """Fake tools on PATH: terraform that never answers; the check reports, the child dies."""
     fake_tools.add("terraform", hang=True)
@@ -180,7 +194,7 @@ async def test_failures_and_own_runners_are_never_cached(fake_tools):
     fake_tools.add("git", exit_code=3, responses={"--version": (3, "", "broken install")})
     fake_tools.use()
     for _ in range(2):
-        assert (await run_check(GitCheck(), make_ctx())).status == Status.WARN
+        assert (await run_check(GitCheck(), make_ctx())).status == Status.FAIL  # exit 3: broken
     assert fake_tools.calls("git") == [["--version"], ["--version"]]
 
     fake_tools.add("jq", REAL_VERSIONS["jq"])

@@ -178,6 +178,11 @@ class FakeDrill:
     replay: list = field(default_factory=lambda: [
         ("app", "sqlite3.OperationalError: attempt to write a readonly database")])
     simulated: bool = False  # whether the replayed lines stand in for a program's
+    planted: bool = False  # planted before the panel opened (headless, or an earlier session)
+
+    def replayed(self):
+        """What the real drills keep on disk: (lines, resource, simulated) once planted."""
+        return (list(self.replay), "local-app", self.simulated) if self.planted else ([], "", self.simulated)
 
     def plant(self):
         self.plants += 1

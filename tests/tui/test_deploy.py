@@ -120,6 +120,24 @@ async def test_missing_runbook_shows_not_available():
         assert app.is_running
 
 
+async def test_why_the_runbook_is_not_available_is_readable_on_a_small_terminal():
+    """At 80x24 the operator whose state folder cannot be made (a read-only HOME) read
+    only 'Runbook not available: NotAD' on the one-line step title, the reason cut off.
+    The whole reason must reach them (a notification). Stand-in: services whose runner
+    factory raises the error the real one raised."""
+    reason = "NotADirectoryError: [Errno 20] Not a directory: '/home/ops/.local/state/petstore-tui'"
+
+    def factory(confirm):
+        raise NotADirectoryError(20, "Not a directory", "/home/ops/.local/state/petstore-tui")
+
+    app = PetstoreApp(fakes.services(runner_factory=factory))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_deploy(pilot, app)
+        await settle(app, pilot)
+        shown = [str(n.message) for n in app._notifications]
+        assert any(reason in text for text in shown), shown
+
+
 async def test_reopened_deploy_shows_what_the_journal_recorded():
     """An operator quits mid-deploy and opens the app again: the deploy screen shows the
     steps done and the one stopped as the journal recorded them, not every step pending

@@ -219,3 +219,30 @@ async def test_a_finding_on_simulated_lines_is_marked_in_the_panel():
         assert await _wait_for(pilot, lambda: "Simulated:" in app.screen.query_one(FindingDetail).plain)
         log = app.screen.query_one(LogView)
         assert any(text.startswith("[drill:controller-policy simulated] ") for text in log.lines)
+
+
+async def test_a_drill_planted_before_the_panel_opened_is_caught_and_marked_simulated():
+    """The operator planted the controller drill headless (`petstore-tui --sandbox drill
+    plant controller-policy`), then opens the panel: without pressing `d`, the finding is
+    there, marked simulated in the table and the log, as `diagnose --live --sandbox` shows
+    it. Before, the panel fed a drill's lines only when planted from its own dialog, so it
+    showed 0 findings. Stand-ins: FakeDrill already planted, replaying the controller's
+    AccessDenied as simulated; the real engine."""
+    engine_mod = pytest.importorskip("checks.engine")
+    line = ("User: arn:aws:sts::123456789012:assumed-role/ctrl/1 is not authorized to perform: "
+            "elasticloadbalancing:AddTags on resource: arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/x/*")
+    drill = fakes.FakeDrill(id="controller-policy", title="Controller policy without AddTags",
+                            replay=[("alb-controller", line)], simulated=True, planted=True)
+    app = PetstoreApp(fakes.services(drills=[drill], engine=engine_mod.load_default_engine()),
+                      initial="troubleshoot")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(FindingsTable)
+        assert await _wait_for(pilot, lambda: table.row_count >= 1), "no finding for the planted drill"
+        (finding,) = [f for f in table.findings.values() if f.failure_id == "alb-controller-addtags-denied"]
+        assert finding.simulated
+        title = table.get_cell(f"{finding.failure_id}|{finding.resource}", "title")
+        assert str(title).startswith("simulated · ")
+        log = app.screen.query_one(LogView)
+        assert any(text.startswith("[drill:controller-policy simulated] ") for text in log.lines)
+        assert drill.plants == 0  # replayed from its memo, not planted again

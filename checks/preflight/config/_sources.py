@@ -28,7 +28,7 @@ def terraform_cli(ctx: CheckContext) -> list[tuple[str, str]]:
 
 def terraform(ctx: CheckContext) -> Terraform:
     def load() -> Terraform:
-        config = cached_config(Path(ctx.project_dir) / "terraform", settings.state_dir() / "cache")
+        config = cached_config(Path(ctx.project_dir) / "terraform", settings.cache_dir())
         return Terraform(config, env=ctx.env, cli=terraform_cli(ctx),
                          data_hooks={"aws_iam_policy_document": iam.policy_document_hook})
     return ctx.memo("terraform", load)

@@ -28,7 +28,7 @@ def cluster_minor(ctx: CheckContext) -> str | None:
 def violations(ctx: CheckContext, rendered: Manifests) -> tuple[list[str], int, str]:
     """(violation lines, objects checked, a note on the schema version). The schemas'
     verdicts on objects seen before come from the state folder (checks/project/k8s_verdicts.py)."""
-    verdicts = Verdicts(settings.state_dir() / "cache")
+    verdicts = Verdicts(settings.cache_dir())
     version, note = verdicts.schema_version(cluster_minor(ctx))
     seen: dict[str, list[str]] = {}  # one line per violation, with the overlays it shows in
     docs = [(where, doc, rendered.origin(doc) or where) for where, doc in rendered.documents]

@@ -13,7 +13,7 @@ from checks.preflight.base import Check
 from checks.preflight.context import CheckContext, default_tool_runner
 from checks.versions import parse_version, show
 from petstore_core.process import ToolNotFound, which
-from petstore_core.settings import state_dir
+from petstore_core.settings import cache_dir
 
 
 class ToolOutcome:
@@ -41,7 +41,7 @@ VERSION_CACHE = "tool-versions.json"
 
 
 def _version_cache_path():
-    return state_dir() / "cache" / VERSION_CACHE
+    return cache_dir() / VERSION_CACHE
 
 
 def _binary_stamp(executable: str) -> dict | None:
@@ -122,6 +122,10 @@ class ToolCheck(Check):
                                 f"{self.tool_timeout(ctx):g}s", fix=f"check that {self.tool} runs: {self.hint}")
         version = parse_version(outcome.text, self.version_pattern)
         first_line = (outcome.text.strip().splitlines() or [""])[0][:200]
+        if version is None and outcome.returncode not in (0, None):
+            # a shim with no version selected, a broken install: it cannot run the deploy
+            return self.failed(f"`{self.tool} {' '.join(self.version_args)}` failed (exit {outcome.returncode})",
+                               first_line, f"check that {self.tool} runs: {self.hint}")
         if version is None:
             return self.warned(f"{self.tool} found, version not recognised", first_line, self.hint)
         if self.minimum and version < self.minimum:
