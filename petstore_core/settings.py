@@ -6,10 +6,7 @@ Pure Python and cheap to import: the headless commands load it on every start.
 
 from __future__ import annotations
 
-import atexit
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from petstore_core import region_memo
@@ -63,6 +60,11 @@ def cache_dir() -> Path:
         return folder
     except OSError:
         if _fallback_cache is None:
+            # start-up: tempfile brings shutil, random and more; only this fallback needs them
+            import atexit
+            import shutil
+            import tempfile
+
             _fallback_cache = Path(tempfile.mkdtemp(prefix="petstore-tui-cache-"))
             atexit.register(shutil.rmtree, _fallback_cache, True)
         return _fallback_cache
