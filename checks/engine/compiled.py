@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from petstore_core.regex_cache import BUILD as _BUILD  # CPython's regex internals (None elsewhere)
+from petstore_core.regex_cache import forget as _forget
 from petstore_core.regex_cache import parts as _parts
 from petstore_core.regex_cache import rebuild as _rebuild
 
@@ -50,6 +51,7 @@ def compile_all(items: Sequence[Item], cache_dir=None) -> list[re.Pattern]:
     except Exception:  # noqa: S110 - absent, old or damaged: compile afresh below
         pass
     compiled = [re.compile(pattern, flags) for pattern, flags in items]
+    _forget(items)  # stored below, not in the file of re's own cache as well
     try:
         parts = [_parts(pattern, flags) for pattern, flags in items]
         if all(_rebuild(pattern, p) == c for (pattern, _), p, c in zip(items, parts, compiled, strict=True)):

@@ -265,6 +265,23 @@ def test_re_compile_answers_from_the_preloaded_cache(tmp_path, monkeypatch):
         re.purge()
 
 
+def test_the_catalogs_patterns_stay_out_of_res_cache(tmp_path):
+    """Stand-in: a temp cache folder and three made-up signatures; the real re module. A
+    cold compile of the catalog left its ~500 patterns in re's cache, so the file of re's
+    cache stored them and every later run rebuilt them all (~6 ms, more than it saved)."""
+    from checks.engine import compiled
+
+    items = [(rf"catalog-only-{i}\s+\d+", re.IGNORECASE) for i in range(3)]
+    re.purge()
+    try:
+        patterns = compiled.compile_all(items, tmp_path)  # a miss: compiled by re, then stored
+        assert [p.pattern for p in patterns] == [p for p, _ in items]
+        assert not [key for key in re._cache if key[1] in {p for p, _ in items}]
+        assert compiled.compile_all(items, tmp_path) == patterns  # the stored form still serves
+    finally:
+        re.purge()
+
+
 def test_diagnose_runs_the_same_with_the_stored_patterns(tmp_path):
     """Stand-in: a temp state folder and the fixture catalog; two whole `diagnose`
     processes (the first stores what it compiled, the second starts from it): the same
