@@ -113,19 +113,21 @@ def save(cache_dir) -> bool:
     except Exception:  # noqa: BLE001 - internals not as expected: no file, same patterns
         return False
     _stored.update((type(pattern), pattern, flags) for pattern, flags, _ in entries)
-    return _write(os.path.join(cache_dir, FILE_NAME), data)
+    return write_file(os.path.join(cache_dir, FILE_NAME), data)
 
 
-def _write(path: str, data: bytes) -> bool:
+def write_file(path, data: bytes) -> bool:
+    """`data` into `path` atomically (parallel runs never read half a file); False when the
+    folder cannot be written (a cache we cannot write costs compiles, nothing more)."""
     # start-up: tempfile brings shutil, bz2, lzma and random; only a cache write needs it
     import tempfile
 
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".re-cache-")
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".regex-")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.replace(tmp, path)  # atomic: parallel runs never read half a file
+        os.replace(tmp, path)
     except OSError:
-        return False  # a cache we cannot write costs the compiles, nothing more
+        return False
     return True

@@ -14,7 +14,6 @@ writing, falls back to `re.compile`. The stored form is petstore_core/regex_cach
 from __future__ import annotations
 
 import marshal
-import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +22,7 @@ from petstore_core.regex_cache import BUILD as _BUILD  # CPython's regex interna
 from petstore_core.regex_cache import forget as _forget
 from petstore_core.regex_cache import parts as _parts
 from petstore_core.regex_cache import rebuild as _rebuild
+from petstore_core.regex_cache import write_file as _write_file
 
 Item = tuple[str | bytes, int]  # (pattern, flags)
 
@@ -55,21 +55,7 @@ def compile_all(items: Sequence[Item], cache_dir=None) -> list[re.Pattern]:
     try:
         parts = [_parts(pattern, flags) for pattern, flags in items]
         if all(_rebuild(pattern, p) == c for (pattern, _), p, c in zip(items, parts, compiled, strict=True)):
-            _store(path, marshal.dumps((_BUILD, items, parts)))
+            _write_file(path, marshal.dumps((_BUILD, items, parts)))
     except Exception:  # noqa: S110 - internals not as expected: no cache, same patterns
         pass
     return compiled
-
-
-def _store(path, data: bytes) -> None:
-    # start-up: tempfile brings shutil, bz2, lzma and random; only a cache write needs it
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".regex-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)  # atomic: parallel runs never read half a file
-    except OSError:
-        pass  # a cache we cannot write costs a compile, nothing more
