@@ -349,7 +349,6 @@ KNOWN_MISSES: dict[str, str] = {
     "none/v13b-noobaa-build-install-script-no-bash-header.log": "opened sealed v13 miss: FALSE POSITIVE: image-exec-format-error at error level",
     "none/v13b-realpython-flask-run-sh-oserror-errno-8-title.log": "opened sealed v13 miss: FALSE POSITIVE: image-exec-format-error at error level",
     "none/v13b-soundmeter-raspbian-trigger-script-no-shebang-bare-line.log": "opened sealed v13 miss: FALSE POSITIVE: image-exec-format-error at error level",
-    "none/v13c-aws-batch-docs-eks-cluster-version-unsupported-compute-env.log": "opened sealed v13 miss: FALSE POSITIVE: terraform-unsupported-eks-version at error level",
     "none/v13c-gist-crashloopbackoff-demo-deployment-yaml.log": "opened sealed v13 miss: FALSE POSITIVE: pod-crashloopbackoff at error level",
     "none/v13c-gist-debug-oomkilled-exit-137-dmesg-command.log": "opened sealed v13 miss: FALSE POSITIVE: pod-oomkilled at error level",
     "none/v13c-rsqlite-test-readonly-forbids-writes-expect-error.log": "opened sealed v13 miss: FALSE POSITIVE: sqlite-readonly-database at error level",
