@@ -69,8 +69,7 @@ class FixService:
     def _context(self, **kwargs: Any) -> FixContext:
         return FixContext(self._context_factory(), **kwargs)
 
-    @staticmethod
-    def _by_hand(what: str) -> NoAutomaticFix | None:
+    def _by_hand(self, what: str) -> NoAutomaticFix | None:
         """For a known id no fix handles: what to do instead, said plainly (None: unknown id)."""
         said = f"No one-key fix for {what}: fix it by hand"
         entry = next((e for e in load_catalog() if e.id == what), None)
@@ -81,9 +80,9 @@ class FixService:
         if entry is not None:
             return NoAutomaticFix(f"{said} (petstore-tui catalog list names its entry).")
         if what in {c.id for c in ALL_CHECKS}:
-            return NoAutomaticFix(f"{said} as the check's fix says (petstore-tui preflight --only {what} prints it).")
+            return NoAutomaticFix(f"{said} as the check's fix says ({command_for(self.target, 'preflight', '--only', what)} prints it).")
         if what in dict(ALL_PROBES):
-            return NoAutomaticFix(f"{said} as its finding's fix says (petstore-tui diagnose --live prints it).")
+            return NoAutomaticFix(f"{said} as its finding's fix says ({command_for(self.target, 'diagnose', '--live')} prints it).")
         return None
 
     # ---- plan --------------------------------------------------------------------------------

@@ -80,7 +80,8 @@ def test_a_known_failure_without_an_automatic_fix_exits_1(broken, capsys):
     assert fix(broken, "config.eks-version", "--yes") == 1
     said = capsys.readouterr().out  # was "failed: ", then "manual: ... follow its fix text"
     assert said.startswith("No one-key fix for config.eks-version: fix it by hand as the check's fix says "
-                           "(petstore-tui preflight --only config.eks-version prints it)")
+                           f"(petstore-tui --project-dir {broken.resolve()} preflight --only config.eks-version "
+                           "prints it)")  # the target's options, as the operator gave them (command_for)
     assert fix(broken, "alb-controller-crds-outdated") == 1  # a catalog entry without one
 
 
