@@ -152,6 +152,13 @@ async def terraform_destroy(ctx: StepContext) -> StepResult:
         raise StepFailed(f"terraform destroy: {result.error_text()}")
     # Said, so that the count adds up to what the deploy created.
     also = f", {len(ahead)} deleted ahead in the emulator" if ahead else ""
+    # what the target's AWS and Kubernetes fixes changed is destroyed: `fix list` stops offering their undo
+    from petstore_tui.fixes.journal import retire  # the destroy runbook's only use of the fixes
+
+    retired = retire(ctx.target, "destroyed with its target (terraform destroy, "
+                                 + time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()) + ")")
+    if retired:
+        ctx.emit(f"{retired} applied fix(es) of this target destroyed with it: nothing left to undo", "info")
     return done(f"{result.completed} resources destroyed{also}")
 
 
