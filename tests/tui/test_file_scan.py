@@ -129,6 +129,35 @@ def test_a_compressed_file_given_to_add_file_is_named_not_shown_as_garbage(tmp_p
     assert file_source(tmp_path / "plain.log").unavailable.endswith("does not exist")
 
 
+def test_a_binary_file_is_refused_by_the_panel_and_diagnose_alike(tmp_path, capsys):
+    """`a` then a binary file (not compressed: a core dump, a journald file) showed lines of
+    replacement characters that pushed the log view's borders off (operator review), while
+    `diagnose` said "no known failures". One rule for both (commands/log_paths.py): n/a in
+    the panel, exit 2 from diagnose, with the same words. A log that is text with a hole of
+    NULs (copytruncate while the app writes) or a few Latin-1 bytes stays readable.
+    Stand-in: the real file_source factory and diagnose; bytes made by the test."""
+    import random
+
+    from petstore_tui import cli
+
+    binary = tmp_path / "core.bin"
+    binary.write_bytes(bytes([0x7F]) + b"ELF" + random.Random(7).randbytes(6000))
+    source = file_source(binary)
+    assert "binary data, not a text log" in source.unavailable, source.unavailable
+    capsys.readouterr()
+    assert cli.main(["diagnose", str(binary)]) == 2
+    assert "binary data, not a text log" in capsys.readouterr().err
+
+    holed = tmp_path / "app.log"
+    holed.write_bytes(b"\x00" * 5000 + b"ERROR attempt to write a readonly database\n" * 20)
+    latin = tmp_path / "old.log"
+    latin.write_bytes("caf\xe9 ferm\xe9: attempt to write a readonly database\n".encode("latin-1") * 50)
+    for path in (holed, latin):
+        assert file_source(path).unavailable == "", path
+        assert cli.main(["diagnose", str(path)]) == 1, capsys.readouterr()
+        capsys.readouterr()
+
+
 def test_following_a_fifo_without_a_writer_stops_when_asked(tmp_path):
     """`troubleshoot --file FIFO` (or `--file <(kubectl logs -f ...)`), then q: the
     follower must notice its stop event. Before, open() of a FIFO nobody writes to blocked
