@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from petstore_core import settings
+from petstore_core import sandbox_state, settings
 from petstore_tui.runbook.journal import journal_path
 from petstore_tui.runbook.journal import json_safe as redacted
 from petstore_tui.runbook.lock import RunLock
@@ -72,8 +72,6 @@ def gone_reason(target: settings.Target, journal: FixJournal, entry: dict[str, A
         return str(entry.get("message") or "gone")
     if journal.kind == REPOSITORY or not target.sandbox or entry.get("status") not in OPEN:
         return ""
-    from petstore_core import sandbox_state  # only a sandbox target reads it
-
     state = sandbox_state.read()
     if state is None or not sandbox_state.pid_alive(state.pid):
         return "made in a sandbox emulator that has stopped since: its state, the change with it, is gone"

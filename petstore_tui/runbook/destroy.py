@@ -8,6 +8,7 @@ import time
 from petstore_core import aws, settings
 from petstore_core.errors import describe_aws_error
 from petstore_tui.events import StepStatus
+from petstore_tui.fixes.journal import retire
 from petstore_tui.runbook import common, sandbox_steps
 from petstore_tui.runbook.deploy import Runbook
 from petstore_tui.runbook.model import Step, StepContext, StepFailed, StepResult, done
@@ -153,8 +154,6 @@ async def terraform_destroy(ctx: StepContext) -> StepResult:
     # Said, so that the count adds up to what the deploy created.
     also = f", {len(ahead)} deleted ahead in the emulator" if ahead else ""
     # what the target's AWS and Kubernetes fixes changed is destroyed: `fix list` stops offering their undo
-    from petstore_tui.fixes.journal import retire  # the destroy runbook's only use of the fixes
-
     retired = retire(ctx.target, "destroyed with its target (terraform destroy, "
                                  + time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()) + ")")
     if retired:
