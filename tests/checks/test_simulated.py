@@ -87,5 +87,5 @@ def test_human_output_marks_it(engine, capsys):
     _feed(engine, DENIED, simulated=True)
     _print_human(engine, engine.findings(), ScanReport(sources=["drill:x"]), 0.1)
     out = capsys.readouterr().out
-    assert "[simulated: no program printed its evidence]" in out
+    assert "[simulated: fed by a drill, printed by no program in this run]" in out
     json.dumps(finding_json(engine.findings()[0]))  # serialisable
