@@ -177,10 +177,9 @@ def finding_json(finding, entry=None) -> dict:
         "docs": list(entry.docs) if entry is not None else [],
         "details": finding.details,
         "acknowledged": finding.acknowledged,
+        "simulated": bool(finding.simulated),  # every line it rests on was fed by a drill (see the doc)
         "recognition": {"kind": finding.recognised_as, "events": dict(finding.recognition)},
     }
-    if finding.simulated:  # only then: every line it rests on was written, not printed
-        document["simulated"] = True
     return document
 
 
