@@ -82,7 +82,7 @@ def test_json_schema(tmp_path, capsys):
     assert second["id"] == "fixture-addtags-denied" and second["count"] == 3
     assert set(second) == {"id", "title", "severity", "resource", "source", "count", "first_seen",
                            "last_seen", "evidence", "explanation", "fix", "docs", "details", "acknowledged",
-                           "recognition"}
+                           "simulated", "recognition"}
     assert set(second["fix"]) == {"summary", "steps", "commands", "files"}
     assert second["recognition"] == {"kind": "known", "events": {"known": 3}}
     assert second["first_seen"] == "2026-11-27T10:00:01Z"
