@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 
 # The first bytes of the compressed files logrotate and operators make (app.log.1.gz): read
@@ -15,11 +16,13 @@ _BZIP2_MAGICS = (b"\x31\x41\x59\x26\x53\x59", b"\x17\x72\x45\x38\x50\x90")
 FOLLOW_DECOMPRESSED = "petstore-tui troubleshoot --file <({tool} -dc {path})"
 
 
-# How much of a file is read to tell text from binary data, and the share of it (NULs left
-# out) that may be neither text nor UTF-8 before the file is called binary: a log in
-# Latin-1 has a few stray bytes, random or machine data about half.
+# How much of a file is read to tell text from binary data, and the share of it (runs of
+# NULs left out) that may be neither text nor UTF-8 before the file is called binary: a log
+# in Latin-1 has a few stray bytes; executables, shared libraries, .pyc files and fonts on
+# this machine had 33-84%, text files 0 (measured in round 16).
 SNIFF_BYTES = 8192
-BINARY_SHARE = 0.30
+BINARY_SHARE = 0.25
+_NUL_RUN = re.compile(rb"\x00{16,}")
 _TEXT_CONTROLS = frozenset("\t\n\r\f\b\x1b")
 
 
@@ -37,10 +40,11 @@ def _head(path: str, size: int) -> bytes | None:
 
 def binary_share(path: str) -> float | None:
     """The share of a regular file's first bytes that is not text, when it is over
-    BINARY_SHARE (binary data: a core dump, a journald file), else None. NULs are left
-    out: copytruncate while the app writes leaves a log starting with a hole of them."""
+    BINARY_SHARE (binary data: a core dump, a journald file), else None. Runs of NULs are
+    left out: copytruncate while the app writes leaves a log starting with a hole of them,
+    and a crash can leave zeroed blocks; a binary's NULs come one or a few at a time."""
     head = _head(path, SNIFF_BYTES)
-    sample = (head or b"").replace(b"\x00", b"")
+    sample = _NUL_RUN.sub(b"", head or b"")
     if not sample:
         return None
     text = sample.decode("utf-8", "replace")
