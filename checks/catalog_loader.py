@@ -16,6 +16,14 @@ CATALOG_ENV = "PETSTORE_TUI_CATALOG"  # another catalog folder (tests, site-loca
 SAMPLE_SOURCE_PREFIX = "# source:"
 
 
+def not_a_folder(path: Path) -> str:
+    """Why `path`, given as a catalog folder, is not one: missing, or a file."""
+    if path.exists():
+        return (f"{path}: is a file, not a catalog folder (give the folder of the entries' folders, "
+                "or one entry's folder, which holds its failure.yaml)")
+    return f"{path}: catalog folder not found"
+
+
 def base_catalog_dir() -> Path:
     """The built-in catalog: $PETSTORE_TUI_CATALOG when set (tests), else checks/catalog."""
     return Path(os.environ.get(CATALOG_ENV) or CATALOG_DIR)
@@ -31,7 +39,7 @@ def user_catalog_dirs(extra: Sequence[Path | str] = ()) -> list[Path]:
     for raw in extra:
         folder = Path(raw).expanduser()
         if not folder.is_dir():
-            raise CatalogError(f"{folder}: catalog folder not found")
+            raise CatalogError(not_a_folder(folder))
         if folder.resolve() not in found:
             found.append(folder.resolve())
     return found
@@ -85,7 +93,7 @@ def _load_folder(root: Path, cache_dir: Path | str | None, origin: str,
     is used only when its `overlaps` name ids of the folder or of `outside` (the ids loaded
     before it). The whole catalog is validated by the caller."""
     if not root.is_dir():
-        raise CatalogError(f"{root}: catalog folder not found")
+        raise CatalogError(not_a_folder(root))
     entry_dirs = _entry_dirs(root)
     cache_file = key = None
     if cache_dir is not None:

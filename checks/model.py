@@ -101,8 +101,9 @@ class Finding(Record):
     explanation: str = ""
     details: dict[str, Any] = Default(dict)  # e.g. {"action": ..., "release": ...}
     acknowledged: bool = False
-    # True while every line behind it was fed as simulated (written by this project, not
-    # printed by a program: a drill's stand-in for a controller it cannot run)
+    # True while every line behind it was fed as simulated: fed by a drill, printed by no
+    # program in this run (written by this project for a controller it cannot run, or a
+    # real program's output recorded earlier and replayed)
     simulated: bool = False
     recognition: dict[str, int] = Default(dict)  # events per RECOGNITION_KINDS value
 

@@ -24,6 +24,13 @@ def run(args: argparse.Namespace, target) -> int:
 
     try:
         if args.list:
+            others = [word for word, given in (("ID", args.target), ("--remove", args.remove),
+                                               ("--reason", args.reason is not None), ("--by", args.by is not None))
+                      if given]
+            if others:  # listed and ignored before: `--list --remove ID` removed nothing, exit 0
+                print(f"petstore-tui ack: --list takes nothing else (given {', '.join(others)}): "
+                      "list with `ack --list`, remove with `ack --remove ID[:RESOURCE]`", file=sys.stderr)
+                return 2
             acks = load_acks()
             if not acks:
                 print("no acknowledgements")

@@ -105,7 +105,7 @@ def _test(args) -> int:
     # start-up: `catalog --help` does not load these
     from checks.catalog_check import check_entry
     from checks.catalog_entry import CatalogError
-    from checks.catalog_loader import base_catalog_dir  # start-up
+    from checks.catalog_loader import base_catalog_dir, not_a_folder  # start-up
     from checks.engine import Engine  # start-up
     from checks.engine.matcher import hyperscan_available  # start-up
     from checks.model import BUILT_IN  # start-up
@@ -115,8 +115,10 @@ def _test(args) -> int:
     wanted: dict[Path, set[str] | None] = {}
     for raw in args.dirs:
         folder = Path(raw).expanduser()
+        if folder.name == "failure.yaml" and folder.is_file():
+            folder = folder.parent  # an entry's own file: that entry
         if not folder.is_dir():
-            raise CatalogError(f"{folder}: catalog folder not found")
+            raise CatalogError(not_a_folder(folder))
         if (folder / "failure.yaml").is_file():
             ids = wanted.setdefault(folder.resolve().parent, set())
             if ids is not None:

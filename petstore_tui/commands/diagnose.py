@@ -177,10 +177,9 @@ def finding_json(finding, entry=None) -> dict:
         "docs": list(entry.docs) if entry is not None else [],
         "details": finding.details,
         "acknowledged": finding.acknowledged,
+        "simulated": bool(finding.simulated),  # every line it rests on was fed by a drill (see the doc)
         "recognition": {"kind": finding.recognised_as, "events": dict(finding.recognition)},
     }
-    if finding.simulated:  # only then: every line it rests on was written, not printed
-        document["simulated"] = True
     return document
 
 
@@ -276,7 +275,7 @@ def _print_human(engine, findings, report, elapsed, interrupted=False) -> None:
     for f in shown:
         entry = engine.by_id.get(f.failure_id)
         sev = f.severity.value.upper()
-        mark = style(" [simulated: no program printed its evidence]", "2") if f.simulated else ""
+        mark = style(" [simulated: fed by a drill, printed by no program in this run]", "2") if f.simulated else ""
         lines.append(f"{style(f'{sev:<8}', _SEVERITY_STYLE[f.severity.value])} {style(f.title, '1')}{mark}")
         seen = f"{f.count} time{'s' if f.count != 1 else ''}"
         if f.first_seen and f.last_seen:

@@ -123,11 +123,15 @@ def _list(args, service) -> int:
     from petstore_tui.fixes.model import command_for
 
     rows = asyncio.run(service.fixable())
+    applied = service.applied()
     undoable = [{"entry": e["id"], "fix": e["fix"], "resource": e.get("resource"), "status": e.get("status"),
                  "command": command_for(service.target, "fix", "undo", e["id"])}
-                for e in service.history() if e.get("status") in ("verified", "applying")]
+                for e, gone in applied if not gone]
+    gone = [{"entry": e["id"], "fix": e["fix"], "resource": e.get("resource"), "reason": redact(reason)}
+            for e, reason in applied if reason]
     if args.json:
-        print(json.dumps({"target": service.target.label, "fixable": rows, "undoable": undoable}, indent=2))
+        print(json.dumps({"target": service.target.label, "fixable": rows, "undoable": undoable, "gone": gone},
+                         indent=2))
         return 0
     print(f"fixable now on {service.target.label}:" if rows else f"nothing fixable now on {service.target.label}")
     for row in rows:
@@ -137,4 +141,8 @@ def _list(args, service) -> int:
         print("applied fixes (undo with the command):")
         for row in undoable:
             print(redact(f"  {row['entry']:<30} {row['status']:<9} {row['resource']}   -> {row['command']}"))
+    if gone:
+        print("applied fixes with nothing left to undo:")
+        for row in gone:
+            print(redact(f"  {row['entry']:<30} {row['resource']}: {row['reason']}"))
     return 0

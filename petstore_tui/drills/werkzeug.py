@@ -86,8 +86,9 @@ class WerkzeugDrill(Drill):
                                     simulated=False)  # printed just now by that Flask
         lines = recorded_crash(self.target.project)
         self.save({"mode": "replay"})
-        return DrillOutcome("replayed the recorded real crash (Flask 2.2.2, Werkzeug 3.1.9): "
-                            "this machine has no such environment",
+        return DrillOutcome("replayed the real crash of Flask 2.2.2 with Werkzeug 3.1.9 recorded earlier by "
+                            "scripts/record_samples/werkzeug_import_error.py (this machine has no such "
+                            "environment): nothing crashed in this run, so its finding is marked simulated",
                             replay=[("app", line) for line in lines], resource="local-app")
 
     def _plant_container(self) -> DrillOutcome:

@@ -10,7 +10,7 @@ from checks.probes.controller_policy import evaluate, find_role_arn, policy_docu
 from petstore_tui.drills.controller_policy import ControllerPolicyDrill
 from petstore_tui.fixes import files
 from petstore_tui.fixes.base import Fix, FixContext
-from petstore_tui.fixes.model import Change, FixRefused, NothingToFix, Plan
+from petstore_tui.fixes.model import Change, FixRefused, NothingToFix, Plan, command_for
 
 MAX_VERSIONS = 5  # IAM keeps at most five versions of a managed policy (docs/knowledge/iam-policy-versions.md)
 
@@ -49,7 +49,7 @@ class ControllerPolicyFix(Fix):
         gaps = alb_policy.missing_actions(alb_policy.policy_actions(wanted), release)
         if gaps:
             raise FixRefused(f"{alb_policy.POLICY_FILE} itself lacks {', '.join(gaps)}: fix the file first "
-                             "(petstore-tui preflight --group config, config.controller-policy)")
+                             f"({command_for(ctx.target, 'preflight', '--group', 'config')}, config.controller-policy)")
         iam = ctx.aws("iam")
         role_arn, role_source = find_role_arn(ctx.checks, iam)
         if not role_arn:
@@ -59,7 +59,7 @@ class ControllerPolicyFix(Fix):
         missing = evaluate(documents, release)
         if not missing:
             raise NothingToFix(f"role {role} already grants every action {release} needs")
-        policy = self._policy(iam, role, resource)
+        policy = self._policy(iam, role, resource, ctx)
         arn = policy["Arn"]
         default = policy["DefaultVersionId"]
         current = _decoded(iam.get_policy_version(PolicyArn=arn, VersionId=default)["PolicyVersion"]["Document"])
@@ -94,7 +94,7 @@ class ControllerPolicyFix(Fix):
         return plan
 
     @staticmethod
-    def _policy(iam, role: str, resource: str | None) -> dict:
+    def _policy(iam, role: str, resource: str | None, ctx: FixContext) -> dict:
         """The customer-managed policy attached to the role that holds the controller's
         grants (AWS-managed ones cannot get versions)."""
         attached = [p for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=role)
@@ -108,7 +108,8 @@ class ControllerPolicyFix(Fix):
         if len(chosen) != 1:
             names = ", ".join(p["PolicyName"] for p in attached) or "none"
             raise FixRefused(f"cannot tell which customer-managed policy of role {role} to version "
-                             f"(attached: {names}): name it, petstore-tui fix cluster.controller-policy:POLICY_ARN")
+                             f"(attached: {names}): name it, "
+                             + command_for(ctx.target, "fix", "cluster.controller-policy:POLICY_ARN"))
         return iam.get_policy(PolicyArn=chosen[0]["PolicyArn"])["Policy"]
 
     def _room(self, ctx: FixContext, arn: str, versions: list[dict]) -> str:

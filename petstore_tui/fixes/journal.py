@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from petstore_core import settings
+from petstore_core import sandbox_state, settings
 from petstore_tui.runbook.journal import journal_path
 from petstore_tui.runbook.journal import json_safe as redacted
 from petstore_tui.runbook.lock import RunLock
@@ -61,6 +61,42 @@ def journals(target: settings.Target) -> list[FixJournal]:
     return found
 
 
+OPEN = ("verified", "applying")  # applied and not undone: what `fix undo` acts on
+
+
+def gone_reason(target: settings.Target, journal: FixJournal, entry: dict[str, Any]) -> str:
+    """Why an applied entry has nothing left to undo, or "": marked gone by a finished
+    `terraform destroy` of its target (retire), or made in a sandbox emulator that has
+    stopped since (moto's server keeps its state in memory: the change went with it)."""
+    if entry.get("status") == "gone":
+        return str(entry.get("message") or "gone")
+    if journal.kind == REPOSITORY or not target.sandbox or entry.get("status") not in OPEN:
+        return ""
+    state = sandbox_state.read()
+    if state is None or not sandbox_state.pid_alive(state.pid):
+        return "made in a sandbox emulator that has stopped since: its state, the change with it, is gone"
+    if float(entry.get("at") or 0) < state.started_at:
+        return ("made in a sandbox emulator that was stopped since (the running one started later): "
+                "its state, the change with it, is gone")
+    return ""
+
+
+def retire(target: settings.Target, reason: str) -> int:
+    """After a finished `terraform destroy` of the target: its open AWS and Kubernetes
+    entries are marked gone (what they changed was destroyed with it); the checkout's
+    file fixes stay. Returns how many."""
+    try:
+        journal = FixJournal(target)
+    except settings.RegionNotSet:
+        return 0
+    retired = [e for e in journal.entries if e.get("status") in OPEN]
+    for entry in retired:
+        entry.update(status="gone", message=reason)
+    if retired:
+        journal.save()
+    return len(retired)
+
+
 def _user() -> str:
     try:
         return getpass.getuser()
@@ -71,7 +107,7 @@ def _user() -> str:
 class FixJournal:
     """{"target": label, "entries": [{id, fix, failure_id, check, resource, status, at, by,
     changes, undo, verification, message}]}. Status: applying, verified, rolled-back,
-    denied, failed, undone."""
+    denied, failed, undone, gone (destroyed with its target: nothing to undo)."""
 
     def __init__(self, target: settings.Target, kind: str = "aws"):
         self.target = target

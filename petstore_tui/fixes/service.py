@@ -19,7 +19,7 @@ from petstore_core.redact import redact
 from petstore_core.settings import Target
 from petstore_tui.fixes import model
 from petstore_tui.fixes.base import Fix, FixContext
-from petstore_tui.fixes.journal import FixJournal, backups_dir, journals, lock
+from petstore_tui.fixes.journal import OPEN, FixJournal, backups_dir, gone_reason, journals, lock
 from petstore_tui.fixes.model import (
     FixError,
     FixRefused,
@@ -69,8 +69,7 @@ class FixService:
     def _context(self, **kwargs: Any) -> FixContext:
         return FixContext(self._context_factory(), **kwargs)
 
-    @staticmethod
-    def _by_hand(what: str) -> NoAutomaticFix | None:
+    def _by_hand(self, what: str) -> NoAutomaticFix | None:
         """For a known id no fix handles: what to do instead, said plainly (None: unknown id)."""
         said = f"No one-key fix for {what}: fix it by hand"
         entry = next((e for e in load_catalog() if e.id == what), None)
@@ -81,9 +80,9 @@ class FixService:
         if entry is not None:
             return NoAutomaticFix(f"{said} (petstore-tui catalog list names its entry).")
         if what in {c.id for c in ALL_CHECKS}:
-            return NoAutomaticFix(f"{said} as the check's fix says (petstore-tui preflight --only {what} prints it).")
+            return NoAutomaticFix(f"{said} as the check's fix says ({command_for(self.target, 'preflight', '--only', what)} prints it).")
         if what in dict(ALL_PROBES):
-            return NoAutomaticFix(f"{said} as its finding's fix says (petstore-tui diagnose --live prints it).")
+            return NoAutomaticFix(f"{said} as its finding's fix says ({command_for(self.target, 'diagnose', '--live')} prints it).")
         return None
 
     # ---- plan --------------------------------------------------------------------------------
@@ -232,7 +231,10 @@ class FixService:
         journal, entry = self._journal_of(entry_id)
         if journal is None or entry is None:
             raise UnknownFix(f"no fix {entry_id!r} in the journal of {self.target.label} (petstore-tui fix list)")
-        if entry.get("status") not in ("verified", "applying"):
+        gone = gone_reason(self.target, journal, entry)
+        if gone:
+            return Outcome(model.REFUSED, f"{entry_id} has nothing left to undo: {gone}")
+        if entry.get("status") not in OPEN:
             return Outcome(model.REFUSED, f"{entry_id} is {entry.get('status')}: nothing to undo")
         if not confirmed:
             return Outcome(model.REFUSED, f"not confirmed: {entry_id} left as it is")
@@ -279,6 +281,12 @@ class FixService:
 
     def history(self) -> list[dict[str, Any]]:
         return [entry for journal in journals(self.target) for entry in journal.entries]
+
+    def applied(self) -> list[tuple[dict[str, Any], str]]:
+        """Every entry applied and not undone, with why it has nothing left to undo ("":
+        `fix undo` would act on it)."""
+        return [(entry, gone_reason(self.target, journal, entry)) for journal in journals(self.target)
+                for entry in journal.entries if entry.get("status") in (*OPEN, "gone")]
 
     # ---- permission findings -----------------------------------------------------------------
     @staticmethod

@@ -10,7 +10,7 @@ from checks.probes._common import CONTROLLER_NAME, CONTROLLER_NAMESPACE, ROLE_AN
 from checks.probes.service_account import ROLE_ARN_RE
 from petstore_tui.fixes import kube_objects
 from petstore_tui.fixes.base import Fix, FixContext
-from petstore_tui.fixes.model import Change, FixRefused, NothingToFix, Plan
+from petstore_tui.fixes.model import Change, FixRefused, NothingToFix, Plan, command_for
 
 RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"  # what `kubectl rollout restart` sets
 MERGE_PATCH = "application/merge-patch+json"
@@ -79,8 +79,8 @@ class ServiceAccountRoleFix(Fix):
         if len(roles) == 1:
             return roles[0], f"the one IAM role named {prefix}*"
         raise FixRefused(f"cannot tell the controller's role: no Terraform output lb_controller_role_arn and "
-                         f"{len(roles)} IAM roles named {prefix}*; name it: petstore-tui fix "
-                         "cluster.service-account:arn:aws:iam::ACCOUNT:role/NAME")
+                         f"{len(roles)} IAM roles named {prefix}*; name it: "
+                         + command_for(ctx.target, "fix", "cluster.service-account:arn:aws:iam::ACCOUNT:role/NAME"))
 
     def apply(self, ctx: FixContext, plan: Plan) -> dict[str, Any]:
         state = plan.state

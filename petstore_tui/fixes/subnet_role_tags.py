@@ -12,7 +12,7 @@ from checks.probes.subnets import cluster_vpc_id
 from checks.project.network import public_subnet_names, subnet_facts
 from petstore_tui.fixes import files, hcl_blocks
 from petstore_tui.fixes.base import Fix, FixContext
-from petstore_tui.fixes.model import Change, FixRefused, NothingToFix, Plan
+from petstore_tui.fixes.model import Change, FixRefused, NothingToFix, Plan, command_for
 
 SCHEME = "internet-facing"  # kubernetes/base/ingress.yaml
 VALUE = "1"  # the controller's filter takes "1" or "" (alb_subnets.ROLE_VALUES)
@@ -73,7 +73,7 @@ class SubnetRoleTagsFix(Fix):
             raise FixRefused(f"tagging {how} would not be enough: controller {release} would still find "
                              f"subnets in {len(then.zones)} zone(s), needs {alb_subnets.MIN_ALB_ZONES}"
                              + ("; " + "; ".join(skipped) if skipped else "")
-                             + f". Name the subnets to tag: petstore-tui fix {failure_id}:subnet-a,subnet-b")
+                             + ". Name the subnets to tag: " + command_for(ctx.target, "fix", f"{failure_id}:subnet-a,subnet-b"))
         ids = [f.id for f in to_tag]
         params = {"Resources": ids, "Tags": [{"Key": key, "Value": VALUE}]}
         plan = self.new_plan(ctx, failure_id, ",".join(ids))
@@ -122,7 +122,7 @@ class SubnetRoleTagsFix(Fix):
             return named, "their Name tag (…-public-…)"
         raise FixRefused("cannot tell which subnets are public (no Terraform output public_subnet_ids, no "
                          "internet gateway route, no Name with 'public'): name them, "
-                         "petstore-tui fix alb-controller-subnet-discovery-failed:subnet-a,subnet-b")
+                         + command_for(ctx.target, "fix", "alb-controller-subnet-discovery-failed:subnet-a,subnet-b"))
 
     def _drift(self, ctx: FixContext, key: str) -> list[str]:
         """Whether terraform/network.tf declares the tag (then this puts back what Terraform

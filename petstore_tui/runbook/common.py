@@ -11,6 +11,7 @@ from kubernetes import client
 
 from petstore_core import aws, errors, kube
 from petstore_core.terraform_vars import target_var_args
+from petstore_tui.fixes.model import command_for
 from petstore_tui.runbook.model import StepContext, StepFailed
 from petstore_tui.services import docker
 from petstore_tui.services import terraform as tf
@@ -172,6 +173,7 @@ def require(ctx: StepContext, *names: str) -> list[Any]:
     for name in names:
         value = ctx.outputs.get(name)
         if value in (None, "", []):
-            raise StepFailed(f"missing {name!r} from an earlier step: run the deploy from terraform-apply")
+            raise StepFailed(f"missing {name!r} from an earlier step: "
+                             + command_for(ctx.target, "deploy", "--from", "terraform-apply"))
         values.append(value)
     return values

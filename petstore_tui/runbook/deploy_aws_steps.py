@@ -11,6 +11,7 @@ from checks.preflight.runner import run_preflight
 from petstore_core import aws, settings
 from petstore_core.sandbox_state import SANDBOX_CREDENTIALS
 from petstore_tui.events import StepStatus
+from petstore_tui.fixes.model import command_for
 from petstore_tui.runbook import common, sandbox_steps
 from petstore_tui.runbook.model import StepContext, StepFailed, StepResult, done, skipped
 from petstore_tui.services import docker, ecr, kubeconfig, node_platform, sandbox_inventory
@@ -100,7 +101,9 @@ async def terraform_apply(ctx: StepContext) -> StepResult:
         planfile.unlink(missing_ok=True)  # a saved plan is used once; a retry plans again
         applied = f"{result.completed} resources changed"
     elif planned:
-        raise StepFailed("the saved plan is gone: run the deploy from terraform-plan")
+        # a done apply run again (`o`, --only) finds its plan used: the plan step makes another
+        raise StepFailed("the saved plan is gone (an apply uses it once): plan again, "
+                         + command_for(ctx.target, "deploy", "--from", "terraform-plan"))
     else:
         applied = "nothing to apply"
     outputs = await adapter.output()

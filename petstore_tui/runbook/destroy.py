@@ -8,6 +8,7 @@ import time
 from petstore_core import aws, settings
 from petstore_core.errors import describe_aws_error
 from petstore_tui.events import StepStatus
+from petstore_tui.fixes.journal import retire
 from petstore_tui.runbook import common, sandbox_steps
 from petstore_tui.runbook.deploy import Runbook
 from petstore_tui.runbook.model import Step, StepContext, StepFailed, StepResult, done
@@ -152,6 +153,11 @@ async def terraform_destroy(ctx: StepContext) -> StepResult:
         raise StepFailed(f"terraform destroy: {result.error_text()}")
     # Said, so that the count adds up to what the deploy created.
     also = f", {len(ahead)} deleted ahead in the emulator" if ahead else ""
+    # what the target's AWS and Kubernetes fixes changed is destroyed: `fix list` stops offering their undo
+    retired = retire(ctx.target, "destroyed with its target (terraform destroy, "
+                                 + time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()) + ")")
+    if retired:
+        ctx.emit(f"{retired} applied fix(es) of this target destroyed with it: nothing left to undo", "info")
     return done(f"{result.completed} resources destroyed{also}")
 
 

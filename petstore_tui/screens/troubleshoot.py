@@ -234,6 +234,11 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         follow = "following" if log.follow else "paused"
         shown = f"filter '{log.filter_text}' · " if log.filter_text else ""
         restarts = self.restarts.summary()
+        cut = getattr(self.engine, "lines_cut", 0) if self.engine is not None else 0
+        if cut:  # as diagnose's note says: only the first MAX_LINE bytes of each were searched
+            from checks.engine.normalize import MAX_LINE  # start-up: loaded with the engine by now
+
+            shown += f"{cut:,} line{'s' if cut != 1 else ''} cut at {MAX_LINE // 1024} KiB · "
         # one row as wide as the pane (troubleshoot.tcss): new text never moves anything, so
         # no re-layout of the whole screen four times a second while lines stream
         self.query_one("#log-status", Label).update(

@@ -49,14 +49,16 @@ class SourceEnded(Message):
 
 
 class ScanProgress(Message):
-    """A file source's whole-file scan: bytes read of its size; `done` when it ended."""
+    """A file source's whole-file scan: bytes read of its size; `done` when it ended, with
+    how many of its lines were longer than the engine searches (`cut`)."""
 
-    def __init__(self, source_id: str, read: int, total: int, done: bool = False) -> None:
+    def __init__(self, source_id: str, read: int, total: int, done: bool = False, cut: int = 0) -> None:
         super().__init__()
         self.source_id = source_id
         self.read = read
         self.total = total
         self.done = done
+        self.cut = cut
 
 
 class DrillDone(Message):

@@ -157,6 +157,7 @@ class SourceFollowing:
             self.post_message(ScanProgress(source.id, read, total))
 
         self.post_message(ScanProgress(source.id, 0, 0))
+        cut_before = engine.lines_cut  # the engine's count, shared by every source: this scan's part
         try:
             found = whole.scan(engine, source=source.kind, resource=source.resource, stop=stop,
                                on_progress=progress)
@@ -172,7 +173,8 @@ class SourceFollowing:
         self.post_message(LinesBatch(source.id, lines[-MAX_LINES:], max(0, len(lines) - MAX_LINES)))
         if found:
             self.post_message(FindingsChanged(found, f"scan of {source.title}"))
-        self.post_message(ScanProgress(source.id, whole.offset or 0, whole.offset or 0, done=True))
+        self.post_message(ScanProgress(source.id, whole.offset or 0, whole.offset or 0, done=True,
+                                       cut=max(0, engine.lines_cut - cut_before)))
         return True
 
     def _tag(self, source: LogSource, raw: Any) -> str:
@@ -185,7 +187,14 @@ class SourceFollowing:
         title = source.title if source else message.source_id
         if message.done:
             bar.display = False
-            self.note(f"scanned {title} whole ({message.read} bytes)")
+            if message.cut:  # diagnose's words (lines_cut): a miss in a cut tail is no all-clear
+                # start-up: diagnose's words, loaded at the first long line only
+                from petstore_tui.commands.diagnose import cut_note
+
+                self.note(f"scanned {title} whole ({message.read} bytes); {cut_note(message.cut)}")
+                self._status_dirty = True
+            else:
+                self.note(f"scanned {title} whole ({message.read} bytes)")
             return
         bar.display = True
         self.query_one("#scan-note", Label).update(f"diagnosing {title} ")

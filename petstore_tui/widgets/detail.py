@@ -44,6 +44,14 @@ def fix_commands(finding: Finding) -> list[str]:
     return [redact(c) for c in (finding.fix.commands if finding.fix else ())]
 
 
+def simulated_text(finding: Finding) -> str:
+    """What a simulated finding rests on, true of both kinds of a drill's lines (drills/base.py)."""
+    return ("Simulated: a drill fed every line behind it, and no program printed them in this run: "
+            "lines written by petstore-tui (a stand-in for a program the sandbox cannot run, such as "
+            "the controller) or a real program's output recorded earlier and replayed (the werkzeug "
+            "drill's crash).")
+
+
 class FindingDetail(Static):
     """The selected finding: why it happens, the evidence (redacted), and the fix."""
 
@@ -68,9 +76,7 @@ class FindingDetail(Static):
 
             parts.append(Text(f"recognised by {recognition_text(finding)}", style="dim"))
         if finding.simulated:
-            parts.append(Text("Simulated: every line behind it was written by petstore-tui (a drill's "
-                              "stand-in for a program the sandbox cannot run), none printed by a program.",
-                              style="italic yellow"))
+            parts.append(Text(simulated_text(finding), style="italic yellow"))
         if finding.explanation:
             # catalog text is wrapped at 90 columns: rejoin lines so the pane wraps it
             prose = re.sub(r"(?<!\n)\n(?!\n)", " ", finding.explanation.strip())

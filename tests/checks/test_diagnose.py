@@ -82,7 +82,7 @@ def test_json_schema(tmp_path, capsys):
     assert second["id"] == "fixture-addtags-denied" and second["count"] == 3
     assert set(second) == {"id", "title", "severity", "resource", "source", "count", "first_seen",
                            "last_seen", "evidence", "explanation", "fix", "docs", "details", "acknowledged",
-                           "recognition"}
+                           "simulated", "recognition"}
     assert set(second["fix"]) == {"summary", "steps", "commands", "files"}
     assert second["recognition"] == {"kind": "known", "events": {"known": 3}}
     assert second["first_seen"] == "2026-11-27T10:00:01Z"
@@ -228,6 +228,18 @@ def test_ack_refuses_unknown_ids_and_missing_reason(capsys):
     assert code == 2 and "unknown catalog id" in err
     code, _, err = run(capsys, "ack", "fixture-addtags-denied")
     assert code == 2 and "reason is required" in err
+
+
+@pytest.mark.parametrize("extra", [["--remove", "fixture-addtags-denied"], ["fixture-addtags-denied"],
+                                   ["--reason", "x"], ["--by", "bob"]])
+def test_list_with_anything_else_is_refused_not_ignored(capsys, extra):
+    """`ack --list --remove ID` listed and removed nothing, exit 0: the operator believed it
+    removed. Every other word beside --list is refused (exit 2), and nothing changes.
+    Stand-in: a temp state folder (conftest) holding acks.json."""
+    assert run(capsys, "ack", "fixture-addtags-denied", "--reason", "policy PR 12")[0] == 0
+    code, out, err = run(capsys, "ack", "--list", *extra)
+    assert code == 2 and not out and "--list takes nothing else" in err, out + err
+    assert "fixture-addtags-denied" in run(capsys, "ack", "--list")[1]
 
 
 @pytest.mark.parametrize("spelled", ["fixture-addtags-denied:", "fixture-addtags-denied:  "])

@@ -43,7 +43,7 @@ def test_one_printed_line_makes_it_real(engine):
     _feed(engine, DENIED, simulated=True)
     (finding,) = _feed(engine, DENIED.replace("ctrl/1", "ctrl/2"))
     assert not finding.simulated and finding.count == 2
-    assert "simulated" not in finding_json(finding)  # only ever present as true
+    assert finding_json(finding)["simulated"] is False
 
 
 def test_printed_first_then_simulated_stays_real(engine):
@@ -87,5 +87,18 @@ def test_human_output_marks_it(engine, capsys):
     _feed(engine, DENIED, simulated=True)
     _print_human(engine, engine.findings(), ScanReport(sources=["drill:x"]), 0.1)
     out = capsys.readouterr().out
-    assert "[simulated: no program printed its evidence]" in out
+    assert "[simulated: fed by a drill, printed by no program in this run]" in out
     json.dumps(finding_json(engine.findings()[0]))  # serialisable
+
+
+def test_every_finding_carries_the_key_a_probe_finding_too(engine):
+    """`diagnose --json`: a probe's finding had no `simulated` key at all (operator review),
+    so `finding["simulated"]` in a CI script raised KeyError on exactly the findings that
+    are real. Every finding carries it, as it carries `acknowledged`. Stand-in: a probe
+    finding made as checks/probes make them."""
+    from checks.model import Finding, Severity
+
+    entry = engine.by_id["alb-controller-addtags-denied"]
+    probe = Finding(entry.id, entry.title, Severity.ERROR, "ctrl", "probe:cluster.controller-policy",
+                    evidence=["lacks AddTags"])
+    assert finding_json(probe, entry)["simulated"] is False

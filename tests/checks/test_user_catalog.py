@@ -429,3 +429,18 @@ def test_ack_knows_the_operators_own_entries(tmp_path, capsys):
     code, _, err = run(capsys, "ack", "no-such-id", "--reason", "x")
     assert code == 2 and "unknown catalog id 'no-such-id'" in err
     assert "petstore-tui catalog list" in err  # where an operator (not a checkout) finds the ids
+
+
+def test_a_file_given_for_a_catalog_folder_is_named_as_a_file(tmp_path, capsys):
+    """Stand-in: a user entry in tmp_path and a log file beside it. `catalog test FILE`
+    said "catalog folder not found" of a file that is there; an entry's failure.yaml
+    tests that entry, as its folder does."""
+    mine = tmp_path / "mine"
+    make_entry(mine, "widget-exploded")
+    code, out, err = run(capsys, "catalog", "test", str(mine / "widget-exploded" / "failure.yaml"))
+    assert code == 0 and "widget-exploded" in out, out + err
+    code, _, err = run(capsys, "catalog", "test", log(tmp_path))
+    assert code == 2 and "not found" not in err
+    assert "is a file, not a catalog folder" in err, err
+    code, _, err = run(capsys, "diagnose", "--catalog", log(tmp_path), log(tmp_path))
+    assert code == 2 and "is a file, not a catalog folder" in err, err

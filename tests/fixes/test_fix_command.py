@@ -80,7 +80,8 @@ def test_a_known_failure_without_an_automatic_fix_exits_1(broken, capsys):
     assert fix(broken, "config.eks-version", "--yes") == 1
     said = capsys.readouterr().out  # was "failed: ", then "manual: ... follow its fix text"
     assert said.startswith("No one-key fix for config.eks-version: fix it by hand as the check's fix says "
-                           "(petstore-tui preflight --only config.eks-version prints it)")
+                           f"(petstore-tui --project-dir {broken.resolve()} preflight --only config.eks-version "
+                           "prints it)")  # the target's options, as the operator gave them (command_for)
     assert fix(broken, "alb-controller-crds-outdated") == 1  # a catalog entry without one
 
 
@@ -160,3 +161,39 @@ def test_a_sandbox_or_profile_target_is_named_in_the_commands():
     assert command_for(Target(sandbox=True), "fix", "undo", "x-1") == "petstore-tui --sandbox fix undo x-1"
     assert (command_for(Target(profile="prod", region="eu-west-1", cluster="a b"), "fix", "cluster.subnets")
             == "petstore-tui --profile prod --region eu-west-1 --cluster 'a b' fix cluster.subnets")
+
+
+def test_a_finished_terraform_destroy_leaves_the_targets_fixes_nothing_to_undo(tmp_path, monkeypatch, capsys):
+    """Stand-in: a fake Terraform adapter whose destroy succeeds (the real step's code
+    around it: runbook/destroy.py terraform_destroy). After it, the target's AWS and
+    Kubernetes fixes are gone with what they changed: `fix list` must not offer to undo
+    them (the undo would be refused, but the list said otherwise)."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from petstore_core.settings import Target
+    from petstore_tui.fixes.journal import FixJournal
+    from petstore_tui.runbook import destroy
+    from petstore_tui.runbook.model import StepContext
+
+    target = Target(region="us-east-1", project_dir=str(tmp_path))
+    journal = FixJournal(target)
+    journal.update(journal.start(SimpleNamespace(fix="subnet-role-tags", failure_id="x", check="cluster.subnets",
+                                                 resource="subnet-1", changes=[], notes=[])), status="verified")
+    (tmp_path / ".terraform").mkdir()
+    (tmp_path / "terraform").mkdir()  # a checkout, for --project-dir
+
+    async def destroyed(_args):
+        return SimpleNamespace(ok=True, completed=41)
+
+    monkeypatch.setattr(destroy.common, "terraform",
+                        lambda ctx, on_progress=None: SimpleNamespace(workdir=tmp_path, destroy=destroyed))
+    monkeypatch.setattr(destroy.common, "var_args", lambda ctx: [])
+    result = asyncio.run(destroy.terraform_destroy(StepContext(target, {}, tmp_path, {})))
+    assert "41 resources destroyed" in result.summary
+
+    assert cli.main(["--region", "us-east-1", "--project-dir", str(tmp_path), "fix", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["undoable"] == []
+    assert [g["entry"] for g in listed["gone"]] == ["subnet-role-tags-1"]
+    assert "terraform destroy" in listed["gone"][0]["reason"]

@@ -111,3 +111,18 @@ def test_a_forbidden_patch_is_the_permission_finding(kube_stub, capsys):
     assert report["finding"]["id"] == "fix-permission-denied"
     assert "cannot patch resource" in report["finding"]["evidence"][0]
     assert any("patch" in need for need in report["finding"]["details"]["actions"])
+
+
+def test_a_refusal_names_the_command_to_copy_with_the_target_options(kube_stub, aws, capsys):
+    """Stand-ins: the stub Kubernetes API server, and moto as IAM (no controller role there).
+    The commands a refusal tells the operator to run next carry the options this run was
+    given (fixes/model.py command_for), as `undo with:` does: as printed they act on the
+    same target, not on the default profile's."""
+    kube_stub.add({**ALB_CLASS, "spec": {"controller": "k8s.io/ingress-nginx"}})
+    assert fix("cluster.ingressclass", "--yes") == 1
+    assert "then petstore-tui --region us-east-1 fix alb-controller-ingressclass-missing" in capsys.readouterr().out
+
+    kube_stub.add(controller_sa(None))
+    assert fix("cluster.service-account", "--yes") == 1
+    assert ("name it: petstore-tui --region us-east-1 fix "
+            "cluster.service-account:arn:aws:iam::ACCOUNT:role/NAME") in capsys.readouterr().out

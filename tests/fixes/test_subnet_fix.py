@@ -60,3 +60,31 @@ def test_plant_find_dry_run_fix_verify_undo(world, capsys):
 def test_nothing_to_fix_when_the_probe_passes(world, capsys):
     assert cli.main(["--sandbox", "fix", "cluster.subnets", "--yes"]) == 0
     assert "nothing-to-do: nothing to fix: controller v3.5.0 already finds subnets" in capsys.readouterr().out
+
+
+def test_a_fix_made_in_a_sandbox_stopped_since_is_not_listed_as_undoable(world, capsys):
+    """Stand-in: moto's server as the sandbox AWS; `sandbox stop` then `sandbox start` leave
+    a new emulator, recorded by its start time (here the record rewritten one second later,
+    as `sandbox start` writes it). The emulator keeps its state in memory: what the fix
+    changed went with the old one, so the list must not offer to undo it."""
+    import time
+    from dataclasses import replace
+
+    from petstore_core import sandbox_state
+
+    SubnetTagsDrill(SANDBOX).run_plant()
+    assert cli.main(["--sandbox", "fix", FAILURE, "--yes"]) == 0
+    capsys.readouterr()
+    assert cli.main(["--sandbox", "fix", "list", "--json"]) == 0
+    assert [r["entry"] for r in json.loads(capsys.readouterr().out)["undoable"]] == ["subnet-role-tags-1"]
+
+    sandbox_state.write(replace(sandbox_state.read(), started_at=time.time() + 1))
+    assert cli.main(["--sandbox", "fix", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["undoable"] == []
+    assert [(g["entry"], "stopped since" in g["reason"]) for g in listed["gone"]] == [("subnet-role-tags-1", True)]
+    assert cli.main(["--sandbox", "fix", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "fix undo subnet-role-tags-1" not in out and "nothing left to undo" in out, out
+    assert cli.main(["--sandbox", "fix", "undo", "subnet-role-tags-1", "--yes"]) == 1
+    assert "stopped since" in capsys.readouterr().out

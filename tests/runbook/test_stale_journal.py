@@ -152,3 +152,18 @@ def test_sandbox_restarted_empty_deploys_again(terraform_cli_config, monkeypatch
         assert "every deploy step is already done" in capsys.readouterr().out
     finally:
         cli.main(["sandbox", "stop"])
+
+
+def test_an_apply_without_its_saved_plan_names_the_command_that_plans_again(tmp_path):
+    """Stand-in: none; Terraform is never run (the saved plan is gone, as after a done apply
+    run again with `o` or `deploy --only terraform-apply`). The failure prints the command
+    that works, with the target's options, not only the step's name."""
+    import asyncio
+
+    from petstore_tui.runbook.deploy_aws_steps import terraform_apply
+    from petstore_tui.runbook.model import StepContext, StepFailed
+
+    target = settings.Target(region="eu-west-1", profile="prod")
+    with pytest.raises(StepFailed) as failed:
+        asyncio.run(terraform_apply(StepContext(target, {"planned": 3}, tmp_path, {})))
+    assert "petstore-tui --profile prod --region eu-west-1 deploy --from terraform-plan" in str(failed.value)

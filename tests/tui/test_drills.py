@@ -329,3 +329,35 @@ def test_the_container_is_quoted_by_its_error_line_not_a_source_line(monkeypatch
     monkeypatch.setattr(kube_play, "last_words", lambda _eng, _name, lines=40: tail)
     said = stand_in.wait_failure(object(), CRASH_WORDS, timeout=1)
     assert said == "ImportError: cannot import name 'url_quote' from 'werkzeug.urls'"
+
+
+def test_the_replayed_crash_is_called_the_same_true_thing_by_the_drill_and_its_finding(capsys):
+    """The drill said "replayed the recorded real crash", its finding "[simulated: no
+    program printed its evidence]", and the detail pane "every line ... written by
+    petstore-tui": the recording's first line says a real Flask 2.2.2 printed it
+    (scripts/record_samples/werkzeug_import_error.py), only not in this run. All three now
+    say that. Stand-ins: the catalog's recorded sample, the real engine."""
+    from checks.model import Finding, Severity
+    from petstore_tui.commands.diagnose import _print_human
+    from petstore_tui.services.log_scan import ScanReport
+    from petstore_tui.widgets.detail import simulated_text
+
+    os.environ.pop("PETSTORE_DRILL_FLASK22_PYTHON", None)
+    drill = WerkzeugDrill(SANDBOX)
+    outcome = drill.plant()
+    try:
+        recorder = "scripts/record_samples/werkzeug_import_error.py"
+        assert (SANDBOX.project / recorder).is_file()
+        assert recorder in outcome.message and "marked simulated" in outcome.message, outcome.message
+        engine = pytest.importorskip("checks.engine").load_default_engine()
+        for kind, line in outcome.replay:
+            engine.feed(line, source=kind, resource="local-app", simulated=outcome.simulated)
+        engine.flush()
+        _print_human(engine, engine.findings(), ScanReport(sources=["drill:werkzeug (simulated)"]), 0.1)
+        out = capsys.readouterr().out
+        assert "[simulated: fed by a drill, printed by no program in this run]" in out, out
+        assert "no program printed its evidence" not in out
+        said = simulated_text(Finding(drill.failure_id, "t", Severity.ERROR, "r", "drill", simulated=True))
+        assert "recorded earlier" in said and "written by petstore-tui" in said
+    finally:
+        drill.undo()

@@ -52,6 +52,30 @@ async def test_an_added_file_is_diagnosed_whole_then_followed(tmp_path):
         assert not app.screen.query_one("#scan-bar").display
 
 
+async def test_a_line_cut_at_64_kib_is_said_in_the_panel_as_diagnose_says_it(tmp_path):
+    """`diagnose` says when lines longer than 64 KiB were searched only in part
+    (`lines_cut`); the panel said nothing, so an operator could not tell a miss in the
+    cut tail from an all-clear (operator review). The note of the scan (the timeline and
+    the exported report) uses diagnose's words, and the log's status line counts them.
+    Stand-ins: a file written by the test, the real engine and file_source."""
+    engine_mod = pytest.importorskip("checks.engine")
+    log = tmp_path / "app.log"
+    log.write_text(f"2026-12-05 03:00:00 ERROR petstore {READONLY}\n"
+                   + "x" * (70 * 1024) + " tail\n" + "2026-12-05 03:00:01 INFO ok\n")
+    app = PetstoreApp(fakes.services(engine=engine_mod.load_default_engine(), file_source=file_source),
+                      initial="troubleshoot")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _wait_for(pilot, lambda: app.screen.engine is not None)
+        app.screen.add_source(file_source(log, "app"))
+        assert await _wait_for(pilot, lambda: any("scanned" in text and "app.log" in text
+                                                  for _, text in app.screen.timeline), 400)
+        assert await _wait_for(pilot, lambda: any(
+            "1 line was longer than 64 KiB: only the first 64 KiB of it was searched" in text
+            for _, text in app.screen.timeline)), app.screen.timeline
+        assert await _wait_for(pilot, lambda: "1 line cut at 64 KiB"
+                               in str(app.screen.query_one("#log-status").render()))
+
+
 def test_a_scan_stops_when_the_source_is_stopped_and_tail_lines_are_whole(tmp_path):
     import threading
 
@@ -127,6 +151,35 @@ def test_a_compressed_file_given_to_add_file_is_named_not_shown_as_garbage(tmp_p
     source = file_source(path)
     assert "gzip-compressed" in source.unavailable and "gzip -dc" in source.unavailable
     assert file_source(tmp_path / "plain.log").unavailable.endswith("does not exist")
+
+
+def test_a_binary_file_is_refused_by_the_panel_and_diagnose_alike(tmp_path, capsys):
+    """`a` then a binary file (not compressed: a core dump, a journald file) showed lines of
+    replacement characters that pushed the log view's borders off (operator review), while
+    `diagnose` said "no known failures". One rule for both (commands/log_paths.py): n/a in
+    the panel, exit 2 from diagnose, with the same words. A log that is text with a hole of
+    NULs (copytruncate while the app writes) or a few Latin-1 bytes stays readable.
+    Stand-in: the real file_source factory and diagnose; bytes made by the test."""
+    import random
+
+    from petstore_tui import cli
+
+    binary = tmp_path / "core.bin"
+    binary.write_bytes(bytes([0x7F]) + b"ELF" + random.Random(7).randbytes(6000))
+    source = file_source(binary)
+    assert "binary data, not a text log" in source.unavailable, source.unavailable
+    capsys.readouterr()
+    assert cli.main(["diagnose", str(binary)]) == 2
+    assert "binary data, not a text log" in capsys.readouterr().err
+
+    holed = tmp_path / "app.log"
+    holed.write_bytes(b"\x00" * 5000 + b"ERROR attempt to write a readonly database\n" * 20)
+    latin = tmp_path / "old.log"
+    latin.write_bytes("caf\xe9 ferm\xe9: attempt to write a readonly database\n".encode("latin-1") * 50)
+    for path in (holed, latin):
+        assert file_source(path).unavailable == "", path
+        assert cli.main(["diagnose", str(path)]) == 1, capsys.readouterr()
+        capsys.readouterr()
 
 
 def test_following_a_fifo_without_a_writer_stops_when_asked(tmp_path):
