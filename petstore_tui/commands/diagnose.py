@@ -144,7 +144,7 @@ def note_a_slow_load(stream) -> Callable[[], None]:
 
 def _path_problem(path: str) -> str:
     return "" if path == "-" else log_file_problem(path, "give log files, or - for stdin",
-                                                   "{tool} -dc {path} | petstore-tui diagnose -")
+                                                   "{command} | petstore-tui diagnose -")
 
 
 # ------------------------------------------------------------------ output

@@ -13,7 +13,11 @@ import stat
 _COMPRESSED = ((b"\x1f\x8b", "gzip", "gzip"), (b"\xfd7zXZ\x00", "xz", "xz"),
                (b"\x28\xb5\x2f\xfd", "zstd", "zstd"))
 _BZIP2_MAGICS = (b"\x31\x41\x59\x26\x53\x59", b"\x17\x72\x45\x38\x50\x90")
-FOLLOW_DECOMPRESSED = "petstore-tui troubleshoot --file <({tool} -dc {path})"
+FOLLOW_DECOMPRESSED = "petstore-tui troubleshoot --file <({command})"
+# UTF-16 text: what Windows PowerShell 5.1's `>` and Out-File write by default (`kubectl logs
+# POD > app.log` there), with a byte-order mark; every ASCII character has a NUL beside it,
+# so the catalog's UTF-8 signatures match none of its lines.
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 # How much of a file is read to tell text from binary data, and the share of it (runs of
@@ -66,23 +70,44 @@ def compression(path: str) -> tuple[str, str] | None:
     return None
 
 
+def is_utf16(path: str) -> bool:
+    """A regular file of UTF-16 text: its byte-order mark, or (none written) a NUL in every
+    other byte of its first line's worth of ASCII."""
+    head = _head(path, 512) or b""
+    if head.startswith(_UTF16_BOMS):
+        return True
+    pairs = len(head) // 2
+    return pairs >= 8 and any(head[i::2][:pairs].count(0) == pairs and 0 not in head[1 - i::2][:pairs]
+                              for i in (0, 1))
+
+
+def text_command(path: str) -> tuple[str, str] | None:
+    """(what the file is, the command that prints its text) for a compressed or UTF-16 file."""
+    import shlex  # start-up: only these messages quote a path
+
+    compressed = compression(path)
+    if compressed:
+        name, tool = compressed
+        return f"{name}-compressed", f"{tool} -dc {shlex.quote(path)}"
+    if is_utf16(path):
+        return "UTF-16 text", f"iconv -f UTF-16 -t UTF-8 {shlex.quote(path)}"
+    return None
+
+
 def log_file_problem(path: str, folder_hint: str = "give a log file",
                      decompressed: str = FOLLOW_DECOMPRESSED) -> str:
-    """The reason `path` cannot be read as a log file, or "". `decompressed`: the command
-    that gives a compressed file's text to the caller ({tool} and {path} filled in)."""
+    """The reason `path` cannot be read as a log file, or "". `decompressed`: how the caller
+    takes a compressed or UTF-16 file's text ({command}: the command that prints it)."""
     if os.path.isdir(path):
         return f"{path}: is a directory ({folder_hint})"
     if not os.path.exists(path):
         return f"{path}: no such file"
     if not os.access(path, os.R_OK):
         return f"{path}: permission denied"
-    compressed = compression(path)
-    if compressed:
-        import shlex  # start-up: only this message quotes a path
-
-        name, tool = compressed
-        return (f"{path}: {name}-compressed, not text: give its text "
-                f"({decompressed.format(tool=tool, path=shlex.quote(path))})")
+    convertible = text_command(path)
+    if convertible:
+        what, command = convertible
+        return f"{path}: {what}, not UTF-8 text: give its text ({decompressed.format(command=command)})"
     share = binary_share(path)
     if share is not None:
         return (f"{path}: binary data, not a text log ({share:.0%} of its first bytes is not text): "
@@ -91,5 +116,5 @@ def log_file_problem(path: str, folder_hint: str = "give a log file",
 
 
 def not_text(path: str) -> bool:
-    """A file the panel must not show as lines: compressed or binary (log_file_problem says why)."""
-    return compression(path) is not None or binary_share(path) is not None
+    """A file the panel must not show as lines: compressed, UTF-16 or binary (log_file_problem says why)."""
+    return compression(path) is not None or is_utf16(path) or binary_share(path) is not None
