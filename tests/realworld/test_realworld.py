@@ -314,7 +314,6 @@ KNOWN_MISSES: dict[str, str] = {
     "none/v12d-packer-jenkins-vsphere-builder-html-download-exec-format.log": "opened sealed v12 miss: FALSE POSITIVE: image-exec-format-error at error level",
     "none/v12d-terraform-011-restapi-provider-html-download-exec-format.log": "opened sealed v12 miss: FALSE POSITIVE: image-exec-format-error at error level",
     "none/v12e-chiehting-blog-ingress-nginx-in-tree-syncloadbalancerfailed-describe.log": "opened sealed v12 miss: FALSE POSITIVE: alb-controller-iam-denied at error level; left in round 15: the post breaks the event before `is not authorized to perform: ec2:...`, so the service controller's `Error syncing load balancer` (a rule-out of this entry) is in another event",
-    "none/v12e-system-design-notes-oomkilled-explained.log": "opened sealed v12 miss: FALSE POSITIVE: pod-oomkilled at error level",
     "oomkilled/v12b-airflow-8779-webserver-oom-killed-by-kubernetes-prose.log": "opened sealed v12 miss: fired nothing",
     "oomkilled/v12b-mitodl-celery-worker-oomkilling-restarts-an-hour-prose.log": "opened sealed v12 miss: fired nothing",
     "alb-irsa/v13a-crossplane-jet-pod-service-account-sts-region-empty.log": "opened sealed v13 miss: fired nothing",
