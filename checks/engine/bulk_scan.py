@@ -48,6 +48,20 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
+def _core_free() -> bool:
+    """Whether a second core is likely free: two or more cores, and fewer tasks wanting
+    one than cores over the last minute (the load average). On a 2-core machine at load
+    7, a block's thread waited 0.8-11 ms for a core before scanning, where the block's
+    whole scan takes ~0.7 ms (docs/knowledge/diagnose-speed.md, round 6)."""
+    cores = _cores()
+    if cores < 2:
+        return False
+    try:
+        return os.getloadavg()[0] < cores
+    except (AttributeError, OSError):  # no load average: the late-start guard decides
+        return True
+
+
 class BulkScan:
     """Engine's scan_file, scan_bytes and scan_stream: blocks cut at sync points, matched at once."""
 
@@ -71,9 +85,9 @@ class BulkScan:
         skipping = False  # inside the tail of a line longer than RAW_MAX_LINE
         read = getattr(stream, "read1", None) or stream.read
         # the matcher's pass of a block on a second thread (matcher.candidates_begin), while
-        # this one does the block's line pass: where a second core is there, and until a
-        # thread has had to wait for one (a busy machine: no gain, only waiting)
-        begin = getattr(self.matcher, "candidates_begin", None) if _cores() > 1 else None
+        # this one does the block's line pass: where a second core is free, and until a
+        # thread has had to wait for one (on a busy machine a thread only waits)
+        begin = getattr(self.matcher, "candidates_begin", None) if _core_free() else None
         late = 0
         with self._lock:
             self.flush(source, resource)  # a bulk scan starts its streams fresh

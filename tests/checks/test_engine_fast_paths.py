@@ -323,7 +323,7 @@ def test_the_threaded_hyperscan_pass_finds_what_line_by_line_finds(tmp_path_fact
     import checks.engine.matcher as matcher_module
 
     monkeypatch.setattr(bulk_scan, "LATE_STARTS", 10**9)
-    monkeypatch.setattr(bulk_scan, "_cores", lambda: 2)
+    monkeypatch.setattr(bulk_scan, "_core_free", lambda: True)
     begun = []
     original = matcher_module.HyperscanMatcher.candidates_begin
 
@@ -357,3 +357,17 @@ def hs_backend_kind() -> str:
     import checks.engine.hs_backend as hs_backend
 
     return hs_backend.load().name
+
+
+def test_a_second_thread_only_where_a_core_is_free(monkeypatch):
+    """The threaded Hyperscan pass waits for a core on a busy machine (docs/knowledge/
+    diagnose-speed.md, round 6): not with one core, nor at a load average of the cores' count."""
+    import checks.engine.bulk_scan as bulk_scan
+
+    monkeypatch.setattr(bulk_scan, "_cores", lambda: 1)
+    monkeypatch.setattr(bulk_scan.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert not bulk_scan._core_free()
+    monkeypatch.setattr(bulk_scan, "_cores", lambda: 2)
+    assert bulk_scan._core_free()
+    monkeypatch.setattr(bulk_scan.os, "getloadavg", lambda: (2.0, 0.0, 0.0))
+    assert not bulk_scan._core_free()
