@@ -6,6 +6,11 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <hs/hs.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
 
 static PyObject *HsError;
 
@@ -13,6 +18,8 @@ typedef struct {
     PyObject_HEAD
     hs_database_t *db;
     hs_scratch_t *scratch;
+    hs_scratch_t *bg_scratch; /* the background scan's own (hs_clone_scratch), made on first use */
+    int bg_busy;              /* a Scan holds bg_scratch: one background scan at a time */
 } Database;
 
 static PyTypeObject DatabaseType;
@@ -27,6 +34,8 @@ database_new(hs_database_t *db)
     }
     self->db = db;
     self->scratch = NULL;
+    self->bg_scratch = NULL;
+    self->bg_busy = 0;
     if (hs_alloc_scratch(db, &self->scratch) != HS_SUCCESS) {
         Py_DECREF(self);
         PyErr_SetString(HsError, "hs_alloc_scratch failed");
@@ -40,6 +49,8 @@ database_dealloc(Database *self)
 {
     if (self->scratch != NULL)
         hs_free_scratch(self->scratch);
+    if (self->bg_scratch != NULL)
+        hs_free_scratch(self->bg_scratch);
     if (self->db != NULL)
         hs_free_database(self->db);
     PyObject_Free(self);
@@ -92,6 +103,235 @@ database_scan(Database *self, PyObject *arg)
     return hits;
 }
 
+
+/* A scan on a thread of its own: Database.scan_begin(data, lo, hi) starts hs_scan over
+ * data[lo:hi] on a new thread and returns at once; Scan.hits() waits for it and answers
+ * what Database.scan(data[lo:hi]) answers, offsets counted from lo. The thread never
+ * touches Python: hits go into a C array, turned into a list by hits() under the GIL.
+ * While it runs the caller goes on with the GIL (checks/engine/bulk_scan.py does a
+ * block's line pass meanwhile), on the other core where there is one. */
+typedef struct {
+    unsigned int id;
+    unsigned long long to;
+} Hit;
+
+typedef struct {
+    PyObject_HEAD
+    Database *database; /* a reference: its db and bg_scratch live while the thread runs */
+    Py_buffer view;
+    int have_view;
+    Py_ssize_t lo, hi;
+    pthread_t thread;
+    int started; /* the thread exists and has not been joined */
+    hs_error_t rc;
+    int out_of_memory;
+    Hit *hits;
+    size_t count, capacity;
+    PyObject *result; /* the list, once hits() has made it */
+    double created, began, ended, joined; /* CLOCK_MONOTONIC seconds: thread made, scan began/ended, joined */
+} Scan;
+
+static double
+now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static PyTypeObject ScanType;
+
+static int
+on_bg_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags, void *context)
+{
+    (void)from;
+    (void)flags;
+    Scan *scan = (Scan *)context;
+    if (scan->count == scan->capacity) {
+        size_t capacity = scan->capacity ? scan->capacity * 2 : 256;
+        Hit *grown = realloc(scan->hits, capacity * sizeof(Hit));
+        if (grown == NULL) {
+            scan->out_of_memory = 1;
+            return 1; /* stops the scan */
+        }
+        scan->hits = grown;
+        scan->capacity = capacity;
+    }
+    scan->hits[scan->count].id = id;
+    scan->hits[scan->count].to = to;
+    scan->count++;
+    return 0;
+}
+
+static void *
+scan_thread(void *arg)
+{
+    Scan *scan = (Scan *)arg;
+    scan->began = now();
+    scan->rc = hs_scan(scan->database->db, (const char *)scan->view.buf + scan->lo,
+                       (unsigned int)(scan->hi - scan->lo), 0, scan->database->bg_scratch, on_bg_match, scan);
+    scan->ended = now();
+    return NULL;
+}
+
+/* joins the thread (the GIL released meanwhile when `release`) and frees what it held */
+static void
+scan_finish(Scan *self, int release)
+{
+    if (self->started) {
+        if (release) {
+            Py_BEGIN_ALLOW_THREADS
+            pthread_join(self->thread, NULL);
+            Py_END_ALLOW_THREADS
+            self->joined = now();
+        } else {
+            pthread_join(self->thread, NULL); /* at most one block's scan, a millisecond or so */
+        }
+        self->started = 0;
+    }
+    if (self->have_view) {
+        PyBuffer_Release(&self->view);
+        self->have_view = 0;
+    }
+    if (self->database != NULL) {
+        self->database->bg_busy = 0;
+        Py_CLEAR(self->database);
+    }
+}
+
+static void
+scan_dealloc(Scan *self)
+{
+    scan_finish(self, 0);
+    free(self->hits);
+    Py_XDECREF(self->result);
+    PyObject_Free(self);
+}
+
+/* Scan.hits() -> [(id, end offset from lo), ...] in Hyperscan's order (asked again: the
+ * same list) */
+static PyObject *
+scan_hits(Scan *self, PyObject *Py_UNUSED(ignored))
+{
+    if (self->result != NULL)
+        return Py_NewRef(self->result);
+    scan_finish(self, 1);
+    if (self->out_of_memory)
+        return PyErr_NoMemory();
+    if (self->rc != HS_SUCCESS) {
+        PyErr_Format(HsError, "hs_scan failed (%d)", (int)self->rc);
+        return NULL;
+    }
+    PyObject *hits = PyList_New((Py_ssize_t)self->count);
+    if (hits == NULL)
+        return NULL;
+    for (size_t i = 0; i < self->count; i++) {
+        PyObject *hit = Py_BuildValue("(IK)", self->hits[i].id, self->hits[i].to);
+        if (hit == NULL) {
+            Py_DECREF(hits);
+            return NULL;
+        }
+        PyList_SET_ITEM(hits, (Py_ssize_t)i, hit);
+    }
+    free(self->hits);
+    self->hits = NULL;
+    self->count = self->capacity = 0;
+    self->result = hits;
+    return Py_NewRef(hits);
+}
+
+/* Scan.times() -> (start delay, scan time, wait after the scan ended) in seconds, once
+ * hits() has answered: how long the thread waited for a core before scanning, scanned,
+ * and how long its end waited for the caller (negative: the caller waited for it). */
+static PyObject *
+scan_times(Scan *self, PyObject *Py_UNUSED(ignored))
+{
+    if (self->result == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "times() before hits()");
+        return NULL;
+    }
+    return Py_BuildValue("(ddd)", self->began - self->created, self->ended - self->began, self->joined - self->ended);
+}
+
+static PyMethodDef scan_methods[] = {
+    {"hits", (PyCFunction)scan_hits, METH_NOARGS, "hits() -> [(id, end - lo), ...], waiting for the scan"},
+    {"times", (PyCFunction)scan_times, METH_NOARGS, "times() -> (start delay, scan, end to join) in seconds"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ScanType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "checks.engine._hs_native.Scan",
+    .tp_basicsize = sizeof(Scan),
+    .tp_dealloc = (destructor)scan_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A block scan running on a thread of its own (Database.scan_begin).",
+    .tp_methods = scan_methods,
+};
+
+/* Database.scan_begin(data, lo, hi) -> Scan, or None when it cannot start one (another
+ * background scan of this database is running, or no thread could be made): the caller
+ * then scans as usual. `data` must not change until hits() (bytes never do). */
+static PyObject *
+database_scan_begin(Database *self, PyObject *args)
+{
+    PyObject *data;
+    Py_ssize_t lo, hi;
+    if (!PyArg_ParseTuple(args, "Onn", &data, &lo, &hi))
+        return NULL;
+    if (self->bg_busy)
+        Py_RETURN_NONE;
+    if (self->bg_scratch == NULL && hs_clone_scratch(self->scratch, &self->bg_scratch) != HS_SUCCESS) {
+        self->bg_scratch = NULL;
+        Py_RETURN_NONE;
+    }
+    Scan *scan = PyObject_New(Scan, &ScanType);
+    if (scan == NULL)
+        return NULL;
+    scan->database = NULL;
+    scan->have_view = 0;
+    scan->started = 0;
+    scan->rc = HS_SUCCESS;
+    scan->out_of_memory = 0;
+    scan->hits = NULL;
+    scan->count = scan->capacity = 0;
+    scan->result = NULL;
+    scan->created = scan->began = scan->ended = scan->joined = 0.0;
+    if (PyObject_GetBuffer(data, &scan->view, PyBUF_SIMPLE) < 0) {
+        Py_DECREF(scan);
+        return NULL;
+    }
+    scan->have_view = 1;
+    if (lo < 0)
+        lo = 0;
+    if (hi > scan->view.len)
+        hi = scan->view.len;
+    if (hi < lo)
+        hi = lo;
+    if ((unsigned long long)(hi - lo) > 0xFFFFFFFFULL) {
+        Py_DECREF(scan);
+        PyErr_SetString(PyExc_ValueError, "block larger than 4 GiB");
+        return NULL;
+    }
+    scan->lo = lo;
+    scan->hi = hi;
+    scan->database = (Database *)Py_NewRef(self);
+    self->bg_busy = 1;
+    /* signals stay with the main thread (Python's handlers, Ctrl-C among them, run there) */
+    sigset_t all, old;
+    sigfillset(&all);
+    scan->created = now();
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int failed = pthread_create(&scan->thread, NULL, scan_thread, scan);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (failed) {
+        Py_DECREF(scan); /* frees the view and the database's bg slot */
+        Py_RETURN_NONE;
+    }
+    scan->started = 1;
+    return (PyObject *)scan;
+}
+
 static PyObject *
 database_serialize(Database *self, PyObject *Py_UNUSED(ignored))
 {
@@ -108,6 +348,8 @@ database_serialize(Database *self, PyObject *Py_UNUSED(ignored))
 
 static PyMethodDef database_methods[] = {
     {"scan", (PyCFunction)database_scan, METH_O, "scan(block) -> [(id, end), ...]"},
+    {"scan_begin", (PyCFunction)database_scan_begin, METH_VARARGS,
+     "scan_begin(data, lo, hi) -> Scan (its hits() = scan(data[lo:hi])), or None: scan as usual"},
     {"serialize", (PyCFunction)database_serialize, METH_NOARGS, "serialize() -> bytes"},
     {NULL, NULL, 0, NULL},
 };
@@ -222,7 +464,7 @@ PyInit__hs_native(void)
         PyErr_SetString(PyExc_ImportError, "Hyperscan does not support this CPU");
         return NULL;
     }
-    if (PyType_Ready(&DatabaseType) < 0)
+    if (PyType_Ready(&DatabaseType) < 0 || PyType_Ready(&ScanType) < 0)
         return NULL;
     PyObject *module = PyModule_Create(&module_def);
     if (module == NULL)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
 from bisect import bisect_right
 
 from checks.engine.grouping import WRAP_WIDTH, Grouper
 from checks.engine.line_scan import glue, noisy, scan_clean, scan_lines
 from checks.engine.literal_filter import DAMAGE
+from checks.engine.matcher import LATE_STARTS
 from checks.engine.normalize import (
     MAX_LINE,
     RAW_MAX_LINE,
@@ -38,6 +40,28 @@ BLOCK_SIZE = 2 * 1024 * 1024
 NO_SYNC_LIMIT = 16 * 1024 * 1024  # bytes without a sync point after which a block is taken whole
 
 
+def _cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def _core_free() -> bool:
+    """Whether a second core is likely free: two or more cores, and fewer tasks wanting
+    one than cores over the last minute (the load average). On a 2-core machine at load
+    7, a block's thread waited 0.8-11 ms for a core before scanning, where the block's
+    whole scan takes ~0.7 ms (docs/knowledge/diagnose-speed.md, round 6)."""
+    cores = _cores()
+    if cores < 2:
+        return False
+    try:
+        return os.getloadavg()[0] < cores
+    except (AttributeError, OSError):  # no load average: the late-start guard decides
+        return True
+
+
 class BulkScan:
     """Engine's scan_file, scan_bytes and scan_stream: blocks cut at sync points, matched at once."""
 
@@ -60,6 +84,11 @@ class BulkScan:
         pending = b""  # raw bytes of an unfinished line (never more than RAW_MAX_LINE)
         skipping = False  # inside the tail of a line longer than RAW_MAX_LINE
         read = getattr(stream, "read1", None) or stream.read
+        # the matcher's pass of a block on a second thread (matcher.candidates_begin), while
+        # this one does the block's line pass: where a second core is free, and until a
+        # thread has had to wait for one (on a busy machine a thread only waits)
+        begin = getattr(self.matcher, "candidates_begin", None) if _core_free() else None
+        late = 0
         with self._lock:
             self.flush(source, resource)  # a bulk scan starts its streams fresh
             while True:
@@ -87,6 +116,10 @@ class BulkScan:
                 # noise in the same native pass (line_scan.scan_clean): a clean block needs
                 # no pass of its own for that, and one with noise is cleaned as before
                 split = _first_sync_point(chunk, start, cut + 1)
+                # the matcher's pass over those lines starts first, on a thread of its own
+                # where it can (the system Hyperscan): the line pass, the head and the
+                # glued texts are done meanwhile (_bulk_block waits for its hits)
+                started = None if split is None or begin is None else begin(chunk, split, cut + 1)
                 lines = None if split is None else scan_clean(chunk, split, cut + 1, WRAP_WIDTH,
                                                               self.matcher.flags_prefixed, MAX_LINE)
                 if lines is None:
@@ -95,6 +128,8 @@ class BulkScan:
                     dirty = noisy(chunk[start:split]) or noisy(pending)
                 if dirty:
                     split = None
+                if split is None:
+                    started = None  # noise: the block is cleaned and scanned again (the thread is joined)
                 if split is None:
                     # one copy of the block: carry, the unfinished line and this chunk's lines
                     if dirty:  # cleaned line by line where noisy; still one copy of the block
@@ -116,7 +151,12 @@ class BulkScan:
                     head = b"".join((carry, pending, chunk[start:chunk.find(b"\n", split) + 1]))
                     self._bulk_block(head, 0, len(head), source, resource, changed, final=False)
                     carry = self._bulk_block(chunk, split, cut + 1, source, resource, changed, final=False,
-                                             lines=lines)
+                                             lines=lines, started=started)
+                    if started is not None and started.late:
+                        late += 1
+                        if late >= LATE_STARTS:
+                            begin = None
+                    started = None
                 pending = chunk[cut + 1:]
                 if len(pending) > RAW_MAX_LINE:
                     carry, pending, skipping = self._huge_line(carry, pending, source, resource, changed)
@@ -132,7 +172,7 @@ class BulkScan:
         return carry, b"", True
 
     def _bulk_block(self, buf: bytes, lo: int, hi: int, source: str, resource: str,
-                    changed: dict, final: bool, lines: tuple | None = None) -> bytes:
+                    changed: dict, final: bool, lines: tuple | None = None, started=None) -> bytes:
         """Scan buf[lo:hi] (whole lines, each ending in a newline, starting at a sync point,
         ANSI, CR and NUL already removed). Processes everything up to the last sync point
         (or all of it when `final`) and returns the rest, scanned again with the next block.
@@ -140,7 +180,8 @@ class BulkScan:
         One matcher pass flags candidate lines; around each, a region from the sync point
         before to the one after is grouped into events like the line-by-line path does,
         and only those events meet the full regexes. `lines`: what scan_lines answers for
-        buf[lo:hi] (asked with longer=MAX_LINE) when the caller has it already."""
+        buf[lo:hi] (asked with longer=MAX_LINE) when the caller has it already; `started`:
+        the matcher's pass over buf[lo:hi] running already (matcher.candidates_begin)."""
         end = hi
         if not final:
             end = _last_sync_point(buf, lo, hi)
@@ -157,15 +198,21 @@ class BulkScan:
         self.lines_read += count - (buf.count(b"\n", end, hi) if end < hi else 0)
         if longs:  # the lines after `end` come again with the next block: counted there
             self.lines_cut += longs - (scan_lines(buf, end, hi, WRAP_WIDTH, False, MAX_LINE)[-1] if end < hi else 0)
-        if lo == 0 and hi == len(buf):
+        # the glued texts' pass first: a started pass over the block runs meanwhile
+        glued = self._glued_hits(buf, cuts, end) if cuts else None
+        if started is not None:
+            hits = started.hits()
+            if lo:
+                hits = [(index, offset + lo) for index, offset in hits]
+        elif lo == 0 and hi == len(buf):
             hits = self.matcher.candidates(buf, prefixed=False)
         else:
             with memoryview(buf) as view, view[lo:hi] as part:
                 hits = [(index, offset + lo) for index, offset in self.matcher.candidates(part, prefixed=False)]
         for ends in prefixed:
             hits.extend((DAMAGE, end) for end in ends)
-        if cuts:
-            hits.extend(self._glued_hits(buf, cuts, end))
+        if glued:
+            hits.extend(glued)
         if hits:
             hits.sort(key=lambda hit: hit[1])
             # The matcher flags every line holding a paste-damage trigger (DAMAGE): only

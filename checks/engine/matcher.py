@@ -83,6 +83,12 @@ class _Base:
             raise ValueError("one compiled pattern per signature")
         self._patterns = tuple(compiled)
 
+    def candidates_begin(self, buf: bytes, lo: int, hi: int):
+        """candidates(buf[lo:hi], prefixed=False) started on a thread of its own, its
+        offsets counted from lo: an object whose hits() answers them. None where this
+        matcher cannot (the caller then asks candidates itself)."""
+        return None
+
     def verify(self, event: bytes, indices: Iterable[int], limit: int | None = None) -> list[int]:
         """The signatures among `indices` that match `event`, with a match starting before
         `limit` when given (the event's own text, before the line it peeks at)."""
@@ -225,6 +231,17 @@ class HyperscanMatcher(_Base):
             hits.extend((DAMAGE, end) for end in prefixed_lines(block))
         return hits
 
+    def candidates_begin(self, buf: bytes, lo: int, hi: int):
+        """The system library's scan of buf[lo:hi] on a thread of its own (_hs_native.c
+        `scan_begin`), while the caller goes on with the block's line pass: wall time
+        only, on the second core. None with the wheel (its scan calls Python for each
+        hit), with signatures left to the Python pre-filter, or when no thread starts."""
+        begin = getattr(self._block_db, "scan_begin", None)
+        if begin is None or self._rejected_indices or hi <= lo:
+            return None
+        started = begin(buf, lo, hi)
+        return None if started is None else _StartedScan(started, len(self.signatures))
+
     def _database_hits(self, block: bytes | memoryview) -> list[tuple[int, int]]:
         hits: list[tuple[int, int]] = []
         if self._block_db is not None and len(block):
@@ -241,6 +258,32 @@ class HyperscanMatcher(_Base):
         """The block database on one event: signature indices flagged, then full `re`."""
         flagged = {index for index, _ in self._database_hits(event) if index >= 0}
         return self.verify(event, flagged, limit)
+
+
+# A thread that waited longer than this for a core before scanning (no core free: a busy
+# machine) gains nothing: the caller waits for it instead of scanning itself
+LATE_START = 0.0005  # seconds; a thread starts within ~0.05 ms where a core is free
+LATE_STARTS = 2  # late starts in one stream before its blocks are scanned on one thread
+
+
+class _StartedScan:
+    """A database scan running on its own thread; hits() as _database_hits answers them,
+    then `late` says whether the thread had to wait for a core (the caller then scans
+    the rest of its stream itself: checks/engine/bulk_scan.py)."""
+
+    __slots__ = ("_scan", "_base", "late")
+
+    def __init__(self, scan, base: int):
+        self._scan, self._base = scan, base
+        self.late = False
+
+    def hits(self) -> list[tuple[int, int]]:
+        hits = self._scan.hits()
+        self.late = self._scan.times()[0] > LATE_START
+        base = self._base
+        if any(index >= base for index, _ in hits):
+            hits = [(DAMAGE if index >= base else index, end) for index, end in hits]
+        return hits
 
 
 def hyperscan_available() -> bool:

@@ -309,3 +309,65 @@ def test_diagnose_runs_the_same_with_the_stored_patterns(tmp_path):
     assert (tmp_path / "state" / "cache" / "re-cache.marshal").is_file()
     assert docs[0] == docs[1] and "hunter22" not in json.dumps(docs[0])
     assert [f["id"] for f in docs[0]["findings"]] == ["fixture-addtags-denied"]
+
+
+@pytest.mark.skipif(not hyperscan_available(), reason="Hyperscan is not installed")
+@pytest.mark.parametrize(("seed", "block_size"), [(4, 4096), (5, 64 * 1024)])
+def test_the_threaded_hyperscan_pass_finds_what_line_by_line_finds(tmp_path_factory, catalog, monkeypatch, seed,
+                                                                   block_size):
+    """The bulk path's Hyperscan pass of each block on a second thread (matcher.py
+    `candidates_begin`, kept on here whatever the machine's load): the same findings as
+    feeding the lines one by one and as the bulk path scanning on one thread. It failed
+    with the thread's hit offsets left relative to the block's first sync point."""
+    import checks.engine.bulk_scan as bulk_scan
+    import checks.engine.matcher as matcher_module
+
+    monkeypatch.setattr(bulk_scan, "LATE_STARTS", 10**9)
+    monkeypatch.setattr(bulk_scan, "_core_free", lambda: True)
+    begun = []
+    original = matcher_module.HyperscanMatcher.candidates_begin
+
+    def counted(self, buf, lo, hi):
+        started = original(self, buf, lo, hi)
+        begun.append(started is not None)
+        return started
+
+    monkeypatch.setattr(matcher_module.HyperscanMatcher, "candidates_begin", counted)
+    data = _catalog_log(seed)
+    cache_dir = tmp_path_factory.getbasetemp() / "threaded-hyperscan-cache"  # the catalog compiled once
+    results = []
+    for threads in (True, False):
+        if not threads:
+            monkeypatch.setattr(matcher_module.HyperscanMatcher, "candidates_begin", lambda *args: None)
+        bulk = Engine(catalog, matcher="hyperscan", clock=lambda: 1.0, cache_dir=cache_dir)
+        bulk.scan_stream(io.BytesIO(data), resource="log", block_size=block_size)
+        results.append(sorted((f.failure_id, f.resource, f.count, tuple(f.evidence)) for f in bulk.findings()))
+        assert bulk.lines_read == data.count(b"\n")
+    lines = Engine(catalog, matcher="hyperscan", clock=lambda: 1.0, cache_dir=cache_dir)
+    lines.feed_many(data.split(b"\n")[:-1], resource="log")
+    lines.flush()
+    results.append(sorted((f.failure_id, f.resource, f.count, tuple(f.evidence)) for f in lines.findings()))
+    if hs_backend_kind() == "system":
+        assert sum(begun) >= 3  # the thread did scan blocks
+    assert len({f[0] for f in results[0]}) >= 30
+    assert results[0] == results[1] == results[2]
+
+
+def hs_backend_kind() -> str:
+    import checks.engine.hs_backend as hs_backend
+
+    return hs_backend.load().name
+
+
+def test_a_second_thread_only_where_a_core_is_free(monkeypatch):
+    """The threaded Hyperscan pass waits for a core on a busy machine (docs/knowledge/
+    diagnose-speed.md, round 6): not with one core, nor at a load average of the cores' count."""
+    import checks.engine.bulk_scan as bulk_scan
+
+    monkeypatch.setattr(bulk_scan, "_cores", lambda: 1)
+    monkeypatch.setattr(bulk_scan.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert not bulk_scan._core_free()
+    monkeypatch.setattr(bulk_scan, "_cores", lambda: 2)
+    assert bulk_scan._core_free()
+    monkeypatch.setattr(bulk_scan.os, "getloadavg", lambda: (2.0, 0.0, 0.0))
+    assert not bulk_scan._core_free()

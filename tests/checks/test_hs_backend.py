@@ -152,3 +152,34 @@ def test_a_compile_lets_the_other_threads_run(kind):
             turns += 1
         time.sleep(0.001)
     assert turns >= 10
+
+
+SYSTEM = pytest.mark.skipif(not hs_backend.available("system"),
+                            reason="the system library's binding was not built (see hs_backend.py)")
+
+
+@SYSTEM
+def test_a_scan_on_its_own_thread_answers_what_a_scan_of_the_slice_answers():
+    """Database.scan_begin(data, lo, hi) scans data[lo:hi] on a thread of its own
+    (_hs_native.c): the same hits as scan(data[lo:hi]), offsets from lo, for slices cut
+    through matches and lines; one such scan at a time a database, then another."""
+    backend = hs_backend.load("system")
+    flags = backend.HS_FLAG_CASELESS | backend.HS_FLAG_MULTILINE
+    db = backend.compile([rb"access\s+denied", rb"^boom$", rb"\x60"], [flags, flags, 0], [7, 9, 3])
+    rng = random.Random(5)
+    data = b"".join(rng.choice([b"x ACCESS  Denied y\n", b"boom\n", b"not boom `\n", b"access\ndenied\n"])
+                    for _ in range(2000))
+    for lo, hi in [(0, len(data)), (1, len(data) - 1), (0, 0), (7, 3), (-5, len(data) + 9),
+                   *((rng.randrange(len(data)), rng.randrange(len(data))) for _ in range(30))]:
+        started = db.scan_begin(data, lo, hi)
+        assert started is not None
+        lo_, hi_ = max(lo, 0), min(hi, len(data))
+        assert started.hits() == db.scan(data[lo_:max(lo_, hi_)]), (lo, hi)
+        assert started.hits() == db.scan(data[lo_:max(lo_, hi_)])  # asked again: the same list
+        delay, scanned, _ = started.times()
+        assert delay >= 0 and scanned >= 0
+    running = db.scan_begin(data, 0, len(data))
+    assert db.scan_begin(data, 0, len(data)) is None  # its scratch is taken: scan as usual
+    assert running.hits() == db.scan(data)
+    del running  # joined and its scratch given back
+    assert db.scan_begin(data, 0, 10).hits() == db.scan(data[:10])
