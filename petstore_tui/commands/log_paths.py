@@ -71,14 +71,15 @@ def compression(path: str) -> tuple[str, str] | None:
 
 
 def is_utf16(path: str) -> bool:
-    """A regular file of UTF-16 text: its byte-order mark, or (none written) a NUL in every
-    other byte of its first line's worth of ASCII."""
-    head = _head(path, 512) or b""
-    if head.startswith(_UTF16_BOMS):
-        return True
-    pairs = len(head) // 2
-    return pairs >= 8 and any(head[i::2][:pairs].count(0) == pairs and 0 not in head[1 - i::2][:pairs]
-                              for i in (0, 1))
+    """A regular file of UTF-16 text: after its byte-order mark, if any, a NUL beside nearly
+    every character of its first 256 (a log's text is mostly ASCII). A mark alone is not
+    enough: binary data can start with the same two bytes."""
+    head = _head(path, 514) or b""
+    body = head[2:] if head.startswith(_UTF16_BOMS) else head
+    pairs = len(body) // 2
+    if pairs < 8:
+        return False
+    return any(body[i::2][:pairs].count(0) >= 0.9 * pairs and 0 not in body[1 - i::2][:pairs] for i in (0, 1))
 
 
 def text_command(path: str) -> tuple[str, str] | None:
