@@ -130,7 +130,6 @@ class BulkScan:
                     split = None
                 if split is None:
                     started = None  # noise: the block is cleaned and scanned again (the thread is joined)
-                if split is None:
                     # one copy of the block: carry, the unfinished line and this chunk's lines
                     if dirty:  # cleaned line by line where noisy; still one copy of the block
                         first = chunk.find(b"\n", start)

@@ -42,13 +42,12 @@ def _head(path: str, size: int) -> bytes | None:
         return None
 
 
-def binary_share(path: str) -> float | None:
-    """The share of a regular file's first bytes that is not text, when it is over
-    BINARY_SHARE (binary data: a core dump, a journald file), else None. Runs of NULs are
-    left out: copytruncate while the app writes leaves a log starting with a hole of them,
-    and a crash can leave zeroed blocks; a binary's NULs come one or a few at a time."""
-    head = _head(path, SNIFF_BYTES)
-    sample = _NUL_RUN.sub(b"", head or b"")
+def _binary_share(head: bytes) -> float | None:
+    """The share of a file's first bytes that is not text, when it is over BINARY_SHARE
+    (binary data: a core dump, a journald file), else None. Runs of NULs are left out:
+    copytruncate while the app writes leaves a log starting with a hole of them, and a crash
+    can leave zeroed blocks; a binary's NULs come one or a few at a time."""
+    sample = _NUL_RUN.sub(b"", head)
     if not sample:
         return None
     text = sample.decode("utf-8", "replace")
@@ -57,11 +56,8 @@ def binary_share(path: str) -> float | None:
     return share if share > BINARY_SHARE else None
 
 
-def compression(path: str) -> tuple[str, str] | None:
-    """(format, the tool that decompresses it) when `path` is a compressed regular file."""
-    head = _head(path, 10)
-    if head is None:
-        return None
+def _compression(head: bytes) -> tuple[str, str] | None:
+    """(format, the tool that decompresses it) when a file's first bytes are a compressed one's."""
     for magic, name, tool in _COMPRESSED:
         if head.startswith(magic):
             return name, tool
@@ -70,52 +66,48 @@ def compression(path: str) -> tuple[str, str] | None:
     return None
 
 
-def is_utf16(path: str) -> bool:
-    """A regular file of UTF-16 text: after its byte-order mark, if any, a NUL beside nearly
-    every character of its first 256 (a log's text is mostly ASCII). A mark alone is not
-    enough: binary data can start with the same two bytes."""
-    head = _head(path, 514) or b""
-    body = head[2:] if head.startswith(_UTF16_BOMS) else head
+def _is_utf16(head: bytes) -> bool:
+    """UTF-16 text: after its byte-order mark, if any, a NUL beside nearly every character
+    of the first 256 (a log's text is mostly ASCII). A mark alone is not enough: binary data
+    can start with the same two bytes."""
+    body = head[2:514] if head.startswith(_UTF16_BOMS) else head[:512]
     pairs = len(body) // 2
     if pairs < 8:
         return False
     return any(body[i::2][:pairs].count(0) >= 0.9 * pairs and 0 not in body[1 - i::2][:pairs] for i in (0, 1))
 
 
-def text_command(path: str) -> tuple[str, str] | None:
-    """(what the file is, the command that prints its text) for a compressed or UTF-16 file."""
-    import shlex  # start-up: only these messages quote a path
+def text_problem(path: str, decompressed: str = FOLLOW_DECOMPRESSED) -> str:
+    """Why a regular file's bytes are no text log to scan (compressed, UTF-16 or binary:
+    shown as lines they are garbage, and a scan of them finds nothing), or "". `decompressed`:
+    how the caller takes a compressed or UTF-16 file's text ({command}: the command that
+    prints it). The file's first bytes are read once."""
+    head = _head(path, SNIFF_BYTES)
+    if not head:
+        return ""
+    compressed = _compression(head)
+    if compressed or _is_utf16(head):
+        import shlex  # start-up: only these messages quote a path
 
-    compressed = compression(path)
-    if compressed:
-        name, tool = compressed
-        return f"{name}-compressed", f"{tool} -dc {shlex.quote(path)}"
-    if is_utf16(path):
-        return "UTF-16 text", f"iconv -f UTF-16 -t UTF-8 {shlex.quote(path)}"
-    return None
-
-
-def log_file_problem(path: str, folder_hint: str = "give a log file",
-                     decompressed: str = FOLLOW_DECOMPRESSED) -> str:
-    """The reason `path` cannot be read as a log file, or "". `decompressed`: how the caller
-    takes a compressed or UTF-16 file's text ({command}: the command that prints it)."""
-    if os.path.isdir(path):
-        return f"{path}: is a directory ({folder_hint})"
-    if not os.path.exists(path):
-        return f"{path}: no such file"
-    if not os.access(path, os.R_OK):
-        return f"{path}: permission denied"
-    convertible = text_command(path)
-    if convertible:
-        what, command = convertible
+        if compressed:
+            what, command = f"{compressed[0]}-compressed", f"{compressed[1]} -dc {shlex.quote(path)}"
+        else:
+            what, command = "UTF-16 text", f"iconv -f UTF-16 -t UTF-8 {shlex.quote(path)}"
         return f"{path}: {what}, not UTF-8 text: give its text ({decompressed.format(command=command)})"
-    share = binary_share(path)
+    share = _binary_share(head)
     if share is not None:
         return (f"{path}: binary data, not a text log ({share:.0%} of its first bytes is not text): "
                 "give the log it holds as text")
     return ""
 
 
-def not_text(path: str) -> bool:
-    """A file the panel must not show as lines: compressed, UTF-16 or binary (log_file_problem says why)."""
-    return compression(path) is not None or is_utf16(path) or binary_share(path) is not None
+def log_file_problem(path: str, folder_hint: str = "give a log file",
+                     decompressed: str = FOLLOW_DECOMPRESSED) -> str:
+    """The reason `path` cannot be read as a log file, or "" (text_problem for its bytes)."""
+    if os.path.isdir(path):
+        return f"{path}: is a directory ({folder_hint})"
+    if not os.path.exists(path):
+        return f"{path}: no such file"
+    if not os.access(path, os.R_OK):
+        return f"{path}: permission denied"
+    return text_problem(path, decompressed)

@@ -15,7 +15,7 @@ from typing import Any
 from checks.catalog_paths import user_catalog_dir
 from petstore_core.redact import redact
 from petstore_core.settings import Target, state_dir
-from petstore_tui.commands.log_paths import log_file_problem, not_text
+from petstore_tui.commands.log_paths import log_file_problem, text_problem
 from petstore_tui.contracts import AppServices, CheckInfo, LogSource
 from petstore_tui.heap import pause_collection_for_start, resume_collection
 
@@ -139,10 +139,10 @@ def file_source(path: Path, kind: str = "any", title: str | None = None, source_
     from petstore_tui.services.log_file import WholeFile
 
     path = Path(path)
-    if path.is_dir() or not_text(str(path)):  # a folder: open() fails for ever, the follower
-        unavailable = log_file_problem(str(path))  # retrying in silence; compressed or binary: garbage lines
-    else:
-        unavailable = "" if path.exists() or kind == "app" else f"{path} does not exist"
+    if path.is_dir():  # open() fails for ever, the follower retrying in silence
+        unavailable = log_file_problem(str(path))
+    else:  # compressed, UTF-16 or binary: garbage lines
+        unavailable = text_problem(str(path)) or ("" if path.exists() or kind == "app" else f"{path} does not exist")
     return LogSource(source_id or f"file:{path}", title or f"File {path.name}", kind,
                      WholeFile(path, follow_file), resource=os.path.abspath(path), unavailable=unavailable)
 
