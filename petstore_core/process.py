@@ -6,10 +6,7 @@ send the child exactly one SIGINT. Terraform treats a second SIGINT as "abandon 
 writes", so that one must never be sent twice.
 
 Every tool is recorded while it runs (petstore_core/tool_records.py): if this process is
-killed outright, the next start stops what it left, and only that. Tools start with SIGPIPE
-ignored, as Python itself runs: a Go program (Terraform) killed by SIGPIPE at its first write
-after our death would end mid-apply without writing its state; with it ignored, the write
-fails, Terraform carries on and is stopped gracefully (one SIGINT) by the next start.
+killed outright, the next start stops what it left, and only that.
 """
 
 from __future__ import annotations
@@ -91,7 +88,6 @@ def run(
         stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        restore_signals=False,  # SIGPIPE stays ignored: see the module docstring
     )
     recorded = tool_records.record(proc.pid, full[0], marker, own_group=False)
     try:
@@ -215,7 +211,6 @@ async def stream(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         start_new_session=True,
-        restore_signals=False,  # SIGPIPE stays ignored: see the module docstring
     )
     recorded = tool_records.record(proc.pid, full[0], marker, own_group=True)
 
