@@ -10,7 +10,8 @@ and a random marker that the tool and every descendant carry in their environmen
 (`PETSTORE_TOOL_CALL`). `reap()` looks at the records whose owner is gone:
 
 - the tool's pid alive with the recorded start time: it is ours, and so is its process group
-  (a group never outlives the number of its leader, include/linux/pid.h);
+  (a number in use as a group or session id is never given to a new process: the sources
+  are in docs/knowledge/orphaned-tool-processes.md);
 - the tool's pid gone or taken by another process (its start time differs): only processes
   that carry the record's marker in `/proc/PID/environ` (a random token no stranger has)
   and started no earlier than the tool are ours, e.g. Terraform's provider plugin after
@@ -275,18 +276,22 @@ def _ours(rec: Record, pids: Iterable[int]) -> tuple[list[ProcInfo], str]:
 
 
 def _signal(procs: list[ProcInfo], rec: Record, sig: int) -> None:
-    """`sig` to the tool's group when it leads one and is still ours, and to each process
-    whose identity (pid and start time) still holds."""
+    """`sig` once to every process: to the tool's group when it leads one and is still ours
+    (Terraform takes a second SIGINT as "abandon state writes": a member of that group must
+    not get another one of its own), to the others one by one, each only while its identity
+    (pid and start time) still holds."""
+    group = 0
     if rec.own_group:
         leader = proc_info(rec.pid)
         if _alive(leader) and leader.start == rec.start:  # type: ignore[union-attr]
             try:
                 os.killpg(rec.pid, sig)
+                group = rec.pid
             except (ProcessLookupError, PermissionError):
                 pass
     for item in procs:
         now = proc_info(item.pid)
-        if _alive(now) and now.start == item.start:  # type: ignore[union-attr]
+        if _alive(now) and now.start == item.start and not (group and now.pgid == group):  # type: ignore[union-attr]
             try:
                 os.kill(item.pid, sig)
             except (ProcessLookupError, PermissionError):

@@ -20,13 +20,20 @@ from petstore_tui import cli
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="Linux /proc needed")
 
 # Stand-in for Terraform and its provider plugin: the "terraform" process forks a
-# "provider" grandchild that sleeps, writes both pids to a file, then waits for its
-# provider (or, with `leader-exits`, ends once the file `exit-now` appears, as Terraform
-# does when its next write to a closed pipe fails).
+# "provider" grandchild that sleeps, writes both pids to a file, then waits (or, with
+# `leader-exits`, ends once the file `exit-now` appears, as Terraform does when its next
+# write to a closed pipe fails). Like Terraform, it stops on SIGINT after a moment, and
+# notes each SIGINT it gets in the file `sigints` (a second one means "abandon state writes").
 FAKE_TERRAFORM = textwrap.dedent("""\
     #!{python}
-    import os, sys, time
+    import os, signal, sys, time
     here = sys.argv[1]
+    stopping = []
+    def interrupted(signum, frame):
+        with open(os.path.join(here, "sigints"), "a") as out:
+            out.write("SIGINT\\n")
+        stopping.append(time.monotonic())
+    signal.signal(signal.SIGINT, interrupted)
     child = os.fork()
     if child == 0:
         os.execv("/bin/sleep", ["sleep", "600"])  # the provider plugin's stand-in
@@ -36,6 +43,8 @@ FAKE_TERRAFORM = textwrap.dedent("""\
     print("planning", flush=True)
     while True:
         if len(sys.argv) > 2 and os.path.exists(os.path.join(here, "exit-now")):
+            os._exit(0)
+        if stopping and time.monotonic() - stopping[0] > 0.5:
             os._exit(0)
         time.sleep(0.05)
 """)
@@ -111,6 +120,7 @@ def test_the_next_start_stops_the_tree_a_killed_run_left(tmp_path, capsys):
         said = capsys.readouterr().err
         assert f"stopped pid {tool} " in said and f"stopped pid {provider} " in said, said
         assert "with SIGINT" in said  # the one SIGINT was enough: no harsher signal
+        assert (tmp_path / "sigints").read_text() == "SIGINT\n"  # once, never twice
         assert not list(tool_records.folder().glob("*.json"))
     finally:
         _cleanup(tool, provider)
