@@ -94,10 +94,13 @@ def run(
         with proc:  # as subprocess.run: any exception (Ctrl+C) kills the child and waits
             try:
                 out, err = proc.communicate(input, timeout=timeout)
-            except subprocess.TimeoutExpired:
+            except subprocess.TimeoutExpired as exc:
+                # as subprocess.run on POSIX: the output so far is in exc; a second
+                # communicate() would wait for a grandchild that still holds the pipes
                 proc.kill()
-                out, err = proc.communicate()
-                return Completed(list(argv), None, _decode(out or b""), _decode(err or b""), timed_out=True)
+                proc.wait()
+                return Completed(list(argv), None, _decode(exc.stdout or b""), _decode(exc.stderr or b""),
+                                 timed_out=True)
             except BaseException:
                 proc.kill()
                 raise
