@@ -228,7 +228,7 @@ def reap_at_start() -> None:
             return
     except OSError:
         return
-    from petstore_tui.commands.leftovers import report_lines
+    from petstore_tui.commands.leftovers import report_lines  # start-up: only when a record is left
 
     for line in report_lines(tool_records.reap()):
         print(f"petstore-tui: {line}", file=sys.stderr)
