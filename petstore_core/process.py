@@ -4,6 +4,9 @@ line with stderr tagged, and a polite stop (SIGINT, then SIGTERM, then SIGKILL).
 The child runs in its own session so a Ctrl+C in the terminal reaches only us; we then
 send the child exactly one SIGINT. Terraform treats a second SIGINT as "abandon state
 writes", so that one must never be sent twice.
+
+Every tool is recorded while it runs (petstore_core/tool_records.py): if this process is
+killed outright, the next start stops what it left, and only that.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from petstore_core import tool_records
 
 MAX_LINE = 64 * 1024  # longer lines are cut: a 10 MB line must not take 10 MB per copy
 _CHUNK = 64 * 1024
@@ -75,25 +80,33 @@ def run(
 ) -> Completed:
     """Run to completion (short tools: version checks, `kubectl kustomize`)."""
     full = _resolve(argv, env)
+    marker = tool_records.new_marker()
+    proc = subprocess.Popen(  # noqa: S603 - argument list, no shell
+        full,
+        cwd=cwd,
+        env=tool_records.with_marker(dict(env) if env is not None else None, marker),
+        stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    recorded = tool_records.record(proc.pid, full[0], marker, own_group=False)
     try:
-        proc = subprocess.run(  # noqa: S603 - argument list, no shell
-            full,
-            cwd=cwd,
-            env=dict(env) if env is not None else None,
-            input=input,
-            capture_output=True,
-            timeout=timeout,
-            stdin=None if input is not None else subprocess.DEVNULL,
-        )
-    except subprocess.TimeoutExpired as exc:
-        return Completed(
-            list(argv),
-            None,
-            _decode(exc.stdout or b""),
-            _decode(exc.stderr or b""),
-            timed_out=True,
-        )
-    return Completed(list(argv), proc.returncode, _decode(proc.stdout), _decode(proc.stderr))
+        with proc:  # as subprocess.run: any exception (Ctrl+C) kills the child and waits
+            try:
+                out, err = proc.communicate(input, timeout=timeout)
+            except subprocess.TimeoutExpired as exc:
+                # as subprocess.run on POSIX: the output so far is in exc; a second
+                # communicate() would wait for a grandchild that still holds the pipes
+                proc.kill()
+                proc.wait()
+                return Completed(list(argv), None, _decode(exc.stdout or b""), _decode(exc.stderr or b""),
+                                 timed_out=True)
+            except BaseException:
+                proc.kill()
+                raise
+    finally:
+        tool_records.forget(recorded)
+    return Completed(list(argv), proc.returncode, _decode(out), _decode(err))
 
 
 def _decode(data: bytes) -> str:
@@ -192,15 +205,17 @@ async def stream(
         if on_line is not None:
             on_line(line)
 
+    marker = tool_records.new_marker()
     proc = await asyncio.create_subprocess_exec(
         *full,
         cwd=cwd,
-        env=dict(env) if env is not None else None,
+        env=tool_records.with_marker(dict(env) if env is not None else None, marker),
         stdin=asyncio.subprocess.PIPE if input is not None else asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         start_new_session=True,
     )
+    recorded = tool_records.record(proc.pid, full[0], marker, own_group=True)
 
     async def feed() -> None:
         if input is not None and proc.stdin is not None:
@@ -239,6 +254,7 @@ async def stream(
             await asyncio.wait([work], timeout=terminate_grace)
         if not work.done():
             work.cancel()
+        tool_records.forget(recorded)
     result.returncode = proc.returncode
     result.stdout = "\n".join(line.text for line in result.lines if line.stream == "stdout")
     result.stderr = "\n".join(line.text for line in result.lines if line.stream == "stderr")

@@ -29,7 +29,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "catalog": ("catalog", "list the known failures, or test your own catalog entries"),
     "drill": ("drill", "list, plant or undo the sandbox's drills (headless)"),
     "fix": ("fix", "apply a mechanical fix for a finding or failed check, verified; list or undo fixes"),
+    "leftovers": ("leftovers", "stop the tools a killed petstore-tui left running (never anyone else's)"),
 }
+
+# The commands that run external tools: each first stops what a killed run left behind
+# (petstore_core/tool_records.py). None is the TUI.
+RUNS_TOOLS = frozenset({None, "troubleshoot", "deploy", "destroy", "fix", "drill", "sandbox", "preflight"})
 
 
 class HelpFormatter(argparse.HelpFormatter):
@@ -176,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--profile names real AWS credentials; the sandbox uses its own: drop one of them")
     target = target_from_args(args)
     try:
+        if args.command in RUNS_TOOLS:
+            reap_at_start()
         if args.command is None:
             module = importlib.import_module("petstore_tui.commands.tui")
         else:
@@ -208,6 +215,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"petstore-tui: internal error: {redact(f'{type(exc).__name__}: {exc}')}", file=sys.stderr)
         print("set PETSTORE_TUI_DEBUG=1 to see the traceback", file=sys.stderr)
         return 2
+
+
+def reap_at_start() -> None:
+    """Stop the tools a killed run of petstore-tui left running, and say so on stderr (the
+    TUI's screen opens after: the lines stay in the terminal). Cheap when there is nothing:
+    one look at an empty folder."""
+    from petstore_core import tool_records  # start-up: only the commands that run tools
+
+    try:
+        if not any(tool_records.folder().glob("*.json")):
+            return
+    except OSError:
+        return
+    from petstore_tui.commands.leftovers import report_lines  # start-up: only when a record is left
+
+    for line in report_lines(tool_records.reap()):
+        print(f"petstore-tui: {line}", file=sys.stderr)
 
 
 def _preload_regexes() -> Path | None:

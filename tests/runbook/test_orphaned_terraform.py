@@ -1,0 +1,173 @@
+"""End to end with real Terraform: a petstore-tui SIGKILLed during `terraform apply` leaves
+Terraform's process tree running; the next start stops exactly that tree and the state lock
+goes with it (a plan with -lock-timeout=0s runs at once)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from petstore_core import sandbox_state, settings, tool_records
+from petstore_tui.services import terraform as tf
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="Linux /proc needed")]
+TARGET = settings.Target(sandbox=True)
+
+# Stand-in for petstore-tui's deploy: the real runbook (terraform-init, plan, apply) in a
+# process of its own, which prints "applying" at the first resource Terraform creates.
+OWNER = textwrap.dedent("""\
+    import asyncio
+    from petstore_core import settings
+    from petstore_tui.events import StepOutput
+    from petstore_tui.runbook.deploy import deploy_runbook
+    from petstore_tui.runbook.runner import Runner
+
+    target = settings.Target(sandbox=True)
+
+    async def yes(request):
+        return True
+
+    async def main():
+        runner = Runner(target, deploy_runbook(target), yes, engine_factory=None)
+        async for event in runner.run(from_step="terraform-init"):
+            if isinstance(event, StepOutput) and event.step == "terraform-apply" and "create started" in event.line:
+                print("applying", flush=True)
+
+    asyncio.run(main())
+""")
+
+
+def _marked(marker: str) -> list[int]:
+    """The live processes whose environment carries this tool call's marker."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        info = tool_records.proc_info(int(name))
+        if info is None or info.state in ("Z", "X"):
+            continue
+        try:
+            environ = open(f"/proc/{name}/environ", "rb").read()
+        except OSError:
+            continue
+        if f"{tool_records.MARKER}={marker}".encode() in environ.split(b"\0"):
+            found.append(int(name))
+    return found
+
+
+# Stand-in for a Terraform step that keeps quiet for a while (a long create, between its
+# "still creating" lines): a terraform_data resource whose local-exec provisioner sleeps;
+# Terraform runs it as `sh -c "sleep 120"`, a grandchild, as it runs a provider plugin.
+QUIET_CONFIG = """
+resource "terraform_data" "slow" {
+  provisioner "local-exec" {
+    command = "sleep 120"
+  }
+}
+"""
+
+APPLY_OWNER = textwrap.dedent("""\
+    import asyncio, sys
+    from petstore_core import process
+    asyncio.run(process.stream(["terraform", f"-chdir={sys.argv[1]}", "apply", "-input=false",
+                                "-json", "-auto-approve"], timeout=600, on_line=lambda line: print(line.text, flush=True)))
+""")
+
+
+def test_real_terraform_and_its_grandchild_left_by_a_killed_run_are_stopped(terraform_bin, tmp_path):
+    """Real terraform (no provider to download: terraform_data is built in) applying a
+    resource whose provisioner sleeps, under process.stream in a subprocess that is
+    SIGKILLed. Terraform and its `sh`/`sleep` grandchild are still running a second later;
+    reap() stops exactly them, and the next plan with -lock-timeout=0s is not blocked."""
+    work = tmp_path / "tf"
+    work.mkdir()
+    (work / "main.tf").write_text(QUIET_CONFIG)
+    env = {**os.environ, "TF_IN_AUTOMATION": "1", "TF_CLI_CONFIG_FILE": str(tmp_path / "none.tfrc")}
+    (tmp_path / "none.tfrc").write_text("")
+    init = subprocess.run([terraform_bin, f"-chdir={work}", "init", "-input=false"], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert init.returncode == 0, init.stderr
+    owner = subprocess.Popen([sys.executable, "-c", APPLY_OWNER, str(work)], stdout=subprocess.PIPE,
+                             text=True, env=env)
+    marker = ""
+    try:
+        deadline = time.monotonic() + 120
+        for line in owner.stdout:  # type: ignore[union-attr]
+            if '"provision_start"' in line:
+                break
+            assert time.monotonic() < deadline, "the provisioner never started"
+        time.sleep(0.5)  # the sleep is running
+        (record,) = tool_records.records()
+        marker = record.marker
+    finally:
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(timeout=30)
+    try:
+        time.sleep(1.0)
+        left = {pid: tool_records.proc_info(pid).name for pid in _marked(marker)}  # type: ignore[union-attr]
+        assert "terraform" in left.values() and "sleep" in left.values(), left
+
+        done = tool_records.reap(grace=30)
+        assert {item.pid for item in done.stopped} == set(left), (done.stopped, left)
+        assert _marked(marker) == []
+        assert not list(tool_records.folder().glob("*.json"))
+        plan = subprocess.run([terraform_bin, f"-chdir={work}", "plan", "-input=false", "-lock-timeout=0s"],
+                              env=env, capture_output=True, text=True, timeout=300)
+        assert plan.returncode == 0, plan.stderr
+    finally:
+        for pid in _marked(marker) if marker else []:
+            os.kill(pid, signal.SIGKILL)
+
+
+async def test_real_terraform_against_moto_killed_deploy_leaves_nothing_after_the_next_start(aws, terraform_cli_config):
+    """Stand-ins: moto_server (the `aws` fixture, recorded as the sandbox) and the runbook in a
+    subprocess; real terraform and its real AWS provider from the local mirror. The
+    subprocess is SIGKILLed at Terraform's first create. What is left then depends on when
+    Terraform and its provider next write to their closed pipes (measured: nothing after
+    1 s, or the provider idle for minutes; docs/knowledge/orphaned-tool-processes.md);
+    after reap() nothing carrying the call's marker runs, no record is left, and a plan with
+    -lock-timeout=0s runs at once."""
+    sandbox_state.write(sandbox_state.SandboxState(endpoint=aws, pid=os.getpid(), started_at=time.time()))
+    owner = subprocess.Popen([sys.executable, "-c", OWNER], stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    marker = ""
+    try:
+        deadline = time.monotonic() + 600
+        for line in owner.stdout:  # type: ignore[union-attr]
+            if line.strip() == "applying":
+                break
+            assert time.monotonic() < deadline, "terraform apply never started"
+        else:
+            pytest.fail("the runbook ended before terraform apply created anything")
+        records = [r for r in tool_records.records() if r.program == "terraform"]
+        assert len(records) == 1, records
+        marker = records[0].marker
+    finally:
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(timeout=30)
+    try:
+        time.sleep(1.0)
+        left = set(_marked(marker))
+        done = tool_records.reap(grace=120)
+        assert not done.not_stopped
+        assert {item.pid for item in done.stopped} >= left
+        assert _marked(marker) == []
+        assert not list(tool_records.folder().glob("*.json"))
+
+        workdir = settings.state_dir() / "work" / TARGET.key / "terraform"
+        from petstore_core.terraform_vars import sandbox_var_args
+
+        plan = await tf.Terraform(workdir).plan(
+            workdir / "after.tfplan",
+            sandbox_var_args({"cluster_name": TARGET.cluster_name, "region": TARGET.region_name}),
+            lock_timeout="0s")
+        assert plan.ok, plan.error_text()
+    finally:
+        for pid in _marked(marker) if marker else []:
+            os.kill(pid, signal.SIGKILL)

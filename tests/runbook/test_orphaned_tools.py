@@ -1,0 +1,222 @@
+"""A petstore-tui killed with SIGKILL leaves its tools running; the next start stops exactly
+those (petstore_core/tool_records.py), and never a stranger that got a recorded pid."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from petstore_core import process, tool_records
+from petstore_tui import cli
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="Linux /proc needed")
+
+# Stand-in for Terraform and its provider plugin: the "terraform" process forks a
+# "provider" grandchild that sleeps, writes both pids to a file, then waits (or, with
+# `leader-exits`, ends once the file `exit-now` appears, as Terraform does when its next
+# write to a closed pipe fails). Like Terraform, it stops on SIGINT after a moment, and
+# notes each SIGINT it gets in the file `sigints` (a second one means "abandon state writes").
+FAKE_TERRAFORM = textwrap.dedent("""\
+    #!{python}
+    import os, signal, sys, time
+    here = sys.argv[1]
+    stopping = []
+    def interrupted(signum, frame):
+        with open(os.path.join(here, "sigints"), "a") as out:
+            out.write("SIGINT\\n")
+        stopping.append(time.monotonic())
+    signal.signal(signal.SIGINT, interrupted)
+    child = os.fork()
+    if child == 0:
+        os.execv("/bin/sleep", ["sleep", "600"])  # the provider plugin's stand-in
+    with open(os.path.join(here, "pids.tmp"), "w") as out:
+        out.write(f"{{os.getpid()}} {{child}}")
+    os.replace(os.path.join(here, "pids.tmp"), os.path.join(here, "pids"))
+    print("planning", flush=True)
+    while True:
+        if len(sys.argv) > 2 and os.path.exists(os.path.join(here, "exit-now")):
+            os._exit(0)
+        if stopping and time.monotonic() - stopping[0] > 0.5:
+            os._exit(0)
+        time.sleep(0.05)
+""")
+
+# Stand-in for petstore-tui in the middle of a Terraform step: process.stream (or run) on
+# the fake, in a process the test then kills with SIGKILL.
+OWNER = textwrap.dedent("""\
+    import asyncio, sys
+    from petstore_core import process
+    argv = sys.argv[2:]
+    if sys.argv[1] == "stream":
+        asyncio.run(process.stream(argv, timeout=600))
+    else:
+        process.run(argv, timeout=600)
+""")
+
+
+def _fake(tmp_path: Path) -> Path:
+    exe = tmp_path / "terraform"
+    exe.write_text(FAKE_TERRAFORM.format(python=sys.executable))
+    exe.chmod(0o755)
+    return exe
+
+
+def _alive(pid: int) -> bool:
+    info = tool_records.proc_info(pid)
+    return info is not None and info.state not in ("Z", "X")
+
+
+def _wait_for(path: Path, seconds: float = 30) -> str:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.05)
+    return path.read_text()
+
+
+def _owner_killed(tmp_path: Path, mode: str, *extra: str) -> tuple[int, int]:
+    """Start the owner on the fake Terraform, SIGKILL it once the tree is up and recorded:
+    (tool, provider). A tree that was never recorded is killed here, then the test fails."""
+    owner = subprocess.Popen([sys.executable, "-c", OWNER, mode, str(_fake(tmp_path)), str(tmp_path), *extra],
+                             env=os.environ.copy())
+    try:
+        tool, provider = map(int, _wait_for(tmp_path / "pids").split())
+        deadline = time.monotonic() + 10
+        while not list(tool_records.folder().glob("*.json")) and time.monotonic() < deadline:
+            time.sleep(0.05)  # written just after the tool starts
+    finally:
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(timeout=30)
+    if not list(tool_records.folder().glob("*.json")):
+        _cleanup(tool, provider)
+        pytest.fail("the killed run left no record of its running tool")
+    return tool, provider
+
+
+def _cleanup(*pids: int) -> None:
+    for pid in pids:
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_the_next_start_stops_the_tree_a_killed_run_left(tmp_path, capsys):
+    """Stand-ins: a fake `terraform` (its provider a forked `sleep`), run by process.stream in
+    a subprocess that is SIGKILLed. Both outlive it; the next start of a command that runs
+    tools (`petstore-tui preflight`'s entry, cli.reap_at_start) stops exactly them and says so."""
+    tool, provider = _owner_killed(tmp_path, "stream")
+    try:
+        time.sleep(0.3)
+        assert _alive(tool) and _alive(provider), "the killed run's tools should still be running here"
+        cli.reap_at_start()
+        assert not _alive(tool) and not _alive(provider)
+        said = capsys.readouterr().err
+        assert f"stopped pid {tool} " in said and f"stopped pid {provider} " in said, said
+        assert "with SIGINT" in said  # the one SIGINT was enough: no harsher signal
+        assert (tmp_path / "sigints").read_text() == "SIGINT\n"  # once, never twice
+        assert not list(tool_records.folder().glob("*.json"))
+    finally:
+        _cleanup(tool, provider)
+
+
+def test_a_provider_left_alone_by_its_dead_terraform_is_found_by_its_marker(tmp_path):
+    """Stand-ins as above; after the owner's SIGKILL the fake Terraform itself ends (as the
+    real one does at its next write to the closed pipe) and only its provider is left,
+    reparented to init. Its pid was never recorded: the marker in its environment says it
+    is ours. `petstore-tui leftovers` stops it."""
+    tool, provider = _owner_killed(tmp_path, "stream", "leader-exits")
+    try:
+        (tmp_path / "exit-now").write_text("")
+        deadline = time.monotonic() + 10
+        while _alive(tool):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert _alive(provider)
+        assert cli.main(["leftovers", "--grace", "5"]) == 0
+        assert not _alive(provider)
+        assert not list(tool_records.folder().glob("*.json"))
+    finally:
+        _cleanup(tool, provider)
+
+
+def test_process_run_tools_are_recorded_and_stopped_by_pid_never_by_our_group(tmp_path):
+    """process.run's tool shares its owner's process group (no session of its own): the
+    reaper must stop the tool and its child by identity and marker, and never signal that
+    group, which is the operator's shell job (here: this test process's group)."""
+    tool, provider = _owner_killed(tmp_path, "run")
+    try:
+        record = json.loads(next(tool_records.folder().glob("*.json")).read_text())
+        assert record["own_group"] is False
+        done = tool_records.reap(grace=5)
+        assert {item.pid for item in done.stopped} == {tool, provider}
+        assert not _alive(tool) and not _alive(provider)
+    finally:
+        _cleanup(tool, provider)
+
+
+def test_a_reused_pid_is_left_alone_and_its_record_dropped(tmp_path):
+    """Stand-in for pid reuse: a stranger `sleep` (not started by us) holds the pid of a
+    record from a dead run, with another start time. It is not touched; the record goes."""
+    stranger = subprocess.Popen(["sleep", "60"])
+    try:
+        info = tool_records.proc_info(stranger.pid)
+        assert info is not None
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, timeout=30)
+        folder = tool_records.folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{dead.stdout.strip()}-1-{stranger.pid}.json"
+        path.write_text(json.dumps({
+            "pid": stranger.pid, "start": info.start - 1, "boot": tool_records.boot_id(), "program": "terraform",
+            "uid": os.getuid(), "owner_pid": int(dead.stdout), "owner_start": 1, "marker": "1.1.none",
+            "own_group": True, "started_at": time.time()}))
+        done = tool_records.reap(grace=1)
+        assert stranger.poll() is None, "a stranger with a reused pid was stopped"
+        assert not done.stopped
+        assert [rec.pid for rec, _ in done.strangers] == [stranger.pid]
+        assert not path.exists()
+    finally:
+        stranger.kill()
+        stranger.wait()
+
+
+def test_records_of_a_live_run_are_left_alone(tmp_path):
+    """A record whose owner (this test process) is alive belongs to a run in progress
+    (a TUI in another terminal): neither its tool nor its record is touched."""
+    sleeper = subprocess.Popen(["sleep", "60"])
+    try:
+        marker = tool_records.new_marker()
+        path = tool_records.record(sleeper.pid, "/usr/bin/sleep", marker, own_group=False)
+        assert path is not None and path.exists()
+        done = tool_records.reap(grace=1)
+        assert done.live_owner == 1 and not done.stopped
+        assert sleeper.poll() is None and path.exists()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+async def test_records_hold_the_program_name_only_and_go_when_the_tool_ends(tmp_path):
+    """Stand-in tool: `sh` printing the records while it runs. Each holds the program's
+    name, never an argument (a token on the command line stays out of the state folder);
+    none is left once the call has returned, by stream or by run."""
+    secret = "--token=AKIAFAKEFAKEFAKE0000-hunter2"
+    folder = tool_records.folder()
+    # the record is written just after the tool starts: wait for it, then print it
+    show = (f'for i in $(seq 200); do ls "{folder}"/*.json >/dev/null 2>&1 && break; sleep 0.05; done; '
+            f'cat "{folder}"/*.json; : "{secret}"')
+    streamed = await process.stream(["sh", "-c", show, "sh", secret], timeout=30)
+    ran = process.run(["sh", "-c", show, "sh", secret], timeout=30)
+    for done in (streamed, ran):
+        assert done.ok, done.stderr
+        record = json.loads(done.stdout)
+        assert record["program"] == "sh"
+        assert "hunter2" not in done.stdout and "AKIA" not in done.stdout
+    assert not list(tool_records.folder().glob("*.json"))
