@@ -142,7 +142,7 @@ def _list(args, service) -> int:
         for row in undoable:
             print(redact(f"  {row['entry']:<30} {row['status']:<9} {row['resource']}   -> {row['command']}"))
     if gone:
-        print("applied fixes with nothing left to undo:")
+        print("applied fixes that cannot be undone (destroyed since, or changed by someone else):")
         for row in gone:
             print(redact(f"  {row['entry']:<30} {row['resource']}: {row['reason']}"))
     return 0

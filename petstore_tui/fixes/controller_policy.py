@@ -146,14 +146,22 @@ class ControllerPolicyFix(Fix):
         undo["report"] = [f"{state['arn']}: default version {created} (was {state['previous']})"]
         return undo
 
+    def altered(self, ctx: FixContext, undo: dict[str, Any]) -> str:
+        if not (undo.get("arn") and undo.get("created")):
+            return ""
+        default = ctx.aws("iam").get_policy(PolicyArn=undo["arn"])["Policy"]["DefaultVersionId"]
+        if default != undo["created"]:
+            return f"the default version is {default} now, not {undo['created']} (made by the fix): changed since"
+        return ""
+
     def undo(self, ctx: FixContext, undo: dict[str, Any]) -> list[str]:
         iam = ctx.aws("iam")
         arn, previous, created = undo["arn"], undo["previous"], undo.get("created")
         lines = []
+        altered = self.altered(ctx, undo)
+        if altered:
+            raise FixRefused(f"{altered}, not undone")
         default = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
-        if created and default != created:
-            raise FixRefused(f"the default version is {default} now, not {created} (made by the fix): "
-                             "changed since, not undone")
         if default != previous:
             iam.set_default_policy_version(PolicyArn=arn, VersionId=previous)
             lines.append(f"default version back to {previous}")

@@ -47,11 +47,20 @@ class IngressClassFix(Fix):
         ctx.record(undo)
         return undo
 
+    def altered(self, ctx: FixContext, undo: dict[str, Any]) -> str:
+        if not undo.get("uid"):
+            return ""
+        current = kube_objects.live(ctx, "NetworkingV1Api", "read_ingress_class", undo["name"])
+        if current is not None and (current.get("metadata") or {}).get("uid") != undo["uid"]:
+            return f"IngressClass {undo['name']} was recreated since the fix"
+        return ""
+
     def undo(self, ctx: FixContext, undo: dict[str, Any]) -> list[str]:
         current = kube_objects.live(ctx, "NetworkingV1Api", "read_ingress_class", undo["name"])
         if current is None:
             return [f"IngressClass {undo['name']} already gone"]
-        if (current.get("metadata") or {}).get("uid") != undo["uid"]:
-            raise FixRefused(f"IngressClass {undo['name']} was recreated since the fix: not deleted")
+        altered = self.altered(ctx, undo)
+        if altered:
+            raise FixRefused(f"{altered}: not deleted")
         kube_call(ctx.checks, "NetworkingV1Api", "delete_ingress_class", undo["name"])
         return [f"deleted IngressClass {undo['name']} (made by the fix)"]

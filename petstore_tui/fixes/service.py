@@ -283,10 +283,25 @@ class FixService:
         return [entry for journal in journals(self.target) for entry in journal.entries]
 
     def applied(self) -> list[tuple[dict[str, Any], str]]:
-        """Every entry applied and not undone, with why it has nothing left to undo ("":
-        `fix undo` would act on it)."""
-        return [(entry, gone_reason(self.target, journal, entry)) for journal in journals(self.target)
-                for entry in journal.entries if entry.get("status") in (*OPEN, "gone")]
+        """Every entry applied and not undone, with why `fix undo` would refuse it ("": it
+        would act): its target destroyed or its sandbox stopped (gone_reason), or what it
+        made changed by someone else since (Fix.altered, a live read per entry)."""
+        found = []
+        ctx: FixContext | None = None
+        for journal in journals(self.target):
+            for entry in journal.entries:
+                if entry.get("status") not in (*OPEN, "gone"):
+                    continue
+                reason = gone_reason(self.target, journal, entry)
+                fix = next((f for f in self.fixes if f.id == entry.get("fix")), None)
+                if not reason and fix is not None:
+                    ctx = ctx or self._context()
+                    try:
+                        reason = redact(fix.altered(ctx, entry.get("undo") or {}))
+                    except Exception:  # unreadable now (no cluster, no credentials): `fix undo` will say why
+                        reason = ""
+                found.append((entry, reason))
+        return found
 
     # ---- permission findings -----------------------------------------------------------------
     @staticmethod

@@ -51,6 +51,25 @@ def test_ingressclass_recreated_since_the_fix_is_not_deleted(kube_stub, capsys):
     assert kube_stub.objects("IngressClass")
 
 
+def test_fix_list_says_an_ingressclass_recreated_since_cannot_be_undone(kube_stub, capsys):
+    """Stand-in: the stub Kubernetes API server. Someone recreated IngressClass alb after
+    the fix made it: its undo refuses (not ours to delete), so `fix list` must not offer
+    the undo command; it lists the entry with the reason, beside the destroyed ones."""
+    assert fix("cluster.ingressclass", "--yes") == 0
+    kube_stub.remove("IngressClass", "alb")
+    kube_stub.add(dict(ALB_CLASS))  # someone else's, with a new uid
+    capsys.readouterr()
+    assert fix("list", "--json") == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["undoable"] == []
+    assert [(g["entry"], g["reason"]) for g in listed["gone"]] == [
+        ("ingressclass-alb-1", "IngressClass alb was recreated since the fix")]
+    assert fix("list") == 0
+    out = capsys.readouterr().out
+    assert "fix undo ingressclass-alb-1" not in out
+    assert "ingressclass-alb-1" in out and "recreated since the fix" in out
+
+
 def test_service_account_annotated_and_controller_restarted(kube_stub, capsys):
     kube_stub.add(controller_sa(None))
     kube_stub.add(controller_deployment("v3.5.0"))
