@@ -18,6 +18,21 @@ from petstore_core.redact import redact
 REQUEST_TIMEOUT: tuple[float, float] = (5.0, 20.0)
 
 
+def kubectl_command(target: Any, *words: str) -> str:
+    """`kubectl [--kubeconfig K] [--context C] WORDS...` as a shell line: every kubectl
+    command printed for the operator (a refusal, a fix's note, a probe's fix) acts on the
+    cluster the operator pointed the tool at, not on kubectl's current context
+    (petstore_tui/fixes/model.py command_for does the same for petstore-tui commands)."""
+    import shlex
+
+    options: list[str] = []
+    for flag, value in (("--kubeconfig", getattr(target, "kubeconfig", None)),
+                        ("--context", getattr(target, "context", None))):
+        if value:
+            options += [flag, str(value)]
+    return shlex.join(["kubectl", *options, *words])
+
+
 def kubeconfig_paths(kubeconfig: str | os.PathLike | None = None) -> list[Path]:
     """The kubeconfig files in use: the argument, else KUBECONFIG (read now, not at
     import: tests and the runbook change it), else ~/.kube/config."""

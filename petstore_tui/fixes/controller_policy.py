@@ -7,6 +7,7 @@ from typing import Any
 
 from checks import alb_policy
 from checks.probes.controller_policy import evaluate, find_role_arn, policy_document, role_policies
+from petstore_core.kube import kubectl_command
 from petstore_tui.drills.controller_policy import ControllerPolicyDrill
 from petstore_tui.fixes import files
 from petstore_tui.fixes.base import Fix, FixContext
@@ -88,8 +89,8 @@ class ControllerPolicyFix(Fix):
         plan.notes.append(f"{len(versions)} version(s) now, default {default}; undo sets {default} back")
         plan.notes.append("Terraform's aws_iam_policy.lb_controller reads the default version: it then matches "
                           f"{alb_policy.POLICY_FILE}, so the next plan shows no change")
-        plan.notes.append("the controller retries on its own; to retry at once: kubectl rollout restart "
-                          "deployment -n kube-system aws-load-balancer-controller")
+        plan.notes.append("the controller retries on its own; to retry at once: " + kubectl_command(
+            ctx.target, "rollout", "restart", "deployment", "-n", "kube-system", "aws-load-balancer-controller"))
         plan.state = {"arn": arn, "previous": default, "delete": delete, "document": compact}
         return plan
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from checks.probes._common import kube_call
 from checks.probes.ingressclass import CONTROLLER
+from petstore_core.kube import kubectl_command
 from petstore_tui.fixes import kube_objects
 from petstore_tui.fixes.base import Fix, FixContext
 from petstore_tui.fixes.model import Change, FixRefused, NothingToFix, Plan, command_for
@@ -30,8 +31,9 @@ class IngressClassFix(Fix):
             if controller == CONTROLLER:
                 raise NothingToFix(f"IngressClass {NAME} exists ({CONTROLLER})")
             raise FixRefused(f"IngressClass {NAME} exists with controller {controller!r}: spec.controller cannot "
-                             f"change in place; after checking no Ingress uses it: kubectl delete ingressclass "
-                             f"{NAME}, then {command_for(ctx.target, 'fix', failure_id)}")
+                             f"change in place; after checking no Ingress uses it: "
+                             f"{kubectl_command(ctx.target, 'delete', 'ingressclass', NAME)}, "
+                             f"then {command_for(ctx.target, 'fix', failure_id)}")
         plan = self.new_plan(ctx, failure_id, f"ingressclass/{NAME}")
         plan.changes.append(Change("kube-object", f"create IngressClass {NAME} from {path}",
                                    kube_objects.diff(f"ingressclasses/{NAME}", None, wanted),

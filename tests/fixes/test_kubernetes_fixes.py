@@ -145,3 +145,15 @@ def test_a_refusal_names_the_command_to_copy_with_the_target_options(kube_stub, 
     assert fix("cluster.service-account", "--yes") == 1
     assert ("name it: petstore-tui --region us-east-1 fix "
             "cluster.service-account:arn:aws:iam::ACCOUNT:role/NAME") in capsys.readouterr().out
+
+
+def test_a_printed_kubectl_command_names_the_operators_context_and_kubeconfig(kube_stub, capsys):
+    """Stand-in: the stub Kubernetes API server (its kubeconfig has context `stub`). The
+    operator pointed the tool at a context and a kubeconfig: the `kubectl delete` the
+    refusal tells them to run must act on that cluster, not on kubectl's current context."""
+    kube_stub.add({**ALB_CLASS, "spec": {"controller": "k8s.io/ingress-nginx"}})
+    options = ["--context", "stub", "--kubeconfig", str(kube_stub.kubeconfig)]
+    assert cli.main([*TARGET, *options, "fix", "cluster.ingressclass", "--yes"]) == 1
+    out = capsys.readouterr().out
+    assert f"kubectl --kubeconfig {kube_stub.kubeconfig} --context stub delete ingressclass alb, then" in out, out
+    assert not kube_stub.requests_for("DELETE")
