@@ -22,14 +22,17 @@ def default_report_path(report_dir: Path | None, now: float) -> Path:
 
 
 def render_report(target: Target, findings: list[Finding], timeline: list[tuple[float, str]],
-                  sources: list[str], now: float) -> str:
-    """The report an on-call engineer pastes into the incident channel. Everything redacted."""
+                  sources: list[str], now: float, unavailable: list[tuple[str, str]] = ()) -> str:
+    """The report an on-call engineer pastes into the incident channel. Everything redacted.
+    `sources`: the ones followed; `unavailable`: (title, why) of those that could not be."""
     out: list[str] = [
         f"# Incident report: {target.cluster_name}",
         "",
         f"- Target: {target.label}",
         f"- Written: {_utc(now)}",
         f"- Sources followed: {', '.join(sources) or 'none'}",
+        *([f"- Sources not available: {'; '.join(f'{title} ({why})' for title, why in unavailable)}"]
+          if unavailable else []),
         f"- Findings: {len(findings)}"
         + (f" (worst: {findings[0].severity.value})" if findings else ""),
         "",

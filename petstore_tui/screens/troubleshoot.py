@@ -285,8 +285,10 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
     def write_report(self, path: Path) -> None:
         try:
             findings = list(self.query_findings())
+            sources = list(self.sources.values())
             text = render_report(self.app.target, findings, list(self.timeline),
-                                 [s.title for s in self.sources.values()], self.app.services.clock())
+                                 [s.title for s in sources if not s.unavailable], self.app.services.clock(),
+                                 [(s.title, s.unavailable) for s in sources if s.unavailable])
             path.parent.mkdir(parents=True, exist_ok=True)
             with open(path, "x", encoding="utf-8") as out:  # never over a file (a log, an older report)
                 out.write(text)
