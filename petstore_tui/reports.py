@@ -9,6 +9,7 @@ from checks.model import Finding
 from petstore_core import settings
 from petstore_core.redact import redact
 from petstore_core.settings import Target
+from petstore_core.words import counted
 
 
 def _utc(ts: float) -> str:
@@ -52,7 +53,7 @@ def render_report(target: Target, findings: list[Finding], timeline: list[tuple[
             f"- Id: `{finding.failure_id}`",
             f"- Resource: {finding.resource or 'unknown'}",
             f"- Source: {finding.source}",
-            f"- Seen: {finding.count} time(s), first {_utc(finding.first_seen)}, "
+            f"- Seen: {counted(finding.count, 'time')}, first {_utc(finding.first_seen)}, "
             f"last {_utc(finding.last_seen)}",
             "",
         ]

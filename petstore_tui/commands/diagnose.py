@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable
 
+from petstore_core.words import counted
 from petstore_tui.commands.catalog import add_catalog_option
 from petstore_tui.commands.log_paths import log_file_problem
 
@@ -114,7 +115,7 @@ def run(args: argparse.Namespace, target) -> int:
         _print_human(engine, findings, report, elapsed, interrupted)
     if interrupted:
         print(f"petstore-tui diagnose: interrupted: the report is partial, it covers only the "
-              f"{engine.lines_read:,} lines read before", file=sys.stderr)
+              f"{counted(engine.lines_read, 'line')} read before", file=sys.stderr)
     return status
 
 
@@ -277,7 +278,7 @@ def _print_human(engine, findings, report, elapsed, interrupted=False) -> None:
         sev = f.severity.value.upper()
         mark = style(" [simulated: fed by a drill, printed by no program in this run]", "2") if f.simulated else ""
         lines.append(f"{style(f'{sev:<8}', _SEVERITY_STYLE[f.severity.value])} {style(f.title, '1')}{mark}")
-        seen = f"{f.count} time{'s' if f.count != 1 else ''}"
+        seen = counted(f.count, "time")
         if f.first_seen and f.last_seen:
             first, last = _iso(f.first_seen), _iso(f.last_seen)
             seen += f", {first}" + (f" to {last}" if last != first else "")
@@ -312,9 +313,9 @@ def _print_human(engine, findings, report, elapsed, interrupted=False) -> None:
         lines.append("")
     counts = {s: sum(1 for f in shown if f.severity.value == s) for s in SEVERITIES}
     parts = [f"{n} {s}" for s, n in counts.items() if n]
-    where = f"{engine.lines_read:,} lines from {len(report.sources)} source{'s' if len(report.sources) != 1 else ''}"
+    where = f"{counted(engine.lines_read, 'line')} from {counted(len(report.sources), 'source')}"
     if shown:
-        summary = f"{len(shown)} finding{'s' if len(shown) != 1 else ''} ({', '.join(parts)}) in {where}"
+        summary = f"{counted(len(shown), 'finding')} ({', '.join(parts)}) in {where}"
     else:
         summary = f"no known failures found in {where}"
     if hidden:

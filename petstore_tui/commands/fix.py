@@ -88,7 +88,9 @@ def _fix(args, service, target) -> int:
         print("\n".join(plan_lines(plan)), flush=True)
     where = "the sandbox" if target.sandbox else ("this checkout" if plan.kind == "repository"
                                                   else f"the real account and cluster of {target.label}")
-    answer = _confirm(args, f"apply these {len(plan.changes)} change(s) to {where}?")
+    from petstore_core.words import counted  # start-up: `fix --help` does not load it
+
+    answer = _confirm(args, f"apply {counted(len(plan.changes), 'change')} to {where}?")
     if answer is None:
         return _emit(args, Outcome(REFUSED, "no terminal to confirm on: pass --yes to apply (nothing changed)", plan))
     if not answer:

@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Footer, Label, ProgressBar, SelectionList
 
 from checks.model import Finding
 from petstore_core.redact import KeyBlockMasker, redact
+from petstore_core.words import counted
 from petstore_tui.contracts import LogSource
 from petstore_tui.reports import default_report_path, render_report
 from petstore_tui.restarts import RestartCounter
@@ -238,11 +239,11 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         if cut:  # as diagnose's note says: only the first MAX_LINE bytes of each were searched
             from checks.engine.normalize import MAX_LINE  # start-up: loaded with the engine by now
 
-            shown += f"{cut:,} line{'s' if cut != 1 else ''} cut at {MAX_LINE // 1024} KiB · "
+            shown += f"{counted(cut, 'line')} cut at {MAX_LINE // 1024} KiB · "
         # one row as wide as the pane (troubleshoot.tcss): new text never moves anything, so
         # no re-layout of the whole screen four times a second while lines stream
         self.query_one("#log-status", Label).update(
-            f"{log.total_lines} lines · {shown}{follow} · {_findings(table.row_count)}"
+            f"{counted(log.total_lines, 'line')} · {shown}{follow} · {_findings(table.row_count)}"
             + (f" · {redact(restarts)}" if restarts else ""), layout=False)
         worst = max((f.severity.rank for f in table.findings.values() if not f.acknowledged), default=-1)
         self.query_one(TargetHeader).status = (
@@ -260,7 +261,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
             self.notify("This finding's fix has no commands to copy.", severity="warning")
             return
         self.app.copy_to_clipboard("\n".join(commands))
-        self.notify(f"Copied {len(commands)} command(s) to the clipboard.")
+        self.notify(f"Copied {counted(len(commands), 'command')} to the clipboard.")
 
     def action_fix(self) -> None:
         """x: the fix dialog (petstore_tui/screens/fix_dialog.py); live probes re-run after a fix."""
@@ -324,4 +325,4 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
 
 
 def _findings(count: int) -> str:
-    return f"{count} finding" + ("" if count == 1 else "s")
+    return counted(count, "finding")

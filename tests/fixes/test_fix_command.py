@@ -40,7 +40,7 @@ def test_asks_on_a_terminal(broken, monkeypatch, capsys, answer, code, applied):
     monkeypatch.setattr(sys, "stdin", Terminal(answer))
     assert fix(broken, DOCKERFILE_CHECK) == code
     out = capsys.readouterr().out
-    assert "apply these 1 change(s) to this checkout? [y/N]" in out
+    assert "apply 1 change to this checkout? [y/N]" in out
     assert (snapshot(broken) != before) == applied
     if not applied:
         assert "refused: not confirmed: nothing changed" in out
