@@ -33,6 +33,15 @@ def kubectl_command(target: Any, *words: str) -> str:
     return shlex.join(["kubectl", *options, *words])
 
 
+def for_target(command: str, target: Any) -> str:
+    """A command written for kubectl's current context (a catalog entry's fix) as printed
+    for this operator: a leading `kubectl` gets their --kubeconfig and --context, as
+    kubectl_command gives them; anything else is returned as it is."""
+    if target is None or not command.startswith("kubectl "):
+        return command
+    return kubectl_command(target) + command[len("kubectl"):]
+
+
 def kubeconfig_paths(kubeconfig: str | os.PathLike | None = None) -> list[Path]:
     """The kubeconfig files in use: the argument, else KUBECONFIG (read now, not at
     import: tests and the runbook change it), else ~/.kube/config."""

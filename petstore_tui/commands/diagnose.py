@@ -112,7 +112,7 @@ def run(args: argparse.Namespace, target) -> int:
     if args.json:
         _print_json(engine, findings, report, status, elapsed, target if args.live else None, interrupted)
     else:
-        _print_human(engine, findings, report, elapsed, interrupted)
+        _print_human(engine, findings, report, elapsed, interrupted, target)
     if interrupted:
         print(f"petstore-tui diagnose: interrupted: the report is partial, it covers only the "
               f"{counted(engine.lines_read, 'line')} read before", file=sys.stderr)
@@ -259,12 +259,13 @@ class _Style:
 _SEVERITY_STYLE = {"critical": "1;97;41", "error": "1;31", "warning": "1;33", "info": "1;36"}
 
 
-def _print_human(engine, findings, report, elapsed, interrupted=False) -> None:
+def _print_human(engine, findings, report, elapsed, interrupted=False, target=None) -> None:
     # start-up: only this report wraps text (--json does not load it)
     import textwrap
 
     # start-up: `diagnose --help` does not load these
     from checks.model import recognition_text
+    from petstore_core.kube import for_target
     from petstore_core.redact import redact
 
     out = sys.stdout
@@ -304,8 +305,8 @@ def _print_human(engine, findings, report, elapsed, interrupted=False) -> None:
             for number, step in enumerate(f.fix.steps, 1):
                 lines.extend(textwrap.wrap(step, width - 7, initial_indent=f"    {number}. ",
                                            subsequent_indent="       "))
-            for command in f.fix.commands:
-                lines.append("    $ " + command)
+            for command in f.fix.commands:  # kubectl ones with the operator's --context
+                lines.append("    $ " + for_target(command, target))
             if f.fix.files:
                 lines.append("    files: " + ", ".join(f.fix.files))
         if entry is not None and entry.docs:

@@ -213,7 +213,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
 
     def _show_detail(self, finding: Finding | None) -> None:
         """The finding's detail, under a strip of when the panel saw it since it opened."""
-        self.query_one(FindingDetail).show(finding)
+        self.query_one(FindingDetail).show(finding, self.app.target)
         timeline = self.query_one("#finding-timeline", Label)
         hits = self.sightings.get(finding_key(finding)) if finding is not None else None
         if not hits:
@@ -256,7 +256,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         if finding is None:
             self.notify("No finding selected.", severity="warning")
             return
-        commands = fix_commands(finding)
+        commands = fix_commands(finding, self.app.target)
         if not commands:
             self.notify("This finding's fix has no commands to copy.", severity="warning")
             return

@@ -48,3 +48,4 @@ def test_diagnose_says_1_line_from_1_source(tmp_path, capsys):
     assert cli.main(["diagnose", str(log)]) == 0
     out = capsys.readouterr().out
     assert "no known failures found in 1 line from 1 source" in out, out
+
