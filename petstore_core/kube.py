@@ -5,6 +5,7 @@ timeout for every request."""
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,6 @@ def kubectl_command(target: Any, *words: str) -> str:
     command printed for the operator (a refusal, a fix's note, a probe's fix) acts on the
     cluster the operator pointed the tool at, not on kubectl's current context
     (petstore_tui/fixes/model.py command_for does the same for petstore-tui commands)."""
-    import shlex
-
     options: list[str] = []
     for flag, value in (("--kubeconfig", getattr(target, "kubeconfig", None)),
                         ("--context", getattr(target, "context", None))):
