@@ -5,6 +5,7 @@ timeout for every request."""
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,28 @@ from petstore_core.redact import redact
 # (connect, read) seconds: an API server behind a dead VPN must fail, not hang. The client
 # has no default, so every call must pass _request_timeout=REQUEST_TIMEOUT (or its own).
 REQUEST_TIMEOUT: tuple[float, float] = (5.0, 20.0)
+
+
+def kubectl_command(target: Any, *words: str) -> str:
+    """`kubectl [--kubeconfig K] [--context C] WORDS...` as a shell line: every kubectl
+    command printed for the operator (a refusal, a fix's note, a probe's fix) acts on the
+    cluster the operator pointed the tool at, not on kubectl's current context
+    (petstore_tui/fixes/model.py command_for does the same for petstore-tui commands)."""
+    options: list[str] = []
+    for flag, value in (("--kubeconfig", getattr(target, "kubeconfig", None)),
+                        ("--context", getattr(target, "context", None))):
+        if value:
+            options += [flag, str(value)]
+    return shlex.join(["kubectl", *options, *words])
+
+
+def for_target(command: str, target: Any) -> str:
+    """A command written for kubectl's current context (a catalog entry's fix) as printed
+    for this operator: a leading `kubectl` gets their --kubeconfig and --context, as
+    kubectl_command gives them; anything else is returned as it is."""
+    if target is None or not command.startswith("kubectl "):
+        return command
+    return kubectl_command(target) + command[len("kubectl"):]
 
 
 def kubeconfig_paths(kubeconfig: str | os.PathLike | None = None) -> list[Path]:

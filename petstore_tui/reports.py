@@ -7,8 +7,10 @@ from pathlib import Path
 
 from checks.model import Finding
 from petstore_core import settings
+from petstore_core.kube import for_target
 from petstore_core.redact import redact
 from petstore_core.settings import Target
+from petstore_core.words import counted
 
 
 def _utc(ts: float) -> str:
@@ -22,14 +24,17 @@ def default_report_path(report_dir: Path | None, now: float) -> Path:
 
 
 def render_report(target: Target, findings: list[Finding], timeline: list[tuple[float, str]],
-                  sources: list[str], now: float) -> str:
-    """The report an on-call engineer pastes into the incident channel. Everything redacted."""
+                  sources: list[str], now: float, unavailable: list[tuple[str, str]] = ()) -> str:
+    """The report an on-call engineer pastes into the incident channel. Everything redacted.
+    `sources`: the ones followed; `unavailable`: (title, why) of those that could not be."""
     out: list[str] = [
         f"# Incident report: {target.cluster_name}",
         "",
         f"- Target: {target.label}",
         f"- Written: {_utc(now)}",
         f"- Sources followed: {', '.join(sources) or 'none'}",
+        *([f"- Sources not available: {'; '.join(f'{title} ({why})' for title, why in unavailable)}"]
+          if unavailable else []),
         f"- Findings: {len(findings)}"
         + (f" (worst: {findings[0].severity.value})" if findings else ""),
         "",
@@ -49,7 +54,7 @@ def render_report(target: Target, findings: list[Finding], timeline: list[tuple[
             f"- Id: `{finding.failure_id}`",
             f"- Resource: {finding.resource or 'unknown'}",
             f"- Source: {finding.source}",
-            f"- Seen: {finding.count} time(s), first {_utc(finding.first_seen)}, "
+            f"- Seen: {counted(finding.count, 'time')}, first {_utc(finding.first_seen)}, "
             f"last {_utc(finding.last_seen)}",
             "",
         ]
@@ -63,7 +68,7 @@ def render_report(target: Target, findings: list[Finding], timeline: list[tuple[
             if finding.fix.steps:
                 out.append("")
             if finding.fix.commands:
-                out += ["```sh", *finding.fix.commands, "```", ""]
+                out += ["```sh", *(for_target(c, target) for c in finding.fix.commands), "```", ""]
             if finding.fix.files:
                 out += ["Files: " + ", ".join(f"`{f}`" for f in finding.fix.files), ""]
     return "\n".join(redact(line) for line in out).rstrip() + "\n"

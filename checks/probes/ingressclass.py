@@ -5,6 +5,7 @@ from __future__ import annotations
 from checks.model import CheckResult, Status
 from checks.preflight.context import CheckContext
 from checks.probes._common import is_not_found, kube_call, kube_error, result
+from petstore_core.kube import kubectl_command
 
 ID = "cluster.ingressclass"
 FAILURE_ID = "alb-controller-ingressclass-missing"
@@ -19,8 +20,9 @@ def probe_ingressclass(ctx: CheckContext) -> CheckResult:
         if is_not_found(exc):
             return result(ID, Status.FAIL, "IngressClass alb does not exist",
                           "without it the controller ignores the Ingress and no ALB is created",
-                          "kubectl apply -f kubernetes/controller/ingressclass.yaml (before installing "
-                          "the controller with createIngressClassResource=false)", FAILURE_ID)
+                          kubectl_command(ctx.target, "apply", "-f", "kubernetes/controller/ingressclass.yaml")
+                          + " (before installing the controller with createIngressClassResource=false)",
+                          FAILURE_ID)
         return kube_error(ID, exc, "cannot read IngressClass alb")
     controller = getattr(ingress_class.spec, "controller", None)
     if controller != CONTROLLER:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from checks.model import CheckResult, Status
 from checks.preflight.context import CheckContext
 from checks.probes._common import kube_call, kube_error, result
+from petstore_core.kube import kubectl_command
 
 ID = "cluster.pods"
 
@@ -38,7 +39,9 @@ def pod_lines(pods) -> list[str]:
     return lines
 
 
-def evaluate_pods(pods, namespace: str) -> list[CheckResult]:
+def evaluate_pods(pods, namespace: str, target=None) -> list[CheckResult]:
+    """One failed result per container waiting or terminated for a known reason; `target`
+    (the operator's --context and --kubeconfig) goes into the kubectl command it names."""
     results: list[CheckResult] = []
     for pod in pods:
         name = pod.metadata.name
@@ -54,6 +57,9 @@ def evaluate_pods(pods, namespace: str) -> list[CheckResult]:
             if reason is None:
                 continue
             failure_id, fix = REASONS[reason]
+            if reason == "CrashLoopBackOff":  # the whole command, for this pod and container
+                fix = "read the previous container's log: " + kubectl_command(
+                    target, "logs", "-p", "-n", namespace, name, "-c", status.name)
             if reason in ("ImagePullBackOff", "ErrImagePull") and message:
                 lowered = message.lower()
                 if "no basic auth" in lowered:
@@ -74,7 +80,7 @@ def probe_pods(ctx: CheckContext, namespace: str | None = None) -> list[CheckRes
         pods = kube_call(ctx, "CoreV1Api", "list_namespaced_pod", namespace).items
     except Exception as exc:
         return [kube_error(ID, exc, f"cannot list pods in {namespace}")]
-    problems = evaluate_pods(pods, namespace)
+    problems = evaluate_pods(pods, namespace, ctx.target)
     if problems:
         return problems
     if not pods:

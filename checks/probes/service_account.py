@@ -15,6 +15,7 @@ from checks.probes._common import (
     kube_error,
     result,
 )
+from petstore_core.kube import kubectl_command
 
 ID = "cluster.service-account"
 FAILURE_ID = "alb-controller-serviceaccount-role-missing"
@@ -22,16 +23,20 @@ ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 
 
 def probe_service_account(ctx: CheckContext) -> CheckResult:
-    fix = (f"kubectl annotate serviceaccount -n {CONTROLLER_NAMESPACE} {CONTROLLER_NAME} "
-           f"{ROLE_ANNOTATION}=$(terraform -chdir=terraform output -raw lb_controller_role_arn) --overwrite; "
-           f"then kubectl rollout restart -n {CONTROLLER_NAMESPACE} deployment/{CONTROLLER_NAME}")
+    annotate = kubectl_command(ctx.target, "annotate", "serviceaccount", "-n", CONTROLLER_NAMESPACE, CONTROLLER_NAME)
+    # the $(...) stays unquoted: the operator's shell fills it in
+    fix = (f"{annotate} {ROLE_ANNOTATION}=$(terraform -chdir=terraform output -raw lb_controller_role_arn) "
+           f"--overwrite; then "
+           + kubectl_command(ctx.target, "rollout", "restart", "-n", CONTROLLER_NAMESPACE,
+                             f"deployment/{CONTROLLER_NAME}"))
     try:
         sa = kube_call(ctx, "CoreV1Api", "read_namespaced_service_account", CONTROLLER_NAME, CONTROLLER_NAMESPACE)
     except Exception as exc:
         if is_not_found(exc):
             return result(ID, Status.FAIL, f"ServiceAccount {CONTROLLER_NAMESPACE}/{CONTROLLER_NAME} does not exist",
                           "the chart is installed with serviceAccount.create=false, so we create it",
-                          "kubectl apply -f kubernetes/controller/serviceaccount.yaml (filled by the runbook)",
+                          kubectl_command(ctx.target, "apply", "-f", "kubernetes/controller/serviceaccount.yaml")
+                          + " (filled by the runbook)",
                           FAILURE_ID)
         return kube_error(ID, exc, "cannot read the controller's ServiceAccount")
     arn = (sa.metadata.annotations or {}).get(ROLE_ANNOTATION)

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable
 
+from petstore_core.words import counted
 from petstore_tui.commands.catalog import add_catalog_option
 from petstore_tui.commands.log_paths import log_file_problem
 
@@ -111,10 +112,10 @@ def run(args: argparse.Namespace, target) -> int:
     if args.json:
         _print_json(engine, findings, report, status, elapsed, target if args.live else None, interrupted)
     else:
-        _print_human(engine, findings, report, elapsed, interrupted)
+        _print_human(engine, findings, report, elapsed, interrupted, target)
     if interrupted:
         print(f"petstore-tui diagnose: interrupted: the report is partial, it covers only the "
-              f"{engine.lines_read:,} lines read before", file=sys.stderr)
+              f"{counted(engine.lines_read, 'line')} read before", file=sys.stderr)
     return status
 
 
@@ -258,12 +259,13 @@ class _Style:
 _SEVERITY_STYLE = {"critical": "1;97;41", "error": "1;31", "warning": "1;33", "info": "1;36"}
 
 
-def _print_human(engine, findings, report, elapsed, interrupted=False) -> None:
+def _print_human(engine, findings, report, elapsed, interrupted=False, target=None) -> None:
     # start-up: only this report wraps text (--json does not load it)
     import textwrap
 
     # start-up: `diagnose --help` does not load these
     from checks.model import recognition_text
+    from petstore_core.kube import for_target
     from petstore_core.redact import redact
 
     out = sys.stdout
@@ -277,7 +279,7 @@ def _print_human(engine, findings, report, elapsed, interrupted=False) -> None:
         sev = f.severity.value.upper()
         mark = style(" [simulated: fed by a drill, printed by no program in this run]", "2") if f.simulated else ""
         lines.append(f"{style(f'{sev:<8}', _SEVERITY_STYLE[f.severity.value])} {style(f.title, '1')}{mark}")
-        seen = f"{f.count} time{'s' if f.count != 1 else ''}"
+        seen = counted(f.count, "time")
         if f.first_seen and f.last_seen:
             first, last = _iso(f.first_seen), _iso(f.last_seen)
             seen += f", {first}" + (f" to {last}" if last != first else "")
@@ -303,8 +305,8 @@ def _print_human(engine, findings, report, elapsed, interrupted=False) -> None:
             for number, step in enumerate(f.fix.steps, 1):
                 lines.extend(textwrap.wrap(step, width - 7, initial_indent=f"    {number}. ",
                                            subsequent_indent="       "))
-            for command in f.fix.commands:
-                lines.append("    $ " + command)
+            for command in f.fix.commands:  # kubectl ones with the operator's --context
+                lines.append("    $ " + for_target(command, target))
             if f.fix.files:
                 lines.append("    files: " + ", ".join(f.fix.files))
         if entry is not None and entry.docs:
@@ -312,9 +314,9 @@ def _print_human(engine, findings, report, elapsed, interrupted=False) -> None:
         lines.append("")
     counts = {s: sum(1 for f in shown if f.severity.value == s) for s in SEVERITIES}
     parts = [f"{n} {s}" for s, n in counts.items() if n]
-    where = f"{engine.lines_read:,} lines from {len(report.sources)} source{'s' if len(report.sources) != 1 else ''}"
+    where = f"{counted(engine.lines_read, 'line')} from {counted(len(report.sources), 'source')}"
     if shown:
-        summary = f"{len(shown)} finding{'s' if len(shown) != 1 else ''} ({', '.join(parts)}) in {where}"
+        summary = f"{counted(len(shown), 'finding')} ({', '.join(parts)}) in {where}"
     else:
         summary = f"no known failures found in {where}"
     if hidden:

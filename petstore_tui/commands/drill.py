@@ -7,6 +7,7 @@ import json
 import sys
 
 from petstore_core import sandbox_state
+from petstore_core.words import counted
 from petstore_tui.drills.base import DrillError
 
 
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace, target) -> int:
         print(redact(f"{drill.id} {'planted' if args.action == 'plant' else 'undone'}: {outcome.message}"))
         if args.action == "plant":
             if simulated:
-                print(f"{simulated} simulated line(s) stand in for a program the sandbox cannot run; "
-                      "diagnose marks what rests only on them")
+                print(f"{counted(simulated, 'simulated line')} standing in for a program the sandbox cannot "
+                      "run: diagnose marks a finding resting only on such lines")
             print(f"see it: petstore-tui diagnose --live --sandbox   (catalog entry {drill.failure_id})")
     return 0

@@ -88,7 +88,9 @@ def _fix(args, service, target) -> int:
         print("\n".join(plan_lines(plan)), flush=True)
     where = "the sandbox" if target.sandbox else ("this checkout" if plan.kind == "repository"
                                                   else f"the real account and cluster of {target.label}")
-    answer = _confirm(args, f"apply these {len(plan.changes)} change(s) to {where}?")
+    from petstore_core.words import counted  # start-up: `fix --help` does not load it
+
+    answer = _confirm(args, f"apply {counted(len(plan.changes), 'change')} to {where}?")
     if answer is None:
         return _emit(args, Outcome(REFUSED, "no terminal to confirm on: pass --yes to apply (nothing changed)", plan))
     if not answer:
@@ -142,7 +144,7 @@ def _list(args, service) -> int:
         for row in undoable:
             print(redact(f"  {row['entry']:<30} {row['status']:<9} {row['resource']}   -> {row['command']}"))
     if gone:
-        print("applied fixes with nothing left to undo:")
+        print("applied fixes that cannot be undone (destroyed since, or changed by someone else):")
         for row in gone:
             print(redact(f"  {row['entry']:<30} {row['resource']}: {row['reason']}"))
     return 0

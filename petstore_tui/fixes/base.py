@@ -79,3 +79,9 @@ class Fix:
     def undo(self, ctx: FixContext, undo: dict[str, Any]) -> list[str]:  # pragma: no cover
         """Put back what apply changed; one line per thing restored."""
         raise NotImplementedError
+
+    def altered(self, ctx: FixContext, undo: dict[str, Any]) -> str:
+        """Why undo would refuse now, from a live read: what the fix made was changed by
+        someone else since ("": undo would act). `fix list` lists such an entry with this
+        reason instead of offering its undo; undo refuses with the same words."""
+        return ""

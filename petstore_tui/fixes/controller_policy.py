@@ -7,6 +7,7 @@ from typing import Any
 
 from checks import alb_policy
 from checks.probes.controller_policy import evaluate, find_role_arn, policy_document, role_policies
+from petstore_core.kube import kubectl_command
 from petstore_tui.drills.controller_policy import ControllerPolicyDrill
 from petstore_tui.fixes import files
 from petstore_tui.fixes.base import Fix, FixContext
@@ -88,8 +89,8 @@ class ControllerPolicyFix(Fix):
         plan.notes.append(f"{len(versions)} version(s) now, default {default}; undo sets {default} back")
         plan.notes.append("Terraform's aws_iam_policy.lb_controller reads the default version: it then matches "
                           f"{alb_policy.POLICY_FILE}, so the next plan shows no change")
-        plan.notes.append("the controller retries on its own; to retry at once: kubectl rollout restart "
-                          "deployment -n kube-system aws-load-balancer-controller")
+        plan.notes.append("the controller retries on its own; to retry at once: " + kubectl_command(
+            ctx.target, "rollout", "restart", "deployment", "-n", "kube-system", "aws-load-balancer-controller"))
         plan.state = {"arn": arn, "previous": default, "delete": delete, "document": compact}
         return plan
 
@@ -146,14 +147,22 @@ class ControllerPolicyFix(Fix):
         undo["report"] = [f"{state['arn']}: default version {created} (was {state['previous']})"]
         return undo
 
+    def altered(self, ctx: FixContext, undo: dict[str, Any]) -> str:
+        if not (undo.get("arn") and undo.get("created")):
+            return ""
+        default = ctx.aws("iam").get_policy(PolicyArn=undo["arn"])["Policy"]["DefaultVersionId"]
+        if default != undo["created"]:
+            return f"the default version is {default} now, not {undo['created']} (made by the fix): changed since"
+        return ""
+
     def undo(self, ctx: FixContext, undo: dict[str, Any]) -> list[str]:
         iam = ctx.aws("iam")
         arn, previous, created = undo["arn"], undo["previous"], undo.get("created")
         lines = []
+        altered = self.altered(ctx, undo)
+        if altered:
+            raise FixRefused(f"{altered}, not undone")
         default = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
-        if created and default != created:
-            raise FixRefused(f"the default version is {default} now, not {created} (made by the fix): "
-                             "changed since, not undone")
         if default != previous:
             iam.set_default_policy_version(PolicyArn=arn, VersionId=previous)
             lines.append(f"default version back to {previous}")

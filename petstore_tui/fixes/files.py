@@ -60,15 +60,29 @@ def apply_edit(project: Path, rel: str, before: str, after: str, backups: Path) 
     return {"path": rel, "backup": str(backup), "before_sha256": sha256(before), "after_sha256": sha256(after)}
 
 
+def _current(project: Path, record: dict) -> str:
+    path = Path(project) / record["path"]
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def altered(project: Path, record: dict) -> str:
+    """Why undo_edit would refuse: the file is neither what the fix wrote nor what it found
+    ("": it would act)."""
+    current = sha256(_current(project, record))
+    if current != record["before_sha256"] and record["after_sha256"] not in (None, current):
+        return f"{record['path']} changed after the fix"
+    return ""
+
+
 def undo_edit(project: Path, record: dict) -> str:
     """Put the backup back if the file is still what the fix wrote; else refuse."""
     path = Path(project) / record["path"]
-    current = path.read_text(encoding="utf-8") if path.exists() else ""
+    current = _current(project, record)
     if sha256(current) == record["before_sha256"]:
         return f"{record['path']}: already as before the fix"
-    if record["after_sha256"] is not None and sha256(current) != record["after_sha256"]:
-        raise FixRefused(f"{record['path']} changed after the fix: not undone (the earlier text is in "
-                         f"{record['backup']})")
+    changed = altered(project, record)
+    if changed:
+        raise FixRefused(f"{changed}: not undone (the earlier text is in {record['backup']})")
     before = Path(record["backup"]).read_text(encoding="utf-8")
     if sha256(before) != record["before_sha256"]:
         raise FixRefused(f"the backup {record['backup']} is not what the fix saved: not undone")

@@ -6,6 +6,7 @@ from typing import Any
 
 from checks.probes._common import kube_call
 from checks.probes.ingressclass import CONTROLLER
+from petstore_core.kube import kubectl_command
 from petstore_tui.fixes import kube_objects
 from petstore_tui.fixes.base import Fix, FixContext
 from petstore_tui.fixes.model import Change, FixRefused, NothingToFix, Plan, command_for
@@ -30,8 +31,9 @@ class IngressClassFix(Fix):
             if controller == CONTROLLER:
                 raise NothingToFix(f"IngressClass {NAME} exists ({CONTROLLER})")
             raise FixRefused(f"IngressClass {NAME} exists with controller {controller!r}: spec.controller cannot "
-                             f"change in place; after checking no Ingress uses it: kubectl delete ingressclass "
-                             f"{NAME}, then {command_for(ctx.target, 'fix', failure_id)}")
+                             f"change in place; after checking no Ingress uses it: "
+                             f"{kubectl_command(ctx.target, 'delete', 'ingressclass', NAME)}, "
+                             f"then {command_for(ctx.target, 'fix', failure_id)}")
         plan = self.new_plan(ctx, failure_id, f"ingressclass/{NAME}")
         plan.changes.append(Change("kube-object", f"create IngressClass {NAME} from {path}",
                                    kube_objects.diff(f"ingressclasses/{NAME}", None, wanted),
@@ -47,11 +49,20 @@ class IngressClassFix(Fix):
         ctx.record(undo)
         return undo
 
+    def altered(self, ctx: FixContext, undo: dict[str, Any]) -> str:
+        if not undo.get("uid"):
+            return ""
+        current = kube_objects.live(ctx, "NetworkingV1Api", "read_ingress_class", undo["name"])
+        if current is not None and (current.get("metadata") or {}).get("uid") != undo["uid"]:
+            return f"IngressClass {undo['name']} was recreated since the fix"
+        return ""
+
     def undo(self, ctx: FixContext, undo: dict[str, Any]) -> list[str]:
         current = kube_objects.live(ctx, "NetworkingV1Api", "read_ingress_class", undo["name"])
         if current is None:
             return [f"IngressClass {undo['name']} already gone"]
-        if (current.get("metadata") or {}).get("uid") != undo["uid"]:
-            raise FixRefused(f"IngressClass {undo['name']} was recreated since the fix: not deleted")
+        altered = self.altered(ctx, undo)
+        if altered:
+            raise FixRefused(f"{altered}: not deleted")
         kube_call(ctx.checks, "NetworkingV1Api", "delete_ingress_class", undo["name"])
         return [f"deleted IngressClass {undo['name']} (made by the fix)"]

@@ -6,7 +6,7 @@ from typing import Any
 
 from petstore_tui.fixes import files
 from petstore_tui.fixes.base import Fix, FixContext
-from petstore_tui.fixes.model import FixError, Plan
+from petstore_tui.fixes.model import FixError, FixRefused, Plan
 
 
 class RepositoryFix(Fix):
@@ -27,5 +27,12 @@ class RepositoryFix(Fix):
             ctx.record(undo)
         return undo
 
+    def altered(self, ctx: FixContext, undo: dict[str, Any]) -> str:
+        return "; ".join(filter(None, (files.altered(ctx.project, record) for record in undo.get("files") or [])))
+
     def undo(self, ctx: FixContext, undo: dict[str, Any]) -> list[str]:
+        for record in undo.get("files") or []:  # before any file is put back: all of the fix's files or none
+            altered = files.altered(ctx.project, record)
+            if altered:
+                raise FixRefused(f"{altered}: not undone (the earlier text is in {record['backup']})")
         return [files.undo_edit(ctx.project, record) for record in reversed(undo.get("files") or [])]

@@ -15,6 +15,7 @@ from checks.preflight.registry import ALL_CHECKS
 from checks.preflight.runner import run_check, run_preflight
 from checks.probes import ALL_PROBES
 from petstore_core.errors import describe_aws_error, describe_kube_error
+from petstore_core.kube import for_target
 from petstore_core.redact import redact
 from petstore_core.settings import Target
 from petstore_tui.fixes import model
@@ -76,7 +77,7 @@ class FixService:
         if entry is not None and entry.fix is not None:
             return NoAutomaticFix(f"{said}. {entry.fix.summary}",
                                   [*(f"{n}. {step}" for n, step in enumerate(entry.fix.steps, 1)),
-                                   *(f"$ {command}" for command in entry.fix.commands)])
+                                   *(f"$ {for_target(command, self.target)}" for command in entry.fix.commands)])
         if entry is not None:
             return NoAutomaticFix(f"{said} (petstore-tui catalog list names its entry).")
         if what in {c.id for c in ALL_CHECKS}:
@@ -283,10 +284,25 @@ class FixService:
         return [entry for journal in journals(self.target) for entry in journal.entries]
 
     def applied(self) -> list[tuple[dict[str, Any], str]]:
-        """Every entry applied and not undone, with why it has nothing left to undo ("":
-        `fix undo` would act on it)."""
-        return [(entry, gone_reason(self.target, journal, entry)) for journal in journals(self.target)
-                for entry in journal.entries if entry.get("status") in (*OPEN, "gone")]
+        """Every entry applied and not undone, with why `fix undo` would refuse it ("": it
+        would act): its target destroyed or its sandbox stopped (gone_reason), or what it
+        made changed by someone else since (Fix.altered, a live read per entry)."""
+        found = []
+        ctx: FixContext | None = None
+        for journal in journals(self.target):
+            for entry in journal.entries:
+                if entry.get("status") not in (*OPEN, "gone"):
+                    continue
+                reason = gone_reason(self.target, journal, entry)
+                fix = next((f for f in self.fixes if f.id == entry.get("fix")), None)
+                if not reason and fix is not None:
+                    ctx = ctx or self._context()
+                    try:
+                        reason = redact(fix.altered(ctx, entry.get("undo") or {}))
+                    except Exception:  # unreadable now (no cluster, no credentials): `fix undo` will say why
+                        reason = ""
+                found.append((entry, reason))
+        return found
 
     # ---- permission findings -----------------------------------------------------------------
     @staticmethod

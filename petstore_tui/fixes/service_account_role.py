@@ -102,14 +102,24 @@ class ServiceAccountRoleFix(Fix):
                       _content_type=MERGE_PATCH)
         return undo
 
+    def altered(self, ctx: FixContext, undo: dict[str, Any]) -> str:
+        if not (undo.get("created") and undo.get("uid")):
+            return ""  # a patch is put back whatever happened since
+        current = kube_objects.live(ctx, "CoreV1Api", "read_namespaced_service_account", CONTROLLER_NAME,
+                                    CONTROLLER_NAMESPACE)
+        if current is not None and (current.get("metadata") or {}).get("uid") != undo["uid"]:
+            return "the ServiceAccount was recreated since the fix"
+        return ""
+
     def undo(self, ctx: FixContext, undo: dict[str, Any]) -> list[str]:
         current = kube_objects.live(ctx, "CoreV1Api", "read_namespaced_service_account", CONTROLLER_NAME,
                                     CONTROLLER_NAMESPACE)
         if current is None:
             return ["the ServiceAccount is already gone"]
         if undo.get("created"):
-            if undo.get("uid") and (current.get("metadata") or {}).get("uid") != undo["uid"]:
-                raise FixRefused("the ServiceAccount was recreated since the fix: not deleted")
+            altered = self.altered(ctx, undo)
+            if altered:
+                raise FixRefused(f"{altered}: not deleted")
             kube_call(ctx.checks, "CoreV1Api", "delete_namespaced_service_account", CONTROLLER_NAME,
                       CONTROLLER_NAMESPACE)
             return [f"deleted ServiceAccount {CONTROLLER_NAMESPACE}/{CONTROLLER_NAME} (made by the fix)"]

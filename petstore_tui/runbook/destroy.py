@@ -7,6 +7,7 @@ import time
 
 from petstore_core import aws, settings
 from petstore_core.errors import describe_aws_error
+from petstore_core.words import counted
 from petstore_tui.events import StepStatus
 from petstore_tui.fixes.journal import retire
 from petstore_tui.runbook import common, sandbox_steps
@@ -157,7 +158,8 @@ async def terraform_destroy(ctx: StepContext) -> StepResult:
     retired = retire(ctx.target, "destroyed with its target (terraform destroy, "
                                  + time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()) + ")")
     if retired:
-        ctx.emit(f"{retired} applied fix(es) of this target destroyed with it: nothing left to undo", "info")
+        ctx.emit(f"{counted(retired, 'applied fix', 'applied fixes')} of this target destroyed with it: "
+                 "nothing left to undo", "info")
     return done(f"{result.completed} resources destroyed{also}")
 
 

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Label, Static
 
 from petstore_core.redact import redact
+from petstore_core.words import counted
 from petstore_tui.fixes.model import Outcome, Plan, UnknownFix
 from petstore_tui.fixes.render import outcome_lines, plan_lines
 from petstore_tui.fixes.service import FixService
@@ -89,7 +90,7 @@ class FixDialog(ModalScreen[Outcome | None]):
         where = ("the sandbox" if self.app.target.sandbox else
                  "this checkout" if plan.kind == "repository" else f"the REAL account and cluster of {plan.target}")
         self.query_one("#fix-status", Static).update(
-            f"Apply these {len(plan.changes)} change(s) to {where}? y applies, Escape cancels: nothing changes until then.")
+            f"Apply {counted(len(plan.changes), 'change')} to {where}? y applies, Escape cancels: nothing changes until then.")
         self.query_one("#apply", Button).disabled = False
 
     def action_apply(self) -> None:

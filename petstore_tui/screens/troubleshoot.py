@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Footer, Label, ProgressBar, SelectionList
 
 from checks.model import Finding
 from petstore_core.redact import KeyBlockMasker, redact
+from petstore_core.words import counted
 from petstore_tui.contracts import LogSource
 from petstore_tui.reports import default_report_path, render_report
 from petstore_tui.restarts import RestartCounter
@@ -212,7 +213,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
 
     def _show_detail(self, finding: Finding | None) -> None:
         """The finding's detail, under a strip of when the panel saw it since it opened."""
-        self.query_one(FindingDetail).show(finding)
+        self.query_one(FindingDetail).show(finding, self.app.target)
         timeline = self.query_one("#finding-timeline", Label)
         hits = self.sightings.get(finding_key(finding)) if finding is not None else None
         if not hits:
@@ -238,11 +239,11 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         if cut:  # as diagnose's note says: only the first MAX_LINE bytes of each were searched
             from checks.engine.normalize import MAX_LINE  # start-up: loaded with the engine by now
 
-            shown += f"{cut:,} line{'s' if cut != 1 else ''} cut at {MAX_LINE // 1024} KiB · "
+            shown += f"{counted(cut, 'line')} cut at {MAX_LINE // 1024} KiB · "
         # one row as wide as the pane (troubleshoot.tcss): new text never moves anything, so
         # no re-layout of the whole screen four times a second while lines stream
         self.query_one("#log-status", Label).update(
-            f"{log.total_lines} lines · {shown}{follow} · {_findings(table.row_count)}"
+            f"{counted(log.total_lines, 'line')} · {shown}{follow} · {_findings(table.row_count)}"
             + (f" · {redact(restarts)}" if restarts else ""), layout=False)
         worst = max((f.severity.rank for f in table.findings.values() if not f.acknowledged), default=-1)
         self.query_one(TargetHeader).status = (
@@ -255,12 +256,12 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         if finding is None:
             self.notify("No finding selected.", severity="warning")
             return
-        commands = fix_commands(finding)
+        commands = fix_commands(finding, self.app.target)
         if not commands:
             self.notify("This finding's fix has no commands to copy.", severity="warning")
             return
         self.app.copy_to_clipboard("\n".join(commands))
-        self.notify(f"Copied {len(commands)} command(s) to the clipboard.")
+        self.notify(f"Copied {counted(len(commands), 'command')} to the clipboard.")
 
     def action_fix(self) -> None:
         """x: the fix dialog (petstore_tui/screens/fix_dialog.py); live probes re-run after a fix."""
@@ -285,8 +286,10 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
     def write_report(self, path: Path) -> None:
         try:
             findings = list(self.query_findings())
+            sources = list(self.sources.values())
             text = render_report(self.app.target, findings, list(self.timeline),
-                                 [s.title for s in self.sources.values()], self.app.services.clock())
+                                 [s.title for s in sources if not s.unavailable], self.app.services.clock(),
+                                 [(s.title, s.unavailable) for s in sources if s.unavailable])
             path.parent.mkdir(parents=True, exist_ok=True)
             with open(path, "x", encoding="utf-8") as out:  # never over a file (a log, an older report)
                 out.write(text)
@@ -322,4 +325,4 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
 
 
 def _findings(count: int) -> str:
-    return f"{count} finding" + ("" if count == 1 else "s")
+    return counted(count, "finding")

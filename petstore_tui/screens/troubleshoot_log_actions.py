@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input, Label
 
 from petstore_core.redact import redact
+from petstore_core.words import counted
 from petstore_tui.widgets.findings_table import FindingsTable
 from petstore_tui.widgets.key_input import KeyInput
 from petstore_tui.widgets.log_view import LogView
@@ -55,7 +56,7 @@ class LogViewActions:
         self._evidence_return = follow
         log.focus()
         self.query_one("#log-status", Label).update(
-            f"{found} evidence line(s) of {redact(finding.title)} · n/N move · g or Esc: back")
+            f"{counted(found, 'evidence line')} of {redact(finding.title)} · n/N move · g or Esc: back")
 
     def action_toggle_raw(self) -> None:
         log = self.query_one(LogView)

@@ -91,7 +91,8 @@ class SourceFollowing:
     def add_source(self, source: LogSource) -> None:
         self.sources[source.id] = source
         selection_list = self.query_one("#sources", SelectionList)
-        label = source.title if not source.unavailable else f"{source.title} (n/a)"
+        # the mark first: the list is 16 characters wide at 160 columns and cuts the end
+        label = source.title if not source.unavailable else f"(n/a) {source.title}"
         selection_list.add_option(Selection(label, source.id, source.enabled and not source.unavailable))
         if source.unavailable:
             self.note(f"source {source.title} not available: {source.unavailable}")

@@ -40,8 +40,12 @@ class CheckDetail(Static):
         self.update(Group(*parts))
 
 
-def fix_commands(finding: Finding) -> list[str]:
-    return [redact(c) for c in (finding.fix.commands if finding.fix else ())]
+def fix_commands(finding: Finding, target=None) -> list[str]:
+    """The fix's commands as the operator copies them: kubectl ones with their --context
+    and --kubeconfig (petstore_core/kube.py for_target)."""
+    from petstore_core.kube import for_target  # start-up: only when a finding is shown
+
+    return [redact(for_target(c, target)) for c in (finding.fix.commands if finding.fix else ())]
 
 
 def simulated_text(finding: Finding) -> str:
@@ -57,7 +61,7 @@ class FindingDetail(Static):
 
     plain = ""
 
-    def show(self, finding: Finding | None) -> None:
+    def show(self, finding: Finding | None, target=None) -> None:
         if finding is None:
             self.plain = ""
             self.update(Text("No finding selected. Findings appear here as logs stream.",
@@ -94,7 +98,7 @@ class FindingDetail(Static):
             parts += [Text(f"{i}. {redact(step)}") for i, step in enumerate(finding.fix.steps, 1)]
             if finding.fix.commands:
                 parts += [Text(""), Text("Commands (c copies them)", style="bold")]
-                parts += [Text(f"$ {cmd}", style="bold green") for cmd in fix_commands(finding)]
+                parts += [Text(f"$ {cmd}", style="bold green") for cmd in fix_commands(finding, target)]
             if finding.fix.files:
                 parts += [Text("Files: " + ", ".join(finding.fix.files), style="dim")]
         plain = "\n".join(part.plain for part in parts)

@@ -51,7 +51,7 @@ def test_the_human_report_and_a_clean_exit_status_are_kept(tmp_path):
     proc = subprocess.run([sys.executable, "-c", WITH_TEARDOWN_MARK, "diagnose", str(quiet)],
                           cwd=REPO, env=_env(tmp_path), capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.decode().startswith("no known failures found in 1 lines")
+    assert proc.stdout.decode().startswith("no known failures found in 1 line from")
     assert proc.stderr == b""
 
 

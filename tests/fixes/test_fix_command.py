@@ -40,7 +40,7 @@ def test_asks_on_a_terminal(broken, monkeypatch, capsys, answer, code, applied):
     monkeypatch.setattr(sys, "stdin", Terminal(answer))
     assert fix(broken, DOCKERFILE_CHECK) == code
     out = capsys.readouterr().out
-    assert "apply these 1 change(s) to this checkout? [y/N]" in out
+    assert "apply 1 change to this checkout? [y/N]" in out
     assert (snapshot(broken) != before) == applied
     if not applied:
         assert "refused: not confirmed: nothing changed" in out
@@ -97,6 +97,22 @@ def test_list_names_the_fixable_check_then_the_undoable_entry(broken, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert DOCKERFILE_CHECK not in {r["check"] for r in rows["fixable"]}
     assert [r["command"] for r in rows["undoable"]] == [f"{given} fix undo dockerfile-user-after-chown-1"]
+
+
+def test_a_file_fix_edited_since_is_listed_with_the_reason_not_as_undoable(broken, capsys):
+    """The operator edited the Dockerfile after the fix: `fix undo` refuses (it would throw
+    their edit away), so `fix list` must not offer it; it lists the entry and says why."""
+    assert fix(broken, DOCKERFILE_CHECK, "--yes") == 0
+    dockerfile = broken / "docker" / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text() + "# edited by hand\n")
+    capsys.readouterr()
+    assert fix(broken, "list", "--json") == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows["undoable"] == []
+    assert [(g["entry"], g["reason"]) for g in rows["gone"]] == [
+        ("dockerfile-user-after-chown-1", "docker/Dockerfile changed after the fix")]
+    assert fix(broken, "undo", "dockerfile-user-after-chown-1", "--yes") == 1
+    assert "docker/Dockerfile changed after the fix: not undone" in capsys.readouterr().out
 
 
 def test_the_installed_command_exits_2_on_a_usage_error(tmp_path):

@@ -51,6 +51,25 @@ def test_ingressclass_recreated_since_the_fix_is_not_deleted(kube_stub, capsys):
     assert kube_stub.objects("IngressClass")
 
 
+def test_fix_list_says_an_ingressclass_recreated_since_cannot_be_undone(kube_stub, capsys):
+    """Stand-in: the stub Kubernetes API server. Someone recreated IngressClass alb after
+    the fix made it: its undo refuses (not ours to delete), so `fix list` must not offer
+    the undo command; it lists the entry with the reason, beside the destroyed ones."""
+    assert fix("cluster.ingressclass", "--yes") == 0
+    kube_stub.remove("IngressClass", "alb")
+    kube_stub.add(dict(ALB_CLASS))  # someone else's, with a new uid
+    capsys.readouterr()
+    assert fix("list", "--json") == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["undoable"] == []
+    assert [(g["entry"], g["reason"]) for g in listed["gone"]] == [
+        ("ingressclass-alb-1", "IngressClass alb was recreated since the fix")]
+    assert fix("list") == 0
+    out = capsys.readouterr().out
+    assert "fix undo ingressclass-alb-1" not in out
+    assert "ingressclass-alb-1" in out and "recreated since the fix" in out
+
+
 def test_service_account_annotated_and_controller_restarted(kube_stub, capsys):
     kube_stub.add(controller_sa(None))
     kube_stub.add(controller_deployment("v3.5.0"))
@@ -126,3 +145,15 @@ def test_a_refusal_names_the_command_to_copy_with_the_target_options(kube_stub, 
     assert fix("cluster.service-account", "--yes") == 1
     assert ("name it: petstore-tui --region us-east-1 fix "
             "cluster.service-account:arn:aws:iam::ACCOUNT:role/NAME") in capsys.readouterr().out
+
+
+def test_a_printed_kubectl_command_names_the_operators_context_and_kubeconfig(kube_stub, capsys):
+    """Stand-in: the stub Kubernetes API server (its kubeconfig has context `stub`). The
+    operator pointed the tool at a context and a kubeconfig: the `kubectl delete` the
+    refusal tells them to run must act on that cluster, not on kubectl's current context."""
+    kube_stub.add({**ALB_CLASS, "spec": {"controller": "k8s.io/ingress-nginx"}})
+    options = ["--context", "stub", "--kubeconfig", str(kube_stub.kubeconfig)]
+    assert cli.main([*TARGET, *options, "fix", "cluster.ingressclass", "--yes"]) == 1
+    out = capsys.readouterr().out
+    assert f"kubectl --kubeconfig {kube_stub.kubeconfig} --context stub delete ingressclass alb, then" in out, out
+    assert not kube_stub.requests_for("DELETE")

@@ -85,6 +85,6 @@ def test_a_fix_made_in_a_sandbox_stopped_since_is_not_listed_as_undoable(world, 
     assert [(g["entry"], "stopped since" in g["reason"]) for g in listed["gone"]] == [("subnet-role-tags-1", True)]
     assert cli.main(["--sandbox", "fix", "list"]) == 0
     out = capsys.readouterr().out
-    assert "fix undo subnet-role-tags-1" not in out and "nothing left to undo" in out, out
+    assert "fix undo subnet-role-tags-1" not in out and "cannot be undone (destroyed since" in out, out
     assert cli.main(["--sandbox", "fix", "undo", "subnet-role-tags-1", "--yes"]) == 1
     assert "stopped since" in capsys.readouterr().out

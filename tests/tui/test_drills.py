@@ -281,7 +281,7 @@ def test_planted_headless_the_simulated_line_is_marked_in_diagnose(sandbox, caps
                             PolicyDocument=json.dumps(document))["Policy"]["Arn"]
     assert cli.main(["--sandbox", "drill", "plant", "controller-policy"]) == 0
     out = capsys.readouterr().out
-    assert "controller-policy planted" in out and "1 simulated line(s)" in out
+    assert "controller-policy planted" in out and "1 simulated line standing in" in out
     assert cli.main(["--sandbox", "diagnose", "--live", "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
     from_drill = [f for f in report["findings"]

@@ -82,8 +82,8 @@ async def test_the_loading_line_gives_way_to_the_log_status_once_the_engine_is_r
     async with app.run_test(size=(140, 40)) as pilot:
         status = app.screen.query_one("#log-status")
         for _ in range(200):  # bounded
-            if "1 lines" in str(status.render()):
+            if "1 line · " in str(status.render()):
                 break
             await pilot.pause(0.02)
         assert "loading" not in str(status.render())
-        assert "1 lines" in str(status.render())
+        assert "1 line · " in str(status.render())

@@ -136,7 +136,38 @@ async def test_a_folder_given_to_add_file_is_named_not_followed_silently(tmp_pat
         source = app.screen.sources[f"file:{tmp_path}"]
         assert "is a directory" in source.unavailable
         labels = [str(option.prompt) for option in app.screen.query_one(SelectionList)._options]
-        assert f"{source.title} (n/a)" in labels
+        assert f"(n/a) {source.title}" in labels
+
+
+async def test_a_source_not_available_is_marked_so_at_160_columns_and_not_reported_as_followed(tmp_path):
+    """At 160 columns (the sources list open) "File core.bin (n/a)" was cut to "File
+    core.bin …": the mark that says it is not followed was the part hidden. The exported
+    report listed it under "Sources followed". Now the mark is what the list shows first,
+    and the report names it apart with its reason. Stand-ins: the fake services with the
+    real file_source factory; bytes made by the test."""
+    import random
+
+    from textual.widgets import SelectionList
+
+    binary = tmp_path / "core.bin"
+    binary.write_bytes(bytes([0x7F]) + b"ELF" + random.Random(7).randbytes(6000))
+    report = tmp_path / "report.md"
+    app = PetstoreApp(fakes.services(file_source=file_source), initial="troubleshoot")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.add_source(file_source(binary))
+        await pilot.pause()
+        shown = screen.query_one(SelectionList)
+        rows = ["".join(segment.text for segment in shown.render_line(y)) for y in range(shown.size.height)]
+        assert any("(n/a) File" in row for row in rows), rows  # the name may be cut; the mark is not
+        screen.write_report(report)
+        assert await _wait_for(pilot, report.exists)
+    text = report.read_text()
+    followed = next(line for line in text.splitlines() if line.startswith("- Sources followed:"))
+    assert "core.bin" not in followed, followed
+    unavailable = next(line for line in text.splitlines() if line.startswith("- Sources not available:"))
+    assert "File core.bin (" in unavailable and "binary data, not a text log" in unavailable, unavailable
 
 
 def test_a_compressed_file_given_to_add_file_is_named_not_shown_as_garbage(tmp_path):
