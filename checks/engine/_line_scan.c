@@ -287,6 +287,7 @@ noisy(PyObject *module, PyObject *arg)
  * over the line tests only the triggers whose first byte stands at each position. */
 
 #define MAX_TRIGGERS 64
+#define TRIGGERS_BY_MEMMEM 4096  /* bytes of data from which each trigger is looked for with memmem */
 
 typedef struct {
     PyObject_HEAD
@@ -357,12 +358,23 @@ triggers_present(Triggers *self, PyObject *arg)
     const Py_ssize_t n = view.len;
     const unsigned long long all = self->count == 64 ? ~0ULL : (1ULL << self->count) - 1;
     unsigned long long found = 0;
-    for (Py_ssize_t i = 0; i < n && found != all; i++) {
-        unsigned long long maybe = self->first[s[i]] & ~found;
-        for (; maybe; maybe &= maybe - 1) {
-            int t = __builtin_ctzll(maybe);
-            if (self->length[t] <= n - i && memcmp(s + i, self->text[t], (size_t)self->length[t]) == 0)
+    if (n >= TRIGGERS_BY_MEMMEM) {
+        /* a long line (up to normalize.RAW_MAX_LINE): one memmem a trigger, as Python's
+         * `in` does; the pass below would test every '&' of a line made of them against
+         * each of the dozen entities */
+        for (Py_ssize_t t = 0; t < self->count; t++)
+            if (memmem(s, (size_t)n, self->text[t], (size_t)self->length[t]) != NULL)
                 found |= 1ULL << t;
+    } else {
+        for (Py_ssize_t i = 0; i < n && found != all; i++) {
+            unsigned long long maybe = self->first[s[i]] & ~found;
+            for (; maybe; maybe &= maybe - 1) {
+                int t = __builtin_ctzll(maybe);
+                Py_ssize_t length = self->length[t];
+                if (length <= n - i && (length == 1 || s[i + 1] == self->text[t][1])
+                        && memcmp(s + i, self->text[t], (size_t)length) == 0)
+                    found |= 1ULL << t;
+            }
         }
     }
     PyBuffer_Release(&view);

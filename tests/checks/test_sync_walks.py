@@ -57,12 +57,18 @@ def test_the_native_trigger_test_answers_what_python_does():
 @needs_native
 def test_a_trigger_at_either_end_of_the_data_is_found():
     """Stand-in: none; each trigger as the whole data, at its start, at its very end, and
-    with its last byte missing (then not found)."""
+    with its last byte missing (then not found); in short data and in data long enough to
+    be searched trigger by trigger (_line_scan.c TRIGGERS_BY_MEMMEM)."""
+    long = b"&#x2 &amp \\ \" x" * 400
+    assert len(long) > 4096
     for index, trigger in enumerate(TRIGGERS):
-        for data in (trigger, trigger + b" tail", b"head " + trigger):
+        for data in (trigger, trigger + b" tail", b"head " + trigger, long + trigger, trigger + long):
             assert index in normalize.damage(data), data
             assert normalize.damage(data) == python_damage(data)
         assert normalize.damage(trigger[:-1]) == python_damage(trigger[:-1])
+        assert normalize.damage(long + trigger[:-1]) == python_damage(long + trigger[:-1])
+    block = b"\n".join(_catalog_lines())
+    assert normalize.damage(block) == python_damage(block)
     assert normalize.damage(bytearray(b'x "log": y')) == python_damage(b'x "log": y')
     assert normalize.damage(memoryview(b"a&amp;b")) == python_damage(b"a&amp;b")
 
