@@ -177,3 +177,34 @@ def test_the_sync_point_walks_answer_what_the_plain_walks_do():
                     plain_first = s
                     break
             assert sync_points._first_sync_point(buf, lo, end) == plain_first, (buf, lo)
+
+
+@pytest.mark.xfail(strict=True, reason="known gap of the Hyperscan bulk path (docs/knowledge/diagnose-speed.md, "
+                                       "round 7): a prefixed line joined after a cut line is not flagged")
+@pytest.mark.parametrize("second", [b"web-1  | beta gamma", b"2026-11-27T10:00:00Z beta gamma"])
+def test_a_match_into_a_prefixed_line_after_a_cut_line_is_found_in_bulk(second):
+    """Stand-in: a one-signature entry (written, not from the catalog). A line cut at the
+    wrap width ending in `alpha`, then a line with a tool prefix and no indentation after
+    it: the grouping joins it and drops its prefix, so the event reads `alpha\\nbeta`.
+    Feeding line by line finds it (the reference), and so does the Python matcher's bulk
+    path; the Hyperscan bulk path flags neither line."""
+    from checks.engine import Engine
+    from checks.engine.matcher import hyperscan_available
+    from checks.model import Fix, KnownFailure, Severity, Source
+
+    if not hyperscan_available():
+        pytest.skip("Hyperscan is not installed")
+    entry = KnownFailure(id="x", title="X", severity=Severity.ERROR, sources=(Source.ANY,),
+                         signatures=(r"alpha\s+beta",), explanation="why", fix=Fix("do", steps=("one",)))
+    cut = (b"start " + b"." * WRAP_WIDTH)[:WRAP_WIDTH - 5] + b"alpha"
+    data = b"plain line\n" + cut + b"\n" + second + b"\nnext line here\nplain\n"
+    fed = Engine([entry], matcher="hyperscan")
+    fed.feed_many(data.split(b"\n")[:-1])
+    fed.flush()
+    assert [f.failure_id for f in fed.findings()] == ["x"]
+    python = Engine([entry], matcher="python")
+    python.scan_bytes(data)
+    assert [f.failure_id for f in python.findings()] == ["x"]
+    bulk = Engine([entry], matcher="hyperscan")
+    bulk.scan_bytes(data)
+    assert [f.failure_id for f in bulk.findings()] == ["x"]
