@@ -1,6 +1,7 @@
 /* One memchr pass over a block of log lines: how many newlines it holds, and where the
  * lines exactly `width` bytes long end; the glued texts of those lines' events; the
- * lines a tool prefix or a box border starts; and whether a block holds noise bytes.
+ * lines a tool prefix or a box border starts; whether a block holds noise bytes; and
+ * which of normalize.STEPS' triggers a line holds.
  * checks/engine/line_scan.py says why, and holds the pure-Python equivalents, used when
  * this module was not built. */
 #define PY_SSIZE_T_CLEAN
@@ -279,6 +280,132 @@ noisy(PyObject *module, PyObject *arg)
     return PyBool_FromLong(found);
 }
 
+/* ---- which of a set of byte strings occur in a buffer (normalize.damage: the paste-damage
+ * and noise triggers of normalize.STEPS). normalise() asks it of every line it is given, and
+ * the bulk path's sync-point walks give it every line they look at: in Python that is one
+ * `in` test a trigger (a pass of its own over the line each, ~20 of them); here one pass
+ * over the line tests only the triggers whose first byte stands at each position. */
+
+#define MAX_TRIGGERS 64
+#define TRIGGERS_BY_MEMMEM 4096  /* bytes of data from which each trigger is looked for with memmem */
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t count;
+    PyObject *triggers;                    /* the tuple of bytes given: keeps them alive */
+    const unsigned char *text[MAX_TRIGGERS];
+    Py_ssize_t length[MAX_TRIGGERS];
+    unsigned long long first[256];         /* the triggers starting with each byte, as bits */
+    PyObject *index[MAX_TRIGGERS];         /* the ints answered, made once */
+} Triggers;
+
+static PyTypeObject TriggersType;
+
+static PyObject *
+triggers_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    PyObject *given;
+    if (!PyArg_ParseTuple(args, "O!:Triggers", &PyTuple_Type, &given))
+        return NULL;
+    Py_ssize_t count = PyTuple_GET_SIZE(given);
+    if (count > MAX_TRIGGERS) {
+        PyErr_SetString(PyExc_ValueError, "at most 64 triggers");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < count; i++)
+        if (!PyBytes_Check(PyTuple_GET_ITEM(given, i)) || PyBytes_GET_SIZE(PyTuple_GET_ITEM(given, i)) == 0) {
+            PyErr_SetString(PyExc_TypeError, "triggers must be non-empty bytes");
+            return NULL;
+        }
+    Triggers *self = (Triggers *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    self->count = count;
+    self->triggers = Py_NewRef(given);
+    memset(self->first, 0, sizeof(self->first));
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *trigger = PyTuple_GET_ITEM(given, i);
+        self->text[i] = (const unsigned char *)PyBytes_AS_STRING(trigger);
+        self->length[i] = PyBytes_GET_SIZE(trigger);
+        self->first[self->text[i][0]] |= 1ULL << i;
+        self->index[i] = PyLong_FromSsize_t(i);
+        if (self->index[i] == NULL) {
+            self->count = i;
+            Py_DECREF(self);
+            return NULL;
+        }
+    }
+    return (PyObject *)self;
+}
+
+static void
+triggers_dealloc(Triggers *self)
+{
+    for (Py_ssize_t i = 0; i < self->count; i++)
+        Py_XDECREF(self->index[i]);
+    Py_XDECREF(self->triggers);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* Triggers.present(data) -> the indices of the triggers that occur in data, ascending */
+static PyObject *
+triggers_present(Triggers *self, PyObject *arg)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    const unsigned char *s = view.buf;
+    const Py_ssize_t n = view.len;
+    const unsigned long long all = self->count == 64 ? ~0ULL : (1ULL << self->count) - 1;
+    unsigned long long found = 0;
+    if (n >= TRIGGERS_BY_MEMMEM) {
+        /* a long line (up to normalize.RAW_MAX_LINE): one memmem a trigger, as Python's
+         * `in` does; the pass below would test every '&' of a line made of them against
+         * each of the dozen entities */
+        for (Py_ssize_t t = 0; t < self->count; t++)
+            if (memmem(s, (size_t)n, self->text[t], (size_t)self->length[t]) != NULL)
+                found |= 1ULL << t;
+    } else {
+        for (Py_ssize_t i = 0; i < n && found != all; i++) {
+            unsigned long long maybe = self->first[s[i]] & ~found;
+            for (; maybe; maybe &= maybe - 1) {
+                int t = __builtin_ctzll(maybe);
+                Py_ssize_t length = self->length[t];
+                if (length <= n - i && (length == 1 || s[i + 1] == self->text[t][1])
+                        && memcmp(s + i, self->text[t], (size_t)length) == 0)
+                    found |= 1ULL << t;
+            }
+        }
+    }
+    PyBuffer_Release(&view);
+    PyObject *result = PyList_New(0);
+    if (result == NULL)
+        return NULL;
+    for (; found; found &= found - 1)
+        if (PyList_Append(result, self->index[__builtin_ctzll(found)]) < 0) {
+            Py_DECREF(result);
+            return NULL;
+        }
+    return result;
+}
+
+static PyMethodDef triggers_methods[] = {
+    {"present", (PyCFunction)triggers_present, METH_O,
+     "present(data) -> [indices of the triggers occurring in data], ascending"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject TriggersType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "checks.engine._line_scan.Triggers",
+    .tp_basicsize = sizeof(Triggers),
+    .tp_dealloc = (destructor)triggers_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Triggers(tuple of bytes): present(data) answers which of them occur in data.",
+    .tp_methods = triggers_methods,
+    .tp_new = triggers_new,
+};
+
 /* ---- lines a tool prefix before indentation or a box border starts (line_scan.scan_lines):
  * exactly the lines where grouping.PREFIXED_OR_BOXED, anchored at the line start and
  * case-sensitive, matches; neither can reach across a newline. */
@@ -551,10 +678,14 @@ PyInit__line_scan(void)
             : c == ' ' || c == '\t' || c == '>' || c == 0xe2 ? FIRST_OTHER
             : FIRST_NONE;
     }
+    if (PyType_Ready(&TriggersType) < 0)
+        return NULL;
     PyObject *module = PyModule_Create(&definition);
     /* 2: scan() finds the prefixed lines too; 3: noisy(); 4: scan_clean(); 5: `longer`;
-     * line_scan.py leaves to Python what an older build lacks */
-    if (module != NULL && PyModule_AddIntConstant(module, "VERSION", 5) < 0) {
+     * 6: Triggers (normalize.py). line_scan.py and normalize.py leave to Python what an
+     * older build lacks */
+    if (module != NULL && (PyModule_AddIntConstant(module, "VERSION", 6) < 0
+                           || PyModule_AddObjectRef(module, "Triggers", (PyObject *)&TriggersType) < 0)) {
         Py_DECREF(module);
         return NULL;
     }

@@ -33,7 +33,7 @@ except ImportError:  # not built: no compiler where the project was installed
     _native_longer = False
 else:
     # VERSION 2: scan() finds the prefixed lines too; 3: noisy(); 4: scan_clean(); 5: the
-    # `longer` count. An older build (from an older _line_scan.c, until ./dev setup
+    # `longer` count; 6: Triggers, for normalize.damage (normalize.py). An older build (from an older _line_scan.c, until ./dev setup
     # rebuilds it) is left for Python where it lacks a function, so a build of 2 keeps
     # its native scan and glue.
     _recent = getattr(_native, "VERSION", 0) >= 2

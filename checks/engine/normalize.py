@@ -105,13 +105,27 @@ for _index in range(_REMOVALS, len(STEPS)):
 del _index, _first
 
 
-def damage(data: bytes) -> list[int]:
+def python_damage(data: bytes) -> list[int]:
     """Indices of the STEPS whose trigger occurs in `data`, in order of application."""
     found = [i for i, trigger in enumerate(REMOVAL_TRIGGERS) if trigger in data]
     for gate, indices in _GATES.items():
         if gate in data:
             found.extend(i for i in indices if STEPS[i][0] in data)
     return sorted(found)
+
+
+# damage(data): python_damage's answer from one native pass over `data` where
+# checks/engine/_line_scan.c was built (its VERSION 6 Triggers): normalise() asks it of
+# every line it is given (the live feed's every line, the bulk path's sync-point walks),
+# and ~20 `in` tests, each a pass of its own over the line, cost ~5 us a line where the
+# native pass costs a few hundred ns (docs/knowledge/diagnose-speed.md, round 7).
+try:
+    from checks.engine._line_scan import Triggers as _Triggers
+except ImportError:  # not built (no compiler where the project was installed), or older than VERSION 6
+    _Triggers = None
+damage: Callable[[bytes], list[int]] = (
+    python_damage if _Triggers is None else _Triggers(tuple(trigger for trigger, _ in STEPS)).present
+)
 
 
 # Triggers of the steps that replace rather than delete: the bulk path finds them in the

@@ -34,36 +34,48 @@ def _line_at(buf: bytes, start: int, damaged: set[int] | None = None) -> bytes:
 def _sync_before(buf: bytes, start: int, floor: int, damaged: set[int] | None = None) -> int:
     """The nearest sync point at or before the line starting at `start` (never below
     `floor`, itself a sync point or the block start)."""
+    line = None  # the line at `start`, normalised: each line of the walk is read once
     while start > floor:
         prev_start = _line_start(buf, start - 1)
-        if is_sync_point(_line_at(buf, start, damaged), _line_at(buf, prev_start, damaged), start - 1 - prev_start):
+        if line is None:
+            line = _line_at(buf, start, damaged)
+        previous = _line_at(buf, prev_start, damaged)
+        if is_sync_point(line, previous, start - 1 - prev_start):
             return start
-        start = prev_start
+        start, line = prev_start, previous
     return floor
 
 
 def _sync_after(buf: bytes, pos: int, end: int, damaged: set[int] | None = None) -> int:
     """The first sync point after the line holding `pos` (or `end`)."""
     start = _line_start(buf, pos)
+    previous = None  # the line at `start`, normalised: each line of the walk is read once
     while True:
         nl = buf.find(b"\n", start)
         if nl < 0 or nl + 1 >= end:
             return end
         nxt = nl + 1
-        if is_sync_point(_line_at(buf, nxt, damaged), _line_at(buf, start, damaged), nl - start):
+        if previous is None:
+            previous = _line_at(buf, start, damaged)
+        line = _line_at(buf, nxt, damaged)
+        if is_sync_point(line, previous, nl - start):
             return nxt
-        start = nxt
+        start, previous = nxt, line
 
 
 def _last_sync_point(buf: bytes, lo: int, hi: int) -> int:
     """Start of the last line in buf[lo:hi] that is a sync point (hi follows a newline),
     or lo when there is none."""
     start = _line_start(buf, hi - 1)  # the last line
+    line = None  # the line at `start`, normalised: each line of the walk is read once
     while start > lo:
         prev_start = max(_line_start(buf, start - 1), lo)
-        if is_sync_point(_line_at(buf, start), normalise(buf[prev_start:start - 1]), start - 1 - prev_start):
+        if line is None:
+            line = _line_at(buf, start)
+        previous = normalise(buf[prev_start:start - 1])  # (= _line_at(buf, prev_start): no newline in it)
+        if is_sync_point(line, previous, start - 1 - prev_start):
             return start
-        start = prev_start
+        start, line = prev_start, previous
     return lo
 
 
@@ -74,13 +86,17 @@ def _first_sync_point(chunk: bytes, start: int, hi: int, limit: int = 1000) -> i
     if first < 0 or first + 1 >= hi:
         return None
     prev = first + 1
+    previous = None  # the line at `prev`, normalised: each line of the walk is read once
     for _ in range(limit):
         nl = chunk.find(b"\n", prev)
         if nl < 0 or nl + 1 >= hi:
             return None
         line = nl + 1
-        if is_sync_point(_line_at(chunk, line), normalise(chunk[prev:nl]), nl - prev):
+        if previous is None:
+            previous = normalise(chunk[prev:nl])
+        text = _line_at(chunk, line)
+        if is_sync_point(text, previous, nl - prev):
             return line
-        prev = line
+        prev, previous = line, text
     return None
 
