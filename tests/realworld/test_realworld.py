@@ -233,6 +233,8 @@ KNOWN_MISSES: dict[str, str] = {
     "flask-dependency-import/toniebox-compose-markdown-quote-cut-before-error.log":
         "opened sealed v8 miss, left in round 9: the traceback is cut after `from flask import ...`, before the exception line; only the installed versions say which import failed",
     "nodegroup-failed/tf-aws-eks-self-managed-asg-activity-config-not-supported.log": "opened sealed v8 miss, left in round 9: an Auto Scaling activity with no EKS word in it; the same program's line is labelled a near miss in none/a8-ethereum-miner-spot-asg-unfulfillable-capacity.log",
+    "pg-refused/gitea-debian-orm-engine-dial-tcp-fenced.log":
+        "opened sealed v8 miss, left in round 9: Go's refusal on port 4511 under gitea's `ORM engine initialization failed`; nothing in the event names PostgreSQL (only the prose above), and gitea's ORM serves MySQL, SQLite and MSSQL alike",
     "pg-unreachable/dbcode-vscode-enotfound-localport-bare.log":
         "opened sealed v8 miss, left in round 9: a bare `getaddrinfo ENOTFOUND localport` naming no database, port or driver: any Node client's",
     "pg-unreachable/knex-pg-getaddrinfo-enotfound-old-node.log":
@@ -285,11 +287,13 @@ KNOWN_MISSES: dict[str, str] = {
     "pg-refused/sqlx-query-macro-connection-refused-os-error-61.log": "opened sealed v9 miss: fired nothing",
     "pg-unreachable/fider-compose-migrate-dial-tcp-lookup-no-such-host-wrapped.log": "opened sealed v9 miss: fired nothing",
     "pg-unreachable/joplin-server-knex-pg-getaddrinfo-enotfound-host-docker-internal.log": "opened sealed v9 miss: fired nothing",
+    "pg-unreachable/pg-migrator-remote-server-getaddrinfo-enotfound-quoted.log": "opened sealed v9 miss: fired nothing",
     "probe-failed/c10-gitlab-delivery-webservice-readiness-probe-restarts-events.log": "opened sealed v9 miss: fired nothing",
     "werkzeug-import/b10-python-flask-blog-pr-secure-filename-prose.log": "opened sealed v9 miss: fired nothing",
     "werkzeug-import/c10-gitlab-quart-csrf-safe-str-cmp-no-longer-available-prose.log": "opened sealed v9 miss: fired nothing",
     "oomkilled/v10d-tilt-capc-controller-dlv-killed-exit-137-memory-limit.log": "opened sealed v10 miss: fired nothing",
     "pg-auth/v10d-hoppscotch-prisma-7-backend-credentials-not-valid.log": "opened sealed v10 miss: fired nothing",
+    "pg-unreachable/v10d-pgosm-flex-host-with-port-errno-2-name-not-known.log": "opened sealed v10 miss: fired nothing",
     "aws-credentials-invalid/v11d-aws-sdk-rust-s3-imds-http-connect-timeout-providererror.log": "opened sealed v11 miss: fired nothing; left in round 14: the Rust SDK's Debug dump names no credential word (a ProviderError around an HTTP connect timeout inside S3's DispatchFailure), only IMDS's 1 s connect timeout hints at it",
     "ecr-not-found/v11d-sagemaker-build-scikit-cannot-pull-algorithm-container-inline.log": "opened sealed v11 miss: fired nothing; left in round 14: label question, SageMaker's 'Cannot pull algorithm container. Either the image does not exist or its permissions are incorrect.' names two causes (its maintainers add a third, a full disk); 'Cannot find the requested image' is covered",
     "kubectl-unauthorized/v11d-elastickube-requesting-service-ip-http-401-title.log": "opened sealed v11 miss: fired nothing; left in round 14: Tornado's generic 'HTTP 401: Unauthorized' after a bare service IP, from one retired project",
@@ -345,6 +349,7 @@ KNOWN_MISSES: dict[str, str] = {
     "pg-auth/v13c-pastebin-psycopg2-then-psql-retyped-pssword-authentication.log": "opened sealed v13 miss: fired nothing",
     "pg-auth/v13d-3dcitydb-create-db-ident-auth-translated-prose.log": "opened sealed v13 miss: fired nothing",
     "pg-refused/v13d-zero-to-production-ch4-sqlx-macro-compile-refused.log": "opened sealed v13 miss: fired nothing",
+    "pg-refused/v13d-zero-to-production-digitalocean-sqlx-pgpass-refused.log": "opened sealed v13 miss: fired nothing",
     "sqlite-readonly/v13c-tencent-cloud-zh-flask-sqlalchemy-readonly-translated-message.log": "opened sealed v13 miss: fired nothing",
     "tf-duplicate-sg-rule/v13c-gitcode-zh-eks-module-sg-rule-replace-already-exists-translated.log": "opened sealed v13 miss: fired nothing",
     "werkzeug-import/v13c-gitlab-daap-mr-flask-pin-url-quote-in-link-prose.log": "opened sealed v13 miss: fired nothing",
