@@ -86,23 +86,27 @@ def boot_id() -> str:
         return ""
 
 
-def _carries(pid: int, marker: str) -> bool:
-    """Whether `pid`'s environment (as it was at exec) holds our marker for this record."""
+def environ_holds(pid: int, name: str, value: str) -> bool:
+    """Whether `pid`'s environment (as it was at exec) holds `name=value`."""
     try:
         environ = (_PROC / str(pid) / "environ").read_bytes()
     except OSError:
         return False
-    return f"{MARKER}={marker}".encode() in environ.split(b"\0")
+    return f"{name}={value}".encode() in environ.split(b"\0")
 
 
-def _all_pids() -> list[int]:
+def _carries(pid: int, marker: str) -> bool:
+    return environ_holds(pid, MARKER, marker)
+
+
+def all_pids() -> list[int]:
     try:
         return [int(name) for name in os.listdir(_PROC) if name.isdigit()]
     except OSError:
         return []
 
 
-def _alive(info: ProcInfo | None) -> bool:
+def alive(info: ProcInfo | None) -> bool:
     return info is not None and info.state not in ("Z", "X")
 
 
@@ -212,7 +216,7 @@ def owner_alive(rec: Record, boot: str | None = None) -> bool:
     if rec.boot != (boot if boot is not None else boot_id()):
         return False
     info = proc_info(rec.owner_pid)
-    return _alive(info) and info.start == rec.owner_start  # type: ignore[union-attr]
+    return alive(info) and info.start == rec.owner_start  # type: ignore[union-attr]
 
 
 # ---------------------------------------------------------------- the reaper
@@ -259,15 +263,15 @@ def _ours(rec: Record, pids: Iterable[int]) -> tuple[list[ProcInfo], str]:
     leader = proc_info(rec.pid)
     found: dict[int, ProcInfo] = {}
     why = "the tool had already ended"
-    if _alive(leader) and leader.start == rec.start and leader.uid == uid:  # type: ignore[union-attr]
+    if alive(leader) and leader.start == rec.start and leader.uid == uid:  # type: ignore[union-attr]
         found[rec.pid] = leader  # type: ignore[assignment]
-    elif _alive(leader):
+    elif alive(leader):
         why = f"pid {rec.pid} is now another process (start time {leader.start}, recorded {rec.start})"  # type: ignore[union-attr]
     for pid in pids:
         if pid in found or pid == os.getpid():
             continue
         info = proc_info(pid)
-        if not _alive(info) or info.uid != uid:  # type: ignore[union-attr]
+        if not alive(info) or info.uid != uid:  # type: ignore[union-attr]
             continue
         in_group = rec.pid in found and rec.own_group and rec.pid in (info.pgid, info.sid)  # type: ignore[union-attr]
         if in_group or (info.start >= rec.start and _carries(pid, rec.marker)):  # type: ignore[union-attr]
@@ -283,7 +287,7 @@ def _signal(procs: list[ProcInfo], rec: Record, sig: int) -> None:
     group = 0
     if rec.own_group:
         leader = proc_info(rec.pid)
-        if _alive(leader) and leader.start == rec.start:  # type: ignore[union-attr]
+        if alive(leader) and leader.start == rec.start:  # type: ignore[union-attr]
             try:
                 os.killpg(rec.pid, sig)
                 group = rec.pid
@@ -291,7 +295,7 @@ def _signal(procs: list[ProcInfo], rec: Record, sig: int) -> None:
                 pass
     for item in procs:
         now = proc_info(item.pid)
-        if _alive(now) and now.start == item.start and not (group and now.pgid == group):  # type: ignore[union-attr]
+        if alive(now) and now.start == item.start and not (group and now.pgid == group):  # type: ignore[union-attr]
             try:
                 os.kill(item.pid, sig)
             except (ProcessLookupError, PermissionError):
@@ -301,7 +305,7 @@ def _signal(procs: list[ProcInfo], rec: Record, sig: int) -> None:
 def _wait(procs: list[ProcInfo], seconds: float, sleep: Callable[[float], None]) -> list[ProcInfo]:
     deadline = time.monotonic() + seconds
     while True:
-        left = [p for p in procs if _alive(now := proc_info(p.pid)) and now.start == p.start]  # type: ignore[union-attr]
+        left = [p for p in procs if alive(now := proc_info(p.pid)) and now.start == p.start]  # type: ignore[union-attr]
         if not left or time.monotonic() >= deadline:
             return left
         sleep(0.05)
@@ -328,7 +332,7 @@ def reap(*, grace: float = 30.0, term_grace: float = 5.0, dry_run: bool = False,
         pending.append(rec)
     if not pending:
         return result
-    pids = _all_pids()
+    pids = all_pids()
     for rec in pending:
         procs, why = _ours(rec, pids)
         if not procs:

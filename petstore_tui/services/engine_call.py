@@ -31,6 +31,7 @@ from python_on_whales import DockerClient
 from python_on_whales.client_config import ClientNotFoundError
 from python_on_whales.exceptions import DockerException
 
+from petstore_core import tool_records
 from petstore_core.redact import redact
 
 T = TypeVar("T")
@@ -214,28 +215,10 @@ def translate(engine: str, what: str, exc: BaseException, timeout: float) -> Eng
 # ------------------------------------------------------------------ the kill path
 def marked_children(call_id: str) -> list[int]:
     """Our child processes whose environment carries this call's marker."""
-    wanted = f"{MARKER}={call_id}".encode()
     mine = os.getpid()
-    found = []
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return found
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                stat = handle.read()
-            ppid = int(stat[stat.rfind(b")") + 2:].split()[1])
-            if ppid != mine:
-                continue
-            with open(f"/proc/{entry}/environ", "rb") as handle:
-                if wanted in handle.read().split(b"\0"):
-                    found.append(int(entry))
-        except (OSError, ValueError, IndexError):
-            continue
-    return found
+    return [pid for pid in tool_records.all_pids()
+            if (info := tool_records.proc_info(pid)) is not None and info.ppid == mine
+            and tool_records.environ_holds(pid, MARKER, call_id)]
 
 
 def kill(call_id: str, grace: float = KILL_GRACE) -> None:
@@ -265,9 +248,4 @@ def _signal(pid: int, sig: int) -> None:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            stat = handle.read()
-        return stat[stat.rfind(b")") + 2:stat.rfind(b")") + 3] != b"Z"
-    except OSError:
-        return False
+    return tool_records.alive(tool_records.proc_info(pid))
