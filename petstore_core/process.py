@@ -205,6 +205,11 @@ async def _pump(
         sink(Line(_decode(pending[:MAX_LINE]).rstrip("\r"), stream))
 
 
+def _open_output(path: os.PathLike | str) -> int:
+    """A new file, ours only (a tool's output can hold what the operator alone may read)."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC, 0o600)
+
+
 def _signal_group(proc: asyncio.subprocess.Process, sig: int) -> None:
     """`sig` to the child's whole session (it leads its own: start_new_session), as a
     terminal's Ctrl-C would: a wrapper script (a tfenv or asdf shim) that only passed it on
@@ -282,11 +287,17 @@ async def stream(
 
     marker = tool_records.new_marker()
     outputs = tool_records.output_files(marker) if outlive_us else None
+    out_fd = err_fd = asyncio.subprocess.PIPE
     if outputs is not None:
-        out_fd, err_fd = (os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
-                          for path in outputs)
-    else:
-        out_fd = err_fd = asyncio.subprocess.PIPE  # type: ignore[assignment]
+        try:
+            out_fd = _open_output(outputs[0])
+            err_fd = _open_output(outputs[1])
+        except OSError:  # a full disk, a read-only folder: pipes, as without a record
+            if out_fd != asyncio.subprocess.PIPE:
+                os.close(out_fd)
+            out_fd = err_fd = asyncio.subprocess.PIPE
+            tool_records.forget_outputs(outputs)
+            outputs = None
     try:
         proc = await asyncio.create_subprocess_exec(
             *full,

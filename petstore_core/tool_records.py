@@ -396,7 +396,8 @@ def _keep_output(rec: Record, result: Reaped, how: str) -> None:
             forget(path)
     if not kept:
         return
-    from petstore_core.redact import redact  # only when there is something to show
+    # start-up: the redactor's module loads only when there is something to show
+    from petstore_core.redact import redact
 
     said = " | ".join(redact(line) for line in last[-LAST_LINES:]) or "(nothing)"
     result.outputs.append(f"the {rec.program} call (pid {rec.pid}) of a killed petstore-tui {how}; "
