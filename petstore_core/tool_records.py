@@ -18,6 +18,10 @@ and a random marker that the tool and every descendant carry in their environmen
   Terraform itself died;
 - anything else is a stranger and is left alone; the record is dropped.
 
+A tool that must outlive us (Terraform: process.stream's `outlive_us`) writes to two files
+named in its record instead of to our pipes, so our death does not kill it mid-apply; the
+reaper shows the operator its last lines and keeps its output in `children/ended/`.
+
 Ours are stopped as a terminal's Ctrl-C and then the helper's own stop would: one SIGINT to
 the group (Terraform stops gracefully, writing its state and releasing the lock; its
 go-plugin providers ignore SIGINT and are ended by Terraform), SIGTERM after the grace, then
