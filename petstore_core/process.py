@@ -78,7 +78,13 @@ def run(
     env: Mapping[str, str] | None = None,
     input: bytes | None = None,
 ) -> Completed:
-    """Run to completion (short tools: version checks, `kubectl kustomize`)."""
+    """Run to completion (short tools: version checks, `kubectl kustomize`).
+
+    The tool runs in its own session, as in `stream`: on timeout its whole process group
+    gets SIGKILL (a wrapper, a tfenv or asdf shim, `aws` running a credential_process, would
+    otherwise leave its own child running); on Ctrl+C (the terminal's SIGINT reaches only
+    us) the group gets one SIGINT, RUN_INTERRUPT_GRACE seconds, then SIGKILL, and the
+    KeyboardInterrupt goes on."""
     full = _resolve(argv, env)
     marker = tool_records.new_marker()
     proc = subprocess.Popen(  # noqa: S603 - argument list, no shell
@@ -88,33 +94,94 @@ def run(
         stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        start_new_session=True,
     )
-    recorded = tool_records.record(proc.pid, full[0], marker, own_group=False)
+    recorded = tool_records.record(proc.pid, full[0], marker, own_group=True)
     try:
-        with proc:  # as subprocess.run: any exception (Ctrl+C) kills the child and waits
+        with proc:  # closes the pipes and waits for the child whatever happens below
             try:
                 out, err = proc.communicate(input, timeout=timeout)
             except subprocess.TimeoutExpired as exc:
                 # as subprocess.run on POSIX: the output so far is in exc; a second
                 # communicate() would wait for a grandchild that still holds the pipes
-                proc.kill()
+                _killpg_sync(proc, signal.SIGKILL)
                 proc.wait()
                 return Completed(list(argv), None, _decode(exc.stdout or b""), _decode(exc.stderr or b""),
                                  timed_out=True)
             except BaseException:
-                proc.kill()
+                _interrupt_sync(proc)
                 raise
     finally:
         tool_records.forget(recorded)
     return Completed(list(argv), proc.returncode, _decode(out), _decode(err))
 
 
+RUN_INTERRUPT_GRACE = 2.0  # `run` is for short tools: Ctrl+C must not hang the terminal
+
+
+def _killpg_sync(proc: subprocess.Popen, sig: int) -> None:
+    """`sig` to the group `proc` leads (start_new_session), the child gone or not: while any
+    process is in that group its id stays allocated to it (tool_records.py's docstring)."""
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _ended_unreaped(proc: subprocess.Popen) -> bool:
+    """Whether the child has exited, leaving it a zombie: while it is one, its group id
+    cannot be given to another process, so a killpg after this reaches only its own."""
+    if proc.returncode is not None:
+        return True
+    try:
+        return os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:
+        return True
+
+
+def _interrupt_sync(proc: subprocess.Popen) -> None:
+    """As a terminal's Ctrl+C would have done before the child had a session of its own:
+    one SIGINT to its group, a short wait for the child, then SIGKILL to whatever of the
+    group is left (a grandchild that ignores SIGINT, as go-plugin servers do)."""
+    if not _ended_unreaped(proc):
+        _killpg_sync(proc, signal.SIGINT)
+        deadline = time.monotonic() + RUN_INTERRUPT_GRACE
+        while not _ended_unreaped(proc) and time.monotonic() < deadline:
+            time.sleep(0.02)
+    _killpg_sync(proc, signal.SIGKILL)
+    proc.wait()
+
+
 def _decode(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+class _Follow:
+    """Reads a file a tool writes to, as `asyncio.StreamReader.read` reads a pipe: the data
+    as it comes (looked for every FOLLOW_POLL seconds), then b"" once the tool has ended and
+    all it wrote is read."""
+
+    def __init__(self, path: os.PathLike | str, ended: Callable[[], bool]):
+        self.fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        self.ended = ended
+
+    async def read(self, size: int) -> bytes:
+        while True:
+            ended = self.ended()  # before the read: what it wrote before it ended is there
+            data = os.read(self.fd, size)
+            if data or ended:
+                return data
+            await asyncio.sleep(FOLLOW_POLL)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+FOLLOW_POLL = 0.05
+
+
 async def _pump(
-    reader: asyncio.StreamReader, stream: str, sink: Callable[[Line], None]
+    reader: asyncio.StreamReader | _Follow, stream: str, sink: Callable[[Line], None]
 ) -> None:
     pending = b""
     overflow = False
@@ -136,6 +203,11 @@ async def _pump(
             pending = b""
     if pending and not overflow:
         sink(Line(_decode(pending[:MAX_LINE]).rstrip("\r"), stream))
+
+
+def _open_output(path: os.PathLike | str) -> int:
+    """A new file, ours only (a tool's output can hold what the operator alone may read)."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC, 0o600)
 
 
 def _signal_group(proc: asyncio.subprocess.Process, sig: int) -> None:
@@ -189,12 +261,20 @@ async def stream(
     interrupt_grace: float = 60.0,
     terminate_grace: float = 10.0,
     keep_lines: bool = True,
+    outlive_us: bool = False,
 ) -> Completed:
     """Run a tool, calling `on_line` for each line of stdout and stderr as it comes.
 
     On timeout the child is stopped politely and `timed_out` is set. When the calling task
     is cancelled (the operator pressed stop), the child gets SIGINT and time to exit
     cleanly before anything harsher, and the cancellation is re-raised.
+
+    `outlive_us`: the tool writes its stdout and stderr to files in the state folder, which
+    we follow, instead of to pipes: if this process is killed outright, the tool's next
+    write does not kill it (SIGPIPE on a pipe nobody reads: Terraform then dies mid-apply and
+    its state is lost, docs/knowledge/orphaned-tool-processes.md). The record of the call
+    names the files; the next start stops the tool with one SIGINT or, if it has ended,
+    shows its last lines (tool_records.reap). Where nothing can be recorded (no /proc), pipes.
     """
     full = _resolve(argv, env)
     result = Completed(list(argv), None)
@@ -206,16 +286,45 @@ async def stream(
             on_line(line)
 
     marker = tool_records.new_marker()
-    proc = await asyncio.create_subprocess_exec(
-        *full,
-        cwd=cwd,
-        env=tool_records.with_marker(dict(env) if env is not None else None, marker),
-        stdin=asyncio.subprocess.PIPE if input is not None else asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        start_new_session=True,
-    )
-    recorded = tool_records.record(proc.pid, full[0], marker, own_group=True)
+    outputs = tool_records.output_files(marker) if outlive_us else None
+    out_fd = err_fd = asyncio.subprocess.PIPE
+    if outputs is not None:
+        try:
+            out_fd = _open_output(outputs[0])
+            err_fd = _open_output(outputs[1])
+        except OSError:  # a full disk, a read-only folder: pipes, as without a record
+            if out_fd != asyncio.subprocess.PIPE:
+                os.close(out_fd)
+            out_fd = err_fd = asyncio.subprocess.PIPE
+            tool_records.forget_outputs(outputs)
+            outputs = None
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            *full,
+            cwd=cwd,
+            env=tool_records.with_marker(dict(env) if env is not None else None, marker),
+            stdin=asyncio.subprocess.PIPE if input is not None else asyncio.subprocess.DEVNULL,
+            stdout=out_fd,
+            stderr=err_fd,
+            start_new_session=True,
+        )
+    except BaseException:
+        if outputs is not None:
+            tool_records.forget_outputs(outputs)
+        raise
+    finally:
+        if outputs is not None:  # the child has its own copies
+            os.close(out_fd)
+            os.close(err_fd)
+    recorded = tool_records.record(proc.pid, full[0], marker, own_group=True, outputs=outputs)
+    readers: list[asyncio.StreamReader | _Follow]
+    if outputs is not None:
+        def ended() -> bool:
+            return proc.returncode is not None
+
+        readers = [_Follow(outputs[0], ended), _Follow(outputs[1], ended)]
+    else:
+        readers = [proc.stdout, proc.stderr]  # type: ignore[list-item]
 
     async def feed() -> None:
         if input is not None and proc.stdin is not None:
@@ -229,9 +338,13 @@ async def stream(
 
     async def communicate() -> None:
         await asyncio.gather(
-            feed(), _pump(proc.stdout, "stdout", sink), _pump(proc.stderr, "stderr", sink)
+            feed(), _pump(readers[0], "stdout", sink), _pump(readers[1], "stderr", sink)
         )
         await proc.wait()
+        if outputs is not None:
+            # no pipe kept us waiting for what the tool left in its session: nothing of it
+            # may outlive the call (as _kill_leftovers after a stop)
+            _kill_leftovers(proc)
 
     work = asyncio.ensure_future(communicate())
     try:
@@ -255,6 +368,10 @@ async def stream(
         if not work.done():
             work.cancel()
         tool_records.forget(recorded)
+        if outputs is not None:
+            for reader in readers:
+                reader.close()  # type: ignore[union-attr]
+            tool_records.forget_outputs(outputs)
     result.returncode = proc.returncode
     result.stdout = "\n".join(line.text for line in result.lines if line.stream == "stdout")
     result.stderr = "\n".join(line.text for line in result.lines if line.stream == "stderr")

@@ -18,6 +18,10 @@ and a random marker that the tool and every descendant carry in their environmen
   Terraform itself died;
 - anything else is a stranger and is left alone; the record is dropped.
 
+A tool that must outlive us (Terraform: process.stream's `outlive_us`) writes to two files
+named in its record instead of to our pipes, so our death does not kill it mid-apply; the
+reaper shows the operator its last lines and keeps its output in `children/ended/`.
+
 Ours are stopped as a terminal's Ctrl-C and then the helper's own stop would: one SIGINT to
 the group (Terraform stops gracefully, writing its state and releasing the lock; its
 go-plugin providers ignore SIGINT and are ended by Terraform), SIGTERM after the grace, then
@@ -121,8 +125,9 @@ class Record:
     owner_pid: int
     owner_start: int
     marker: str
-    own_group: bool  # the tool leads its own session and group (stream); run's share ours
+    own_group: bool  # the tool leads its own session and group (stream, and run since round 18)
     started_at: float
+    outputs: tuple[str, ...] = ()  # stdout and stderr files of a tool that may outlive us
     path: Path | None = field(default=None, compare=False)
 
 
@@ -164,7 +169,26 @@ def with_marker(env: dict[str, str] | None, marker: str | None) -> dict[str, str
     return {**(os.environ if env is None else env), MARKER: marker}
 
 
-def record(pid: int, program: str, marker: str | None, *, own_group: bool) -> Path | None:
+def output_files(marker: str | None) -> tuple[Path, Path] | None:
+    """Where a tool that must outlive us (process.stream's `outlive_us`) writes its stdout and
+    stderr: two new files named by the call's marker, None where nothing can be recorded."""
+    if marker is None:
+        return None
+    try:
+        where = folder()
+        where.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return where / f"{marker}.stdout", where / f"{marker}.stderr"
+
+
+def forget_outputs(outputs: Iterable[str | os.PathLike]) -> None:
+    for name in outputs:
+        forget(Path(name))
+
+
+def record(pid: int, program: str, marker: str | None, *, own_group: bool,
+           outputs: Iterable[str | os.PathLike] | None = None) -> Path | None:
     """Write the record of a tool that just started; None when it cannot be written (no
     /proc, a read-only state folder): the tool runs anyway, it only goes unrecorded."""
     owner = _owner()
@@ -173,7 +197,8 @@ def record(pid: int, program: str, marker: str | None, *, own_group: bool) -> Pa
         return None
     rec = Record(pid=pid, start=info.start, boot=boot_id(), program=os.path.basename(program),
                  uid=os.getuid(), owner_pid=owner[0], owner_start=owner[1], marker=marker,
-                 own_group=own_group, started_at=round(time.time(), 3))
+                 own_group=own_group, started_at=round(time.time(), 3),
+                 outputs=tuple(str(name) for name in outputs or ()))
     try:
         where = folder()
         where.mkdir(parents=True, exist_ok=True)
@@ -238,6 +263,7 @@ class Reaped:
     strangers: list[tuple[Record, str]] = field(default_factory=list)  # record dropped, why
     gone: list[Record] = field(default_factory=list)  # the tool had already ended
     live_owner: int = 0  # records of runs still running: left as they are
+    outputs: list[str] = field(default_factory=list)  # what a tool that outlived its run said last
 
     def lines(self) -> list[str]:
         """What an operator reads: one line a process stopped or left alone."""
@@ -250,7 +276,7 @@ class Reaped:
                        f"(its {item.program} call): still there after SIGKILL")
         for rec, why in self.strangers:
             out.append(f"left pid {rec.pid} alone: {why} (record of a {rec.program} call dropped)")
-        return out
+        return out + self.outputs
 
     @property
     def terraform_stopped(self) -> bool:
@@ -327,6 +353,7 @@ def reap(*, grace: float = 30.0, term_grace: float = 5.0, dry_run: bool = False,
         if rec.boot != boot:  # a reboot ended everything the record knew
             result.gone.append(rec)
             if not dry_run:
+                _keep_output(rec, result, "ran until the machine restarted")
                 forget(rec.path)
             continue
         pending.append(rec)
@@ -342,8 +369,64 @@ def reap(*, grace: float = 30.0, term_grace: float = 5.0, dry_run: bool = False,
         else:
             result.stopped.extend(_stop(rec, procs, grace, term_grace, sleep, result))
         if not dry_run:
+            _keep_output(rec, result, "was stopped" if procs else "ran to its end after it")
             forget(rec.path)
     return result
+
+
+ENDED = "ended"  # under folder(): the output of the last such call of each program
+LAST_LINES = 3
+
+
+def _keep_output(rec: Record, result: Reaped, how: str) -> None:
+    """A tool that wrote to files (process.stream's `outlive_us`) may have run on after its
+    run was killed: tell the operator how it ended, in its own last lines, and keep its whole
+    output in ended/<program>.stdout|.stderr (the previous one of that program replaced)."""
+    if not rec.outputs:
+        return
+    kept, last = [], []
+    for name in rec.outputs:
+        path = Path(name)
+        if path.parent != folder():  # only files this module named (output_files)
+            continue
+        last += _last_lines(path)
+        try:
+            where = folder() / ENDED
+            where.mkdir(exist_ok=True)
+            target = where / f"{rec.program}{path.suffix}"
+            os.replace(path, target)
+            kept.append(str(target))
+        except OSError:
+            forget(path)
+    if not kept:
+        return
+    # start-up: the redactor's module loads only when there is something to show
+    from petstore_core.redact import redact
+
+    said = " | ".join(redact(line) for line in last[-LAST_LINES:]) or "(nothing)"
+    result.outputs.append(f"the {rec.program} call (pid {rec.pid}) of a killed petstore-tui {how}; "
+                          f"its last lines: {said}; all of its output: {', '.join(kept)}")
+
+
+def _last_lines(path: Path, size: int = 16 * 1024) -> list[str]:
+    """The last non-empty lines of a file, Terraform's -json messages as their text."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(max(0, handle.seek(0, os.SEEK_END) - size))
+            text = handle.read().decode("utf-8", "replace")
+    except OSError:
+        return []
+    lines = []
+    for line in text.splitlines()[-LAST_LINES:]:
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                line = str(json.loads(line).get("@message") or line)
+            except (ValueError, AttributeError):
+                pass
+        if line:
+            lines.append(line[:300])
+    return lines
 
 
 def _stop(rec: Record, procs: list[ProcInfo], grace: float, term_grace: float,

@@ -33,6 +33,7 @@ def run(args: argparse.Namespace, target) -> int:
                            for rec, why in result.strangers],
             "already_ended": len(result.gone),
             "records_of_live_runs": result.live_owner,
+            "last_output": result.outputs,
         }, indent=2))
     else:
         for line in report_lines(result, listing=args.list):

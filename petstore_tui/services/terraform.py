@@ -265,9 +265,12 @@ class Terraform:
         argv = [self.binary, f"-chdir={self.workdir}", *args]
         started = time.monotonic()
         try:
+            # outlive_us: a petstore-tui killed outright must not take Terraform with it
+            # mid-apply (SIGPIPE at its next line, its state lost); the next start stops it
+            # with one SIGINT and it writes its state (petstore_core/tool_records.py)
             done = await process.stream(argv, timeout=timeout, on_line=on_line,
                                         env=self.env(), interrupt_grace=INTERRUPT_GRACE,
-                                        keep_lines=False)
+                                        keep_lines=False, outlive_us=True)
         finally:
             self.time_inside += time.monotonic() - started
         result.elapsed = time.monotonic() - started

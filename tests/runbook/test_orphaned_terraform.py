@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
@@ -126,13 +127,74 @@ def test_real_terraform_and_its_grandchild_left_by_a_killed_run_are_stopped(terr
             os.kill(pid, signal.SIGKILL)
 
 
+# What the emulator holds of what terraform/ makes, by resource type (the VPC, its subnets,
+# the ECR repository, the IAM roles and the controller's policy: made in the first seconds
+# of an apply), against what the state file says of the same types.
+COUNTED = ("aws_vpc", "aws_subnet", "aws_ecr_repository", "aws_iam_role", "aws_iam_policy")
+
+
+def _state_counts(path) -> dict[str, int]:
+    import json
+
+    text = path.read_text() if path.exists() else ""
+    resources = json.loads(text)["resources"] if text.strip() else []
+    return {kind: sum(len(r["instances"]) for r in resources if r["type"] == kind and r["mode"] == "managed")
+            for kind in COUNTED}
+
+
+def _moto_counts(endpoint: str) -> dict[str, int]:
+    import boto3
+
+    def client(name):
+        return boto3.client(name, endpoint_url=endpoint, region_name=TARGET.region_name)
+
+    ec2 = client("ec2")
+    return {
+        "aws_vpc": len([v for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")]),
+        "aws_subnet": len([s for s in ec2.describe_subnets()["Subnets"] if not s.get("DefaultForAz")]),
+        "aws_ecr_repository": len(client("ecr").describe_repositories()["repositories"]),
+        "aws_iam_role": len(client("iam").list_roles()["Roles"]),
+        "aws_iam_policy": len(client("iam").list_policies(Scope="Local")["Policies"]),
+    }
+
+
+def _state_addresses(path) -> set[str]:
+    import json
+
+    text = path.read_text() if path.exists() else ""
+    found = set()
+    for res in json.loads(text)["resources"] if text.strip() else []:
+        if res["mode"] != "managed":
+            continue
+        for inst in res["instances"]:
+            key = f"[{json.dumps(inst['index_key'])}]" if "index_key" in inst else ""
+            found.add(f"{res['type']}.{res['name']}{key}")
+    return found
+
+
+def _completed(path) -> set[str]:
+    """The resources Terraform said it created, from its -json lines in `path`."""
+    import json
+
+    done = set()
+    for line in path.read_text().splitlines() if path.exists() else []:
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            continue
+        if msg.get("type") == "apply_complete" and msg["hook"].get("action") == "create":
+            done.add(msg["hook"]["resource"]["addr"])
+    return done
+
+
 async def test_real_terraform_against_moto_killed_deploy_leaves_nothing_after_the_next_start(aws, terraform_cli_config):
     """Stand-ins: moto_server (the `aws` fixture, recorded as the sandbox) and the runbook in a
     subprocess; real terraform and its real AWS provider from the local mirror. The
-    subprocess is SIGKILLed at Terraform's first create. What is left then depends on when
-    Terraform and its provider next write to their closed pipes (measured: nothing after
-    1 s, or the provider idle for minutes; docs/knowledge/orphaned-tool-processes.md);
-    after reap() nothing carrying the call's marker runs, no record is left, and a plan with
+    subprocess is SIGKILLed at Terraform's first create. Terraform writes to files, not to
+    pipes (process.stream's `outlive_us`): it runs on and creates more after the kill;
+    reap() stops it with one SIGINT and it writes its state, which holds every resource it
+    said it created (round 17 measured a 0-byte state here, with pipes). After reap()
+    nothing carrying the call's marker runs, no record is left, and a plan with
     -lock-timeout=0s runs at once."""
     sandbox_state.write(sandbox_state.SandboxState(endpoint=aws, pid=os.getpid(), started_at=time.time()))
     owner = subprocess.Popen([sys.executable, "-c", OWNER], stdout=subprocess.PIPE, text=True, env=os.environ.copy())
@@ -152,15 +214,26 @@ async def test_real_terraform_against_moto_killed_deploy_leaves_nothing_after_th
         owner.send_signal(signal.SIGKILL)
         owner.wait(timeout=30)
     try:
-        time.sleep(1.0)
+        output = Path(records[0].outputs[0])
+        deadline = time.monotonic() + 120
+        while not _completed(output):  # Terraform lives on after its run: it finishes a create
+            assert time.monotonic() < deadline, "terraform created nothing after its run was killed"
+            time.sleep(0.2)
         left = set(_marked(marker))
         done = tool_records.reap(grace=120)
         assert not done.not_stopped
         assert {item.pid for item in done.stopped} >= left
+        assert any(item.name == "terraform" and item.signal == "SIGINT" for item in done.stopped), done.stopped
         assert _marked(marker) == []
         assert not list(tool_records.folder().glob("*.json"))
 
         workdir = settings.state_dir() / "work" / TARGET.key / "terraform"
+        said = _completed(tool_records.folder() / tool_records.ENDED / "terraform.stdout")
+        in_state = _state_addresses(workdir / "terraform.tfstate")
+        size = (workdir / "terraform.tfstate").stat().st_size if (workdir / "terraform.tfstate").exists() else None
+        print(f"after the kill and reap: {done.lines()}; created by its own account {len(said)}; "
+              f"state ({size} bytes) {_state_counts(workdir / 'terraform.tfstate')}; emulator {_moto_counts(aws)}")
+        assert said and said <= in_state, f"created but not in the state: {sorted(said - in_state)}"
         from petstore_core.terraform_vars import sandbox_var_args
 
         plan = await tf.Terraform(workdir).plan(

@@ -146,14 +146,15 @@ def test_a_provider_left_alone_by_its_dead_terraform_is_found_by_its_marker(tmp_
         _cleanup(tool, provider)
 
 
-def test_process_run_tools_are_recorded_and_stopped_by_pid_never_by_our_group(tmp_path):
-    """process.run's tool shares its owner's process group (no session of its own): the
-    reaper must stop the tool and its child by identity and marker, and never signal that
-    group, which is the operator's shell job (here: this test process's group)."""
+def test_process_run_tools_are_recorded_and_stopped_in_their_own_group(tmp_path):
+    """process.run's tool leads a session of its own since round 18 (its group can be
+    stopped whole): the reaper stops the tool and its child, and this test process (the
+    operator's shell job) is never in that group."""
     tool, provider = _owner_killed(tmp_path, "run")
     try:
         record = json.loads(next(tool_records.folder().glob("*.json")).read_text())
-        assert record["own_group"] is False
+        assert record["own_group"] is True
+        assert tool_records.proc_info(tool).sid == tool != os.getsid(0)  # type: ignore[union-attr]
         done = tool_records.reap(grace=5)
         assert {item.pid for item in done.stopped} == {tool, provider}
         assert not _alive(tool) and not _alive(provider)
@@ -220,3 +221,205 @@ async def test_records_hold_the_program_name_only_and_go_when_the_tool_ends(tmp_
         assert record["program"] == "sh"
         assert "hunter2" not in done.stdout and "AKIA" not in done.stdout
     assert not list(tool_records.folder().glob("*.json"))
+
+
+# Stand-in for a tool that writes steadily (Terraform's -json lines during an apply): one
+# numbered line a tenth of a second on stdout and, every fifth, one on stderr; on SIGINT
+# it says so, writes its "state" (the file `state`: how many lines it wrote) and ends, as
+# Terraform does. Python ignores SIGPIPE: a write to a pipe nobody reads raises
+# BrokenPipeError and ends it, as Go's runtime ends Terraform with status 141.
+CHATTY = textwrap.dedent("""\
+    #!{python}
+    import os, signal, sys, time
+    here = sys.argv[1]
+    stop = []
+    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
+    with open(os.path.join(here, "pid"), "w") as out:
+        out.write(str(os.getpid()))
+    n = 0
+    while not stop:
+        n += 1
+        print(f"line {{n}}", flush=True)
+        if n % 5 == 0:
+            print(f"note {{n}}", file=sys.stderr, flush=True)
+        time.sleep(0.1)
+    print("Interrupt received: state written", flush=True)
+    with open(os.path.join(here, "state"), "w") as out:
+        out.write(str(n))
+""")
+
+CHATTY_OWNER = textwrap.dedent("""\
+    import asyncio, sys
+    from petstore_core import process
+    asyncio.run(process.stream(sys.argv[1:], timeout=600, outlive_us=True,
+                               on_line=lambda line: print(line.stream, line.text, flush=True)))
+""")
+
+
+def _chatty(tmp_path: Path) -> Path:
+    exe = tmp_path / "chatty"
+    exe.write_text(CHATTY.format(python=sys.executable))
+    exe.chmod(0o755)
+    return exe
+
+
+async def test_outlive_us_streams_lines_as_they_come_from_files_and_leaves_none(tmp_path):
+    """Stand-in: the chatty tool above. With `outlive_us` its output goes to files we follow:
+    lines still come as they are written, stdout and stderr tagged, in order; a timeout
+    stops it with one SIGINT as with pipes; the files and the record are gone afterwards."""
+    seen: list[tuple[float, process.Line]] = []
+    started = time.monotonic()
+    done = await process.stream([str(_chatty(tmp_path)), str(tmp_path)], timeout=1.5, outlive_us=True,
+                                on_line=lambda line: seen.append((time.monotonic() - started, line)))
+    assert done.timed_out
+    out = [line.text for _, line in seen if line.stream == "stdout"]
+    assert out[:3] == ["line 1", "line 2", "line 3"] and out[-1] == "Interrupt received: state written"
+    assert "note 5" in [line.text for _, line in seen if line.stream == "stderr"]
+    first = next(at for at, line in seen if line.text == "line 1")
+    assert first < 1.0, f"the first line came {first:.2f} s after the start: not as it came"
+    assert int((tmp_path / "state").read_text()) == len(out) - 1
+    assert not list(tool_records.folder().iterdir()), "records or output files were left"
+
+
+def test_a_tool_that_outlives_its_killed_run_keeps_running_and_is_stopped_with_its_last_lines(tmp_path, capsys):
+    """Stand-ins: the chatty tool run with `outlive_us` by process.stream in a subprocess that
+    is SIGKILLed. Its next writes do not end it (no pipe to break): it is still writing a
+    second later. The next start stops it with one SIGINT; it writes its "state"; the
+    operator reads its last lines and where its whole output is kept."""
+    owner = subprocess.Popen([sys.executable, "-c", CHATTY_OWNER, str(_chatty(tmp_path)), str(tmp_path)],
+                             stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    tool = 0
+    try:
+        for line in owner.stdout:  # type: ignore[union-attr]
+            if line.startswith("stdout line 3"):
+                break
+        tool = int((tmp_path / "pid").read_text())
+    finally:
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(timeout=30)
+    try:
+        (record,) = tool_records.records()
+        assert len(record.outputs) == 2
+        written = Path(record.outputs[0]).stat().st_size
+        time.sleep(1.0)
+        assert _alive(tool), "the tool died with its run"
+        assert Path(record.outputs[0]).stat().st_size > written, "the tool stopped writing"
+        cli.reap_at_start()
+        assert not _alive(tool)
+        said = capsys.readouterr().err
+        assert f"stopped pid {tool} (chatty)" in said and "with SIGINT" in said, said
+        assert "Interrupt received: state written" in said, said
+        kept = tool_records.folder() / tool_records.ENDED / "chatty.stdout"
+        assert str(kept) in said and kept.read_text().endswith("Interrupt received: state written\n")
+        assert (tmp_path / "state").exists(), "the tool was not let to write its state"
+        assert not list(tool_records.folder().glob("*.json"))
+        assert not list(tool_records.folder().glob("*.std*"))
+    finally:
+        _cleanup(tool)
+
+
+def test_a_tool_that_ended_after_its_killed_run_is_reported_with_its_last_lines(tmp_path, capsys):
+    """Stand-ins as above; the tool ends by itself (SIGINT sent here, not by the reaper)
+    before the next start, which finds nothing to stop and tells how it ended."""
+    owner = subprocess.Popen([sys.executable, "-c", CHATTY_OWNER, str(_chatty(tmp_path)), str(tmp_path)],
+                             stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    tool = 0
+    try:
+        for line in owner.stdout:  # type: ignore[union-attr]
+            if line.startswith("stdout line 2"):
+                break
+        tool = int((tmp_path / "pid").read_text())
+    finally:
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(timeout=30)
+    try:
+        os.kill(tool, signal.SIGINT)
+        _wait_for(tmp_path / "state")
+        deadline = time.monotonic() + 10
+        while _alive(tool):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        cli.reap_at_start()
+        said = capsys.readouterr().err
+        assert "stopped pid" not in said
+        assert "the chatty call" in said and "ran to its end after it" in said, said
+        assert "Interrupt received: state written" in said, said
+    finally:
+        _cleanup(tool)
+
+
+# Stand-in for a wrapper (a tfenv or asdf shim, `aws` running a credential_process): it
+# forks a grandchild that ignores SIGINT (as a go-plugin server does) and sleeps, writes
+# both pids, and waits for the grandchild.
+WRAPPER = textwrap.dedent("""\
+    #!{python}
+    import os, signal, sys, time
+    here = sys.argv[1]
+    child = os.fork()
+    if child == 0:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        time.sleep(600)
+        os._exit(0)
+    with open(os.path.join(here, "pids.tmp"), "w") as out:
+        out.write(f"{{os.getpid()}} {{child}}")
+    os.replace(os.path.join(here, "pids.tmp"), os.path.join(here, "pids"))
+    os.waitpid(child, 0)
+""")
+
+
+def _wrapper(tmp_path: Path) -> Path:
+    exe = tmp_path / "wrapper"
+    exe.write_text(WRAPPER.format(python=sys.executable))
+    exe.chmod(0o755)
+    return exe
+
+
+def test_run_timeout_stops_the_wrappers_grandchild_too(tmp_path):
+    """Stand-in: the wrapper above under process.run with a 1 s timeout. The call returns
+    timed out, and neither the wrapper nor its grandchild is left running."""
+    started = time.monotonic()
+    done = process.run([str(_wrapper(tmp_path)), str(tmp_path)], timeout=1.0)
+    wrapper, grandchild = map(int, _wait_for(tmp_path / "pids").split())
+    try:
+        assert done.timed_out and time.monotonic() - started < 10
+        time.sleep(0.2)
+        assert not _alive(wrapper)
+        assert not _alive(grandchild), "the wrapper's child outlived the timeout"
+    finally:
+        _cleanup(wrapper, grandchild)
+
+
+RUN_OWNER = textwrap.dedent("""\
+    import sys
+    from petstore_core import process
+    try:
+        process.run(sys.argv[1:], timeout=600)
+    except KeyboardInterrupt:
+        print("interrupted", flush=True)
+        sys.exit(130)
+""")
+
+
+def test_ctrl_c_during_run_stops_the_whole_tree_and_reaches_the_caller(tmp_path):
+    """Stand-ins: the wrapper under process.run in a subprocess leading its own process
+    group, as a command in a terminal does; Ctrl-C is SIGINT to that group. The command gets
+    its KeyboardInterrupt at once (within the 2 s grace), and the wrapper's grandchild,
+    which ignores SIGINT, is gone too."""
+    owner = subprocess.Popen([sys.executable, "-c", RUN_OWNER, str(_wrapper(tmp_path)), str(tmp_path)],
+                             stdout=subprocess.PIPE, text=True, env=os.environ.copy(), start_new_session=True)
+    wrapper = grandchild = 0
+    try:
+        wrapper, grandchild = map(int, _wait_for(tmp_path / "pids").split())
+        time.sleep(0.2)  # the record is written, the grandchild's handler is set
+        os.killpg(owner.pid, signal.SIGINT)  # the terminal's Ctrl-C
+        out, _ = owner.communicate(timeout=30)
+        assert owner.returncode == 130 and "interrupted" in out
+        time.sleep(0.2)
+        assert not _alive(wrapper)
+        assert not _alive(grandchild), "the wrapper's child outlived Ctrl-C"
+        assert not list(tool_records.folder().glob("*.json"))
+    finally:
+        if owner.poll() is None:
+            owner.kill()
+            owner.wait()
+        _cleanup(wrapper, grandchild)
