@@ -4,6 +4,7 @@ address (or the local app), with their skip reasons and verifications."""
 from __future__ import annotations
 
 import asyncio
+import shlex
 import time
 import urllib.error
 import urllib.request
@@ -53,7 +54,8 @@ async def controller_prereqs(ctx: StepContext) -> StepResult:
         path = Path(folder) / "controller" / file  # the manifests step's copy of kubernetes/controller/
         if not path.is_file():  # the chart makes neither: controller_values turns both off
             raise StepFailed(f"kubernetes/controller/{file} is missing: this step applies it before the "
-                             f"controller's Helm install (restore it: git checkout -- kubernetes/controller/{file})")
+                             f"controller's Helm install (restore it: git -C {shlex.quote(settings.shown_path(ctx.project))} "
+                             f"checkout -- kubernetes/controller/{file})")
         for obj in manifests.load_yaml(path):
             await asyncio.to_thread(apply.apply, obj)
             names.append(f"{obj['kind']}/{obj['metadata']['name']}")
