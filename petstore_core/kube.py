@@ -5,6 +5,7 @@ timeout for every request."""
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from pathlib import Path
 from typing import Any
@@ -32,13 +33,30 @@ def kubectl_command(target: Any, *words: str) -> str:
     return shlex.join(["kubectl", *options, *words])
 
 
-def for_target(command: str, target: Any) -> str:
-    """A command written for kubectl's current context (a catalog entry's fix) as printed
-    for this operator: a leading `kubectl` gets their --kubeconfig and --context, as
-    kubectl_command gives them; anything else is returned as it is."""
-    if target is None or not command.startswith("kubectl "):
-        return command
-    return kubectl_command(target) + command[len("kubectl"):]
+# kubectl's own commands (kubectl 1.31 `kubectl help`): the word kubectl followed by one of
+# them is a command in a fix's prose; followed by anything else ("Keep kubectl within one
+# minor version"), it is a word and stays as written.
+_KUBECTL_VERBS = (
+    "annotate", "api-resources", "api-versions", "apply", "attach", "auth", "autoscale",
+    "certificate", "cluster-info", "config", "cordon", "cp", "create", "debug", "delete",
+    "describe", "diff", "drain", "edit", "events", "exec", "explain", "expose", "get",
+    "kustomize", "label", "logs", "patch", "port-forward", "proxy", "replace", "rollout",
+    "run", "scale", "set", "taint", "top", "uncordon", "wait")
+_KUBECTL_COMMAND = re.compile(
+    r"(?<![\w./'-])kubectl(?=\s+(?:" + "|".join(map(re.escape, _KUBECTL_VERBS)) + r")(?![\w'-]))")
+
+
+def for_target(text: str, target: Any) -> str:
+    """Text written for kubectl's current context (a catalog entry's fix command or step) as
+    printed for this operator: every kubectl command in it, wherever it stands (a step's
+    "(kubectl top pod)", a pipe's second kubectl), gets their --kubeconfig and --context as
+    kubectl_command gives them; the word kubectl that starts no command is left alone."""
+    if target is None:
+        return text
+    options = kubectl_command(target)
+    if options == "kubectl":
+        return text
+    return _KUBECTL_COMMAND.sub(lambda _match: options, text)
 
 
 def kubeconfig_paths(kubeconfig: str | os.PathLike | None = None) -> list[Path]:

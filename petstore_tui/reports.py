@@ -64,7 +64,7 @@ def render_report(target: Target, findings: list[Finding], timeline: list[tuple[
             out += ["Evidence:", "", "```text", *finding.evidence[:5], "```", ""]
         if finding.fix:
             out += [f"**Fix:** {finding.fix.summary}", ""]
-            out += [f"{i}. {step}" for i, step in enumerate(finding.fix.steps, 1)]
+            out += [f"{i}. {for_target(step, target)}" for i, step in enumerate(finding.fix.steps, 1)]
             if finding.fix.steps:
                 out.append("")
             if finding.fix.commands:

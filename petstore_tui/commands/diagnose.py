@@ -303,7 +303,7 @@ def _print_human(engine, findings, report, elapsed, interrupted=False, target=No
         if f.fix is not None:
             lines.append(f"  fix: {style(f.fix.summary, '1')}")
             for number, step in enumerate(f.fix.steps, 1):
-                lines.extend(textwrap.wrap(step, width - 7, initial_indent=f"    {number}. ",
+                lines.extend(textwrap.wrap(for_target(step, target), width - 7, initial_indent=f"    {number}. ",
                                            subsequent_indent="       "))
             for command in f.fix.commands:  # kubectl ones with the operator's --context
                 lines.append("    $ " + for_target(command, target))

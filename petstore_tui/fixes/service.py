@@ -76,7 +76,8 @@ class FixService:
         entry = next((e for e in load_catalog() if e.id == what), None)
         if entry is not None and entry.fix is not None:
             return NoAutomaticFix(f"{said}. {entry.fix.summary}",
-                                  [*(f"{n}. {step}" for n, step in enumerate(entry.fix.steps, 1)),
+                                  [*(f"{n}. {for_target(step, self.target)}"
+                                     for n, step in enumerate(entry.fix.steps, 1)),
                                    *(f"$ {for_target(command, self.target)}" for command in entry.fix.commands)])
         if entry is not None:
             return NoAutomaticFix(f"{said} (petstore-tui catalog list names its entry).")

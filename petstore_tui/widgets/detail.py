@@ -95,7 +95,11 @@ class FindingDetail(Static):
         if finding.fix:
             parts += [Text(""), Text("Fix", style="bold underline"),
                       Text(redact(finding.fix.summary))]
-            parts += [Text(f"{i}. {redact(step)}") for i, step in enumerate(finding.fix.steps, 1)]
+            # start-up: only when a finding is shown
+            from petstore_core.kube import for_target
+
+            parts += [Text(f"{i}. {redact(for_target(step, target))}")
+                      for i, step in enumerate(finding.fix.steps, 1)]
             if finding.fix.commands:
                 parts += [Text(""), Text("Commands (c copies them)", style="bold")]
                 parts += [Text(f"$ {cmd}", style="bold green") for cmd in fix_commands(finding, target)]
