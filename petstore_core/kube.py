@@ -59,6 +59,19 @@ def for_target(text: str, target: Any) -> str:
     return _KUBECTL_COMMAND.sub(lambda _match: options, text)
 
 
+def update_kubeconfig_command(target: Any) -> str:
+    """`aws eks update-kubeconfig --name C --region R [--profile P] [--kubeconfig K]` with
+    the operator's values, the command that writes the missing kubeconfig ("<region>" when
+    none is known: the operator must choose it, never we)."""
+    region = getattr(target, "region_or_none", None)
+    words = ["aws", "eks", "update-kubeconfig", "--name", str(getattr(target, "cluster_name", "<cluster>"))]
+    tail = [*(["--profile", str(target.profile)] if getattr(target, "profile", None) else []),
+            *(["--kubeconfig", str(target.kubeconfig)] if getattr(target, "kubeconfig", None) else [])]
+    if region:
+        return shlex.join([*words, "--region", region, *tail])
+    return " ".join([shlex.join(words), "--region <region>", *([shlex.join(tail)] if tail else [])])
+
+
 def kubeconfig_paths(kubeconfig: str | os.PathLike | None = None) -> list[Path]:
     """The kubeconfig files in use: the argument, else KUBECONFIG (read now, not at
     import: tests and the runbook change it), else ~/.kube/config."""
@@ -143,6 +156,11 @@ def api_client(target=None, kubeconfig: str | os.PathLike | None = None):
 
     context = getattr(target, "context", None) if target is not None else None
     kubeconfig = kubeconfig or getattr(target, "kubeconfig", None)
+    if target is not None and not getattr(target, "sandbox", False) \
+            and not any(p.is_file() for p in kubeconfig_paths(kubeconfig)):
+        shown = ", ".join(str(p) for p in kubeconfig_paths(kubeconfig))
+        raise KubeConfigError(f"no kubeconfig at {shown}: run {update_kubeconfig_command(target)} "
+                              "(or the deploy runbook's kubeconfig step)")
     return client.ApiClient(configuration=load_config(kubeconfig, context))
 
 
