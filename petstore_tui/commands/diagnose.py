@@ -80,7 +80,7 @@ def run(args: argparse.Namespace, target) -> int:
         stop_note()
     unknown = sorted({i.partition(":")[0] for i in args.ignore} - set(engine.by_id))
     if unknown:
-        return fail(f"--ignore names unknown catalog id(s): {', '.join(unknown)}")
+        return fail(f"--ignore names unknown catalog {'id' if len(unknown) == 1 else 'ids'}: {', '.join(unknown)}")
 
     started = time.monotonic()
     report = ScanReport()

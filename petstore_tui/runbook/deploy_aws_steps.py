@@ -10,6 +10,7 @@ from checks.preflight import context as check_context
 from checks.preflight.runner import run_preflight
 from petstore_core import aws, settings
 from petstore_core.sandbox_state import SANDBOX_CREDENTIALS
+from petstore_core.words import counted
 from petstore_tui.events import StepStatus
 from petstore_tui.fixes.model import command_for
 from petstore_tui.runbook import common, sandbox_steps
@@ -52,7 +53,7 @@ async def preflight(ctx: StepContext) -> StepResult:
         return skipped(f"preflight checks are not installed in this checkout ({exc})")
     if failures:
         names = ", ".join(r.id for r in failures[:5])
-        raise StepFailed(f"{len(failures)} preflight check(s) failed: {names} (fixes above)")
+        raise StepFailed(f"{counted(len(failures), 'preflight check')} failed: {names} (fixes above)")
     if tolerated:
         names = ", ".join(r.id for r in tolerated)
         return done(f"{count} checks; {len(tolerated)} failed without blocking the sandbox "

@@ -14,6 +14,7 @@ import yaml
 
 from checks import alb_policy
 from petstore_core import settings
+from petstore_core.words import counted
 from petstore_tui.runbook import common, sandbox_steps, verify
 from petstore_tui.runbook.model import StepContext, StepFailed, StepResult, done
 from petstore_tui.services import docker, helm, manifests
@@ -126,7 +127,7 @@ async def app_apply(ctx: StepContext) -> StepResult:
                               "namespace": ingress["metadata"].get("namespace") or namespace}
     outputs["deployments"] = [f"{d['metadata'].get('namespace') or namespace}/{d['metadata']['name']}"
                               for d in deployments]
-    return done(f"{applied} objects applied in namespace {namespace}, {len(deployments)} rollout(s) complete",
+    return done(f"{applied} objects applied in namespace {namespace}, {counted(len(deployments), 'rollout')} complete",
                 **outputs)
 
 

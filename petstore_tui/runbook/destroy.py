@@ -89,7 +89,7 @@ async def ingress_delete(ctx: StepContext) -> StepResult:
         while True:
             left = await asyncio.to_thread(controller_resources, ctx.target)
             lbs, sgs = left["load_balancers"], left["security_groups"]
-            ctx.progress(0, None, f"{len(lbs)} load balancer(s), {len(sgs)} security group(s) left")
+            ctx.progress(0, None, f"{counted(len(lbs), 'load balancer')}, {counted(len(sgs), 'security group')} left")
             if not lbs and not [g for g in sgs if g]:
                 break
             if time.monotonic() > deadline:
@@ -137,7 +137,7 @@ async def ecr_images_delete(ctx: StepContext) -> StepResult:
         tfout = {}
     repository = ecr.repository_name(tfout.get("ecr_repository_url"))
     count = await asyncio.to_thread(ecr.delete_all_images, ctx.target, repository)
-    return done(f"{count} image(s) deleted from {repository}")
+    return done(f"{counted(count, 'image')} deleted from {repository}")
 
 
 async def terraform_destroy(ctx: StepContext) -> StepResult:
@@ -199,7 +199,7 @@ async def leftovers(ctx: StepContext) -> StepResult:
              "first, then target groups, then security groups):", "stderr")
     for command in commands:
         ctx.emit(f"  {command}", "stderr")
-    return done(f"{len(commands)} leftover(s) listed with the commands to remove them",
+    return done(f"{counted(len(commands), 'leftover')} listed with the commands to remove them",
                 leftovers=left)
 
 

@@ -276,7 +276,7 @@ def test_healthy_pods_pass(kube_stub):
     kube_stub.add_pod("petstore-a")
     kube_stub.add_pod("petstore-b")
     [result] = probe_pods(make_ctx())
-    assert result.status == Status.PASS and "2 pod(s)" in result.summary
+    assert result.status == Status.PASS and "2 pods in" in result.summary
 
 
 def test_pods_probe_reports_unreachable_api(kube_stub):
