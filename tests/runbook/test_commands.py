@@ -151,3 +151,21 @@ def test_help_is_argparse_own_at_every_width(monkeypatch):
         else:
             monkeypatch.setenv("COLUMNS", columns)
         assert helps(ours_class) == helps(argparse.HelpFormatter)
+
+
+def test_a_real_apply_advises_tmux_in_the_runbook_and_the_readme():
+    """A SIGKILL or a closed terminal during a real apply left terraform.tfstate empty
+    (docs/knowledge/orphaned-tool-processes.md): the apply's confirmation and its first line,
+    and the README's deployment section, tell the operator to run it inside tmux or screen;
+    the sandbox's seconds-long apply does not. No stand-in: text only."""
+    from pathlib import Path
+
+    from petstore_core.settings import Target
+    from petstore_tui.runbook.deploy_aws_steps import long_apply_advice
+
+    advice = long_apply_advice(Target(profile="p", region="eu-west-1"))
+    assert advice and "tmux or screen" in advice and "terraform.tfstate" in advice
+    assert long_apply_advice(Target(sandbox=True)) is None
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Running against a real AWS account", 1)[1].split("\n## ", 1)[0]
+    assert "`tmux` or `screen`" in section and "terraform.tfstate" in section
