@@ -59,6 +59,32 @@ def for_target(text: str, target: Any) -> str:
     return _KUBECTL_COMMAND.sub(lambda _match: options, text)
 
 
+# A path of the checkout from its root in a catalog command: a top folder after a space, a
+# quote or "=" (`-f docker/Dockerfile`, `-o terraform/policies/...`), `-chdir=terraform`, or
+# a build context "." at the end of a word.
+_REPOSITORY_PATH = re.compile(r"(?:^|[\s='\"])(?:terraform|kubernetes|docker|petstore-app)/"
+                              r"|-chdir=terraform\b|\s\.(?:\s|$)")
+
+
+def command_for_target(command: str, target: Any) -> str:
+    """A catalog entry's fix command as printed for this operator: for_target's kubectl
+    options, and, when it names the checkout's files from its root and the checkout is not
+    the current folder, run in a subshell that enters it (pasted, it works from where the
+    operator is and leaves their shell there)."""
+    command = for_target(command, target)
+    project = getattr(target, "project", None) if target is not None else None
+    if project is None or not _REPOSITORY_PATH.search(command):
+        return command
+    # start-up: settings is loaded by every command already; imported here to keep kube's
+    # module import free of it
+    from petstore_core.settings import shown_path
+
+    where = shown_path(project)
+    if where == ".":
+        return command
+    return f"(cd {shlex.quote(where)} && {command})"
+
+
 def update_kubeconfig_command(target: Any) -> str:
     """`aws eks update-kubeconfig --name C --region R [--profile P] [--kubeconfig K]` with
     the operator's values, the command that writes the missing kubeconfig ("<region>" when

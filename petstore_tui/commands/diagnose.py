@@ -265,7 +265,7 @@ def _print_human(engine, findings, report, elapsed, interrupted=False, target=No
 
     # start-up: `diagnose --help` does not load these
     from checks.model import recognition_text
-    from petstore_core.kube import for_target
+    from petstore_core.kube import command_for_target, for_target
     from petstore_core.redact import redact
 
     out = sys.stdout
@@ -306,7 +306,7 @@ def _print_human(engine, findings, report, elapsed, interrupted=False, target=No
                 lines.extend(textwrap.wrap(for_target(step, target), width - 7, initial_indent=f"    {number}. ",
                                            subsequent_indent="       "))
             for command in f.fix.commands:  # kubectl ones with the operator's --context
-                lines.append("    $ " + for_target(command, target))
+                lines.append("    $ " + command_for_target(command, target))
             if f.fix.files:
                 lines.append("    files: " + ", ".join(f.fix.files))
         if entry is not None and entry.docs:

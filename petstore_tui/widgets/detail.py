@@ -43,9 +43,9 @@ class CheckDetail(Static):
 def fix_commands(finding: Finding, target=None) -> list[str]:
     """The fix's commands as the operator copies them: kubectl ones with their --context
     and --kubeconfig (petstore_core/kube.py for_target)."""
-    from petstore_core.kube import for_target  # start-up: only when a finding is shown
+    from petstore_core.kube import command_for_target  # start-up: only when a finding is shown
 
-    return [redact(for_target(c, target)) for c in (finding.fix.commands if finding.fix else ())]
+    return [redact(command_for_target(c, target)) for c in (finding.fix.commands if finding.fix else ())]
 
 
 def simulated_text(finding: Finding) -> str:

@@ -101,3 +101,38 @@ def test_a_catalog_fix_step_names_the_operators_context_in_diagnose_the_panel_th
     out = capsys.readouterr().out
     assert "(kubectl --context prod-eu top pod) under load" in out, out
     assert "(kubectl top" not in out
+
+
+def test_a_catalog_command_naming_repository_paths_runs_in_the_checkout_when_pasted_elsewhere(tmp_path, capsys,
+                                                                                             monkeypatch):
+    """The catalog's commands name the checkout's files from its root (`terraform
+    -chdir=terraform apply`, `docker build -f docker/Dockerfile ... .`). Run from another
+    folder with --project-dir, they are printed in a subshell that enters the checkout, so
+    they work pasted there and leave the operator's shell where it was; commands naming no
+    such path, and every command run from the checkout, print as written. Stand-ins: the
+    controller's AddTags denial written by the test, the real engine."""
+    from checks.engine import load_default_engine
+    from petstore_tui.widgets.detail import fix_commands
+    from tests.support.project_copy import REPO
+
+    log = tmp_path / "controller.log"
+    log.write_text('{"level":"error","msg":"Reconciler error","error":"AccessDenied: User: arn:aws:sts::123456789012:'
+                   'assumed-role/lb-ctrl/1 is not authorized to perform: elasticloadbalancing:AddTags on resource: '
+                   'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/k8s-x/1 because no '
+                   'identity-based policy allows the elasticloadbalancing:AddTags action"}\n')
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["--project-dir", str(REPO), "diagnose", str(log)]) == 1
+    out = capsys.readouterr().out
+    assert f"$ (cd {REPO} && terraform -chdir=terraform apply)" in out, out
+    assert "$ kubectl rollout restart deployment" in out  # no path: as written
+
+    engine = load_default_engine()
+    engine.feed(log.read_text().strip(), source="alb-controller")
+    engine.flush()
+    finding = next(f for f in engine.findings() if f.failure_id == "alb-controller-addtags-denied")
+    target = Target(region="eu-west-1", project_dir=REPO)
+    assert f"(cd {REPO} && terraform -chdir=terraform apply)" in fix_commands(finding, target)
+    report = render_report(target, [finding], [], ["Controller"], 1_790_000_000.0)
+    assert f"(cd {REPO} && terraform -chdir=terraform apply)" in report
+    monkeypatch.chdir(REPO)
+    assert "terraform -chdir=terraform apply" in fix_commands(finding, target)
