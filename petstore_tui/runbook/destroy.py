@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shlex
 import time
 
 from petstore_core import aws, settings
@@ -183,11 +184,18 @@ async def _release_sandbox_ahead(ctx: StepContext) -> list[str]:
 
 
 def _removal_commands(target: settings.Target, left: dict[str, list[str]]) -> list[str]:
-    region = f" --region {target.region_name}"
-    commands = [f"aws elbv2 delete-load-balancer --load-balancer-arn {arn}{region}" for arn in left["load_balancers"]]
-    commands += [f"aws elbv2 delete-target-group --target-group-arn {arn}{region}" for arn in left["target_groups"]]
-    commands += [f"aws ec2 delete-security-group --group-id {gid}{region}" for gid in left["security_groups"]]
-    return commands
+    """The aws commands that delete what is left, for the operator's account: their region
+    and --profile (the CLI's default profile may be another account), and in the sandbox the
+    emulator's URL (never the real AWS)."""
+    tail = ["--region", target.region_name]
+    if target.sandbox:
+        tail += ["--endpoint-url", aws.sandbox_endpoint()]
+    elif target.profile:
+        tail += ["--profile", target.profile]
+    calls = [["elbv2", "delete-load-balancer", "--load-balancer-arn", arn] for arn in left["load_balancers"]]
+    calls += [["elbv2", "delete-target-group", "--target-group-arn", arn] for arn in left["target_groups"]]
+    calls += [["ec2", "delete-security-group", "--group-id", gid] for gid in left["security_groups"]]
+    return [shlex.join(["aws", *call, *tail]) for call in calls]
 
 
 async def leftovers(ctx: StepContext) -> StepResult:
