@@ -7,6 +7,7 @@ from typing import Any
 
 from checks import alb_policy
 from checks.probes.controller_policy import evaluate, find_role_arn, policy_document, role_policies
+from petstore_core import aws
 from petstore_core.kube import kubectl_command
 from petstore_core.words import counted
 from petstore_tui.drills.controller_policy import ControllerPolicyDrill
@@ -131,7 +132,8 @@ class ControllerPolicyFix(Fix):
         oldest = others[0]["VersionId"] if others else "?"
         raise FixRefused(f"the policy has {len(versions)} versions, IAM's limit, and petstore-tui made none of the "
                          f"non-default ones: delete one you no longer need, e.g. the oldest non-default {oldest}: "
-                         f"aws iam delete-policy-version --policy-arn {arn} --version-id {oldest}")
+                         + aws.cli_command(ctx.target, "iam", "delete-policy-version", "--policy-arn", arn,
+                                           "--version-id", oldest, region=False))
 
     def apply(self, ctx: FixContext, plan: Plan) -> dict[str, Any]:
         state = plan.state

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shlex
 import time
 
 from petstore_core import aws, settings
@@ -187,15 +186,10 @@ def _removal_commands(target: settings.Target, left: dict[str, list[str]]) -> li
     """The aws commands that delete what is left, for the operator's account: their region
     and --profile (the CLI's default profile may be another account), and in the sandbox the
     emulator's URL (never the real AWS)."""
-    tail = ["--region", target.region_name]
-    if target.sandbox:
-        tail += ["--endpoint-url", aws.sandbox_endpoint()]
-    elif target.profile:
-        tail += ["--profile", target.profile]
     calls = [["elbv2", "delete-load-balancer", "--load-balancer-arn", arn] for arn in left["load_balancers"]]
     calls += [["elbv2", "delete-target-group", "--target-group-arn", arn] for arn in left["target_groups"]]
     calls += [["ec2", "delete-security-group", "--group-id", gid] for gid in left["security_groups"]]
-    return [shlex.join(["aws", *call, *tail]) for call in calls]
+    return [aws.cli_command(target, *call) for call in calls]
 
 
 async def leftovers(ctx: StepContext) -> StepResult:
