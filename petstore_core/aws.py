@@ -4,6 +4,7 @@ timeouts. What their errors mean: petstore_core/errors.py."""
 from __future__ import annotations
 
 import os
+import shlex
 from typing import Any
 
 import boto3
@@ -35,6 +36,18 @@ def sandbox_endpoint() -> str:
     if state is None or not state.endpoint:
         raise SandboxNotRunning()
     return state.endpoint
+
+
+def cli_command(target: settings.Target, *words: str, region: bool = True) -> str:
+    """`aws WORDS...` as a shell line for the operator to paste, acting where this tool
+    acts: their region (unless the service is global) and --profile, or in the sandbox the
+    emulator's --endpoint-url (never the real AWS). SandboxNotRunning without the emulator."""
+    tail = ["--region", target.region_name] if region else []
+    if target.sandbox:
+        tail += ["--endpoint-url", sandbox_endpoint()]
+    elif target.profile:
+        tail += ["--profile", target.profile]
+    return shlex.join(["aws", *words, *tail])
 
 
 def session(target: settings.Target):

@@ -5,6 +5,8 @@ class name and attributes, so a check can describe an error without loading them
 
 from __future__ import annotations
 
+import os
+
 from petstore_core.redact import redact
 from petstore_core.settings import RegionNotSet
 
@@ -50,7 +52,10 @@ def describe_aws_error(exc: BaseException) -> str:
                 "or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.")
     if name == "ProfileNotFound":
         profile = getattr(exc, "kwargs", {}).get("profile", "")
-        return f"AWS profile {profile!r} not found in ~/.aws/config or ~/.aws/credentials."
+        # botocore reads these two files, moved by these variables (as the AWS CLI does)
+        config = os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config"
+        credentials = os.environ.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials"
+        return f"AWS profile {profile!r} not found in {config} or {credentials}."
     if code in _INVALID:
         return ("AWS rejected the credentials (invalid access key or token, "
                 f"{code}): check the profile or the exported keys.")

@@ -5,6 +5,7 @@ timeout for every request."""
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from pathlib import Path
 from typing import Any
@@ -32,13 +33,69 @@ def kubectl_command(target: Any, *words: str) -> str:
     return shlex.join(["kubectl", *options, *words])
 
 
-def for_target(command: str, target: Any) -> str:
-    """A command written for kubectl's current context (a catalog entry's fix) as printed
-    for this operator: a leading `kubectl` gets their --kubeconfig and --context, as
-    kubectl_command gives them; anything else is returned as it is."""
-    if target is None or not command.startswith("kubectl "):
+# kubectl's own commands (kubectl 1.31 `kubectl help`): the word kubectl followed by one of
+# them is a command in a fix's prose; followed by anything else ("Keep kubectl within one
+# minor version"), it is a word and stays as written.
+_KUBECTL_VERBS = (
+    "annotate", "api-resources", "api-versions", "apply", "attach", "auth", "autoscale",
+    "certificate", "cluster-info", "config", "cordon", "cp", "create", "debug", "delete",
+    "describe", "diff", "drain", "edit", "events", "exec", "explain", "expose", "get",
+    "kustomize", "label", "logs", "patch", "port-forward", "proxy", "replace", "rollout",
+    "run", "scale", "set", "taint", "top", "uncordon", "wait")
+_KUBECTL_COMMAND = re.compile(
+    r"(?<![\w./'-])kubectl(?=\s+(?:" + "|".join(map(re.escape, _KUBECTL_VERBS)) + r")(?![\w'-]))")
+
+
+def for_target(text: str, target: Any) -> str:
+    """Text written for kubectl's current context (a catalog entry's fix command or step) as
+    printed for this operator: every kubectl command in it, wherever it stands (a step's
+    "(kubectl top pod)", a pipe's second kubectl), gets their --kubeconfig and --context as
+    kubectl_command gives them; the word kubectl that starts no command is left alone."""
+    if target is None:
+        return text
+    options = kubectl_command(target)
+    if options == "kubectl":
+        return text
+    return _KUBECTL_COMMAND.sub(lambda _match: options, text)
+
+
+# A path of the checkout from its root in a catalog command: a top folder after a space, a
+# quote or "=" (`-f docker/Dockerfile`, `-o terraform/policies/...`), `-chdir=terraform`, or
+# a build context "." at the end of a word.
+_REPOSITORY_PATH = re.compile(r"(?:^|[\s='\"])(?:terraform|kubernetes|docker|petstore-app)/"
+                              r"|-chdir=terraform\b|\s\.(?:\s|$)")
+
+
+def command_for_target(command: str, target: Any) -> str:
+    """A catalog entry's fix command as printed for this operator: for_target's kubectl
+    options, and, when it names the checkout's files from its root and the checkout is not
+    the current folder, run in a subshell that enters it (pasted, it works from where the
+    operator is and leaves their shell there)."""
+    command = for_target(command, target)
+    project = getattr(target, "project", None) if target is not None else None
+    if project is None or not _REPOSITORY_PATH.search(command):
         return command
-    return kubectl_command(target) + command[len("kubectl"):]
+    # start-up: settings is loaded by every command already; imported here to keep kube's
+    # module import free of it
+    from petstore_core.settings import shown_path
+
+    where = shown_path(project)
+    if where == ".":
+        return command
+    return f"(cd {shlex.quote(where)} && {command})"
+
+
+def update_kubeconfig_command(target: Any) -> str:
+    """`aws eks update-kubeconfig --name C --region R [--profile P] [--kubeconfig K]` with
+    the operator's values, the command that writes the missing kubeconfig ("<region>" when
+    none is known: the operator must choose it, never we)."""
+    region = getattr(target, "region_or_none", None)
+    words = ["aws", "eks", "update-kubeconfig", "--name", str(getattr(target, "cluster_name", "<cluster>"))]
+    tail = [*(["--profile", str(target.profile)] if getattr(target, "profile", None) else []),
+            *(["--kubeconfig", str(target.kubeconfig)] if getattr(target, "kubeconfig", None) else [])]
+    if region:
+        return shlex.join([*words, "--region", region, *tail])
+    return " ".join([shlex.join(words), "--region <region>", *([shlex.join(tail)] if tail else [])])
 
 
 def kubeconfig_paths(kubeconfig: str | os.PathLike | None = None) -> list[Path]:
@@ -125,6 +182,11 @@ def api_client(target=None, kubeconfig: str | os.PathLike | None = None):
 
     context = getattr(target, "context", None) if target is not None else None
     kubeconfig = kubeconfig or getattr(target, "kubeconfig", None)
+    if target is not None and not getattr(target, "sandbox", False) \
+            and not any(p.is_file() for p in kubeconfig_paths(kubeconfig)):
+        shown = ", ".join(str(p) for p in kubeconfig_paths(kubeconfig))
+        raise KubeConfigError(f"no kubeconfig at {shown}: run {update_kubeconfig_command(target)} "
+                              "(or the deploy runbook's kubeconfig step)")
     return client.ApiClient(configuration=load_config(kubeconfig, context))
 
 

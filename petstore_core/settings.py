@@ -80,6 +80,18 @@ def find_project_dir(start: Path | None = None) -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def shown_path(path: str | os.PathLike) -> str:
+    """`path` as a command printed for the operator names it: relative to the current
+    folder when it lies inside it, else absolute, so the command works pasted where the
+    operator ran petstore-tui (with --project-dir elsewhere, a bare `terraform` would not)."""
+    absolute = Path(path).resolve()
+    try:
+        relative = absolute.relative_to(Path.cwd().resolve())
+    except (ValueError, OSError):
+        return str(absolute)
+    return str(relative) if str(relative) != "." else "."
+
+
 def provider_mirror() -> Path | None:
     """The folder that holds `registry.terraform.io/...` provider packages, or None."""
     explicit = os.environ.get("PETSTORE_TF_PROVIDER_MIRROR")

@@ -337,10 +337,18 @@ def _wait(procs: list[ProcInfo], seconds: float, sleep: Callable[[float], None])
         sleep(0.05)
 
 
+# How long a leftover may take to stop on SIGINT before the operator is told what is waited for.
+QUIET_WAIT = 0.5
+
+
 def reap(*, grace: float = 30.0, term_grace: float = 5.0, dry_run: bool = False,
-         sleep: Callable[[float], None] = time.sleep) -> Reaped:
+         sleep: Callable[[float], None] = time.sleep,
+         on_wait: Callable[[list[Leftover], float], None] | None = None) -> Reaped:
     """Stop what killed runs of petstore-tui left running (see the module docstring) and
-    drop their records. `dry_run` finds them and changes nothing."""
+    drop their records. `dry_run` finds them and changes nothing. `on_wait(leftovers,
+    seconds)` is called when a tool has not stopped QUIET_WAIT after its SIGINT: what is
+    waited for, and for how long at most (a record is dropped only once its tool is
+    stopped: a KeyboardInterrupt raised meanwhile leaves it for the next reap)."""
     result = Reaped()
     if not enabled():
         return result
@@ -367,7 +375,7 @@ def reap(*, grace: float = 30.0, term_grace: float = 5.0, dry_run: bool = False,
         elif dry_run:
             result.stopped.extend(Leftover(p.pid, p.name, rec.program) for p in procs)
         else:
-            result.stopped.extend(_stop(rec, procs, grace, term_grace, sleep, result))
+            result.stopped.extend(_stop(rec, procs, grace, term_grace, sleep, result, on_wait))
         if not dry_run:
             _keep_output(rec, result, "was stopped" if procs else "ran to its end after it")
             forget(rec.path)
@@ -430,7 +438,8 @@ def _last_lines(path: Path, size: int = 16 * 1024) -> list[str]:
 
 
 def _stop(rec: Record, procs: list[ProcInfo], grace: float, term_grace: float,
-          sleep: Callable[[float], None], result: Reaped) -> list[Leftover]:
+          sleep: Callable[[float], None], result: Reaped,
+          on_wait: Callable[[list[Leftover], float], None] | None = None) -> list[Leftover]:
     done = {p.pid: Leftover(p.pid, p.name, rec.program) for p in procs}
     left = procs
     for sig, wait in ((signal.SIGINT, grace), (signal.SIGTERM, term_grace), (signal.SIGKILL, 2.0)):
@@ -439,6 +448,11 @@ def _stop(rec: Record, procs: list[ProcInfo], grace: float, term_grace: float,
         _signal(left, rec, sig)
         for item in left:
             done[item.pid].signal = signal.Signals(sig).name
+        if sig == signal.SIGINT and on_wait is not None and wait > QUIET_WAIT:
+            left = _wait(left, QUIET_WAIT, sleep)
+            if left:
+                on_wait([done[p.pid] for p in left], wait - QUIET_WAIT + term_grace)
+            wait -= QUIET_WAIT
         left = _wait(left, wait, sleep)
     still = {p.pid for p in left}
     for pid, item in done.items():

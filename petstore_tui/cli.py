@@ -217,9 +217,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def reap_at_start() -> None:
+def reap_at_start(grace: float = 30.0) -> None:
     """Stop the tools a killed run of petstore-tui left running, and say so on stderr (the
-    TUI's screen opens after: the lines stay in the terminal). Cheap when there is nothing:
+    TUI's screen opens after: the lines stay in the terminal). A tool that does not stop at
+    once on SIGINT is named with how long it may take; Ctrl-C then skips the wait, leaving
+    it running and its record for `petstore-tui leftovers`. Cheap when there is nothing:
     one look at an empty folder."""
     from petstore_core import tool_records  # start-up: only the commands that run tools
 
@@ -228,9 +230,26 @@ def reap_at_start() -> None:
             return
     except OSError:
         return
+    from petstore_core.words import counted
     from petstore_tui.commands.leftovers import report_lines  # start-up: only when a record is left
 
-    for line in report_lines(tool_records.reap()):
+    waited: list = []
+
+    def on_wait(leftovers, seconds: float) -> None:
+        waited[:] = leftovers
+        tools = ", ".join(f"pid {item.pid} ({item.name})" for item in leftovers)
+        print(f"petstore-tui: waiting up to {counted(round(seconds), 'second')} for {tools}, left running by a "
+              f"killed petstore-tui (its {leftovers[0].program} call), to stop after SIGINT (then SIGTERM); "
+              "Ctrl-C skips the wait and leaves it running", file=sys.stderr, flush=True)
+
+    try:
+        result = tool_records.reap(grace=grace, on_wait=on_wait)
+    except KeyboardInterrupt:
+        tools = ", ".join(f"pid {item.pid} ({item.name})" for item in waited) or "the leftover tools"
+        print(f"petstore-tui: not waited: {tools} still running; `petstore-tui leftovers` stops it later",
+              file=sys.stderr)
+        return
+    for line in report_lines(result):
         print(f"petstore-tui: {line}", file=sys.stderr)
 
 

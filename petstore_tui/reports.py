@@ -7,7 +7,7 @@ from pathlib import Path
 
 from checks.model import Finding
 from petstore_core import settings
-from petstore_core.kube import for_target
+from petstore_core.kube import command_for_target, for_target
 from petstore_core.redact import redact
 from petstore_core.settings import Target
 from petstore_core.words import counted
@@ -64,11 +64,11 @@ def render_report(target: Target, findings: list[Finding], timeline: list[tuple[
             out += ["Evidence:", "", "```text", *finding.evidence[:5], "```", ""]
         if finding.fix:
             out += [f"**Fix:** {finding.fix.summary}", ""]
-            out += [f"{i}. {step}" for i, step in enumerate(finding.fix.steps, 1)]
+            out += [f"{i}. {for_target(step, target)}" for i, step in enumerate(finding.fix.steps, 1)]
             if finding.fix.steps:
                 out.append("")
             if finding.fix.commands:
-                out += ["```sh", *(for_target(c, target) for c in finding.fix.commands), "```", ""]
+                out += ["```sh", *(command_for_target(c, target) for c in finding.fix.commands), "```", ""]
             if finding.fix.files:
                 out += ["Files: " + ", ".join(f"`{f}`" for f in finding.fix.files), ""]
     return "\n".join(redact(line) for line in out).rstrip() + "\n"

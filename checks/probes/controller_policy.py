@@ -17,6 +17,7 @@ from checks.probes._common import (
     result,
 )
 from petstore_core.errors import describe_aws_error
+from petstore_core.words import counted
 
 ID = "cluster.controller-policy"
 ADDTAGS_FAILURE = "alb-controller-addtags-denied"
@@ -144,7 +145,7 @@ def probe_controller_policy(ctx: CheckContext) -> CheckResult:
                       header)
     failure = ADDTAGS_FAILURE if ADDTAGS in missing else IAM_FAILURE
     return result(ID, Status.FAIL,
-                  f"the controller role lacks {len(missing)} action(s) {release} needs: "
+                  f"the controller role lacks {counted(len(missing), 'action')} {release} needs: "
                   + ", ".join(missing[:4]) + (" ..." if len(missing) > 4 else ""),
                   header + "\n" + describe_missing(missing, release),
                   f"attach the complete policy for {release}: {alb_policy.POLICY_FILE} "

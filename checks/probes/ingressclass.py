@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from checks.model import CheckResult, Status
 from checks.preflight.context import CheckContext
 from checks.probes._common import is_not_found, kube_call, kube_error, result
 from petstore_core.kube import kubectl_command
+from petstore_core.settings import shown_path
 
 ID = "cluster.ingressclass"
 FAILURE_ID = "alb-controller-ingressclass-missing"
@@ -20,7 +23,8 @@ def probe_ingressclass(ctx: CheckContext) -> CheckResult:
         if is_not_found(exc):
             return result(ID, Status.FAIL, "IngressClass alb does not exist",
                           "without it the controller ignores the Ingress and no ALB is created",
-                          kubectl_command(ctx.target, "apply", "-f", "kubernetes/controller/ingressclass.yaml")
+                          kubectl_command(ctx.target, "apply", "-f", shown_path(
+                              Path(ctx.project_dir) / "kubernetes/controller/ingressclass.yaml"))
                           + " (before installing the controller with createIngressClassResource=false)",
                           FAILURE_ID)
         return kube_error(ID, exc, "cannot read IngressClass alb")

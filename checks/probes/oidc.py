@@ -5,6 +5,7 @@ from __future__ import annotations
 from checks.model import CheckResult, Status
 from checks.preflight.context import CheckContext
 from checks.probes._common import aws_error, cluster_or_result, result
+from petstore_core.words import counted
 
 ID = "cluster.oidc"
 FAILURE_ID = "alb-controller-irsa-web-identity-failed"
@@ -27,7 +28,7 @@ def probe_oidc(ctx: CheckContext) -> CheckResult:
         if provider["Arn"].endswith(f"oidc-provider/{host}"):
             return result(ID, Status.PASS, "IAM OIDC provider present for the cluster issuer", provider["Arn"])
     return result(ID, Status.FAIL, "no IAM OIDC provider for the cluster's issuer",
-                  f"issuer {issuer}; {len(providers)} provider(s) in the account, none for it",
+                  f"issuer {issuer}; {counted(len(providers), 'provider')} in the account, none for it",
                   "apply terraform (aws_iam_openid_connect_provider.eks), or "
                   f"eksctl utils associate-iam-oidc-provider --cluster {ctx.target.cluster_name} --approve",
                   FAILURE_ID)

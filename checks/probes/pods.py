@@ -6,6 +6,7 @@ from checks.model import CheckResult, Status
 from checks.preflight.context import CheckContext
 from checks.probes._common import kube_call, kube_error, result
 from petstore_core.kube import kubectl_command
+from petstore_core.words import counted
 
 ID = "cluster.pods"
 
@@ -85,4 +86,4 @@ def probe_pods(ctx: CheckContext, namespace: str | None = None) -> list[CheckRes
         return problems
     if not pods:
         return [result(ID, Status.WARN, f"no pods in namespace {namespace}")]
-    return [result(ID, Status.PASS, f"{len(pods)} pod(s) in {namespace}, none waiting or crashed")]
+    return [result(ID, Status.PASS, f"{counted(len(pods), 'pod')} in {namespace}, none waiting or crashed")]

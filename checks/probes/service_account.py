@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shlex
+from pathlib import Path
 
 from checks.model import CheckResult, Status
 from checks.preflight.context import CheckContext
@@ -16,6 +18,7 @@ from checks.probes._common import (
     result,
 )
 from petstore_core.kube import kubectl_command
+from petstore_core.settings import shown_path
 
 ID = "cluster.service-account"
 FAILURE_ID = "alb-controller-serviceaccount-role-missing"
@@ -25,7 +28,9 @@ ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 def probe_service_account(ctx: CheckContext) -> CheckResult:
     annotate = kubectl_command(ctx.target, "annotate", "serviceaccount", "-n", CONTROLLER_NAMESPACE, CONTROLLER_NAME)
     # the $(...) stays unquoted: the operator's shell fills it in
-    fix = (f"{annotate} {ROLE_ANNOTATION}=$(terraform -chdir=terraform output -raw lb_controller_role_arn) "
+    output = shlex.join(["terraform", f"-chdir={shown_path(Path(ctx.project_dir) / 'terraform')}",
+                         "output", "-raw", "lb_controller_role_arn"])
+    fix = (f"{annotate} {ROLE_ANNOTATION}=$({output}) "
            f"--overwrite; then "
            + kubectl_command(ctx.target, "rollout", "restart", "-n", CONTROLLER_NAMESPACE,
                              f"deployment/{CONTROLLER_NAME}"))
@@ -35,7 +40,8 @@ def probe_service_account(ctx: CheckContext) -> CheckResult:
         if is_not_found(exc):
             return result(ID, Status.FAIL, f"ServiceAccount {CONTROLLER_NAMESPACE}/{CONTROLLER_NAME} does not exist",
                           "the chart is installed with serviceAccount.create=false, so we create it",
-                          kubectl_command(ctx.target, "apply", "-f", "kubernetes/controller/serviceaccount.yaml")
+                          kubectl_command(ctx.target, "apply", "-f", shown_path(
+                              Path(ctx.project_dir) / "kubernetes/controller/serviceaccount.yaml"))
                           + " (filled by the runbook)",
                           FAILURE_ID)
         return kube_error(ID, exc, "cannot read the controller's ServiceAccount")

@@ -7,6 +7,7 @@ from checks.model import CheckResult, Status
 from checks.preflight.context import CheckContext
 from checks.probes._common import aws_error, cluster_or_result, result
 from petstore_core.errors import describe_aws_error
+from petstore_core.words import counted
 
 ID = "cluster.subnets"
 FAILURE_ID = "alb-controller-subnet-discovery-failed"
@@ -31,7 +32,7 @@ def evaluate_subnets(subnets: list[dict], route_tables: list[dict] | None, clust
     fix = (f"tag the {'public' if scheme == 'internet-facing' else 'private'} subnets of at least two zones "
            f"{key}=1 (terraform/network.tf), or, with no subnet tagged, give them a route to an internet gateway; "
            f"never tag them kubernetes.io/cluster/<another cluster>; keep 8 free addresses in each")
-    return result(ID, Status.FAIL, f"controller {release} finds subnets in {len(found.zones)} zone(s) for an "
+    return result(ID, Status.FAIL, f"controller {release} finds subnets in {counted(len(found.zones), 'zone')} for an "
                                    f"{scheme} ALB (needs {alb_subnets.MIN_ALB_ZONES})",
                   f"{detail}\nthe controller logs: {found.error}", fix, FAILURE_ID)
 

@@ -80,7 +80,7 @@ def run(args: argparse.Namespace, target) -> int:
         stop_note()
     unknown = sorted({i.partition(":")[0] for i in args.ignore} - set(engine.by_id))
     if unknown:
-        return fail(f"--ignore names unknown catalog id(s): {', '.join(unknown)}")
+        return fail(f"--ignore names unknown catalog {'id' if len(unknown) == 1 else 'ids'}: {', '.join(unknown)}")
 
     started = time.monotonic()
     report = ScanReport()
@@ -265,7 +265,7 @@ def _print_human(engine, findings, report, elapsed, interrupted=False, target=No
 
     # start-up: `diagnose --help` does not load these
     from checks.model import recognition_text
-    from petstore_core.kube import for_target
+    from petstore_core.kube import command_for_target, for_target
     from petstore_core.redact import redact
 
     out = sys.stdout
@@ -303,10 +303,10 @@ def _print_human(engine, findings, report, elapsed, interrupted=False, target=No
         if f.fix is not None:
             lines.append(f"  fix: {style(f.fix.summary, '1')}")
             for number, step in enumerate(f.fix.steps, 1):
-                lines.extend(textwrap.wrap(step, width - 7, initial_indent=f"    {number}. ",
+                lines.extend(textwrap.wrap(for_target(step, target), width - 7, initial_indent=f"    {number}. ",
                                            subsequent_indent="       "))
             for command in f.fix.commands:  # kubectl ones with the operator's --context
-                lines.append("    $ " + for_target(command, target))
+                lines.append("    $ " + command_for_target(command, target))
             if f.fix.files:
                 lines.append("    files: " + ", ".join(f.fix.files))
         if entry is not None and entry.docs:

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace, target: Target) -> int:
     known = {c.id for c in ALL_CHECKS}
     unknown = [i for i in args.only or [] if i not in known]
     if unknown:
-        print(f"petstore-tui preflight: unknown check id(s): {', '.join(unknown)} "
+        print(f"petstore-tui preflight: unknown check {'id' if len(unknown) == 1 else 'ids'}: {', '.join(unknown)} "
               "(see petstore-tui preflight --list)", file=sys.stderr)
         return 2
     if args.timeout is not None and args.timeout <= 0:

@@ -9,6 +9,7 @@ from checks import alb_subnets
 from checks.probes.subnets import cluster_vpc_id
 from petstore_core import aws, errors
 from petstore_core.errors import error_code
+from petstore_core.words import counted
 from petstore_tui.drills.base import Drill, DrillError, DrillOutcome
 
 DISCOVERY_KEYS = tuple(alb_subnets.ROLE_TAG.values())
@@ -58,7 +59,7 @@ class SubnetTagsDrill(Drill):
         if found.status != "fail":  # e.g. another internet route we did not see: say so, do not pretend
             raise DrillError(f"the drill did not break discovery ({found.how}); undo it with u")
         return DrillOutcome(
-            f"removed the role tags of {len(tags)} subnet(s) and {len(routes)} internet gateway route(s): "
+            f"removed the role tags of {counted(len(tags), 'subnet')} and {counted(len(routes), 'internet gateway route')}: "
             f"controller {alb_subnets.INSTALLED_RELEASE} finds no subnet for an internet-facing ALB",
             replay=[("alb-controller", controller_line(found.error))], probe=True, resource="ingress/petstore")
 
@@ -84,8 +85,8 @@ class SubnetTagsDrill(Drill):
                 if error_code(exc) != "RouteAlreadyExists":
                     raise
         self.forget()
-        return DrillOutcome(f"restored the tags of {len(memo['removed'])} subnet(s) and "
-                            f"{len(memo.get('routes', []))} internet gateway route(s)", probe=True)
+        return DrillOutcome(f"restored the tags of {counted(len(memo['removed']), 'subnet')} and "
+                            f"{counted(len(memo.get('routes', [])), 'internet gateway route')}", probe=True)
 
 
 def controller_line(error: str) -> str:

@@ -7,7 +7,9 @@ from typing import Any
 
 from checks import alb_policy
 from checks.probes.controller_policy import evaluate, find_role_arn, policy_document, role_policies
+from petstore_core import aws
 from petstore_core.kube import kubectl_command
+from petstore_core.words import counted
 from petstore_tui.drills.controller_policy import ControllerPolicyDrill
 from petstore_tui.fixes import files
 from petstore_tui.fixes.base import Fix, FixContext
@@ -86,7 +88,7 @@ class ControllerPolicyFix(Fix):
              "parameters": {"PolicyArn": arn, "SetAsDefault": True, "PolicyDocument": compact}}))
         plan.notes.append(f"role {role} (from {role_source}) lacks {', '.join(missing)}; the new version is "
                           f"{alb_policy.POLICY_FILE}, the policy of controller {release}")
-        plan.notes.append(f"{len(versions)} version(s) now, default {default}; undo sets {default} back")
+        plan.notes.append(f"{counted(len(versions), 'version')} now, default {default}; undo sets {default} back")
         plan.notes.append("Terraform's aws_iam_policy.lb_controller reads the default version: it then matches "
                           f"{alb_policy.POLICY_FILE}, so the next plan shows no change")
         plan.notes.append("the controller retries on its own; to retry at once: " + kubectl_command(
@@ -130,7 +132,8 @@ class ControllerPolicyFix(Fix):
         oldest = others[0]["VersionId"] if others else "?"
         raise FixRefused(f"the policy has {len(versions)} versions, IAM's limit, and petstore-tui made none of the "
                          f"non-default ones: delete one you no longer need, e.g. the oldest non-default {oldest}: "
-                         f"aws iam delete-policy-version --policy-arn {arn} --version-id {oldest}")
+                         + aws.cli_command(ctx.target, "iam", "delete-policy-version", "--policy-arn", arn,
+                                           "--version-id", oldest, region=False))
 
     def apply(self, ctx: FixContext, plan: Plan) -> dict[str, Any]:
         state = plan.state

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from petstore_core.words import counted
 from petstore_tui.fixes import hcl_blocks
 from petstore_tui.fixes.base import FixContext
 from petstore_tui.fixes.model import FixRefused, NothingToFix, Plan
@@ -41,7 +42,7 @@ class DuplicateOutputFix(RepositoryFix):
             kept = [(rel, b) for rel, b in found if rel == f"terraform/{CANONICAL}"]
             if len(kept) != 1:
                 raise FixRefused(f'output "{name}" is defined in {", ".join(rel for rel, _ in found)}: with '
-                                 f"{len(kept)} definition(s) in terraform/{CANONICAL} there is no canonical one "
+                                 f"{counted(len(kept), 'definition')} in terraform/{CANONICAL} there is no canonical one "
                                  "to keep; delete the wrong copy by hand")
             for rel, block in found:
                 if (rel, block) != kept[0]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import shlex
 from collections import defaultdict
 
 from checks.preflight.config._sources import terraform
 from checks.project.security_groups import security_group_rules
+from petstore_core.settings import shown_path
 from petstore_tui.fixes import hcl_blocks
 from petstore_tui.fixes.base import FixContext
 from petstore_tui.fixes.duplicate_output import terraform_files
@@ -58,8 +60,10 @@ class DuplicateSgRuleFix(RepositoryFix):
                     raise FixRefused(f"{type_}.{name} is referred to in {', '.join(used)}: remove it by hand")
                 cuts[rel].append((f"{type_}.{name}", block))
                 plan.notes.append(f"{type_}.{name} ({rel}, line {block.line}) duplicates {keep.where}: removed")
-                plan.notes.append(f"if {type_}.{name} is in Terraform state, run terraform -chdir=terraform state rm "
-                                  f"{type_}.{name} first, or the next apply deletes the AWS rule the kept "
+                state_rm = shlex.join(["terraform", f"-chdir={shown_path(ctx.project / 'terraform')}",
+                                       "state", "rm", f"{type_}.{name}"])
+                plan.notes.append(f"if {type_}.{name} is in Terraform state, run {state_rm} "
+                                  f"first, or the next apply deletes the AWS rule the kept "
                                   "declaration also manages")
         if not cuts:
             raise NothingToFix(f"no duplicate rule named {resource!r}")

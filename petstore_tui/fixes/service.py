@@ -15,7 +15,7 @@ from checks.preflight.registry import ALL_CHECKS
 from checks.preflight.runner import run_check, run_preflight
 from checks.probes import ALL_PROBES
 from petstore_core.errors import describe_aws_error, describe_kube_error
-from petstore_core.kube import for_target
+from petstore_core.kube import command_for_target, for_target
 from petstore_core.redact import redact
 from petstore_core.settings import Target
 from petstore_tui.fixes import model
@@ -76,8 +76,9 @@ class FixService:
         entry = next((e for e in load_catalog() if e.id == what), None)
         if entry is not None and entry.fix is not None:
             return NoAutomaticFix(f"{said}. {entry.fix.summary}",
-                                  [*(f"{n}. {step}" for n, step in enumerate(entry.fix.steps, 1)),
-                                   *(f"$ {for_target(command, self.target)}" for command in entry.fix.commands)])
+                                  [*(f"{n}. {for_target(step, self.target)}"
+                                     for n, step in enumerate(entry.fix.steps, 1)),
+                                   *(f"$ {command_for_target(command, self.target)}" for command in entry.fix.commands)])
         if entry is not None:
             return NoAutomaticFix(f"{said} (petstore-tui catalog list names its entry).")
         if what in {c.id for c in ALL_CHECKS}:

@@ -10,6 +10,7 @@ from checks import alb_subnets
 from checks.preflight.config._sources import terraform
 from checks.probes.subnets import cluster_vpc_id
 from checks.project.network import public_subnet_names, subnet_facts
+from petstore_core.words import counted
 from petstore_tui.fixes import files, hcl_blocks
 from petstore_tui.fixes.base import Fix, FixContext
 from petstore_tui.fixes.model import Change, FixRefused, NothingToFix, Plan, command_for
@@ -71,14 +72,14 @@ class SubnetRoleTagsFix(Fix):
         then = alb_subnets.discover(after, cluster, SCHEME)
         if not to_tag or then.status != "ok":
             raise FixRefused(f"tagging {how} would not be enough: controller {release} would still find "
-                             f"subnets in {len(then.zones)} zone(s), needs {alb_subnets.MIN_ALB_ZONES}"
+                             f"subnets in {counted(len(then.zones), 'zone')}, needs {alb_subnets.MIN_ALB_ZONES}"
                              + ("; " + "; ".join(skipped) if skipped else "")
                              + ". Name the subnets to tag: " + command_for(ctx.target, "fix", f"{failure_id}:subnet-a,subnet-b"))
         ids = [f.id for f in to_tag]
         params = {"Resources": ids, "Tags": [{"Key": key, "Value": VALUE}]}
         plan = self.new_plan(ctx, failure_id, ",".join(ids))
         plan.changes.append(Change(
-            "aws-call", f"ec2 CreateTags {key}={VALUE} on {len(ids)} subnet(s) of {vpc}",
+            "aws-call", f"ec2 CreateTags {key}={VALUE} on {counted(len(ids), 'subnet')} of {vpc}",
             "aws ec2 create-tags " + json.dumps(params, indent=2),
             {"service": "ec2", "operation": "CreateTags", "parameters": params}))
         plan.notes.append(f"public subnets from {how}: "

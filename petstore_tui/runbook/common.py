@@ -11,6 +11,7 @@ from kubernetes import client
 
 from petstore_core import aws, errors, kube
 from petstore_core.terraform_vars import target_var_args
+from petstore_core.words import counted
 from petstore_tui.fixes.model import command_for
 from petstore_tui.runbook.model import StepContext, StepFailed
 from petstore_tui.services import docker
@@ -80,7 +81,7 @@ def _show_drift(ctx: StepContext, drifted: list[tf.Drift], *, matters: bool) -> 
         for event in drifted:
             ctx.emit(tf.event_text(event), "stdout")
         return
-    ctx.emit(f"{len(drifted)} resource(s) read back different from the state; "
+    ctx.emit(f"{counted(len(drifted), 'resource')} read back different from the state; "
              "the plan needs no change for them", "stdout")
 
 

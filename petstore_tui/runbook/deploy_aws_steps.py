@@ -10,6 +10,7 @@ from checks.preflight import context as check_context
 from checks.preflight.runner import run_preflight
 from petstore_core import aws, settings
 from petstore_core.sandbox_state import SANDBOX_CREDENTIALS
+from petstore_core.words import counted
 from petstore_tui.events import StepStatus
 from petstore_tui.fixes.model import command_for
 from petstore_tui.runbook import common, sandbox_steps
@@ -52,7 +53,7 @@ async def preflight(ctx: StepContext) -> StepResult:
         return skipped(f"preflight checks are not installed in this checkout ({exc})")
     if failures:
         names = ", ".join(r.id for r in failures[:5])
-        raise StepFailed(f"{len(failures)} preflight check(s) failed: {names} (fixes above)")
+        raise StepFailed(f"{counted(len(failures), 'preflight check')} failed: {names} (fixes above)")
     if tolerated:
         names = ", ".join(r.id for r in tolerated)
         return done(f"{count} checks; {len(tolerated)} failed without blocking the sandbox "
@@ -83,9 +84,22 @@ async def terraform_plan(ctx: StepContext) -> StepResult:
     if summary is None or summary.total == 0:
         return done("no changes", planfile=str(planfile), planned=0)
     if not await ctx.confirm(f"Apply this plan to {ctx.target.label}? {summary.describe()}",
-                             detail="The plan above is saved; nothing changes until you agree."):
+                             detail=" ".join(filter(None, ("The plan above is saved; nothing changes until you agree.",
+                                                           long_apply_advice(ctx.target))))):
         return StepResult(StepStatus.STOPPED, "the plan was not confirmed; nothing was changed")
     return done(summary.describe(), planfile=str(planfile), planned=summary.total)
+
+
+def long_apply_advice(target) -> str | None:
+    """For a real AWS target: keep the terminal of a long apply alive. A SIGKILL or a closed
+    terminal mid-apply left terraform.tfstate at 0 bytes while AWS held what the apply had
+    made (measured: docs/knowledge/orphaned-tool-processes.md); tmux or screen outlive the
+    terminal. The sandbox's apply takes seconds and its state can be thrown away."""
+    if target.sandbox:
+        return None
+    return ("An EKS apply runs for many minutes: run petstore-tui inside tmux or screen, and do not "
+            "close the terminal or kill petstore-tui meanwhile; Terraform killed mid-apply can leave "
+            "terraform.tfstate empty while AWS keeps what it made.")
 
 
 async def terraform_apply(ctx: StepContext) -> StepResult:
@@ -93,6 +107,9 @@ async def terraform_apply(ctx: StepContext) -> StepResult:
     planned = int(ctx.outputs.get("planned") or 0)
     adapter = common.terraform(ctx, on_progress=lambda n, addr, _total: ctx.progress(n, planned or None, addr))
     if planfile.exists():
+        advice = long_apply_advice(ctx.target)
+        if advice:
+            ctx.emit(advice, "info")
         ctx.progress(0, planned or None, "applying")
         with ctx.waiting_for("terraform apply", tf.APPLY_TIMEOUT):
             result = await adapter.apply(planfile)

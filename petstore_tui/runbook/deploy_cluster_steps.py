@@ -4,6 +4,7 @@ address (or the local app), with their skip reasons and verifications."""
 from __future__ import annotations
 
 import asyncio
+import shlex
 import time
 import urllib.error
 import urllib.request
@@ -13,6 +14,7 @@ import yaml
 
 from checks import alb_policy
 from petstore_core import settings
+from petstore_core.words import counted
 from petstore_tui.runbook import common, sandbox_steps, verify
 from petstore_tui.runbook.model import StepContext, StepFailed, StepResult, done
 from petstore_tui.services import docker, helm, manifests
@@ -53,7 +55,8 @@ async def controller_prereqs(ctx: StepContext) -> StepResult:
         path = Path(folder) / "controller" / file  # the manifests step's copy of kubernetes/controller/
         if not path.is_file():  # the chart makes neither: controller_values turns both off
             raise StepFailed(f"kubernetes/controller/{file} is missing: this step applies it before the "
-                             f"controller's Helm install (restore it: git checkout -- kubernetes/controller/{file})")
+                             f"controller's Helm install (restore it: git -C {shlex.quote(settings.shown_path(ctx.project))} "
+                             f"checkout -- kubernetes/controller/{file})")
         for obj in manifests.load_yaml(path):
             await asyncio.to_thread(apply.apply, obj)
             names.append(f"{obj['kind']}/{obj['metadata']['name']}")
@@ -124,7 +127,7 @@ async def app_apply(ctx: StepContext) -> StepResult:
                               "namespace": ingress["metadata"].get("namespace") or namespace}
     outputs["deployments"] = [f"{d['metadata'].get('namespace') or namespace}/{d['metadata']['name']}"
                               for d in deployments]
-    return done(f"{applied} objects applied in namespace {namespace}, {len(deployments)} rollout(s) complete",
+    return done(f"{applied} objects applied in namespace {namespace}, {counted(len(deployments), 'rollout')} complete",
                 **outputs)
 
 

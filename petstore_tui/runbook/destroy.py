@@ -89,7 +89,7 @@ async def ingress_delete(ctx: StepContext) -> StepResult:
         while True:
             left = await asyncio.to_thread(controller_resources, ctx.target)
             lbs, sgs = left["load_balancers"], left["security_groups"]
-            ctx.progress(0, None, f"{len(lbs)} load balancer(s), {len(sgs)} security group(s) left")
+            ctx.progress(0, None, f"{counted(len(lbs), 'load balancer')}, {counted(len(sgs), 'security group')} left")
             if not lbs and not [g for g in sgs if g]:
                 break
             if time.monotonic() > deadline:
@@ -137,7 +137,7 @@ async def ecr_images_delete(ctx: StepContext) -> StepResult:
         tfout = {}
     repository = ecr.repository_name(tfout.get("ecr_repository_url"))
     count = await asyncio.to_thread(ecr.delete_all_images, ctx.target, repository)
-    return done(f"{count} image(s) deleted from {repository}")
+    return done(f"{counted(count, 'image')} deleted from {repository}")
 
 
 async def terraform_destroy(ctx: StepContext) -> StepResult:
@@ -183,11 +183,13 @@ async def _release_sandbox_ahead(ctx: StepContext) -> list[str]:
 
 
 def _removal_commands(target: settings.Target, left: dict[str, list[str]]) -> list[str]:
-    region = f" --region {target.region_name}"
-    commands = [f"aws elbv2 delete-load-balancer --load-balancer-arn {arn}{region}" for arn in left["load_balancers"]]
-    commands += [f"aws elbv2 delete-target-group --target-group-arn {arn}{region}" for arn in left["target_groups"]]
-    commands += [f"aws ec2 delete-security-group --group-id {gid}{region}" for gid in left["security_groups"]]
-    return commands
+    """The aws commands that delete what is left, for the operator's account: their region
+    and --profile (the CLI's default profile may be another account), and in the sandbox the
+    emulator's URL (never the real AWS)."""
+    calls = [["elbv2", "delete-load-balancer", "--load-balancer-arn", arn] for arn in left["load_balancers"]]
+    calls += [["elbv2", "delete-target-group", "--target-group-arn", arn] for arn in left["target_groups"]]
+    calls += [["ec2", "delete-security-group", "--group-id", gid] for gid in left["security_groups"]]
+    return [aws.cli_command(target, *call) for call in calls]
 
 
 async def leftovers(ctx: StepContext) -> StepResult:
@@ -199,7 +201,7 @@ async def leftovers(ctx: StepContext) -> StepResult:
              "first, then target groups, then security groups):", "stderr")
     for command in commands:
         ctx.emit(f"  {command}", "stderr")
-    return done(f"{len(commands)} leftover(s) listed with the commands to remove them",
+    return done(f"{counted(len(commands), 'leftover')} listed with the commands to remove them",
                 leftovers=left)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 
+from petstore_core.words import counted
 from petstore_tui.runbook import common
 from petstore_tui.runbook.model import StepContext, StepFailed, StepResult, done
 from petstore_tui.services import (
@@ -109,7 +110,7 @@ async def app_apply(ctx: StepContext, objects: list[dict], **stand_in_options) -
     ctx.progress(1, 1, "ready")
     for pod in pods:
         ctx.emit(f"pod {pod} ready", "info")
-    return done(f"{len(objects)} objects rendered, {len(pods)} pod(s) running under podman kube play",
+    return done(f"{len(objects)} objects rendered, {counted(len(pods), 'pod')} running under podman kube play",
                 url=url, app_port=port, pods=pods)
 
 
@@ -157,16 +158,16 @@ async def remove_containers(ctx: StepContext) -> StepResult:
     engine, reason = await docker.engine_or_reason(sandbox=True)
     if engine is not None:
         pods = await asyncio.to_thread(kube_play.down, engine)
-        said.append(f"{len(pods)} pod(s) removed")
+        said.append(f"{counted(len(pods), 'pod')} removed")
         images = list(sandbox_inventory.read().get("images", []))
         removed = await asyncio.to_thread(docker.remove_images, engine, images)
         sandbox_inventory.forget_images(images)
-        said.append(f"{len(removed)} image(s) removed")
+        said.append(f"{counted(len(removed), 'image')} removed")
         stages = list(sandbox_inventory.read().get("stages", []))
         cleared = await asyncio.to_thread(docker.remove_stages, engine, stages)
         sandbox_inventory.update(stages=None)
         if cleared:
-            said.append(f"{cleared} untagged image(s) its builds left removed")
+            said.append(f"{counted(cleared, 'untagged image')} its builds left removed")
         swept = await asyncio.to_thread(sandbox.sweep_stopped_build, engine)
         if swept:
             said.append(swept)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from petstore_core import aws, process, sandbox_state, settings
 from petstore_core.errors import describe_aws_error
 from petstore_core.redact import redact
+from petstore_core.words import counted
 from petstore_tui.services import docker, kube_play, local_app, local_registry, sandbox_inventory
 from petstore_tui.services.ports import free_port
 
@@ -162,7 +163,7 @@ def stop_containers() -> list[str]:
     if made.get("app"):
         try:
             pods = kube_play.down(docker.find_engine(sandbox=True))
-            messages.append(f"{len(pods)} app pod(s) removed")
+            messages.append(f"{counted(len(pods), 'app pod')} removed")
         except Exception as exc:  # no engine any more: say what is left
             messages.append(f"app pods not removed: {exc}")
         sandbox_inventory.update(app=None)

@@ -43,9 +43,9 @@ class CheckDetail(Static):
 def fix_commands(finding: Finding, target=None) -> list[str]:
     """The fix's commands as the operator copies them: kubectl ones with their --context
     and --kubeconfig (petstore_core/kube.py for_target)."""
-    from petstore_core.kube import for_target  # start-up: only when a finding is shown
+    from petstore_core.kube import command_for_target  # start-up: only when a finding is shown
 
-    return [redact(for_target(c, target)) for c in (finding.fix.commands if finding.fix else ())]
+    return [redact(command_for_target(c, target)) for c in (finding.fix.commands if finding.fix else ())]
 
 
 def simulated_text(finding: Finding) -> str:
@@ -95,7 +95,11 @@ class FindingDetail(Static):
         if finding.fix:
             parts += [Text(""), Text("Fix", style="bold underline"),
                       Text(redact(finding.fix.summary))]
-            parts += [Text(f"{i}. {redact(step)}") for i, step in enumerate(finding.fix.steps, 1)]
+            # start-up: only when a finding is shown
+            from petstore_core.kube import for_target
+
+            parts += [Text(f"{i}. {redact(for_target(step, target))}")
+                      for i, step in enumerate(finding.fix.steps, 1)]
             if finding.fix.commands:
                 parts += [Text(""), Text("Commands (c copies them)", style="bold")]
                 parts += [Text(f"$ {cmd}", style="bold green") for cmd in fix_commands(finding, target)]

@@ -71,7 +71,8 @@ def test_five_operator_versions_refused_naming_one_to_delete(world, capsys):
     assert cli.main(["--sandbox", "fix", "cluster.controller-policy", "--yes"]) == 1
     out = capsys.readouterr().out
     assert "refused: the policy has 5 versions, IAM's limit" in out
-    assert f"aws iam delete-policy-version --policy-arn {arn} --version-id v1" in out
+    # pasted, it acts on the emulator the fix read, not on the real AWS
+    assert f"aws iam delete-policy-version --policy-arn {arn} --version-id v1 --endpoint-url {endpoint}" in out, out
     assert iam_state(endpoint, arn) == before
 
 

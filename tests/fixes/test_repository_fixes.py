@@ -48,7 +48,8 @@ CASES = [
      ["--- a/terraform/network.tf", '-output "vpc_id" {'], "duplicate-terraform-output-1"),
     ("duplicate_sg_rule_9443", "terraform-duplicate-sg-rule", "config.duplicate-sg-rules",
      ["--- a/terraform/eks.tf", '-resource "aws_vpc_security_group_ingress_rule" "lb_controller_webhook" {',
-      "terraform -chdir=terraform state rm"], "duplicate-sg-rule-1"),
+      # --project-dir names a copy outside the current folder: the printed command names it
+      "terraform -chdir={checkout}/terraform state rm"], "duplicate-sg-rule-1"),
     ("duplicate_sg_rule_9443_legacy_resource", "config.duplicate-sg-rules", "config.duplicate-sg-rules",
      ['-resource "aws_security_group_rule" "alb_controller_webhook" {'], "duplicate-sg-rule-1"),
 ]
@@ -63,7 +64,7 @@ def test_plant_dry_run_fix_verify_undo(checkout, capsys, plant, what, check, sho
     assert fix(checkout, what, "--dry-run") == 0
     out = capsys.readouterr().out
     for text in shown:
-        assert text in out, out
+        assert text.replace("{checkout}", str(checkout)) in out, out
     assert "dry run: nothing changed" in out
     assert snapshot(checkout) == broken
 

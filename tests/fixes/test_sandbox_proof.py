@@ -73,7 +73,7 @@ def _diagnose(capsys) -> str:
 DRILLS = [
     # drill, the finding, the probe, the AWS state it changes, what the plan must show
     ("subnet-tags", "alb-controller-subnet-discovery-failed", "cluster.subnets", network_state,
-     ["[aws-call] ec2 CreateTags kubernetes.io/role/elb=1 on 3 subnet(s)",
+     ["[aws-call] ec2 CreateTags kubernetes.io/role/elb=1 on 3 subnets",
       "public subnets from Terraform output public_subnet_ids"]),
     ("controller-policy", "alb-controller-addtags-denied", "cluster.controller-policy", policy_state,
      ["[aws-call] iam CreatePolicyVersion on", '+        "elasticloadbalancing:AddTags"']),

@@ -36,7 +36,7 @@ def test_plant_find_dry_run_fix_verify_undo(world, capsys):
 
     assert cli.main(["--sandbox", "fix", FAILURE, "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "[aws-call] ec2 CreateTags kubernetes.io/role/elb=1 on 3 subnet(s)" in out
+    assert "[aws-call] ec2 CreateTags kubernetes.io/role/elb=1 on 3 subnets" in out
     for subnet in world["public"]:
         assert subnet in out
     assert "Name tag" in out and "dry run: nothing changed" in out

@@ -45,6 +45,21 @@ async def test_unknown_profile_is_named(monkeypatch):
     assert "'nosuch' not found" in result.summary
 
 
+@pytest.mark.parametrize("check", [CredentialsCheck, IdentityCheck, Ec2ReachableCheck])
+async def test_unknown_profile_says_where_it_looked_and_how_to_list_profiles(monkeypatch, tmp_path, check):
+    """No stand-in: --profile nosuch, with the AWS CLI's files moved by AWS_CONFIG_FILE and
+    AWS_SHARED_CREDENTIALS_FILE (as the operator's may be). The summary names the profile and
+    the files botocore read; the fix lists the profiles there and creates this one."""
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    result = await run_check(check(), make_ctx(target=Target(profile="nosuch")))
+    assert result.status == Status.FAIL
+    assert f"AWS profile 'nosuch' not found in {tmp_path}/config or {tmp_path}/credentials" in result.summary, result
+    assert "aws configure list-profiles" in result.fix and "aws configure --profile nosuch" in result.fix, result.fix
+    assert "<name>" not in result.fix
+
+
 def _expired_client(service: str):
     client = boto3.client(service, region_name="us-east-1", aws_access_key_id="ASIAEXAMPLEEXAMPLE12",
                           aws_secret_access_key="x", aws_session_token="t")

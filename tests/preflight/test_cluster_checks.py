@@ -97,6 +97,43 @@ async def test_api_check_names_missing_kubeconfig(aws):
     assert "update-kubeconfig" in result.fix
 
 
+async def test_missing_kubeconfig_gives_the_exact_update_kubeconfig_command(aws, tmp_path):
+    """moto_server cluster; the operator's --profile, --region, --cluster and --kubeconfig
+    (a file not there yet). The fix is the command to paste, with their values, writing the
+    file they named; with no AWS answer (credentials unknown), the skip says it too."""
+    from petstore_core.settings import Target
+
+    build()
+    missing = tmp_path / "kube config"
+    target = Target(region="us-east-1", cluster="petstore-eks", kubeconfig=missing)
+    result = await run_check(ClusterApiCheck(), make_ctx(target=target))
+    assert result.status == Status.FAIL
+    assert result.fix == (f"aws eks update-kubeconfig --name petstore-eks --region us-east-1 "
+                          f"--kubeconfig '{missing}'"), result.fix
+    assert str(missing) in result.summary
+
+    nosuch = Target(profile="nosuch", region="eu-west-1", cluster="prod-x", kubeconfig=missing)
+    result = await run_check(ClusterApiCheck(), make_ctx(target=nosuch))
+    assert result.status == Status.SKIP
+    assert (f"aws eks update-kubeconfig --name prod-x --region eu-west-1 --profile nosuch "
+            f"--kubeconfig '{missing}'") in result.summary, result.summary
+
+
+def test_the_kube_client_names_the_command_for_the_target(tmp_path):
+    """No stand-in: a kubeconfig path that does not exist. The error every caller of
+    api_client shows (the panel, diagnose --live, the runbook) gives the command to paste."""
+    from petstore_core import kube
+    from petstore_core.errors import KubeConfigError
+    from petstore_core.settings import Target
+
+    target = Target(region="eu-west-1", cluster="prod-x", kubeconfig=tmp_path / "none")
+    with pytest.raises(KubeConfigError) as failed:
+        kube.api_client(target)
+    assert (f"aws eks update-kubeconfig --name prod-x --region eu-west-1 --kubeconfig {tmp_path}/none"
+            in str(failed.value)), failed.value
+    assert "<cluster>" not in str(failed.value)
+
+
 async def test_api_check_names_unauthorized(aws, kube_stub):
     """moto_server cluster + stub Kubernetes API answering 401."""
     build()

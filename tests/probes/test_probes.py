@@ -234,6 +234,22 @@ def test_service_account_annotation(kube_stub, annotation, status):
         assert result.failure_id == "alb-controller-serviceaccount-role-missing"
 
 
+def test_probe_fixes_name_the_project_dir_from_the_current_folder(kube_stub, tmp_path, monkeypatch):
+    """Stub Kubernetes API: no IngressClass, a ServiceAccount without its role. The operator
+    runs from another folder with --project-dir: each printed command names the checkout's
+    files so that it works pasted there; run from the checkout, the paths stay short."""
+    from tests.preflight.conftest import REPO
+
+    kube_stub.add(controller_sa(None))
+    monkeypatch.chdir(tmp_path)
+    ingress = probe_ingressclass(make_ctx(project_dir=REPO)).fix
+    account = probe_service_account(make_ctx(project_dir=REPO)).fix
+    assert f"apply -f {REPO}/kubernetes/controller/ingressclass.yaml" in ingress, ingress
+    assert f"terraform -chdir={REPO}/terraform output -raw lb_controller_role_arn" in account, account
+    monkeypatch.chdir(REPO)
+    assert "terraform -chdir=terraform output" in probe_service_account(make_ctx(project_dir=REPO)).fix
+
+
 def test_service_account_missing(kube_stub):
     """Stub Kubernetes API: no ServiceAccount at all."""
     assert probe_service_account(make_ctx()).status == Status.FAIL
@@ -260,7 +276,7 @@ def test_healthy_pods_pass(kube_stub):
     kube_stub.add_pod("petstore-a")
     kube_stub.add_pod("petstore-b")
     [result] = probe_pods(make_ctx())
-    assert result.status == Status.PASS and "2 pod(s)" in result.summary
+    assert result.status == Status.PASS and "2 pods in" in result.summary
 
 
 def test_pods_probe_reports_unreachable_api(kube_stub):

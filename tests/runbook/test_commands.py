@@ -151,3 +151,41 @@ def test_help_is_argparse_own_at_every_width(monkeypatch):
         else:
             monkeypatch.setenv("COLUMNS", columns)
         assert helps(ours_class) == helps(argparse.HelpFormatter)
+
+
+def test_a_real_apply_advises_tmux_in_the_runbook_and_the_readme():
+    """A SIGKILL or a closed terminal during a real apply left terraform.tfstate empty
+    (docs/knowledge/orphaned-tool-processes.md): the apply's confirmation and its first line,
+    and the README's deployment section, tell the operator to run it inside tmux or screen;
+    the sandbox's seconds-long apply does not. No stand-in: text only."""
+    from pathlib import Path
+
+    from petstore_core.settings import Target
+    from petstore_tui.runbook.deploy_aws_steps import long_apply_advice
+
+    advice = long_apply_advice(Target(profile="p", region="eu-west-1"))
+    assert advice and "tmux or screen" in advice and "terraform.tfstate" in advice
+    assert long_apply_advice(Target(sandbox=True)) is None
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Running against a real AWS account", 1)[1].split("\n## ", 1)[0]
+    assert "`tmux` or `screen`" in section and "terraform.tfstate" in section
+
+
+def test_the_commands_for_what_destroy_left_name_the_operators_profile_and_region():
+    """What destroy left tagged with the cluster is listed as aws commands to paste: with
+    the operator's --profile (without it, the CLI's default profile may be another account)
+    and region; in the sandbox, the emulator's URL, never the real AWS. Stand-in: a sandbox
+    state file written by the test (no emulator runs)."""
+    from petstore_core import sandbox_state
+    from petstore_core.settings import Target
+    from petstore_tui.runbook.destroy import _removal_commands
+
+    left = {"load_balancers": ["arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/k8s-x/1"],
+            "target_groups": [], "security_groups": ["sg-0123"]}
+    commands = _removal_commands(Target(profile="prod eu", region="eu-west-1"), left)
+    assert commands[1] == "aws ec2 delete-security-group --group-id sg-0123 --region eu-west-1 --profile 'prod eu'"
+    assert commands[0].startswith("aws elbv2 delete-load-balancer --load-balancer-arn arn:aws:")
+    sandbox_state.state_path().parent.mkdir(parents=True, exist_ok=True)
+    sandbox_state.write(sandbox_state.SandboxState("http://127.0.0.1:45999", 1, 0.0))  # the test's own state folder
+    sandboxed = _removal_commands(Target(sandbox=True), left)
+    assert all(c.endswith("--region us-east-1 --endpoint-url http://127.0.0.1:45999") for c in sandboxed), sandboxed

@@ -423,3 +423,67 @@ def test_ctrl_c_during_run_stops_the_whole_tree_and_reaches_the_caller(tmp_path)
             owner.kill()
             owner.wait()
         _cleanup(wrapper, grandchild)
+# Stand-in for a leftover tool that ignores SIGINT (a provider plugin, a hung Terraform).
+DEAF = "import signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN); print('ready', flush=True); time.sleep(600)"
+
+
+def _deaf_leftover() -> tuple[subprocess.Popen, Path]:
+    """The stand-in, recorded as a terraform call of a run that has ended (a dead pid)."""
+    deaf = subprocess.Popen([sys.executable, "-c", DEAF], stdout=subprocess.PIPE, text=True, start_new_session=True)
+    assert deaf.stdout.readline() == "ready\n"
+    info = tool_records.proc_info(deaf.pid)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, timeout=30)
+    folder = tool_records.folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{dead.stdout.strip()}-1-{deaf.pid}.json"
+    path.write_text(json.dumps({
+        "pid": deaf.pid, "start": info.start, "boot": tool_records.boot_id(), "program": "terraform",
+        "uid": os.getuid(), "owner_pid": int(dead.stdout), "owner_start": 1, "marker": "1.1.none",
+        "own_group": True, "started_at": time.time()}))
+    return deaf, path
+
+
+def test_a_leftover_deaf_to_sigint_is_named_at_once_with_the_wait(capsys):
+    """Stand-in: a Python process ignoring SIGINT, recorded as a dead run's terraform. The
+    start's reap says at once which pid it waits for, how long at most, and that Ctrl-C
+    skips the wait; after the grace, SIGTERM stops it."""
+    deaf, path = _deaf_leftover()
+    try:
+        cli.reap_at_start(grace=1.5)
+        said = capsys.readouterr().err
+        assert f"waiting up to 6 seconds for pid {deaf.pid} (python" in said, said
+        assert "Ctrl-C skips the wait and leaves it running" in said
+        assert said.index("waiting up to") < said.index(f"stopped pid {deaf.pid}")
+        assert "with SIGTERM" in said and deaf.wait(timeout=10) is not None
+        assert not path.exists()
+    finally:
+        deaf.kill()
+        deaf.wait()
+
+
+def test_ctrl_c_during_the_wait_leaves_the_tool_running_and_says_so(capsys, monkeypatch):
+    """Stand-in as above; the operator's Ctrl-C (a KeyboardInterrupt raised while waiting)
+    skips the wait: the command goes on, the tool and its record are left, and the line
+    says so and how to stop it later."""
+    deaf, path = _deaf_leftover()
+    waits = []
+
+    def interrupted(procs, seconds, sleep):
+        waits.append(seconds)
+        if len(waits) > 1:  # the quiet half-second passed and the wait was announced
+            raise KeyboardInterrupt
+        return procs
+
+    monkeypatch.setattr(tool_records, "_wait", interrupted)
+    try:
+        cli.reap_at_start()
+        said = capsys.readouterr().err
+        assert "waiting up to 34 seconds" in said, said
+        assert f"not waited: pid {deaf.pid} (python" in said and "still running" in said, said
+        assert "petstore-tui leftovers" in said
+        assert deaf.poll() is None and path.exists()
+    finally:
+        deaf.kill()
+        deaf.wait()
+        path.unlink(missing_ok=True)

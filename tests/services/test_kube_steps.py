@@ -40,8 +40,10 @@ async def test_a_missing_controller_file_is_named_as_the_checkout_has_it(step_ct
     project = copy_project(tmp_path / "checkout")
     (project / "kubernetes/controller/ingressclass.yaml").unlink()
     ctx, _ = await _filled(step_ctx, kube_stub, project=project)
-    with pytest.raises(StepFailed, match=r"^kubernetes/controller/ingressclass.yaml is missing: this step applies it"):
+    with pytest.raises(StepFailed, match=r"^kubernetes/controller/ingressclass.yaml is missing: this step applies it") as failed:
         await controller_prereqs(ctx)
+    # the checkout is not the current folder: the git command names it (-C), pasteable here
+    assert f"git -C {project} checkout -- kubernetes/controller/ingressclass.yaml" in str(failed.value)
 
 
 @needs_kubectl

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import shlex
+
 from botocore.exceptions import NoCredentialsError
 
 from checks.preflight.context import CheckContext
@@ -31,6 +34,11 @@ def credential_fix(summary: str) -> str:
         return "pass --region, set AWS_REGION, or set region in the profile"
     if "expired" in lowered:
         return "refresh the credentials: aws sso login --profile <profile>, or export new temporary keys"
+    missing = re.search(r"AWS profile '([^']*)' not found", summary)
+    if missing:
+        return (f"aws configure list-profiles lists the profiles there: pass one with --profile; or create "
+                f"this one: {shlex.join(['aws', 'configure', '--profile', missing.group(1)])} "
+                f"(aws configure sso for IAM Identity Center)")
     if "no aws credentials" in lowered or "profile" in lowered:
         return "aws configure --profile <name>, or aws sso login; then pass --profile or set AWS_PROFILE"
     return "check the profile's keys with `aws sts get-caller-identity`"

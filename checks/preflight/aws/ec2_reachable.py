@@ -7,6 +7,7 @@ from checks.preflight.aws._common import client, credential_fix
 from checks.preflight.base import BlockingCheck
 from checks.preflight.context import CheckContext
 from petstore_core.errors import describe_aws_error
+from petstore_core.words import counted
 
 
 class Ec2ReachableCheck(BlockingCheck):
@@ -24,6 +25,6 @@ class Ec2ReachableCheck(BlockingCheck):
             return self.failed(f"EC2 in {where}: {message}" if where else message, fix=credential_fix(message))
         available = [z["ZoneName"] for z in zones if z.get("State") == "available"]
         if len(available) < 2:
-            return self.failed(f"{ctx.target.region_name} offers {len(available)} available zone(s); "
+            return self.failed(f"{ctx.target.region_name} offers {counted(len(available), 'available zone')}; "
                                "an ALB needs two", fix="choose another region", failure_id="")
         return self.passed(f"EC2 answers in {ctx.target.region_name} ({len(available)} zones)")

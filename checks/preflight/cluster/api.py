@@ -21,10 +21,11 @@ class ClusterApiCheck(BlockingCheck):
             cluster, cluster_known, why = None, False, describe_aws_error(exc)
         if cluster_known and cluster is None:
             return self.skipped(f"cluster {ctx.target.cluster_name} does not exist yet")
-        if not cluster_known and not any(p.is_file() for p in kube.kubeconfig_paths()):
-            return self.skipped(f"no kubeconfig, and the cluster is unknown: {why}")
-        update = (f"aws eks update-kubeconfig --name {ctx.target.cluster_name} "
-                  f"--region {ctx.target.region_name}")
+        update = kube.update_kubeconfig_command(ctx.target)
+        paths = kube.kubeconfig_paths(ctx.target.kubeconfig)
+        if not cluster_known and not any(p.is_file() for p in paths):
+            return self.skipped(f"no kubeconfig at {', '.join(map(str, paths))}; once the cluster exists, "
+                                f"{update} writes it (the cluster is unknown: {why})")
         try:
             api = ctx.kube_api()
         except errors.KubeConfigError as exc:

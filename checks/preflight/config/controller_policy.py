@@ -18,6 +18,7 @@ from checks.project.hcl_values import as_text
 from checks.project.terraform import Terraform
 from checks.project.terraform_files import TfBlock
 from petstore_core.settings import CONTROLLER_NAMESPACE
+from petstore_core.words import counted
 
 DEFAULT_ACCOUNT = "aws-load-balancer-controller"
 CONTROLLER_HINTS = ("load_balancer", "load-balancer", "loadbalancer", "lb_controller", "lb-controller",
@@ -84,11 +85,11 @@ class ControllerPolicyFileCheck(BlockingCheck):
         missing = alb_policy.missing_actions(patterns, release)
         marked = any(iam.UNKNOWN_MARK in a for group in (patterns.allow, *patterns.allow_not) for a in group)
         if missing and (unreadable or marked):
-            return self.warned(f"unknown: {shown} lack {len(missing)} action(s) controller {release} needs unless a "
+            return self.warned(f"unknown: {shown} lack {counted(len(missing), 'action')} controller {release} needs unless a "
                                "policy read only after apply grants them", "\n".join(lines), fix)
         if missing:
             failure = "alb-controller-addtags-denied" if "elasticloadbalancing:AddTags" in missing else None
-            return self.failed(f"{shown} lacks {len(missing)} action(s) controller {release} needs: "
+            return self.failed(f"{shown} lacks {counted(len(missing), 'action')} controller {release} needs: "
                                + ", ".join(missing[:3]) + (" ..." if len(missing) > 3 else ""),
                                "\n".join(lines) + "\n" + describe_missing(missing, release),
                                f"replace {files[0] if files else 'the policy'} with docs/install/iam_policy.json of "
@@ -109,6 +110,6 @@ class ControllerPolicyFileCheck(BlockingCheck):
         missing = alb_policy.missing_actions(alb_policy.policy_actions(document), release)
         if missing:
             failure = "alb-controller-addtags-denied" if "elasticloadbalancing:AddTags" in missing else None
-            return self.failed(f"{alb_policy.POLICY_FILE} lacks {len(missing)} action(s) controller {release} needs",
+            return self.failed(f"{alb_policy.POLICY_FILE} lacks {counted(len(missing), 'action')} controller {release} needs",
                                how + "\n" + describe_missing(missing, release), fix, failure)
         return self.warned(f"{how}: only {alb_policy.POLICY_FILE} was checked", fix=fix)

@@ -8,6 +8,7 @@ from checks.model import CheckResult
 from checks.preflight.base import BlockingCheck
 from checks.preflight.config._sources import terraform
 from checks.preflight.context import CheckContext
+from petstore_core.words import counted
 
 
 class DuplicateOutputsCheck(BlockingCheck):
@@ -26,7 +27,7 @@ class DuplicateOutputsCheck(BlockingCheck):
         duplicates = {n: f for n, f in where.items() if len(f) > 1}
         if duplicates:
             lines = [f'output "{n}" in {", ".join(f)}' for n, f in sorted(duplicates.items())]
-            return self.failed(f"{len(duplicates)} output(s) defined more than once: {', '.join(sorted(duplicates))}",
+            return self.failed(f"{counted(len(duplicates), 'output')} defined more than once: {', '.join(sorted(duplicates))}",
                                "\n".join(lines), "keep outputs in terraform/outputs.tf only; delete the other copy")
         if tf.errors:
             return self.warned("some Terraform files could not be parsed", "\n".join(tf.errors))

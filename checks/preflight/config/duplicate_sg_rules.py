@@ -9,6 +9,7 @@ from checks.preflight.base import BlockingCheck
 from checks.preflight.config._sources import terraform
 from checks.preflight.context import CheckContext
 from checks.project.security_groups import security_group_rules
+from petstore_core.words import counted
 
 
 class DuplicateSgRulesCheck(BlockingCheck):
@@ -34,7 +35,7 @@ class DuplicateSgRulesCheck(BlockingCheck):
                 lines.append(f"{same[0].describe().split(': ', 1)[1]}, declared by:")
                 lines += [f"  {rule.where}" for rule in same]
             first = duplicates[0]
-            return self.failed(f"{len(duplicates)} security group rule(s) declared twice: "
+            return self.failed(f"{counted(len(duplicates), 'security group rule')} declared twice: "
                                + " and ".join(r.where.split(" (")[0] for r in first),
                                "AWS keys a rule by group, protocol, ports and source (not description): "
                                "apply fails with 'A duplicate Security Group rule was found'\n" + "\n".join(lines),

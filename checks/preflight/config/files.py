@@ -13,6 +13,7 @@ from checks.preflight.context import CheckContext, in_thread
 from checks.project.terraform import Terraform
 from checks.project.terraform_files import FileProblem
 from petstore_core.process import ToolNotFound
+from petstore_core.words import counted
 
 TERRAFORM_ERROR = re.compile(r"Error: (?P<what>.+?)\n\s*\n\s*on (?P<file>\S+) line (?P<line>\d+)", re.S)
 
@@ -73,7 +74,7 @@ class ConfigFilesCheck(Check):
         undeclared_only = problems and all(p.message.startswith(("Reference to undeclared", "Value for undeclared"))
                                            for p in problems)
         if problems:
-            return self.failed(f"{len(problems)} problem(s): {problems[0]}", "\n".join(map(str, problems + notes)),
+            return self.failed(f"{counted(len(problems), 'problem')}: {problems[0]}", "\n".join(map(str, problems + notes)),
                                "fix each file at the line named (terraform fmt and kubectl kustomize report the "
                                "same); a file that does not parse stops terraform plan or kubectl apply",
                                "terraform-undeclared-variable" if undeclared_only else "")

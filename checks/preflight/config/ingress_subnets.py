@@ -9,6 +9,7 @@ from checks.preflight.config._sources import helm_values, manifests, terraform
 from checks.preflight.config.subnet_tags import RELEASE, cluster_name
 from checks.preflight.context import CheckContext, in_thread
 from checks.project.network import subnet_facts
+from petstore_core.words import counted
 
 SCHEME_ANNOTATION = "alb.ingress.kubernetes.io/scheme"
 SUBNETS_ANNOTATION = "alb.ingress.kubernetes.io/subnets"
@@ -54,7 +55,7 @@ class IngressSubnetsCheck(Check):
             found = alb_subnets.discover(facts, cluster, scheme, RELEASE, reachability_gate=gate)
             lines += found.lines()
             if found.status == "fail":
-                failures.append(f"controller {RELEASE} finds subnets in {len(found.zones)} zone(s) for an {scheme} "
+                failures.append(f"controller {RELEASE} finds subnets in {counted(len(found.zones), 'zone')} for an {scheme} "
                                 f"ALB (needs {alb_subnets.MIN_ALB_ZONES}): it would log \"{found.error}\"")
             elif found.status == "unknown":
                 unknown.append(f"unknown: cannot tell before apply whether controller {RELEASE} finds two zones for "

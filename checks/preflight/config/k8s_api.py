@@ -15,6 +15,7 @@ from checks.project.hcl_values import is_unknown
 from checks.project.k8s_verdicts import Verdicts
 from checks.project.manifests import Manifests
 from petstore_core import settings
+from petstore_core.words import counted
 
 
 def cluster_minor(ctx: CheckContext) -> str | None:
@@ -56,11 +57,11 @@ class KubernetesApiCheck(Check):
             return self.skipped("no Kubernetes objects in kubernetes/")
         lines, checked, note = await in_thread(violations, ctx, rendered)
         if lines:
-            return self.failed(f"{len(lines)} violation(s) the API server refuses at apply: {lines[0]}",
+            return self.failed(f"{counted(len(lines), 'violation')} the API server refuses at apply: {lines[0]}",
                                "\n".join(lines + [note]),
                                "fix the field named in the file named (kubectl apply --dry-run=server reports the "
                                "same against a cluster)")
         unknown = [p for p in rendered.problems if "does not build" in p]
         if unknown:
             return self.warned(f"unknown: {unknown[0]}", "\n".join(rendered.problems + [note]))
-        return self.passed(f"{checked} object(s) pass the API's validation ({rendered.how}; {note})")
+        return self.passed(f"{counted(checked, 'object')} {'passes' if checked == 1 else 'pass'} the API's validation ({rendered.how}; {note})")

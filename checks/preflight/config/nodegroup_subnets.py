@@ -9,6 +9,7 @@ from checks.preflight.context import CheckContext
 from checks.project.network import public_subnet_names
 from checks.project.terraform import Terraform
 from checks.project.terraform_values import blocks, refs, truthy
+from petstore_core.words import counted
 
 DEFAULT_ROUTES = ("0.0.0.0/0",)
 ENDPOINT_SERVICES = ("ecr.api", "ecr.dkr", "s3", "sts", "ec2")
@@ -102,5 +103,5 @@ class NodegroupSubnetsCheck(BlockingCheck):
                                "(terraform/network.tf)")
         if warnings:
             return self.warned(warnings[0], "\n".join(warnings + notes))
-        return self.passed(f"{len(notes)} node subnet resource(s) route 0.0.0.0/0 out of the VPC",
+        return self.passed(f"{counted(len(notes), 'node subnet resource')} {'routes' if len(notes) == 1 else 'route'} 0.0.0.0/0 out of the VPC",
                            "\n".join(notes))

@@ -10,6 +10,7 @@ from checks.preflight.context import CheckContext
 from checks.project.network import subnet_facts
 from checks.project.terraform import Terraform
 from checks.project.terraform_values import interpolate
+from petstore_core.words import counted
 
 RELEASE = alb_subnets.INSTALLED_RELEASE
 
@@ -58,5 +59,5 @@ class SubnetTagsCheck(BlockingCheck):
         if warnings or unknown:
             return self.warned(warnings[0] if warnings else f"unknown: tags of {', '.join(unknown)} known only after "
                                "apply", "\n".join(warnings + notes), fix)
-        return self.passed(f"{len(facts)} subnet(s): no tag for another cluster, role tags 1 or empty "
+        return self.passed(f"{counted(len(facts), 'subnet')}: no tag for another cluster, role tags 1 or empty "
                            f"(controller {RELEASE})", "\n".join(s.label for s in facts))
