@@ -230,7 +230,7 @@ def reap_at_start(grace: float = 30.0) -> None:
             return
     except OSError:
         return
-    from petstore_core.words import counted
+    from petstore_core.words import counted  # start-up: only when a record is left
     from petstore_tui.commands.leftovers import report_lines  # start-up: only when a record is left
 
     waited: list = []
