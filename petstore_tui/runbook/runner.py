@@ -20,6 +20,7 @@ from petstore_tui.events import (
     StepStarted,
     StepStatus,
 )
+from petstore_tui.runbook.background_engine import BackgroundEngine
 from petstore_tui.runbook.journal import Journal
 from petstore_tui.runbook.lock import RunLock
 from petstore_tui.runbook.model import Step, StepContext, StepResult, describe_error, duration
@@ -158,12 +159,8 @@ class Runner:
         if stale:
             notes.append(f"the journal says {stale[0]} is done, but {stale[1]}: running again from {plan[0].id}")
         self.workdir.mkdir(parents=True, exist_ok=True)
-        engine = None
-        if self.engine_factory is not None:
-            try:
-                engine = self.engine_factory()
-            except Exception as exc:  # steps still run; their output is just not diagnosed
-                notes.append(redact(f"diagnostics engine unavailable: {type(exc).__name__}: {exc}"[:300]))
+        engine = BackgroundEngine(self.engine_factory) if self.engine_factory is not None else None
+        engine_error_told = False
         run_started = time.monotonic()
         self._stop_requested = False
         for step in plan:
@@ -193,9 +190,13 @@ class Runner:
             self._task = None
             if engine is not None:
                 try:
-                    self._merge(findings, engine.flush())
+                    if self._merge(findings, await engine.flush()):
+                        yield StepFindings(step.id, self._sorted(findings))  # lines fed once it was ready
                 except Exception:  # noqa: S110 - a broken engine must not break the deploy
                     pass
+                if engine.error and not engine_error_told:
+                    engine_error_told = True  # steps still run; their output is just not diagnosed
+                    yield StepOutput(step.id, redact(f"diagnostics engine unavailable: {engine.error}"[:300]), "info")
             elapsed = time.monotonic() - t0
             found = self._sorted(findings)
             summary = result.summary

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 
 import pytest
 
@@ -225,16 +226,42 @@ async def test_output_and_journal_are_redacted():
 
 
 async def test_a_broken_engine_does_not_stop_the_run():
-    """Stand-in: an engine factory that raises (a half-written catalog)."""
+    """Stand-in: an engine factory that raises (a half-written catalog). The step's output
+    could not be diagnosed, and the run says so."""
     def broken():
         raise RuntimeError("catalog broken")
 
     async def ok(ctx):
+        ctx.emit("terraform says hello")
         return done()
 
     events = await collect(Runner(TARGET, Runbook("deploy", [Step("a", "A", ok)]), engine_factory=broken))
     assert events[-1].ok
     assert any(isinstance(e, StepOutput) and "diagnostics engine unavailable" in e.line for e in events)
+
+
+async def test_steps_start_while_the_engine_is_built_and_their_lines_are_still_diagnosed():
+    """Stand-in: FakeEngine behind a factory that blocks until the first step has run (a
+    first Hyperscan compile of the catalog takes ~17 s of CPU). Built on the event loop, the
+    factory held every step back until it returned (here: it gave up after 30 s, and the step
+    ran undiagnosed); now the lines printed meanwhile are fed once it is ready, and the step's
+    findings hold them."""
+    step_ran = threading.Event()
+
+    def slow_factory():
+        assert step_ran.wait(30), "the step never started while the engine was being built"
+        return FakeEngine()
+
+    async def denied(ctx):
+        step_ran.set()
+        ctx.emit("AccessDenied: not authorized to perform elasticloadbalancing:AddTags")
+        raise StepFailed("apply failed")
+
+    events = await asyncio.wait_for(
+        collect(Runner(TARGET, Runbook("deploy", [Step("apply", "Apply", denied)]), engine_factory=slow_factory)), 60)
+    finished = next(e for e in events if isinstance(e, StepFinished))
+    assert [f.failure_id for f in finished.findings] == ["iam-denied"]
+    assert "IAM denied the call" in finished.summary
 
 
 async def test_skipped_helper_and_steps_of_the_runbooks():
