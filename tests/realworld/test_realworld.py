@@ -661,6 +661,20 @@ def test_kind_map_names_real_catalog_ids():
         assert not unknown, f"{kind}: {sorted(unknown)} neither in the catalog nor pending"
 
 
+def test_reachability_judges_tune_positives_only():
+    """reachability.yaml (the misses any rule could close) names tune positives only, once
+    each, with a yes/no and a one-line reason; a near miss or a sealed case has no place in it."""
+    rows = yaml.safe_load(REACHABILITY.read_text(encoding="utf-8"))
+    files = [row["file"] for row in rows]
+    assert len(files) == len(set(files)), "a case judged twice"
+    positives = {case["file"] for case in TUNE if case["kind"] != "none"}
+    assert set(files) <= positives, sorted(set(files) - positives)
+    for row in rows:
+        assert set(row) == {"file", "reachable", "why"}, row
+        assert isinstance(row["reachable"], bool), row
+        assert row["why"].strip() and "\n" not in row["why"], row
+
+
 # ------------------------------------------------------------------ tune split: asserted
 def _tune_param(case: dict):
     marks = []
@@ -872,6 +886,41 @@ def tune_misses() -> list[str]:
     return lines
 
 
+REACHABILITY = HERE / "reachability.yaml"
+
+
+@cache
+def reachability() -> dict[str, dict]:
+    """tests/realworld/reachability.yaml: positive misses judged reachable or not from the
+    log alone (its header gives the criterion), by case file."""
+    rows = yaml.safe_load(REACHABILITY.read_text(encoding="utf-8")) or []
+    return {row["file"]: row for row in rows}
+
+
+def reachability_summary(missed: list[str]) -> list[str]:
+    """Per kind, the positive misses in `missed` (case files) reachable from the log alone,
+    unreachable, and not yet judged: how much of the gap any rule could close."""
+    by_file = {case["file"]: case for case in TUNE}
+    judged = reachability()
+    counts: dict[str, Counter] = {}
+    for name in missed:
+        case = by_file.get(name)
+        if case is None or case["kind"] == "none":
+            continue
+        row = judged.get(name)
+        key = "unjudged" if row is None else ("reachable" if row["reachable"] else "unreachable")
+        counts.setdefault(case["kind"], Counter())[key] += 1
+    lines = [f"  {'kind':34} {'reachable':>9} {'unreachable':>11} {'unjudged':>8}"]
+    total = Counter()
+    for kind in sorted(counts):
+        c = counts[kind]
+        total.update(c)
+        lines.append(f"  {kind:34} {c['reachable']:9} {c['unreachable']:11} {c['unjudged']:8}")
+    lines.append(f"  {'ALL POSITIVE MISSES':34} {total['reachable']:9} {total['unreachable']:11} "
+                 f"{total['unjudged']:8}")
+    return lines
+
+
 def main(argv: list[str]) -> int:
     os.environ.setdefault("PETSTORE_TUI_HOME", str(WORK / "state"))
     os.environ["XDG_CONFIG_HOME"] = str(WORK / "config")  # no user catalog in the measurement
@@ -882,7 +931,11 @@ def main(argv: list[str]) -> int:
             print("\n".join(format_rates(f"tune (opened {round_})", rates("tune", round_))))
     if "--tune-misses" in argv:
         print("\ntune split, every miss:")
-        print("\n".join(tune_misses()) or "  none")
+        misses = tune_misses()
+        print("\n".join(misses) or "  none")
+        print("\npositive misses reachable from the log alone (tests/realworld/reachability.yaml):")
+        missed = [line.split(": ", 1)[0].removeprefix("  MISS ") for line in misses]
+        print("\n".join(reachability_summary(missed)))
     return 0
 
 
