@@ -360,7 +360,6 @@ KNOWN_MISSES: dict[str, str] = {
     "aws-credentials-invalid/v14d-paws-common-0-3-10-credential-process-no-credentials-provided.log": "opened sealed v14 miss: fired nothing",
     "aws-credentials-invalid/v14d-paws-reprex-minio-list-buckets-no-credentials-provided.log": "opened sealed v14 miss: fired nothing",
     "ecr-forbidden/v14b-jx-docs-pr-node-role-initiatelayerupload-prose.log": "opened sealed v14 miss: fired nothing",
-    "ecr-no-auth/v14d-registry-creds-minikube-ecr-unauthorized-authentication-required.log": "opened sealed v14 miss: fired nothing",
     "exec-format-error/v14d-pgdog-revert-arm64-build-exec-format-errors-prose.log": "opened sealed v14 miss: fired nothing",
     "gunicorn-boot/v14b-uvicorn-gunicorn-docker-no-such-option-k-worker-loop.log": "opened sealed v14 miss: fired nothing",
     "helm-chart-missing/v14a-flux-kustomize-controller-272-helmrepository-source-not-found.log": "opened sealed v14 miss: fired nothing",
