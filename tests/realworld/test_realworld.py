@@ -391,7 +391,6 @@ KNOWN_MISSES: dict[str, str] = {
     "pg-unreachable/v14b-metabase-materialize-driver-unknownhost-materialized.log": "opened sealed v14 miss: fired nothing",
     "pg-unreachable/v14d-prisma-19228-introspect-p1001-ip-port-masked.log": "opened sealed v14 miss: fired nothing",
     "probe-failed/v14c-gitlab-charts-1153-gitaly-probes-fail-apparmor-prose.log": "opened sealed v14 miss: fired nothing",
-    "sqlite-open/v14d-vaultwarden-ynh-sqlite-database-directory-does-not-exist-inline.log": "opened sealed v14 miss: fired nothing",
     "werkzeug-import/v14b-flask-3455-flask-run-jsonmixin-frames-cut.log": "opened sealed v14 miss: fired nothing",
     "werkzeug-import/v14b-flask-login-786-chatgpt-copy-code-frame-only.log": "opened sealed v14 miss: fired nothing",
     "alb-irsa/v15a-aws-sdk-kotlin-1180-sts-web-identity-connect-403.log": "opened sealed v15 miss: fired aws-credentials-invalid only (wrong id)",
