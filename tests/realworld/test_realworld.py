@@ -673,6 +673,23 @@ def test_reachability_judges_tune_positives_only():
         assert row["why"].strip() and "\n" not in row["why"], row
 
 
+def test_reachability_summary_counts_each_miss_once_by_kind():
+    """The --tune-misses summary puts a judged miss in its kind's reachable or unreachable
+    column, an unjudged one in `unjudged`, and skips near misses."""
+    judged = reachability()
+    yes = next(name for name, row in judged.items() if row["reachable"])
+    no = next(name for name, row in judged.items() if not row["reachable"] and name.split("/")[0] != yes.split("/")[0])
+    unjudged = next(c["file"] for c in TUNE if c["kind"] != "none" and c["file"] not in judged)
+    near = next(c["file"] for c in TUNE if c["kind"] == "none")
+    lines = reachability_summary([yes, no, unjudged, near])
+    kinds = {c["file"]: c["kind"] for c in TUNE}
+    rows = {line.split()[0]: line.split()[1:] for line in lines[1:-1]}
+    assert rows[kinds[yes]][0] == "1" or kinds[yes] in (kinds[no], kinds[unjudged])
+    assert rows[kinds[no]][1] == "1" or kinds[no] == kinds[unjudged]
+    assert lines[-1].split()[-3:] == ["1", "1", "1"], lines[-1]
+    assert "none" not in rows
+
+
 # ------------------------------------------------------------------ tune split: asserted
 def _tune_param(case: dict):
     marks = []
