@@ -429,7 +429,6 @@ KNOWN_MISSES: dict[str, str] = {
     "pg-refused/v15b-wikijs-2427-windows-econnrefused-wrapped.log": "opened sealed v15 miss: fired nothing",
     "pg-unreachable/v15b-micronaut-r2dbc-484-json-log-unresolved-2709.log": "opened sealed v15 miss: fired nothing",
     "pg-unreachable/v15b-spring-native-1626-r2dbc-localhost-unresolved.log": "opened sealed v15 miss: fired nothing",
-    "probe-failed/v15b-harbor-helm-323-portal-killed-failed-liveness.log": "opened sealed v15 miss: fired nothing",
 }
 
 # A handful of tune cases also go once through the real CLI as a subprocess (the others
