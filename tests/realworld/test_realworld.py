@@ -357,7 +357,6 @@ KNOWN_MISSES: dict[str, str] = {
     "aws-credentials-invalid/v14d-paws-common-0-3-10-credential-process-no-credentials-provided.log": "opened sealed v14 miss: fired nothing",
     "aws-credentials-invalid/v14d-paws-reprex-minio-list-buckets-no-credentials-provided.log": "opened sealed v14 miss: fired nothing",
     "ecr-forbidden/v14b-jx-docs-pr-node-role-initiatelayerupload-prose.log": "opened sealed v14 miss: fired nothing",
-    "ecr-no-auth/v14d-registry-creds-minikube-ecr-unauthorized-authentication-required.log": "opened sealed v14 miss: fired nothing",
     "exec-format-error/v14d-pgdog-revert-arm64-build-exec-format-errors-prose.log": "opened sealed v14 miss: fired nothing",
     "gunicorn-boot/v14b-uvicorn-gunicorn-docker-no-such-option-k-worker-loop.log": "opened sealed v14 miss: fired nothing",
     "helm-chart-missing/v14a-flux-kustomize-controller-272-helmrepository-source-not-found.log": "opened sealed v14 miss: fired nothing",
@@ -387,7 +386,6 @@ KNOWN_MISSES: dict[str, str] = {
     "pg-unreachable/v14b-metabase-materialize-driver-unknownhost-materialized.log": "opened sealed v14 miss: fired nothing",
     "pg-unreachable/v14d-prisma-19228-introspect-p1001-ip-port-masked.log": "opened sealed v14 miss: fired nothing",
     "probe-failed/v14c-gitlab-charts-1153-gitaly-probes-fail-apparmor-prose.log": "opened sealed v14 miss: fired nothing",
-    "sqlite-open/v14d-vaultwarden-ynh-sqlite-database-directory-does-not-exist-inline.log": "opened sealed v14 miss: fired nothing",
     "werkzeug-import/v14b-flask-3455-flask-run-jsonmixin-frames-cut.log": "opened sealed v14 miss: fired nothing",
     "werkzeug-import/v14b-flask-login-786-chatgpt-copy-code-frame-only.log": "opened sealed v14 miss: fired nothing",
     "alb-irsa/v15a-aws-sdk-kotlin-1180-sts-web-identity-connect-403.log": "opened sealed v15 miss: fired aws-credentials-invalid only (wrong id)",
@@ -424,7 +422,6 @@ KNOWN_MISSES: dict[str, str] = {
     "pg-refused/v15b-wikijs-2427-windows-econnrefused-wrapped.log": "opened sealed v15 miss: fired nothing",
     "pg-unreachable/v15b-micronaut-r2dbc-484-json-log-unresolved-2709.log": "opened sealed v15 miss: fired nothing",
     "pg-unreachable/v15b-spring-native-1626-r2dbc-localhost-unresolved.log": "opened sealed v15 miss: fired nothing",
-    "probe-failed/v15b-harbor-helm-323-portal-killed-failed-liveness.log": "opened sealed v15 miss: fired nothing",
 }
 
 # A handful of tune cases also go once through the real CLI as a subprocess (the others
@@ -654,6 +651,37 @@ def test_kind_map_names_real_catalog_ids():
         assert not unknown, f"{kind}: {sorted(unknown)} neither in the catalog nor pending"
 
 
+def test_reachability_judges_tune_positives_only():
+    """reachability.yaml (the misses any rule could close) names tune positives only, once
+    each, with a yes/no and a one-line reason; a near miss or a sealed case has no place in it."""
+    rows = yaml.safe_load(REACHABILITY.read_text(encoding="utf-8"))
+    files = [row["file"] for row in rows]
+    assert len(files) == len(set(files)), "a case judged twice"
+    positives = {case["file"] for case in TUNE if case["kind"] != "none"}
+    assert set(files) <= positives, sorted(set(files) - positives)
+    for row in rows:
+        assert set(row) == {"file", "reachable", "why"}, row
+        assert isinstance(row["reachable"], bool), row
+        assert row["why"].strip() and "\n" not in row["why"], row
+
+
+def test_reachability_summary_counts_each_miss_once_by_kind():
+    """The --tune-misses summary puts a judged miss in its kind's reachable or unreachable
+    column, an unjudged one in `unjudged`, and skips near misses."""
+    judged = reachability()
+    yes = next(name for name, row in judged.items() if row["reachable"])
+    no = next(name for name, row in judged.items() if not row["reachable"] and name.split("/")[0] != yes.split("/")[0])
+    unjudged = next(c["file"] for c in TUNE if c["kind"] != "none" and c["file"] not in judged)
+    near = next(c["file"] for c in TUNE if c["kind"] == "none")
+    lines = reachability_summary([yes, no, unjudged, near])
+    kinds = {c["file"]: c["kind"] for c in TUNE}
+    rows = {line.split()[0]: line.split()[1:] for line in lines[1:-1]}
+    assert rows[kinds[yes]][0] == "1" or kinds[yes] in (kinds[no], kinds[unjudged])
+    assert rows[kinds[no]][1] == "1" or kinds[no] == kinds[unjudged]
+    assert lines[-1].split()[-3:] == ["1", "1", "1"], lines[-1]
+    assert "none" not in rows
+
+
 # ------------------------------------------------------------------ tune split: asserted
 def _tune_param(case: dict):
     marks = []
@@ -865,6 +893,41 @@ def tune_misses() -> list[str]:
     return lines
 
 
+REACHABILITY = HERE / "reachability.yaml"
+
+
+@cache
+def reachability() -> dict[str, dict]:
+    """tests/realworld/reachability.yaml: positive misses judged reachable or not from the
+    log alone (its header gives the criterion), by case file."""
+    rows = yaml.safe_load(REACHABILITY.read_text(encoding="utf-8")) or []
+    return {row["file"]: row for row in rows}
+
+
+def reachability_summary(missed: list[str]) -> list[str]:
+    """Per kind, the positive misses in `missed` (case files) reachable from the log alone,
+    unreachable, and not yet judged: how much of the gap any rule could close."""
+    by_file = {case["file"]: case for case in TUNE}
+    judged = reachability()
+    counts: dict[str, Counter] = {}
+    for name in missed:
+        case = by_file.get(name)
+        if case is None or case["kind"] == "none":
+            continue
+        row = judged.get(name)
+        key = "unjudged" if row is None else ("reachable" if row["reachable"] else "unreachable")
+        counts.setdefault(case["kind"], Counter())[key] += 1
+    lines = [f"  {'kind':34} {'reachable':>9} {'unreachable':>11} {'unjudged':>8}"]
+    total = Counter()
+    for kind in sorted(counts):
+        c = counts[kind]
+        total.update(c)
+        lines.append(f"  {kind:34} {c['reachable']:9} {c['unreachable']:11} {c['unjudged']:8}")
+    lines.append(f"  {'ALL POSITIVE MISSES':34} {total['reachable']:9} {total['unreachable']:11} "
+                 f"{total['unjudged']:8}")
+    return lines
+
+
 def main(argv: list[str]) -> int:
     os.environ.setdefault("PETSTORE_TUI_HOME", str(WORK / "state"))
     os.environ["XDG_CONFIG_HOME"] = str(WORK / "config")  # no user catalog in the measurement
@@ -875,7 +938,11 @@ def main(argv: list[str]) -> int:
             print("\n".join(format_rates(f"tune (opened {round_})", rates("tune", round_))))
     if "--tune-misses" in argv:
         print("\ntune split, every miss:")
-        print("\n".join(tune_misses()) or "  none")
+        misses = tune_misses()
+        print("\n".join(misses) or "  none")
+        print("\npositive misses reachable from the log alone (tests/realworld/reachability.yaml):")
+        missed = [line.split(": ", 1)[0].removeprefix("  MISS ") for line in misses]
+        print("\n".join(reachability_summary(missed)))
     return 0
 
 
