@@ -11,7 +11,7 @@
 #include <emmintrin.h>
 #endif
 
-static int prefixed_or_boxed(const unsigned char *s, Py_ssize_t n, int pipes);
+static int prefixed_or_boxed(const unsigned char *s, Py_ssize_t n, int pipes, int after_cut);
 static int holds_noise(const unsigned char *s, Py_ssize_t n);
 
 static int
@@ -27,14 +27,15 @@ append_offset(PyObject *list, Py_ssize_t offset)
 }
 
 /* The line buf[line:at] is read: its end goes in `ends` if it is `width` long, and in
- * `prefixed` (when wanted) if a tool prefix or a box border starts it. */
+ * `prefixed` (when wanted) if the grouping may rewrite it (prefixed_or_boxed; `after_cut`:
+ * the line before it in the range is `width` long). */
 static int
 line_ended(PyObject *ends, PyObject *prefixed, const unsigned char *buf, Py_ssize_t line, Py_ssize_t at,
-           Py_ssize_t width, int want_prefixed, int pipes)
+           Py_ssize_t width, int want_prefixed, int pipes, int after_cut)
 {
     if (at - line == width && append_offset(ends, at) < 0)
         return -1;
-    if (want_prefixed && prefixed_or_boxed(buf + line, at - line, pipes) && append_offset(prefixed, at) < 0)
+    if (want_prefixed && prefixed_or_boxed(buf + line, at - line, pipes, after_cut) && append_offset(prefixed, at) < 0)
         return -1;
     return 0;
 }
@@ -62,6 +63,7 @@ scan_impl(PyObject *args, int clean)
         goto fail;
     const unsigned char *buf = view.buf;
     Py_ssize_t count = 0, line = lo, from = lo;  /* the line's start; where its newline is looked for */
+    int after_cut = 0;  /* the line before `line` (in the range) is `width` long */
     Py_ssize_t longs = 0;  /* lines longer than `limit` */
 #if defined(__SSE2__) && defined(__GNUC__)
     /* the newlines of 64 bytes at a time as one bit mask: one memchr call a line costs
@@ -95,8 +97,9 @@ scan_impl(PyObject *args, int clean)
             Py_ssize_t nl = from + k;
             unsigned long long before = bars & ((1ULL << k) - 1);
             Py_ssize_t last = before ? from + 63 - __builtin_clzll(before) : last_bar;
-            if (line_ended(ends, prefixed, buf, line, nl, width, want_prefixed, last >= line) < 0)
+            if (line_ended(ends, prefixed, buf, line, nl, width, want_prefixed, last >= line, after_cut) < 0)
                 goto fail;
+            after_cut = nl - line == width;
             longs += nl - line > limit;
             count++;
             line = nl + 1;
@@ -110,8 +113,9 @@ scan_impl(PyObject *args, int clean)
     while (line < hi) {
         const unsigned char *nl = memchr(buf + from, '\n', (size_t)(hi - from));
         Py_ssize_t at = nl ? nl - buf : hi;  /* the last line may lack its newline */
-        if (line_ended(ends, prefixed, buf, line, at, width, want_prefixed, 1) < 0)
+        if (line_ended(ends, prefixed, buf, line, at, width, want_prefixed, 1, after_cut) < 0)
             goto fail;
+        after_cut = at - line == width;
         longs += at - line > limit;
         if (!nl)
             break;
@@ -448,12 +452,38 @@ static unsigned char compose_name[256];
 
 static int prefix_at(const unsigned char *s, Py_ssize_t p, Py_ssize_t n, int depth, int after_quotes, int pipes);
 
+/* Set when a first prefix matched (after_prefix called at depth 1), whatever follows it:
+ * grouping.split then finds a prefix (grouping.PREFIX, `{1,2}`, needs one). Each test of
+ * a line clears it first; the module runs under the GIL, one test at a time. */
+static int prefix_seen;
+
 /* A prefix of the line ended at `e`: the pattern matches if a space or tab follows, or
  * (first of two) a second prefix and then one. */
 static int
 after_prefix(const unsigned char *s, Py_ssize_t e, Py_ssize_t n, int depth, int quotes, int pipes)
 {
+    if (depth == 1)
+        prefix_seen = 1;
     return ws(s, e, n) || (depth == 1 && prefix_at(s, e, n, 2, quotes, pipes));
+}
+
+/* Whether s[0:n] holds grouping._PG_SECONDARY, `(?:DETAIL|HINT|CONTEXT|STATEMENT|QUERY):\s`,
+ * anywhere (the grouping looks in a line's first 200 bytes after its prefix: this is more) */
+static int
+pg_secondary(const unsigned char *s, Py_ssize_t n)
+{
+    static const char *const labels[] = {"DETAIL", "HINT", "CONTEXT", "STATEMENT", "QUERY"};
+    for (const unsigned char *c = s; (c = memchr(c, ':', (size_t)(n - (c - s)))) != NULL; c++) {
+        Py_ssize_t at = c - s;
+        if (at + 1 >= n || !is_space(s[at + 1]))
+            continue;
+        for (int i = 0; i < 5; i++) {
+            Py_ssize_t k = (Py_ssize_t)strlen(labels[i]);
+            if (at >= k && memcmp(s + at - k, labels[i], (size_t)k) == 0)
+                return 1;
+        }
+    }
+    return 0;
 }
 
 /* Whether grouping.PREFIX_ALTERNATIVES, once or twice, then [\x20\t], match at s[p:n]
@@ -593,13 +623,30 @@ enum {
 static unsigned char first_kind[256];
 static unsigned char decimal[256], blank[256];  /* [0-9]; a space or a tab */
 
-/* Whether grouping.PREFIXED_OR_BOXED matches the line s[0:n]; `pipes`: whether the line
- * may hold a '|' (0 only when it holds none). Most lines fail at their first bytes: each
- * shortcut below answers 0 only where every alternative prefix_at and boxed try needs
- * something the line lacks (tests/checks/test_line_scan.py compares the two on lines
- * built to reach each test). */
+/* After the shortcuts of prefixed_or_boxed: PREFIXED_OR_BOXED, or a prefix (whatever
+ * follows it) on a line the grouping may join to the one before without it: after a cut
+ * line, or a PostgreSQL secondary line (grouping.Grouper appends the line's body). */
 static int
-prefixed_or_boxed(const unsigned char *s, Py_ssize_t n, int pipes)
+rewritten(const unsigned char *s, Py_ssize_t n, int pipes, int after_cut)
+{
+    if (boxed(s, n))
+        return 1;
+    prefix_seen = 0;
+    if (prefix_at(s, 0, n, 1, 0, pipes))
+        return 1;
+    return prefix_seen && (after_cut || pg_secondary(s, n));
+}
+
+/* Whether the grouping may join the line s[0:n] to its event as other text than the line
+ * itself: grouping.PREFIXED_OR_BOXED matches it (a tool prefix before indentation, a box
+ * border), or it holds a tool prefix (grouping.PREFIX, anything after it) and follows a
+ * cut line (`after_cut`) or holds a PostgreSQL secondary label (line_scan.py says why).
+ * `pipes`: whether the line may hold a '|' (0 only when it holds none). Most lines fail
+ * at their first bytes: each shortcut below answers 0 only where every alternative
+ * prefix_at and boxed try needs something the line lacks, whatever follows the prefix
+ * (tests/checks/test_line_scan.py compares the two on lines built to reach each test). */
+static int
+prefixed_or_boxed(const unsigned char *s, Py_ssize_t n, int pipes, int after_cut)
 {
     if (n == 0)
         return 0;
@@ -616,7 +663,7 @@ prefixed_or_boxed(const unsigned char *s, Py_ssize_t n, int pipes)
             | ((unsigned)(pipes != 0) & (digit | upper | (kind == FIRST_NAME)))
             | (upper & (s[3] == ' ') & (s[6] == ' '))
             | (digit & (((s[4] == '-') & (s[10] == 'T')) | gutter));
-        return may && (boxed(s, n) || prefix_at(s, 0, n, 1, 0, pipes));
+        return may && rewritten(s, n, pipes, after_cut);
     }
     switch (first_kind[s[0]]) {
     case FIRST_NONE:
@@ -645,7 +692,7 @@ prefixed_or_boxed(const unsigned char *s, Py_ssize_t n, int pipes)
     default:
         break;
     }
-    return boxed(s, n) || prefix_at(s, 0, n, 1, 0, pipes);
+    return rewritten(s, n, pipes, after_cut);
 }
 
 static PyMethodDef methods[] = {
@@ -682,9 +729,10 @@ PyInit__line_scan(void)
         return NULL;
     PyObject *module = PyModule_Create(&definition);
     /* 2: scan() finds the prefixed lines too; 3: noisy(); 4: scan_clean(); 5: `longer`;
-     * 6: Triggers (normalize.py). line_scan.py and normalize.py leave to Python what an
+     * 6: Triggers (normalize.py); 7: the prefixed lines after a cut line and the prefixed
+     * PostgreSQL secondary lines. line_scan.py and normalize.py leave to Python what an
      * older build lacks */
-    if (module != NULL && (PyModule_AddIntConstant(module, "VERSION", 6) < 0
+    if (module != NULL && (PyModule_AddIntConstant(module, "VERSION", 7) < 0
                            || PyModule_AddObjectRef(module, "Triggers", (PyObject *)&TriggersType) < 0)) {
         Py_DECREF(module);
         return NULL;
