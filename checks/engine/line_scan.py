@@ -23,15 +23,17 @@ joins to the line before (`Grouper` appends the line's body): after a line cut a
 WRAP_WIDTH, and a PostgreSQL secondary line (DETAIL, HINT, ...) after its message. Such a
 line reads `cut\nbody` in its event but `cut\nprefix body` in the raw block, so a
 signature across the two matched in the event only (docs/knowledge/diagnose-speed.md,
-rounds 7 and 8): the same pass flags those lines too, a prefix (any) after a line of
-`width` bytes in the range, or on a line holding a PostgreSQL label anywhere (a superset:
-the grouping looks for it in the body's first 200 bytes)."""
+rounds 7 and 8). The same pass flags the PostgreSQL ones (a prefix, anything after it,
+on a line holding a label anywhere: a superset, the grouping looks in the body's first
+200 bytes); the glued texts (`glue`) carry the others: a run whose lines lose a prefix
+is matched as its event holds it. Flagging those too would check ~3,600 events of
+bench_diagnose's log in full (80-column lines before kubectl-timestamped ones), +80 ms."""
 
 from __future__ import annotations
 
 import re
 
-from checks.engine.grouping import _PG_SECONDARY, _PREFIX, PREFIXED_OR_BOXED
+from checks.engine.grouping import _PG_SECONDARY, _PREFIX, PREFIXED, PREFIXED_OR_BOXED, split
 from checks.engine.normalize import REMOVAL_TRIGGERS
 from checks.engine.sync_points import newlines
 
@@ -48,6 +50,8 @@ else:
     _recent = getattr(_native, "VERSION", 0) >= 2
     _native_longer = getattr(_native, "VERSION", 0) >= 5
     _native_glue, _native_scan = (_native.glue, _native.scan) if _recent else (None, None)
+    if getattr(_native, "VERSION", 0) < 7:  # its glue keeps the prefixes of the lines joined after a cut
+        _native_glue = None
     _native_noisy = getattr(_native, "noisy", None)
     _native_scan_clean = getattr(_native, "scan_clean", None) if _recent else None
     # 7: the prefixed lines after a cut line and the prefixed PostgreSQL secondary lines;
@@ -123,7 +127,7 @@ def python_scan_lines(buf: bytes | memoryview, lo: int, hi: int, width: int, pre
     if longs:
         longs = (_longer_lines(buf, lo, hi, longer),)
     if prefixed:
-        return (newlines(buf, lo, hi), ends, _python_prefixed_lines(buf, lo, hi, width), *longs)
+        return (newlines(buf, lo, hi), ends, _python_prefixed_lines(buf, lo, hi), *longs)
     return (newlines(buf, lo, hi), ends, *longs)
 
 
@@ -144,7 +148,10 @@ def glue(buf: bytes, cuts: list[int], end: int, width: int) -> tuple[bytes, list
     or after `end` are left out. A run of cut lines and the line after it make one glued
     line in their event, right after that line, and the next line follows
     (grouping.Grouper): each text is that line, the glued line and the next, each
-    followed by a newline."""
+    followed by a newline. Where a line joined after a cut line (the run's second and
+    later lines, the line after it) has a tool prefix, the event holds its body
+    (grouping.split): that text then starts with the run's lines as the event holds them,
+    `C1\nbody(C2)\n...\nbody(L)\n`, instead of `L\n`."""
     if _native_glue is not None:
         return _native_glue(buf, cuts, end, width)
     return python_glue(buf, cuts, end, width)
@@ -176,8 +183,18 @@ def python_glue(buf: bytes, cuts: list[int], end: int, width: int) -> tuple[byte
         if last != first:
             run = run.replace(b"\n", b"")
         tail = buf[nl + 1:after]
-        parts += (line, b"\n", run, line, b"\n", tail, b"\n")
-        joined += 2 * len(line) + len(run) + len(tail) + 3
+        # the lines joined after a cut line: the run's second and later ones, the line after it
+        pieces = [*(run[at:at + width] for at in range(width, len(run), width)), line]
+        bodies = []
+        for piece in pieces:
+            kind, text = split(piece)
+            bodies.append(text if kind == PREFIXED else piece)
+        if bodies != pieces:  # a prefix dropped: the run's lines as the event holds them
+            head = b"\n".join((run[:width], *bodies)) + b"\n"
+        else:
+            head = line + b"\n"
+        parts += (head, run, line, b"\n", tail, b"\n")
+        joined += len(head) + len(line) + len(run) + len(tail) + 2
         ends.append(joined)
         firsts.append(first)
     return b"".join(parts), ends, firsts
@@ -194,24 +211,20 @@ def _cut_line(width: int) -> re.Pattern[bytes]:
     return pattern
 
 
-def _python_prefixed_lines(buf: bytes, lo: int, hi: int, width: int = -1) -> list[int]:
+def _python_prefixed_lines(buf: bytes, lo: int, hi: int) -> list[int]:
     ends = set()
     for pattern in _prefixed_or_boxed():
         for m in pattern.finditer(buf, lo, hi):  # `^` matches at lo, a line start
             end = buf.find(b"\n", m.start(), hi)
             ends.add(hi if end < 0 else end)
-    # a prefix, whatever follows it, where the grouping joins the line without it
-    start, after_cut = lo, False
-    while start < hi:
-        end = buf.find(b"\n", start, hi)
+    # a prefix, whatever follows it, on a line the grouping may join to a PostgreSQL
+    # message without it (a label: the line starts at or before it)
+    for m in _PG_SECONDARY.finditer(buf, lo, hi):
+        start = buf.rfind(b"\n", lo, m.start()) + 1 or lo
+        end = buf.find(b"\n", m.start(), hi)
         end = hi if end < 0 else end
-        line = buf[start:end]
-        if (after_cut or _PG_SECONDARY.search(line)) and _PREFIX.match(line):
+        if end not in ends and m.end() <= end and _PREFIX.match(buf, start, end):
             ends.add(end)
-        after_cut = end - start == width
-        if end >= hi:
-            break
-        start = end + 1
     return sorted(ends)
 
 

@@ -414,12 +414,13 @@ def _rewrite_lines(rng: random.Random) -> list[bytes]:
     return lines
 
 
-def test_prefixed_lines_after_a_cut_line_or_with_a_postgres_label_answer_what_python_does():
+def test_prefixed_postgres_lines_and_glued_runs_answer_what_python_does():
     """Stand-in: none; the native pass flags a line with a tool prefix (whatever follows
-    it) after a line exactly `width` long in the range, or holding a PostgreSQL secondary
-    label, as its pure-Python twin does, from any line start to any line end."""
+    it) holding a PostgreSQL secondary label, and the native glue writes a run whose
+    lines lose a prefix as its event holds them, as their pure-Python twins do, from any
+    line start to any line end."""
     rng = random.Random(808)
-    flagged = 0
+    flagged = rewritten = 0
     for _ in range(4000):
         buf = b"\n".join(_rewrite_lines(rng)) + rng.choice([b"", b"\n"])
         breaks = [0] + [i + 1 for i, byte in enumerate(buf) if byte == 10]
@@ -431,32 +432,45 @@ def test_prefixed_lines_after_a_cut_line_or_with_a_postgres_label_answer_what_py
             flagged += len(expected[2])
         if lo == 0 and hi == len(buf):
             assert line_scan.prefixed_lines(buf) == line_scan._python_prefixed_lines(buf, 0, len(buf))
-    assert flagged > 4000
+        cuts = line_scan.python_scan_lines(buf, 0, len(buf), WRAP_WIDTH)[1]
+        end = rng.choice([len(buf), hi])
+        expected = line_scan.python_glue(buf, cuts, end, WRAP_WIDTH)
+        assert line_scan.glue(buf, cuts, end, WRAP_WIDTH) == expected, (buf, end)
+        rewritten += expected[0].count(b"alpha\n")  # a cut line written on its own
+    assert flagged > 4000 and rewritten > 100
 
 
-def test_every_line_the_grouping_joins_without_its_prefix_is_flagged():
-    """Stand-in: none; the property the flags exist for, against grouping.Grouper itself:
-    each line that joins the event before it with other text than itself (its body, the
-    prefix or border dropped) is one the pass flags, in random mixes of prefixed lines,
-    cut lines and PostgreSQL messages with their secondary lines."""
+def test_every_line_the_grouping_joins_without_its_prefix_is_flagged_or_glued():
+    """Stand-in: none; the property the flags and the glued texts exist for, against
+    grouping.Grouper itself: each line that joins the event before it with other text
+    than itself (its body, the prefix or border dropped) is one the pass flags, or follows
+    a cut line and its event's glued text holds the cut line and that body, in random
+    mixes of prefixed lines, cut lines and PostgreSQL messages with their secondary lines."""
     from checks.engine.grouping import Grouper, split
 
     rng = random.Random(8080)
-    joined = 0
+    flagged = glued = 0
     for _ in range(3000):
         lines = _rewrite_lines(rng)
         buf = b"\n".join(lines) + b"\n"
-        flags = set(line_scan.scan_lines(buf, 0, len(buf), WRAP_WIDTH, True)[2])
-        grouper, at = Grouper(), 0
+        _, cuts, flags = line_scan.scan_lines(buf, 0, len(buf), WRAP_WIDTH, True)
+        texts = line_scan.glue(buf, cuts, len(buf), WRAP_WIDTH)[0]
+        grouper, at, previous = Grouper(), 0, b""
         for line in lines:
             before = list(grouper._lines)
             grouper.push(line)
             after = grouper._lines
             if before and after[:len(before)] == before and len(after) > len(before) and after[-1] != line:
-                assert split(line)[0] != 0 and at + len(line) in flags, (lines, line)
-                joined += 1
+                assert split(line)[0] != 0, (lines, line)
+                if len(previous) == WRAP_WIDTH and split(line)[0] == 1:
+                    assert b"\n".join((before[-1], after[-1])) in texts, (lines, line)
+                    glued += 1
+                else:
+                    assert at + len(line) in flags, (lines, line)
+                    flagged += 1
             at += len(line) + 1
-    assert joined > 300
+            previous = line
+    assert flagged > 100 and glued > 100
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
