@@ -207,3 +207,18 @@ def test_a_match_into_a_prefixed_line_after_a_cut_line_is_found_in_bulk(second):
     bulk = Engine([entry], matcher="hyperscan")
     bulk.scan_bytes(data)
     assert [f.failure_id for f in bulk.findings()] == ["x"]
+
+
+def test_the_split_sync_point_test_answers_what_is_sync_point_does():
+    """Stand-in: none; is_sync_point_split with split() of both lines given (the walks
+    split each line once) against is_sync_point, on pairs of every kind of line that
+    decides a sync point, catalog sample lines among them, and a width of either line."""
+    from checks.engine.grouping import is_sync_point_split, split
+
+    rng = random.Random(818)
+    kinds = _kinds_of_lines(rng) + _catalog_lines()[:400]
+    for _ in range(20000):
+        line, previous = rng.choice(kinds), rng.choice(kinds)
+        width = rng.choice([len(previous), WRAP_WIDTH])
+        assert is_sync_point_split(line, split(line), previous, split(previous), width) == \
+            is_sync_point(line, previous, width), (line, previous, width)
