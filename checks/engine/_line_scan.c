@@ -12,6 +12,7 @@
 #endif
 
 static int prefixed_or_boxed(const unsigned char *s, Py_ssize_t n, int pipes);
+static Py_ssize_t body_start(const unsigned char *s, Py_ssize_t n);
 static int holds_noise(const unsigned char *s, Py_ssize_t n);
 
 static int
@@ -27,7 +28,7 @@ append_offset(PyObject *list, Py_ssize_t offset)
 }
 
 /* The line buf[line:at] is read: its end goes in `ends` if it is `width` long, and in
- * `prefixed` (when wanted) if a tool prefix or a box border starts it. */
+ * `prefixed` (when wanted) if the grouping may rewrite it (prefixed_or_boxed). */
 static int
 line_ended(PyObject *ends, PyObject *prefixed, const unsigned char *buf, Py_ssize_t line, Py_ssize_t at,
            Py_ssize_t width, int want_prefixed, int pipes)
@@ -158,6 +159,37 @@ next_newline(const char *buf, Py_ssize_t from, Py_ssize_t size)
     return nl ? nl - buf : size;
 }
 
+/* A run's lines as its event holds them: the first cut line, then each line joined after
+ * a cut line (the run's other lines and the line after it) as grouping.split's body
+ * (grouping.Grouper appends the body: a tool prefix is dropped). Written at `at` when it is
+ * not NULL; answers its length, or -1 when no line of the run loses a prefix (then the
+ * glued text need not hold it). */
+static Py_ssize_t
+joined_run(const char *buf, Py_ssize_t first, Py_ssize_t last, Py_ssize_t nl, Py_ssize_t width, char *at)
+{
+    const unsigned char *u = (const unsigned char *)buf;
+    Py_ssize_t total = width + 1, cut = 0;
+    for (Py_ssize_t piece = first + 1; piece <= nl; piece += width + 1) {  /* C2..Ck, then the line after */
+        Py_ssize_t length = piece == last + 1 ? nl - piece : width;
+        Py_ssize_t skip = body_start(u + piece, length);
+        cut |= skip;
+        if (at != NULL) {
+            memcpy(at + total, buf + piece + skip, length - skip);
+            at[total + length - skip] = '\n';
+        }
+        total += length - skip + 1;
+        if (piece == last + 1)
+            break;
+    }
+    if (!cut)
+        return -1;
+    if (at != NULL) {
+        memcpy(at, buf + first - width, width);
+        at[width] = '\n';
+    }
+    return total;
+}
+
 static PyObject *
 glue(PyObject *module, PyObject *args)
 {
@@ -168,7 +200,7 @@ glue(PyObject *module, PyObject *args)
         return NULL;
     const char *buf = view.buf;
     Py_ssize_t size = view.len, count = PyList_GET_SIZE(cuts), runs = 0, total = 0;
-    Py_ssize_t *spec = PyMem_Malloc(sizeof(Py_ssize_t) * 4 * (count ? count : 1));
+    Py_ssize_t *spec = PyMem_Malloc(sizeof(Py_ssize_t) * 5 * (count ? count : 1));
     PyObject *joined = NULL, *ends = NULL, *firsts = NULL, *result = NULL;
     if (spec == NULL) {
         PyErr_NoMemory();
@@ -195,12 +227,14 @@ glue(PyObject *module, PyObject *args)
         Py_ssize_t line = nl > last + 1 ? nl - last - 1 : 0;
         Py_ssize_t tail = after > nl + 1 ? after - nl - 1 : 0;
         Py_ssize_t run = ((last - first) / (width + 1) + 1) * width;
-        spec[4 * runs] = first;
-        spec[4 * runs + 1] = last;
-        spec[4 * runs + 2] = nl;
-        spec[4 * runs + 3] = after;
+        Py_ssize_t rewritten = joined_run(buf, first, last, last + 1 + line, width, NULL);
+        spec[5 * runs] = first;
+        spec[5 * runs + 1] = last;
+        spec[5 * runs + 2] = nl;
+        spec[5 * runs + 3] = after;
+        spec[5 * runs + 4] = rewritten;
         runs++;
-        total += 2 * line + run + tail + 3;
+        total += (rewritten < 0 ? line + 1 : rewritten) + line + run + tail + 2;
     }
     joined = PyBytes_FromStringAndSize(NULL, total);
     ends = PyList_New(runs);
@@ -209,12 +243,15 @@ glue(PyObject *module, PyObject *args)
         goto done;
     char *out = PyBytes_AS_STRING(joined), *at = out;
     for (Py_ssize_t r = 0; r < runs; r++) {
-        Py_ssize_t first = spec[4 * r], last = spec[4 * r + 1], nl = spec[4 * r + 2], after = spec[4 * r + 3];
+        Py_ssize_t first = spec[5 * r], last = spec[5 * r + 1], nl = spec[5 * r + 2], after = spec[5 * r + 3];
         Py_ssize_t line = nl > last + 1 ? nl - last - 1 : 0;
         Py_ssize_t tail = after > nl + 1 ? after - nl - 1 : 0;
-        memcpy(at, buf + last + 1, line);  /* the line after the run */
-        at += line;
-        *at++ = '\n';
+        if (spec[5 * r + 4] < 0) {
+            memcpy(at, buf + last + 1, line);  /* the line after the run */
+            at += line;
+            *at++ = '\n';
+        } else  /* the run's lines and the line after it as the event holds them */
+            at += joined_run(buf, first, last, last + 1 + line, width, at);
         for (Py_ssize_t piece = first - width; piece < last; piece += width + 1) {  /* the glued line */
             memcpy(at, buf + piece, width);
             at += width;
@@ -448,12 +485,59 @@ static unsigned char compose_name[256];
 
 static int prefix_at(const unsigned char *s, Py_ssize_t p, Py_ssize_t n, int depth, int after_quotes, int pipes);
 
+/* Set when a first prefix matched (after_prefix called at depth 1), whatever follows it:
+ * grouping.split then finds a prefix (grouping.PREFIX, `{1,2}`, needs one). Each test of
+ * a line clears it first; the module runs under the GIL, one test at a time. */
+static int prefix_seen;
+
 /* A prefix of the line ended at `e`: the pattern matches if a space or tab follows, or
  * (first of two) a second prefix and then one. */
 static int
 after_prefix(const unsigned char *s, Py_ssize_t e, Py_ssize_t n, int depth, int quotes, int pipes)
 {
+    if (depth == 1)
+        prefix_seen = 1;
     return ws(s, e, n) || (depth == 1 && prefix_at(s, e, n, 2, quotes, pipes));
+}
+
+/* Whether s[0:n] holds grouping._PG_SECONDARY, `(?:DETAIL|HINT|CONTEXT|STATEMENT|QUERY):\s`,
+ * anywhere (the grouping looks in a line's first 200 bytes after its prefix: this is more) */
+static int
+label_at(const unsigned char *s, Py_ssize_t n, Py_ssize_t at)  /* s[at] is ':' */
+{
+    static const char *const labels[] = {"DETAIL", "HINT", "CONTEXT", "STATEMENT", "QUERY"};
+    static const Py_ssize_t lengths[] = {6, 4, 7, 9, 5};
+    if (at + 1 >= n || !is_space(s[at + 1]))
+        return 0;
+    for (int i = 0; i < 5; i++)
+        if (at >= lengths[i] && memcmp(s + at - lengths[i], labels[i], (size_t)lengths[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int
+pg_secondary(const unsigned char *s, Py_ssize_t n)
+{
+    Py_ssize_t i = 4;  /* the shortest label, HINT, ends there */
+#ifdef __SSE2__
+    /* a kubectl --timestamps log asks this of every line: its colons 32 bytes a step, each
+     * looked at only after a label's last letter (L, T, Y) */
+    const __m128i colon = _mm_set1_epi8(':');
+    for (; i + 32 <= n; i += 32) {
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i)), colon))
+            | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i + 16)), colon)) << 16;
+        for (; m; m &= m - 1) {
+            Py_ssize_t at = i + __builtin_ctz(m);
+            unsigned char last = s[at - 1];
+            if ((last == 'L' || last == 'T' || last == 'Y') && label_at(s, n, at))
+                return 1;
+        }
+    }
+#endif
+    for (; i < n; i++)
+        if (s[i] == ':' && label_at(s, n, i))
+            return 1;
+    return 0;
 }
 
 /* Whether grouping.PREFIX_ALTERNATIVES, once or twice, then [\x20\t], match at s[p:n]
@@ -593,11 +677,29 @@ enum {
 static unsigned char first_kind[256];
 static unsigned char decimal[256], blank[256];  /* [0-9]; a space or a tab */
 
-/* Whether grouping.PREFIXED_OR_BOXED matches the line s[0:n]; `pipes`: whether the line
- * may hold a '|' (0 only when it holds none). Most lines fail at their first bytes: each
- * shortcut below answers 0 only where every alternative prefix_at and boxed try needs
- * something the line lacks (tests/checks/test_line_scan.py compares the two on lines
- * built to reach each test). */
+/* After the shortcuts of prefixed_or_boxed: PREFIXED_OR_BOXED, or a prefix (whatever
+ * follows it) on a line holding a PostgreSQL secondary label, which the grouping may
+ * join to the message before it without its prefix (grouping.Grouper appends its body). */
+static int
+rewritten(const unsigned char *s, Py_ssize_t n, int pipes)
+{
+    if (boxed(s, n))
+        return 1;
+    prefix_seen = 0;
+    if (prefix_at(s, 0, n, 1, 0, pipes))
+        return 1;
+    return prefix_seen && pg_secondary(s, n);
+}
+
+/* Whether the grouping may join the line s[0:n] to its event as other text than the line
+ * itself, except after a cut line (glue() carries those): grouping.PREFIXED_OR_BOXED
+ * matches it (a tool prefix before indentation, a box border), or it holds a tool prefix
+ * (grouping.PREFIX, anything after it) and a PostgreSQL secondary label (line_scan.py
+ * says why). `pipes`: whether the line may hold a '|' (0 only when it holds none). Most
+ * lines fail at their first bytes: each shortcut below answers 0 only where every
+ * alternative prefix_at and boxed try needs something the line lacks, whatever follows
+ * the prefix (tests/checks/test_line_scan.py compares the two on lines built to reach
+ * each test). */
 static int
 prefixed_or_boxed(const unsigned char *s, Py_ssize_t n, int pipes)
 {
@@ -616,7 +718,7 @@ prefixed_or_boxed(const unsigned char *s, Py_ssize_t n, int pipes)
             | ((unsigned)(pipes != 0) & (digit | upper | (kind == FIRST_NAME)))
             | (upper & (s[3] == ' ') & (s[6] == ' '))
             | (digit & (((s[4] == '-') & (s[10] == 'T')) | gutter));
-        return may && (boxed(s, n) || prefix_at(s, 0, n, 1, 0, pipes));
+        return may && rewritten(s, n, pipes);
     }
     switch (first_kind[s[0]]) {
     case FIRST_NONE:
@@ -645,7 +747,120 @@ prefixed_or_boxed(const unsigned char *s, Py_ssize_t n, int pipes)
     default:
         break;
     }
-    return boxed(s, n) || prefix_at(s, 0, n, 1, 0, pipes);
+    return rewritten(s, n, pipes);
+}
+
+/* Where the first of grouping.PREFIX_ALTERNATIVES (in their order) that matches at s[p:n]
+ * ends, as Python's `re` finds it (nothing needs to follow), or -1. Each has one end but
+ * the quote marks, greedy (the longest run), and the gutter, whose mark's alternatives
+ * are tried in order. */
+static Py_ssize_t
+alternative_end(const unsigned char *s, Py_ssize_t p, Py_ssize_t n)
+{
+    Py_ssize_t q;
+    if (p >= n)
+        return -1;
+    unsigned char c = s[p];
+    if (are_digits(s, p, n, 4) && p + 10 < n && s[p + 4] == '-' && are_digits(s, p + 5, n, 2) && s[p + 7] == '-'
+            && are_digits(s, p + 8, n, 2) && s[p + 10] == 'T') {
+        q = p + 11;
+        while (q < n && (is_digit(s, q, n) || s[q] == ':' || s[q] == '.'))
+            q++;
+        if (q > p + 11 && q < n) {
+            if (s[q] == 'Z')
+                q++;
+            else if (s[q] == '+' || s[q] == '-') {
+                if (are_digits(s, q + 1, n, 2)) {
+                    q += 3;
+                    if (q < n && s[q] == ':')
+                        q++;
+                    q = are_digits(s, q, n, 2) ? q + 2 : -1;
+                } else
+                    q = -1;
+            }
+            if (q >= 0 && q < n && s[q] == ' ')
+                return q + 1;
+        }
+    }
+    if (c == '[' && p + 5 < n && memcmp(s + p, "[pod/", 5) == 0) {
+        q = p + 5;
+        while (q < n && s[q] != ']' && !is_space(s[q]))
+            q++;
+        if (q > p + 5 && q + 1 < n && s[q] == ']' && s[q + 1] == ' ')
+            return q + 2;
+    }
+    if (c >= 'A' && c <= 'Z' && p + 16 < n && s[p + 1] >= 'a' && s[p + 1] <= 'z' && s[p + 2] >= 'a'
+            && s[p + 2] <= 'z' && s[p + 3] == ' ' && (s[p + 4] == ' ' || is_digit(s, p + 4, n)) && is_digit(s, p + 5, n)
+            && s[p + 6] == ' ' && are_digits(s, p + 7, n, 2) && s[p + 9] == ':' && are_digits(s, p + 10, n, 2)
+            && s[p + 12] == ':' && are_digits(s, p + 13, n, 2) && s[p + 15] == ' ') {
+        q = p + 16;
+        while (q < n && s[q] != ':' && !is_space(s[q]))
+            q++;
+        if (q > p + 16 && q < n && s[q] == ' ') {
+            Py_ssize_t unit = ++q;
+            while (q < n && s[q] != ':' && s[q] != '[' && !is_space(s[q]))
+                q++;
+            if (q > unit && q < n && s[q] == '[') {
+                Py_ssize_t pid = ++q;
+                while (is_digit(s, q, n))
+                    q++;
+                q = q > pid && q < n && s[q] == ']' ? q + 1 : -1;
+            }
+            if (q >= 0 && q > unit && q + 1 < n && s[q] == ':' && s[q + 1] == ' ')
+                return q + 2;
+        }
+    }
+    if (compose_name[c]) {
+        q = p;
+        while (q < n && compose_name[s[q]])
+            q++;
+        while (q < n && s[q] == ' ')
+            q++;
+        if (q + 1 < n && s[q] == '|' && s[q + 1] == ' ')
+            return q + 2;
+    }
+    if (c == '>') {
+        for (q = p; q < n && s[q] == '>';) {
+            q++;
+            if (q < n && s[q] == ' ')
+                q++;
+        }
+        return q;
+    }
+    if (c == ' ' || is_digit(s, p, n)) {
+        q = p;
+        while (q < n && s[q] == ' ')
+            q++;
+        Py_ssize_t number = q;
+        while (is_digit(s, q, n))
+            q++;
+        if (number - p <= 4 && q > number && q - number <= 5 && q < n) {
+            if (s[q] == ' ' && q + 1 < n && s[q + 1] == '|')
+                return q + 2 < n && s[q + 2] == ' ' ? q + 3 : q + 2;
+            if (s[q] == '|')
+                return q + 1 < n && s[q + 1] == ' ' ? q + 2 : q + 1;
+            if (s[q] == '\t')
+                return q + 1;
+            if (s[q] == ' ' && q + 1 < n && s[q + 1] == ' ')
+                return q + 2;
+        }
+    }
+    return -1;
+}
+
+/* Where grouping.split's body of the line s[0:n] starts when it finds a tool prefix
+ * (grouping.PREFIX: one alternative, then a second one where it matches), else 0 (no
+ * prefix; a boxed line, which the bulk path flags on its own, is left as it is). */
+static Py_ssize_t
+body_start(const unsigned char *s, Py_ssize_t n)
+{
+    if (n == 0 || boxed(s, n))
+        return 0;
+    Py_ssize_t first = alternative_end(s, 0, n);
+    if (first < 0)
+        return 0;
+    Py_ssize_t second = alternative_end(s, first, n);
+    return second < 0 ? first : second;
 }
 
 static PyMethodDef methods[] = {
@@ -682,9 +897,10 @@ PyInit__line_scan(void)
         return NULL;
     PyObject *module = PyModule_Create(&definition);
     /* 2: scan() finds the prefixed lines too; 3: noisy(); 4: scan_clean(); 5: `longer`;
-     * 6: Triggers (normalize.py). line_scan.py and normalize.py leave to Python what an
+     * 6: Triggers (normalize.py); 7: the prefixed lines after a cut line and the prefixed
+     * PostgreSQL secondary lines. line_scan.py and normalize.py leave to Python what an
      * older build lacks */
-    if (module != NULL && (PyModule_AddIntConstant(module, "VERSION", 6) < 0
+    if (module != NULL && (PyModule_AddIntConstant(module, "VERSION", 7) < 0
                            || PyModule_AddObjectRef(module, "Triggers", (PyObject *)&TriggersType) < 0)) {
         Py_DECREF(module);
         return NULL;

@@ -16,13 +16,24 @@ tool prefix before indentation or a box border (grouping.PREFIXED_OR_BOXED) is t
 every line start: as patterns in its database they cost ~40 ms on bench_diagnose's
 111 MB log, nearly what the signatures cost. The native pass that counts the newlines
 tests each line's first bytes instead (most lines fail each alternative within a few
-bytes), ~12 ms; `prefixed_lines` does the same for any other block."""
+bytes), ~12 ms; `prefixed_lines` does the same for any other block.
+
+The grouping also drops a tool prefix that is not followed by indentation, from a line it
+joins to the line before (`Grouper` appends the line's body): after a line cut at
+WRAP_WIDTH, and a PostgreSQL secondary line (DETAIL, HINT, ...) after its message. Such a
+line reads `cut\nbody` in its event but `cut\nprefix body` in the raw block, so a
+signature across the two matched in the event only (docs/knowledge/diagnose-speed.md,
+rounds 7 and 8). The same pass flags the PostgreSQL ones (a prefix, anything after it,
+on a line holding a label anywhere: a superset, the grouping looks in the body's first
+200 bytes); the glued texts (`glue`) carry the others: a run whose lines lose a prefix
+is matched as its event holds it. Flagging those too would check ~3,600 events of
+bench_diagnose's log in full (80-column lines before kubectl-timestamped ones), +80 ms."""
 
 from __future__ import annotations
 
 import re
 
-from checks.engine.grouping import PREFIXED_OR_BOXED
+from checks.engine.grouping import _PG_SECONDARY, _PREFIX, PREFIXED, PREFIXED_OR_BOXED, split
 from checks.engine.normalize import REMOVAL_TRIGGERS
 from checks.engine.sync_points import newlines
 
@@ -30,7 +41,7 @@ try:
     import checks.engine._line_scan as _native
 except ImportError:  # not built: no compiler where the project was installed
     _native_glue = _native_noisy = _native_scan = _native_scan_clean = None
-    _native_longer = False
+    _native_longer = _native_rewrites = False
 else:
     # VERSION 2: scan() finds the prefixed lines too; 3: noisy(); 4: scan_clean(); 5: the
     # `longer` count; 6: Triggers, for normalize.damage (normalize.py). An older build (from an older _line_scan.c, until ./dev setup
@@ -39,8 +50,13 @@ else:
     _recent = getattr(_native, "VERSION", 0) >= 2
     _native_longer = getattr(_native, "VERSION", 0) >= 5
     _native_glue, _native_scan = (_native.glue, _native.scan) if _recent else (None, None)
+    if getattr(_native, "VERSION", 0) < 7:  # its glue keeps the prefixes of the lines joined after a cut
+        _native_glue = None
     _native_noisy = getattr(_native, "noisy", None)
     _native_scan_clean = getattr(_native, "scan_clean", None) if _recent else None
+    # 7: the prefixed lines after a cut line and the prefixed PostgreSQL secondary lines;
+    # an older build misses them, so the prefixed lines are asked of Python there
+    _native_rewrites = getattr(_native, "VERSION", 0) >= 7
 
 NATIVE = _native_scan is not None
 
@@ -48,12 +64,15 @@ NATIVE = _native_scan is not None
 def scan_lines(buf: bytes | memoryview, lo: int, hi: int, width: int, prefixed: bool = False,
                longer: int = -1) -> tuple:
     """(newlines in buf[lo:hi], the end offsets of its lines exactly `width` bytes long),
-    and with `prefixed` the end offsets (of the newline, or `hi`) of its lines where
-    grouping.PREFIXED_OR_BOXED matches (a tool prefix before indentation, a box border),
-    and with `longer` >= 0, last, how many of its lines are longer than `longer` bytes
-    (the bulk path asks for normalize.MAX_LINE: the lines matched only in part).
-    A line starts at lo and after each newline; the last may lack its newline."""
-    if _native_scan is not None:
+    and with `prefixed` the end offsets (of the newline, or `hi`) of its lines the grouping
+    may rewrite: where grouping.PREFIXED_OR_BOXED matches (a tool prefix before
+    indentation, a box border), and where grouping.PREFIX does (anything after it) on a
+    line after a line of `width` bytes or on one holding grouping._PG_SECONDARY; and with
+    `longer` >= 0, last, how many of its lines are longer than `longer` bytes (the bulk
+    path asks for normalize.MAX_LINE: the lines matched only in part).
+    A line starts at lo and after each newline; the last may lack its newline (the first
+    line's previous one is not looked at: the range starts at a sync point)."""
+    if _native_scan is not None and (_native_rewrites or not prefixed):
         if longer < 0:
             return _native_scan(buf, lo, hi, width, prefixed)
         if _native_longer:
@@ -69,7 +88,7 @@ def scan_clean(buf: bytes | memoryview, lo: int, hi: int, width: int, prefixed: 
     as the newlines: the bulk path asks this of a block's lines instead of a pass of
     `noisy` over the block and another of scan_lines (~4 ms less on bench_diagnose's
     111 MB log), and cleans the block when the answer is None."""
-    if _native_scan_clean is not None and (longer < 0 or _native_longer):
+    if _native_scan_clean is not None and (longer < 0 or _native_longer) and (_native_rewrites or not prefixed):
         return _native_scan_clean(buf, lo, hi, width, prefixed, *(() if longer < 0 else (longer,)))
     part = buf[max(lo, 0):max(hi, lo, 0)]
     if noisy(part if isinstance(part, bytes) else bytes(part)):  # the Python noisy needs bytes
@@ -87,8 +106,9 @@ def noisy(data: bytes) -> bool:
 
 
 def prefixed_lines(buf: bytes | memoryview) -> list[int]:
-    """The ends of the lines of `buf` where grouping.PREFIXED_OR_BOXED matches."""
-    if _native_scan is not None:
+    """The ends of the lines of `buf` where grouping.PREFIXED_OR_BOXED matches, or a tool
+    prefix on a line holding a PostgreSQL secondary label (no line counts as cut)."""
+    if _native_scan is not None and _native_rewrites:
         return _native_scan(buf, 0, len(buf), -1, True)[2]
     data = bytes(buf) if isinstance(buf, memoryview) else buf
     return _python_prefixed_lines(data, 0, len(data))
@@ -128,7 +148,10 @@ def glue(buf: bytes, cuts: list[int], end: int, width: int) -> tuple[bytes, list
     or after `end` are left out. A run of cut lines and the line after it make one glued
     line in their event, right after that line, and the next line follows
     (grouping.Grouper): each text is that line, the glued line and the next, each
-    followed by a newline."""
+    followed by a newline. Where a line joined after a cut line (the run's second and
+    later lines, the line after it) has a tool prefix, the event holds its body
+    (grouping.split): that text then starts with the run's lines as the event holds them,
+    `C1\nbody(C2)\n...\nbody(L)\n`, instead of `L\n`."""
     if _native_glue is not None:
         return _native_glue(buf, cuts, end, width)
     return python_glue(buf, cuts, end, width)
@@ -160,8 +183,18 @@ def python_glue(buf: bytes, cuts: list[int], end: int, width: int) -> tuple[byte
         if last != first:
             run = run.replace(b"\n", b"")
         tail = buf[nl + 1:after]
-        parts += (line, b"\n", run, line, b"\n", tail, b"\n")
-        joined += 2 * len(line) + len(run) + len(tail) + 3
+        # the lines joined after a cut line: the run's second and later ones, the line after it
+        pieces = [*(run[at:at + width] for at in range(width, len(run), width)), line]
+        bodies = []
+        for piece in pieces:
+            kind, text = split(piece)
+            bodies.append(text if kind == PREFIXED else piece)
+        if bodies != pieces:  # a prefix dropped: the run's lines as the event holds them
+            head = b"\n".join((run[:width], *bodies)) + b"\n"
+        else:
+            head = line + b"\n"
+        parts += (head, run, line, b"\n", tail, b"\n")
+        joined += len(head) + len(line) + len(run) + len(tail) + 2
         ends.append(joined)
         firsts.append(first)
     return b"".join(parts), ends, firsts
@@ -184,6 +217,14 @@ def _python_prefixed_lines(buf: bytes, lo: int, hi: int) -> list[int]:
         for m in pattern.finditer(buf, lo, hi):  # `^` matches at lo, a line start
             end = buf.find(b"\n", m.start(), hi)
             ends.add(hi if end < 0 else end)
+    # a prefix, whatever follows it, on a line the grouping may join to a PostgreSQL
+    # message without it (a label: the line starts at or before it)
+    for m in _PG_SECONDARY.finditer(buf, lo, hi):
+        start = buf.rfind(b"\n", lo, m.start()) + 1 or lo
+        end = buf.find(b"\n", m.start(), hi)
+        end = hi if end < 0 else end
+        if end not in ends and m.end() <= end and _PREFIX.match(buf, start, end):
+            ends.add(end)
     return sorted(ends)
 
 

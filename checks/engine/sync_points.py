@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.engine.grouping import is_sync_point
+from checks.engine.grouping import is_sync_point_split, split
 from checks.engine.normalize import normalise
 
 
@@ -34,22 +34,24 @@ def _line_at(buf: bytes, start: int, damaged: set[int] | None = None) -> bytes:
 def _sync_before(buf: bytes, start: int, floor: int, damaged: set[int] | None = None) -> int:
     """The nearest sync point at or before the line starting at `start` (never below
     `floor`, itself a sync point or the block start)."""
-    line = None  # the line at `start`, normalised: each line of the walk is read once
+    line = parts = None  # the line at `start`, normalised, and split: each line of the walk is read once
     while start > floor:
         prev_start = _line_start(buf, start - 1)
         if line is None:
             line = _line_at(buf, start, damaged)
+            parts = split(line)
         previous = _line_at(buf, prev_start, damaged)
-        if is_sync_point(line, previous, start - 1 - prev_start):
+        previous_parts = split(previous)
+        if is_sync_point_split(line, parts, previous, previous_parts, start - 1 - prev_start):
             return start
-        start, line = prev_start, previous
+        start, line, parts = prev_start, previous, previous_parts
     return floor
 
 
 def _sync_after(buf: bytes, pos: int, end: int, damaged: set[int] | None = None) -> int:
     """The first sync point after the line holding `pos` (or `end`)."""
     start = _line_start(buf, pos)
-    previous = None  # the line at `start`, normalised: each line of the walk is read once
+    previous = previous_parts = None  # the line at `start`, normalised, and split: each line is read once
     while True:
         nl = buf.find(b"\n", start)
         if nl < 0 or nl + 1 >= end:
@@ -57,25 +59,29 @@ def _sync_after(buf: bytes, pos: int, end: int, damaged: set[int] | None = None)
         nxt = nl + 1
         if previous is None:
             previous = _line_at(buf, start, damaged)
+            previous_parts = split(previous)
         line = _line_at(buf, nxt, damaged)
-        if is_sync_point(line, previous, nl - start):
+        parts = split(line)
+        if is_sync_point_split(line, parts, previous, previous_parts, nl - start):
             return nxt
-        start, previous = nxt, line
+        start, previous, previous_parts = nxt, line, parts
 
 
 def _last_sync_point(buf: bytes, lo: int, hi: int) -> int:
     """Start of the last line in buf[lo:hi] that is a sync point (hi follows a newline),
     or lo when there is none."""
     start = _line_start(buf, hi - 1)  # the last line
-    line = None  # the line at `start`, normalised: each line of the walk is read once
+    line = parts = None  # the line at `start`, normalised, and split: each line of the walk is read once
     while start > lo:
         prev_start = max(_line_start(buf, start - 1), lo)
         if line is None:
             line = _line_at(buf, start)
+            parts = split(line)
         previous = normalise(buf[prev_start:start - 1])  # (= _line_at(buf, prev_start): no newline in it)
-        if is_sync_point(line, previous, start - 1 - prev_start):
+        previous_parts = split(previous)
+        if is_sync_point_split(line, parts, previous, previous_parts, start - 1 - prev_start):
             return start
-        start, line = prev_start, previous
+        start, line, parts = prev_start, previous, previous_parts
     return lo
 
 
@@ -86,7 +92,7 @@ def _first_sync_point(chunk: bytes, start: int, hi: int, limit: int = 1000) -> i
     if first < 0 or first + 1 >= hi:
         return None
     prev = first + 1
-    previous = None  # the line at `prev`, normalised: each line of the walk is read once
+    previous = previous_parts = None  # the line at `prev`, normalised, and split: each line is read once
     for _ in range(limit):
         nl = chunk.find(b"\n", prev)
         if nl < 0 or nl + 1 >= hi:
@@ -94,9 +100,11 @@ def _first_sync_point(chunk: bytes, start: int, hi: int, limit: int = 1000) -> i
         line = nl + 1
         if previous is None:
             previous = normalise(chunk[prev:nl])
+            previous_parts = split(previous)
         text = _line_at(chunk, line)
-        if is_sync_point(text, previous, nl - prev):
+        parts = split(text)
+        if is_sync_point_split(text, parts, previous, previous_parts, nl - prev):
             return line
-        prev, previous = line, text
+        prev, previous, previous_parts = line, text, parts
     return None
 

@@ -391,3 +391,114 @@ def test_a_match_from_a_cut_line_through_the_next_into_the_glued_line_is_found_i
     bulk = Engine([entry], matcher="hyperscan")
     bulk.scan_bytes(data)
     assert [f.failure_id for f in bulk.findings()] == ["x"]
+
+
+# ---- lines the grouping joins without their tool prefix (round 8: docs/knowledge/diagnose-speed.md)
+_PG = b"2026-11-27 10:00:00.123 UTC [41] "
+_PREFIX_HEADS = [b"", b"web-1  | ", b"web-1 |", b"2026-11-27T10:00:01Z ", b"2026-11-27T10:00:01.5+01:00 ",
+                 b"May 15 23:09:27 host unit[7]: ", b"[pod/api-1/app] ", b"> ", b">>", b"  12 | ", b"12\t", b"7  ",
+                 b"\xe2\x94\x82 ", b"[pod/api-1/app] 2026-11-27T10:00:01Z ", b"web-1  | > ", b"db-1  |  "]
+_BODIES = [b"beta gamma", b"DETAIL:  key (id)=(1)", b"HINT:\tx", b"QUERY:", b"CONTEXT: y", b"STATEMENT:  z",
+           b"xDETAIL: q", b"ERROR:  e", _PG + b"FATAL:  f", _PG + b"DETAIL:  d", b"", b"  indented", b"|x"]
+
+
+def _rewrite_lines(rng: random.Random) -> list[bytes]:
+    """Lines with and without a tool prefix (followed by indentation or not), PostgreSQL
+    labels, and lines padded to exactly WRAP_WIDTH bytes before them."""
+    lines = []
+    for _ in range(rng.randrange(1, 14)):
+        line = rng.choice(_PREFIX_HEADS) + rng.choice(_BODIES)
+        if rng.random() < 0.4 and len(line) < WRAP_WIDTH:
+            line = (line + b" " + b"w" * WRAP_WIDTH)[:WRAP_WIDTH - 5] + b"alpha"
+        lines.append(line)
+    return lines
+
+
+def test_prefixed_postgres_lines_and_glued_runs_answer_what_python_does():
+    """Stand-in: none; the native pass flags a line with a tool prefix (whatever follows
+    it) holding a PostgreSQL secondary label, and the native glue writes a run whose
+    lines lose a prefix as its event holds them, as their pure-Python twins do, from any
+    line start to any line end."""
+    rng = random.Random(808)
+    flagged = rewritten = 0
+    for _ in range(4000):
+        buf = b"\n".join(_rewrite_lines(rng)) + rng.choice([b"", b"\n"])
+        breaks = [0] + [i + 1 for i, byte in enumerate(buf) if byte == 10]
+        lo = rng.choice(breaks)
+        hi = rng.choice([len(buf)] + [b for b in breaks if b >= lo])
+        for width in (WRAP_WIDTH, -1):
+            expected = line_scan.python_scan_lines(buf, lo, hi, width, True)
+            assert line_scan.scan_lines(buf, lo, hi, width, True) == expected, (buf, lo, hi, width)
+            flagged += len(expected[2])
+        if lo == 0 and hi == len(buf):
+            assert line_scan.prefixed_lines(buf) == line_scan._python_prefixed_lines(buf, 0, len(buf))
+        cuts = line_scan.python_scan_lines(buf, 0, len(buf), WRAP_WIDTH)[1]
+        end = rng.choice([len(buf), hi])
+        expected = line_scan.python_glue(buf, cuts, end, WRAP_WIDTH)
+        assert line_scan.glue(buf, cuts, end, WRAP_WIDTH) == expected, (buf, end)
+        rewritten += expected[0].count(b"alpha\n")  # a cut line written on its own
+    assert flagged > 4000 and rewritten > 100
+
+
+def test_every_line_the_grouping_joins_without_its_prefix_is_flagged_or_glued():
+    """Stand-in: none; the property the flags and the glued texts exist for, against
+    grouping.Grouper itself: each line that joins the event before it with other text
+    than itself (its body, the prefix or border dropped) is one the pass flags, or follows
+    a cut line and its event's glued text holds the cut line and that body, in random
+    mixes of prefixed lines, cut lines and PostgreSQL messages with their secondary lines."""
+    from checks.engine.grouping import Grouper, split
+
+    rng = random.Random(8080)
+    flagged = glued = 0
+    for _ in range(3000):
+        lines = _rewrite_lines(rng)
+        buf = b"\n".join(lines) + b"\n"
+        _, cuts, flags = line_scan.scan_lines(buf, 0, len(buf), WRAP_WIDTH, True)
+        texts = line_scan.glue(buf, cuts, len(buf), WRAP_WIDTH)[0]
+        grouper, at, previous = Grouper(), 0, b""
+        for line in lines:
+            before = list(grouper._lines)
+            grouper.push(line)
+            after = grouper._lines
+            if before and after[:len(before)] == before and len(after) > len(before) and after[-1] != line:
+                assert split(line)[0] != 0, (lines, line)
+                if len(previous) == WRAP_WIDTH and split(line)[0] == 1:
+                    assert b"\n".join((before[-1], after[-1])) in texts, (lines, line)
+                    glued += 1
+                else:
+                    assert at + len(line) in flags, (lines, line)
+                    flagged += 1
+            at += len(line) + 1
+            previous = line
+    assert flagged > 100 and glued > 100
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_matches_into_lines_joined_without_their_prefix_are_found_as_line_by_line(matcher):
+    """Stand-in: one-signature entries (written, not from the catalog) that read from the
+    end of a line into the body of the line joined after it (`alpha` / `beta`, a
+    PostgreSQL message / its DETAIL line), over random mixes of such lines: the bulk path,
+    in blocks of a few hundred bytes and whole, finds what feeding line by line finds."""
+    from checks.model import Fix, KnownFailure, Severity, Source
+
+    def entry(number, signature):
+        return KnownFailure(id=f"x{number}", title="X", severity=Severity.ERROR, sources=(Source.ANY,),
+                            signatures=(signature,), explanation="why", fix=Fix("do", steps=("one",)))
+
+    entries = [entry(n, s) for n, s in enumerate((r"alpha\s+beta", r"alpha\s+DETAIL", r"\bf\s+2026-11-27\s10",
+                                                   r"alpha\s+2026-11-27\s10", r"\bf\s+DETAIL:\s"))]
+    rng = random.Random(8088)
+    found_any = 0
+    for _ in range(40):
+        lines = [line for _ in range(30) for line in (b"plain line", *_rewrite_lines(rng))]
+        data = b"\n".join(lines) + b"\n"
+        fed = Engine(entries, matcher=matcher, clock=lambda: 1.0)
+        fed.feed_many(lines)
+        fed.flush()
+        expected = sorted((f.failure_id, f.count, tuple(f.evidence)) for f in fed.findings())
+        found_any += len(expected)
+        for block_size in (331, 1 << 20):
+            bulk = Engine(entries, matcher=matcher, clock=lambda: 1.0)
+            bulk.scan_stream(io.BytesIO(data), block_size=block_size)
+            assert sorted((f.failure_id, f.count, tuple(f.evidence)) for f in bulk.findings()) == expected, data
+    assert found_any > 40

@@ -179,15 +179,14 @@ def test_the_sync_point_walks_answer_what_the_plain_walks_do():
             assert sync_points._first_sync_point(buf, lo, end) == plain_first, (buf, lo)
 
 
-@pytest.mark.xfail(strict=True, reason="known gap of the Hyperscan bulk path (docs/knowledge/diagnose-speed.md, "
-                                       "round 7): a prefixed line joined after a cut line is not flagged")
 @pytest.mark.parametrize("second", [b"web-1  | beta gamma", b"2026-11-27T10:00:00Z beta gamma"])
 def test_a_match_into_a_prefixed_line_after_a_cut_line_is_found_in_bulk(second):
     """Stand-in: a one-signature entry (written, not from the catalog). A line cut at the
     wrap width ending in `alpha`, then a line with a tool prefix and no indentation after
     it: the grouping joins it and drops its prefix, so the event reads `alpha\\nbeta`.
     Feeding line by line finds it (the reference), and so does the Python matcher's bulk
-    path; the Hyperscan bulk path flags neither line."""
+    path; the Hyperscan bulk path finds it since round 8 (line_scan flags a prefixed line
+    after a cut line; a strict xfail before: docs/knowledge/diagnose-speed.md)."""
     from checks.engine import Engine
     from checks.engine.matcher import hyperscan_available
     from checks.model import Fix, KnownFailure, Severity, Source
@@ -208,3 +207,18 @@ def test_a_match_into_a_prefixed_line_after_a_cut_line_is_found_in_bulk(second):
     bulk = Engine([entry], matcher="hyperscan")
     bulk.scan_bytes(data)
     assert [f.failure_id for f in bulk.findings()] == ["x"]
+
+
+def test_the_split_sync_point_test_answers_what_is_sync_point_does():
+    """Stand-in: none; is_sync_point_split with split() of both lines given (the walks
+    split each line once) against is_sync_point, on pairs of every kind of line that
+    decides a sync point, catalog sample lines among them, and a width of either line."""
+    from checks.engine.grouping import is_sync_point_split, split
+
+    rng = random.Random(818)
+    kinds = _kinds_of_lines(rng) + _catalog_lines()[:400]
+    for _ in range(20000):
+        line, previous = rng.choice(kinds), rng.choice(kinds)
+        width = rng.choice([len(previous), WRAP_WIDTH])
+        assert is_sync_point_split(line, split(line), previous, split(previous), width) == \
+            is_sync_point(line, previous, width), (line, previous, width)
