@@ -540,6 +540,35 @@ pg_secondary(const unsigned char *s, Py_ssize_t n)
     return 0;
 }
 
+/* Where kubectl --timestamps' prefix \d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:?\d\d)?\x20 ends
+ * (after its space) when it starts at s[p], else -1. */
+static Py_ssize_t
+timestamp_end(const unsigned char *s, Py_ssize_t p, Py_ssize_t n)
+{
+    Py_ssize_t q;
+    if (!(are_digits(s, p, n, 4) && p + 10 < n && s[p + 4] == '-' && are_digits(s, p + 5, n, 2) && s[p + 7] == '-'
+            && are_digits(s, p + 8, n, 2) && s[p + 10] == 'T'))
+        return -1;
+    q = p + 11;
+    while (q < n && (is_digit(s, q, n) || s[q] == ':' || s[q] == '.'))
+        q++;
+    if (q == p + 11 || q >= n)
+        return -1;
+    if (s[q] == 'Z')
+        q++;
+    else if (s[q] == '+' || s[q] == '-') {
+        if (!are_digits(s, q + 1, n, 2))
+            return -1;
+        q += 3;
+        if (q < n && s[q] == ':')
+            q++;
+        if (!are_digits(s, q, n, 2))
+            return -1;
+        q += 2;
+    }
+    return q < n && s[q] == ' ' ? q + 1 : -1;
+}
+
 /* Whether grouping.PREFIX_ALTERNATIVES, once or twice, then [\x20\t], match at s[p:n]
  * (depth 1: the first prefix). Each alternative but the quote marks and the gutter has
  * one end at most: its runs stop only where what must follow cannot be in them. */
@@ -551,27 +580,9 @@ prefix_at(const unsigned char *s, Py_ssize_t p, Py_ssize_t n, int depth, int aft
         return 0;
     unsigned char c = s[p];
     /* \d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:?\d\d)?\x20 (kubectl --timestamps) */
-    if (are_digits(s, p, n, 4) && p + 10 < n && s[p + 4] == '-' && are_digits(s, p + 5, n, 2) && s[p + 7] == '-'
-            && are_digits(s, p + 8, n, 2) && s[p + 10] == 'T') {
-        q = p + 11;
-        while (q < n && (is_digit(s, q, n) || s[q] == ':' || s[q] == '.'))
-            q++;
-        if (q > p + 11 && q < n) {
-            if (s[q] == 'Z')
-                q++;
-            else if (s[q] == '+' || s[q] == '-') {
-                if (are_digits(s, q + 1, n, 2)) {
-                    q += 3;
-                    if (q < n && s[q] == ':')
-                        q++;
-                    q = are_digits(s, q, n, 2) ? q + 2 : -1;
-                } else
-                    q = -1;
-            }
-            if (q >= 0 && q < n && s[q] == ' ' && after_prefix(s, q + 1, n, depth, 0, pipes))
-                return 1;
-        }
-    }
+    q = timestamp_end(s, p, n);
+    if (q >= 0 && after_prefix(s, q, n, depth, 0, pipes))
+        return 1;
     /* \[pod/[^\]\s]+\]\x20 (kubectl --prefix) */
     if (c == '[' && p + 5 < n && memcmp(s + p, "[pod/", 5) == 0) {
         q = p + 5;
@@ -761,27 +772,9 @@ alternative_end(const unsigned char *s, Py_ssize_t p, Py_ssize_t n)
     if (p >= n)
         return -1;
     unsigned char c = s[p];
-    if (are_digits(s, p, n, 4) && p + 10 < n && s[p + 4] == '-' && are_digits(s, p + 5, n, 2) && s[p + 7] == '-'
-            && are_digits(s, p + 8, n, 2) && s[p + 10] == 'T') {
-        q = p + 11;
-        while (q < n && (is_digit(s, q, n) || s[q] == ':' || s[q] == '.'))
-            q++;
-        if (q > p + 11 && q < n) {
-            if (s[q] == 'Z')
-                q++;
-            else if (s[q] == '+' || s[q] == '-') {
-                if (are_digits(s, q + 1, n, 2)) {
-                    q += 3;
-                    if (q < n && s[q] == ':')
-                        q++;
-                    q = are_digits(s, q, n, 2) ? q + 2 : -1;
-                } else
-                    q = -1;
-            }
-            if (q >= 0 && q < n && s[q] == ' ')
-                return q + 1;
-        }
-    }
+    q = timestamp_end(s, p, n);
+    if (q >= 0)
+        return q;
     if (c == '[' && p + 5 < n && memcmp(s + p, "[pod/", 5) == 0) {
         q = p + 5;
         while (q < n && s[q] != ']' && !is_space(s[q]))

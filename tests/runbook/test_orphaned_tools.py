@@ -281,22 +281,27 @@ async def test_outlive_us_streams_lines_as_they_come_from_files_and_leaves_none(
     assert not list(tool_records.folder().iterdir()), "records or output files were left"
 
 
+def _chatty_owner_killed(tmp_path: Path, after: str) -> int:
+    """The chatty tool started with `outlive_us` by process.stream in a subprocess, which is
+    SIGKILLed once the tool's line `after` came through: the tool's pid."""
+    owner = subprocess.Popen([sys.executable, "-c", CHATTY_OWNER, str(_chatty(tmp_path)), str(tmp_path)],
+                             stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        for line in owner.stdout:  # type: ignore[union-attr]
+            if line.startswith(after):
+                break
+        return int((tmp_path / "pid").read_text())
+    finally:
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(timeout=30)
+
+
 def test_a_tool_that_outlives_its_killed_run_keeps_running_and_is_stopped_with_its_last_lines(tmp_path, capsys):
     """Stand-ins: the chatty tool run with `outlive_us` by process.stream in a subprocess that
     is SIGKILLed. Its next writes do not end it (no pipe to break): it is still writing a
     second later. The next start stops it with one SIGINT; it writes its "state"; the
     operator reads its last lines and where its whole output is kept."""
-    owner = subprocess.Popen([sys.executable, "-c", CHATTY_OWNER, str(_chatty(tmp_path)), str(tmp_path)],
-                             stdout=subprocess.PIPE, text=True, env=os.environ.copy())
-    tool = 0
-    try:
-        for line in owner.stdout:  # type: ignore[union-attr]
-            if line.startswith("stdout line 3"):
-                break
-        tool = int((tmp_path / "pid").read_text())
-    finally:
-        owner.send_signal(signal.SIGKILL)
-        owner.wait(timeout=30)
+    tool = _chatty_owner_killed(tmp_path, after="stdout line 3")
     try:
         (record,) = tool_records.records()
         assert len(record.outputs) == 2
@@ -321,17 +326,7 @@ def test_a_tool_that_outlives_its_killed_run_keeps_running_and_is_stopped_with_i
 def test_a_tool_that_ended_after_its_killed_run_is_reported_with_its_last_lines(tmp_path, capsys):
     """Stand-ins as above; the tool ends by itself (SIGINT sent here, not by the reaper)
     before the next start, which finds nothing to stop and tells how it ended."""
-    owner = subprocess.Popen([sys.executable, "-c", CHATTY_OWNER, str(_chatty(tmp_path)), str(tmp_path)],
-                             stdout=subprocess.PIPE, text=True, env=os.environ.copy())
-    tool = 0
-    try:
-        for line in owner.stdout:  # type: ignore[union-attr]
-            if line.startswith("stdout line 2"):
-                break
-        tool = int((tmp_path / "pid").read_text())
-    finally:
-        owner.send_signal(signal.SIGKILL)
-        owner.wait(timeout=30)
+    tool = _chatty_owner_killed(tmp_path, after="stdout line 2")
     try:
         os.kill(tool, signal.SIGINT)
         _wait_for(tmp_path / "state")

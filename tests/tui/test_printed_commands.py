@@ -4,9 +4,18 @@ Stand-ins: a log line written by the test, the real engine; a kubeconfig path no
 
 from __future__ import annotations
 
+from checks.engine import load_default_engine
 from petstore_core.settings import Target
 from petstore_tui import cli
 from petstore_tui.reports import render_report
+
+
+def _addtags_finding(log):
+    """The real engine's alb-controller-addtags-denied finding on `log` (the catalog's fix)."""
+    engine = load_default_engine()
+    engine.feed(log.read_text().strip(), source="alb-controller")
+    engine.flush()
+    return next(f for f in engine.findings() if f.failure_id == "alb-controller-addtags-denied")
 
 
 def test_a_catalog_fix_command_names_the_operators_context_in_diagnose_the_panel_and_report(tmp_path, capsys):
@@ -30,12 +39,7 @@ def test_a_catalog_fix_command_names_the_operators_context_in_diagnose_the_panel
     assert wanted in out, out
     assert "$ kubectl rollout" not in out
 
-    from checks.engine import load_default_engine
-
-    engine = load_default_engine()
-    engine.feed(log.read_text().strip(), source="alb-controller")
-    engine.flush()
-    finding = next(f for f in engine.findings() if f.failure_id == "alb-controller-addtags-denied")
+    finding = _addtags_finding(log)
     target = Target(region="eu-west-1", context="prod-eu", kubeconfig="/tmp/f17-kubeconfig")
     assert any(c.startswith(wanted[2:]) for c in fix_commands(finding, target))
     report = render_report(target, [finding], [], ["Controller"], 1_790_000_000.0)
@@ -72,7 +76,6 @@ def test_a_catalog_fix_step_names_the_operators_context_in_diagnose_the_panel_th
     it in diagnose, the panel's detail, the report and `fix ID`'s "fix it by hand". Stand-ins:
     the controller's AddTags denial written by the test (as the catalog's samples have it),
     the real engine; a kubeconfig path that nothing reads."""
-    from checks.engine import load_default_engine
     from petstore_tui.widgets.detail import FindingDetail
 
     log = tmp_path / "controller.log"
@@ -86,10 +89,7 @@ def test_a_catalog_fix_step_names_the_operators_context_in_diagnose_the_panel_th
     assert wanted in out, out
     assert "(kubectl get" not in out
 
-    engine = load_default_engine()
-    engine.feed(log.read_text().strip(), source="alb-controller")
-    engine.flush()
-    finding = next(f for f in engine.findings() if f.failure_id == "alb-controller-addtags-denied")
+    finding = _addtags_finding(log)
     target = Target(region="eu-west-1", context="prod-eu")
     detail = FindingDetail()
     detail.show(finding, target)
@@ -111,7 +111,6 @@ def test_a_catalog_command_naming_repository_paths_runs_in_the_checkout_when_pas
     they work pasted there and leave the operator's shell where it was; commands naming no
     such path, and every command run from the checkout, print as written. Stand-ins: the
     controller's AddTags denial written by the test, the real engine."""
-    from checks.engine import load_default_engine
     from petstore_tui.widgets.detail import fix_commands
     from tests.support.project_copy import REPO
 
@@ -126,10 +125,7 @@ def test_a_catalog_command_naming_repository_paths_runs_in_the_checkout_when_pas
     assert f"$ (cd {REPO} && terraform -chdir=terraform apply)" in out, out
     assert "$ kubectl rollout restart deployment" in out  # no path: as written
 
-    engine = load_default_engine()
-    engine.feed(log.read_text().strip(), source="alb-controller")
-    engine.flush()
-    finding = next(f for f in engine.findings() if f.failure_id == "alb-controller-addtags-denied")
+    finding = _addtags_finding(log)
     target = Target(region="eu-west-1", project_dir=REPO)
     assert f"(cd {REPO} && terraform -chdir=terraform apply)" in fix_commands(finding, target)
     report = render_report(target, [finding], [], ["Controller"], 1_790_000_000.0)
