@@ -83,7 +83,8 @@ class ConfigFilesCheck(Check):
         overlays = sorted({w for w, _d in rendered.documents})
         if not tf.raw and not overlays:
             return self.skipped(f"nothing to parse: no terraform/*.tf and no overlay under {ctx.project_dir}/kubernetes")
-        return self.passed(f"{len(tf.raw)} Terraform file(s) parse; {', '.join(overlays) or 'no overlay'} build "
+        parse = "parses" if len(tf.raw) == 1 else "parse"
+        return self.passed(f"{counted(len(tf.raw), 'Terraform file')} {parse}; {', '.join(overlays) or 'no overlay'} build "
                            f"({rendered.how})", "\n".join(notes))
 
     async def _terraform_says(self, ctx: CheckContext, problem: FileProblem) -> FileProblem | bool | None:

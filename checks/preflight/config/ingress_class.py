@@ -6,6 +6,7 @@ from checks.model import CheckResult
 from checks.preflight.base import Check
 from checks.preflight.config._sources import manifests
 from checks.preflight.context import CheckContext
+from petstore_core.words import counted
 
 OLD_ANNOTATION = "kubernetes.io/ingress.class"
 
@@ -37,4 +38,5 @@ class IngressClassNameCheck(Check):
             return self.failed(problems[0], "\n".join(problems + rendered.problems),
                                "set spec.ingressClassName: alb and remove the kubernetes.io/ingress.class "
                                "annotation (kubernetes/base/ingress.yaml)", failure_id)
-        return self.passed(f"{len(ingresses)} Ingress(es) use ingressClassName alb ({rendered.how})")
+        use = "uses" if len(ingresses) == 1 else "use"
+        return self.passed(f"{counted(len(ingresses), 'Ingress', 'Ingresses')} {use} ingressClassName alb ({rendered.how})")
