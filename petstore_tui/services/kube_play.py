@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import time
 import urllib.error
 import urllib.request
@@ -106,6 +107,21 @@ def _deployment(dep: dict, sid: str, port: int, image: str | None, drop_mount: s
     return dep
 
 
+class _Yaml12SafeDumper(yaml.SafeDumper):
+    """Quotes a string that a YAML 1.2 reader (podman's Go parser) would read as a number:
+    PyYAML's 1.1 rules leave `69e55` plain, and podman then labelled the pods of a sandbox
+    whose id is 69e55 with `+Inf`, so the sandbox never found (or removed) its own pods."""
+
+
+_Yaml12SafeDumper.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$"), list("-+0123456789."))
+
+
+def play_text(standin: StandIn) -> str:
+    """The manifest `podman kube play` reads."""
+    return yaml.dump_all(standin.documents, Dumper=_Yaml12SafeDumper, sort_keys=False)
+
+
 def play_file() -> Path:
     folder = settings.state_dir() / "sandbox" / "app"
     folder.mkdir(parents=True, exist_ok=True)
@@ -168,7 +184,7 @@ def play(engine: Engine, standin: StandIn, on_line: Callable[[str], None]) -> li
         raise StandInError(f"{engine.name} has no `kube play`: the stand-in needs Podman")
     down(engine)
     path = play_file()
-    path.write_text(yaml.safe_dump_all(standin.documents, sort_keys=False))
+    path.write_text(play_text(standin))
     for name in standin.deployments:
         clash = engine.call("pod exists", lambda c, n=name: c.pod.exists(f"{n}-pod-0"))
         if clash:

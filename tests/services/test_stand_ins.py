@@ -66,6 +66,16 @@ def test_kube_play_gets_the_deployment_and_its_configmap_with_listed_changes(dev
     assert original["spec"]["replicas"] == 2 and "ports" in original["spec"]["template"]["spec"]["containers"][0]
 
 
+def test_a_sandbox_id_that_reads_as_a_number_stays_a_string_in_the_played_manifest(dev_objects, monkeypatch):
+    """Stand-in: kubectl's kustomize output of the dev overlay, no podman. A state folder
+    whose id is `69e55` (hex that YAML 1.2 reads as a float): PyYAML wrote it plain and
+    podman's parser labelled the pods `+Inf` (seen in CI: the sandbox then found and removed
+    none of its own pods). The label must be written quoted."""
+    monkeypatch.setattr(kube_play, "sandbox_id", lambda: "69e55")
+    text = kube_play.play_text(kube_play.stand_in(dev_objects, port=18080))
+    assert "io.petstore-tui.sandbox: '69e55'" in text, text
+
+
 def test_drill_changes_are_the_only_difference(dev_objects):
     plain = _deployment(kube_play.stand_in(dev_objects, port=1))
     drilled = _deployment(kube_play.stand_in(dev_objects, port=1, image="x/y:drill", drop_mount="/app/data"))
