@@ -569,6 +569,37 @@ timestamp_end(const unsigned char *s, Py_ssize_t p, Py_ssize_t n)
     return q < n && s[q] == ' ' ? q + 1 : -1;
 }
 
+/* Where journald's prefix [A-Z][a-z]{2}\x20[\x20\d]\d\x20\d\d:\d\d:\d\d\x20[^\s:]+\x20[^\s:\[]+(?:\[\d+\])?:\x20
+ * ends (after its space) when it starts at s[p], else -1. */
+static Py_ssize_t
+journald_end(const unsigned char *s, Py_ssize_t p, Py_ssize_t n)
+{
+    Py_ssize_t q, unit;
+    unsigned char c = p < n ? s[p] : 0;
+    if (!(c >= 'A' && c <= 'Z' && p + 16 < n && s[p + 1] >= 'a' && s[p + 1] <= 'z' && s[p + 2] >= 'a'
+            && s[p + 2] <= 'z' && s[p + 3] == ' ' && (s[p + 4] == ' ' || is_digit(s, p + 4, n)) && is_digit(s, p + 5, n)
+            && s[p + 6] == ' ' && are_digits(s, p + 7, n, 2) && s[p + 9] == ':' && are_digits(s, p + 10, n, 2)
+            && s[p + 12] == ':' && are_digits(s, p + 13, n, 2) && s[p + 15] == ' '))
+        return -1;
+    q = p + 16;
+    while (q < n && s[q] != ':' && !is_space(s[q]))
+        q++;
+    if (!(q > p + 16 && q < n && s[q] == ' '))
+        return -1;
+    unit = ++q;
+    while (q < n && s[q] != ':' && s[q] != '[' && !is_space(s[q]))
+        q++;
+    if (q > unit && q < n && s[q] == '[') {
+        Py_ssize_t pid = ++q;
+        while (is_digit(s, q, n))
+            q++;
+        if (!(q > pid && q < n && s[q] == ']'))
+            return -1;
+        q++;
+    }
+    return q > unit && q + 1 < n && s[q] == ':' && s[q + 1] == ' ' ? q + 2 : -1;
+}
+
 /* Whether grouping.PREFIX_ALTERNATIVES, once or twice, then [\x20\t], match at s[p:n]
  * (depth 1: the first prefix). Each alternative but the quote marks and the gutter has
  * one end at most: its runs stop only where what must follow cannot be in them. */
@@ -592,28 +623,9 @@ prefix_at(const unsigned char *s, Py_ssize_t p, Py_ssize_t n, int depth, int aft
             return 1;
     }
     /* [A-Z][a-z]{2}\x20[\x20\d]\d\x20\d\d:\d\d:\d\d\x20[^\s:]+\x20[^\s:\[]+(?:\[\d+\])?:\x20 (journald) */
-    if (c >= 'A' && c <= 'Z' && p + 16 < n && s[p + 1] >= 'a' && s[p + 1] <= 'z' && s[p + 2] >= 'a'
-            && s[p + 2] <= 'z' && s[p + 3] == ' ' && (s[p + 4] == ' ' || is_digit(s, p + 4, n)) && is_digit(s, p + 5, n)
-            && s[p + 6] == ' ' && are_digits(s, p + 7, n, 2) && s[p + 9] == ':' && are_digits(s, p + 10, n, 2)
-            && s[p + 12] == ':' && are_digits(s, p + 13, n, 2) && s[p + 15] == ' ') {
-        q = p + 16;
-        while (q < n && s[q] != ':' && !is_space(s[q]))
-            q++;
-        if (q > p + 16 && q < n && s[q] == ' ') {
-            Py_ssize_t unit = ++q;
-            while (q < n && s[q] != ':' && s[q] != '[' && !is_space(s[q]))
-                q++;
-            if (q > unit && q < n && s[q] == '[') {
-                Py_ssize_t pid = ++q;
-                while (is_digit(s, q, n))
-                    q++;
-                q = q > pid && q < n && s[q] == ']' ? q + 1 : -1;
-            }
-            if (q >= 0 && q > unit && q + 1 < n && s[q] == ':' && s[q + 1] == ' '
-                    && after_prefix(s, q + 2, n, depth, 0, pipes))
-                return 1;
-        }
-    }
+    q = journald_end(s, p, n);
+    if (q >= 0 && after_prefix(s, q, n, depth, 0, pipes))
+        return 1;
     /* [\w.-]+\x20*\|\x20 (docker compose); few lines hold a bar at all, and one memchr
      * says so sooner than the run of name bytes most lines start with */
     if (pipes && compose_name[c] && memchr(s + p, '|', (size_t)(n - p)) != NULL) {
@@ -782,27 +794,9 @@ alternative_end(const unsigned char *s, Py_ssize_t p, Py_ssize_t n)
         if (q > p + 5 && q + 1 < n && s[q] == ']' && s[q + 1] == ' ')
             return q + 2;
     }
-    if (c >= 'A' && c <= 'Z' && p + 16 < n && s[p + 1] >= 'a' && s[p + 1] <= 'z' && s[p + 2] >= 'a'
-            && s[p + 2] <= 'z' && s[p + 3] == ' ' && (s[p + 4] == ' ' || is_digit(s, p + 4, n)) && is_digit(s, p + 5, n)
-            && s[p + 6] == ' ' && are_digits(s, p + 7, n, 2) && s[p + 9] == ':' && are_digits(s, p + 10, n, 2)
-            && s[p + 12] == ':' && are_digits(s, p + 13, n, 2) && s[p + 15] == ' ') {
-        q = p + 16;
-        while (q < n && s[q] != ':' && !is_space(s[q]))
-            q++;
-        if (q > p + 16 && q < n && s[q] == ' ') {
-            Py_ssize_t unit = ++q;
-            while (q < n && s[q] != ':' && s[q] != '[' && !is_space(s[q]))
-                q++;
-            if (q > unit && q < n && s[q] == '[') {
-                Py_ssize_t pid = ++q;
-                while (is_digit(s, q, n))
-                    q++;
-                q = q > pid && q < n && s[q] == ']' ? q + 1 : -1;
-            }
-            if (q >= 0 && q > unit && q + 1 < n && s[q] == ':' && s[q + 1] == ' ')
-                return q + 2;
-        }
-    }
+    q = journald_end(s, p, n);
+    if (q >= 0)
+        return q;
     if (compose_name[c]) {
         q = p;
         while (q < n && compose_name[s[q]])
