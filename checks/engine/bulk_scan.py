@@ -21,8 +21,9 @@ from checks.engine.source_filter import ANY, source_value
 from checks.engine.sync_points import (
     _first_sync_point,
     _last_sync_point,
-    _line_at,
     _line_start,
+    _peek_line,
+    _peeked_from,
     _sync_after,
     _sync_before,
 )
@@ -222,11 +223,12 @@ class BulkScan:
             for index, offset in hits:
                 pos = offset - 1 if offset > lo else lo
                 # a hit may end in the line an event peeks at: the region starts with the
-                # event before the hit's line (the line before it starts no later); a hit
-                # in the line at `end` counts for the event before it, here, and for its
-                # own event with the next block
+                # event before the hit's line (the line before it starts no later; past
+                # the blank and fence lines a peek skips); a hit in the line at `end`
+                # counts for the event before it, here, and for its own event with the
+                # next block
                 line_start = buf.rfind(b"\n", lo, pos) + 1 or lo
-                anchor = _line_start(buf, line_start - 1) if line_start > lo else lo
+                anchor = _peeked_from(buf, _line_start(buf, line_start - 1), lo, damaged) if line_start > lo else lo
                 if anchor >= end:
                     break
                 if region_ids and anchor < region_end:
@@ -260,9 +262,11 @@ class BulkScan:
 
     @staticmethod
     def _line_after(buf: bytes, at: int, hi: int) -> bytes | None:
-        """The line a region ending at `at` peeks at (a sync point: a whole line before
-        `hi`), or None at the end of the data."""
-        return _line_at(buf, at)[:MAX_LINE] if at < hi else None
+        """The line a region ending at `at` peeks at (from a sync point, the first whole
+        line before `hi` that a peek does not skip: never past a block's last sync point,
+        which is no such line), or None at the end of the data."""
+        line = _peek_line(buf, at, hi)
+        return None if line is None else line[:MAX_LINE]
 
     def _bulk_region(self, buf: bytes, start: int, end: int, ids: set[int], damaged: set[int],
                      source: str, resource: str, changed: dict, after: bytes | None) -> None:

@@ -174,6 +174,8 @@ class Engine(BulkScan, BatchFeed):
         matched = verify(event, ids, limit) if verify is not None else self.matcher.match(event, limit)
         if not matched:
             return
+        if peek is not None:
+            matched = self._not_the_peeks(matched, event, limit, peek)
         seen: set[str] = set()
         for index in sorted(matched, key=self._confidence.__getitem__):
             entry = self._owner[index]
@@ -184,6 +186,29 @@ class Engine(BulkScan, BatchFeed):
                 continue
             finding = self._record(entry, index, lines, event, source, resource, simulated)
             changed[finding.key] = finding
+
+    def _not_the_peeks(self, matched: list[int], event: bytes, limit: int, peek: bytes) -> list[int]:
+        """`matched` without the signatures that match only by reading into the line the
+        event peeks at when that line holds a match of the same entry on its own: that
+        line is the next event's first line, and the next event counts that message (it
+        would otherwise count twice: `...error:` then `password authentication failed for
+        user "x"`, where `\\bERROR:\\s{1,3}password...` reads across the newline). Every
+        path (feed, feed_lines, the bulk path) hands events and peeks through here, so they
+        count alike (tests/checks/test_peek_counts.py)."""
+        own = {self._owner[i].id for i in self.matcher.match(peek)}  # entries the peeked line matches alone
+        if not own:
+            return matched
+        patterns = self.matcher.patterns
+        text = None
+        kept = []
+        for index in matched:
+            if self._owner[index].id in own:
+                if text is None:
+                    text = event[:limit]
+                if not patterns[index].search(text):
+                    continue  # the match needs the peeked line, which counts it itself
+            kept.append(index)
+        return kept
 
     def _record(self, entry: KnownFailure, index: int, lines: list[bytes], event: bytes,
                 source: str, resource: str, simulated: bool = False) -> Finding:

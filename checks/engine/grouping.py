@@ -43,7 +43,7 @@ WRAP_MARKS = ("\u21b5".encode(), "\u23ce".encode())  # ↵ ⏎
 _WS = (b" ", b"\t")
 # a line of these only is skipped by a peek: blank, or a Markdown paste's lone backticks
 # (a code span or fence split around a message: "`" / "```" lines)
-_SKIPPED = b" \t`\""  # backticks reach the Grouper as double quotes (checks/engine/normalize.py)
+SKIPPED = b" \t`\""  # backticks reach the Grouper as double quotes (checks/engine/normalize.py)
 
 # Prefixes that tools put before every line (one or two of them, e.g. kubectl's --prefix
 # then --timestamps). Each alternative is anchored on what it starts with, so a plain
@@ -235,7 +235,7 @@ class Grouper:
         held = self._held
         out: list[tuple[list[bytes], bytes | None]] = []
         for event, peek in closed:
-            if peek is not None and not peek.strip(_SKIPPED):
+            if peek is not None and not peek.strip(SKIPPED):
                 if held is None and (len(event) > 1 or event[0].strip()):
                     held = event
                     continue

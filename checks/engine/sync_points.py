@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from checks.engine.grouping import is_sync_point_split, split
+from checks.engine.grouping import SKIPPED, is_sync_point_split, split
 from checks.engine.normalize import normalise
+
+SKIPPED_FIRST = SKIPPED + b"\n"  # the first byte of a raw line a peek may skip (else it starts no such line)
 
 
 def newlines(buf: bytes, lo: int = 0, hi: int | None = None) -> int:
@@ -69,7 +71,9 @@ def _sync_after(buf: bytes, pos: int, end: int, damaged: set[int] | None = None)
 
 def _last_sync_point(buf: bytes, lo: int, hi: int) -> int:
     """Start of the last line in buf[lo:hi] that is a sync point (hi follows a newline),
-    or lo when there is none."""
+    or lo when there is none. Never a line a peek skips (a Markdown fence: grouping.SKIPPED):
+    the event before such a line peeks past it, and a block cut there would end without
+    the line that event peeks at."""
     start = _line_start(buf, hi - 1)  # the last line
     line = parts = None  # the line at `start`, normalised, and split: each line of the walk is read once
     while start > lo:
@@ -79,7 +83,7 @@ def _last_sync_point(buf: bytes, lo: int, hi: int) -> int:
             parts = split(line)
         previous = normalise(buf[prev_start:start - 1])  # (= _line_at(buf, prev_start): no newline in it)
         previous_parts = split(previous)
-        if is_sync_point_split(line, parts, previous, previous_parts, start - 1 - prev_start):
+        if is_sync_point_split(line, parts, previous, previous_parts, start - 1 - prev_start) and line.strip(SKIPPED):
             return start
         start, line, parts = prev_start, previous, previous_parts
     return lo
@@ -87,7 +91,8 @@ def _last_sync_point(buf: bytes, lo: int, hi: int) -> int:
 
 def _first_sync_point(chunk: bytes, start: int, hi: int, limit: int = 1000) -> int | None:
     """The first sync point in chunk[start:hi] whose previous line lies wholly in the
-    chunk (the first line may continue an unfinished one), within `limit` lines."""
+    chunk (the first line may continue an unfinished one), within `limit` lines; never a
+    line a peek skips (as _last_sync_point)."""
     first = chunk.find(b"\n", start)
     if first < 0 or first + 1 >= hi:
         return None
@@ -103,8 +108,38 @@ def _first_sync_point(chunk: bytes, start: int, hi: int, limit: int = 1000) -> i
             previous_parts = split(previous)
         text = _line_at(chunk, line)
         parts = split(text)
-        if is_sync_point_split(text, parts, previous, previous_parts, nl - prev):
+        if is_sync_point_split(text, parts, previous, previous_parts, nl - prev) and text.strip(SKIPPED):
             return line
         prev, previous, previous_parts = line, text, parts
     return None
 
+
+
+def _skipped(buf: bytes, start: int, damaged: set[int]) -> bool:
+    """Whether the line at `start` is one a peek skips (blank, a fence: grouping.SKIPPED),
+    as the Grouper sees it (normalised where it holds paste damage: `&quot;` is a quote)."""
+    if buf[start] not in SKIPPED_FIRST and start not in damaged:
+        return False
+    return not _line_at(buf, start, damaged).strip(SKIPPED)
+
+
+def _peeked_from(buf: bytes, start: int, lo: int, damaged: set[int]) -> int:
+    """The line whose event may peek at the line after the one at `start`: that line, or,
+    past the lines a peek skips before it, the line before them (lo at the latest)."""
+    while start > lo and _skipped(buf, start, damaged):
+        start = _line_start(buf, start - 1)
+    return start
+
+
+def _peek_line(buf: bytes, at: int, hi: int) -> bytes | None:
+    """The line an event ending at `at` (a line start) peeks at: the first at or after
+    `at` that a peek does not skip, normalised; None when buf[at:hi] holds none."""
+    while at < hi:
+        line = _line_at(buf, at)
+        if line.strip(SKIPPED):
+            return line
+        nl = buf.find(b"\n", at, hi)
+        if nl < 0:
+            break
+        at = nl + 1
+    return None
