@@ -63,8 +63,10 @@ class Engine(BulkScan, BatchFeed):
         self.by_id = {entry.id: entry for entry in self.catalog}
         signatures: list[str] = []
         self._owner: list[KnownFailure] = []  # signature index -> entry
+        self._signatures_of: dict[str, range] = {}  # entry id -> its signatures' indices
         self._kinds: list[str] = []  # signature index -> how it recognises (RECOGNITION_KINDS)
         for entry in self.catalog:
+            self._signatures_of[entry.id] = range(len(signatures), len(signatures) + len(entry.signatures))
             for number, signature in enumerate(entry.signatures):
                 signatures.append(signature)
                 self._owner.append(entry)
@@ -194,19 +196,16 @@ class Engine(BulkScan, BatchFeed):
         would otherwise count twice: `...error:` then `password authentication failed for
         user "x"`, where `\\bERROR:\\s{1,3}password...` reads across the newline). Every
         path (feed, feed_lines, the bulk path) hands events and peeks through here, so they
-        count alike (tests/checks/test_peek_counts.py)."""
-        own = {self._owner[i].id for i in self.matcher.match(peek)}  # entries the peeked line matches alone
-        if not own:
-            return matched
+        count alike (tests/checks/test_peek_counts.py). Only matched events get here; a
+        signature matching the event's own text (most) costs one search."""
         patterns = self.matcher.patterns
-        text = None
+        text = event[:limit]
         kept = []
         for index in matched:
-            if self._owner[index].id in own:
-                if text is None:
-                    text = event[:limit]
-                if not patterns[index].search(text):
-                    continue  # the match needs the peeked line, which counts it itself
+            if patterns[index].search(text) is None:  # the match reads into the peeked line
+                entry = self._owner[index]
+                if any(patterns[i].search(peek) for i in self._signatures_of[entry.id]):
+                    continue  # that line's own event counts the entry
             kept.append(index)
         return kept
 
