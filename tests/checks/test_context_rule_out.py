@@ -218,7 +218,7 @@ def test_when_event_limits_the_events_context_rules_out(tmp_path: Path):
     folder = tmp_path / "store-key-refused"
     folder.mkdir()
     text = ENTRY.replace("  lines: ", "  when_event: 'refused'\n  lines: ").replace(
-"was\\s+refused'", "was\\s+(refused|missing)'")
+        "was\\s+refused'", "was\\s+(refused|missing)'")
     (folder / "failure.yaml").write_text(text)
     entry = load_entry(folder)
     assert entry.context_when_event == "refused"
