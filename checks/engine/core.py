@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections import deque
 from _thread import RLock  # what threading.RLock() returns, without importing threading
+from collections import deque
 from collections.abc import Iterable
 
 from checks.catalog_entry import RULED_OUT_FLAGS
@@ -16,7 +16,14 @@ from checks.engine.evidence import jsonable, match_evidence
 from checks.engine.grouping import Grouper, prefixed_pod
 from checks.engine.live_batch import BatchFeed
 from checks.engine.matcher import RE_FLAGS, make_matcher
-from checks.engine.normalize import MAX_LINE, RAW_MAX_LINE, decode, prepare_line_and_width, remove_noise, to_bytes
+from checks.engine.normalize import (
+    MAX_LINE,
+    RAW_MAX_LINE,
+    decode,
+    prepare_line_and_width,
+    remove_noise,
+    to_bytes,
+)
 from checks.engine.source_filter import ANY, entry_applies, source_value
 from checks.model import RECOGNITION_KINDS, Finding, KnownFailure
 from petstore_core.redact import redact
