@@ -18,7 +18,7 @@ try:  # CPython's own blake2: hashlib would load OpenSSL, a few ms of every star
 except ImportError:  # optional: a Python built without it
     from hashlib import blake2b
 
-CACHE_VERSION = 3  # 2: signature kinds, origin and override in each entry; 3: ruled_out_by
+CACHE_VERSION = 4  # 2: signature kinds, origin and override in each entry; 3: ruled_out_by; 4: ruled_out_by_context
 # this code and what it parses with: a change to any of them means a full load
 _CODE_FILES = tuple(Path(__file__).resolve().parent / name for name in
                     ("catalog_loader.py", "catalog_entry.py", "catalog_cache.py", "model.py"))
@@ -57,7 +57,10 @@ def _entry_to_json(entry: KnownFailure) -> dict:
         "fix": {"summary": entry.fix.summary, "steps": list(entry.fix.steps),
                 "commands": list(entry.fix.commands), "files": list(entry.fix.files)},
         "docs": list(entry.docs), "resource_pattern": entry.resource_pattern,
-        "overlaps": list(entry.overlaps), "ruled_out_by": list(entry.ruled_out_by), "extra": entry.extra,
+        "overlaps": list(entry.overlaps), "ruled_out_by": list(entry.ruled_out_by),
+        "ruled_out_by_context": list(entry.ruled_out_by_context), "context_lines": entry.context_lines,
+        "context_when_event": entry.context_when_event,
+        "extra": entry.extra,
         "signature_kinds": list(entry.signature_kinds), "origin": entry.origin,
         "overrides": entry.overrides,
     }
@@ -67,6 +70,12 @@ def _strings(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise TypeError("expected a list of strings")
     return tuple(value)
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise TypeError("expected a whole number")
+    return value
 
 
 def _string(value: Any) -> str:
@@ -101,6 +110,10 @@ def _entry_from_json(data: dict) -> KnownFailure:
         resource_pattern=resource,
         overlaps=_strings(data["overlaps"]),
         ruled_out_by=_strings(data["ruled_out_by"]),
+        ruled_out_by_context=_strings(data["ruled_out_by_context"]),
+        context_lines=_count(data["context_lines"]),
+        context_when_event=data["context_when_event"] if data["context_when_event"] is None
+        else _string(data["context_when_event"]),
         extra=extra,
         signature_kinds=kinds,
         origin=_string(data["origin"]),

@@ -73,12 +73,14 @@ def silent_signatures(entry: KnownFailure, positives: list[Path]) -> list[str]:
 
 
 def idle_rule_outs(entry: KnownFailure, negatives: list[Path]) -> list[str]:
-    """`ruled_out_by` patterns that match none of the entry's negative samples: each one
-    must be shown on the other program's real wording it is there for."""
+    """`ruled_out_by` (and `ruled_out_by_context`) patterns that match none of the entry's
+    negative samples: each one must be shown on the other program's real wording it is there for."""
     texts = [b"\n".join(sample_lines(path)) for path in negatives]
-    return [f"ruled_out_by {number} matches none of the negative samples: add one in the other "
+    fields = [("ruled_out_by", entry.ruled_out_by), ("ruled_out_by_context pattern", entry.ruled_out_by_context)]
+    return [f"{field} {number} matches none of the negative samples: add one in the other "
             f"program's wording: {pattern!r}"
-            for number, pattern in enumerate(entry.ruled_out_by, 1)
+            for field, patterns in fields
+            for number, pattern in enumerate(patterns, 1)
             if not any(re.search(pattern.encode("utf-8"), text, RULED_OUT_FLAGS) for text in texts)]
 
 

@@ -15,9 +15,13 @@ if TYPE_CHECKING:
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _REQUIRED = ("id", "title", "severity", "sources", "signatures", "explanation", "fix")
-_KNOWN = set(_REQUIRED) | {"resource", "docs", "overlaps", "extra", "override", "ruled_out_by"}
-# how the engine runs `ruled_out_by` (checks/engine/core.py): bytes, any case, ^/$ at line ends
+_KNOWN = set(_REQUIRED) | {"resource", "docs", "overlaps", "extra", "override", "ruled_out_by", "ruled_out_by_context"}
+# how the engine runs `ruled_out_by` and `ruled_out_by_context` (checks/engine/core.py):
+# bytes, any case, ^/$ at line ends
 RULED_OUT_FLAGS = re.IGNORECASE | re.MULTILINE
+# the most lines before an event `ruled_out_by_context` may read (the engine keeps that many
+# lines of each source while an entry reads them)
+MAX_CONTEXT_LINES = 200
 
 
 class CatalogError(ValueError):
@@ -55,18 +59,42 @@ def _signatures(value: Any, where: str) -> tuple[tuple[str, ...], tuple[str, ...
     return tuple(patterns), tuple(kinds)
 
 
-def _ruled_out_by(value: Any, where: str) -> tuple[str, ...]:
+def _ruled_out_by(value: Any, where: str, field: str = "ruled_out_by") -> tuple[str, ...]:
     """`ruled_out_by:` patterns, each a Python `re` (they run only on events that already
     matched, so look-arounds are allowed) that cannot match an empty event."""
-    patterns = _str_list(value, where, "ruled_out_by")
+    patterns = _str_list(value, where, field)
     for number, pattern in enumerate(patterns, 1):
         try:
             compiled = re.compile(pattern.encode("utf-8"), RULED_OUT_FLAGS)
         except re.error as exc:
-            raise CatalogError(f"{where}: ruled_out_by {number} does not compile in Python re: {exc}: {pattern!r}") from None
+            raise CatalogError(f"{where}: {field} {number} does not compile in Python re: {exc}: {pattern!r}") from None
         if compiled.search(b""):
-            raise CatalogError(f"{where}: ruled_out_by {number} matches the empty string: {pattern!r}")
+            raise CatalogError(f"{where}: {field} {number} matches the empty string: {pattern!r}")
     return patterns
+
+
+def _ruled_out_by_context(value: Any, where: str) -> tuple[tuple[str, ...], int, str | None]:
+    """`ruled_out_by_context:` -> (patterns, lines, when_event): a mapping of `lines` (how
+    many lines of the same source before the line that closed the event are read,
+    1-MAX_CONTEXT_LINES), `patterns` (as `ruled_out_by`'s) and optionally `when_event` (a
+    pattern the event itself must hold for its context to rule it out)."""
+    if value is None:
+        return (), 0, None
+    field = "ruled_out_by_context"
+    if not isinstance(value, dict) or not {"lines", "patterns"} <= set(value) <= {"lines", "patterns", "when_event"}:
+        raise CatalogError(f"{where}: `{field}` must be a mapping of `lines`, `patterns` and optionally `when_event`")
+    lines = value["lines"]
+    if isinstance(lines, bool) or not isinstance(lines, int) or not 1 <= lines <= MAX_CONTEXT_LINES:
+        raise CatalogError(f"{where}: `{field}.lines` must be a whole number from 1 to {MAX_CONTEXT_LINES}")
+    patterns = _ruled_out_by(value["patterns"], where, f"{field}.patterns")
+    if not patterns:
+        raise CatalogError(f"{where}: `{field}.patterns` must list at least one pattern")
+    when = value.get("when_event")
+    if when is not None:
+        if not isinstance(when, str):
+            raise CatalogError(f"{where}: `{field}.when_event` must be a regex string")
+        when = _ruled_out_by([when], where, f"{field}.when_event")[0]
+    return patterns, lines, when
 
 
 def _parse_entry(path: Path, data: Any, origin: str = BUILT_IN) -> KnownFailure:
@@ -115,6 +143,7 @@ def _parse_entry(path: Path, data: Any, origin: str = BUILT_IN) -> KnownFailure:
         if compiled.search(""):
             raise CatalogError(f"{where}: signature {number} matches the empty string: {signature!r}")
     ruled_out_by = _ruled_out_by(data.get("ruled_out_by"), where)
+    by_context, context_lines, when_event = _ruled_out_by_context(data.get("ruled_out_by_context"), where)
     resource = data.get("resource")
     if resource is not None:
         if not isinstance(resource, str) or not resource:
@@ -155,6 +184,9 @@ def _parse_entry(path: Path, data: Any, origin: str = BUILT_IN) -> KnownFailure:
         resource_pattern=resource,
         overlaps=_str_list(data.get("overlaps"), where, "overlaps"),
         ruled_out_by=ruled_out_by,
+        ruled_out_by_context=by_context,
+        context_lines=context_lines,
+        context_when_event=when_event,
         extra=dict(extra),
         signature_kinds=kinds,
         origin=origin,

@@ -76,6 +76,12 @@ class KnownFailure(Record, frozen=True):
     # regexes (Python re only): another program's wording which, in the same event, rules
     # the finding out (the same SDK or IAM line printed by another caller)
     ruled_out_by: tuple[str, ...] = ()
+    # regexes (Python re only): another system named in the `context_lines` lines of the same
+    # source before the line that closed the event (an endpoint, a client's name a few lines
+    # earlier), which rules the finding out as `ruled_out_by` does in the event
+    ruled_out_by_context: tuple[str, ...] = ()
+    context_lines: int = 0
+    context_when_event: str | None = None  # a regex the event must hold for its context to count
     extra: dict[str, Any] = Default(dict)  # entry-specific data, e.g. actions
     signature_kinds: tuple[str, ...] = ()  # RECOGNITION_KINDS value of each signature; () = all known
     origin: str = BUILT_IN  # BUILT_IN, or the user catalog folder the entry came from

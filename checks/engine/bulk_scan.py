@@ -214,6 +214,7 @@ class BulkScan:
         if glued:
             hits.extend(glued)
         if hits:
+            self._context_block = ((source, resource), buf, lo)  # ruled_out_by_context (core.py)
             hits.sort(key=lambda hit: hit[1])
             # The matcher flags every line holding a paste-damage trigger (DAMAGE): only
             # those lines change when normalised (noise is gone already), so only they are.
@@ -245,6 +246,7 @@ class BulkScan:
             if region_ids:
                 self._bulk_region(buf, region_start, region_end, region_ids, damaged, source, resource, changed,
                                   self._line_after(buf, region_end, hi))
+        self._keep_context((source, resource), buf, lo, end)
         return buf[end:hi]
 
     def _glued_hits(self, buf: bytes, cuts: list[int], end: int) -> list[tuple[int, int]]:
@@ -286,8 +288,10 @@ class BulkScan:
                 at += len(line) + 1
         else:
             verify = self.matcher.verify
+        self._context_pos = start  # the line being grouped, for ruled_out_by_context (core.py)
         for line, width in zip(lines, widths, strict=True):
             for event, peek in grouper.push_peeking(line[:MAX_LINE], width):
                 self._handle_event(event, source, resource, changed, verify, ids, peek)
+            self._context_pos += width + 1
         for event in grouper.flush():
             self._handle_event(event, source, resource, changed, verify, ids, after)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from _thread import RLock  # what threading.RLock() returns, without importing threading
+from collections import deque
 from collections.abc import Iterable
 
 from checks.catalog_entry import RULED_OUT_FLAGS
@@ -15,7 +16,14 @@ from checks.engine.evidence import jsonable, match_evidence
 from checks.engine.grouping import Grouper, prefixed_pod
 from checks.engine.live_batch import BatchFeed
 from checks.engine.matcher import RE_FLAGS, make_matcher
-from checks.engine.normalize import MAX_LINE, decode, prepare_line_and_width, to_bytes
+from checks.engine.normalize import (
+    MAX_LINE,
+    RAW_MAX_LINE,
+    decode,
+    prepare_line_and_width,
+    remove_noise,
+    to_bytes,
+)
 from checks.engine.source_filter import ANY, entry_applies, source_value
 from checks.model import RECOGNITION_KINDS, Finding, KnownFailure
 from petstore_core.redact import redact
@@ -81,6 +89,18 @@ class Engine(BulkScan, BatchFeed):
         # from the cache folder's stored compiled form
         self._resource_patterns: dict[str, re.Pattern[str] | None] = {}
         self._ruled_out_patterns: dict[str, tuple[re.Pattern[bytes], ...]] = {}  # compiled on first hit
+        # the same for ruled_out_by_context: (when_event or None, its patterns)
+        self._context_patterns: dict[str, tuple[re.Pattern[bytes] | None, tuple[re.Pattern[bytes], ...]]] = {}
+        # ruled_out_by_context: each stream's last lines (noise removed), kept only when an
+        # entry reads them, as many as the entry reading most; and where the event being
+        # handled was closed: the line path's stream (its lines so far), or the bulk path's
+        # block (stream, buffer, the block's start in it) and the line being grouped there
+        self._context_lines = max((entry.context_lines for entry in self.catalog if entry.ruled_out_by_context),
+                                  default=0)
+        self._recent: dict[tuple[str, ...], deque[bytes]] = {}
+        self._context_key: tuple[str, ...] = ()
+        self._context_block: tuple[tuple[str, str], bytes, int] | None = None
+        self._context_pos = 0
         if cache_dir is not None and hasattr(self.matcher, "use_patterns"):
             self._load_compiled(signatures, cache_dir)
         self.acks = acks or Acks()
@@ -127,6 +147,9 @@ class Engine(BulkScan, BatchFeed):
         changed: dict[tuple[str, str], Finding] = {}
         with self._lock:
             grouper = self._grouper(source, resource, simulated, changed)
+            key = (source, resource, "simulated") if simulated else (source, resource)
+            ring = self._ring(key)
+            self._context_block, self._context_key = None, key
             for part in parts:
                 self.lines_read += 1
                 text, width = prepare_line_and_width(part)
@@ -134,6 +157,8 @@ class Engine(BulkScan, BatchFeed):
                     self.lines_cut += 1
                 for event, peek in grouper.push_peeking(text, width):
                     self._handle_event(event, source, resource, changed, peek=peek, simulated=simulated)
+                if ring is not None:  # after its events: the context is the lines before the closing one
+                    ring.append(remove_noise(part[:RAW_MAX_LINE]))
             return self._settle(list(changed.values()))
 
     def feed_many(self, lines: Iterable[str | bytes], source: str = ANY, resource: str = "") -> list[Finding]:
@@ -149,10 +174,60 @@ class Engine(BulkScan, BatchFeed):
         with self._lock:
             for key in list(self._groupers):
                 if (source is None or key[0] == source_value(source)) and (resource is None or key[1] == resource):
+                    self._context_block, self._context_key = None, key
                     for event in self._groupers.pop(key).flush():
                         self._handle_event(event, key[0], key[1], changed, simulated=len(key) > 2)
             self._flush_held(source, resource, changed)
+            for key in list(self._recent):  # an ended stream's lines are no later line's context
+                if (source is None or key[0] == source_value(source)) and (resource is None or key[1] == resource):
+                    del self._recent[key]
             return self._settle(list(changed.values()))
+
+    # -------------------------------------------------------------- context (ruled_out_by_context)
+    def _ring(self, key: tuple[str, ...]) -> deque[bytes] | None:
+        """The stream's recent lines, or None when no entry reads them."""
+        if not self._context_lines:
+            return None
+        ring = self._recent.get(key)
+        if ring is None:
+            ring = self._recent[key] = deque(maxlen=self._context_lines)
+        return ring
+
+    @staticmethod
+    def _lines_back(buf: bytes, lo: int, pos: int, count: int) -> int:
+        """Where the `count`-th line before `pos` (a line start) starts, no earlier than `lo`."""
+        start = pos
+        for _ in range(count):
+            if start <= lo:
+                break
+            start = buf.rfind(b"\n", lo, start - 1) + 1 or lo
+        return start
+
+    def _keep_context(self, key: tuple[str, str], buf: bytes, lo: int, end: int) -> None:
+        """The bulk path has processed buf[lo:end] (whole lines): they become the stream's
+        recent lines, as the line path's ring holds them (a few rfind a block)."""
+        if not self._context_lines or end <= lo:
+            return
+        ring = self._ring(key)
+        ring.extend(buf[self._lines_back(buf, lo, end, self._context_lines):end - 1].split(b"\n"))
+
+    def _context(self, count: int) -> bytes:
+        """The `count` lines of the event's stream before the line that closed the event
+        (the event's own lines among them), noise removed, each cut to MAX_LINE."""
+        block = self._context_block
+        if block is None:
+            ring = self._recent.get(self._context_key) or ()
+            lines = list(ring)[-count:] if ring else []
+        else:
+            key, buf, lo = block
+            pos = self._context_pos
+            start = self._lines_back(buf, lo, pos, count)
+            lines = buf[start:pos - 1].split(b"\n") if pos > start else []
+            if len(lines) < count:
+                ring = self._recent.get(key) or ()
+                before = list(ring)[max(0, len(ring) - (count - len(lines))):] if ring else []
+                lines = before + lines
+        return b"\n".join(line[:MAX_LINE] for line in lines)
 
     def _grouper(self, source: str, resource: str, simulated: bool = False, changed: dict | None = None) -> Grouper:
         # simulated lines group apart: one event never mixes them with printed ones
@@ -184,7 +259,7 @@ class Engine(BulkScan, BatchFeed):
             if entry.id in seen or not entry_applies(entry, source):
                 continue
             seen.add(entry.id)
-            if entry.ruled_out_by and self._ruled_out(entry, index, event, limit):
+            if (entry.ruled_out_by or entry.ruled_out_by_context) and self._ruled_out(entry, index, event, limit):
                 continue
             finding = self._record(entry, index, lines, event, source, resource, simulated)
             changed[finding.key] = finding
@@ -261,8 +336,10 @@ class Engine(BulkScan, BatchFeed):
 
     def _ruled_out(self, entry: KnownFailure, index: int, event: bytes, limit: int | None) -> bool:
         """Another program's wording rules this entry out (`ruled_out_by`) when it is in the
-        event, or in the line it peeks at as far as signature `index` read into it. Only
-        events that already matched get here, so the matchers' fast paths are untouched."""
+        event, or in the line it peeks at as far as signature `index` read into it; or
+        (`ruled_out_by_context`) when another system is named in the entry's `context_lines`
+        lines of the same stream before the line that closed the event. Only events that
+        already matched get here, so the matchers' fast paths are untouched."""
         patterns = self._ruled_out_patterns.get(entry.id)
         if patterns is None:
             patterns = tuple(re.compile(p.encode("utf-8"), RULED_OUT_FLAGS) for p in entry.ruled_out_by)
@@ -270,7 +347,21 @@ class Engine(BulkScan, BatchFeed):
         if limit is not None:
             m = self.matcher.patterns[index].search(event)
             event = event[:max(limit, m.end() if m else 0)]
-        return any(pattern.search(event) for pattern in patterns)
+        if patterns and any(pattern.search(event) for pattern in patterns):
+            return True
+        if not entry.ruled_out_by_context:
+            return False
+        compiled = self._context_patterns.get(entry.id)
+        if compiled is None:
+            when = entry.context_when_event
+            compiled = (re.compile(when.encode("utf-8"), RULED_OUT_FLAGS) if when else None,
+                        tuple(re.compile(p.encode("utf-8"), RULED_OUT_FLAGS) for p in entry.ruled_out_by_context))
+            self._context_patterns[entry.id] = compiled
+        when, patterns = compiled
+        if when is not None and not when.search(event):
+            return False
+        context = self._context(entry.context_lines)
+        return any(pattern.search(context) for pattern in patterns)
 
     def _resource_pattern(self, entry: KnownFailure) -> re.Pattern[str] | None:
         try:
@@ -359,6 +450,7 @@ class Engine(BulkScan, BatchFeed):
             self._per_entry.clear()
             self._groupers.clear()
             self._held.clear()
+            self._recent.clear()
             self.lines_read = 0
             self.lines_cut = 0
 

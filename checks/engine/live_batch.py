@@ -82,6 +82,8 @@ class BatchFeed:
                     self._push_cleaned(grouper, block[:upto], source, resource, changed)
                     if cut is None:
                         return self._settle(list(changed.values()))
+                    if self._recent.get(key):  # the sync line is the bulk pass's, which keeps it
+                        self._recent[key].pop()
                     block = block[cut:]
                 del self._groupers[key]
             if block:
@@ -103,9 +105,13 @@ class BatchFeed:
         """Lines of cleaned_block through a Grouper: what `feed` does with each raw line
         (normalise includes the noise removal feed does first; the width is the cleaned
         line's length, as feed's)."""
+        ring = self._ring((source, resource))
+        self._context_block, self._context_key = None, (source, resource)
         for line in data[:-1].split(b"\n"):
             for event, peek in grouper.push_peeking(normalise(line)[:MAX_LINE], len(line)):
                 self._handle_event(event, source, resource, changed, peek=peek)
+            if ring is not None:  # after its events, as feed (core.py) keeps a line
+                ring.append(line)
 
     def _flush_held(self, source: str | None, resource: str | None, changed: dict) -> None:
         """End of stream(s) for the held lines, as flush ends a Grouper's event."""
