@@ -225,10 +225,7 @@ def reap_at_start(grace: float = 30.0) -> None:
     one look at an empty folder."""
     from petstore_core import tool_records  # start-up: only the commands that run tools
 
-    try:
-        if not any(tool_records.folder().glob("*.json")):
-            return
-    except OSError:
+    if not tool_records.leftovers_present():
         return
     from petstore_core.words import counted  # start-up: only when a record is left
     from petstore_tui.commands.leftovers import report_lines  # start-up: only when a record is left
