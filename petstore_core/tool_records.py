@@ -387,8 +387,16 @@ def _wait(procs: list[ProcInfo], seconds: float, sleep: Callable[[float], None])
 # How long a leftover may take to stop on SIGINT before the operator is told what is waited for.
 QUIET_WAIT = 0.5
 
+# How long a leftover may take to stop after its SIGINT before it gets SIGTERM (which Terraform
+# takes as a second interrupt: "Exiting immediately", in-flight state writes abandoned).
+# Terraform 1.11's graceful stop cancels what its providers have in flight (an EKS create's
+# wait included) and writes its state: measured 0.1 s with a create in flight; the reasons,
+# and why a longer default would only make a start wait on a deaf tool, are in
+# docs/knowledge/orphaned-tool-processes.md (round 19).
+SIGINT_GRACE = 30.0
 
-def reap(*, grace: float = 30.0, term_grace: float = 5.0, dry_run: bool = False,
+
+def reap(*, grace: float = SIGINT_GRACE, term_grace: float = 5.0, dry_run: bool = False,
          sleep: Callable[[float], None] = time.sleep,
          on_wait: Callable[[list[Leftover], float], None] | None = None) -> Reaped:
     """Stop what killed runs of petstore-tui left running (see the module docstring) and
