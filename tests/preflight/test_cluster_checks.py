@@ -153,3 +153,20 @@ async def test_api_check_names_unreachable_server(aws, kube_stub):
     result = await run_check(ClusterApiCheck(), make_ctx())
     assert result.status == Status.FAIL
     assert "cannot reach the Kubernetes API server" in result.summary
+
+
+def test_no_kubeconfig_in_a_sandbox_session_names_no_placeholder_command(tmp_path):
+    """No stand-in: a sandbox target with --context and a kubeconfig path that does not
+    exist (`petstore-tui --sandbox preflight --context NAME`). The error the cluster checks
+    show holds no command with a `<cluster>` placeholder (pasted, the shell reads `<cluster`
+    as a redirection from a file named cluster); it says what writes the file."""
+    from petstore_core import kube
+    from petstore_core.errors import KubeConfigError
+    from petstore_core.settings import Target
+
+    target = Target(sandbox=True, context="nosuch-ctx", kubeconfig=tmp_path / "none")
+    with pytest.raises(KubeConfigError) as failed:
+        kube.api_client(target)
+    message = str(failed.value)
+    assert "<" not in message and str(tmp_path / "none") in message, message
+    assert "kubeconfig step" in message and "--kubeconfig" in message, message
