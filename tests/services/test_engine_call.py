@@ -18,15 +18,19 @@ from petstore_tui.services.engine_call import MARKER, Caller, EngineCallError
 
 
 def _marked_children() -> list[int]:
-    """Our children still carrying an engine-call marker (there must be none after a call)."""
+    """Processes of this test session still carrying an engine-call marker (there must be
+    none after a call). Only this session's: a parallel test's (another xdist worker's
+    killed run, started in a session of its own) or another user's are not ours to count."""
     found = []
+    session = os.getsid(0)
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat", "rb") as handle:
                 stat = handle.read()
-            if stat[stat.rfind(b")") + 2:].split()[0] == b"Z":
+            fields = stat[stat.rfind(b")") + 2:].split()
+            if fields[0] == b"Z" or int(fields[3]) != session:
                 continue
             with open(f"/proc/{entry}/environ", "rb") as handle:
                 if any(item.startswith(MARKER.encode() + b"=") for item in handle.read().split(b"\0")):
@@ -160,7 +164,9 @@ def test_a_podman_call_left_by_a_killed_run_is_recorded_and_stopped_at_the_next_
     podman.chmod(0o755)
     if deaf:
         monkeypatch.setenv("FAKE_PODMAN_DEAF", "1")
-    owner = subprocess.Popen([sys.executable, "-c", PODMAN_OWNER, str(podman)], env=os.environ.copy())
+    # a session of its own, as a petstore-tui in another terminal: its orphans are not this session's
+    owner = subprocess.Popen([sys.executable, "-c", PODMAN_OWNER, str(podman)], env=os.environ.copy(),
+                             start_new_session=True)
     pid = 0
     try:
         deadline = time.monotonic() + 60
