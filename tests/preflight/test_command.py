@@ -185,12 +185,13 @@ def test_a_group_whose_checks_could_not_run_is_not_ready(monkeypatch):
 
 
 def test_a_cluster_that_does_not_exist_yet_still_skips(moto_server, monkeypatch):
-    """moto_server recorded as the running sandbox, no cluster in it: before the first
-    deployment the cluster checks do not apply (skip), and that is ready (exit 0)."""
+    """moto_server recorded as the running sandbox (shared by the session's tests: the cluster
+    is named so that none of them made it): before the first deployment the cluster checks
+    do not apply (skip), and that is ready (exit 0)."""
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
     sandbox_state.write(sandbox_state.SandboxState(endpoint=moto_server, pid=os.getpid(), started_at=time.time()))
-    done = run_cli("--sandbox", "--json", "--group", "cluster")
+    done = run_cli("--sandbox", "--json", "--group", "cluster", "--cluster", f"not-made-{os.urandom(4).hex()}")
     data = json.loads(done.stdout)
     assert {r["status"] for r in data["results"]} == {"skip"}, data["results"]
     assert all("does not exist" in r["summary"] for r in data["results"]), data["results"]
