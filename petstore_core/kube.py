@@ -114,9 +114,11 @@ def _load_dict(kubeconfig: str | os.PathLike | None) -> dict[str, Any]:
     existing = [p for p in paths if p.is_file()]
     if not existing:
         shown = ", ".join(str(p) for p in paths)
+        # no command with a `<cluster>` placeholder: pasted, a shell reads `<cluster` as a
+        # redirection (api_client gives the exact command where it knows the target)
         raise KubeConfigError(
-            f"no kubeconfig at {shown}: run `aws eks update-kubeconfig --name <cluster>` "
-            "or the deploy runbook's kubeconfig step")
+            f"no kubeconfig at {shown}: the deploy runbook's kubeconfig step writes one "
+            "(aws eks update-kubeconfig for a real cluster), or pass --kubeconfig FILE")
     merged: dict[str, Any] = {"clusters": [], "users": [], "contexts": [], "files": []}
     for path in existing:
         try:

@@ -378,6 +378,63 @@ async def stream(
     return result
 
 
+@dataclass
+class Captured:
+    returncode: int | None
+    stdout: bytes = b""
+    stderr: bytes = b""
+    timed_out: bool = False
+
+
+async def capture(
+    argv: Sequence[str],
+    *,
+    timeout: float,
+    env: Mapping[str, str] | None = None,
+    input: bytes | None = None,
+    interrupt_grace: float = 60.0,
+    terminate_grace: float = 10.0,
+) -> Captured:
+    """Run a tool and keep its whole output as bytes, unsplit (`stream` cuts lines at
+    MAX_LINE: `helm upgrade --output json` prints the release, manifest included, on one
+    line). Recorded, in its own session, stopped on timeout or cancellation as `stream`
+    stops its tool: one SIGINT, then SIGTERM, then SIGKILL."""
+    full = _resolve(argv, env)
+    marker = tool_records.new_marker()
+    proc = await asyncio.create_subprocess_exec(
+        *full,
+        env=tool_records.with_marker(dict(env) if env is not None else None, marker),
+        stdin=asyncio.subprocess.PIPE if input is not None else asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        start_new_session=True,
+    )
+    recorded = tool_records.record(proc.pid, full[0], marker, own_group=True)
+    work = asyncio.ensure_future(proc.communicate(input))
+    result = Captured(None)
+    try:
+        result.stdout, result.stderr = await asyncio.wait_for(asyncio.shield(work), timeout)
+    except TimeoutError:
+        result.timed_out = True
+        await _stop(proc, interrupt_grace, terminate_grace)
+        await asyncio.wait([work], timeout=terminate_grace)
+    except asyncio.CancelledError:
+        await _stop(proc, interrupt_grace, terminate_grace)
+        await asyncio.wait([work], timeout=terminate_grace)
+        raise
+    finally:
+        if not work.done():  # stopped, yet a grandchild holds its pipes: nothing may outlive us
+            _kill_leftovers(proc)
+            await asyncio.wait([work], timeout=terminate_grace)
+        if not work.done():
+            work.cancel()
+        elif not work.cancelled() and work.exception() is None and not result.stdout and not result.stderr:
+            result.stdout, result.stderr = work.result()
+        tool_records.forget(recorded)
+    result.returncode = proc.returncode
+    return result
+
+
 def spawn_detached(
     argv: Sequence[str],
     *,

@@ -27,6 +27,12 @@ the group (Terraform stops gracefully, writing its state and releasing the lock;
 go-plugin providers ignore SIGINT and are ended by Terraform), SIGTERM after the grace, then
 SIGKILL. Never by name: `pkill terraform` would stop the operator's other runs.
 
+A run killed inside a call's start, after it made the call's files and before their record
+was complete, leaves files no record names: output files named by the call's marker (the
+tool started or not) and a record's temporary file. `reap()` finds those of dead runs too
+(the owner is in each name): the tool carrying the marker is stopped as a recorded one is,
+output that was written is kept as an ended call's, empty files are removed.
+
 Linux only (/proc); elsewhere nothing is recorded and nothing is reaped.
 """
 
@@ -221,11 +227,15 @@ def forget(path: Path | None) -> None:
 
 
 def records() -> list[Record]:
-    """Every record in the state folder (unreadable ones are dropped on sight)."""
+    """Every record in the state folder (unreadable ones are dropped on sight), and the
+    temporary file of one a dead run was writing (`record`: killed before its rename), read
+    as a record when whole, dropped when not."""
     try:
         paths = sorted(folder().glob("*.json"))
+        unfinished = sorted(folder().glob("*.tmp"))
     except OSError:
         return []
+    paths += [path for path in unfinished if not _name_owner_alive(path.stem, "-")]
     found = []
     for path in paths:
         try:
@@ -234,6 +244,43 @@ def records() -> list[Record]:
         except (OSError, ValueError, TypeError):
             forget(path)
     return found
+
+
+def _name_owner_alive(name: str, sep: str) -> bool:
+    """Whether the run named at the start of a file name (`<pid><sep><start><sep>...`: a
+    record's or a marker's) is still running; a name that says no owner counts as alive
+    (never ours to remove)."""
+    parts = name.split(sep)
+    try:
+        pid, start = int(parts[0]), int(parts[1])
+    except (IndexError, ValueError):
+        return True
+    info = proc_info(pid)
+    return alive(info) and info.start == start  # type: ignore[union-attr]
+
+
+def orphan_outputs(named: Iterable[str] = ()) -> dict[str, list[Path]]:
+    """Output files (`output_files`) that no record names and whose run has ended, by the
+    call's marker: a run killed between making them and recording its tool."""
+    named = {str(name) for name in named}
+    try:
+        paths = sorted(p for p in folder().glob("*.std*") if p.suffix in (".stdout", ".stderr"))
+    except OSError:
+        return {}
+    found: dict[str, list[Path]] = {}
+    for path in paths:
+        if str(path) not in named and not _name_owner_alive(path.stem, "."):
+            found.setdefault(path.stem, []).append(path)
+    return found
+
+
+def leftovers_present() -> bool:
+    """Whether the folder holds anything a reap could act on (a record, a record being
+    written, an output file): one look at the folder."""
+    try:
+        return any(p.suffix in (".json", ".tmp", ".stdout", ".stderr") for p in folder().iterdir())
+    except OSError:
+        return False
 
 
 def owner_alive(rec: Record, boot: str | None = None) -> bool:
@@ -340,8 +387,16 @@ def _wait(procs: list[ProcInfo], seconds: float, sleep: Callable[[float], None])
 # How long a leftover may take to stop on SIGINT before the operator is told what is waited for.
 QUIET_WAIT = 0.5
 
+# How long a leftover may take to stop after its SIGINT before it gets SIGTERM (which Terraform
+# takes as a second interrupt: "Exiting immediately", in-flight state writes abandoned).
+# Terraform 1.11's graceful stop cancels what its providers have in flight (an EKS create's
+# wait included) and writes its state: measured 0.1 s with a create in flight; the reasons,
+# and why a longer default would only make a start wait on a deaf tool, are in
+# docs/knowledge/orphaned-tool-processes.md (round 19).
+SIGINT_GRACE = 30.0
 
-def reap(*, grace: float = 30.0, term_grace: float = 5.0, dry_run: bool = False,
+
+def reap(*, grace: float = SIGINT_GRACE, term_grace: float = 5.0, dry_run: bool = False,
          sleep: Callable[[float], None] = time.sleep,
          on_wait: Callable[[list[Leftover], float], None] | None = None) -> Reaped:
     """Stop what killed runs of petstore-tui left running (see the module docstring) and
@@ -354,7 +409,9 @@ def reap(*, grace: float = 30.0, term_grace: float = 5.0, dry_run: bool = False,
         return result
     boot = boot_id()
     pending = []
-    for rec in records():
+    every = records()
+    named = [name for rec in every for name in rec.outputs]
+    for rec in every:
         if owner_alive(rec, boot):
             result.live_owner += 1
             continue
@@ -365,11 +422,20 @@ def reap(*, grace: float = 30.0, term_grace: float = 5.0, dry_run: bool = False,
                 forget(rec.path)
             continue
         pending.append(rec)
-    if not pending:
+    orphans = orphan_outputs(named)
+    if not pending and not orphans:
         return result
     pids = all_pids()
+    pending += [_orphan_record(marker, paths, pids) for marker, paths in orphans.items()]
     for rec in pending:
         procs, why = _ours(rec, pids)
+        if rec.pid == 0 and not procs:  # an unrecorded call's files, its tool ended or never started
+            if not dry_run:
+                _keep_output(rec, result, "ran to its end after it")
+            else:
+                result.outputs.append(f"would keep or remove {', '.join(rec.outputs)}: the files of a call a "
+                                      "killed petstore-tui never recorded")
+            continue
         if not procs:
             (result.gone.append(rec) if why.startswith("the tool") else result.strangers.append((rec, why)))
         elif dry_run:
@@ -381,6 +447,25 @@ def reap(*, grace: float = 30.0, term_grace: float = 5.0, dry_run: bool = False,
             forget(rec.path)
     return result
 
+
+def _orphan_record(marker: str, paths: list[Path], pids: Iterable[int]) -> Record:
+    """A record for output files no record names, made from the running process that
+    carries their marker, if any: the tool leads its own session (process.stream), so the
+    carrier whose pid is its session id is the tool. pid 0 when none runs."""
+    uid = os.getuid()
+    carriers = [info for pid in pids if _carries(pid, marker)
+                and alive(info := proc_info(pid)) and info.uid == uid]  # type: ignore[union-attr]
+    leader = next((info for info in carriers if info.pid == info.sid), None)
+    first = leader or min(carriers, key=lambda info: info.start, default=None)
+    parts = marker.split(".")
+    return Record(pid=first.pid if first else 0, start=first.start if first else 0, boot=boot_id(),
+                  program=first.name if first else UNRECORDED, uid=uid,
+                  owner_pid=int(parts[0]), owner_start=int(parts[1]), marker=marker,
+                  own_group=leader is not None, started_at=0.0,
+                  outputs=tuple(str(path) for path in sorted(paths, key=lambda p: p.suffix != ".stdout")))
+
+
+UNRECORDED = "unrecorded"  # the program of output files whose tool was never recorded and has ended
 
 ENDED = "ended"  # under folder(): the output of the last such call of each program
 LAST_LINES = 3
@@ -397,6 +482,12 @@ def _keep_output(rec: Record, result: Reaped, how: str) -> None:
         path = Path(name)
         if path.parent != folder():  # only files this module named (output_files)
             continue
+        try:
+            if rec.pid == 0 and not path.stat().st_size:  # made, never written: nothing to tell
+                forget(path)
+                continue
+        except OSError:
+            continue
         last += _last_lines(path)
         try:
             where = folder() / ENDED
@@ -412,8 +503,9 @@ def _keep_output(rec: Record, result: Reaped, how: str) -> None:
     from petstore_core.redact import redact
 
     said = " | ".join(redact(line) for line in last[-LAST_LINES:]) or "(nothing)"
-    result.outputs.append(f"the {rec.program} call (pid {rec.pid}) of a killed petstore-tui {how}; "
-                          f"its last lines: {said}; all of its output: {', '.join(kept)}")
+    call = (f"a call that a killed petstore-tui never recorded (its output files {rec.marker}.*)"
+            if rec.pid == 0 else f"the {rec.program} call (pid {rec.pid}) of a killed petstore-tui")
+    result.outputs.append(f"{call} {how}; its last lines: {said}; all of its output: {', '.join(kept)}")
 
 
 def _last_lines(path: Path, size: int = 16 * 1024) -> list[str]:

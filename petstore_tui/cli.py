@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def reap_at_start(grace: float = 30.0) -> None:
+def reap_at_start(grace: float | None = None) -> None:
     """Stop the tools a killed run of petstore-tui left running, and say so on stderr (the
     TUI's screen opens after: the lines stay in the terminal). A tool that does not stop at
     once on SIGINT is named with how long it may take; Ctrl-C then skips the wait, leaving
@@ -225,10 +225,7 @@ def reap_at_start(grace: float = 30.0) -> None:
     one look at an empty folder."""
     from petstore_core import tool_records  # start-up: only the commands that run tools
 
-    try:
-        if not any(tool_records.folder().glob("*.json")):
-            return
-    except OSError:
+    if not tool_records.leftovers_present():
         return
     from petstore_core.words import counted  # start-up: only when a record is left
     from petstore_tui.commands.leftovers import report_lines  # start-up: only when a record is left
@@ -243,7 +240,8 @@ def reap_at_start(grace: float = 30.0) -> None:
               "Ctrl-C skips the wait and leaves it running", file=sys.stderr, flush=True)
 
     try:
-        result = tool_records.reap(grace=grace, on_wait=on_wait)
+        result = tool_records.reap(grace=tool_records.SIGINT_GRACE if grace is None else grace,
+                                   on_wait=on_wait)
     except KeyboardInterrupt:
         tools = ", ".join(f"pid {item.pid} ({item.name})" for item in waited) or "the leftover tools"
         print(f"petstore-tui: not waited: {tools} still running; `petstore-tui leftovers` stops it later",

@@ -13,9 +13,10 @@ from petstore_core import tool_records
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--list", action="store_true", help="show what would be stopped, stop nothing")
-    parser.add_argument("--grace", type=float, default=30.0, metavar="SECONDS",
-                        help="after the one SIGINT, wait this long before SIGTERM (default: 30; "
-                             "Terraform writes its state and releases its lock in that time)")
+    parser.add_argument("--grace", type=float, default=tool_records.SIGINT_GRACE, metavar="SECONDS",
+                        help=f"after the one SIGINT, wait this long before SIGTERM (default: "
+                             f"{tool_records.SIGINT_GRACE:g}; Terraform cancels what it has in flight, "
+                             "writes its state and releases its lock in that time)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 

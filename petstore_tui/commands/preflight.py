@@ -1,4 +1,4 @@
-"""`petstore-tui preflight`: run the preflight checks and print a grouped table or JSON (docs/preflight-json.md); exit 0 when nothing fails, 1 when something fails, 2 on usage errors."""
+"""`petstore-tui preflight`: run the preflight checks and print a grouped table or JSON (docs/preflight-json.md); exit 0 when nothing fails, 1 when something fails or could not run, 2 on usage errors."""
 
 from __future__ import annotations
 
@@ -112,11 +112,18 @@ def print_table(results: list, target: Target, elapsed: float, colour: bool) -> 
     print(f"preflight · {target.label} · {target.project}")
     width = max((len(r.id) for r in results), default=10)
     current = None
+    previous = None
     for r in results:
         if r.group != current:
             current = r.group
             print(f"\n{current.upper()}")
         mark = paint(f"{_MARKS[r.status.value]:5}", r.status.value)
+        repeat = previous is not None and (r.status, r.summary, r.detail, r.fix) == previous
+        if repeat and r.summary.startswith("could not run (needs "):
+            # nine cluster checks stopped by one missing prerequisite: said once, in full
+            print(f"  {mark} {r.id:{width}}  {_printable(r.summary.split(': ', 1)[0])}: as above")
+            continue
+        previous = (r.status, r.summary, r.detail, r.fix)
         print(f"  {mark} {r.id:{width}}  {_printable(r.summary)}")
         if r.status.value in ("fail", "error", "warn"):
             for line in [ln for ln in _printable(r.detail).splitlines() if ln.strip()][:6]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -10,6 +9,7 @@ from checks import alb_subnets
 from checks.preflight.config._sources import terraform
 from checks.probes.subnets import cluster_vpc_id
 from checks.project.network import public_subnet_names, subnet_facts
+from petstore_core import aws
 from petstore_core.words import counted
 from petstore_tui.fixes import files, hcl_blocks
 from petstore_tui.fixes.base import Fix, FixContext
@@ -80,7 +80,10 @@ class SubnetRoleTagsFix(Fix):
         plan = self.new_plan(ctx, failure_id, ",".join(ids))
         plan.changes.append(Change(
             "aws-call", f"ec2 CreateTags {key}={VALUE} on {counted(len(ids), 'subnet')} of {vpc}",
-            "aws ec2 create-tags " + json.dumps(params, indent=2),
+            # the same call as a line to paste (aimed where this tool acts: region, profile, or
+            # the sandbox's endpoint); the parameters stay in `data` for --json
+            aws.cli_command(ctx.target, "ec2", "create-tags", "--resources", *ids,
+                            "--tags", f"Key={key},Value={VALUE}"),
             {"service": "ec2", "operation": "CreateTags", "parameters": params}))
         plan.notes.append(f"public subnets from {how}: "
                           + ", ".join(f.label for f in to_tag))

@@ -4,6 +4,7 @@ ECR), the kubeconfig of the EKS cluster."""
 from __future__ import annotations
 
 import asyncio
+import os
 
 from checks.model import Status
 from checks.preflight import context as check_context
@@ -71,22 +72,33 @@ async def terraform_init(ctx: StepContext) -> StepResult:
 
 
 def _planfile(ctx: StepContext):
+    """The plan the operator agreed to: the apply step applies this file and no other."""
     return ctx.workdir / "deploy.tfplan"
 
 
+def _unconfirmed(ctx: StepContext):
+    """Where a plan waits for the operator's answer: renamed to _planfile on yes only, so a
+    Cancel (or a run killed at the question) leaves nothing the apply step would apply."""
+    return ctx.workdir / "deploy.tfplan.unconfirmed"
+
+
 async def terraform_plan(ctx: StepContext) -> StepResult:
-    planfile = _planfile(ctx)
+    planfile, pending = _planfile(ctx), _unconfirmed(ctx)
+    planfile.unlink(missing_ok=True)  # a new plan replaces any earlier one, agreed or not
     with ctx.waiting_for("terraform plan", tf.PLAN_TIMEOUT):
-        result = await common.terraform(ctx).plan(planfile, common.var_args(ctx))
+        result = await common.terraform(ctx).plan(pending, common.var_args(ctx))
     if not result.ok:
+        pending.unlink(missing_ok=True)
         raise StepFailed(f"terraform plan: {result.error_text()}")
     summary = result.summary
     if summary is None or summary.total == 0:
+        pending.unlink(missing_ok=True)
         return done("no changes", planfile=str(planfile), planned=0)
     if not await ctx.confirm(f"Apply this plan to {ctx.target.label}? {summary.describe()}",
                              detail=" ".join(filter(None, ("The plan above is saved; nothing changes until you agree.",
                                                            long_apply_advice(ctx.target))))):
         return StepResult(StepStatus.STOPPED, "the plan was not confirmed; nothing was changed")
+    os.replace(pending, planfile)
     return done(summary.describe(), planfile=str(planfile), planned=summary.total)
 
 
@@ -117,6 +129,10 @@ async def terraform_apply(ctx: StepContext) -> StepResult:
             raise StepFailed(f"terraform apply: {result.error_text()}")
         planfile.unlink(missing_ok=True)  # a saved plan is used once; a retry plans again
         applied = f"{result.completed} resources changed"
+    elif _unconfirmed(ctx).exists():
+        # the last plan was answered Cancel (or never answered): it is never applied
+        raise StepFailed("the last plan was not confirmed, so nothing was applied: plan again and agree, "
+                         + command_for(ctx.target, "deploy", "--from", "terraform-plan"))
     elif planned:
         # a done apply run again (`o`, --only) finds its plan used: the plan step makes another
         raise StepFailed("the saved plan is gone (an apply uses it once): plan again, "

@@ -10,6 +10,14 @@ environment is the kill path: `stop()` finds our child carrying it (through /pro
 sends it SIGTERM, which `timeout` forwards to the engine, then SIGKILL after a grace.
 Calls run in a worker thread (python-on-whales blocks), so an async caller awaits them
 and a cancellation reaches the engine as that SIGTERM.
+
+Every call is also recorded as Terraform's are (petstore_core/tool_records.py): the prefix
+carries the record's marker (`PETSTORE_TOOL_CALL`), and once our child (`timeout`) is seen
+its record is written, so a killed petstore-tui's next start stops a hung engine call with
+SIGINT (which `timeout` passes on to the engine, as a terminal's Ctrl-C would reach both),
+then SIGTERM, instead of leaving it for up to its whole timeout. What the engine leaves on
+purpose does not carry the marker: measured with podman 4.3.1, neither conmon nor the
+container of a `podman run -d` holds it (docs/knowledge/orphaned-tool-processes.md).
 """
 
 from __future__ import annotations
@@ -65,9 +73,11 @@ class Caller:
     path: str  # absolute path of the engine binary
     env: Mapping[str, str] = field(default_factory=dict)  # e.g. CONTAINERS_CONF (sandbox only)
 
-    def client(self, timeout: float, call_id: str, env: Mapping[str, str] | None = None):
+    def client(self, timeout: float, call_id: str, env: Mapping[str, str] | None = None,
+               record_marker: str | None = None):
         settings = {**self.env, **(env or {})}
         prefix = [_tool("env") or "/usr/bin/env", f"{MARKER}={call_id}",
+                  *([f"{tool_records.MARKER}={record_marker}"] if record_marker else []),
                   *(f"{k}={v}" for k, v in settings.items())]
         bound = _tool("timeout")
         if bound:  # without coreutils' timeout, only our watchdog bounds the call
@@ -81,7 +91,8 @@ class Caller:
         """`fn(client)` in a worker thread, bounded by `timeout`; `stop` (or Ctrl+C in
         the calling thread) ends the engine command. Raises EngineCallError."""
         call_id = uuid.uuid4().hex
-        client = self.client(timeout, call_id, env)
+        record = _Record(self.path, call_id)
+        client = self.client(timeout, call_id, env, record.marker)
         box: dict[str, Any] = {}
 
         def work() -> None:
@@ -95,7 +106,8 @@ class Caller:
         deadline = time.monotonic() + timeout + KILL_GRACE + 5  # `timeout` fires first
         try:
             while thread.is_alive():
-                thread.join(0.1)
+                thread.join(0.1 if record.done else 0.02)
+                record.when_seen()
                 if stop is not None and stop.is_set():
                     kill(call_id)
                     thread.join(KILL_GRACE + 5)
@@ -107,6 +119,8 @@ class Caller:
             kill(call_id)
             thread.join(KILL_GRACE + 5)
             raise
+        finally:
+            record.forget()
         if "error" in box:
             raise translate(self.engine, what, box["error"], timeout) from None
         return box.get("value")  # type: ignore[return-value]
@@ -129,7 +143,8 @@ class Caller:
         `follow`, events) as they come, in this thread. Ends at the stream's end, at
         `timeout`, or when `stop` is set; a failure raises EngineCallError after the lines."""
         call_id = uuid.uuid4().hex
-        client = self.client(timeout, call_id, env)
+        record = _Record(self.path, call_id)
+        client = self.client(timeout, call_id, env, record.marker)
         lines: queue.Queue = queue.Queue(maxsize=10000)
         done = object()
         box: dict[str, BaseException] = {}
@@ -157,14 +172,17 @@ class Caller:
                     kill(call_id)
                     raise EngineCallError(f"{self.engine} {what}: no end in {timeout:.0f}s", timed_out=True)
                 try:
-                    item = lines.get(timeout=0.2)
+                    item = lines.get(timeout=0.2 if record.done else 0.02)
                 except queue.Empty:
                     continue
+                finally:
+                    record.when_seen()
                 if item is done:
                     break
                 yield item
         finally:
             kill(call_id)  # a reader that stops early leaves nothing behind
+            record.forget()
         if "error" in box:
             raise translate(self.engine, what, box["error"], timeout) from None
 
@@ -210,6 +228,32 @@ def translate(engine: str, what: str, exc: BaseException, timeout: float) -> Eng
         return EngineCallError(redact(f"{engine} {what}: {reason}")[:500], returncode=code,
                                stderr=redact(stderr))
     return EngineCallError(redact(f"{engine} {what}: {type(exc).__name__}: {exc}")[:500])
+
+
+class _Record:
+    """The tool record of one engine call (petstore_core/tool_records.py). python-on-whales
+    starts the process out of our sight: it is written once our child carrying the call's
+    id is seen, and a call that ends before that is never recorded (nothing to leave)."""
+
+    def __init__(self, path: str, call_id: str):
+        self.program = path
+        self.call_id = call_id
+        self.marker = tool_records.new_marker()
+        self.path = None
+        self.done = self.marker is None  # nothing can be recorded here (no /proc)
+
+    def when_seen(self) -> None:
+        if self.done:
+            return
+        pids = marked_children(self.call_id)
+        if pids:
+            self.path = tool_records.record(pids[0], self.program, self.marker, own_group=False)
+            self.done = True
+
+    def forget(self) -> None:
+        tool_records.forget(self.path)
+        self.path = None
+        self.done = True
 
 
 # ------------------------------------------------------------------ the kill path

@@ -1,12 +1,24 @@
-"""Helm through pyhelm3: install or upgrade the AWS Load Balancer Controller from the eks chart repository."""
+"""Helm through pyhelm3: install or upgrade the AWS Load Balancer Controller from the eks chart repository.
+
+pyhelm3 0.5.8 starts helm itself (pyhelm3/command.py, `Command.run`:
+`asyncio.create_subprocess_shell` of the joined arguments, in our process group, unrecorded;
+on cancel SIGTERM to the shell, which left helm running and holding the pipes; and
+`client_version`: `subprocess.run(..., shell=True)`). Our Command keeps pyhelm3's arguments
+and error classes and runs helm through petstore_core/process.py instead: an argument list,
+recorded (a killed petstore-tui's next start stops a `helm upgrade --wait` it left,
+petstore_core/tool_records.py), in its own session, stopped with one SIGINT (helm 3 cancels
+the release on it), then SIGTERM, then SIGKILL.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
-from pyhelm3 import Client
+from pyhelm3 import Client, errors
+from pyhelm3.command import CHART_NOT_FOUND, CONNECTION_ERROR, Command
 
 from petstore_core import process, settings
 
@@ -15,6 +27,7 @@ CHART_REPO = "https://aws.github.io/eks-charts"
 HELM_TIMEOUT = "10m"  # helm's own --timeout (the wait for the release's resources)
 CALL_TIMEOUT = 900.0  # ours, around every helm call
 VERSION_TIMEOUT = 30.0  # pyhelm3 runs `helm version` synchronously, with no timeout of its own
+INTERRUPT_GRACE = 30.0  # after the SIGINT of a stop: helm marks the release failed, then ends
 
 
 class HelmUnavailable(RuntimeError):
@@ -28,12 +41,76 @@ def helm_reason() -> str | None:
     return None
 
 
+class RecordedCommand(Command):
+    """pyhelm3's Command with helm started by petstore_core/process.py (the module docstring)."""
+
+    def _argv(self, command: list[Any], *, connection: bool = True) -> list[str]:
+        argv = [self._executable, *command]
+        if connection:  # what pyhelm3 0.5.8's Command.run adds to every command
+            if self._kubeconfig:
+                argv += ["--kubeconfig", self._kubeconfig]
+            if self._kubecontext:
+                argv += ["--kube-context", self._kubecontext]
+            if self._kubeapiserver:
+                argv += ["--kube-apiserver", self._kubeapiserver]
+            if self._kubetoken:
+                argv += ["--kube-token", self._kubetoken]
+            if self._insecure_skip_tls_verify:
+                argv.append("--kube-insecure-skip-tls-verify")
+        return [os.fsdecode(part) if isinstance(part, bytes | os.PathLike) else str(part) for part in argv]
+
+    async def run(self, command: list[Any], input: bytes | None = None) -> bytes:
+        # our callers' own limit (CALL_TIMEOUT) ends the call first; this one is the backstop
+        done = await process.capture(self._argv(command), timeout=CALL_TIMEOUT + 60, input=input,
+                                     interrupt_grace=INTERRUPT_GRACE)
+        if done.timed_out:
+            raise errors.Error(-1, done.stdout, done.stderr + b"\nhelm did not end in time")
+        if done.returncode == 0:
+            return done.stdout
+        raise _error_class(done.stderr)(done.returncode, done.stdout, done.stderr)
+
+    def client_version(self):
+        # start-up: semver comes with pyhelm3; only building a client needs it
+        import semver
+
+        done = process.run(self._argv(["version", "--template", "{{ .Version }}"], connection=False),
+                           timeout=VERSION_TIMEOUT)
+        if not done.ok:
+            why = "did not answer in time" if done.timed_out else f"failed (exit {done.returncode})"
+            raise HelmUnavailable(f"helm version {why}")
+        return semver.Version.parse(done.stdout.strip().removeprefix("v"))
+
+
+def _error_class(stderr: bytes) -> type[errors.Error]:
+    """pyhelm3 0.5.8's reading of a failed helm's stderr (Command.run), kept so that callers
+    catch the same exceptions."""
+    text = stderr.decode("utf-8", "replace").lower()
+    if "context canceled" in text:
+        return errors.CommandCancelledError
+    if "etcdserver" in text:
+        return errors.ConnectionError
+    if "release: not found" in text:
+        return errors.ReleaseNotFoundError
+    if "failed to render chart" in text or "execution error" in text:
+        return errors.FailedToRenderChartError
+    if "rendered manifests contain a resource that already exists" in text:
+        return errors.ResourceAlreadyExistsError
+    if "is invalid" in text:
+        return errors.InvalidResourceError
+    if CHART_NOT_FOUND.search(text) is not None:
+        return errors.ChartNotFoundError
+    if CONNECTION_ERROR.search(text) is not None:
+        return errors.ConnectionError
+    return errors.Error
+
+
 def _build(kubeconfig: Path | None, kubecontext: str | None):
     try:
         # The constructor runs `helm version` synchronously and asserts helm exists.
-        return Client(executable="helm", kubeconfig=kubeconfig, kubecontext=kubecontext,
-                      default_timeout=HELM_TIMEOUT)
-    except AssertionError:
+        command = RecordedCommand(executable="helm", kubeconfig=kubeconfig, kubecontext=kubecontext,
+                                  default_timeout=HELM_TIMEOUT)
+        return Client(command, executable="helm")
+    except (AssertionError, process.ToolNotFound):
         raise HelmUnavailable("helm not found") from None
 
 

@@ -88,3 +88,27 @@ def test_a_fix_made_in_a_sandbox_stopped_since_is_not_listed_as_undoable(world, 
     assert "fix undo subnet-role-tags-1" not in out and "cannot be undone (destroyed since" in out, out
     assert cli.main(["--sandbox", "fix", "undo", "subnet-role-tags-1", "--yes"]) == 1
     assert "stopped since" in capsys.readouterr().out
+
+
+def test_the_dry_run_shows_a_create_tags_line_that_works_when_pasted(world, capsys):
+    """Stand-in: moto's server as the sandbox AWS, the drill planted. The dry run's command
+    line for the change is one the operator can paste into a shell: the AWS CLI's own
+    options (not `aws ec2 create-tags {JSON}`, which the CLI refuses), aimed at the
+    sandbox's endpoint, never the real AWS."""
+    import shlex
+
+    endpoint = world["endpoint"]
+    SubnetTagsDrill(SANDBOX).run_plant()
+    try:
+        capsys.readouterr()
+        assert cli.main(["--sandbox", "fix", FAILURE, "--dry-run"]) == 0
+        out = capsys.readouterr().out
+        line = next((text.strip() for text in out.splitlines() if text.strip().startswith("aws ec2 create-tags")), "")
+        words = shlex.split(line)
+        assert words[:3] == ["aws", "ec2", "create-tags"] and "{" not in line, out
+        resources = words[words.index("--resources") + 1:words.index("--tags")]
+        assert sorted(resources) == sorted(world["public"]), line
+        assert words[words.index("--tags") + 1] == "Key=kubernetes.io/role/elb,Value=1", line
+        assert words[words.index("--endpoint-url") + 1] == endpoint, line
+    finally:
+        SubnetTagsDrill(SANDBOX).undo()

@@ -100,7 +100,8 @@ async def test_api_check_names_missing_kubeconfig(aws):
 async def test_missing_kubeconfig_gives_the_exact_update_kubeconfig_command(aws, tmp_path):
     """moto_server cluster; the operator's --profile, --region, --cluster and --kubeconfig
     (a file not there yet). The fix is the command to paste, with their values, writing the
-    file they named; with no AWS answer (credentials unknown), the skip says it too."""
+    file they named; with no AWS answer (the profile unknown) the check could not run: an
+    error naming the prerequisite, and the command for later in its detail."""
     from petstore_core.settings import Target
 
     build()
@@ -114,9 +115,10 @@ async def test_missing_kubeconfig_gives_the_exact_update_kubeconfig_command(aws,
 
     nosuch = Target(profile="nosuch", region="eu-west-1", cluster="prod-x", kubeconfig=missing)
     result = await run_check(ClusterApiCheck(), make_ctx(target=nosuch))
-    assert result.status == Status.SKIP
+    assert result.status == Status.ERROR
+    assert result.summary.startswith("could not run (needs aws.credentials): AWS profile 'nosuch' not found")
     assert (f"aws eks update-kubeconfig --name prod-x --region eu-west-1 --profile nosuch "
-            f"--kubeconfig '{missing}'") in result.summary, result.summary
+            f"--kubeconfig '{missing}'") in result.detail, result.detail
 
 
 def test_the_kube_client_names_the_command_for_the_target(tmp_path):
@@ -151,3 +153,20 @@ async def test_api_check_names_unreachable_server(aws, kube_stub):
     result = await run_check(ClusterApiCheck(), make_ctx())
     assert result.status == Status.FAIL
     assert "cannot reach the Kubernetes API server" in result.summary
+
+
+def test_no_kubeconfig_in_a_sandbox_session_names_no_placeholder_command(tmp_path):
+    """No stand-in: a sandbox target with --context and a kubeconfig path that does not
+    exist (`petstore-tui --sandbox preflight --context NAME`). The error the cluster checks
+    show holds no command with a `<cluster>` placeholder (pasted, the shell reads `<cluster`
+    as a redirection from a file named cluster); it says what writes the file."""
+    from petstore_core import kube
+    from petstore_core.errors import KubeConfigError
+    from petstore_core.settings import Target
+
+    target = Target(sandbox=True, context="nosuch-ctx", kubeconfig=tmp_path / "none")
+    with pytest.raises(KubeConfigError) as failed:
+        kube.api_client(target)
+    message = str(failed.value)
+    assert "<" not in message and str(tmp_path / "none") in message, message
+    assert "kubeconfig step" in message and "--kubeconfig" in message, message

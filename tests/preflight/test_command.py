@@ -132,7 +132,7 @@ def test_sandbox_runs_aws_group_against_the_emulator(moto_server, monkeypatch):
     data = json.loads(done.stdout)
     statuses = {r["id"]: r["status"] for r in data["results"]}
     assert data["target"]["sandbox"] is True
-    assert {statuses[i] for i in ("aws.credentials", "aws.identity", "aws.region", "aws.ec2")} == {"pass"}
+    assert {statuses[i] for i in ("aws.credentials", "aws.identity", "aws.region", "aws.ec2")} == {"pass"}, data["results"]
     assert set(v for k, v in statuses.items() if k.startswith("cluster.")) <= {"skip", "pass"}
     assert done.returncode == 0
 
@@ -157,3 +157,42 @@ def test_list_prints_every_check():
     done = run_cli("--list")
     assert done.returncode == 0
     assert "config.flask-werkzeug" in done.stdout and "cluster.controller-policy" in done.stdout
+
+
+def test_a_group_whose_checks_could_not_run_is_not_ready(monkeypatch):
+    """No stand-in: no AWS credentials at all (the test's own empty AWS config files, no
+    keys in the environment, no instance metadata). `--group cluster --json`, as a CI job
+    runs it before deploying: the cluster cannot even be looked up, so none of its checks
+    ran. That is not "ready": exit 1, each check `error`, saying which prerequisite
+    stopped it and what to do."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    done = run_cli("--group", "cluster", "--json", "--region", "eu-west-1")
+    data = json.loads(done.stdout)
+    assert done.returncode == 1, (done.returncode, data["counts"])
+    assert data["exit_code"] == 1
+    assert data["counts"]["error"] == len(data["results"]) == 9, data["counts"]
+    for result in data["results"]:
+        assert result["status"] == "error", result
+        assert result["summary"].startswith("could not run (needs aws.credentials): "), result["summary"]
+        assert "No AWS credentials found" in result["summary"], result["summary"]
+        assert "aws configure" in result["fix"], result
+    table = run_cli("--group", "cluster", "--region", "eu-west-1")
+    assert table.returncode == 1
+    # the table says the prerequisite on every line and its message in full only where it changes
+    assert table.stdout.count("could not run (needs aws.credentials)") == 9, table.stdout
+    assert table.stdout.count("No AWS credentials found") < 9 and ": as above" in table.stdout, table.stdout
+
+
+def test_a_cluster_that_does_not_exist_yet_still_skips(moto_server, monkeypatch):
+    """moto_server recorded as the running sandbox (shared by the session's tests: the cluster
+    is named so that none of them made it): before the first deployment the cluster checks
+    do not apply (skip), and that is ready (exit 0)."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    sandbox_state.write(sandbox_state.SandboxState(endpoint=moto_server, pid=os.getpid(), started_at=time.time()))
+    done = run_cli("--sandbox", "--json", "--group", "cluster", "--cluster", f"not-made-{os.urandom(4).hex()}")
+    data = json.loads(done.stdout)
+    assert {r["status"] for r in data["results"]} == {"skip"}, data["results"]
+    assert all("does not exist" in r["summary"] for r in data["results"]), data["results"]
+    assert done.returncode == 0

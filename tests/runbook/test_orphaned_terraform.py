@@ -244,3 +244,108 @@ async def test_real_terraform_against_moto_killed_deploy_leaves_nothing_after_th
     finally:
         for pid in _marked(marker) if marker else []:
             os.kill(pid, signal.SIGKILL)
+
+
+# Stand-in for an AWS API that is slow to answer a create (an EKS CreateCluster, or any call
+# in flight when the reaper's SIGINT comes): an HTTP endpoint that accepts the request and
+# never answers. It notes each request in `requests`.
+SILENT_EC2 = textwrap.dedent("""\
+    import os, socket, sys, threading, time
+    here = sys.argv[1]
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.settimeout(0.5)
+    print(server.getsockname()[1], flush=True)
+    held = []
+    def hold(conn):
+        conn.recv(65536)
+        with open(os.path.join(here, "requests"), "a") as out:
+            out.write("request\\n")
+        held.append(conn)
+    deadline = time.time() + 300
+    while time.time() < deadline and not os.path.exists(os.path.join(here, "stop")):
+        try:
+            conn, _ = server.accept()
+        except socket.timeout:
+            continue
+        threading.Thread(target=hold, args=(conn,), daemon=True).start()
+""")
+
+VPC_ONLY = textwrap.dedent("""\
+    terraform {{
+      required_providers {{
+        aws = {{ source = "hashicorp/aws" }}
+      }}
+    }}
+    provider "aws" {{
+      region                      = "us-east-1"
+      access_key                  = "testing"
+      secret_key                  = "testing"
+      skip_credentials_validation = true
+      skip_requesting_account_id  = true
+      skip_metadata_api_check     = true
+      skip_region_validation      = true
+      endpoints {{
+        ec2 = "http://127.0.0.1:{port}"
+      }}
+    }}
+    resource "aws_vpc" "x" {{
+      cidr_block = "10.0.0.0/16"
+    }}
+""")
+
+
+def test_one_sigint_stops_real_terraform_with_a_create_in_flight_well_within_the_default_grace(
+        terraform_cli_config, tmp_path):
+    """Stand-ins: real Terraform and its AWS provider (the local mirror) creating a VPC
+    against an EC2 endpoint that never answers (SILENT_EC2: a create in flight, as an EKS
+    cluster's is for minutes), recorded as the call of a killed run. The reap's one SIGINT
+    ends it (Terraform asks the provider to stop, and the provider's gRPC layer cancels the
+    call in flight: docs/knowledge/orphaned-tool-processes.md, round 19) long before the
+    default grace (tool_records.SIGINT_GRACE) would send SIGTERM, which Terraform would take
+    as a second interrupt; the state it writes on the way out is whole JSON."""
+    import json as _json
+
+    silent = subprocess.Popen([sys.executable, "-c", SILENT_EC2, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    tf_proc = None
+    try:
+        port = int(silent.stdout.readline())  # type: ignore[union-attr]
+        work = tmp_path / "tf"
+        work.mkdir()
+        (work / "main.tf").write_text(VPC_ONLY.format(port=port))
+        env = {**os.environ, "TF_CLI_CONFIG_FILE": str(terraform_cli_config), "TF_IN_AUTOMATION": "1"}
+        init = subprocess.run(["terraform", f"-chdir={work}", "init", "-input=false", "-no-color"],
+                              env=env, capture_output=True, text=True, timeout=300)
+        assert init.returncode == 0, init.stdout + init.stderr
+        tf_proc = subprocess.Popen(["terraform", f"-chdir={work}", "apply", "-auto-approve", "-input=false",
+                                    "-no-color"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True, start_new_session=True)
+        deadline = time.monotonic() + 180
+        while not (tmp_path / "requests").exists():
+            assert time.monotonic() < deadline and tf_proc.poll() is None, "the create never reached the endpoint"
+            time.sleep(0.1)
+        time.sleep(1.0)  # the call is in flight, unanswered
+        info = tool_records.proc_info(tf_proc.pid)
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, timeout=30)
+        folder = tool_records.folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{dead.stdout.strip()}-1-{tf_proc.pid}.json").write_text(_json.dumps({
+            "pid": tf_proc.pid, "start": info.start, "boot": tool_records.boot_id(),  # type: ignore[union-attr]
+            "program": "terraform", "uid": os.getuid(), "owner_pid": int(dead.stdout), "owner_start": 1,
+            "marker": "1.1.none", "own_group": True, "started_at": time.time()}))
+        started = time.monotonic()
+        done = tool_records.reap()
+        took = time.monotonic() - started
+        out, _ = tf_proc.communicate(timeout=30)
+        assert [item.signal for item in done.stopped if item.pid == tf_proc.pid] == ["SIGINT"], (done, out)
+        assert took < tool_records.SIGINT_GRACE / 3, f"{took:.1f} s after one SIGINT (load {os.getloadavg()[0]:.1f})"
+        assert "context canceled" in out and "Two interrupts" not in out, out[-1500:]
+        _json.loads((work / "terraform.tfstate").read_text())
+    finally:
+        (tmp_path / "stop").write_text("")
+        if tf_proc is not None and tf_proc.poll() is None:
+            os.killpg(tf_proc.pid, signal.SIGKILL)
+            tf_proc.wait()
+        silent.wait(timeout=30)

@@ -482,3 +482,96 @@ def test_ctrl_c_during_the_wait_leaves_the_tool_running_and_says_so(capsys, monk
         deaf.kill()
         deaf.wait()
         path.unlink(missing_ok=True)
+
+
+# Stand-in for petstore-tui killed by SIGKILL inside process.stream's `outlive_us` start:
+# after the output files were made, before the record is written. `spawned` kills it just
+# after the tool started (tool_records.record replaced by a SIGKILL to itself); `files`
+# kills it before the tool started (the spawn replaced by the same).
+KILLED_BEFORE_RECORD = textwrap.dedent("""\
+    import asyncio, os, signal, sys
+    from petstore_core import process, tool_records
+    def die(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGKILL)
+    if sys.argv[1] == "spawned":
+        tool_records.record = die
+    else:
+        asyncio.create_subprocess_exec = die
+    asyncio.run(process.stream(sys.argv[2:], timeout=600, outlive_us=True))
+""")
+
+
+def test_output_files_of_a_run_killed_before_its_record_are_found_at_the_next_start(tmp_path, capsys):
+    """Stand-ins: the chatty tool (a line every 0.1 s, its "state" written on SIGINT), started
+    with `outlive_us` by process.stream in a subprocess that SIGKILLs itself between making
+    the two output files and writing the record. The tool runs on, unrecorded, writing to
+    files no record names. The next start finds them by their name (the call's marker),
+    stops the tool that carries that marker with one SIGINT, keeps its output as an ended
+    call's and says so; nothing is left in children/."""
+    owner = subprocess.run([sys.executable, "-c", KILLED_BEFORE_RECORD, "spawned", str(_chatty(tmp_path)),
+                            str(tmp_path)], env=os.environ.copy(), timeout=60)
+    assert owner.returncode == -signal.SIGKILL
+    tool = int(_wait_for(tmp_path / "pid"))
+    try:
+        assert not tool_records.records() and len(list(tool_records.folder().glob("*.std*"))) == 2
+        time.sleep(0.5)
+        assert _alive(tool), "the stand-in should be running, unrecorded"
+        cli.reap_at_start()
+        assert not _alive(tool), "the next start left the unrecorded tool running"
+        said = capsys.readouterr().err
+        assert f"stopped pid {tool} (chatty)" in said and "with SIGINT" in said, said
+        assert "Interrupt received: state written" in said, said
+        assert (tmp_path / "state").exists(), "the tool was not let to write its state"
+        assert not list(tool_records.folder().glob("*.std*")), "the output files were left"
+        assert not list(tool_records.folder().glob("*.json"))
+    finally:
+        _cleanup(tool)
+
+
+def test_empty_output_files_of_a_run_killed_before_its_tool_started_are_removed(tmp_path, capsys):
+    """Stand-in: process.stream with `outlive_us` in a subprocess that SIGKILLs itself after
+    making the two output files, before the tool starts. The next start removes the two
+    empty files (nothing ran, nothing to tell); `leftovers --list` beforehand names them
+    and changes nothing."""
+    owner = subprocess.run([sys.executable, "-c", KILLED_BEFORE_RECORD, "files", str(_chatty(tmp_path)),
+                            str(tmp_path)], env=os.environ.copy(), timeout=60)
+    assert owner.returncode == -signal.SIGKILL
+    files = sorted(tool_records.folder().glob("*.std*"))
+    assert [f.suffix for f in files] == [".stderr", ".stdout"] and not any(f.stat().st_size for f in files)
+    assert cli.main(["leftovers", "--list"]) == 0
+    assert all(f.exists() for f in files)
+    capsys.readouterr()
+    cli.reap_at_start()
+    assert not any(f.exists() for f in files), "the killed run's empty output files were left"
+
+
+def test_a_record_a_killed_run_left_half_written_is_read_or_dropped(tmp_path):
+    """Stand-ins: a `sleep` in its own session, and the temporary files tool_records.record
+    writes before its rename: a whole one (the run killed just before the rename) of a dead
+    run naming the sleep, a cut one of a dead run, and one of a live run (this process).
+    The reap stops the sleep and removes both dead runs' files; the live run's is left."""
+    sleeper = subprocess.Popen(["sleep", "600"], start_new_session=True)
+    try:
+        info = tool_records.proc_info(sleeper.pid)
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, timeout=30)
+        folder = tool_records.folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        whole = folder / f"{dead.stdout.strip()}-1-{sleeper.pid}.tmp"
+        whole.write_text(json.dumps({
+            "pid": sleeper.pid, "start": info.start, "boot": tool_records.boot_id(), "program": "sleep",
+            "uid": os.getuid(), "owner_pid": int(dead.stdout), "owner_start": 1, "marker": "1.1.none",
+            "own_group": True, "started_at": time.time()}))
+        cut = folder / f"{dead.stdout.strip()}-1-99999999.tmp"
+        cut.write_text('{"pid": 9999')
+        me = tool_records.proc_info(os.getpid())
+        live = folder / f"{os.getpid()}-{me.start}-99999998.tmp"
+        live.write_text('{"pid": 9999')
+        done = tool_records.reap(grace=5)
+        assert [item.pid for item in done.stopped] == [sleeper.pid]
+        assert sleeper.wait(timeout=10) is not None
+        assert not whole.exists() and not cut.exists()
+        assert live.exists(), "a live run's record being written was removed"
+    finally:
+        sleeper.kill()
+        sleeper.wait()

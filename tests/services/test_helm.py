@@ -182,3 +182,139 @@ def test_values_override_what_must_be_ours():
     assert values["createIngressClassResource"] is False
     assert values["serviceAccount"] == {"create": False, "name": "aws-load-balancer-controller"}
     assert (values["clusterName"], values["region"], values["vpcId"]) == ("c", "r", "v")
+
+
+# Stand-in for a `helm upgrade --install --wait` that is waiting for the controller's pods:
+# a fake helm answering `version` and `show chart`, and on `upgrade` writing its pid, then
+# waiting. Like helm 3 it ends on SIGINT ("Release ... has been cancelled") unless
+# FAKE_HELM_DEAF is set (a helm stuck in a call that ignores it), and on SIGTERM; each signal it gets is
+# noted in the file `signals` beside it.
+WAITING_HELM = r'''#!{python}
+import os, signal, sys, time
+here = os.path.dirname(os.path.abspath(__file__))
+argv = sys.argv[1:]
+with open(os.path.join(here, "helm.calls"), "a") as fh:
+    fh.write(" ".join(argv) + "\n")
+if argv[:1] == ["version"]:
+    sys.stdout.write("v3.16.3+gcfd0749"); sys.exit(0)
+if argv[:2] == ["show", "chart"]:
+    print("apiVersion: v2\nname: aws-load-balancer-controller\nversion: 3.5.0\nappVersion: v3.5.0\ntype: application")
+    sys.exit(0)
+stop = []
+def note(signum, frame):
+    with open(os.path.join(here, "signals"), "a") as fh:
+        fh.write(signal.Signals(signum).name + "\n")
+    if signum != signal.SIGINT or not os.environ.get("FAKE_HELM_DEAF"):
+        stop.append(signum)
+signal.signal(signal.SIGINT, note)
+signal.signal(signal.SIGTERM, note)
+sys.stdin.read()
+with open(os.path.join(here, "pid.tmp"), "w") as fh:
+    fh.write(str(os.getpid()))
+os.replace(os.path.join(here, "pid.tmp"), os.path.join(here, "pid"))
+while not stop:
+    time.sleep(0.05)
+print("Release aws-load-balancer-controller has been cancelled.", flush=True)
+sys.exit(1)
+'''
+
+HELM_OWNER = """\
+import asyncio
+from petstore_tui.services import helm
+asyncio.run(helm.install_controller({"clusterName": "c"}))
+"""
+
+
+def _waiting_helm(tmp_path, monkeypatch, *, deaf: bool = False):
+    folder = tmp_path / "helmbin"
+    folder.mkdir()
+    path = folder / "helm"
+    path.write_text(WAITING_HELM.format(python=sys.executable))
+    path.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}:/usr/bin:/bin")
+    if deaf:
+        monkeypatch.setenv("FAKE_HELM_DEAF", "1")
+    return folder
+
+
+def _pid_when_up(folder, seconds: float = 60) -> int:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not (folder / "pid").exists():
+        assert time.monotonic() < deadline, "the fake helm upgrade never started"
+        time.sleep(0.05)
+    return int((folder / "pid").read_text())
+
+
+def _gone(pid: int, seconds: float = 10) -> bool:
+    import time
+
+    from petstore_core import tool_records
+
+    deadline = time.monotonic() + seconds
+    while tool_records.alive(tool_records.proc_info(pid)):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+@pytest.mark.skipif(not __import__("pathlib").Path("/proc/self/stat").exists(), reason="Linux /proc needed")
+@pytest.mark.parametrize("deaf", [False, True], ids=["obeys-sigint", "ignores-sigint"])
+def test_a_helm_upgrade_left_by_a_killed_run_is_recorded_and_stopped_at_the_next_start(
+        tmp_path, monkeypatch, capsys, deaf):
+    """Stand-ins: the waiting fake helm above (recording its arguments), run by
+    helm.install_controller in a subprocess that is SIGKILLed while `helm upgrade --wait`
+    waits. helm is recorded like Terraform: the next start's reap stops it (one SIGINT; a
+    helm deaf to it gets SIGTERM after the grace) and names it."""
+    import os
+    import signal
+    import subprocess
+
+    from petstore_core import tool_records
+    from petstore_tui import cli
+
+    folder = _waiting_helm(tmp_path, monkeypatch, deaf=deaf)
+    owner = subprocess.Popen([sys.executable, "-c", HELM_OWNER], env=os.environ.copy())
+    pid = 0
+    try:
+        pid = _pid_when_up(folder)
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(timeout=30)
+        assert tool_records.alive(tool_records.proc_info(pid)), "helm died with its run"
+        records = tool_records.records()
+        assert [rec.program for rec in records] == ["helm"], "the killed run left no record of its helm call"
+        cli.reap_at_start(grace=1.0 if deaf else 30.0)
+        assert _gone(pid), "the next start left helm running"
+        said = capsys.readouterr().err
+        assert f"stopped pid {pid} (helm)" in said and "its helm call" in said, said
+        assert ("with SIGTERM" if deaf else "with SIGINT") in said, said
+        assert (folder / "signals").read_text().splitlines()[0] == "SIGINT"  # gently first, once
+        assert not tool_records.records()
+        assert "upgrade aws-load-balancer-controller" in (folder / "helm.calls").read_text()
+    finally:
+        if owner.poll() is None:
+            owner.kill()
+            owner.wait()
+        if pid and tool_records.alive(tool_records.proc_info(pid)):
+            os.kill(pid, signal.SIGKILL)
+
+
+async def test_stopping_the_helm_step_interrupts_helm_itself_once(tmp_path, monkeypatch):
+    """Stand-in: the waiting fake helm above. The operator stops the step (the task is
+    cancelled): helm itself gets one SIGINT, as from a terminal's Ctrl-C, and ends (helm 3
+    cancels the release on it); no record is left."""
+    import asyncio
+
+    from petstore_core import tool_records
+
+    folder = _waiting_helm(tmp_path, monkeypatch)
+    task = asyncio.ensure_future(helm.install_controller({"clusterName": "c"}))
+    pid = await asyncio.to_thread(_pid_when_up, folder)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, 60)
+    assert await asyncio.to_thread(_gone, pid)
+    assert (folder / "signals").read_text().splitlines() == ["SIGINT"]
+    assert not tool_records.records()

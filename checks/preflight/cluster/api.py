@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from checks.model import CheckResult
 from checks.preflight.base import BlockingCheck
+from checks.preflight.cluster._probe import could_not_run
 from checks.preflight.context import CheckContext
 from petstore_core import errors, kube
-from petstore_core.errors import describe_aws_error
 
 
 class ClusterApiCheck(BlockingCheck):
@@ -15,22 +15,28 @@ class ClusterApiCheck(BlockingCheck):
     title = "kubeconfig reaches the API"
 
     def _check(self, ctx: CheckContext) -> CheckResult:
+        unknown: Exception | None = None
         try:
-            cluster, cluster_known = ctx.cluster(), True
+            cluster = ctx.cluster()
         except Exception as exc:
-            cluster, cluster_known, why = None, False, describe_aws_error(exc)
-        if cluster_known and cluster is None:
+            cluster, unknown = None, exc
+        if unknown is None and cluster is None:
             return self.skipped(f"cluster {ctx.target.cluster_name} does not exist yet")
         update = kube.update_kubeconfig_command(ctx.target)
         paths = kube.kubeconfig_paths(ctx.target.kubeconfig)
-        if not cluster_known and not any(p.is_file() for p in paths):
-            return self.skipped(f"no kubeconfig at {', '.join(map(str, paths))}; once the cluster exists, "
-                                f"{update} writes it (the cluster is unknown: {why})")
+        if unknown is not None and not any(p.is_file() for p in paths):
+            # neither the cluster nor a kubeconfig: nothing to check the API server with
+            result = could_not_run(self, unknown)
+            result.detail = (f"no kubeconfig at {', '.join(map(str, paths))} either; once the cluster "
+                             f"exists, {update} writes it")
+            return result
         try:
             api = ctx.kube_api()
         except errors.KubeConfigError as exc:
-            if not cluster_known:
-                return self.skipped(f"{exc} (and the cluster is unknown: {why})")
+            if unknown is not None:
+                result = could_not_run(self, unknown)
+                result.detail = str(exc)
+                return result
             if ctx.target.sandbox:
                 return self.skipped("the sandbox emulates AWS only: no Kubernetes API server to reach")
             return self.failed(str(exc), fix=update)
