@@ -232,6 +232,34 @@ def _kill_leftovers(proc: asyncio.subprocess.Process) -> None:
         pass
 
 
+async def _wait_or_stop(proc: asyncio.subprocess.Process, work: asyncio.Future, timeout: float,
+                        interrupt_grace: float, terminate_grace: float) -> bool:
+    """Wait up to `timeout` for `work` (the tool's input and output); on timeout or
+    cancellation stop the tool (`_stop`). True when it timed out. Whatever happens, nothing
+    of the tool outlives the call."""
+    try:
+        await asyncio.wait_for(asyncio.shield(work), timeout)
+        return False
+    except TimeoutError:
+        await _stop(proc, interrupt_grace, terminate_grace)
+        await asyncio.wait([work], timeout=terminate_grace)
+        return True
+    except asyncio.CancelledError:
+        await _stop(proc, interrupt_grace, terminate_grace)
+        await asyncio.wait([work], timeout=terminate_grace)
+        raise
+    finally:
+        if not work.done():
+            # stopped, yet its pipes are still held (a grandchild), or the stop itself
+            # was cut short by the caller's own deadline: nothing of it may outlive us
+            _kill_leftovers(proc)
+            # its pipes close now: let them, or asyncio reports the transport's end
+            # after the loop is gone (a traceback on the operator's stderr)
+            await asyncio.wait([work], timeout=terminate_grace)
+        if not work.done():
+            work.cancel()
+
+
 async def _stop(proc: asyncio.subprocess.Process, interrupt_grace: float, terminate_grace: float) -> None:
     for sig, grace in ((signal.SIGINT, interrupt_grace), (signal.SIGTERM, terminate_grace)):
         if proc.returncode is not None:
@@ -348,25 +376,8 @@ async def stream(
 
     work = asyncio.ensure_future(communicate())
     try:
-        await asyncio.wait_for(asyncio.shield(work), timeout)
-    except TimeoutError:
-        result.timed_out = True
-        await _stop(proc, interrupt_grace, terminate_grace)
-        await asyncio.wait([work], timeout=terminate_grace)
-    except asyncio.CancelledError:
-        await _stop(proc, interrupt_grace, terminate_grace)
-        await asyncio.wait([work], timeout=terminate_grace)
-        raise
+        result.timed_out = await _wait_or_stop(proc, work, timeout, interrupt_grace, terminate_grace)
     finally:
-        if not work.done():
-            # stopped, yet its pipes are still held (a grandchild), or the stop itself
-            # was cut short by the caller's own deadline: nothing of it may outlive us
-            _kill_leftovers(proc)
-            # its pipes close now: let them, or asyncio reports the transport's end
-            # after the loop is gone (a traceback on the operator's stderr)
-            await asyncio.wait([work], timeout=terminate_grace)
-        if not work.done():
-            work.cancel()
         tool_records.forget(recorded)
         if outputs is not None:
             for reader in readers:
@@ -413,22 +424,9 @@ async def capture(
     work = asyncio.ensure_future(proc.communicate(input))
     result = Captured(None)
     try:
-        result.stdout, result.stderr = await asyncio.wait_for(asyncio.shield(work), timeout)
-    except TimeoutError:
-        result.timed_out = True
-        await _stop(proc, interrupt_grace, terminate_grace)
-        await asyncio.wait([work], timeout=terminate_grace)
-    except asyncio.CancelledError:
-        await _stop(proc, interrupt_grace, terminate_grace)
-        await asyncio.wait([work], timeout=terminate_grace)
-        raise
+        result.timed_out = await _wait_or_stop(proc, work, timeout, interrupt_grace, terminate_grace)
     finally:
-        if not work.done():  # stopped, yet a grandchild holds its pipes: nothing may outlive us
-            _kill_leftovers(proc)
-            await asyncio.wait([work], timeout=terminate_grace)
-        if not work.done():
-            work.cancel()
-        elif not work.cancelled() and work.exception() is None and not result.stdout and not result.stderr:
+        if work.done() and not work.cancelled() and work.exception() is None:
             result.stdout, result.stderr = work.result()
         tool_records.forget(recorded)
     result.returncode = proc.returncode
