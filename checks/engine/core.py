@@ -119,7 +119,8 @@ class Engine(BulkScan, BatchFeed):
         self.lines_cut = 0
 
     def _load_compiled(self, signatures: list[str], cache_dir) -> None:
-        """Every signature, resource pattern and ruled-out pattern compiled at once, through
+        """Every signature, resource pattern and ruled-out pattern (ruled_out_by and
+        ruled_out_by_context) compiled at once, through
         the cache of compiled regexes (checks/engine/compiled.py): the same patterns,
         without the cost of compiling them in every run."""
         with_resource = [entry for entry in self.catalog if entry.resource_pattern]
@@ -127,12 +128,18 @@ class Engine(BulkScan, BatchFeed):
         items = [(signature.encode("utf-8"), RE_FLAGS) for signature in signatures]
         items += [(entry.resource_pattern, re.IGNORECASE) for entry in with_resource]
         items += [(p.encode("utf-8"), RULED_OUT_FLAGS) for entry in ruling_out for p in entry.ruled_out_by]
+        by_context = [entry for entry in self.catalog if entry.ruled_out_by_context]
+        items += [(p.encode("utf-8"), RULED_OUT_FLAGS) for entry in by_context
+                  for p in (entry.context_when_event or "", *entry.ruled_out_by_context) if p]
         compiled = iter(compile_all(items, cache_dir))
         self.matcher.use_patterns([next(compiled) for _ in signatures])
         self._resource_patterns = dict.fromkeys(self.by_id)
         self._resource_patterns.update((entry.id, next(compiled)) for entry in with_resource)
         self._ruled_out_patterns = {entry.id: tuple(next(compiled) for _ in entry.ruled_out_by)
                                     for entry in ruling_out}
+        self._context_patterns = {entry.id: (next(compiled) if entry.context_when_event else None,
+                                             tuple(next(compiled) for _ in entry.ruled_out_by_context))
+                                  for entry in by_context}
 
     # -------------------------------------------------------------- line by line
     def feed(self, line: str | bytes, source: str = ANY, resource: str = "",
