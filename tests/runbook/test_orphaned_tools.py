@@ -162,6 +162,22 @@ def test_process_run_tools_are_recorded_and_stopped_in_their_own_group(tmp_path)
         _cleanup(tool, provider)
 
 
+def _dead_run_record(pid: int, start: int, program: str, suffix: str = ".json") -> Path:
+    """A record of tool `pid` (process start `start`) written by a run that has ended: its
+    owner is a pid that just exited. `suffix` ".tmp" is the file record() writes before its
+    rename."""
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, timeout=30)
+    folder = tool_records.folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{dead.stdout.strip()}-1-{pid}{suffix}"
+    path.write_text(json.dumps({
+        "pid": pid, "start": start, "boot": tool_records.boot_id(), "program": program,
+        "uid": os.getuid(), "owner_pid": int(dead.stdout), "owner_start": 1, "marker": "1.1.none",
+        "own_group": True, "started_at": time.time()}))
+    return path
+
+
 def test_a_reused_pid_is_left_alone_and_its_record_dropped(tmp_path):
     """Stand-in for pid reuse: a stranger `sleep` (not started by us) holds the pid of a
     record from a dead run, with another start time. It is not touched; the record goes."""
@@ -169,15 +185,7 @@ def test_a_reused_pid_is_left_alone_and_its_record_dropped(tmp_path):
     try:
         info = tool_records.proc_info(stranger.pid)
         assert info is not None
-        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                              capture_output=True, text=True, timeout=30)
-        folder = tool_records.folder()
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{dead.stdout.strip()}-1-{stranger.pid}.json"
-        path.write_text(json.dumps({
-            "pid": stranger.pid, "start": info.start - 1, "boot": tool_records.boot_id(), "program": "terraform",
-            "uid": os.getuid(), "owner_pid": int(dead.stdout), "owner_start": 1, "marker": "1.1.none",
-            "own_group": True, "started_at": time.time()}))
+        path = _dead_run_record(stranger.pid, info.start - 1, "terraform")
         done = tool_records.reap(grace=1)
         assert stranger.poll() is None, "a stranger with a reused pid was stopped"
         assert not done.stopped
@@ -427,16 +435,7 @@ def _deaf_leftover() -> tuple[subprocess.Popen, Path]:
     deaf = subprocess.Popen([sys.executable, "-c", DEAF], stdout=subprocess.PIPE, text=True, start_new_session=True)
     assert deaf.stdout.readline() == "ready\n"
     info = tool_records.proc_info(deaf.pid)
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, timeout=30)
-    folder = tool_records.folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{dead.stdout.strip()}-1-{deaf.pid}.json"
-    path.write_text(json.dumps({
-        "pid": deaf.pid, "start": info.start, "boot": tool_records.boot_id(), "program": "terraform",
-        "uid": os.getuid(), "owner_pid": int(dead.stdout), "owner_start": 1, "marker": "1.1.none",
-        "own_group": True, "started_at": time.time()}))
-    return deaf, path
+    return deaf, _dead_run_record(deaf.pid, info.start, "terraform")
 
 
 def test_a_leftover_deaf_to_sigint_is_named_at_once_with_the_wait(capsys):
@@ -553,16 +552,9 @@ def test_a_record_a_killed_run_left_half_written_is_read_or_dropped(tmp_path):
     sleeper = subprocess.Popen(["sleep", "600"], start_new_session=True)
     try:
         info = tool_records.proc_info(sleeper.pid)
-        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                              capture_output=True, text=True, timeout=30)
-        folder = tool_records.folder()
-        folder.mkdir(parents=True, exist_ok=True)
-        whole = folder / f"{dead.stdout.strip()}-1-{sleeper.pid}.tmp"
-        whole.write_text(json.dumps({
-            "pid": sleeper.pid, "start": info.start, "boot": tool_records.boot_id(), "program": "sleep",
-            "uid": os.getuid(), "owner_pid": int(dead.stdout), "owner_start": 1, "marker": "1.1.none",
-            "own_group": True, "started_at": time.time()}))
-        cut = folder / f"{dead.stdout.strip()}-1-99999999.tmp"
+        whole = _dead_run_record(sleeper.pid, info.start, "sleep", ".tmp")
+        folder = whole.parent
+        cut = folder / f"{whole.name.split('-', 1)[0]}-1-99999999.tmp"
         cut.write_text('{"pid": 9999')
         me = tool_records.proc_info(os.getpid())
         live = folder / f"{os.getpid()}-{me.start}-99999998.tmp"

@@ -28,19 +28,25 @@ elif "output" in sys.argv:
 """
 
 
+def _project_with_fake_terraform(tmp_path, monkeypatch, script: str):
+    """A project folder, and `script` (a fake `terraform`) alone on PATH."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "terraform"
+    fake.write_text(script.format(python=sys.executable))
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    project = tmp_path / "project"
+    (project / "terraform").mkdir(parents=True)
+    return project
+
+
 async def test_terraform_apply_progress_is_printed(step_ctx, tmp_path, monkeypatch):
     """Stand-in: a fake `terraform` printing Terraform's real JSON events for one resource
     that takes 25 s (apply_start, two apply_progress, apply_complete). Its "Still
     creating... [10s elapsed]" lines reach the output (the old step dropped them, leaving
     an EKS apply silent for 10-15 minutes)."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    fake = bin_dir / "terraform"
-    fake.write_text(FAKE_TERRAFORM.format(python=sys.executable))
-    fake.chmod(0o755)
-    monkeypatch.setenv("PATH", str(bin_dir))
-    project = tmp_path / "project"
-    (project / "terraform").mkdir(parents=True)
+    project = _project_with_fake_terraform(tmp_path, monkeypatch, FAKE_TERRAFORM)
     ctx, rec = step_ctx(settings.Target(region="eu-west-1", project_dir=project), {"planned": 1})
     (ctx.workdir / "deploy.tfplan").write_text("plan")
     result = await terraform_apply(ctx)
@@ -88,14 +94,8 @@ async def test_a_plan_the_operator_did_not_confirm_is_never_applied(step_ctx, tm
     from petstore_tui.runbook.deploy_aws_steps import terraform_plan
     from petstore_tui.runbook.model import StepFailed
 
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    fake = bin_dir / "terraform"
-    fake.write_text(PLAN_APPLY_TERRAFORM.format(python=sys.executable))
-    fake.chmod(0o755)
-    monkeypatch.setenv("PATH", str(bin_dir))
-    project = tmp_path / "project"
-    (project / "terraform").mkdir(parents=True)
+    project = _project_with_fake_terraform(tmp_path, monkeypatch, PLAN_APPLY_TERRAFORM)
+    bin_dir = tmp_path / "bin"  # where the fake notes that it applied
     ctx, rec = step_ctx(settings.Target(region="eu-west-1", project_dir=project))  # answers no
 
     refused = await terraform_plan(ctx)
