@@ -47,6 +47,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from petstore_core import settings
+from petstore_core.private_file import write_private
 
 MARKER = "PETSTORE_TOOL_CALL"
 FOLDER = "children"
@@ -209,10 +210,8 @@ def record(pid: int, program: str, marker: str | None, *, own_group: bool,
         where = folder()
         where.mkdir(parents=True, exist_ok=True)
         path = where / f"{owner[0]}-{owner[1]}-{pid}.json"
-        tmp = path.with_suffix(".tmp")
         data = {k: v for k, v in asdict(rec).items() if k != "path"}
-        tmp.write_text(json.dumps(data))
-        os.replace(tmp, path)
+        write_private(path, json.dumps(data))
     except OSError:
         return None
     return path

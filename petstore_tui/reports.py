@@ -8,6 +8,7 @@ from pathlib import Path
 from checks.model import Finding
 from petstore_core import settings
 from petstore_core.kube import command_for_target, for_target
+from petstore_core.private_file import write_private
 from petstore_core.redact import redact
 from petstore_core.settings import Target
 from petstore_core.words import counted
@@ -72,3 +73,11 @@ def render_report(target: Target, findings: list[Finding], timeline: list[tuple[
             if finding.fix.files:
                 out += ["Files: " + ", ".join(f"`{f}`" for f in finding.fix.files), ""]
     return "\n".join(redact(line) for line in out).rstrip() + "\n"
+
+
+def write_report_file(path: Path, text: str) -> Path:
+    """The report at `path`, readable by its owner only (0600, like the journals: its
+    evidence is redacted, but what redaction missed stays private); never over a file that
+    exists (a log, an older report): FileExistsError."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_private(path, text, exclusive=True)

@@ -72,6 +72,52 @@ def _unwrap_records(data: bytes) -> bytes:
     return _RECORD.sub(_record_line, data)
 
 
+# JSON's \n and \t escapes read as the space they stand for, except in a Windows path
+# (`C:\Users\x\node_modules\pg`, `C:\temp\tools`), where they are a separator and a name.
+# A JSON string's own backslashes are doubled, and the `\\` step has halved them by now, so
+# a path looks the same either way: inside a path token (a drive letter, a colon, a
+# backslash, then no space, quote or bracket) an escape counts as a newline or tab only right
+# after a file name (`client.js:1:2\n    at ...`, a stack trace's next frame), and as the
+# path's own backslash after a folder or the drive (`C:\new`, `x\node_modules\`).
+_WIN_PATH = re.compile(rb"(?<![\w.\\/-])[A-Za-z]:\\[^\s\"'`<>|()\[\]{},;*?]*")
+_FILE_NAME = re.compile(rb"\.[A-Za-z0-9]{1,8}(?::\d+)*$")
+
+
+def _escape_in_path(token: bytes, letter: bytes) -> bytes:
+    parts = token.split(b"\\")
+    out = [parts[0]]
+    previous = parts[0]
+    for part in parts[1:]:
+        if part.startswith(letter) and _FILE_NAME.search(previous):
+            out.append(b" " + part[1:])  # after a file name: the escape ended the line
+        else:
+            out.append(b"\\" + part)
+        previous = part
+    return b"".join(out)
+
+
+def _json_space(data: bytes, letter: bytes) -> bytes:
+    escape = b"\\" + letter
+    if b":\\" not in data:
+        return data.replace(escape, b" ")
+    pieces = []
+    pos = 0
+    for m in _WIN_PATH.finditer(data):
+        pieces.append(data[pos:m.start()].replace(escape, b" "))
+        pieces.append(_escape_in_path(m.group(0), letter) if escape in m.group(0) else m.group(0))
+        pos = m.end()
+    pieces.append(data[pos:].replace(escape, b" "))
+    return b"".join(pieces)
+
+
+def _newline_escape(data: bytes) -> bytes:
+    return _json_space(data, b"n")
+
+
+def _tab_escape(data: bytes) -> bytes:
+    return _json_space(data, b"t")
+
+
 # Paste damage: JSON records, JSON escapes, HTML entities, Markdown marks, curly quotes,
 # exotic spaces. Every replacement is shorter than or as long as what it replaces and
 # never makes a newline. (trigger, replacement); a replacement of None means the ANSI
@@ -82,7 +128,7 @@ STEPS: tuple[tuple[bytes, bytes | Callable[[bytes], bytes] | None], ...] = (
     (b'"log":', _unwrap_records), (b'"message":', _unwrap_records),  # a JSON record a line
     (b"\\u", _unescape),  # JSON's \u escapes of printable characters
     (b"\\\\", b"\\"),  # a JSON string inside a JSON string (a shipped log line): \\\" is \"
-    (b'\\"', b'"'), (b"\\n", b" "), (b"\\t", b" "),  # a log line inside a JSON string
+    (b'\\"', b'"'), (b"\\n", _newline_escape), (b"\\t", _tab_escape),  # a log line inside a JSON string
     (b"&quot;", b'"'), (b"&#34;", b'"'), (b"&#x22;", b'"'),
     (b"&#39;", b"'"), (b"&#x27;", b"'"), (b"&apos;", b"'"),
     (b"&lt;", b"<"), (b"&gt;", b">"), (b"&nbsp;", b" "), (b"&#160;", b" "), (b"&#xa0;", b" "),

@@ -19,6 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, target) -> int:
     # start-up: `sandbox --help` does not load these
     from petstore_tui.services import sandbox
+    from petstore_tui.services.sandbox_notice import stop_command
 
     if args.action == "start":
         try:
@@ -29,7 +30,7 @@ def run(args: argparse.Namespace, target) -> int:
         verb = "started" if started else "already running"
         print(f"AWS emulator {verb} at {state.endpoint} (pid {state.pid}); log: {sandbox.log_path()}")
         status = 0 if args.no_base else _prepare_base(target)
-        print("use --sandbox on any command; `petstore-tui sandbox stop` ends it")
+        print(f"use --sandbox on any command; `{stop_command()}` ends it")
         return status
     if args.action == "status":
         status = sandbox.status(target.with_(sandbox=True))

@@ -58,7 +58,22 @@ def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight")
         app.run()
     finally:
         resume_collection()  # an app that ended before its first frame
+        say_sandbox_still_running()
     return int(app.return_code or 0)
+
+
+def say_sandbox_still_running() -> None:
+    """On the way out (q, Ctrl+C, a crash): the emulator outlives the TUI, listening until
+    `sandbox stop`; one line says so rather than leaving it running unseen."""
+    # start-up: read once, as the TUI ends
+    from petstore_tui.services.sandbox_notice import still_running
+
+    try:
+        line = still_running()
+    except Exception:  # a state file half-written by a parallel `sandbox stop`: say nothing
+        line = None
+    if line:
+        print(line, file=sys.stderr)
 
 
 def catalog_problem(catalog_dirs: tuple[str, ...]) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from petstore_core import sandbox_state, settings
+from petstore_core.private_file import write_private
 from petstore_tui.runbook.journal import journal_path
 from petstore_tui.runbook.journal import json_safe as redacted
 from petstore_tui.runbook.lock import RunLock
@@ -148,6 +149,4 @@ class FixJournal:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         scope = str(self.target.project) if self.kind == REPOSITORY else self.target.label
         data = {"target": scope, "entries": redacted(self.entries)}
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=2, sort_keys=True))
-        os.replace(tmp, self.path)
+        write_private(self.path, json.dumps(data, indent=2, sort_keys=True))

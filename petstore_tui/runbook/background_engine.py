@@ -37,6 +37,11 @@ class BackgroundEngine:
     def ready(self) -> bool:
         return self._ready.is_set()
 
+    @property
+    def pending(self) -> int:
+        """Lines waiting for the engine to be built (0 once it is)."""
+        return 0 if self._ready.is_set() else len(self._waiting)
+
     def feed(self, text: str, *, source: str) -> list:
         if not self._ready.is_set():
             self._waiting.append((text, source))

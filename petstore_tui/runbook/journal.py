@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
 
 from petstore_core import settings
+from petstore_core.private_file import write_private
 from petstore_core.redact import redact
 
 
@@ -79,6 +79,4 @@ class Journal:
         self.save()
 
     def save(self) -> None:
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.data, indent=2, sort_keys=True))
-        os.replace(tmp, self.path)
+        write_private(self.path, json.dumps(self.data, indent=2, sort_keys=True))

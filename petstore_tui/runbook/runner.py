@@ -10,6 +10,7 @@ from typing import Any
 from checks.engine import load_default_engine
 from petstore_core import settings
 from petstore_core.redact import KeyBlockMasker, redact
+from petstore_core.words import counted
 from petstore_tui.events import (
     ConfirmationRequested,
     RunFinished,
@@ -28,6 +29,7 @@ from petstore_tui.runbook.model import Step, StepContext, StepResult, describe_e
 _END = object()
 _COMPLETE = ("done", "skipped")
 HEARTBEAT = 10.0  # a running step is never silent for longer than this
+ENGINE_POLL = 0.1  # seconds between looks at an engine still being built
 _TICK = 1.0  # how often the heartbeat looks (a silence is reported within a second of HEARTBEAT)
 VERIFY_TIMEOUT = 20.0  # each journal check is a call or two; a dead endpoint must not hang a resume
 
@@ -188,7 +190,10 @@ class Runner:
                 beat.cancel()
             result: StepResult = self._task.result()
             self._task = None
+            elapsed = time.monotonic() - t0  # the step's own time: not the wait for the engine below
             if engine is not None:
+                async for line in self._wait_for_engine(step, engine):
+                    yield line
                 try:
                     if self._merge(findings, await engine.flush()):
                         yield StepFindings(step.id, self._sorted(findings))  # lines fed once it was ready
@@ -197,7 +202,6 @@ class Runner:
                 if engine.error and not engine_error_told:
                     engine_error_told = True  # steps still run; their output is just not diagnosed
                     yield StepOutput(step.id, redact(f"diagnostics engine unavailable: {engine.error}"[:300]), "info")
-            elapsed = time.monotonic() - t0
             found = self._sorted(findings)
             summary = result.summary
             if result.status is StepStatus.FAILED and found and found[0].fix is not None:
@@ -217,6 +221,26 @@ class Runner:
             journal.reset(other)
             journal.save()
         yield RunFinished(True, None, time.monotonic() - run_started)
+
+    async def _wait_for_engine(self, step: Step, engine: BackgroundEngine) -> AsyncIterator[StepOutput]:
+        """A step whose lines wait for the engine (the catalog's first compile on a fresh
+        state folder: ~15-20 s of CPU, a minute or more on a loaded machine) ends only once
+        they are diagnosed. Said, and said again every HEARTBEAT seconds, rather than
+        charged in silence to the step (the first preflight once read 56 s; its checks took
+        under one)."""
+        if not engine.pending:
+            return
+        yield StepOutput(step.id, f"diagnosing this step's {counted(engine.pending, 'line')}: the diagnostics engine is "
+                         "still being built (the catalog's first compile in this state folder; later runs "
+                         "load it from the cache)", "info")
+        started = last = time.monotonic()
+        while not engine.ready:  # polled: a thread blocked on it would hold the exit until the compile ends
+            await asyncio.sleep(ENGINE_POLL)
+            now = time.monotonic()
+            if not engine.ready and now - last >= HEARTBEAT:
+                last = now
+                yield StepOutput(step.id, "… still waiting for the diagnostics engine: "
+                                 f"{duration(now - started)}", "info")
 
     async def _heartbeat(self, step: Step, ctx: StepContext, queue: asyncio.Queue) -> None:
         """While `step` runs: after HEARTBEAT seconds with nothing shown, one line saying

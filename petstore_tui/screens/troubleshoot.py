@@ -24,7 +24,7 @@ from checks.model import Finding
 from petstore_core.redact import KeyBlockMasker, redact
 from petstore_core.words import counted
 from petstore_tui.contracts import LogSource
-from petstore_tui.reports import default_report_path, render_report
+from petstore_tui.reports import default_report_path, render_report, write_report_file
 from petstore_tui.restarts import RestartCounter
 from petstore_tui.screens.dialogs import PromptDialog
 from petstore_tui.screens.troubleshoot_ack import AckActions
@@ -290,9 +290,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
             text = render_report(self.app.target, findings, list(self.timeline),
                                  [s.title for s in sources if not s.unavailable], self.app.services.clock(),
                                  [(s.title, s.unavailable) for s in sources if s.unavailable])
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "x", encoding="utf-8") as out:  # never over a file (a log, an older report)
-                out.write(text)
+            write_report_file(path, text)
             self.app.call_from_thread(self.notify, f"Report written to {path}")
         except FileExistsError:
             self.app.call_from_thread(self.app.fail, "Report not written",

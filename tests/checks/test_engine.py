@@ -637,3 +637,23 @@ def test_an_entrys_own_resource_pattern_wins_over_the_kubectl_prefix():
     engine.flush()
     (finding,) = [f for f in engine.findings() if f.failure_id == "alb-controller-ingressclass-missing"]
     assert finding.resource == "alb"
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    # a Windows path as printed: its \n and \t are a backslash and a name
+    (rb"Error: Cannot find module 'pg' at C:\Users\x\node_modules\pg\lib\client.js:42",
+     rb"Error: Cannot find module 'pg' at C:\Users\x\node_modules\pg\lib\client.js:42"),
+    (rb"open C:\temp\tools\new.txt: access denied", rb"open C:\temp\tools\new.txt: access denied"),
+    # the same path inside a JSON string (backslashes doubled): the escape after the file
+    # name is the stack trace's newline
+    (rb'"stack":"Error: x\n    at f (C:\\Users\\x\\node_modules\\pg\\lib\\client.js:1:2)\n    at g"',
+     rb'"stack":"Error: x     at f (C:\Users\x\node_modules\pg\lib\client.js:1:2)     at g"'),
+    (rb"Require stack:\n- C:\\app\\y.js\n- C:\\app\\z.js", rb"Require stack: - C:\app\y.js - C:\app\z.js"),
+    # no path: JSON's escapes read as spaces, as before
+    (rb"failed.\nTraceback\t(most recent call last)", rb"failed. Traceback (most recent call last)"),
+])
+def test_json_newline_escapes_are_not_undone_inside_windows_paths(line, expected):
+    """Stand-in: none; a Windows path's `\\node_modules` once read as a JSON newline and
+    came out as `C:\\Users\\x ode_modules`."""
+    assert prepare_line(line) == expected
+    assert normalise(line + b"\n" + line) == expected + b"\n" + expected

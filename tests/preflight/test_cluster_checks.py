@@ -170,3 +170,31 @@ def test_no_kubeconfig_in_a_sandbox_session_names_no_placeholder_command(tmp_pat
     message = str(failed.value)
     assert "<" not in message and str(tmp_path / "none") in message, message
     assert "kubeconfig step" in message and "--kubeconfig" in message, message
+
+
+@pytest.mark.parametrize("kubeconfig", ["none", "other-contexts"])
+def test_sandbox_with_a_context_it_cannot_use_says_what_the_options_give(tmp_path, kubeconfig):
+    """Stand-in: a context whose cluster exists in the emulator (after a sandbox deploy) and
+    whose kubeconfig is missing or lacks the named context. Before, `--sandbox --context
+    NAME` read "the sandbox emulates AWS only" and skipped, naming neither the context
+    nor what to do."""
+    from types import SimpleNamespace
+
+    from checks.preflight.context import _kube_api
+    from petstore_core.settings import Target
+
+    path = tmp_path / "config"
+    if kubeconfig == "other-contexts":
+        path.write_text("apiVersion: v1\nkind: Config\ncontexts: [{name: kind-a, context: {cluster: a}}]\n"
+                        "clusters: [{name: a, cluster: {server: 'https://127.0.0.1:1'}}]\ncurrent-context: kind-a\n")
+    target = Target(sandbox=True, context="kind-petstore", kubeconfig=path)
+    ctx = SimpleNamespace(target=target, cluster=lambda: {"name": target.cluster_name},
+                          kube_api=lambda: _kube_api(target))
+    result = ClusterApiCheck()._check(ctx)
+    assert result.status == Status.FAIL
+    assert result.summary.startswith("--context kind-petstore: "), result.summary
+    assert "emulates AWS only" in result.fix and "--kubeconfig" in result.fix and "kind" in result.fix
+
+    ctx.target = Target(sandbox=True, kubeconfig=path)  # no --context: skipped, saying what --context does
+    result = ClusterApiCheck()._check(ctx)
+    assert result.status == Status.SKIP and "--context NAME" in result.summary

@@ -292,3 +292,34 @@ async def test_only_still_asks_for_the_typed_confirmation():
     steps = Runbook("destroy", [Step("confirm", "C", ok, always=True), Step("a", "A", ok), Step("b", "B", ok)])
     await collect(Runner(TARGET, steps, engine_factory=None), only="b")
     assert log == ["confirm", "b"]
+
+
+async def test_a_step_waiting_for_the_engine_says_so_and_its_time_is_its_own(monkeypatch):
+    """Stand-in: FakeEngine behind a factory that takes 1.5 s (the catalog's first compile:
+    ~17 s of CPU, 56 s at load 10), a heartbeat of 0.5 s. Before, the first step (preflight)
+    sat silent until the engine was built and its time read 56 s where its checks took
+    under one; now a line says what it waits for, again each heartbeat, and the step's
+    elapsed is its own work."""
+    import time
+
+    from petstore_tui.runbook import runner as runner_module
+
+    monkeypatch.setattr(runner_module, "HEARTBEAT", 0.5)
+
+    def slow_factory():
+        time.sleep(1.5)
+        return FakeEngine()
+
+    async def quick(ctx):
+        ctx.emit("[PASS ] tools.git: git 2.39.5")
+        return done("checks passed")
+
+    events = await asyncio.wait_for(
+        collect(Runner(TARGET, Runbook("deploy", [Step("preflight", "Preflight checks", quick)]),
+                       engine_factory=slow_factory)), 30)
+    lines = [e.line for e in events if isinstance(e, StepOutput)]
+    assert any(line.startswith("diagnosing this step's 1 line: the diagnostics engine is still being built")
+               for line in lines), lines
+    assert any(line.startswith("… still waiting for the diagnostics engine") for line in lines), lines
+    finished = next(e for e in events if isinstance(e, StepFinished))
+    assert finished.elapsed < 1.0, finished.elapsed

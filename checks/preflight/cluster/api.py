@@ -8,6 +8,13 @@ from checks.preflight.cluster._probe import could_not_run
 from checks.preflight.context import CheckContext
 from petstore_core import errors, kube
 
+# What --sandbox and --context give together, said where a named context cannot be used.
+SANDBOX_CONTEXT = ("with --sandbox, --context NAME names a Kubernetes cluster of your own (kind, minikube, "
+                   "k3d) whose API the cluster checks use, found in --kubeconfig FILE, else $KUBECONFIG, "
+                   "else ~/.kube/config: create that context, or pass --kubeconfig with the file that has it; "
+                   "the sandbox itself emulates AWS only (EKS, ECR, IAM, EC2: no Kubernetes API server), "
+                   "so without --context these checks are skipped")
+
 
 class ClusterApiCheck(BlockingCheck):
     id = "cluster.api"
@@ -37,8 +44,12 @@ class ClusterApiCheck(BlockingCheck):
                 result = could_not_run(self, unknown)
                 result.detail = str(exc)
                 return result
+            if ctx.target.sandbox and ctx.target.context:
+                # the operator named a cluster of their own to check beside the emulator
+                return self.failed(f"--context {ctx.target.context}: {exc}", fix=SANDBOX_CONTEXT)
             if ctx.target.sandbox:
-                return self.skipped("the sandbox emulates AWS only: no Kubernetes API server to reach")
+                return self.skipped("the sandbox emulates AWS only (no Kubernetes API server to reach); "
+                                    "--context NAME checks a cluster of your own instead")
             return self.failed(str(exc), fix=update)
         try:
             version = kube.server_version(api)
