@@ -144,7 +144,9 @@ def test_the_native_pass_without_the_gil_answers_as_the_python_one_on_two_thread
     at once (the read-ahead's block, this thread's head): each answers what the Python
     twin answers for its buffer. Lines built to reach every prefix test, the PostgreSQL
     label test after a prefix followed by no space among them (the test's per-line state,
-    one a thread)."""
+    one a thread). It pins the answers; it did not catch that state shared between the
+    threads (a static int: the window is one line's test), which stays a matter of reading
+    _line_scan.c."""
     rng = random.Random(5)
     kinds = [b"web-1  | DETAIL:  key (id)=(1) exists", b"web-1  |DETAIL:  x", b"2026-11-27T10:00:00Z HINT: y",
              b"2026-11-27T10:00:00Z plain", b"[pod/api-1] CONTEXT: z", b"  indented", b"> quoted",
