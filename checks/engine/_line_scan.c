@@ -15,69 +15,53 @@ static int prefixed_or_boxed(const unsigned char *s, Py_ssize_t n, int pipes);
 static Py_ssize_t body_start(const unsigned char *s, Py_ssize_t n);
 static int holds_noise(const unsigned char *s, Py_ssize_t n);
 
-/* Offsets collected while the GIL is released (scan_impl): a growing C array, turned
- * into a list once the pass is over. */
-typedef struct {
-    Py_ssize_t *at;
-    Py_ssize_t count, size;
-} Offsets;
-
 static int
-offsets_add(Offsets *o, Py_ssize_t offset)  /* -1 when out of memory (no GIL needed) */
+append_offset(PyObject *list, Py_ssize_t offset)
 {
-    if (o->count == o->size) {
-        Py_ssize_t size = o->size ? 2 * o->size : 256;
-        Py_ssize_t *at = PyMem_RawRealloc(o->at, (size_t)size * sizeof(Py_ssize_t));
-        if (at == NULL)
-            return -1;
-        o->at = at;
-        o->size = size;
+    PyObject *item = PyLong_FromSsize_t(offset);
+    if (item == NULL || PyList_Append(list, item) < 0) {
+        Py_XDECREF(item);
+        return -1;
     }
-    o->at[o->count++] = offset;
+    Py_DECREF(item);
     return 0;
-}
-
-static PyObject *
-offsets_list(const Offsets *o)
-{
-    PyObject *list = PyList_New(o->count);
-    if (list == NULL)
-        return NULL;
-    for (Py_ssize_t i = 0; i < o->count; i++) {
-        PyObject *item = PyLong_FromSsize_t(o->at[i]);
-        if (item == NULL) {
-            Py_DECREF(list);
-            return NULL;
-        }
-        PyList_SET_ITEM(list, i, item);
-    }
-    return list;
 }
 
 /* The line buf[line:at] is read: its end goes in `ends` if it is `width` long, and in
  * `prefixed` (when wanted) if the grouping may rewrite it (prefixed_or_boxed). */
 static int
-line_ended(Offsets *ends, Offsets *prefixed, const unsigned char *buf, Py_ssize_t line, Py_ssize_t at,
+line_ended(PyObject *ends, PyObject *prefixed, const unsigned char *buf, Py_ssize_t line, Py_ssize_t at,
            Py_ssize_t width, int want_prefixed, int pipes)
 {
-    if (at - line == width && offsets_add(ends, at) < 0)
+    if (at - line == width && append_offset(ends, at) < 0)
         return -1;
-    if (want_prefixed && prefixed_or_boxed(buf + line, at - line, pipes) && offsets_add(prefixed, at) < 0)
+    if (want_prefixed && prefixed_or_boxed(buf + line, at - line, pipes) && append_offset(prefixed, at) < 0)
         return -1;
     return 0;
 }
 
-/* Bytes from which scan_impl releases the GIL for its pass (a block's pass, not a line's):
- * the bulk path's read-ahead thread runs it while the main thread goes on */
-#define RELEASE_GIL_FROM (64 * 1024)
-
-/* The pass of scan_impl over buf[lo:hi], touching no Python object. Answers 1 on noise
- * (only with `clean`), -1 when out of memory, else 0. */
-static int
-scan_pass(const unsigned char *buf, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t width, int want_prefixed,
-          Py_ssize_t limit, int clean, Offsets *ends, Offsets *prefixed, Py_ssize_t *count_out,
-          Py_ssize_t *longs_out)
+/* scan() and scan_clean(): with `clean`, None as soon as buf[lo:hi] turns out to hold a
+ * byte normalize.remove_noise deletes (ESC, CR, NUL), found in the same 64-byte steps as
+ * the newlines: the bulk path then needs no pass of noisy() of its own over the block.
+ * With `longer` (>= 0) the answer ends with how many lines are longer than that: the
+ * lines the engine matches only the head of (normalize.MAX_LINE), which diagnose reports;
+ * one compare a line, without a branch. */
+static PyObject *
+scan_impl(PyObject *args, int clean)
 {
+    Py_buffer view;
+    Py_ssize_t lo, hi, width;
+    Py_ssize_t longer = -1;
+    int want_prefixed = 0;
+    if (!PyArg_ParseTuple(args, "y*nnn|pn", &view, &lo, &hi, &width, &want_prefixed, &longer))
+        return NULL;
+    const Py_ssize_t limit = longer < 0 ? PY_SSIZE_T_MAX : longer;
+    if (lo < 0) lo = 0;
+    if (hi > view.len) hi = view.len;
+    PyObject *ends = PyList_New(0), *prefixed = PyList_New(0);
+    if (ends == NULL || prefixed == NULL)
+        goto fail;
+    const unsigned char *buf = view.buf;
     Py_ssize_t count = 0, line = lo, from = lo;  /* the line's start; where its newline is looked for */
     Py_ssize_t longs = 0;  /* lines longer than `limit` */
 #if defined(__SSE2__) && defined(__GNUC__)
@@ -94,7 +78,7 @@ scan_pass(const unsigned char *buf, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t wid
 #define NOISE_IN(v) _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, esc), _mm_cmpeq_epi8(v, cr)), _mm_cmpeq_epi8(v, nul))
             if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(NOISE_IN(a), NOISE_IN(b)),
                                                _mm_or_si128(NOISE_IN(c), NOISE_IN(d)))))
-                return 1;
+                goto noise;
 #undef NOISE_IN
         }
         unsigned long long mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, lf))
@@ -113,7 +97,7 @@ scan_pass(const unsigned char *buf, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t wid
             unsigned long long before = bars & ((1ULL << k) - 1);
             Py_ssize_t last = before ? from + 63 - __builtin_clzll(before) : last_bar;
             if (line_ended(ends, prefixed, buf, line, nl, width, want_prefixed, last >= line) < 0)
-                return -1;
+                goto fail;
             longs += nl - line > limit;
             count++;
             line = nl + 1;
@@ -123,79 +107,34 @@ scan_pass(const unsigned char *buf, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t wid
     }
 #endif
     if (clean && hi > from && holds_noise(buf + from, hi - from))
-        return 1;
+        goto noise;
     while (line < hi) {
         const unsigned char *nl = memchr(buf + from, '\n', (size_t)(hi - from));
         Py_ssize_t at = nl ? nl - buf : hi;  /* the last line may lack its newline */
         if (line_ended(ends, prefixed, buf, line, at, width, want_prefixed, 1) < 0)
-            return -1;
+            goto fail;
         longs += at - line > limit;
         if (!nl)
             break;
         count++;
         line = from = at + 1;
     }
-    *count_out = count;
-    *longs_out = longs;
-    return 0;
-}
-
-/* scan() and scan_clean(): with `clean`, None as soon as buf[lo:hi] turns out to hold a
- * byte normalize.remove_noise deletes (ESC, CR, NUL), found in the same 64-byte steps as
- * the newlines: the bulk path then needs no pass of noisy() of its own over the block.
- * With `longer` (>= 0) the answer ends with how many lines are longer than that: the
- * lines the engine matches only the head of (normalize.MAX_LINE), which diagnose reports;
- * one compare a line, without a branch. The pass runs without the GIL from
- * RELEASE_GIL_FROM bytes on (the buffer is held: a bytes object never changes; a
- * bytearray's size cannot change while its buffer is exported). */
-static PyObject *
-scan_impl(PyObject *args, int clean)
-{
-    Py_buffer view;
-    Py_ssize_t lo, hi, width;
-    Py_ssize_t longer = -1;
-    int want_prefixed = 0;
-    if (!PyArg_ParseTuple(args, "y*nnn|pn", &view, &lo, &hi, &width, &want_prefixed, &longer))
-        return NULL;
-    const Py_ssize_t limit = longer < 0 ? PY_SSIZE_T_MAX : longer;
-    if (lo < 0) lo = 0;
-    if (hi > view.len) hi = view.len;
-    Offsets ends = {NULL, 0, 0}, prefixed = {NULL, 0, 0};
-    Py_ssize_t count = 0, longs = 0;
-    int rc;
-    PyObject *ends_list = NULL, *prefixed_list = NULL, *result = NULL;
-    if (hi - lo >= RELEASE_GIL_FROM) {
-        Py_BEGIN_ALLOW_THREADS
-        rc = scan_pass(view.buf, lo, hi, width, want_prefixed, limit, clean, &ends, &prefixed, &count, &longs);
-        Py_END_ALLOW_THREADS
-    } else
-        rc = scan_pass(view.buf, lo, hi, width, want_prefixed, limit, clean, &ends, &prefixed, &count, &longs);
-    if (rc < 0) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    if (rc > 0) {  /* noise (only with `clean`) */
-        result = Py_NewRef(Py_None);
-        goto done;
-    }
-    ends_list = offsets_list(&ends);
-    if (ends_list == NULL)
-        goto done;
-    if (want_prefixed) {
-        prefixed_list = offsets_list(&prefixed);
-        if (prefixed_list == NULL)
-            goto done;
-        result = longer < 0 ? Py_BuildValue("nOO", count, ends_list, prefixed_list)
-                            : Py_BuildValue("nOOn", count, ends_list, prefixed_list, longs);
-    } else
-        result = longer < 0 ? Py_BuildValue("nO", count, ends_list) : Py_BuildValue("nOn", count, ends_list, longs);
-done:
-    Py_XDECREF(ends_list);
-    Py_XDECREF(prefixed_list);
-    PyMem_RawFree(ends.at);
-    PyMem_RawFree(prefixed.at);
     PyBuffer_Release(&view);
-    return result;
+    if (want_prefixed)
+        return longer < 0 ? Py_BuildValue("nNN", count, ends, prefixed)
+                          : Py_BuildValue("nNNn", count, ends, prefixed, longs);
+    Py_DECREF(prefixed);
+    return longer < 0 ? Py_BuildValue("nN", count, ends) : Py_BuildValue("nNn", count, ends, longs);
+noise:  /* (only with `clean`) */
+    Py_XDECREF(ends);
+    Py_XDECREF(prefixed);
+    PyBuffer_Release(&view);
+    Py_RETURN_NONE;
+fail:
+    Py_XDECREF(ends);
+    Py_XDECREF(prefixed);
+    PyBuffer_Release(&view);
+    return NULL;
 }
 
 static PyObject *
@@ -548,9 +487,8 @@ static int prefix_at(const unsigned char *s, Py_ssize_t p, Py_ssize_t n, int dep
 
 /* Set when a first prefix matched (after_prefix called at depth 1), whatever follows it:
  * grouping.split then finds a prefix (grouping.PREFIX, `{1,2}`, needs one). Each test of
- * a line clears it first. One a thread: scan_impl's pass runs without the GIL, so two
- * threads may test lines at once (initial-exec: one load, no call, a line). */
-static __thread int prefix_seen __attribute__((tls_model("initial-exec")));
+ * a line clears it first; the module runs under the GIL, one test at a time. */
+static int prefix_seen;
 
 /* A prefix of the line ended at `e`: the pattern matches if a space or tab follows, or
  * (first of two) a second prefix and then one. */
@@ -947,10 +885,9 @@ PyInit__line_scan(void)
     PyObject *module = PyModule_Create(&definition);
     /* 2: scan() finds the prefixed lines too; 3: noisy(); 4: scan_clean(); 5: `longer`;
      * 6: Triggers (normalize.py); 7: the prefixed lines after a cut line and the prefixed
-     * PostgreSQL secondary lines; 8: scan() and scan_clean() release the GIL for a
-     * block's pass. line_scan.py and normalize.py leave to Python what an older build
-     * lacks */
-    if (module != NULL && (PyModule_AddIntConstant(module, "VERSION", 8) < 0
+     * PostgreSQL secondary lines. line_scan.py and normalize.py leave to Python what an
+     * older build lacks */
+    if (module != NULL && (PyModule_AddIntConstant(module, "VERSION", 7) < 0
                            || PyModule_AddObjectRef(module, "Triggers", (PyObject *)&TriggersType) < 0)) {
         Py_DECREF(module);
         return NULL;

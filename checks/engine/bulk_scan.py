@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import _thread
 import io
 import os
-import stat
 from bisect import bisect_right
 
 from checks.engine.grouping import WRAP_WIDTH, Grouper
-from checks.engine.line_scan import PASS_WITHOUT_GIL, glue, noisy, scan_clean, scan_lines
+from checks.engine.line_scan import glue, noisy, scan_clean, scan_lines
 from checks.engine.literal_filter import DAMAGE
 from checks.engine.matcher import LATE_STARTS
 from checks.engine.normalize import (
@@ -65,75 +63,6 @@ def _core_free() -> bool:
         return True
 
 
-class _ReadAhead:
-    """A regular file's blocks read one ahead on a thread of its own: the kernel's copy of
-    the next block from the page cache (~0.2 ms of each 2 MiB block, ~15 ms over
-    bench_diagnose's 111 MB) runs on the second core while this thread scans the block
-    before it (the read releases the GIL), and so does `prepare(block)` where given (the
-    block's native line pass, which releases it too). Same calls of `read`, in the same
-    order, as reading here; an error of a read (or of `prepare`) is raised by the `next()`
-    that would have met it. `_thread` rather than `threading`: a builtin, nothing to
-    import at start."""
-
-    def __init__(self, read, size: int, prepare=None):
-        self._read, self._size, self._prepare = read, size, prepare
-        self._slot: tuple = (b"", None, None)
-        self._stop = False
-        self._ready = _thread.allocate_lock()  # held until the slot holds the next block
-        self._free = _thread.allocate_lock()  # held while the slot holds a block not taken
-        self._done = _thread.allocate_lock()  # held until the thread has ended
-        self._ready.acquire()
-        self._done.acquire()
-        _thread.start_new_thread(self._run, ())
-
-    def _run(self) -> None:
-        try:
-            while True:
-                self._free.acquire()
-                if self._stop:
-                    return
-                chunk = b""
-                try:
-                    chunk = self._read(self._size)
-                    prepared = self._prepare(chunk) if chunk and self._prepare is not None else None
-                    self._slot = (chunk, prepared, None)
-                except BaseException as exc:  # raised where the read would have been made
-                    chunk = b""
-                    self._slot = (b"", None, exc)
-                self._ready.release()  # the slot is the other thread's from here
-                if not chunk:
-                    return
-        finally:
-            self._done.release()
-
-    def next(self) -> tuple[bytes, object]:
-        """The next block (b"" at the end), as read(size) would answer it, and what
-        `prepare` answered for it (None without one)."""
-        self._ready.acquire()
-        chunk, prepared, error = self._slot
-        self._slot = (b"", None, None)
-        if error is not None:
-            raise error
-        if chunk:
-            self._free.release()  # the thread reads the block after it meanwhile
-        return chunk, prepared
-
-    def close(self) -> None:
-        """Stop the thread and wait for it (a regular file's read ends by itself)."""
-        self._stop = True  # before the test: a thread taking _free after it sees _stop
-        if self._free.locked():  # only this thread releases it
-            self._free.release()
-        self._done.acquire()
-
-
-def _regular_file(stream) -> bool:
-    """Whether the stream reads a regular file (a read of it never waits on a writer)."""
-    try:
-        return stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
-    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
-        return False
-
-
 class BulkScan:
     """Engine's scan_file, scan_bytes and scan_stream: blocks cut at sync points, matched at once."""
 
@@ -151,123 +80,90 @@ class BulkScan:
         lines, Python work only around the lines the matcher flags. Same findings as
         feeding the lines one by one and flushing."""
         source = source_value(source)
-        read = getattr(stream, "read1", None) or stream.read
-        # the matcher's pass of a block on a second thread (matcher.candidates_begin), while
-        # this one does the block's line pass: where a second core is free, and until a
-        # thread has had to wait for one (on a busy machine a thread only waits)
-        free = _core_free()
-        begin = getattr(self.matcher, "candidates_begin", None) if free else None
-        with self._lock:
-            # and a regular file's next block read meanwhile on a third (_ReadAhead)
-            ahead = None
-            if free and _regular_file(stream):
-                try:
-                    ahead = _ReadAhead(read, block_size, self._block_pass if PASS_WITHOUT_GIL else None)
-                except RuntimeError:  # no thread to be had: read here
-                    ahead = None
-            try:
-                return self._scan_blocks(ahead.next if ahead is not None else lambda: (read(block_size), None),
-                                         source, resource, begin)
-            finally:
-                if ahead is not None:
-                    ahead.close()
-
-    def _block_pass(self, chunk: bytes) -> tuple | None:
-        """What _scan_blocks asks of a block first when its first line is whole (no huge
-        line's tail to skip): where its first sync point is and scan_clean from there
-        (None: no newline). Run by the read-ahead thread for the next block."""
-        cut = chunk.rfind(b"\n")
-        if cut < 0:
-            return None
-        split = _first_sync_point(chunk, 0, cut + 1)
-        lines = None if split is None else scan_clean(chunk, split, cut + 1, WRAP_WIDTH,
-                                                      self.matcher.flags_prefixed, MAX_LINE)
-        return split, lines
-
-    def _scan_blocks(self, next_block, source: str, resource: str, begin) -> list[Finding]:
-        """scan_stream's loop: `next_block()` answers read(block_size) of the stream, and
-        _block_pass of it where the read-ahead thread ran that (else None)."""
         changed: dict[tuple[str, str], Finding] = {}
         carry = b""  # lines from the last sync point of the previous block, noise removed
         pending = b""  # raw bytes of an unfinished line (never more than RAW_MAX_LINE)
         skipping = False  # inside the tail of a line longer than RAW_MAX_LINE
+        read = getattr(stream, "read1", None) or stream.read
+        # the matcher's pass of a block on a second thread (matcher.candidates_begin), while
+        # this one does the block's line pass: where a second core is free, and until a
+        # thread has had to wait for one (on a busy machine a thread only waits)
+        begin = getattr(self.matcher, "candidates_begin", None) if _core_free() else None
         late = 0
-        self.flush(source, resource)  # a bulk scan starts its streams fresh
-        while True:
-            chunk, prepared = next_block()
-            if not chunk:
-                break
-            start = 0
-            if skipping:
-                nl = chunk.find(b"\n")
-                if nl < 0:
+        with self._lock:
+            self.flush(source, resource)  # a bulk scan starts its streams fresh
+            while True:
+                chunk = read(block_size)
+                if not chunk:
+                    break
+                start = 0
+                if skipping:
+                    nl = chunk.find(b"\n")
+                    if nl < 0:
+                        continue
+                    start, skipping = nl + 1, False
+                cut = chunk.rfind(b"\n", start)
+                if cut < 0:
+                    pending += chunk[start:]
+                    if len(pending) > RAW_MAX_LINE:
+                        carry, pending, skipping = self._huge_line(carry, pending, source, resource, changed)
                     continue
-                start, skipping = nl + 1, False
-            cut = chunk.rfind(b"\n", start)
-            if cut < 0:
-                pending += chunk[start:]
+                if pending:
+                    first = chunk.find(b"\n", start)
+                    if len(pending) + first - start > RAW_MAX_LINE:  # the unfinished line got huge
+                        pending = (pending + chunk[start:first])[:RAW_MAX_LINE]
+                        start = first
+                # the lines from the first sync point on are scanned first, looked at for
+                # noise in the same native pass (line_scan.scan_clean): a clean block needs
+                # no pass of its own for that, and one with noise is cleaned as before
+                split = _first_sync_point(chunk, start, cut + 1)
+                # the matcher's pass over those lines starts first, on a thread of its own
+                # where it can (the system Hyperscan): the line pass, the head and the
+                # glued texts are done meanwhile (_bulk_block waits for its hits)
+                started = None if split is None or begin is None else begin(chunk, split, cut + 1)
+                lines = None if split is None else scan_clean(chunk, split, cut + 1, WRAP_WIDTH,
+                                                              self.matcher.flags_prefixed, MAX_LINE)
+                if lines is None:
+                    dirty = noisy(chunk) or noisy(pending)
+                else:
+                    dirty = noisy(chunk[start:split]) or noisy(pending)
+                if dirty:
+                    split = None
+                if split is None:
+                    started = None  # noise: the block is cleaned and scanned again (the thread is joined)
+                    # one copy of the block: carry, the unfinished line and this chunk's lines
+                    if dirty:  # cleaned line by line where noisy; still one copy of the block
+                        first = chunk.find(b"\n", start)
+                        parts = [carry, remove_noise(pending + chunk[start:first + 1])]
+                        remove_noise_into(parts, chunk, first + 1, cut + 1)
+                        buf = b"".join(parts)
+                        del parts
+                    else:
+                        view = memoryview(chunk)[start:cut + 1]
+                        buf = b"".join((carry, pending, view))
+                        view.release()
+                    carry = self._bulk_block(buf, 0, len(buf), source, resource, changed, final=False)
+                else:
+                    # no copy of the chunk: the few lines before its first sync point go
+                    # with the carry and the unfinished line; the rest is scanned in place
+                    # (with the sync line itself, which the head's last event peeks at: the
+                    # head is processed up to it, and the in-place pass starts there)
+                    head = b"".join((carry, pending, chunk[start:chunk.find(b"\n", split) + 1]))
+                    self._bulk_block(head, 0, len(head), source, resource, changed, final=False)
+                    carry = self._bulk_block(chunk, split, cut + 1, source, resource, changed, final=False,
+                                             lines=lines, started=started)
+                    if started is not None and started.late:
+                        late += 1
+                        if late >= LATE_STARTS:
+                            begin = None
+                    started = None
+                pending = chunk[cut + 1:]
                 if len(pending) > RAW_MAX_LINE:
                     carry, pending, skipping = self._huge_line(carry, pending, source, resource, changed)
-                continue
-            if pending:
-                first = chunk.find(b"\n", start)
-                if len(pending) + first - start > RAW_MAX_LINE:  # the unfinished line got huge
-                    pending = (pending + chunk[start:first])[:RAW_MAX_LINE]
-                    start = first
-            # the lines from the first sync point on are scanned first, looked at for
-            # noise in the same native pass (line_scan.scan_clean): a clean block needs
-            # no pass of its own for that, and one with noise is cleaned as before
-            if prepared is not None and start == 0:  # done by the read-ahead thread
-                split, lines = prepared
-            else:
-                split, lines = _first_sync_point(chunk, start, cut + 1), None
-            # the matcher's pass over those lines starts first, on a thread of its own
-            # where it can (the system Hyperscan): the line pass, the head and the
-            # glued texts are done meanwhile (_bulk_block waits for its hits)
-            started = None if split is None or begin is None else begin(chunk, split, cut + 1)
-            if split is not None and (prepared is None or start != 0):
-                lines = scan_clean(chunk, split, cut + 1, WRAP_WIDTH, self.matcher.flags_prefixed, MAX_LINE)
-            if lines is None:
-                dirty = noisy(chunk) or noisy(pending)
-            else:
-                dirty = noisy(chunk[start:split]) or noisy(pending)
-            if dirty:
-                split = None
-            if split is None:
-                started = None  # noise: the block is cleaned and scanned again (the thread is joined)
-                # one copy of the block: carry, the unfinished line and this chunk's lines
-                if dirty:  # cleaned line by line where noisy; still one copy of the block
-                    first = chunk.find(b"\n", start)
-                    parts = [carry, remove_noise(pending + chunk[start:first + 1])]
-                    remove_noise_into(parts, chunk, first + 1, cut + 1)
-                    buf = b"".join(parts)
-                    del parts
-                else:
-                    view = memoryview(chunk)[start:cut + 1]
-                    buf = b"".join((carry, pending, view))
-                    view.release()
-                carry = self._bulk_block(buf, 0, len(buf), source, resource, changed, final=False)
-            else:
-                # no copy of the chunk: the few lines before its first sync point go
-                # with the carry and the unfinished line; the rest is scanned in place
-                # (with the sync line itself, which the head's last event peeks at: the
-                # head is processed up to it, and the in-place pass starts there)
-                head = b"".join((carry, pending, chunk[start:chunk.find(b"\n", split) + 1]))
-                self._bulk_block(head, 0, len(head), source, resource, changed, final=False)
-                carry = self._bulk_block(chunk, split, cut + 1, source, resource, changed, final=False,
-                                         lines=lines, started=started)
-                if started is not None and started.late:
-                    late += 1
-                    if late >= LATE_STARTS:
-                        begin = None
-                started = None
-            pending = chunk[cut + 1:]
-            if len(pending) > RAW_MAX_LINE:
-                carry, pending, skipping = self._huge_line(carry, pending, source, resource, changed)
-        tail = carry + (remove_noise(pending) + b"\n" if pending else b"")
-        if tail:
-            self._bulk_block(tail, 0, len(tail), source, resource, changed, final=True)
-        return self._settle(list(changed.values()))
+            tail = carry + (remove_noise(pending) + b"\n" if pending else b"")
+            if tail:
+                self._bulk_block(tail, 0, len(tail), source, resource, changed, final=True)
+            return self._settle(list(changed.values()))
 
     def _huge_line(self, carry: bytes, pending: bytes, source: str, resource: str, changed: dict):
         """A line longer than RAW_MAX_LINE: scan its head as a line, skip the rest."""

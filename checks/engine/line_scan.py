@@ -41,7 +41,7 @@ try:
     import checks.engine._line_scan as _native
 except ImportError:  # not built: no compiler where the project was installed
     _native_glue = _native_noisy = _native_scan = _native_scan_clean = None
-    _native_longer = _native_rewrites = _native_unlocked = False
+    _native_longer = _native_rewrites = False
 else:
     # VERSION 2: scan() finds the prefixed lines too; 3: noisy(); 4: scan_clean(); 5: the
     # `longer` count; 6: Triggers, for normalize.damage (normalize.py). An older build (from an older _line_scan.c, until ./dev setup
@@ -57,13 +57,8 @@ else:
     # 7: the prefixed lines after a cut line and the prefixed PostgreSQL secondary lines;
     # an older build misses them, so the prefixed lines are asked of Python there
     _native_rewrites = getattr(_native, "VERSION", 0) >= 7
-    # 8: scan() and scan_clean() release the GIL for a pass over 64 KiB and more
-    _native_unlocked = getattr(_native, "VERSION", 0) >= 8
 
 NATIVE = _native_scan is not None
-# whether scan_clean of a block lets other threads run meanwhile (bulk_scan's read-ahead
-# thread then runs it for the next block)
-PASS_WITHOUT_GIL = _native_unlocked and _native_rewrites
 
 
 def scan_lines(buf: bytes | memoryview, lo: int, hi: int, width: int, prefixed: bool = False,
