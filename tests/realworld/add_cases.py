@@ -48,8 +48,8 @@ COLLECTING_ISSUE_13 = False
 # sealed split holds SEALED_ROUND only.
 OPENED = ("sealed-v1", "sealed-v2", "sealed-v3", "sealed-v4", "sealed-v5", "sealed-v6", "sealed-v7",
           "sealed-v8", "sealed-v9", "sealed-v10", "sealed-v11", "sealed-v12", "sealed-v13",
-          "sealed-v14", "sealed-v15", "sealed-v16", "sealed-v17")
-SEALED_ROUND = "sealed-v18"
+          "sealed-v14", "sealed-v15", "sealed-v16", "sealed-v17", "sealed-v18")
+SEALED_ROUND = "sealed-v19"
 # Each round's draw, used once its sealed split holds a third of the corpus. Each salt was
 # chosen (random) before any case of its round was collected; never change one. 1/3 keeps
 # the sealed split a third.
@@ -68,7 +68,8 @@ ROUND_SALTS = {"sealed-v2": "sealed-v2/3ac2d8a1cbcd89e5", "sealed-v3": "sealed-v
                "sealed-v15": "sealed-v15/20d0aa6c07eca65f",
                "sealed-v16": "sealed-v16/112b722b767021e6",
                "sealed-v17": "sealed-v17/6587d4a0db8cb64f",
-               "sealed-v18": "sealed-v18/5c3ad3bbf114f8c0"}
+               "sealed-v18": "sealed-v18/5c3ad3bbf114f8c0",
+               "sealed-v19": "sealed-v19/9fef5b1c0bf38c59"}
 P_SEALED_ROUND = 1 / 3
 
 # Placeholder account ids people already use; anything else 12-digit in an ARN or an ECR
@@ -277,7 +278,7 @@ HEADERS = {
     "tune": """\
 # Real-world corpus, TUNE split: logs pasted in public threads, with their paste damage.
 # Tune signatures on these only. The SEALED split (sealed/, its own manifest) is never
-# opened while tuning; see REPORT.md "Split". `opened: sealed-v1` (v2 to v17)
+# opened while tuning; see REPORT.md "Split". `opened: sealed-v1` (v2 to v18)
 # mark the cases of a sealed round, measured once (REPORT.md) and then moved here as
 # tuning material.
 # Each case: file (under logs/), kind (expected failure kind; `none` = near-miss negative),
@@ -287,10 +288,10 @@ HEADERS = {
 # ids map lives in test_realworld.py.
 """,
     "sealed": """\
-# Real-world corpus, SEALED split (sealed v18: collected after sealed v17 was opened, never
+# Real-world corpus, SEALED split (sealed v19: collected after sealed v18 was opened, never
 # tuned on). Do not open this folder while tuning the catalog: its rate
 # (tests/realworld/REPORT.md) is the one that counts. Same fields as ../cases.yaml;
-# file is under sealed/; `sealed_first: sealed-v18` or `draw: sealed-v18` says why it is here.
+# file is under sealed/; `sealed_first: sealed-v19` or `draw: sealed-v19` says why it is here.
 """,
 }
 
