@@ -36,7 +36,7 @@ def fit(keys: list[FooterKey], width: int, first: tuple[str, ...]) -> tuple[list
     kept = [k for k in keys if k.action in KEEP or k.action == "app.quit"]
     switches = [k for k in keys if k.action.startswith(SCREEN_SWITCH) or k.action.startswith("app." + SCREEN_SWITCH)]
     own = [k for k in keys if k not in kept and k not in switches]
-    labels = (len(SCREENS_LABEL) + 1 if switches else 0) + len(MORE_LABEL) + 1  # a label's right margin
+    labels = (len(SCREENS_LABEL) + 2 if switches else 0) + len(MORE_LABEL) + 2  # a space each side
     room = width - sum(key_width(k) for k in kept) - labels
     rank = {action: n for n, action in enumerate(first)}
     chosen: set[int] = set()
@@ -51,6 +51,13 @@ class KeysFooter(Footer):
     """Footer that keeps the keys that matter when the row is too narrow for all of them;
     every key still acts and `?` lists them all."""
 
+    DEFAULT_CSS = """
+    KeysFooter FooterLabel {
+        margin: 0;
+        padding: 0 1;
+    }
+    """
+
     def compose(self) -> ComposeResult:
         items = list(super().compose())
         palette = [item for item in items if item.has_class("-command-palette")]
@@ -58,7 +65,7 @@ class KeysFooter(Footer):
         if len(keys) + len(palette) != len(items):  # a binding group: Textual's own layout
             yield from items
             return
-        width = self.app.size.width - sum(key_width(p) + 1 for p in palette)  # the palette's border
+        width = self.app.size.width - sum(key_width(p) for p in palette)
         first = tuple(getattr(self.screen, "FOOTER_FIRST", ()))
         shown, folded = fit(keys, width, first)
         for key in shown:
