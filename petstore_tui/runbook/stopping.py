@@ -16,8 +16,8 @@ def what_stopping_does(step_id: str | None, runbook: str = "deploy") -> str:
     step = step_id or ""
     if step.startswith("terraform-"):
         how = (f"Terraform gets one SIGINT and up to {duration(terraform.INTERRUPT_GRACE)} to finish "
-               "the AWS calls in flight and write its state (then SIGTERM, then SIGKILL); quitting "
-               "without it would leave terraform.tfstate short of what AWS holds.")
+               "the AWS calls in flight and write its state (then SIGTERM, then SIGKILL): a Terraform "
+               "killed mid-run can leave terraform.tfstate out of step with what AWS holds.")
     elif step.startswith("controller-helm") or step == "controller-uninstall":
         how = "Helm gets one SIGINT and time to mark the release failed, then SIGTERM, then SIGKILL."
     elif step.startswith("image-"):
