@@ -114,6 +114,11 @@ class PetstoreApp(App[int]):
         # Runbook output lines for the troubleshooting panel's "runbook" source; bounded,
         # and a full queue drops lines rather than stall the runner's worker.
         self.runbook_queue: queue.Queue[str] = queue.Queue(maxsize=50_000)
+        # Runbook screens whose run is in progress, in any mode: quitting asks first while
+        # one is (screens/quit_guard.py); once the operator says stop, the app quits when
+        # the last of them has ended.
+        self.active_runs: set[Screen] = set()
+        self.quit_after_stop = False
 
     def runbook_tap(self, step: str, lines: list[str]) -> None:
         """Called from the deploy worker thread with each batch of step output."""
@@ -157,6 +162,34 @@ class PetstoreApp(App[int]):
         self.sandbox_ready = True
         if not message.ok:
             self.notify(f"Sandbox {message.state}", severity="error", timeout=8)
+
+    def run_started(self, screen: Screen) -> None:
+        self.active_runs.add(screen)
+
+    def run_ended(self, screen: Screen) -> None:
+        """A runbook screen's run ended (journalled): the quit the operator asked for goes on."""
+        self.active_runs.discard(screen)
+        if self.quit_after_stop and not self.active_runs:
+            self.exit()
+
+    async def action_quit(self) -> None:
+        """`q` and Ctrl+Q: at once, unless a deploy or cleanup step runs; then ask first, and
+        on yes stop it cleanly and quit once the runner has journalled it."""
+        if not self.active_runs:
+            self.exit()
+            return
+        # start-up: the question's modules load only when a quit meets a running step
+        from petstore_tui.screens.quit_guard import ask_before_quitting
+
+        ask_before_quitting(self, sorted(self.active_runs, key=lambda screen: screen.KIND))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: Textual's "press q to quit" hint, but while a step runs an operator's
+        reflex to stop it: the same question as `q`."""
+        if self.active_runs:
+            self.call_later(self.action_quit)
+            return
+        super().action_help_quit()
 
     def action_show(self, name: str) -> None:
         if name in SCREENS_ORDER:

@@ -42,11 +42,16 @@ def cluster_or_result(ctx: CheckContext, id: str) -> tuple[dict | None, CheckRes
 
 
 def kube_call(ctx: CheckContext, api_class: str, method: str, *args: Any, **kwargs: Any) -> Any:
-    """ctx's kubernetes client, class by name (CoreV1Api...), with our request timeout."""
+    """ctx's kubernetes client, class by name (CoreV1Api...), with our request timeout.
+    The client first: where there is none (a sandbox without --context) that raises at
+    once, before the import below, which took seconds of a check's 10 s limit at load 10
+    while the other checks wanted the same interpreter (cluster.controller-policy timed out
+    so in the TUI's preflight of a deployed sandbox)."""
+    api_client = ctx.kube_api()
     # start-up: the kubernetes client is ~300 modules; only a cluster call loads it
     from kubernetes import client
 
-    api = getattr(client, api_class)(ctx.kube_api())
+    api = getattr(client, api_class)(api_client)
     kwargs.setdefault("_request_timeout", REQUEST_TIMEOUT)
     return getattr(api, method)(*args, **kwargs)
 

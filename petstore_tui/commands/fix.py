@@ -124,7 +124,7 @@ def _list(args, service) -> int:
     from petstore_core.redact import redact
     from petstore_tui.fixes.model import command_for
 
-    rows = asyncio.run(service.fixable())
+    rows, not_checked = asyncio.run(service.survey())
     applied = service.applied()
     undoable = [{"entry": e["id"], "fix": e["fix"], "resource": e.get("resource"), "status": e.get("status"),
                  "command": command_for(service.target, "fix", "undo", e["id"])}
@@ -132,13 +132,22 @@ def _list(args, service) -> int:
     gone = [{"entry": e["id"], "fix": e["fix"], "resource": e.get("resource"), "reason": redact(reason)}
             for e, reason in applied if reason]
     if args.json:
-        print(json.dumps({"target": service.target.label, "fixable": rows, "undoable": undoable, "gone": gone},
-                         indent=2))
+        print(json.dumps({"target": service.target.label, "fixable": rows, "not_checked": not_checked,
+                          "undoable": undoable, "gone": gone}, indent=2))
         return 0
-    print(f"fixable now on {service.target.label}:" if rows else f"nothing fixable now on {service.target.label}")
+    if rows:
+        print(f"fixable now on {service.target.label}:")
+    elif not not_checked:
+        print(f"nothing fixable now on {service.target.label}")
     for row in rows:
         print(redact(f"  {row['check']:<28} {row['status']:<5} {row['summary']}"))
         print(f"  {'':<28} -> {row['command']}   ({row['fix']}, {row['kind']})")
+    if not_checked:
+        # a check that could not run may hide a fixable problem: never "nothing fixable"
+        print(f"not checked on {service.target.label} (a fixable problem may hide there; "
+              "`petstore-tui preflight` says more):")
+        for row in not_checked:
+            print(redact(f"  {row['check']:<28} {row['summary']}"))
     if undoable:
         print("applied fixes (undo with the command):")
         for row in undoable:
@@ -147,4 +156,4 @@ def _list(args, service) -> int:
         print("applied fixes that cannot be undone (destroyed since, or changed by someone else):")
         for row in gone:
             print(redact(f"  {row['entry']:<30} {row['resource']}: {row['reason']}"))
-    return 0
+    return 0  # a list, even a partial one: what could not be checked is named above

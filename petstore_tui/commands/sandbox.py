@@ -29,6 +29,8 @@ def run(args: argparse.Namespace, target) -> int:
             return 1
         verb = "started" if started else "already running"
         print(f"AWS emulator {verb} at {state.endpoint} (pid {state.pid}); log: {sandbox.log_path()}")
+        if started:
+            print(_warm_line(state.extra.get("warmed") or {}))
         status = 0 if args.no_base else _prepare_base(target)
         print(f"use --sandbox on any command; `{stop_command()}` ends it")
         return status
@@ -98,3 +100,13 @@ def _remove_base(target) -> int:
         removed = base_image.remove(engine, image)
         print(f"stand-in base {image} " + ("removed" if removed else "not ours or not there: left alone"))
     return 0
+
+
+def _warm_line(warmed: dict) -> str:
+    """What `sandbox start` spent loading the emulator's services (their first calls)."""
+    services = ", ".join(warmed.get("services") or ()) or "none"
+    line = f"emulator's services loaded in {warmed.get('seconds', 0):g}s: {services}"
+    if warmed.get("stopped"):
+        line += (f" (stopped: {warmed['stopped']}; the first check that calls the rest waits for it "
+                 "to load them)")
+    return line

@@ -268,9 +268,19 @@ class FixService:
     async def fixable(self) -> list[dict[str, Any]]:
         """Every failed (or warning) check or probe that a fix handles, from a preflight
         run of just those checks."""
+        return (await self.survey())[0]
+
+    async def survey(self) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+        """(fixable rows as `fixable` gives them, the checks that could not run with why):
+        a check that errored (no region, no credentials, a timeout) may hide a fixable
+        problem, so `fix list` names it rather than saying "nothing fixable"."""
         check_ids = {c for fix in self.fixes for c in fix.check_ids}
         rows = []
+        not_checked: list[dict[str, str]] = []
         async for result in run_preflight(self._context_factory(), only=check_ids):
+            if result.status is Status.ERROR:
+                not_checked.append({"check": result.id, "summary": result.summary})
+                continue
             if result.status not in (Status.FAIL, Status.WARN):
                 continue
             fix = next((f for f in self.fixes if result.id in f.check_ids), None)
@@ -279,7 +289,7 @@ class FixService:
             rows.append({"check": result.id, "status": result.status.value, "summary": result.summary,
                          "failure_id": result.failure_id, "fix": fix.id, "title": fix.title, "kind": fix.kind,
                          "command": command_for(self.target, "fix", result.id)})
-        return sorted(rows, key=lambda r: r["check"])
+        return sorted(rows, key=lambda r: r["check"]), sorted(not_checked, key=lambda r: r["check"])
 
     def history(self) -> list[dict[str, Any]]:
         return [entry for journal in journals(self.target) for entry in journal.entries]

@@ -10,12 +10,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
 from petstore_tui.contracts import CheckInfo
 from petstore_tui.widgets.check_table import CheckTable
 from petstore_tui.widgets.detail import CheckDetail
+from petstore_tui.widgets.keys_footer import KeysFooter
 from petstore_tui.widgets.target_header import TargetHeader
 from petstore_tui.workers import drain_async
 
@@ -34,6 +35,8 @@ class PreflightScreen(Screen):
         Binding("o", "rerun_one", "Re-run selected"),
         Binding("x", "fix", "Fix"),
     ]
+    # the keys the footer keeps first when it is too narrow for all (widgets/keys_footer.py)
+    FOOTER_FIRST = ("rerun_all", "fix", "rerun_one")
     PALETTE = [
         ("rerun_all", "Preflight: re-run all checks", "Run every preflight check again"),
         ("rerun_one", "Preflight: re-run selected check", "Run the highlighted check again"),
@@ -71,7 +74,7 @@ class PreflightScreen(Screen):
             yield CheckTable(id="checks")
             with VerticalScroll(id="check-detail-pane", classes="detail-pane"):
                 yield CheckDetail("Select a check to see its detail and fix.", id="check-detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         # After the first frame: importing every check takes the GIL for a while, and the

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, ProgressBar, Static
+from textual.widgets import DataTable, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from petstore_core.redact import redact
@@ -27,6 +27,7 @@ from petstore_tui.screens.runbook_messages import (
     RunnerBuilt,
 )
 from petstore_tui.screens.runbook_worker import RunbookWorker
+from petstore_tui.widgets.keys_footer import KeysFooter
 from petstore_tui.widgets.log_view import LogView
 from petstore_tui.widgets.step_list import StepList
 from petstore_tui.widgets.target_header import TargetHeader
@@ -82,6 +83,8 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
         Binding("t", "retry", "Retry from selected"),
         Binding("x", "stop", "Stop"),
     ]
+    # the keys the footer keeps first when it is too narrow for all (widgets/keys_footer.py)
+    FOOTER_FIRST = ("run_all", "stop", "run_one", "retry", "skip")
     PALETTE = runbook_palette(
         "Deploy",
         run_all=("run all steps", "Run the runbook from the first step not done"),
@@ -119,7 +122,7 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
                 yield Label("", id="progress-label")
                 yield LogView(max_lines=STEP_LINES, id="step-output")
                 yield Static("", id="step-findings")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#step-progress").display = False
@@ -212,6 +215,7 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
             if state == "running":  # a runner that died mid-step leaves no StepFinished
                 steps.set_state(step, "stopped")
         self._update_status()
+        self.app.run_ended(self)  # last: it may quit, once the runner has journalled the step
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._render_selected()

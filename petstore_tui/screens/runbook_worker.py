@@ -48,6 +48,7 @@ class RunbookWorker:
 
     def start_run(self, *, from_step: str | None = None, only: str | None = None) -> None:
         self.running = True
+        self.app.run_started(self)  # a quit now asks first (screens/quit_guard.py)
         self.last_result = None
         self._update_status()
         runner = self.runner

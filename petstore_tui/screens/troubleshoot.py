@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, ProgressBar, SelectionList
+from textual.widgets import DataTable, Label, ProgressBar, SelectionList
 
 from checks.model import Finding
 from petstore_core.redact import KeyBlockMasker, redact
@@ -36,6 +36,7 @@ from petstore_tui.screens.troubleshoot_sources import SourceFollowing
 from petstore_tui.widgets.detail import FindingDetail, fix_commands
 from petstore_tui.widgets.findings_table import FindingsTable, clock_text, finding_key
 from petstore_tui.widgets.key_input import KeyInput
+from petstore_tui.widgets.keys_footer import KeysFooter
 from petstore_tui.widgets.log_view import LogView
 from petstore_tui.widgets.target_header import TargetHeader
 from petstore_tui.widgets.timeline_strip import strip
@@ -78,6 +79,8 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         Binding("s", "toggle_sources", "Sources"),
         Binding("escape", "focus_log", "Log", show=False),
     ]
+    # the keys the footer keeps first when it is too narrow for all (widgets/keys_footer.py)
+    FOOTER_FIRST = ("focus_filter", "focus_search", "fix", "copy_fix", "export_report", "toggle_follow")
     PALETTE = [
         ("toggle_follow", "Troubleshoot: toggle follow", "Keep the end of the log in view, or stop"),
         ("focus_search", "Troubleshoot: search the log", "Find text in the log view (n next, N previous)"),
@@ -145,7 +148,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
                 with VerticalScroll(id="finding-detail-pane", classes="detail-pane"):
                     yield Label("", id="finding-timeline")
                     yield FindingDetail(id="finding-detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.opened_at = self.app.services.clock()

@@ -13,7 +13,14 @@ from petstore_core import aws, process, sandbox_state, settings
 from petstore_core.errors import describe_aws_error
 from petstore_core.redact import redact
 from petstore_core.words import counted
-from petstore_tui.services import docker, kube_play, local_app, local_registry, sandbox_inventory
+from petstore_tui.services import (
+    docker,
+    kube_play,
+    local_app,
+    local_registry,
+    sandbox_inventory,
+    sandbox_warm,
+)
 from petstore_tui.services.ports import free_port
 
 START_TIMEOUT = 30.0
@@ -39,7 +46,9 @@ def answers(endpoint: str, timeout: float = 2.0) -> bool:
 
 
 def start() -> tuple[sandbox_state.SandboxState, bool]:
-    """Start the emulator unless one is already running; (state, started_now)."""
+    """Start the emulator unless one is already running; (state, started_now). A new one is
+    warmed first (services/sandbox_warm.py: each service's backend loaded by one call), so
+    its first answers are not charged to a check's time limit; `extra["warmed"]` says how."""
     current = sandbox_state.read()
     if current is not None and sandbox_state.pid_alive(current.pid) and answers(current.endpoint):
         return current, False
@@ -59,6 +68,13 @@ def start() -> tuple[sandbox_state.SandboxState, bool]:
     while time.monotonic() < deadline:
         if answers(endpoint):
             state = sandbox_state.SandboxState(endpoint=endpoint, pid=pid, started_at=time.time())
+            sandbox_state.write(state)  # the emulator answers: other commands may use it now
+            started = time.monotonic()
+            warmed, stopped = sandbox_warm.warm(endpoint)
+            current = sandbox_state.read()  # another command may have written it meanwhile
+            state = current if current is not None and current.pid == pid else state
+            state.extra["warmed"] = {"services": warmed, "seconds": round(time.monotonic() - started, 1),
+                                     "stopped": stopped}
             sandbox_state.write(state)
             return state, True
         if not sandbox_state.pid_alive(pid) or process.exited(pid):

@@ -213,3 +213,22 @@ def test_a_finished_terraform_destroy_leaves_the_targets_fixes_nothing_to_undo(t
     assert listed["undoable"] == []
     assert [g["entry"] for g in listed["gone"]] == ["subnet-role-tags-1"]
     assert "terraform destroy" in listed["gone"][0]["reason"]
+
+
+def test_list_names_the_checks_it_could_not_run(broken, monkeypatch, capsys):
+    """Found walking `fix list` with no region: every cluster check errored ("could not run
+    (needs aws.region)") and the list said "nothing fixable now", exit 0, so a fixable
+    subnet or IngressClass problem was hidden behind a silent failure. Now those checks are
+    named with why (`not_checked` in JSON); the exit stays 0, a list's (docs/fixes.md).
+    Stand-in: a copy of the repository; no AWS is reached (no region, no credentials)."""
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert fix(broken, "list") == 0
+    out = capsys.readouterr().out
+    assert "nothing fixable now" not in out
+    assert "not checked on" in out and "cluster.subnets" in out and "no AWS region" in out
+    assert DOCKERFILE_CHECK in out  # what could be checked is still listed
+    assert fix(broken, "list", "--json") == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {"cluster.subnets", "cluster.ingressclass"} <= {r["check"] for r in rows["not_checked"]}
+    assert all("could not run" in r["summary"] for r in rows["not_checked"])

@@ -125,3 +125,52 @@ def _help_text(app) -> str:
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(table.render_bindings_table())
     return console.export_text()
+
+
+# What each screen's footer must still show at 80 columns: Quit, and the keys the screen is for.
+KEYS_AT_80 = {
+    "preflight": ("q", "r", "x"),
+    "deploy": ("q", "r", "x"),
+    "troubleshoot": ("q", "slash", "backslash", "x"),
+    "cleanup": ("q", "r", "x"),
+}
+
+
+@pytest.mark.parametrize("initial", SCREENS)
+async def test_the_keys_that_matter_fit_an_80_column_footer(initial):
+    """At 80x24 Textual's footer cut its row at the right end, and `q Quit` was the first to
+    go (found walking the TUI at 80 columns). Now Quit, the screen's main keys, `1-4
+    Screens` and `? Keys` are all inside the 80 columns, left of the palette key; the keys
+    left out still act (the test above) and `?` lists them. Stand-ins: the fakes' services."""
+    from textual.widgets._footer import FooterKey, FooterLabel
+
+    app = PetstoreApp(fakes.services(sources=[fakes.lines_source(APP_LINES)]), initial=initial,
+                      autostart=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        footer = app.screen.query_one("Footer")
+        keys = {key.key: key for key in footer.query(FooterKey)}
+        palette = next(key for key in keys.values() if key.has_class("-command-palette"))
+        for key in KEYS_AT_80[initial]:
+            assert key in keys, f"{initial}: {key} is not in the footer at 80 columns"
+            region = keys[key].region
+            assert region.width > 0 and region.right <= palette.region.x, \
+                f"{initial}: {key} is cut off ({region}, palette at {palette.region.x})"
+        labels = [str(label.render()) for label in footer.query(FooterLabel)]
+        assert labels == ["1-4 Screens", "? Keys"]
+        assert all(label.region.right <= palette.region.x for label in footer.query(FooterLabel))
+
+
+async def test_a_wide_footer_shows_every_key_unchanged():
+    """At 200 columns nothing is folded: every key with its own name, no `? Keys`."""
+    from textual.widgets._footer import FooterLabel
+
+    app = PetstoreApp(fakes.services(sources=[fakes.lines_source(APP_LINES)]), initial="deploy",
+                      autostart=False)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one("Footer")
+        shown = [key.key for key in footer.query("FooterKey")]
+        assert shown[:5] == ["r", "o", "s", "t", "x"] and "1" in shown and "q" in shown
+        assert not footer.query(FooterLabel)

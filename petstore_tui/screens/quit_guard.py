@@ -1,0 +1,57 @@
+"""Quitting while a deploy or cleanup step runs: ask first, naming the step and what stopping
+does; on yes stop it the one way the runner stops steps (RunbookActions.action_stop, so
+Runner.stop: one SIGINT and the tool's grace), let the runner journal it, then quit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from petstore_tui.runbook.stopping import what_stopping_does
+from petstore_tui.screens.dialogs import ConfirmDialog
+
+if TYPE_CHECKING:
+    from petstore_tui.app import PetstoreApp
+
+
+class QuitWhileRunningDialog(ConfirmDialog):
+    """The question `q`, Ctrl+Q and Ctrl+C ask while a step runs; Escape or Cancel keeps it
+    running. Its own class, so a second `q` while it is open is told apart."""
+
+
+def running_step(screen: Any) -> tuple[str | None, str]:
+    """(step id, title) of what `screen`'s run is doing now; the id is None between steps."""
+    step = getattr(screen, "current", None)
+    titles = {}
+    for item in getattr(getattr(screen, "runner", None), "steps", None) or ():
+        titles[getattr(item, "id", None)] = getattr(item, "title", None)
+    return step, (titles.get(step) or step or f"the {screen.TITLE.lower()} run")
+
+
+def ask_before_quitting(app: PetstoreApp, screens: list[Any]) -> None:
+    """Ask to stop `screens`' runs and quit; while the stop is under way, say what it waits for."""
+    if app.quit_after_stop:
+        step, title = running_step(screens[0])
+        app.notify(f"Stopping {title}: petstore-tui quits once it has stopped (its tool is exiting cleanly).",
+                   severity="warning", timeout=6)
+        return
+    if isinstance(app.screen, QuitWhileRunningDialog):
+        return
+    screen = screens[0]
+    step, title = running_step(screen)
+    runbook = getattr(getattr(screen, "runner", None), "runbook", None) or screen.KIND
+    prompt = f"{title} is running: stop it and quit?"
+    if len(screens) > 1:
+        prompt = f"{title} and {len(screens) - 1} other run are running: stop them and quit?"
+    detail = what_stopping_does(step, runbook)
+
+    def answered(stop: bool | None) -> None:
+        if not stop:
+            app.notify(f"Still running {title}.", timeout=3)
+            return
+        app.quit_after_stop = True
+        for each in screens:
+            each.action_stop()
+        if not app.active_runs:  # every run had already ended while the question was open
+            app.exit()
+
+    app.push_screen(QuitWhileRunningDialog(prompt, detail, yes="Stop it and quit"), callback=answered)

@@ -1,0 +1,119 @@
+"""Quitting while a deploy step runs asks first; on yes the step's tool is stopped the way
+it stops cleanly (one SIGINT, time to write its state), the runner journals the step as
+stopped, and only then the app quits. Idle, `q` quits at once."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+
+from petstore_core import process
+from petstore_core.settings import Target
+from petstore_tui.app import PetstoreApp
+from petstore_tui.runbook.journal import Journal
+from petstore_tui.runbook.model import Step, done
+from petstore_tui.runbook.runner import Runner
+from petstore_tui.screens.quit_guard import QuitWhileRunningDialog
+from petstore_tui.widgets.step_list import StepList
+from tests.tui import fakes
+from tests.tui.conftest import settle
+
+# A stand-in for `terraform apply`: a real child process that, on its one SIGINT, takes a
+# moment to "write its state" (a file) before it exits, as Terraform does.
+TOOL = textwrap.dedent("""
+    import signal, sys, time
+    state = sys.argv[1]
+    def interrupted(*_):
+        time.sleep(0.5)
+        with open(state, "w") as handle:
+            handle.write("state written after SIGINT")
+        sys.exit(1)
+    signal.signal(signal.SIGINT, interrupted)
+    print("applying", flush=True)
+    time.sleep(120)
+""")
+
+
+def _services(tmp_path):
+    state = tmp_path / "terraform.tfstate"
+
+    async def apply(ctx):
+        await process.stream([sys.executable, "-c", TOOL, str(state)], timeout=300,
+                             on_line=lambda line: ctx.emit(line.text, line.stream))
+        return done()  # not reached: the stop cancels the step
+
+    def make_runner(kind, confirm):
+        steps = [Step("terraform-apply", "Terraform apply", apply)]
+        return Runner(Target(sandbox=True), steps, confirm, runbook="deploy", engine_factory=None)
+
+    return fakes.services(make_runner=make_runner), state
+
+
+async def _wait_for(pilot, condition, rounds: int = 500) -> bool:
+    for _ in range(rounds):
+        if condition():
+            return True
+        await pilot.pause(0.02)
+    return condition()
+
+
+async def test_q_during_an_apply_asks_then_stops_it_cleanly_journals_and_quits(tmp_path):
+    """Stand-ins: a real child process in place of terraform (it writes a state file on
+    SIGINT), the real Runner and journal. The operator presses r on Deploy, then q while the
+    apply runs: a question names the step and what stopping does; Cancel keeps it running;
+    q again and `y`: the tool gets its SIGINT and writes its state, the journal says
+    stopped, and the app quits."""
+    services, state = _services(tmp_path)
+    app = PetstoreApp(services, initial="deploy", autostart=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("r")
+        deploy = app.screen
+        assert await _wait_for(pilot, lambda: "applying" in "".join(deploy.outputs.get("terraform-apply", ())))
+
+        await pilot.press("q")
+        assert await _wait_for(pilot, lambda: isinstance(app.screen, QuitWhileRunningDialog))
+        dialog = app.screen
+        assert dialog.prompt == "Terraform apply is running: stop it and quit?"
+        assert "one SIGINT" in dialog.detail and "write its state" in dialog.detail
+        assert "journalled as stopped" in dialog.detail
+        await pilot.press("escape")  # no: the apply goes on
+        await pilot.pause(0.3)
+        assert app.is_running and deploy.running and not state.exists()
+
+        await pilot.press("q")
+        assert await _wait_for(pilot, lambda: isinstance(app.screen, QuitWhileRunningDialog))
+        await pilot.press("y")
+        assert await _wait_for(pilot, lambda: not app.is_running, rounds=1500)
+    assert state.read_text() == "state written after SIGINT"  # waited for, not cut short
+    entry = Journal.load(Target(sandbox=True)).steps("deploy")["terraform-apply"]
+    assert entry["status"] == "stopped" and entry["summary"] == "stopped by the operator"
+
+
+async def test_ctrl_c_during_a_step_asks_the_same_question(tmp_path):
+    """Ctrl+C, an operator's reflex, while the apply runs: the same question, not Textual's
+    "press q" hint (stand-ins as above; Cancel keeps the apply, then it is stopped for the
+    test's own end)."""
+    services, _state = _services(tmp_path)
+    app = PetstoreApp(services, initial="deploy", autostart=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("r")
+        deploy = app.screen
+        assert await _wait_for(pilot, lambda: "applying" in "".join(deploy.outputs.get("terraform-apply", ())))
+        await pilot.press("ctrl+c")
+        assert await _wait_for(pilot, lambda: isinstance(app.screen, QuitWhileRunningDialog))
+        await pilot.press("escape")
+        await pilot.pause()
+        deploy.action_stop()
+        assert await _wait_for(pilot, lambda: not deploy.running, rounds=1500)
+        assert deploy.query_one(StepList).states["terraform-apply"] == "stopped"
+
+
+async def test_q_on_an_idle_screen_quits_at_once():
+    """No run in progress (the deploy screen before `r`): q quits without a question."""
+    app = PetstoreApp(fakes.services(), initial="deploy", autostart=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("q")
+        assert await _wait_for(pilot, lambda: not app.is_running)
