@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+import checks.engine.hs_backend as hs_backend
 from petstore_core import settings
+from tests.support import shared_compiles
 
 REPO = Path(__file__).resolve().parent.parent
 PG_URL_DEFAULT = "postgresql+psycopg://petstore:petstore-test@127.0.0.1:5432/petstore_test"
@@ -24,10 +26,23 @@ FAKE_AWS_ENV = {
 }
 
 
+@pytest.fixture(scope="session")
+def _shared_compiles(tmp_path_factory):
+    """Stand-in for a warm cache of the catalog's compiled Hyperscan databases, across the
+    session (tests/support/shared_compiles.py says why and what a test still sees)."""
+    shared = tmp_path_factory.mktemp("shared-compiles")
+    memo: dict = {}
+    load = hs_backend.load
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hs_backend, "load", lambda kind=None: shared_compiles.MemoBackend(load(kind), memo))
+        yield shared
+
+
 @pytest.fixture(autouse=True)
-def _isolated_state(tmp_path_factory, monkeypatch):
+def _isolated_state(tmp_path_factory, monkeypatch, _shared_compiles):
     """Every test gets its own petstore-tui state folder and never touches ~/.kube."""
     home = tmp_path_factory.mktemp("state")
+    shared_compiles.seed(home / "cache", _shared_compiles)
     monkeypatch.setenv("PETSTORE_TUI_HOME", str(home))
     monkeypatch.setenv("KUBECONFIG", str(home / "kubeconfig"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))  # no operator catalog entries
@@ -36,6 +51,8 @@ def _isolated_state(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "aws-credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    yield
+    shared_compiles.collect(home / "cache", _shared_compiles)
 
 
 @pytest.fixture(scope="session")
