@@ -429,7 +429,6 @@ KNOWN_MISSES: dict[str, str] = {
     "pg-refused/v16b-micronaut-data-1095-r2dbc-ci-cannot-connect-49165.log": "opened sealed v16 miss: fired nothing",
     "pg-refused/v16c-bun-node-postgres-and-postgres-js-econnrefused.log": "opened sealed v16 miss: fired nothing",
     "pg-unreachable/v16b-airflow-chart-3-eks-waiting-for-postgres.log": "opened sealed v16 miss: fired nothing",
-    "none/v17b-kro-526-helm-crd-install-readonly-datastore.log": "opened sealed v17 miss: FALSE POSITIVE: sqlite-readonly-database at error level (not reachable from the log alone: the same kine-on-SQLite `rpc error: ... attempt to write a readonly database` is the positive v15b-k0s-819; label question to the lead)",
     "none/v17b-snapotter-688-docs-pr-eai-again-crash-loop.log": "opened sealed v17 miss: FALSE POSITIVE: postgres-host-unreachable at error level (not reachable from the log alone: a docs pull request quoting the app's real `Postgres not reachable: EAI_AGAIN`; only its prose framing says so)",
     "none/v17c-citus-docs-845-common-psql-error-messages-docs-proposal.log": "opened sealed v17 miss: FALSE POSITIVE: postgres-host-unreachable at error level (not reachable from the log alone: libpq's real messages quoted in a docs proposal)",
     "none/v17c-docker-pgbouncer-134-auth-user-measurements-provoked.log": "opened sealed v17 miss: FALSE POSITIVE: postgres-auth-failed at error level (not reachable from the log alone: the server's real refusal, provoked in a test)",
