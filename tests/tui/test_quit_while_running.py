@@ -57,6 +57,15 @@ async def _wait_for(pilot, condition, rounds: int = 500) -> bool:
     return condition()
 
 
+async def _apply_running(app, pilot):
+    """Press r on Deploy and wait until the stand-in apply prints; the Deploy screen."""
+    await settle(app, pilot)
+    await pilot.press("r")
+    deploy = app.screen
+    assert await _wait_for(pilot, lambda: "applying" in "".join(deploy.outputs.get("terraform-apply", ())))
+    return deploy
+
+
 async def test_q_during_an_apply_asks_then_stops_it_cleanly_journals_and_quits(tmp_path):
     """Stand-ins: a real child process in place of terraform (it writes a state file on
     SIGINT), the real Runner and journal. The operator presses r on Deploy, then q while the
@@ -66,10 +75,7 @@ async def test_q_during_an_apply_asks_then_stops_it_cleanly_journals_and_quits(t
     services, state = _services(tmp_path)
     app = PetstoreApp(services, initial="deploy", autostart=False)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("r")
-        deploy = app.screen
-        assert await _wait_for(pilot, lambda: "applying" in "".join(deploy.outputs.get("terraform-apply", ())))
+        deploy = await _apply_running(app, pilot)
 
         await pilot.press("q")
         assert await _wait_for(pilot, lambda: isinstance(app.screen, QuitWhileRunningDialog))
@@ -97,10 +103,7 @@ async def test_ctrl_c_during_a_step_asks_the_same_question(tmp_path):
     services, _state = _services(tmp_path)
     app = PetstoreApp(services, initial="deploy", autostart=False)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("r")
-        deploy = app.screen
-        assert await _wait_for(pilot, lambda: "applying" in "".join(deploy.outputs.get("terraform-apply", ())))
+        deploy = await _apply_running(app, pilot)
         await pilot.press("ctrl+c")
         assert await _wait_for(pilot, lambda: isinstance(app.screen, QuitWhileRunningDialog))
         await pilot.press("escape")
