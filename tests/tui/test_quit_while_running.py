@@ -66,6 +66,13 @@ async def _apply_running(app, pilot):
     return deploy
 
 
+async def _ask_to_quit(app, pilot, key: str):
+    """Press `key` while the apply runs; the quit question it brings up."""
+    await pilot.press(key)
+    assert await _wait_for(pilot, lambda: isinstance(app.screen, QuitWhileRunningDialog))
+    return app.screen
+
+
 async def test_q_during_an_apply_asks_then_stops_it_cleanly_journals_and_quits(tmp_path):
     """Stand-ins: a real child process in place of terraform (it writes a state file on
     SIGINT), the real Runner and journal. The operator presses r on Deploy, then q while the
@@ -77,9 +84,7 @@ async def test_q_during_an_apply_asks_then_stops_it_cleanly_journals_and_quits(t
     async with app.run_test(size=(120, 36)) as pilot:
         deploy = await _apply_running(app, pilot)
 
-        await pilot.press("q")
-        assert await _wait_for(pilot, lambda: isinstance(app.screen, QuitWhileRunningDialog))
-        dialog = app.screen
+        dialog = await _ask_to_quit(app, pilot, "q")
         assert dialog.prompt == "Terraform apply is running: stop it and quit?"
         assert "one SIGINT" in dialog.detail and "write its state" in dialog.detail
         assert "journalled as stopped" in dialog.detail
@@ -87,8 +92,7 @@ async def test_q_during_an_apply_asks_then_stops_it_cleanly_journals_and_quits(t
         await pilot.pause(0.3)
         assert app.is_running and deploy.running and not state.exists()
 
-        await pilot.press("q")
-        assert await _wait_for(pilot, lambda: isinstance(app.screen, QuitWhileRunningDialog))
+        await _ask_to_quit(app, pilot, "q")
         await pilot.press("y")
         assert await _wait_for(pilot, lambda: not app.is_running, rounds=1500)
     assert state.read_text() == "state written after SIGINT"  # waited for, not cut short
@@ -104,8 +108,7 @@ async def test_ctrl_c_during_a_step_asks_the_same_question(tmp_path):
     app = PetstoreApp(services, initial="deploy", autostart=False)
     async with app.run_test(size=(120, 36)) as pilot:
         deploy = await _apply_running(app, pilot)
-        await pilot.press("ctrl+c")
-        assert await _wait_for(pilot, lambda: isinstance(app.screen, QuitWhileRunningDialog))
+        await _ask_to_quit(app, pilot, "ctrl+c")
         await pilot.press("escape")
         await pilot.pause()
         deploy.action_stop()
