@@ -11,8 +11,8 @@ from textual.widgets._footer import FooterKey, FooterLabel
 
 # The app's keys that always stay, and those that switch screens (shown as one label when
 # narrow: "1-4 Screens"). Actions as the bindings name them.
-KEEP = ("quit",)
-SCREEN_SWITCH = "show("
+KEEP = ("quit", "app.quit")
+SCREEN_SWITCH = ("show(", "app.show(")
 SCREENS_LABEL = "1-4 Screens"
 MORE_LABEL = "? Keys"  # said when keys are left out: `?` lists every key of the screen
 
@@ -33,14 +33,15 @@ def fit(keys: list[FooterKey], width: int, first: tuple[str, ...]) -> tuple[list
     while they fit."""
     if sum(key_width(k) for k in keys) <= width:
         return keys, False
-    kept = [k for k in keys if k.action in KEEP or k.action == "app.quit"]
-    switches = [k for k in keys if k.action.startswith(SCREEN_SWITCH) or k.action.startswith("app." + SCREEN_SWITCH)]
+    kept = [k for k in keys if k.action in KEEP]
+    switches = [k for k in keys if k.action.startswith(SCREEN_SWITCH)]
     own = [k for k in keys if k not in kept and k not in switches]
     labels = (len(SCREENS_LABEL) + 2 if switches else 0) + len(MORE_LABEL) + 2  # a space each side
     room = width - sum(key_width(k) for k in kept) - labels
     rank = {action: n for n, action in enumerate(first)}
     chosen: set[int] = set()
-    for key in sorted(own, key=lambda k: (rank.get(k.action, len(rank)), own.index(k))):
+    ranked = sorted(enumerate(own), key=lambda pair: (rank.get(pair[1].action, len(rank)), pair[0]))
+    for _, key in ranked:
         if key_width(key) <= room:
             chosen.add(id(key))
             room -= key_width(key)
@@ -69,7 +70,7 @@ class KeysFooter(Footer):
         first = tuple(getattr(self.screen, "FOOTER_FIRST", ()))
         shown, folded = fit(keys, width, first)
         for key in shown:
-            if shown != keys and (key.action in KEEP or key.action == "app.quit"):
+            if shown != keys and key.action in KEEP:
                 if folded:
                     yield FooterLabel(SCREENS_LABEL)
                 yield FooterLabel(MORE_LABEL)
