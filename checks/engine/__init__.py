@@ -19,13 +19,18 @@ def load_default_engine(matcher: str | None = None, *, acks: bool = True,
     if acks:
         pairs.extend((ack.id, ack.resource) for ack in load_acks())
     pairs.extend(parse_target(item) for item in ignore)
-    cache_dir = state_dir() / "cache"
+    cache_dir = engine_cache_dir()
     # the validated catalog and the compiled Hyperscan database are both kept there
     catalog = load_catalog(catalog_path, cache_dir=cache_dir, user_dirs=user_catalog_dirs(catalog_dirs))
     return Engine(catalog, matcher=matcher, acks=Acks(pairs), cache_dir=cache_dir)
 
 
+def engine_cache_dir():
+    """The one folder the engine keeps its caches in (checks/engine/warm.py reads it too)."""
+    return state_dir() / "cache"
+
+
 __all__ = [
     "ENV_MATCHER", "Acks", "Engine", "HyperscanMatcher", "PythonMatcher",
-    "load_default_engine", "make_matcher", "release_for_action",
+    "engine_cache_dir", "load_default_engine", "make_matcher", "release_for_action",
 ]
