@@ -6,7 +6,7 @@ from checks.acks import load_acks, parse_target
 from checks.catalog_loader import load_catalog, user_catalog_dirs
 from checks.engine.core import Acks, Engine, release_for_action
 from checks.engine.matcher import ENV_MATCHER, HyperscanMatcher, PythonMatcher, make_matcher
-from petstore_core.settings import state_dir
+from checks.engine.warm import engine_cache_dir
 
 
 def load_default_engine(matcher: str | None = None, *, acks: bool = True,
@@ -23,11 +23,6 @@ def load_default_engine(matcher: str | None = None, *, acks: bool = True,
     # the validated catalog and the compiled Hyperscan database are both kept there
     catalog = load_catalog(catalog_path, cache_dir=cache_dir, user_dirs=user_catalog_dirs(catalog_dirs))
     return Engine(catalog, matcher=matcher, acks=Acks(pairs), cache_dir=cache_dir)
-
-
-def engine_cache_dir():
-    """The one folder the engine keeps its caches in (checks/engine/warm.py reads it too)."""
-    return state_dir() / "cache"
 
 
 __all__ = [

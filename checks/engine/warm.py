@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+
+from petstore_core.settings import state_dir
 
 READY, COLD, COMPILING = "ready", "cold", "compiling"
 
 # Said wherever an operator could wait on it (diagnose on a terminal, the TUI's panel)
 FIRST_RUN = ("the catalog's first compile in this state folder (about 35 s of CPU here, minutes on a "
              "busy machine; cached after, `petstore-tui catalog warm` does it ahead)")
+
+
+def engine_cache_dir() -> Path:
+    """The one folder the engine keeps its caches in (load_default_engine, catalog_state)."""
+    return state_dir() / "cache"
 
 
 def catalog_state(catalog_dirs: Sequence[str | Path] = (), catalog_path=None, matcher: str | None = None) -> str:
@@ -26,8 +34,8 @@ def catalog_state(catalog_dirs: Sequence[str | Path] = (), catalog_path=None, ma
     operator's own entries (`~/.config/petstore-tui/catalog`, `--catalog DIR`) count, as
     they change the database."""
     # start-up: the catalog and the backend load only where a state is asked for
+    import checks.engine.hs_backend as hs_backend
     from checks.catalog_loader import load_catalog, user_catalog_dirs
-    from checks.engine import engine_cache_dir, hs_backend
     from checks.engine.compile_lock import compiling_elsewhere
     from checks.engine.core import catalog_signatures
     from checks.engine.matcher import ENV_MATCHER, database_cache_file
@@ -43,13 +51,11 @@ def catalog_state(catalog_dirs: Sequence[str | Path] = (), catalog_path=None, ma
     return COMPILING if compiling_elsewhere(path.with_suffix(".lock")) else COLD
 
 
-def warm(catalog_dirs: Sequence[str | Path] = (), catalog_path=None) -> tuple[bool, float]:
-    """Build the engine once, so its compiled database and regexes are stored: (whether it
-    compiled rather than loaded, seconds taken). Waits for a compile under way elsewhere."""
-    # start-up: the engine loads only when warming
-    from checks.engine import load_default_engine
-
+def warm(build: Callable[[], Any]) -> tuple[bool, float]:
+    """Build the engine once with `build` (load_default_engine for the catalog to warm), so
+    its compiled database and regexes are stored: (whether it compiled rather than loaded,
+    seconds taken). Waits for a compile under way elsewhere (compile_lock.py)."""
     started = time.monotonic()
-    engine = load_default_engine(acks=False, catalog_path=catalog_path, catalog_dirs=catalog_dirs)
+    engine = build()
     compiled = not getattr(engine.matcher, "cached", True)
     return compiled, time.monotonic() - started

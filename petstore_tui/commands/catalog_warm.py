@@ -19,6 +19,7 @@ def add_warm_parser(actions) -> argparse.ArgumentParser:
 
 def warm(args: argparse.Namespace) -> int:
     # start-up: `catalog --help` does not load the engine
+    from checks.engine import load_default_engine
     from checks.engine.warm import COMPILING, READY, catalog_state, warm
 
     dirs = getattr(args, "catalog", None) or ()
@@ -31,6 +32,6 @@ def warm(args: argparse.Namespace) -> int:
     else:
         print("compiling the catalog (first run for this catalog and machine: about 35 s of CPU, "
               "minutes on a busy machine)", file=sys.stderr, flush=True)
-    compiled, seconds = warm(dirs)
+    compiled, seconds = warm(lambda: load_default_engine(acks=False, catalog_dirs=dirs))
     print(f"catalog ready: {'compiled' if compiled else 'loaded'} in {seconds:.1f} s, cached in the state folder")
     return 0

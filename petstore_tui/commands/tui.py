@@ -216,9 +216,10 @@ def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
 
     def warm_catalog() -> Any:
         # start-up: on first use (see build_services)
+        from checks.engine import load_default_engine
         from checks.engine.warm import warm
 
-        return warm(catalog_dirs)
+        return warm(lambda: load_default_engine(acks=False, catalog_dirs=catalog_dirs))
 
     def log_sources() -> list[Any]:
         sources: list[LogSource] = []
