@@ -149,7 +149,8 @@ class PetstoreApp(CatalogPreparation, App[int]):
         self.call_after_refresh(resume_collection)  # paused for the start (heap.py)
         if not self.sandbox_ready:
             self.call_after_refresh(self.start_sandbox)  # the first frame before any work
-        self.call_after_refresh(self.prepare_catalog)  # a fresh state folder's compile, ahead
+        if self.autostart:  # tests driving the app by hand start nothing on their own
+            self.call_after_refresh(self.prepare_catalog)  # a fresh state folder's compile, ahead
 
     @work(thread=True, exclusive=True, group="sandbox", exit_on_error=False)
     def start_sandbox(self) -> None:

@@ -17,8 +17,8 @@ from petstore_tui.app import PetstoreApp
 from tests.tui import fakes
 
 
-async def _until(pilot, predicate, rounds: int = 250) -> bool:
-    for _ in range(rounds):  # bounded
+async def _until(pilot, predicate, rounds: int = 1500) -> bool:
+    for _ in range(rounds):  # bounded: 30 s, for a loaded machine
         if predicate():
             return True
         await pilot.pause(0.02)
@@ -32,10 +32,10 @@ async def test_a_cold_catalog_compiles_from_launch_and_the_panel_says_so():
     def warm_catalog():
         warms.append("warm")
         started.set()
-        release.wait(20)
+        release.wait(60)
 
     def make_engine():  # as load_default_engine waits on the compile's lock
-        release.wait(20)
+        release.wait(60)
         return fakes.FakeEngine()
 
     services = fakes.services(catalog_state=lambda: "cold", warm_catalog=warm_catalog, make_engine=make_engine)
