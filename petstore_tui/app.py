@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 
 from petstore_core.redact import redact
+from petstore_tui.catalog_preparation import CatalogPreparation
 from petstore_tui.contracts import AppServices
 from petstore_tui.heap import resume_collection
 from petstore_tui.workers import worker_pool
@@ -61,7 +62,7 @@ class SandboxStateChanged(Message):
         self.ok = ok
 
 
-class PetstoreApp(App[int]):
+class PetstoreApp(CatalogPreparation, App[int]):
     """Deploy and diagnose the Pet Store: keyboard-first, every slow thing in a worker.
 
     The sandbox's state is a reactive the headers and the preflight screen watch."""
@@ -87,6 +88,7 @@ class PetstoreApp(App[int]):
              "cleanup": _lazy_screen("cleanup", "CleanupScreen")}
     sandbox_state: reactive[str] = reactive("")  # one line shown in every header
     sandbox_ready: reactive[bool] = reactive(True)  # the sandbox worker is done (or not needed)
+    catalog_note: reactive[str] = reactive("")  # while the catalog compiles at launch (catalog_preparation.py)
 
     def __init__(self, services: AppServices, *, initial: str = "preflight",
                  autostart: bool = True) -> None:
@@ -147,6 +149,8 @@ class PetstoreApp(App[int]):
         self.call_after_refresh(resume_collection)  # paused for the start (heap.py)
         if not self.sandbox_ready:
             self.call_after_refresh(self.start_sandbox)  # the first frame before any work
+        if self.autostart:  # tests driving the app by hand start nothing on their own
+            self.call_after_refresh(self.prepare_catalog)  # a fresh state folder's compile, ahead
 
     @work(thread=True, exclusive=True, group="sandbox", exit_on_error=False)
     def start_sandbox(self) -> None:

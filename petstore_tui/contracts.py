@@ -109,6 +109,10 @@ class AppServices(Record):
     # kind "deploy" | "destroy", confirm callback -> object with .steps, .run(...), .stop()
     make_runner: Callable[[str, Callable[[Any], Awaitable[Any]]], Runner] | None = None
     make_engine: Callable[[], Engine] | None = None
+    # "ready" | "cold" | "compiling" (checks/engine/warm.py), and the compile paid ahead:
+    # the app runs them at launch when given (petstore_tui/catalog_preparation.py)
+    catalog_state: Callable[[], str] | None = None
+    warm_catalog: Callable[[], Any] | None = None
     log_sources: Callable[[], list[LogSource]] = _no_sources
     file_source: Callable[[Path], LogSource] | None = None
     run_probes: Callable[[], list[Finding]] = _no_probes

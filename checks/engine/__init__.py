@@ -6,7 +6,7 @@ from checks.acks import load_acks, parse_target
 from checks.catalog_loader import load_catalog, user_catalog_dirs
 from checks.engine.core import Acks, Engine, release_for_action
 from checks.engine.matcher import ENV_MATCHER, HyperscanMatcher, PythonMatcher, make_matcher
-from petstore_core.settings import state_dir
+from checks.engine.warm import engine_cache_dir
 
 
 def load_default_engine(matcher: str | None = None, *, acks: bool = True,
@@ -19,7 +19,7 @@ def load_default_engine(matcher: str | None = None, *, acks: bool = True,
     if acks:
         pairs.extend((ack.id, ack.resource) for ack in load_acks())
     pairs.extend(parse_target(item) for item in ignore)
-    cache_dir = state_dir() / "cache"
+    cache_dir = engine_cache_dir()
     # the validated catalog and the compiled Hyperscan database are both kept there
     catalog = load_catalog(catalog_path, cache_dir=cache_dir, user_dirs=user_catalog_dirs(catalog_dirs))
     return Engine(catalog, matcher=matcher, acks=Acks(pairs), cache_dir=cache_dir)
@@ -27,5 +27,5 @@ def load_default_engine(matcher: str | None = None, *, acks: bool = True,
 
 __all__ = [
     "ENV_MATCHER", "Acks", "Engine", "HyperscanMatcher", "PythonMatcher",
-    "load_default_engine", "make_matcher", "release_for_action",
+    "engine_cache_dir", "load_default_engine", "make_matcher", "release_for_action",
 ]

@@ -61,6 +61,11 @@ class Acks:
         (self._pairs.add if on else self._pairs.discard)((failure_id, resource or None))
 
 
+def catalog_signatures(catalog: Iterable[KnownFailure]) -> list[str]:
+    """Every entry's signatures, in the catalog's order: the matcher's expressions."""
+    return [signature for entry in catalog for signature in entry.signatures]
+
+
 class Engine(BulkScan, BatchFeed):
     """Feed it lines (str or bytes) from any number of streams, one by one or in batches
     (feed_lines); read findings any time."""

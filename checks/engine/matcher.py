@@ -20,9 +20,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 import checks.engine.hs_backend as hs_backend
+from checks.engine.compile_lock import compile_lock
 from checks.engine.compiled import blake2b
 from checks.engine.grouping import WRAP_MARKS
 from checks.engine.line_scan import prefixed_lines
@@ -147,33 +149,48 @@ class HyperscanMatcher(_Base):
         accepted = list(range(len(self.signatures)))
         self._block_db = self._load_cached(cache_dir)
         if self._block_db is None:
-            try:
-                self._block_db = self._compile(accepted, flags)
-                self._store_cached(cache_dir)
-            except hyperscan.error:
-                # find the culprits one by one (slow, so only when the whole set fails);
-                # each gets a second chance as a Hyperscan prefilter (a superset, which
-                # the full `re` check narrows), else the Python pre-filter
-                chosen: dict[int, int] = {}
-                for i in range(len(self.signatures)):
-                    error = ""
-                    for extra in (0, hyperscan.HS_FLAG_PREFILTER):
-                        try:
-                            self._compile([i], flags | extra, damage=False)
-                        except hyperscan.error as exc:
-                            error = str(exc)
-                            continue
-                        chosen[i] = flags | extra
-                        if extra:
-                            self.prefiltered[i] = error
-                        break
-                    else:
-                        self.rejected[i] = error
-                self._block_db = self._compile(list(chosen), chosen)
-                if not self.rejected:
-                    self._store_cached(cache_dir)
+            with self._compiling(cache_dir):
+                # another process (or thread) may have stored it while this one waited
+                self._block_db = self._load_cached(cache_dir)
+                if self._block_db is None:
+                    self._compile_catalog(accepted, flags, cache_dir)
         self._rejected_indices = tuple(sorted(self.rejected))
         self._rejected_filter = LiteralFilter(self.signatures, self._rejected_indices, self)
+
+    def _compiling(self, cache_dir):
+        """The cross-process lock of this database's compile (compile_lock.py)."""
+        if cache_dir is None:
+            return nullcontext()
+        return compile_lock(self._cache_file(cache_dir).with_suffix(".lock"))
+
+    def _compile_catalog(self, accepted: list[int], flags: int, cache_dir) -> None:
+        """The whole catalog in one database, stored in `cache_dir` for the next run."""
+        hyperscan = self._hs
+        try:
+            self._block_db = self._compile(accepted, flags)
+            self._store_cached(cache_dir)
+        except hyperscan.error:
+            # find the culprits one by one (slow, so only when the whole set fails);
+            # each gets a second chance as a Hyperscan prefilter (a superset, which
+            # the full `re` check narrows), else the Python pre-filter
+            chosen: dict[int, int] = {}
+            for i in range(len(self.signatures)):
+                error = ""
+                for extra in (0, hyperscan.HS_FLAG_PREFILTER):
+                    try:
+                        self._compile([i], flags | extra, damage=False)
+                    except hyperscan.error as exc:
+                        error = str(exc)
+                        continue
+                    chosen[i] = flags | extra
+                    if extra:
+                        self.prefiltered[i] = error
+                    break
+                else:
+                    self.rejected[i] = error
+            self._block_db = self._compile(list(chosen), chosen)
+            if not self.rejected:
+                self._store_cached(cache_dir)
 
     def _compile(self, indices: list[int], flags: int | dict[int, int], damage: bool = True):
         expressions = [self.signatures[i].encode("utf-8") for i in indices]
@@ -189,12 +206,7 @@ class HyperscanMatcher(_Base):
         return self._hs.compile(expressions, all_flags, ids)
 
     def _cache_file(self, cache_dir):
-        # all a database depends on: the library and its release, the machine it was built
-        # for (a database of another CPU is refused anyway), the flags and the patterns
-        machine = os.uname().machine if hasattr(os, "uname") else os.name
-        key = (self._hs.version, machine, self._flags, self.signatures, DAMAGE_TRIGGERS, WRAP_MARKS)
-        digest = blake2b(repr(key).encode()).hexdigest()
-        return Path(cache_dir) / f"hyperscan-{digest[:32]}.db"
+        return database_cache_file(self._hs, self.signatures, cache_dir)
 
     def _load_cached(self, cache_dir):
         if cache_dir is None:
@@ -284,6 +296,19 @@ class _StartedScan:
         if any(index >= base for index, _ in hits):
             hits = [(DAMAGE if index >= base else index, end) for index, end in hits]
         return hits
+
+
+def database_cache_file(backend, signatures: Sequence[str], cache_dir) -> Path:
+    """Where the compiled database of `signatures` is kept. The name holds all a database
+    depends on: the backend (system library or wheel) and its release and build date, the
+    machine it was built for (a database of another CPU is refused anyway), the flags and
+    the patterns, so another catalog (an operator's own entries, `--catalog DIR`) or
+    another Hyperscan build never loads it by mistake."""
+    machine = os.uname().machine if hasattr(os, "uname") else os.name
+    flags = backend.HS_FLAG_CASELESS | backend.HS_FLAG_MULTILINE
+    key = (backend.version, machine, flags, tuple(signatures), DAMAGE_TRIGGERS, WRAP_MARKS)
+    digest = blake2b(repr(key).encode()).hexdigest()
+    return Path(cache_dir) / f"hyperscan-{digest[:32]}.db"
 
 
 def hyperscan_available() -> bool:

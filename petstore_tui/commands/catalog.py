@@ -1,5 +1,5 @@
-"""`petstore-tui catalog list|test`: the known failures and where each came from, and the
-operator's own entries run against their own samples."""
+"""`petstore-tui catalog list|test|warm`: the known failures and where each came from, the
+operator's own entries run against their own samples, and the compile paid ahead."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from petstore_core.settings import state_dir
+from petstore_tui.commands.catalog_warm import add_warm_parser, warm
 
 JSON_VERSION = 1
 
@@ -36,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     testing.add_argument("dirs", nargs="+", metavar="DIR",
                          help="a catalog folder (one sub-folder per entry), or one entry's folder")
     testing.add_argument("--json", action="store_true", help="machine-readable output")
+    add_catalog_option(add_warm_parser(actions))
 
 
 def run(args: argparse.Namespace, target) -> int:
@@ -44,10 +46,12 @@ def run(args: argparse.Namespace, target) -> int:
 
     action = getattr(args, "catalog_action", None)
     if action is None:
-        return _fail("give an action: list or test (see --help)")
+        return _fail("give an action: list, test or warm (see --help)")
     try:
         if action == "list":
             return _list(args)
+        if action == "warm":
+            return warm(args)
         return _test(args)
     except CatalogError as exc:
         return _fail(str(exc))

@@ -71,7 +71,7 @@ def run(args: argparse.Namespace, target) -> int:
     from checks.engine import load_default_engine  # start-up
     from petstore_tui.services.log_scan import ScanReport, scan_paths  # start-up
 
-    stop_note = note_a_slow_load(sys.stderr)
+    stop_note = note_a_slow_load(sys.stderr, getattr(args, "catalog", ()), args.matcher)
     try:
         engine = load_default_engine(args.matcher, ignore=args.ignore, catalog_dirs=getattr(args, "catalog", ()))
     except (CatalogError, AckError, ValueError) as exc:
@@ -125,15 +125,29 @@ SLOW_LOAD_NOTE = ("petstore-tui diagnose: compiling the catalog's signatures (on
                   "machine, then cached): seconds, a minute on a busy machine")
 
 
-def note_a_slow_load(stream) -> Callable[[], None]:
-    """On a terminal, say why a first run is silent: the catalog's first Hyperscan compile
-    takes seconds of CPU (docs/knowledge/hyperscan-builds.md), which looks like a hang.
-    Piped or redirected output stays exactly the report. Returns the call that cancels it."""
+def note_a_slow_load(stream, catalog_dirs=(), matcher: str | None = None) -> Callable[[], None]:
+    """On a terminal, say why a first run is silent: in a state folder without the
+    catalog's compiled form, at once and before the compile starts (it takes 35 s of CPU,
+    minutes under load: docs/knowledge/hyperscan-builds.md, which looks like a hang);
+    otherwise after SLOW_LOAD_AFTER seconds of a load that should take less. Piped or
+    redirected output stays exactly the report. Returns the call that cancels it."""
     try:
         interactive = stream is not None and stream.isatty()
     except (AttributeError, ValueError):  # no isatty, or a closed stream
         interactive = False
     if not interactive:
+        return lambda: None
+    # start-up: only a terminal run asks whether the compile is cached
+    from checks.engine.warm import COMPILING, FIRST_RUN, READY, catalog_state
+
+    try:
+        state = catalog_state(catalog_dirs, matcher=matcher)
+    except Exception:  # noqa: BLE001 - the engine's own load says what is wrong with the catalog
+        state = READY
+    if state != READY:
+        print("petstore-tui diagnose: " + (
+            "another petstore-tui is compiling the catalog; waiting for it (then cached)" if state == COMPILING
+            else f"compiling the catalog first: {FIRST_RUN}"), file=stream, flush=True)
         return lambda: None
     import threading  # start-up: only a terminal run waits on a timer
 

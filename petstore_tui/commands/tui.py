@@ -208,6 +208,19 @@ def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
 
         return load_default_engine(catalog_dirs=catalog_dirs)
 
+    def catalog_state() -> str:
+        # start-up: on first use (see build_services)
+        from checks.engine.warm import catalog_state as state
+
+        return state(catalog_dirs)
+
+    def warm_catalog() -> Any:
+        # start-up: on first use (see build_services)
+        from checks.engine import load_default_engine
+        from checks.engine.warm import warm
+
+        return warm(lambda: load_default_engine(acks=False, catalog_dirs=catalog_dirs))
+
     def log_sources() -> list[Any]:
         sources: list[LogSource] = []
         if target.sandbox:
@@ -248,6 +261,8 @@ def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
         run_preflight=run_preflight,
         make_runner=make_runner,
         make_engine=make_engine,
+        catalog_state=catalog_state,
+        warm_catalog=warm_catalog,
         log_sources=log_sources,
         file_source=file_source,
         run_probes=run_probes,

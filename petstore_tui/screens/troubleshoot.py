@@ -156,7 +156,13 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         self.note("panel opened")
         self.set_interval(STATUS_EVERY, self._refresh_status)
         self.run_worker(self._pump, thread=True, group="pump", exit_on_error=False, name="log-pump")
+        # the app's launch-time compile of the catalog, said while this panel waits for it
+        self.watch(self.app, "catalog_note", self._catalog_note, init=True)
         self.load_engine()
+
+    def _catalog_note(self, note: str) -> None:
+        if not self.engine_answered:  # once the engine (or its error) is here, the line is the log's
+            self.query_one("#log-status", Label).update(note or LOADING, layout=False)
 
     def on_unmount(self) -> None:
         for stop in self.stops.values():

@@ -58,8 +58,11 @@ class SourceFollowing:
         except Exception as exc:  # no sources listed: the file source still works
             self.post_message(SourcesListed([], f"{type(exc).__name__}: {exc}"))
 
+    engine_answered = False  # EngineReady came, with the engine or why not
+
     def on_engine_ready(self, message: EngineReady) -> None:
         self.engine = message.engine
+        self.engine_answered = True
         self._log_status()  # replaces the loading line
         settle_long_lived()  # the last big load before lines stream (petstore_tui/heap.py)
         if message.error:

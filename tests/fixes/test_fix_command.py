@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from petstore_tui import cli
+from petstore_tui.commands.fix import EXIT_INCOMPLETE
 from tests.fixes.test_repository_fixes import snapshot
 from tests.support.plants import plant as planted
 from tests.support.project_copy import copy_project
@@ -86,14 +87,15 @@ def test_a_known_failure_without_an_automatic_fix_exits_1(broken, capsys):
 
 
 def test_list_names_the_fixable_check_then_the_undoable_entry(broken, capsys):
-    assert fix(broken, "list", "--json") == 0
+    # no region here: the cluster checks could not run, so the list is incomplete (exit 3)
+    assert fix(broken, "list", "--json") == EXIT_INCOMPLETE
     rows = json.loads(capsys.readouterr().out)
     given = f"petstore-tui --project-dir {broken.resolve()}"  # the checkout named as the operator named it
     assert {r["check"]: r["command"] for r in rows["fixable"]}[DOCKERFILE_CHECK] == f"{given} fix config.dockerfile-user"
     assert rows["undoable"] == []
     assert fix(broken, DOCKERFILE_CHECK, "--yes") == 0
     capsys.readouterr()
-    assert fix(broken, "list", "--json") == 0
+    assert fix(broken, "list", "--json") == EXIT_INCOMPLETE
     rows = json.loads(capsys.readouterr().out)
     assert DOCKERFILE_CHECK not in {r["check"] for r in rows["fixable"]}
     assert [r["command"] for r in rows["undoable"]] == [f"{given} fix undo dockerfile-user-after-chown-1"]
@@ -106,7 +108,7 @@ def test_a_file_fix_edited_since_is_listed_with_the_reason_not_as_undoable(broke
     dockerfile = broken / "docker" / "Dockerfile"
     dockerfile.write_text(dockerfile.read_text() + "# edited by hand\n")
     capsys.readouterr()
-    assert fix(broken, "list", "--json") == 0
+    assert fix(broken, "list", "--json") == EXIT_INCOMPLETE  # no region: the cluster checks did not run
     rows = json.loads(capsys.readouterr().out)
     assert rows["undoable"] == []
     assert [(g["entry"], g["reason"]) for g in rows["gone"]] == [
@@ -158,7 +160,7 @@ def test_the_printed_commands_work_as_printed_from_anywhere(broken, tmp_path, mo
     assert fix(broken, DOCKERFILE_CHECK, "--yes") == 0
     said = capsys.readouterr().out
     undo = said.split("undo with: ", 1)[1].splitlines()[0].strip()
-    assert fix(broken, "list", "--json") == 0
+    assert fix(broken, "list", "--json") == EXIT_INCOMPLETE  # no region here: the cluster checks could not run
     listed = json.loads(capsys.readouterr().out)["undoable"][0]["command"]
     assert listed == undo
     elsewhere = tmp_path / "elsewhere"
@@ -208,7 +210,8 @@ def test_a_finished_terraform_destroy_leaves_the_targets_fixes_nothing_to_undo(t
     result = asyncio.run(destroy.terraform_destroy(StepContext(target, {}, tmp_path, {})))
     assert "41 resources destroyed" in result.summary
 
-    assert cli.main(["--region", "us-east-1", "--project-dir", str(tmp_path), "fix", "list", "--json"]) == 0
+    # no credentials here: the live checks could not run, so the list is incomplete (exit 3)
+    assert cli.main(["--region", "us-east-1", "--project-dir", str(tmp_path), "fix", "list", "--json"]) == EXIT_INCOMPLETE
     listed = json.loads(capsys.readouterr().out)
     assert listed["undoable"] == []
     assert [g["entry"] for g in listed["gone"]] == ["subnet-role-tags-1"]
@@ -219,16 +222,17 @@ def test_list_names_the_checks_it_could_not_run(broken, monkeypatch, capsys):
     """Found walking `fix list` with no region: every cluster check errored ("could not run
     (needs aws.region)") and the list said "nothing fixable now", exit 0, so a fixable
     subnet or IngressClass problem was hidden behind a silent failure. Now those checks are
-    named with why (`not_checked` in JSON); the exit stays 0, a list's (docs/fixes.md).
+    named with why (`not_checked` in JSON), and the exit is 3, not 0: a CI job running
+    `fix list --json` tells "nothing to fix" (0) from "could not look" (docs/fixes.md).
     Stand-in: a copy of the repository; no AWS is reached (no region, no credentials)."""
     for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
-    assert fix(broken, "list") == 0
+    assert fix(broken, "list") == EXIT_INCOMPLETE == 3
     out = capsys.readouterr().out
     assert "nothing fixable now" not in out
     assert "not checked on" in out and "cluster.subnets" in out and "no AWS region" in out
     assert DOCKERFILE_CHECK in out  # what could be checked is still listed
-    assert fix(broken, "list", "--json") == 0
+    assert fix(broken, "list", "--json") == EXIT_INCOMPLETE
     rows = json.loads(capsys.readouterr().out)
     assert {"cluster.subnets", "cluster.ingressclass"} <= {r["check"] for r in rows["not_checked"]}
     assert all("could not run" in r["summary"] for r in rows["not_checked"])
