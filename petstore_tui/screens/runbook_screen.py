@@ -73,6 +73,9 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
 
     app: PetstoreApp  # the app's type for type checkers (Textual sets self.app)
     CSS_PATH = Path(__file__).with_name("runbook.tcss")  # read when first shown (app.tcss)
+    # below 120 columns the output pane goes under the steps, full width: beside them at
+    # 80 columns it kept 28 columns and cut every line of a tool's output (runbook.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
     KIND = "deploy"
     TITLE = "Deploy"

@@ -171,3 +171,20 @@ async def test_reopened_deploy_shows_what_the_journal_recorded():
         assert "stopped by the operator" in str(steps.get_cell("image-build", "summary"))
         assert "hunter2" not in str(steps.get_cell("terraform-apply", "summary"))
         assert app.screen.query_one(TargetHeader).status.startswith("3/5 done")
+
+
+async def test_at_80_columns_the_output_pane_goes_under_the_steps_full_width():
+    """Found walking the sandbox deploy at 80x24 (fix-22): the output pane beside the steps
+    kept 28 columns and cut every line of a tool's output ("[PASS ] tools.kubectl: kub").
+    Below 120 columns it goes under the steps, as wide as the screen; at 120 it stays
+    beside them. Stand-in: the app over tests.tui.fakes."""
+    for size, stacked in (((80, 24), True), ((120, 36), False)):
+        app = PetstoreApp(fakes.services())
+        async with app.run_test(size=size) as pilot:
+            await _open_deploy(pilot, app)
+            steps = app.screen.query_one(StepList).region
+            output = app.screen.query_one(LogView).region
+            if stacked:
+                assert output.y >= steps.bottom and output.width >= 74, (steps, output)
+            else:
+                assert output.x >= steps.right and output.y < steps.bottom, (steps, output)
