@@ -151,19 +151,24 @@ class HyperscanMatcher(_Base):
         # ~3 instructions a byte on bench_diagnose's log: docs/knowledge/diagnose-speed.md)
         self._phrases = {i: words for i in accepted if (words := phrase_words(self.signatures[i])) is not None}
         self._reach = {i: phrase_reach(words) for i, words in self._phrases.items()}
-        self._phrase_db = None
+        # and the paste-damage triggers of one or two bytes in a database of their own:
+        # in the block's they doubled the cost of its literal matcher (the same page)
+        self._phrase_db = self._short_db = None
         self._block_db = self._load_cached(cache_dir)
-        if self._block_db is not None and self._phrases:
-            self._phrase_db = self._load_cached(cache_dir, "phrases")
-            if self._phrase_db is None:
-                self._block_db = None  # compile both afresh
+        if self._block_db is not None:
+            self._short_db = self._load_cached(cache_dir, "short")
+            self._phrase_db = self._load_cached(cache_dir, "phrases") if self._phrases else None
+            if self._short_db is None or (self._phrases and self._phrase_db is None):
+                self._block_db = None  # compile them all afresh
         if self._block_db is None:
             try:
-                self._block_db = self._compile(accepted, flags, anchors=True)
+                self._block_db = self._compile(accepted, flags, anchors=True, short=False)
                 self._phrase_db = self._compile(sorted(self._phrases), flags, damage=False) if self._phrases else None
+                self._short_db = self._compile([], flags, short=True)
                 self._store_cached(cache_dir)
             except hyperscan.error:
-                self._phrases, self._reach, self._phrase_db = {}, {}, None  # the whole regexes, as they come
+                # the whole regexes with every trigger, as they come
+                self._phrases, self._reach, self._phrase_db, self._short_db = {}, {}, None, None
                 # find the culprits one by one (slow, so only when the whole set fails);
                 # each gets a second chance as a Hyperscan prefilter (a superset, which
                 # the full `re` check narrows), else the Python pre-filter
@@ -188,8 +193,11 @@ class HyperscanMatcher(_Base):
         self._rejected_indices = tuple(sorted(self.rejected))
         self._rejected_filter = LiteralFilter(self.signatures, self._rejected_indices, self)
 
-    def _compile(self, indices: list[int], flags: int | dict[int, int], damage: bool = True, anchors: bool = False):
-        """With `anchors`, a plain phrase is compiled as its anchor word (`_phrases`)."""
+    def _compile(self, indices: list[int], flags: int | dict[int, int], damage: bool = True, anchors: bool = False,
+                 short: bool | None = None):
+        """With `anchors`, a plain phrase is compiled as its anchor word (`_phrases`);
+        `short` True or False: only the triggers of SHORT_TRIGGER bytes or fewer, or only
+        the longer ones (None: all)."""
         expressions = [_literal(anchor_word(self._phrases[i])) if anchors and i in self._phrases
                        else self.signatures[i].encode("utf-8") for i in indices]
         ids = list(indices)
@@ -198,6 +206,8 @@ class HyperscanMatcher(_Base):
             # exact bytes (at no cost: bench_diagnose's log scans no slower with them)
             base = len(self.signatures)
             for n, trigger in enumerate((*DAMAGE_TRIGGERS, *WRAP_MARKS)):
+                if short is not None and (len(trigger) <= SHORT_TRIGGER) != short:
+                    continue
                 expressions.append("".join(f"\\x{b:02x}" for b in trigger).encode())
                 ids.append(base + n)
                 all_flags.append(0)
@@ -233,7 +243,7 @@ class HyperscanMatcher(_Base):
             return
 
         # the phrases' database first: a block database found without it is compiled again
-        for role, db in (("phrases", self._phrase_db), ("block", self._block_db)):
+        for role, db in (("phrases", self._phrase_db), ("short", self._short_db), ("block", self._block_db)):
             if db is None:
                 continue
             try:
@@ -264,13 +274,16 @@ class HyperscanMatcher(_Base):
         started = begin(buf, lo, hi)
         if started is None:
             return None
-        confirm = None if self._phrase_db is None else (lambda hits: self._confirm(buf, lo, hi, hits))
+        confirm = None if self._short_db is None else (lambda hits: self._confirm(buf, lo, hi, hits))
         return _StartedScan(started, len(self.signatures), confirm)
 
     def _confirm(self, buf, lo: int, hi: int, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """The block database's hits over buf[lo:hi] (offsets from lo) with each anchor
-        word's hit replaced by what the whole phrases match around it: exactly the hits of
-        a database of the whole phrases over buf[lo:hi] (phrase_windows says why)."""
+        """The block database's hits over buf[lo:hi] (offsets from lo) with the short
+        triggers' hits, and each anchor word's hit replaced by what the whole phrases match
+        around it: exactly the hits of one database of the whole phrases and every trigger
+        over buf[lo:hi] (phrase_windows says why)."""
+        with memoryview(buf) as view, view[lo:hi] as part:
+            hits.extend(self._short_db.scan(part))
         phrases = self._phrases
         anchored = [(index, end) for index, end in hits if index in phrases]
         if not anchored:
@@ -293,7 +306,7 @@ class HyperscanMatcher(_Base):
         hits: list[tuple[int, int]] = []
         if self._block_db is not None and len(block):
             hits = self._block_db.scan(block)
-            if self._phrase_db is not None:
+            if self._short_db is not None:
                 hits = self._confirm(block, 0, len(block), hits)
             base = len(self.signatures)
             if any(index >= base for index, _ in hits):
@@ -338,9 +351,10 @@ class _StartedScan:
 
 
 # ---------------------------------------------------------------- plain phrases
-PHRASE_LAYOUT = "anchor words 1"  # in the database cache's key: change it with the layout
+PHRASE_LAYOUT = "anchor words, short triggers apart 1"  # in the database cache's key: change it with the layout
 _WORD = rb"[A-Za-z0-9_:'-]+"  # bytes that match themselves in a regex (but for case)
 _PHRASE = re.compile(rb"%s(?:\\s\+%s)+" % (_WORD, _WORD))  # words joined by \s+
+SHORT_TRIGGER = 2  # bytes: a trigger this short goes in the short triggers' database
 MAX_WALK = 4096  # bytes walked from an anchor word before the whole block is confirmed
 MAX_ANCHORS = 256  # anchor words' hits in a block past which the whole block is confirmed
 

@@ -135,7 +135,7 @@ def test_a_database_cached_before_the_anchor_words_is_not_loaded(tmp_path, monke
         pytest.skip("no Hyperscan")
     signatures = PHRASES + OTHERS
     HyperscanMatcher(signatures, cache_dir=tmp_path)
-    assert len(list(tmp_path.glob("hyperscan-*.db"))) == 2  # the block's and the phrases'
+    assert len(list(tmp_path.glob("hyperscan-*.db"))) == 3  # the block's, the phrases' and the short triggers'
     assert HyperscanMatcher(signatures, cache_dir=tmp_path).cached
     # another layout (as main's, whose key lacks PHRASE_LAYOUT) never finds these files
     monkeypatch.setattr(matcher_module, "PHRASE_LAYOUT", "another layout")
