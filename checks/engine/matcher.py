@@ -128,7 +128,10 @@ class HyperscanMatcher(_Base):
     """All signatures in one Hyperscan database; a signature Hyperscan rejects is handled
     by the Python pre-filter for that signature alone (`rejected` lists them). The lines
     a tool prefix or a box border starts are found by line_scan.prefixed_lines (cheaper
-    there than as patterns in the database: line_scan.py says why).
+    there than as patterns in the database: line_scan.py says why). A phrase of plain
+    words joined by `\\s+` is in that database as one of its words, confirmed around its
+    hits by a database of the phrases (`phrase_windows`), and the shortest paste-damage
+    triggers are in a database of their own: the same hits, at about half the cost.
 
     With `cache_dir`, the compiled database is kept there (keyed by a hash of the
     signatures and the Hyperscan version) so a command does not pay the compile each run."""
@@ -356,7 +359,9 @@ _WORD = rb"[A-Za-z0-9_:'-]+"  # bytes that match themselves in a regex (but for 
 _PHRASE = re.compile(rb"%s(?:\\s\+%s)+" % (_WORD, _WORD))  # words joined by \s+
 SHORT_TRIGGER = 2  # bytes: a trigger this short goes in the short triggers' database
 MAX_WALK = 4096  # bytes walked from an anchor word before the whole block is confirmed
-MAX_ANCHORS = 256  # anchor words' hits in a block past which the whole block is confirmed
+# anchor words' hits in a block past which the whole block is confirmed: the phrases'
+# database over a 2 MiB block costs about what ~250 stretches do (~5 us each, in Python)
+MAX_ANCHORS = 256
 
 
 def phrase_words(signature: str) -> tuple[bytes, ...] | None:

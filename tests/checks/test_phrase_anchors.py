@@ -57,7 +57,7 @@ def phrase_text(rng: random.Random, signature: str) -> bytes:
             word = word[:-1] + b"#"
         out.append(word)
     glue = [rng.choice(SPACES) if rng.random() < 0.9 else b"" for _ in out]
-    return b"".join(w + g for w, g in zip(out, glue))
+    return b"".join(w + g for w, g in zip(out, glue, strict=True))
 
 
 def random_block(rng: random.Random, signatures: list[str], size: int) -> bytes:
