@@ -11,7 +11,6 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from petstore_core.settings import state_dir
 
@@ -51,7 +50,7 @@ def catalog_state(catalog_dirs: Sequence[str | Path] = (), catalog_path=None, ma
     return COMPILING if compiling_elsewhere(path.with_suffix(".lock")) else COLD
 
 
-def warm(build: Callable[[], Any]) -> tuple[bool, float]:
+def warm(build: Callable[[], object]) -> tuple[bool, float]:
     """Build the engine once with `build` (load_default_engine for the catalog to warm), so
     its compiled database and regexes are stored: (whether it compiled rather than loaded,
     seconds taken). Waits for a compile under way elsewhere (compile_lock.py)."""
