@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable
 
@@ -25,6 +24,7 @@ def note_progress(stream, engine, paths) -> Callable[[], None]:
         interactive = False
     if not interactive:
         return lambda: None
+    import shutil  # start-up: only a terminal run (shutil brings bz2 and lzma)
     import threading  # start-up: only a terminal run keeps a progress line
 
     names = ", ".join("stdin" if p == "-" else p.rsplit("/", 1)[-1] for p in paths) or "stdin"
