@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import marshal
 import re
+from array import array
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,8 +32,37 @@ try:  # for naming cache files: CPython's own blake2, where hashlib would load O
 except ImportError:
     from hashlib import blake2b
 
+# the opcodes stored as one machine-word string a pattern, not as a list of ints: marshal
+# reads the full catalog's ~246,000 opcodes as a list in ~6 ms of every start, as a string
+# in a fraction of that (docs/knowledge/diagnose-speed.md, round 14); in the key, so a file
+# of the other layout is never read for this one
+LAYOUT = "opcodes packed 1"
+try:  # the width of _sre's opcodes (CPython's regex internals, as _BUILD)
+    from _sre import CODESIZE as _CODESIZE
+except ImportError:
+    _CODESIZE = 0
+_OPCODE = "I" if array("I").itemsize == _CODESIZE else None  # None: kept as a list
+
+
+def _pack(parts: tuple) -> tuple:
+    if _OPCODE is None:
+        return parts
+    flags, code, groups, groupindex, indexgroup = parts
+    return flags, array(_OPCODE, code).tobytes(), groups, groupindex, indexgroup
+
+
+def _unpack(stored: tuple) -> tuple:
+    if _OPCODE is None:
+        return stored
+    flags, code, groups, groupindex, indexgroup = stored
+    opcodes = array(_OPCODE)
+    opcodes.frombytes(code)
+    return flags, opcodes.tolist(), groups, groupindex, indexgroup
+
+
 def _cache_file(cache_dir, items: Sequence[Item]):
-    key = blake2b(repr((_BUILD, list(items))).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+    key = blake2b(repr((_BUILD, LAYOUT, _OPCODE, list(items))).encode("utf-8", "surrogateescape"),
+                  digest_size=12).hexdigest()
     return Path(cache_dir) / f"regex-{key}.marshal"
 
 
@@ -47,14 +77,15 @@ def compile_all(items: Sequence[Item], cache_dir=None) -> list[re.Pattern]:
     try:
         build, stored_items, stored_parts = marshal.loads(path.read_bytes())
         if build == _BUILD and stored_items == items:
-            return [_rebuild(pattern, parts) for (pattern, _), parts in zip(items, stored_parts, strict=True)]
+            return [_rebuild(pattern, _unpack(parts)) for (pattern, _), parts in zip(items, stored_parts, strict=True)]
     except Exception:  # noqa: S110 - absent, old or damaged: compile afresh below
         pass
     compiled = [re.compile(pattern, flags) for pattern, flags in items]
     _forget(items)  # stored below, not in the file of re's own cache as well
     try:
-        parts = [_parts(pattern, flags) for pattern, flags in items]
-        if all(_rebuild(pattern, p) == c for (pattern, _), p, c in zip(items, parts, compiled, strict=True)):
+        parts = [_pack(_parts(pattern, flags)) for pattern, flags in items]
+        # what a later run will rebuild, unpacked as it will be, checked equal to re's
+        if all(_rebuild(pattern, _unpack(p)) == c for (pattern, _), p, c in zip(items, parts, compiled, strict=True)):
             _write_file(path, marshal.dumps((_BUILD, items, parts)))
     except Exception:  # noqa: S110 - internals not as expected: no cache, same patterns
         pass

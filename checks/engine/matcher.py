@@ -403,9 +403,27 @@ def database_cache_file(backend, signatures: Sequence[str], cache_dir, role: str
     block database is stored last: its file says the catalog is ready (warm.py)."""
     machine = os.uname().machine if hasattr(os, "uname") else os.name
     flags = backend.HS_FLAG_CASELESS | backend.HS_FLAG_MULTILINE
-    key = (backend.version, machine, flags, tuple(signatures), DAMAGE_TRIGGERS, WRAP_MARKS, PHRASE_LAYOUT, role)
-    digest = blake2b(repr(key).encode()).hexdigest()
+    # repr((..., role)) of the tuple of all of those and the role, its head written once a
+    # catalog: the three roles' names cost one repr of the signatures, not three (~1 ms each
+    # for the built-in catalog's, at every start)
+    head = _key_head(backend.version, machine, flags, tuple(signatures))
+    digest = blake2b(f"{head}, {role!r})".encode()).hexdigest()
     return Path(cache_dir) / f"hyperscan-{digest[:32]}.db"
+
+
+_KEY_HEADS: dict[tuple, str] = {}
+
+
+def _key_head(version: str, machine: str, flags: int, signatures: tuple[str, ...]) -> str:
+    """repr((version, machine, flags, signatures, DAMAGE_TRIGGERS, WRAP_MARKS, PHRASE_LAYOUT, role))
+    up to the role's ", " (exclusive)."""
+    memo = (version, machine, flags, signatures)
+    head = _KEY_HEADS.get(memo)
+    if head is None:
+        if len(_KEY_HEADS) >= 8:  # a few catalogs a process at most; never a growing pile
+            _KEY_HEADS.clear()
+        head = _KEY_HEADS[memo] = repr((*memo, DAMAGE_TRIGGERS, WRAP_MARKS, PHRASE_LAYOUT))[:-1]
+    return head
 # ---------------------------------------------------------------- plain phrases
 PHRASE_LAYOUT = "anchor words, short triggers apart 1"  # in the database cache's key: change it with the layout
 _WORD = rb"[A-Za-z0-9_:'-]+"  # bytes that match themselves in a regex (but for case)
