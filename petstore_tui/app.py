@@ -121,6 +121,8 @@ class PetstoreApp(CatalogPreparation, App[int]):
         # the last of them has ended.
         self.active_runs: set[Screen] = set()
         self.quit_after_stop = False
+        self.stop_now_asked = False  # a second quit during the stop's grace killed the tool
+        self.exit_notes: list[str] = []  # printed as the TUI ends (commands/tui.py): they outlive the screen
 
     def runbook_tap(self, step: str, lines: list[str]) -> None:
         """Called from the deploy worker thread with each batch of step output."""

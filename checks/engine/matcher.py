@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
 from pathlib import Path
 
+import checks.engine.cache_sets as cache_sets
 import checks.engine.hs_backend as hs_backend
 from checks.engine.compile_lock import compile_lock
 from checks.engine.compiled import blake2b
@@ -159,10 +160,12 @@ class HyperscanMatcher(_Base):
         # and the paste-damage triggers of one or two bytes in a database of their own:
         # in the block's they doubled the cost of its literal matcher (the same page)
         self._phrase_db = self._short_db = None
-        if not self._load_databases(cache_dir):
+        if not self._load_shared(cache_dir):
             with self._compiling(cache_dir):
                 # another process (or thread) may have stored them while this one waited
-                if not self._load_databases(cache_dir):
+                if self._load_databases(cache_dir):
+                    cache_sets.mark_used(self._set_files(cache_dir))
+                else:
                     self._compile_catalog(accepted, flags, cache_dir)
         self._rejected_indices = tuple(sorted(self.rejected))
         self._rejected_filter = LiteralFilter(self.signatures, self._rejected_indices, self)
@@ -178,6 +181,23 @@ class HyperscanMatcher(_Base):
             return False
         self._block_db, self._short_db, self._phrase_db = block, short, phrases
         return True
+
+    def _load_shared(self, cache_dir) -> bool:
+        """`_load_databases` under the set's lock held shared, so a pruning of old sets
+        (cache_sets.py) never removes this one between its databases; the set's last use
+        recorded. False when a compile or a removal holds it: the compile lock waits."""
+        if cache_dir is None:
+            return False
+        with cache_sets.reading(self._cache_file(cache_dir)) as free:
+            if not (free and self._load_databases(cache_dir)):
+                return False
+        cache_sets.mark_used(self._set_files(cache_dir))
+        return True
+
+    def _set_files(self, cache_dir) -> list[Path]:
+        """This catalog's database files, the block's first (cache_sets.py's record)."""
+        roles = ("block", "short", "phrases") if self._phrases else ("block", "short")
+        return [self._cache_file(cache_dir, role) for role in roles]
 
     def _compiling(self, cache_dir):
         """The cross-process lock of this catalog's compile (compile_lock.py)."""
@@ -272,6 +292,11 @@ class HyperscanMatcher(_Base):
                 os.replace(tmp, path)  # atomic: parallel runs never read half a file
             except OSError:
                 return  # a cache we cannot write costs a compile, nothing more
+        # stored whole: the older sets past the few used last go (cache_sets.py)
+        stored = [self._cache_file(cache_dir, role) for role, db in (
+            ("block", self._block_db), ("short", self._short_db), ("phrases", self._phrase_db)) if db is not None]
+        cache_sets.mark_used(stored)
+        cache_sets.prune(Path(cache_dir), stored[0])
 
     def candidates(self, block: bytes | memoryview, prefixed: bool = True) -> list[tuple[int, int]]:
         """With `prefixed` False the caller finds the prefixed and boxed lines itself."""

@@ -13,8 +13,10 @@ def add_warm_parser(actions) -> argparse.ArgumentParser:
         description="Compile the catalog's signatures into the state folder's cache (the one every "
                     "command reads), with your own entries and each --catalog DIR, so the first "
                     "diagnose, drill or troubleshooting panel starts at once. Waits for a compile "
-                    "under way elsewhere instead of doing it twice. Exit 0 ready, 2 the catalog "
-                    "does not load.")
+                    "under way elsewhere instead of doing it twice. Each catalog keeps a set of "
+                    "databases (~3.2 MB for the built-in one); storing a new set removes the sets "
+                    "past the three used last that no command used for an hour. Exit 0 ready, 2 "
+                    "the catalog does not load.")
 
 
 def warm(args: argparse.Namespace) -> int:

@@ -69,6 +69,7 @@ def run(args: argparse.Namespace, target) -> int:
     from checks.acks import AckError
     from checks.catalog_entry import CatalogError
     from checks.engine import load_default_engine  # start-up
+    from petstore_tui.commands.diagnose_progress import note_progress  # start-up
     from petstore_tui.services.log_scan import ScanReport, scan_paths  # start-up
 
     stop_note = note_a_slow_load(sys.stderr, getattr(args, "catalog", ()), args.matcher)
@@ -85,9 +86,11 @@ def run(args: argparse.Namespace, target) -> int:
     started = time.monotonic()
     report = ScanReport()
     interrupted = False
+    end_progress = note_progress(sys.stderr, engine, paths) if paths else (lambda: None)
     try:
         if paths:
             scan_paths(engine, paths, args.source, report)
+        end_progress()
         if args.live:
             # start-up: the cluster scan brings the kubernetes client; only --live loads it
             from petstore_tui.commands.diagnose_live import scan_live_sources
@@ -97,6 +100,8 @@ def run(args: argparse.Namespace, target) -> int:
         # Ctrl-C on a long scan (`tail -f app.log | diagnose -`): what was found so far is
         # what the operator stopped it for. Reported, marked partial, and exit 130 still.
         interrupted = True
+    finally:
+        end_progress()
     elapsed = time.monotonic() - started
 
     rank = {s: i for i, s in enumerate(reversed(SEVERITIES))}

@@ -48,6 +48,7 @@ def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight")
 
     services = build_services(target, catalog_dirs)
     pause_collection_for_start()  # the app resumes it after its first frame (heap.py)
+    app = None
     try:
         # start-up: Textual (~400 modules) loads only once the arguments passed their checks
         from petstore_tui.app import PetstoreApp
@@ -58,6 +59,8 @@ def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight")
         app.run()
     finally:
         resume_collection()  # an app that ended before its first frame
+        for note in getattr(app, "exit_notes", ()):
+            print(redact(note), file=sys.stderr)  # what a tool killed during its clean stop may leave
         say_sandbox_still_running()
     return int(app.return_code or 0)
 

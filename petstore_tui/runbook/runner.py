@@ -25,6 +25,7 @@ from petstore_tui.runbook.background_engine import BackgroundEngine
 from petstore_tui.runbook.journal import Journal
 from petstore_tui.runbook.lock import RunLock
 from petstore_tui.runbook.model import Step, StepContext, StepResult, describe_error, duration
+from petstore_tui.runbook.stopping import KILLED
 
 _END = object()
 _COMPLETE = ("done", "skipped")
@@ -63,6 +64,7 @@ class Runner:
         self.workdir = settings.state_dir() / "work" / target.key
         self._task: asyncio.Task | None = None
         self._stop_requested = False
+        self._killed = False  # stop_now: the tool was killed rather than left to exit cleanly
         self.clock = clock
         self._tick = tick or (lambda: asyncio.sleep(_TICK))
 
@@ -111,6 +113,14 @@ class Runner:
         if self._stop_requested:
             return
         self._stop_requested = True
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+
+    def stop_now(self) -> None:
+        """After `stop`, while the tool still has its grace (Terraform: up to 15 min): stop
+        it at once. A second cancel cuts process.stream's wait short, which SIGKILLs the
+        tool's process group; the step is journalled as killed (stopping.KILLED)."""
+        self._stop_requested = self._killed = True
         if self._task is not None and not self._task.done():
             self._task.cancel()
 
@@ -165,6 +175,7 @@ class Runner:
         engine_error_told = False
         run_started = time.monotonic()
         self._stop_requested = False
+        self._killed = False  # stop_now: the tool was killed rather than left to exit cleanly
         for step in plan:
             if self._stop_requested:
                 yield RunFinished(False, step.id, time.monotonic() - run_started)
@@ -311,7 +322,7 @@ class Runner:
             result = await step.run(ctx)
             return result if isinstance(result, StepResult) else StepResult(StepStatus.DONE)
         except asyncio.CancelledError:
-            return StepResult(StepStatus.STOPPED, "stopped by the operator")
+            return StepResult(StepStatus.STOPPED, KILLED if self._killed else "stopped by the operator")
         except Exception as exc:  # a step's failure is reported, never raised
             return StepResult(StepStatus.FAILED, describe_error(exc))
         finally:

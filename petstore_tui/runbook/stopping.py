@@ -1,6 +1,8 @@
 """What stopping a running step does, in the operator's words: the TUI's quit question says it
 before the operator chooses. The stop itself is always Runner.stop (one SIGINT to the tool
-through petstore_core/process.py, its grace, then SIGTERM, then SIGKILL)."""
+through petstore_core/process.py, its grace, then SIGTERM, then SIGKILL). During that grace
+a second quit may stop it at once (Runner.stop_now: SIGKILL); what that risks, and what to
+run next, is said here too, before the operator chooses and again as the TUI ends."""
 
 from __future__ import annotations
 
@@ -27,3 +29,27 @@ def what_stopping_does(step_id: str | None, runbook: str = "deploy") -> str:
         how = "Its call is interrupted: a tool gets one SIGINT, then SIGTERM, then SIGKILL."
     where = RESUMES.get(runbook, RESUMES["deploy"])
     return f"{how} The step is journalled as stopped; {where}. petstore-tui quits once it has stopped."
+
+
+# the journal's summary of a step stopped at once during its grace (Runner.stop_now)
+KILLED = "killed by the operator during its clean stop: check its tool's state before the next run"
+
+
+def what_stopping_now_does(step_id: str | None, chdir: str = "terraform") -> str:
+    """One paragraph: what killing the step's tool during its clean stop can leave, and the
+    commands that find and repair it (`chdir`: the folder Terraform runs in)."""
+    step = step_id or ""
+    if step.startswith("terraform-"):
+        return ("Terraform is still finishing its AWS calls and writing its state. Stopping now kills "
+                "it (SIGKILL): the state may stay locked, and resources this run created in AWS may be "
+                "missing from terraform.tfstate. Next, before any other run: "
+                f"`terraform -chdir={chdir} plan` (reads only): a lock error there names its ID, then "
+                f"`terraform -chdir={chdir} force-unlock ID` once no other Terraform runs; resources the "
+                "plan would create that AWS already has: `terraform import` each (or delete them in "
+                "AWS), never apply twice. Then resume the run.")
+    if step.startswith("controller-helm") or step == "controller-uninstall":
+        return ("Helm is still marking the release. Stopping now kills it (SIGKILL): the release may be "
+                "left pending. Next: `helm history aws-load-balancer-controller -n kube-system`, and "
+                "`helm rollback` to its last deployed revision before running again.")
+    return ("Its tool is still exiting cleanly. Stopping now kills it (SIGKILL) and whatever it "
+            "started, half done; the step runs again from its start on resume.")

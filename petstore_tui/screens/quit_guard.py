@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from petstore_tui.runbook.stopping import what_stopping_does
+from petstore_tui.runbook.stopping import what_stopping_does, what_stopping_now_does
 from petstore_tui.screens.dialogs import ConfirmDialog
 
 if TYPE_CHECKING:
@@ -16,6 +16,22 @@ if TYPE_CHECKING:
 class QuitWhileRunningDialog(ConfirmDialog):
     """The question `q`, Ctrl+Q and Ctrl+C ask while a step runs; Escape or Cancel keeps it
     running. Its own class, so a second `q` while it is open is told apart."""
+
+
+class QuitNowDialog(QuitWhileRunningDialog):
+    """The question a quit asks while a stop is under way (Terraform's grace can last 15
+    min): kill the tool now, with what that leaves and what to run next; Cancel waits."""
+
+
+def terraform_chdir(screen: Any) -> str:
+    """The folder the screen's Terraform runs in, as `-chdir=` wants it (common.terraform_dir)."""
+    runner = getattr(screen, "runner", None)
+    target = getattr(runner, "target", None)
+    if target is None:
+        return "terraform"
+    if getattr(target, "sandbox", False):
+        return str(runner.workdir / "terraform")
+    return str(target.project / "terraform")
 
 
 def running_step(screen: Any) -> tuple[str | None, str]:
@@ -29,12 +45,10 @@ def running_step(screen: Any) -> tuple[str | None, str]:
 
 def ask_before_quitting(app: PetstoreApp, screens: list[Any]) -> None:
     """Ask to stop `screens`' runs and quit; while the stop is under way, say what it waits for."""
-    if app.quit_after_stop:
-        step, title = running_step(screens[0])
-        app.notify(f"Stopping {title}: petstore-tui quits once it has stopped (its tool is exiting cleanly).",
-                   severity="warning", timeout=6)
-        return
     if isinstance(app.screen, QuitWhileRunningDialog):
+        return
+    if app.quit_after_stop:
+        ask_to_stop_now(app, screens)
         return
     screen = screens[0]
     step, title = running_step(screen)
@@ -55,3 +69,27 @@ def ask_before_quitting(app: PetstoreApp, screens: list[Any]) -> None:
             app.exit()
 
     app.push_screen(QuitWhileRunningDialog(prompt, detail, yes="Stop it and quit"), callback=answered)
+
+
+def ask_to_stop_now(app: PetstoreApp, screens: list[Any]) -> None:
+    """A quit during a stop's grace: offer to kill the tool now, saying what it may leave
+    and what to run next; yes kills it (RunbookActions.action_stop_now), and the same
+    paragraph is printed as the TUI ends (app.exit_notes), where it outlives the screen."""
+    if getattr(app, "stop_now_asked", False):
+        app.notify("Stopping at once: petstore-tui quits in a moment.", severity="warning", timeout=4)
+        return
+    screen = screens[0]
+    step, title = running_step(screen)
+    detail = what_stopping_now_does(step, terraform_chdir(screen))
+
+    def answered(now: bool | None) -> None:
+        if not now:
+            app.notify(f"Still stopping {title} cleanly: petstore-tui quits once it has stopped.", timeout=4)
+            return
+        app.stop_now_asked = True
+        app.exit_notes.append(f"petstore-tui: {title} was killed during its clean stop. {detail}")
+        for each in screens:
+            each.action_stop_now()
+
+    app.push_screen(QuitNowDialog(f"{title} is still stopping cleanly: stop it now and quit?", detail,
+                                  yes="Stop now and quit"), callback=answered)

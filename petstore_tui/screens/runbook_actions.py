@@ -77,3 +77,11 @@ class RunbookActions:
 
         loop.call_soon_threadsafe(do_stop)  # the runner lives on the worker's loop
         self.notify("Stopping: the running tool was interrupted and is exiting cleanly…")
+
+    def action_stop_now(self) -> None:
+        """During a stop's grace (the quit question's second ask): kill the tool at once
+        (Runner.stop_now); what that leaves was said before the operator chose it."""
+        loop, stop_now = self._loop, getattr(self.runner, "stop_now", None)
+        if not self.running or loop is None or stop_now is None:
+            return
+        loop.call_soon_threadsafe(stop_now)  # the runner lives on the worker's loop

@@ -101,6 +101,15 @@ class LogView(Log):
     def on_resize(self) -> None:
         if self.wrap and self._wrapped_at != self._wrap_width():
             self._redraw()
+        elif self.auto_scroll and self._at_end:
+            # Log follows a write only from the end: a view made shorter (80x24, the findings
+            # pane growing under it, a terminal resized) left it short of its new end, and it
+            # then stayed on old lines for good while the status said following
+            self.scroll_end(animate=False, x_axis=False)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._at_end = new_value >= self.max_scroll_y  # where the reader left it (on_resize)
 
     def _in_traceback_at(self, y: int, line: str) -> bool:
         """An indented line under a traceback header of the same source (looking back a
@@ -162,6 +171,7 @@ class LogView(Log):
         self.folded = formatted  # a traceback shows its first and last line
         self.wrap = False  # long lines continue on the next rows instead of scrolling sideways
         self._wrapped_at = 0
+        self._at_end = True  # the last scroll left the view at its end (following holds there)
         self._in_traceback: set[str] = set()  # tags whose traceback is still open (folding)
         self.marks: list[int] = []  # lines highlighted as a finding's evidence, in order
         self._marked: frozenset[int] = frozenset()  # the same, for drawing

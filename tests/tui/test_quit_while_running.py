@@ -4,6 +4,7 @@ stopped, and only then the app quits. Idle, `q` quits at once."""
 
 from __future__ import annotations
 
+import os
 import sys
 import textwrap
 
@@ -13,7 +14,8 @@ from petstore_tui.app import PetstoreApp
 from petstore_tui.runbook.journal import Journal
 from petstore_tui.runbook.model import Step, done
 from petstore_tui.runbook.runner import Runner
-from petstore_tui.screens.quit_guard import QuitWhileRunningDialog
+from petstore_tui.runbook.stopping import KILLED
+from petstore_tui.screens.quit_guard import QuitNowDialog, QuitWhileRunningDialog
 from petstore_tui.widgets.step_list import StepList
 from tests.tui import fakes
 from tests.tui.conftest import settle
@@ -123,3 +125,81 @@ async def test_q_on_an_idle_screen_quits_at_once():
         await settle(app, pilot)
         await pilot.press("q")
         assert await _wait_for(pilot, lambda: not app.is_running)
+
+
+# A stand-in for a Terraform that takes its grace: on SIGINT it "writes its state" for a
+# minute (Terraform may take up to 15), so only a kill ends it sooner.
+SLOW_TOOL = textwrap.dedent("""
+    import os, signal, sys, time
+    state, pidfile = sys.argv[1], sys.argv[2]
+    with open(pidfile, "w") as handle:
+        handle.write(str(os.getpid()))
+    def interrupted(*_):
+        time.sleep(60)
+        with open(state, "w") as handle:
+            handle.write("state written after SIGINT")
+        sys.exit(1)
+    signal.signal(signal.SIGINT, interrupted)
+    print("applying", flush=True)
+    time.sleep(120)
+""")
+
+
+def _slow_services(tmp_path):
+    state, pidfile = tmp_path / "terraform.tfstate", tmp_path / "tool.pid"
+
+    async def apply(ctx):
+        await process.stream([sys.executable, "-c", SLOW_TOOL, str(state), str(pidfile)], timeout=300,
+                             interrupt_grace=900, on_line=lambda line: ctx.emit(line.text, line.stream))
+        return done()
+
+    def make_runner(kind, confirm):
+        steps = [Step("terraform-apply", "Terraform apply", apply)]
+        return Runner(Target(sandbox=True), steps, confirm, runbook="deploy", engine_factory=None)
+
+    return fakes.services(make_runner=make_runner), state, pidfile
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+async def test_a_second_quit_during_terraforms_grace_offers_to_stop_it_now_with_what_that_leaves(tmp_path):
+    """Stand-ins: a real child process in place of terraform that takes its SIGINT grace
+    (a minute here, up to 15 for Terraform), the real Runner and journal. The operator
+    quits (q, y) during an apply; the tool is stopping cleanly; a second q asks whether to
+    stop it now and says exactly what that risks (a locked state, resources missing from
+    terraform.tfstate) and what to run next (a plan, force-unlock, import). Cancel keeps
+    waiting; Ctrl+C and `y`: the tool is killed at once, the journal says so, the app
+    quits in seconds, and the same words wait in the notes printed as the TUI ends."""
+    services, state, pidfile = _slow_services(tmp_path)
+    app = PetstoreApp(services, initial="deploy", autostart=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _apply_running(app, pilot)
+        pid = int(pidfile.read_text())
+        await _ask_to_quit(app, pilot, "q")
+        await pilot.press("y")
+        await pilot.pause(0.3)
+        assert app.is_running and _alive(pid)  # in its grace: writing its state
+
+        dialog = await _ask_to_quit(app, pilot, "q")
+        assert isinstance(dialog, QuitNowDialog)
+        assert dialog.prompt == "Terraform apply is still stopping cleanly: stop it now and quit?"
+        for words in ("SIGKILL", "locked", "missing from terraform.tfstate", "plan`", "force-unlock ID",
+                      "terraform import", "-chdir="):
+            assert words in dialog.detail, words
+        await pilot.press("escape")  # no: keep waiting for the clean stop
+        await pilot.pause(0.3)
+        assert app.is_running and _alive(pid) and not app.exit_notes
+
+        await _ask_to_quit(app, pilot, "ctrl+c")
+        await pilot.press("y")
+        assert await _wait_for(pilot, lambda: not app.is_running, rounds=500)  # seconds, not the grace
+    assert not _alive(pid) and not state.exists()
+    entry = Journal.load(Target(sandbox=True)).steps("deploy")["terraform-apply"]
+    assert entry["status"] == "stopped" and entry["summary"] == KILLED
+    assert len(app.exit_notes) == 1 and "force-unlock" in app.exit_notes[0]
