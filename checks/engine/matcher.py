@@ -417,13 +417,17 @@ _KEY_HEADS: dict[tuple, str] = {}
 def _key_head(version: str, machine: str, flags: int, signatures: tuple[str, ...]) -> str:
     """repr((version, machine, flags, signatures, DAMAGE_TRIGGERS, WRAP_MARKS, PHRASE_LAYOUT, role))
     up to the role's ", " (exclusive)."""
-    memo = (version, machine, flags, signatures)
+    # the memo holds every part of the key, module constants too: a layout changed in the
+    # process (a test's monkeypatch) must never reuse a head written under the old one
+    memo = (version, machine, flags, signatures, DAMAGE_TRIGGERS, WRAP_MARKS, PHRASE_LAYOUT)
     head = _KEY_HEADS.get(memo)
     if head is None:
         if len(_KEY_HEADS) >= 8:  # a few catalogs a process at most; never a growing pile
             _KEY_HEADS.clear()
-        head = _KEY_HEADS[memo] = repr((*memo, DAMAGE_TRIGGERS, WRAP_MARKS, PHRASE_LAYOUT))[:-1]
+        head = _KEY_HEADS[memo] = repr(memo)[:-1]
     return head
+
+
 # ---------------------------------------------------------------- plain phrases
 PHRASE_LAYOUT = "anchor words, short triggers apart 1"  # in the database cache's key: change it with the layout
 _WORD = rb"[A-Za-z0-9_:'-]+"  # bytes that match themselves in a regex (but for case)
