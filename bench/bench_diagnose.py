@@ -78,7 +78,7 @@ def _app_json(line: str, n: int, rng: random.Random) -> str:
     entry = {"time": f"2026-12-07T10:{n // 60 % 60:02d}:{n % 60:02d}+0000", "level": "INFO",
              "logger": "petstore.access", "message": line}
     if line.startswith("10.0."):
-        entry.update(message=f"GET /api/pets/{n} 200", request_id="%032x" % rng.getrandbits(128), method="GET",
+        entry.update(message=f"GET /api/pets/{n} 200", request_id=f"{rng.getrandbits(128):032x}", method="GET",
                      path=f"/api/pets/{n}", status=200, duration_ms=1.5)
     else:
         entry.update(level="ERROR", logger="petstore.app")

@@ -50,7 +50,7 @@ def _app_log(seed: int, lines: int = 1500) -> bytes:
         entry = {rng.choice(TIME_KEYS): f"2026-12-07T10:00:{n % 60:02d}Z", "level": "INFO", "logger": "petstore.access"}
         if rng.random() < 0.7:
             entry["message"] = f"GET /api/pets/{n} 200"
-            entry.update(request_id="%032x" % rng.getrandbits(128), method="GET", status=200, duration_ms=1.5)
+            entry.update(request_id=f"{rng.getrandbits(128):032x}", method="GET", status=200, duration_ms=1.5)
         else:
             message = rng.choice(messages)
             entry.update(level="ERROR", logger="petstore.app", message=message)
