@@ -20,6 +20,8 @@ Wall time needs a quiet machine.
                  its bytecode compiled there), interleaved with this one: before and after
                  under the same load
     --sets simple   only the simple set (the catalog set's grep takes ~80 s a round)
+    --format app-json   every line as one of the Pet Store app's JSON log lines (what
+                 `kubectl logs` of its pods gives; round 15), e.g. with --lines 100000
 """
 
 from __future__ import annotations
@@ -69,7 +71,24 @@ def failure_blocks(catalog_dir: Path) -> list[list[str]]:
     return blocks
 
 
-def generate(path: Path, lines: int, failure_rate: float, catalog_dir: Path, seed: int = 7) -> int:
+def _app_json(line: str, n: int, rng: random.Random) -> str:
+    """`line` as the Pet Store app's logger writes it (petstore/logs.py: one JSON object a
+    line, the text under `message`), with the `time` key log shippers use; the healthy
+    access-log lines become the app's access lines, the others keep their text."""
+    entry = {"time": f"2026-12-07T10:{n // 60 % 60:02d}:{n % 60:02d}+0000", "level": "INFO",
+             "logger": "petstore.access", "message": line}
+    if line.startswith("10.0."):
+        entry.update(message=f"GET /api/pets/{n} 200", request_id=f"{rng.getrandbits(128):032x}", method="GET",
+                     path=f"/api/pets/{n}", status=200, duration_ms=1.5)
+    else:
+        entry.update(level="ERROR", logger="petstore.app")
+    return json.dumps(entry, separators=(",", ":"), ensure_ascii=False)
+
+
+def generate(path: Path, lines: int, failure_rate: float, catalog_dir: Path, seed: int = 7,
+             fmt: str = "mixed") -> int:
+    """The benchmark's log; with fmt "app-json" each line (a healthy one as an access line)
+    is one of the app's JSON log lines (docs/knowledge/diagnose-speed.md, round 15)."""
     rng = random.Random(seed)
     blocks = failure_blocks(catalog_dir)
     written = 0
@@ -89,9 +108,13 @@ def generate(path: Path, lines: int, failure_rate: float, catalog_dir: Path, see
                                            pid=rng.randrange(7, 400)))
                 written += 1
             if len(buf) >= 10000:
+                if fmt == "app-json":
+                    buf = [_app_json(line, written - len(buf) + i, rng) for i, line in enumerate(buf)]
                 out.write("\n".join(buf) + "\n")
                 buf.clear()
         if buf:
+            if fmt == "app-json":
+                buf = [_app_json(line, written - len(buf) + i, rng) for i, line in enumerate(buf)]
             out.write("\n".join(buf) + "\n")
     return injected
 
@@ -228,6 +251,8 @@ def main() -> int:
     parser.add_argument("--failure-rate", type=float, default=0.0005, help="chance a line starts a failure block")
     parser.add_argument("--runs", type=int, default=5, help="rounds; every figure is the median of them")
     parser.add_argument("--keep", type=Path, help="write the log here and keep it")
+    parser.add_argument("--format", choices=("mixed", "app-json"), default="mixed",
+                        help="the log's lines: the mixed log, or each as one of the Pet Store app's JSON lines")
     parser.add_argument("--catalog", type=Path, default=Path(os.environ.get("PETSTORE_TUI_CATALOG") or CATALOG_DIR),
                         help="catalog folder (default: $PETSTORE_TUI_CATALOG, else checks/catalog)")
     parser.add_argument("--no-engine", action="store_true", help="leave out the in-process engine scans")
@@ -247,7 +272,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-diagnose-"))
     log = args.keep or workdir / "mixed.log"
     started = time.perf_counter()
-    injected = generate(log, args.lines, args.failure_rate, args.catalog)
+    injected = generate(log, args.lines, args.failure_rate, args.catalog, fmt=args.format)
     size = log.stat().st_size
     chosen = simple_signatures(catalog)
     sets = {

@@ -13,7 +13,7 @@ from checks.engine.matcher import LATE_STARTS
 from checks.engine.normalize import (
     MAX_LINE,
     RAW_MAX_LINE,
-    normalise,
+    normalise_line,
     remove_noise,
     remove_noise_into,
 )
@@ -284,7 +284,7 @@ class BulkScan:
             at = start
             for number, line in enumerate(lines):
                 if at in damaged:
-                    lines[number] = normalise(line)
+                    lines[number] = normalise_line(line)
                 at += len(line) + 1
         else:
             verify = self.matcher.verify

@@ -268,6 +268,37 @@ def normalise(data: bytes, present: list[int] | None = None) -> bytes:
     return data
 
 
+# The bulk path asks for the same damaged line up to four times (the sync-point walks
+# before and after each hit, the peek test, then the region's grouping, which comes after
+# the walks over a whole block of such lines): on a log of JSON records every line is
+# damaged, and normalising it (json.loads) was most of the scan (docs/knowledge/
+# diagnose-speed.md, round 15). normalise is a pure function of the bytes, so its answers
+# are kept in two generations: when the newer holds RECENT_BYTES (more than a block's
+# lines: BLOCK_SIZE is 2 MiB) it becomes the older and the older is dropped. A line longer
+# than RECENT_LINE is not kept.
+RECENT_BYTES = 8 * 1024 * 1024
+RECENT_LINE = 16 * 1024
+_recent: list = [{}, {}, 0]  # newer, older, bytes held by the newer
+
+
+def normalise_line(line: bytes) -> bytes:
+    """normalise(line), remembered (see RECENT_BYTES)."""
+    recent = _recent
+    got = recent[0].get(line)
+    if got is not None:
+        return got
+    got = recent[1].get(line)
+    if got is None:
+        got = normalise(line)
+        if len(line) > RECENT_LINE:
+            return got
+    if recent[2] >= RECENT_BYTES:
+        recent[:] = [{}, recent[0], 0]
+    recent[0][line] = got
+    recent[2] += len(line) + len(got) + 100  # ~ two bytes objects and a dict slot
+    return got
+
+
 def _apply(index: int, data: bytes) -> bytes:
     trigger, replacement = STEPS[index]
     return replacement(data) if callable(replacement) else data.replace(trigger, replacement)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from checks.engine.grouping import SKIPPED, is_sync_point_split, split
-from checks.engine.normalize import normalise
+from checks.engine.normalize import normalise_line
 
 SKIPPED_FIRST = SKIPPED + b"\n"  # the first byte of a raw line a peek may skip (else it starts no such line)
 
@@ -30,7 +30,7 @@ def _line_at(buf: bytes, start: int, damaged: set[int] | None = None) -> bytes:
     `damaged`, the starts of the lines that do, is not known)."""
     nl = buf.find(b"\n", start)
     line = buf[start:] if nl < 0 else buf[start:nl]
-    return normalise(line) if damaged is None or start in damaged else line
+    return normalise_line(line) if damaged is None or start in damaged else line
 
 
 def _sync_before(buf: bytes, start: int, floor: int, damaged: set[int] | None = None) -> int:
@@ -81,7 +81,7 @@ def _last_sync_point(buf: bytes, lo: int, hi: int) -> int:
         if line is None:
             line = _line_at(buf, start)
             parts = split(line)
-        previous = normalise(buf[prev_start:start - 1])  # (= _line_at(buf, prev_start): no newline in it)
+        previous = normalise_line(buf[prev_start:start - 1])  # (= _line_at(buf, prev_start): no newline in it)
         previous_parts = split(previous)
         if is_sync_point_split(line, parts, previous, previous_parts, start - 1 - prev_start) and line.strip(SKIPPED):
             return start
@@ -104,7 +104,7 @@ def _first_sync_point(chunk: bytes, start: int, hi: int, limit: int = 1000) -> i
             return None
         line = nl + 1
         if previous is None:
-            previous = normalise(chunk[prev:nl])
+            previous = normalise_line(chunk[prev:nl])
             previous_parts = split(previous)
         text = _line_at(chunk, line)
         parts = split(text)
