@@ -136,11 +136,9 @@ def note_a_slow_load(stream, catalog_dirs=(), matcher: str | None = None) -> Cal
     minutes under load: docs/knowledge/hyperscan-builds.md, which looks like a hang);
     otherwise after SLOW_LOAD_AFTER seconds of a load that should take less. Piped or
     redirected output stays exactly the report. Returns the call that cancels it."""
-    try:
-        interactive = stream is not None and stream.isatty()
-    except (AttributeError, ValueError):  # no isatty, or a closed stream
-        interactive = False
-    if not interactive:
+    from petstore_tui.commands.diagnose_progress import on_a_terminal  # start-up: with its note
+
+    if not on_a_terminal(stream):
         return lambda: None
     # start-up: only a terminal run asks whether the compile is cached
     from checks.engine.warm import COMPILING, FIRST_RUN, READY, catalog_state

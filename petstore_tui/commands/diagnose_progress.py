@@ -13,16 +13,20 @@ PROGRESS_EVERY = 1.0
 CLEAR = "\r\x1b[K"
 
 
+def on_a_terminal(stream) -> bool:
+    """Whether `stream` is a terminal: piped or redirected output gets no notes at all."""
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return False
+
+
 def note_progress(stream, engine, paths) -> Callable[[], None]:
     """After PROGRESS_AFTER seconds of a scan, and each PROGRESS_EVERY after, rewrite one
     line on `stream` (stderr) with the lines read so far and how to stop with a partial
     report; wiped before the report. Only on a terminal: piped or redirected stderr stays
     quiet. Returns the call that ends it."""
-    try:
-        interactive = stream is not None and stream.isatty()
-    except (AttributeError, ValueError):  # no isatty, or a closed stream
-        interactive = False
-    if not interactive:
+    if not on_a_terminal(stream):
         return lambda: None
     import shutil  # start-up: only a terminal run (shutil brings bz2 and lzma)
     import threading  # start-up: only a terminal run keeps a progress line

@@ -20,27 +20,35 @@ from petstore_tui.widgets.step_list import StepList
 from tests.tui import fakes
 from tests.tui.conftest import settle
 
-# A stand-in for `terraform apply`: a real child process that, on its one SIGINT, takes a
-# moment to "write its state" (a file) before it exits, as Terraform does.
-TOOL = textwrap.dedent("""
-    import signal, sys, time
-    state = sys.argv[1]
-    def interrupted(*_):
-        time.sleep(0.5)
-        with open(state, "w") as handle:
-            handle.write("state written after SIGINT")
-        sys.exit(1)
-    signal.signal(signal.SIGINT, interrupted)
-    print("applying", flush=True)
-    time.sleep(120)
-""")
+
+def _tool(grace: float) -> str:
+    """A stand-in for `terraform apply`: a real child process that writes its pid, then, on
+    its one SIGINT, takes `grace` seconds to "write its state" (a file) before it exits, as
+    Terraform does (Terraform may take up to 15 minutes)."""
+    return textwrap.dedent(f"""
+        import os, signal, sys, time
+        state, pidfile = sys.argv[1], sys.argv[2]
+        with open(pidfile, "w") as handle:
+            handle.write(str(os.getpid()))
+        def interrupted(*_):
+            time.sleep({grace})
+            with open(state, "w") as handle:
+                handle.write("state written after SIGINT")
+            sys.exit(1)
+        signal.signal(signal.SIGINT, interrupted)
+        print("applying", flush=True)
+        time.sleep(120)
+    """)
+
+
+TOOL = _tool(0.5)
 
 
 def _services(tmp_path):
     state = tmp_path / "terraform.tfstate"
 
     async def apply(ctx):
-        await process.stream([sys.executable, "-c", TOOL, str(state)], timeout=300,
+        await process.stream([sys.executable, "-c", TOOL, str(state), str(tmp_path / "tool.pid")], timeout=300,
                              on_line=lambda line: ctx.emit(line.text, line.stream))
         return done()  # not reached: the stop cancels the step
 
@@ -127,22 +135,8 @@ async def test_q_on_an_idle_screen_quits_at_once():
         assert await _wait_for(pilot, lambda: not app.is_running)
 
 
-# A stand-in for a Terraform that takes its grace: on SIGINT it "writes its state" for a
-# minute (Terraform may take up to 15), so only a kill ends it sooner.
-SLOW_TOOL = textwrap.dedent("""
-    import os, signal, sys, time
-    state, pidfile = sys.argv[1], sys.argv[2]
-    with open(pidfile, "w") as handle:
-        handle.write(str(os.getpid()))
-    def interrupted(*_):
-        time.sleep(60)
-        with open(state, "w") as handle:
-            handle.write("state written after SIGINT")
-        sys.exit(1)
-    signal.signal(signal.SIGINT, interrupted)
-    print("applying", flush=True)
-    time.sleep(120)
-""")
+# A Terraform that takes its grace: a minute, so only a kill ends it sooner.
+SLOW_TOOL = _tool(60)
 
 
 def _slow_services(tmp_path):
