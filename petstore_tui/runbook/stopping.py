@@ -1,8 +1,9 @@
 """What stopping a running step does, in the operator's words: the TUI's quit question says it
 before the operator chooses. The stop itself is always Runner.stop (one SIGINT to the tool
 through petstore_core/process.py, its grace, then SIGTERM, then SIGKILL). During that grace
-a second quit may stop it at once (Runner.stop_now: SIGKILL); what that risks, and what to
-run next, is said here too, before the operator chooses and again as the TUI ends."""
+a second quit (headless: a second Ctrl+C) may stop it at once (Runner.stop_now: SIGKILL);
+what that risks, and what to run next, is said here too: in the TUI before the operator
+chooses and again as it ends, headless when it happens."""
 
 from __future__ import annotations
 
@@ -29,6 +30,16 @@ def what_stopping_does(step_id: str | None, runbook: str = "deploy") -> str:
         how = "Its call is interrupted: a tool gets one SIGINT, then SIGTERM, then SIGKILL."
     where = RESUMES.get(runbook, RESUMES["deploy"])
     return f"{how} The step is journalled as stopped; {where}. petstore-tui quits once it has stopped."
+
+
+def terraform_chdir(runner: object) -> str:
+    """The folder `runner`'s Terraform runs in, as `-chdir=` wants it (common.terraform_dir)."""
+    target = getattr(runner, "target", None)
+    if target is None:
+        return "terraform"
+    if getattr(target, "sandbox", False):
+        return str(runner.workdir / "terraform")  # type: ignore[attr-defined]
+    return str(target.project / "terraform")
 
 
 # the journal's summary of a step stopped at once during its grace (Runner.stop_now)
