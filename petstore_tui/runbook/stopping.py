@@ -50,6 +50,17 @@ def what_stopping_now_does(step_id: str | None, chdir: str = "terraform") -> str
     """One paragraph: what killing the step's tool during its clean stop can leave, and the
     commands that find and repair it (`chdir`: the folder Terraform runs in)."""
     step = step_id or ""
+    unlock = (f"`terraform -chdir={chdir} plan` (reads only): a lock error there names its ID, then "
+              f"`terraform -chdir={chdir} force-unlock ID` once no other Terraform runs")
+    if step == "terraform-destroy":
+        return ("Terraform is still finishing its AWS calls and writing its state. Stopping now kills "
+                "it (SIGKILL): the state may stay locked, and resources it already deleted in AWS may "
+                "still be listed in terraform.tfstate (the next plan's refresh drops them). Next, "
+                f"before any other run: {unlock}. Then resume the cleanup, which destroys what is left.")
+    if step in ("terraform-init", "terraform-plan"):
+        return ("Terraform is still exiting cleanly; it changes nothing in AWS at this step. Stopping "
+                "now kills it (SIGKILL): its state may stay locked. Next, if the resumed run says the "
+                f"state is locked: {unlock}. Then resume the run.")
     if step.startswith("terraform-"):
         return ("Terraform is still finishing its AWS calls and writing its state. Stopping now kills "
                 "it (SIGKILL): the state may stay locked, and resources this run created in AWS may be "

@@ -147,3 +147,21 @@ async def test_a_stop_is_not_held_back_by_the_engines_first_build(tmp_path):
     assert state.read_text() == "state written after SIGINT"
     assert "1 line of this step not diagnosed: stopped before the diagnostics engine was built" in out.getvalue()
     assert "stopping now" not in err.getvalue()
+
+
+def test_what_stopping_now_leaves_follows_the_terraform_command():
+    """Stand-in: none (the words only). Seen in a headless `destroy` against the sandbox:
+    a second Ctrl+C during `terraform destroy` warned of resources "this run created"
+    missing from the state and said to `terraform import` them and never apply twice,
+    which is the apply's risk, not the destroy's."""
+    from petstore_tui.runbook.stopping import what_stopping_now_does
+
+    apply = what_stopping_now_does("terraform-apply", "DIR")
+    destroy = what_stopping_now_does("terraform-destroy", "DIR")
+    plan = what_stopping_now_does("terraform-plan", "DIR")
+    assert "terraform import" in apply and "never apply twice" in apply
+    for words in (destroy, plan):
+        assert "terraform -chdir=DIR force-unlock ID" in words and "terraform -chdir=DIR plan" in words
+        assert "terraform import" not in words and "created" not in words
+    assert "already deleted in AWS may still be listed in terraform.tfstate" in destroy
+    assert "changes nothing in AWS" in plan
