@@ -137,6 +137,10 @@ def read_cache(cache_file: Path, key: dict, outside: set[str]) -> tuple[KnownFai
         validate_catalog(entries, outside)
     except Exception:  # any damage to the cache means the full load
         return None
+    try:  # its mtime is its last use: the cache keeps the few used last (checks/engine/cache_sets.py)
+        os.utime(cache_file)
+    except OSError:  # removed meanwhile, or a cache we cannot write: entries already read whole
+        pass
     return entries
 
 

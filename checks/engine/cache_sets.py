@@ -12,7 +12,16 @@ its databases); that file's mtime is the set's last use (touched on every load).
 a set is removed only under its compile lock taken without waiting (so never while
 another process compiles it), readers hold that lock shared while they load (so a
 removal never lands between two of a set's databases, and the matcher loads all three or
-none anyway), and the set just stored is never a candidate."""
+none anyway), and the set just stored is never a candidate.
+
+The same store prunes the cache's two other per-catalog files by the same policy (FILES):
+`regex-*.marshal` (a catalog's compiled regexes: checks/engine/compiled.py) and
+`catalog-*.json` (a catalog folder's validated entries: checks/catalog_cache.py), whose
+own mtime is their last use (their readers touch them on every load). A file is removed
+only if it is past the few used most recently and unused for RECENT_SECONDS, so the ones
+this run loaded or stored are never candidates. Each is one whole file, read from one
+open and written by an atomic rename: a removal racing a reader leaves it the whole file
+it opened, or no file and a compile or full load, never half a file."""
 
 from __future__ import annotations
 
@@ -29,6 +38,10 @@ RECENT_SECONDS = 3600  # and so is any set used this recently
 ORPHAN_SECONDS = 86400  # a database of no recorded set (stored by an older release), untouched this long, goes
 SET_SUFFIX = ".set"
 DATABASES = "hyperscan-*.db"
+# the other per-catalog caches: (their files, their stray temporary files, how many used
+# last are kept whatever their age); one regex file a catalog, as one set; one catalog
+# file a folder, and a run loads up to three folders (built in, the operator's, --catalog)
+FILES = (("regex-*.marshal", ".regex-*", KEEP_SETS), ("catalog-*.json", ".catalog-*", 2 * KEEP_SETS))
 
 
 def set_file(block: Path) -> Path:
@@ -85,8 +98,9 @@ def prune(cache_dir: Path, stored: Path, now: float | None = None) -> list[Path]
     """Remove the sets past the KEEP_SETS used most recently that were not used for
     RECENT_SECONDS, never `stored` (the block database of the set just stored), nor one
     whose lock another holds; then databases of no recorded set and stray temporary files
-    untouched for ORPHAN_SECONDS. Returns the files removed. Errors cost nothing but the
-    space: the next store tries again."""
+    untouched for ORPHAN_SECONDS; then the regex and catalog files (FILES) by the same
+    rule. Returns the files removed. Errors cost nothing but the space: the next store
+    tries again."""
     now = time.time() if now is None else now
     cache_dir = Path(cache_dir)
     records = []
@@ -108,6 +122,41 @@ def prune(cache_dir: Path, stored: Path, now: float | None = None) -> list[Path]
             continue
         if path.suffix == ".lock" and path.with_suffix(".db").exists():
             continue
+        try:
+            if now - path.stat().st_mtime >= ORPHAN_SECONDS:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    for pattern, temporary, keep in FILES:
+        removed.extend(_prune_files(cache_dir, pattern, temporary, keep, now))
+    return removed
+
+
+def _prune_files(cache_dir: Path, pattern: str, temporary: str, keep: int, now: float) -> list[Path]:
+    """The files of `pattern` past the `keep` used most recently (mtime: their readers
+    touch them) and not used for RECENT_SECONDS; stray `temporary` files (a writer that
+    died) untouched for ORPHAN_SECONDS."""
+    files = []
+    for path in cache_dir.glob(pattern):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        files.append((stat.st_mtime, stat.st_ino, path))
+    files.sort(reverse=True)
+    removed: list[Path] = []
+    for rank, (used, inode, path) in enumerate(files):
+        if rank < keep or now - used < RECENT_SECONDS:
+            continue
+        try:
+            stat = path.stat()  # used or stored again since the listing: kept
+            if stat.st_ino == inode and stat.st_mtime == used:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    for path in cache_dir.glob(temporary):
         try:
             if now - path.stat().st_mtime >= ORPHAN_SECONDS:
                 path.unlink()

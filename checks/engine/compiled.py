@@ -14,6 +14,7 @@ writing, falls back to `re.compile`. The stored form is petstore_core/regex_cach
 from __future__ import annotations
 
 import marshal
+import os
 import re
 from array import array
 from collections.abc import Sequence
@@ -66,6 +67,14 @@ def _cache_file(cache_dir, items: Sequence[Item]):
     return Path(cache_dir) / f"regex-{key}.marshal"
 
 
+def _used(path: Path) -> None:
+    """The file's mtime is its last use: the cache keeps the few used last (cache_sets.py)."""
+    try:
+        os.utime(path)
+    except OSError:  # removed meanwhile, or a cache we cannot write: the next run compiles
+        pass
+
+
 def compile_all(items: Sequence[Item], cache_dir=None) -> list[re.Pattern]:
     """Every (pattern, flags) of `items` compiled, from `cache_dir` when it holds exactly
     these for this Python, else by `re` (and stored there for the next run)."""
@@ -77,7 +86,9 @@ def compile_all(items: Sequence[Item], cache_dir=None) -> list[re.Pattern]:
     try:
         build, stored_items, stored_parts = marshal.loads(path.read_bytes())
         if build == _BUILD and stored_items == items:
-            return [_rebuild(pattern, _unpack(parts)) for (pattern, _), parts in zip(items, stored_parts, strict=True)]
+            rebuilt = [_rebuild(pattern, _unpack(parts)) for (pattern, _), parts in zip(items, stored_parts, strict=True)]
+            _used(path)
+            return rebuilt
     except Exception:  # noqa: S110 - absent, old or damaged: compile afresh below
         pass
     compiled = [re.compile(pattern, flags) for pattern, flags in items]

@@ -15,7 +15,9 @@ def add_warm_parser(actions) -> argparse.ArgumentParser:
                     "diagnose, drill or troubleshooting panel starts at once. Waits for a compile "
                     "under way elsewhere instead of doing it twice. Each catalog keeps a set of "
                     "databases (~3.2 MB for the built-in one); storing a new set removes the sets "
-                    "past the three used last that no command used for an hour. Exit 0 ready, 2 "
+                    "past the three used last that no command used for an hour, and the compiled "
+                    "regexes and validated catalog folders past the three and six used last "
+                    "likewise. Exit 0 ready, 2 "
                     "the catalog does not load.")
 
 

@@ -1,4 +1,5 @@
-"""Headless runs: a Runner's events printed as step headers, lines and progress; terminal confirmations; Ctrl+C stops cleanly."""
+"""Headless runs: a Runner's events printed as step headers, lines and progress; terminal
+confirmations; Ctrl+C stops cleanly, a second Ctrl+C during that clean stop kills the tool."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ from petstore_tui.events import (
     StepStarted,
     StepStatus,
 )
+from petstore_tui.runbook.stopping import terraform_chdir, what_stopping_now_does
+
+# a second Ctrl+C killed the running tool during its clean stop: "interrupted", as every
+# command's Ctrl+C, and never 1, which a script may answer by simply running again
+KILLED_EXIT = 130
 
 _MARK = {StepStatus.DONE: "done", StepStatus.SKIPPED: "skipped", StepStatus.FAILED: "FAILED",
          StepStatus.STOPPED: "stopped"}
@@ -75,25 +81,37 @@ async def _ask(question: str) -> str:
 
 async def run_headless(runner, *, from_step: str | None = None, only: str | None = None,
                        out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Run and print; 0 when every step ended done or skipped, else 1."""
+    """Run and print; 0 when every step ended done or skipped, KILLED_EXIT when a second
+    Ctrl+C killed the running tool during its clean stop, else 1."""
     out = out or sys.stdout
     err = err or sys.stderr
     loop = asyncio.get_running_loop()
-    interrupts = {"count": 0}
+    interrupts = {"count": 0, "killed": False}
     steps = {step.id: step for step in runner.steps}
     running: dict[str, str | None] = {"step": None}
 
     def on_sigint() -> None:
         interrupts["count"] += 1
+        step = steps.get(running["step"] or "")
         if interrupts["count"] == 1:
-            step = steps.get(running["step"] or "")
-            why = " (Terraform writes its state and releases the lock)" if step and step.source == "terraform" else ""
+            terraform = bool(step and step.source == "terraform")
+            why = " (Terraform writes its state and releases the lock)" if terraform else ""
             print(f"\nstopping: the running tool got one interrupt and is finishing cleanly{why}...",
                   file=err, flush=True)
+            if step is not None:
+                risk = ": its state may stay locked" if terraform else ""
+                print(f"Ctrl+C again stops it at once (SIGKILL){risk}; what to check is said then",
+                      file=err, flush=True)
             runner.stop()
+        elif step is not None and runner.step_running and not interrupts["killed"]:
+            # A second interrupt is never forwarded (Terraform reads it as "abandon state
+            # writes"); the operator asked to stop now: kill it, as the TUI's "stop now".
+            interrupts["killed"] = True
+            print(f"stopping now: {step.title} killed during its clean stop. "
+                  f"{what_stopping_now_does(step.id, terraform_chdir(runner))}", file=err, flush=True)
+            runner.stop_now()
         else:
-            # A second interrupt to Terraform would abandon its state writes: never forwarded.
-            print("still stopping cleanly; wait for it to exit", file=err, flush=True)
+            print("already stopping; the run ends in a moment", file=err, flush=True)
 
     try:
         loop.add_signal_handler(signal.SIGINT, on_sigint)
@@ -124,6 +142,7 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
             elif isinstance(event, ConfirmationRequested):
                 pass  # the confirm callback prints the question
             elif isinstance(event, StepFinished):
+                running["step"] = None  # a Ctrl+C from here on has no tool to kill
                 stream = err if event.status is StepStatus.FAILED else out
                 print(f"<== {event.step} {_MARK.get(event.status, event.status.value)} "
                       f"({event.elapsed:.1f}s){': ' + event.summary if event.summary else ''}",
@@ -143,10 +162,15 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
                           "from STEP again (--list-steps)", file=out)
                 elif event.ok:
                     print(f"{runner.runbook} finished in {event.elapsed:.1f}s", file=out)
+                elif interrupts["killed"]:
+                    print(f"{runner.runbook} stopped at {event.stopped_at}, its tool killed: do the "
+                          "checks above, then run the same command again to resume there", file=err)
                 else:
                     print(f"{runner.runbook} stopped at {event.stopped_at}; run the same command "
                           "again to resume there", file=err)
     finally:
         if installed:
             loop.remove_signal_handler(signal.SIGINT)
+    if interrupts["killed"]:
+        return KILLED_EXIT
     return 0 if ok else 1

@@ -116,6 +116,12 @@ class Runner:
         if self._task is not None and not self._task.done():
             self._task.cancel()
 
+    @property
+    def step_running(self) -> bool:
+        """A step's work (its tool) is under way: a stop or `stop_now` still has something to
+        stop. False between steps and once it has ended (its findings, its journal entry)."""
+        return self._task is not None and not self._task.done()
+
     def stop_now(self) -> None:
         """After `stop`, while the tool still has its grace (Terraform: up to 15 min): stop
         it at once. A second cancel cuts process.stream's wait short, which SIGKILLs the
@@ -202,7 +208,13 @@ class Runner:
             result: StepResult = self._task.result()
             self._task = None
             elapsed = time.monotonic() - t0  # the step's own time: not the wait for the engine below
-            if engine is not None:
+            if engine is not None and result.status is StepStatus.STOPPED and not engine.ready:
+                # the operator stopped it: never held back by the catalog's first compile
+                # (minutes on a loaded machine) for lines the stop made moot
+                if engine.pending:
+                    yield StepOutput(step.id, f"{counted(engine.pending, 'line')} of this step not diagnosed: "
+                                     "stopped before the diagnostics engine was built", "info")
+            elif engine is not None:
                 async for line in self._wait_for_engine(step, engine):
                     yield line
                 try:

@@ -1,8 +1,9 @@
 """What stopping a running step does, in the operator's words: the TUI's quit question says it
 before the operator chooses. The stop itself is always Runner.stop (one SIGINT to the tool
 through petstore_core/process.py, its grace, then SIGTERM, then SIGKILL). During that grace
-a second quit may stop it at once (Runner.stop_now: SIGKILL); what that risks, and what to
-run next, is said here too, before the operator chooses and again as the TUI ends."""
+a second quit (headless: a second Ctrl+C) may stop it at once (Runner.stop_now: SIGKILL);
+what that risks, and what to run next, is said here too: in the TUI before the operator
+chooses and again as it ends, headless when it happens."""
 
 from __future__ import annotations
 
@@ -31,6 +32,16 @@ def what_stopping_does(step_id: str | None, runbook: str = "deploy") -> str:
     return f"{how} The step is journalled as stopped; {where}. petstore-tui quits once it has stopped."
 
 
+def terraform_chdir(runner: object) -> str:
+    """The folder `runner`'s Terraform runs in, as `-chdir=` wants it (common.terraform_dir)."""
+    target = getattr(runner, "target", None)
+    if target is None:
+        return "terraform"
+    if getattr(target, "sandbox", False):
+        return str(runner.workdir / "terraform")  # type: ignore[attr-defined]
+    return str(target.project / "terraform")
+
+
 # the journal's summary of a step stopped at once during its grace (Runner.stop_now)
 KILLED = "killed by the operator during its clean stop: check its tool's state before the next run"
 
@@ -39,6 +50,17 @@ def what_stopping_now_does(step_id: str | None, chdir: str = "terraform") -> str
     """One paragraph: what killing the step's tool during its clean stop can leave, and the
     commands that find and repair it (`chdir`: the folder Terraform runs in)."""
     step = step_id or ""
+    unlock = (f"`terraform -chdir={chdir} plan` (reads only): a lock error there names its ID, then "
+              f"`terraform -chdir={chdir} force-unlock ID` once no other Terraform runs")
+    if step == "terraform-destroy":
+        return ("Terraform is still finishing its AWS calls and writing its state. Stopping now kills "
+                "it (SIGKILL): the state may stay locked, and resources it already deleted in AWS may "
+                "still be listed in terraform.tfstate (the next plan's refresh drops them). Next, "
+                f"before any other run: {unlock}. Then resume the cleanup, which destroys what is left.")
+    if step in ("terraform-init", "terraform-plan"):
+        return ("Terraform is still exiting cleanly; it changes nothing in AWS at this step. Stopping "
+                "now kills it (SIGKILL): its state may stay locked. Next, if the resumed run says the "
+                f"state is locked: {unlock}. Then resume the run.")
     if step.startswith("terraform-"):
         return ("Terraform is still finishing its AWS calls and writing its state. Stopping now kills "
                 "it (SIGKILL): the state may stay locked, and resources this run created in AWS may be "

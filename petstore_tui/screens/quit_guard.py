@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from petstore_tui.runbook.stopping import what_stopping_does, what_stopping_now_does
+from petstore_tui.runbook.stopping import (
+    terraform_chdir,
+    what_stopping_does,
+    what_stopping_now_does,
+)
 from petstore_tui.screens.dialogs import ConfirmDialog
 
 if TYPE_CHECKING:
@@ -21,17 +25,6 @@ class QuitWhileRunningDialog(ConfirmDialog):
 class QuitNowDialog(QuitWhileRunningDialog):
     """The question a quit asks while a stop is under way (Terraform's grace can last 15
     min): kill the tool now, with what that leaves and what to run next; Cancel waits."""
-
-
-def terraform_chdir(screen: Any) -> str:
-    """The folder the screen's Terraform runs in, as `-chdir=` wants it (common.terraform_dir)."""
-    runner = getattr(screen, "runner", None)
-    target = getattr(runner, "target", None)
-    if target is None:
-        return "terraform"
-    if getattr(target, "sandbox", False):
-        return str(runner.workdir / "terraform")
-    return str(target.project / "terraform")
 
 
 def running_step(screen: Any) -> tuple[str | None, str]:
@@ -80,7 +73,7 @@ def ask_to_stop_now(app: PetstoreApp, screens: list[Any]) -> None:
         return
     screen = screens[0]
     step, title = running_step(screen)
-    detail = what_stopping_now_does(step, terraform_chdir(screen))
+    detail = what_stopping_now_does(step, terraform_chdir(getattr(screen, "runner", None)))
 
     def answered(now: bool | None) -> None:
         if not now:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import sys
-import textwrap
 
 from petstore_core import process
 from petstore_core.settings import Target
@@ -17,29 +16,9 @@ from petstore_tui.runbook.runner import Runner
 from petstore_tui.runbook.stopping import KILLED
 from petstore_tui.screens.quit_guard import QuitNowDialog, QuitWhileRunningDialog
 from petstore_tui.widgets.step_list import StepList
+from tests.support.stand_in_terraform import tool_script as _tool
 from tests.tui import fakes
 from tests.tui.conftest import settle
-
-
-def _tool(grace: float) -> str:
-    """A stand-in for `terraform apply`: a real child process that writes its pid, then, on
-    its one SIGINT, takes `grace` seconds to "write its state" (a file) before it exits, as
-    Terraform does (Terraform may take up to 15 minutes)."""
-    return textwrap.dedent(f"""
-        import os, signal, sys, time
-        state, pidfile = sys.argv[1], sys.argv[2]
-        with open(pidfile, "w") as handle:
-            handle.write(str(os.getpid()))
-        def interrupted(*_):
-            time.sleep({grace})
-            with open(state, "w") as handle:
-                handle.write("state written after SIGINT")
-            sys.exit(1)
-        signal.signal(signal.SIGINT, interrupted)
-        print("applying", flush=True)
-        time.sleep(120)
-    """)
-
 
 TOOL = _tool(0.5)
 
