@@ -850,6 +850,309 @@ body_start(const unsigned char *s, Py_ssize_t n)
     return second < 0 ? first : second;
 }
 
+/* ---- records(): the lines of a block that are flat JSON records (checks/engine/
+ * bulk_scan.py, _record_hits, says why). A line is decided by what normalize.normalise
+ * makes of it, read from the bytes alone: only a record whose every string is free of
+ * backslashes and control bytes and is valid UTF-8 without surrogates (its text is then
+ * its bytes, as json.loads gives them), whose values are strings, numbers, true, false
+ * or null (no nesting), with spaces only between its tokens. Anything else is kept as
+ * it is (the bulk path's ordinary way). */
+
+#define REC_KEPT 0
+#define REC_TEXT 1  /* normalise() gives the text under "log" or "message" */
+#define REC_SAME 2  /* normalise() gives the line itself (a record it does not unwrap) */
+#define REC_MAX_TIMES 16
+
+/* The string starting at s[*p] (a quote): its content in *at, *len; *p past it. */
+static int
+rec_string(const unsigned char *s, Py_ssize_t n, Py_ssize_t *p, Py_ssize_t *at, Py_ssize_t *len)
+{
+    Py_ssize_t i = *p + 1, start = i;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c == '"') {
+            *at = start;
+            *len = i - start;
+            *p = i + 1;
+            return 0;
+        }
+        if (c == '\\' || c < 0x20 || c == 0x7f)
+            return -1;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        Py_ssize_t size;
+        unsigned char low = 0x80, high = 0xbf;  /* the second byte's range */
+        if (c >= 0xc2 && c <= 0xdf)
+            size = 2;
+        else if (c >= 0xe0 && c <= 0xef) {
+            size = 3;
+            if (c == 0xe0)
+                low = 0xa0;  /* not overlong */
+            else if (c == 0xed)
+                high = 0x9f;  /* not a surrogate (json.loads' surrogatepass would take one) */
+        }
+        else if (c >= 0xf0 && c <= 0xf4) {
+            size = 4;
+            if (c == 0xf0)
+                low = 0x90;
+            else if (c == 0xf4)
+                high = 0x8f;
+        }
+        else
+            return -1;
+        if (size > n - i || s[i + 1] < low || s[i + 1] > high)
+            return -1;
+        for (Py_ssize_t k = 2; k < size; k++)
+            if (s[i + k] < 0x80 || s[i + k] > 0xbf)
+                return -1;
+        i += size;
+    }
+    return -1;
+}
+
+/* A JSON number at s[*p] (json's grammar; NaN and Infinity are refused). */
+static int
+rec_number(const unsigned char *s, Py_ssize_t n, Py_ssize_t *p)
+{
+    Py_ssize_t i = *p;
+    if (i < n && s[i] == '-')
+        i++;
+    if (i >= n)
+        return -1;
+    if (s[i] == '0')
+        i++;
+    else if (s[i] >= '1' && s[i] <= '9')
+        while (i < n && decimal[s[i]])
+            i++;
+    else
+        return -1;
+    if (i < n && s[i] == '.') {
+        i++;
+        if (i >= n || !decimal[s[i]])
+            return -1;
+        while (i < n && decimal[s[i]])
+            i++;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= n || !decimal[s[i]])
+            return -1;
+        while (i < n && decimal[s[i]])
+            i++;
+    }
+    *p = i;
+    return 0;
+}
+
+static Py_ssize_t
+rec_spaces(const unsigned char *s, Py_ssize_t n, Py_ssize_t i)
+{
+    while (i < n && s[i] == ' ')
+        i++;
+    return i;
+}
+
+/* Whether s[0:n] holds none of normalize's replacing triggers, but for the record keys
+ * (`quotes`: a quote may occur). line_scan.RECORD_SAFE checks, at import, that each
+ * trigger holds one of the bytes or pairs refused here. */
+static int
+rec_plain(const unsigned char *s, Py_ssize_t n, int quotes)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (c == '&' || c == '`' || c == '\\' || c == 0xc2 || c == 0xe2 || (c == '"' && !quotes))
+            return 0;
+        if (c == '*' && i + 1 < n && s[i + 1] == '*')
+            return 0;
+        if (c == ']' && n - i >= 6 && memcmp(s + i, "](http", 6) == 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* What normalise() makes of the line s[0:n]: REC_TEXT (the text in *at, *len), REC_SAME
+ * or REC_KEPT (not decided here). `times`: normalize._RECORD_TIMES. */
+static int
+rec_line(const unsigned char *s, Py_ssize_t n, const char *const *times, const Py_ssize_t *sizes, Py_ssize_t count,
+         Py_ssize_t *at, Py_ssize_t *len)
+{
+    Py_ssize_t i = rec_spaces(s, n, 0);
+    Py_ssize_t last = n;
+    while (last > i && s[last - 1] == ' ')
+        last--;
+    if (i >= last || s[i] != '{' || s[last - 1] != '}')
+        return REC_KEPT;
+    i = rec_spaces(s, last, i + 1);
+    int log_text = 0, message_text = 0, timed = 0, keyed = 0;
+    Py_ssize_t log_at = 0, log_len = 0, message_at = 0, message_len = 0;
+    if (i < last && s[i] == '}')
+        i++;
+    else {
+        for (;;) {
+            Py_ssize_t key_at, key_len, value_at = 0, value_len = 0;
+            if (i >= last || s[i] != '"' || rec_string(s, last, &i, &key_at, &key_len) < 0)
+                return REC_KEPT;
+            i = rec_spaces(s, last, i);
+            if (i >= last || s[i] != ':')
+                return REC_KEPT;
+            i = rec_spaces(s, last, i + 1);
+            if (i >= last)
+                return REC_KEPT;
+            int text = 0;
+            unsigned char c = s[i];
+            if (c == '"') {
+                if (rec_string(s, last, &i, &value_at, &value_len) < 0)
+                    return REC_KEPT;
+                text = 1;
+            }
+            else if (c == '-' || decimal[c]) {
+                if (rec_number(s, last, &i) < 0)
+                    return REC_KEPT;
+            }
+            else if (last - i >= 4 && memcmp(s + i, "true", 4) == 0)
+                i += 4;
+            else if (last - i >= 5 && memcmp(s + i, "false", 5) == 0)
+                i += 5;
+            else if (last - i >= 4 && memcmp(s + i, "null", 4) == 0)
+                i += 4;
+            else
+                return REC_KEPT;  /* nested, or not JSON */
+            /* a key given twice: json.loads keeps the last value */
+            if (key_len == 3 && memcmp(s + key_at, "log", 3) == 0) {
+                keyed = 1;
+                log_text = text;
+                log_at = value_at;
+                log_len = value_len;
+            }
+            else if (key_len == 7 && memcmp(s + key_at, "message", 7) == 0) {
+                keyed = 1;
+                message_text = text;
+                message_at = value_at;
+                message_len = value_len;
+            }
+            for (Py_ssize_t k = 0; k < count && !timed; k++)
+                timed = key_len == sizes[k] && memcmp(s + key_at, times[k], (size_t)key_len) == 0;
+            i = rec_spaces(s, last, i);
+            if (i < last && s[i] == ',') {
+                i = rec_spaces(s, last, i + 1);
+                continue;
+            }
+            if (i < last && s[i] == '}') {
+                i++;
+                break;
+            }
+            return REC_KEPT;
+        }
+    }
+    if (i != last)
+        return REC_KEPT;
+    if (log_text || (timed && message_text)) {
+        *at = log_text ? log_at : message_at;
+        *len = log_text ? log_len : message_len;
+        return rec_plain(s + *at, *len, 0) ? REC_TEXT : REC_KEPT;
+    }
+    /* a record without those keys holds no trigger of a record: nothing to tell */
+    return keyed && rec_plain(s, n, 1) ? REC_SAME : REC_KEPT;
+}
+
+static void
+rec_copy(unsigned char *out, Py_ssize_t *size, const unsigned char *from, Py_ssize_t n)
+{
+    if (n > 0)
+        memcpy(out + *size, from, (size_t)n);
+    *size += n;
+}
+
+static PyObject *
+records(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    Py_buffer view;
+    Py_ssize_t lo, hi, width, longest;
+    PyObject *keys;
+    if (!PyArg_ParseTuple(args, "y*nnnnO!", &view, &lo, &hi, &width, &longest, &PyTuple_Type, &keys))
+        return NULL;
+    const char *times[REC_MAX_TIMES];
+    Py_ssize_t sizes[REC_MAX_TIMES];
+    Py_ssize_t count = PyTuple_GET_SIZE(keys);
+    if (count > REC_MAX_TIMES) {
+        PyBuffer_Release(&view);
+        return PyErr_Format(PyExc_ValueError, "more than %d time keys", REC_MAX_TIMES);
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *key = PyTuple_GET_ITEM(keys, k);
+        if (!PyBytes_Check(key)) {
+            PyBuffer_Release(&view);
+            return PyErr_Format(PyExc_TypeError, "time keys must be bytes");
+        }
+        times[k] = PyBytes_AS_STRING(key);
+        sizes[k] = PyBytes_GET_SIZE(key);
+    }
+    const unsigned char *buf = (const unsigned char *)view.buf;
+    if (lo < 0)
+        lo = 0;
+    if (hi > view.len)
+        hi = view.len;
+    if (hi < lo)
+        hi = lo;
+    PyObject *result = NULL, *text = NULL;
+    PyObject *lists[5] = {PyList_New(0), PyList_New(0), PyList_New(0), PyList_New(0), PyList_New(0)};
+    unsigned char *out = PyMem_Malloc((size_t)(hi - lo) + 1);
+    if (out == NULL || !lists[0] || !lists[1] || !lists[2] || !lists[3] || !lists[4]) {
+        if (out == NULL)
+            PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t size = 0, line = lo, changed = 0;
+    Py_ssize_t previous = width, before = width;  /* the two lines before: unknown at lo */
+    while (line < hi) {
+        const unsigned char *nl = memchr(buf + line, '\n', (size_t)(hi - line));
+        if (nl == NULL) {  /* a last line without its newline: kept */
+            rec_copy(out, &size, buf + line, hi - line);
+            break;
+        }
+        Py_ssize_t n = nl - (buf + line), at = 0, len = 0;
+        int kind = n <= longest ? rec_line(buf + line, n, times, sizes, count, &at, &len) : REC_KEPT;
+        if (kind == REC_TEXT && n != width && previous != width && before != width) {
+            if (append_offset(lists[0], size) < 0 || append_offset(lists[1], line) < 0)
+                goto done;
+            rec_copy(out, &size, buf + line + at, len);
+            if (append_offset(lists[2], size) < 0 || append_offset(lists[3], line + n) < 0)
+                goto done;
+            changed++;
+        }
+        else {
+            if (kind == REC_SAME) {
+                if (append_offset(lists[4], size) < 0)
+                    goto done;
+                changed++;
+            }
+            rec_copy(out, &size, buf + line, n);
+        }
+        out[size++] = '\n';
+        before = previous;
+        previous = n;
+        line += n + 1;
+    }
+    if (changed == 0) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    text = PyBytes_FromStringAndSize((const char *)out, size);
+    if (text != NULL)
+        result = PyTuple_Pack(6, text, lists[0], lists[1], lists[2], lists[3], lists[4]);
+done:
+    PyMem_Free(out);
+    Py_XDECREF(text);
+    for (int k = 0; k < 5; k++)
+        Py_XDECREF(lists[k]);
+    PyBuffer_Release(&view);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS,
      "scan(buf, lo, hi, width, prefixed=False, longer=-1) -> (newlines in buf[lo:hi], ends of its lines exactly "
@@ -861,6 +1164,10 @@ static PyMethodDef methods[] = {
     {"glue", glue, METH_VARARGS,
      "glue(buf, cuts, end, width) -> (joined glued texts, where each ends, its run's first cut)"},
     {"noisy", noisy, METH_O, "noisy(buf) -> whether buf holds an ESC, CR or NUL byte"},
+    {"records", records, METH_VARARGS,
+     "records(buf, lo, hi, width, longest, times) -> None when no line of buf[lo:hi] is a flat JSON record decided "
+     "here, else (the lines as normalise() reads the records read as their text, the starts and the ends (newlines) "
+     "of those lines in it, the same in buf, the starts in it of the records that normalise to themselves)"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -885,9 +1192,9 @@ PyInit__line_scan(void)
     PyObject *module = PyModule_Create(&definition);
     /* 2: scan() finds the prefixed lines too; 3: noisy(); 4: scan_clean(); 5: `longer`;
      * 6: Triggers (normalize.py); 7: the prefixed lines after a cut line and the prefixed
-     * PostgreSQL secondary lines. line_scan.py and normalize.py leave to Python what an
+     * PostgreSQL secondary lines; 8: records(). line_scan.py and normalize.py leave to Python what an
      * older build lacks */
-    if (module != NULL && (PyModule_AddIntConstant(module, "VERSION", 7) < 0
+    if (module != NULL && (PyModule_AddIntConstant(module, "VERSION", 8) < 0
                            || PyModule_AddObjectRef(module, "Triggers", (PyObject *)&TriggersType) < 0)) {
         Py_DECREF(module);
         return NULL;

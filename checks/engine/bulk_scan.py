@@ -7,7 +7,7 @@ import os
 from bisect import bisect_right
 
 from checks.engine.grouping import WRAP_WIDTH, Grouper
-from checks.engine.line_scan import glue, noisy, scan_clean, scan_lines
+from checks.engine.line_scan import glue, noisy, prefixed_lines, records, scan_clean, scan_lines
 from checks.engine.literal_filter import DAMAGE
 from checks.engine.matcher import LATE_STARTS
 from checks.engine.normalize import (
@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 # the 1,000,000-line benchmark scans ~8% faster. Findings do not depend on it.
 BLOCK_SIZE = 2 * 1024 * 1024
 NO_SYNC_LIMIT = 16 * 1024 * 1024  # bytes without a sync point after which a block is taken whole
+# DAMAGE hits in a block from which its JSON record lines are looked for (_record_hits):
+# a log of records has one a line; other logs rarely more than a few a block
+RECORD_HITS = 64
 
 
 def _cores() -> int:
@@ -209,6 +212,11 @@ class BulkScan:
         else:
             with memoryview(buf) as view, view[lo:hi] as part:
                 hits = [(index, offset + lo) for index, offset in self.matcher.candidates(part, prefixed=False)]
+        fast = None
+        if len(hits) >= RECORD_HITS and sum(index == DAMAGE for index, _ in hits) >= RECORD_HITS:
+            fast = records(buf, lo, hi, WRAP_WIDTH, MAX_LINE)
+            if fast is not None:
+                hits = self._record_hits(fast, lo)
         for ends in prefixed:
             hits.extend((DAMAGE, end) for end in ends)
         if glued:
@@ -219,6 +227,8 @@ class BulkScan:
             # The matcher flags every line holding a paste-damage trigger (DAMAGE): only
             # those lines change when normalised (noise is gone already), so only they are.
             damaged = {buf.rfind(b"\n", 0, offset - 1) + 1 for index, offset in hits if index == DAMAGE}
+            if fast is not None:  # the records read as their text: normalised wherever a region holds them
+                damaged.update(fast[2])
             region_start = region_end = lo
             region_ids: set[int] = set()
             for index, offset in hits:
@@ -248,6 +258,44 @@ class BulkScan:
                                   self._line_after(buf, region_end, hi))
         self._keep_context((source, resource), buf, lo, end)
         return buf[end:hi]
+
+    def _record_hits(self, fast: tuple, lo: int) -> list[tuple[int, int]]:
+        """The matcher's hits over a block of JSON record lines, taken over the text the
+        grouping reads there (line_scan.records: each record normalise() reads as its
+        text holds that text instead), as offsets of the block's own lines.
+
+        On a log of such records (`kubectl logs` of the Pet Store app: one JSON object a
+        line) every line holds `"message":`, a paste-damage trigger, so every line was a
+        DAMAGE hit and the whole block one region grouped and checked in full in Python
+        (docs/knowledge/diagnose-speed.md, rounds 15 and 16). Here a record read as its
+        text is a plain line of that text (no trigger in it: records() refuses others),
+        and a record normalise() leaves as it is (its key the only trigger: a no-op there)
+        drops its DAMAGE hit: the pass sees the event text of both, as on a plain log, so
+        a signature across messages, one anchored at the line start (`^`) or one in a
+        line a prefix then starts, is flagged where the events hold it. Each hit keeps its
+        line (the region walks go by lines); the lines read as their text go into the
+        region's `damaged` lines (normalised there, as the grouping reads them), and the
+        raw line pass's flags (cut lines, prefixes, the glued texts) still hold: records()
+        leaves a record raw at a cut line and the two lines after one."""
+        text, starts, raw_starts, ends, raw_ends, same = fast
+        hits = self.matcher.candidates(text, prefixed=False)
+        if starts and self.matcher.flags_prefixed:  # a prefix or box in a record's text
+            hits.extend((DAMAGE, end) for end in prefixed_lines(text))
+        same = set(same)
+        rfind = text.rfind
+        found = []
+        for index, offset in hits:
+            pos = offset - 1 if offset > 0 else 0
+            if index == DAMAGE and same and rfind(b"\n", 0, pos) + 1 in same:
+                continue  # the key of a record normalise() leaves as it is
+            line = bisect_right(starts, pos) - 1
+            if line < 0:
+                found.append((index, offset + lo))
+            elif pos <= ends[line]:  # in a record read as its text (or at its newline)
+                found.append((index, raw_starts[line] + offset - starts[line]))
+            else:
+                found.append((index, raw_ends[line] + offset - ends[line]))
+        return found
 
     def _glued_hits(self, buf: bytes, cuts: list[int], end: int) -> list[tuple[int, int]]:
         """A DAMAGE hit for each run of cut lines (`cuts`: where lines exactly WRAP_WIDTH
@@ -281,13 +329,14 @@ class BulkScan:
         widths = [len(line) for line in lines]  # as printed, before paste damage is undone
         if DAMAGE in ids:  # paste damage: normalised text may match any signature
             verify, ids = None, None
+        else:  # the records read as their text only (_record_hits): their hits are the text's
+            verify = self.matcher.verify
+        if damaged:
             at = start
             for number, line in enumerate(lines):
                 if at in damaged:
                     lines[number] = normalise_line(line)
                 at += len(line) + 1
-        else:
-            verify = self.matcher.verify
         self._context_pos = start  # the line being grouped, for ruled_out_by_context (core.py)
         for line, width in zip(lines, widths, strict=True):
             for event, peek in grouper.push_peeking(line[:MAX_LINE], width):

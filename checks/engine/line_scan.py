@@ -33,14 +33,21 @@ from __future__ import annotations
 
 import re
 
-from checks.engine.grouping import _PG_SECONDARY, _PREFIX, PREFIXED, PREFIXED_OR_BOXED, split
-from checks.engine.normalize import REMOVAL_TRIGGERS
+from checks.engine.grouping import (
+    _PG_SECONDARY,
+    _PREFIX,
+    PREFIXED,
+    PREFIXED_OR_BOXED,
+    WRAP_MARKS,
+    split,
+)
+from checks.engine.normalize import _RECORD_TIMES, DAMAGE_TRIGGERS, REMOVAL_TRIGGERS
 from checks.engine.sync_points import newlines
 
 try:
     import checks.engine._line_scan as _native
 except ImportError:  # not built: no compiler where the project was installed
-    _native_glue = _native_noisy = _native_scan = _native_scan_clean = None
+    _native_glue = _native_noisy = _native_scan = _native_scan_clean = _native_records = None
     _native_longer = _native_rewrites = False
 else:
     # VERSION 2: scan() finds the prefixed lines too; 3: noisy(); 4: scan_clean(); 5: the
@@ -57,8 +64,33 @@ else:
     # 7: the prefixed lines after a cut line and the prefixed PostgreSQL secondary lines;
     # an older build misses them, so the prefixed lines are asked of Python there
     _native_rewrites = getattr(_native, "VERSION", 0) >= 7
+    # 8: records(), the flat JSON record lines of a block (without it, none are told apart)
+    _native_records = getattr(_native, "records", None) if getattr(_native, "VERSION", 0) >= 8 else None
 
 NATIVE = _native_scan is not None
+
+# records() decides a record's line by looking for none of these bytes (or pairs) in the
+# text a record reads as (or, for one normalise leaves as it is, in the whole line): it
+# holds no trigger of normalize.STEPS then only if every replacing trigger and wrap mark
+# holds one of them, but for the record keys themselves (a no-op on a record that is not
+# unwrapped). Checked here, once: a new trigger without one turns the shortcut off.
+_REFUSED = (b"\\", b"&", b"`", b"**", b"](http", b"\xc2", b"\xe2")
+RECORD_SAFE = all(trigger in (b'"log":', b'"message":') or any(part in trigger for part in _REFUSED)
+                  for trigger in (*DAMAGE_TRIGGERS, *WRAP_MARKS))
+RECORD_TIMES = tuple(key.encode() for key in _RECORD_TIMES)
+
+
+def records(buf: bytes, lo: int, hi: int, width: int, longest: int) -> tuple | None:
+    """The record lines of buf[lo:hi] (whole lines) that normalize.normalise reads as
+    their text or leaves as they are, decided natively (_line_scan.c `records`), or None
+    when it finds none or is not built: (the lines with those read as their text, the
+    starts and the ends (newlines) of those lines in it, the same in buf, the starts in
+    it of those left as they are). A line `width` long or within two lines after one,
+    a line longer than `longest` and the block's first two lines are never read as their
+    text (the grouping and the glued texts read them raw: bulk_scan.py says why)."""
+    if _native_records is None or not RECORD_SAFE:
+        return None
+    return _native_records(buf, lo, hi, width, longest, RECORD_TIMES)
 
 
 def scan_lines(buf: bytes | memoryview, lo: int, hi: int, width: int, prefixed: bool = False,
