@@ -122,12 +122,8 @@ def prune(cache_dir: Path, stored: Path, now: float | None = None) -> list[Path]
             continue
         if path.suffix == ".lock" and path.with_suffix(".db").exists():
             continue
-        try:
-            if now - path.stat().st_mtime >= ORPHAN_SECONDS:
-                path.unlink()
-                removed.append(path)
-        except OSError:
-            continue
+        if _remove_if_untouched(path, now):
+            removed.append(path)
     for pattern, temporary, keep in FILES:
         removed.extend(_prune_files(cache_dir, pattern, temporary, keep, now))
     return removed
@@ -156,14 +152,20 @@ def _prune_files(cache_dir: Path, pattern: str, temporary: str, keep: int, now: 
                 removed.append(path)
         except OSError:
             continue
-    for path in cache_dir.glob(temporary):
-        try:
-            if now - path.stat().st_mtime >= ORPHAN_SECONDS:
-                path.unlink()
-                removed.append(path)
-        except OSError:
-            continue
+    removed.extend(path for path in cache_dir.glob(temporary) if _remove_if_untouched(path, now))
     return removed
+
+
+def _remove_if_untouched(path: Path, now: float) -> bool:
+    """Remove `path` if untouched for ORPHAN_SECONDS; whether it was removed (an error
+    keeps it: the next store tries again)."""
+    try:
+        if now - path.stat().st_mtime >= ORPHAN_SECONDS:
+            path.unlink()
+            return True
+    except OSError:
+        pass
+    return False
 
 
 def _names(record: Path) -> list[str]:

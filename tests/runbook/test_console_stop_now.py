@@ -17,17 +17,9 @@ from petstore_tui.runbook.journal import Journal
 from petstore_tui.runbook.model import Step, done
 from petstore_tui.runbook.runner import Runner
 from petstore_tui.runbook.stopping import KILLED
-from tests.support.stand_in_terraform import tool_script
+from tests.support.stand_in_terraform import alive, tool_script
 
 TARGET = settings.Target(sandbox=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 async def _until(condition, seconds: float = 30) -> None:
@@ -37,12 +29,9 @@ async def _until(condition, seconds: float = 30) -> None:
         await asyncio.sleep(0.02)
 
 
-async def test_a_second_ctrl_c_during_terraforms_grace_kills_it_and_says_what_to_check(tmp_path):
-    """Stand-in: `tests/support/stand_in_terraform.py` in place of `terraform apply`, a real
-    child process that takes a minute after its SIGINT to "write its state"; real SIGINTs
-    sent to this process, caught by run_headless's handler as a terminal's Ctrl+C would be.
-    Before, the second Ctrl+C only printed "still stopping cleanly; wait for it to exit"
-    and the command waited out the whole grace (Terraform: up to 15 minutes)."""
+async def _headless_apply(tmp_path, grace: float):
+    """A headless deploy of one step, the stand-in Terraform with `grace` seconds after its
+    SIGINT, started and printing: (task, runner, out, err, state file, the stand-in's pid)."""
     state, pidfile = tmp_path / "terraform.tfstate", tmp_path / "tool.pid"
     printed = asyncio.Event()
 
@@ -51,7 +40,7 @@ async def test_a_second_ctrl_c_during_terraforms_grace_kills_it_and_says_what_to
             ctx.emit(item.text, item.stream)
             printed.set()
 
-        await process.stream([sys.executable, "-c", tool_script(60), str(state), str(pidfile)], timeout=300,
+        await process.stream([sys.executable, "-c", tool_script(grace), str(state), str(pidfile)], timeout=300,
                              interrupt_grace=900, on_line=line)
         return done()
 
@@ -60,19 +49,28 @@ async def test_a_second_ctrl_c_during_terraforms_grace_kills_it_and_says_what_to
     out, err = io.StringIO(), io.StringIO()
     task = asyncio.ensure_future(run_headless(runner, out=out, err=err))
     await asyncio.wait_for(printed.wait(), 30)
-    pid = int(pidfile.read_text())
+    return task, runner, out, err, state, int(pidfile.read_text())
+
+
+async def test_a_second_ctrl_c_during_terraforms_grace_kills_it_and_says_what_to_check(tmp_path):
+    """Stand-in: `tests/support/stand_in_terraform.py` in place of `terraform apply`, a real
+    child process that takes a minute after its SIGINT to "write its state"; real SIGINTs
+    sent to this process, caught by run_headless's handler as a terminal's Ctrl+C would be.
+    Before, the second Ctrl+C only printed "still stopping cleanly; wait for it to exit"
+    and the command waited out the whole grace (Terraform: up to 15 minutes)."""
+    task, runner, out, err, state, pid = await _headless_apply(tmp_path, 60)
 
     os.kill(os.getpid(), signal.SIGINT)
     await _until(lambda: "Ctrl+C again stops it at once" in err.getvalue())
     await asyncio.sleep(0.5)
-    assert _alive(pid) and not task.done()  # in its grace: the clean stop goes on
+    assert alive(pid) and not task.done()  # in its grace: the clean stop goes on
     assert "state may stay locked" in err.getvalue()
 
     started = asyncio.get_running_loop().time()
     os.kill(os.getpid(), signal.SIGINT)
     assert await asyncio.wait_for(task, 30) == KILLED_EXIT == 130
     assert asyncio.get_running_loop().time() - started < 20  # seconds, not the minute's grace
-    assert not _alive(pid) and not state.exists()
+    assert not alive(pid) and not state.exists()
     said = err.getvalue()
     chdir = str(runner.workdir / "terraform")
     for words in ("stopping now: Terraform apply killed during its clean stop", "SIGKILL",
@@ -88,23 +86,7 @@ async def test_a_second_ctrl_c_during_terraforms_grace_kills_it_and_says_what_to
 async def test_one_ctrl_c_still_stops_cleanly_and_exits_1(tmp_path):
     """Stand-in: the same stand-in Terraform with a half-second grace. One Ctrl+C: the tool
     writes its state and exits on its own, nothing is killed, the exit code stays 1."""
-    state, pidfile = tmp_path / "terraform.tfstate", tmp_path / "tool.pid"
-    printed = asyncio.Event()
-
-    async def apply(ctx):
-        def line(item):
-            ctx.emit(item.text, item.stream)
-            printed.set()
-
-        await process.stream([sys.executable, "-c", tool_script(0.5), str(state), str(pidfile)], timeout=300,
-                             interrupt_grace=900, on_line=line)
-        return done()
-
-    runner = Runner(TARGET, [Step("terraform-apply", "Terraform apply", apply, source="terraform")],
-                    None, runbook="deploy", engine_factory=None)
-    err = io.StringIO()
-    task = asyncio.ensure_future(run_headless(runner, out=io.StringIO(), err=err))
-    await asyncio.wait_for(printed.wait(), 30)
+    task, _, _, err, state, _ = await _headless_apply(tmp_path, 0.5)
     os.kill(os.getpid(), signal.SIGINT)
     assert await asyncio.wait_for(task, 30) == 1
     assert state.read_text() == "state written after SIGINT" and "stopping now" not in err.getvalue()

@@ -3,6 +3,7 @@ headless) run it as a real child process and send it real signals."""
 
 from __future__ import annotations
 
+import os
 import textwrap
 
 
@@ -25,3 +26,12 @@ def tool_script(grace: float) -> str:
         print("applying", flush=True)
         time.sleep(120)
     """)
+
+
+def alive(pid: int) -> bool:
+    """Whether the stand-in (or any process) `pid` still runs."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -4,7 +4,6 @@ stopped, and only then the app quits. Idle, `q` quits at once."""
 
 from __future__ import annotations
 
-import os
 import sys
 
 from petstore_core import process
@@ -16,6 +15,7 @@ from petstore_tui.runbook.runner import Runner
 from petstore_tui.runbook.stopping import KILLED
 from petstore_tui.screens.quit_guard import QuitNowDialog, QuitWhileRunningDialog
 from petstore_tui.widgets.step_list import StepList
+from tests.support.stand_in_terraform import alive
 from tests.support.stand_in_terraform import tool_script as _tool
 from tests.tui import fakes
 from tests.tui.conftest import settle
@@ -133,14 +133,6 @@ def _slow_services(tmp_path):
     return fakes.services(make_runner=make_runner), state, pidfile
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 async def test_a_second_quit_during_terraforms_grace_offers_to_stop_it_now_with_what_that_leaves(tmp_path):
     """Stand-ins: a real child process in place of terraform that takes its SIGINT grace
     (a minute here, up to 15 for Terraform), the real Runner and journal. The operator
@@ -157,7 +149,7 @@ async def test_a_second_quit_during_terraforms_grace_offers_to_stop_it_now_with_
         await _ask_to_quit(app, pilot, "q")
         await pilot.press("y")
         await pilot.pause(0.3)
-        assert app.is_running and _alive(pid)  # in its grace: writing its state
+        assert app.is_running and alive(pid)  # in its grace: writing its state
 
         dialog = await _ask_to_quit(app, pilot, "q")
         assert isinstance(dialog, QuitNowDialog)
@@ -167,12 +159,12 @@ async def test_a_second_quit_during_terraforms_grace_offers_to_stop_it_now_with_
             assert words in dialog.detail, words
         await pilot.press("escape")  # no: keep waiting for the clean stop
         await pilot.pause(0.3)
-        assert app.is_running and _alive(pid) and not app.exit_notes
+        assert app.is_running and alive(pid) and not app.exit_notes
 
         await _ask_to_quit(app, pilot, "ctrl+c")
         await pilot.press("y")
         assert await _wait_for(pilot, lambda: not app.is_running, rounds=500)  # seconds, not the grace
-    assert not _alive(pid) and not state.exists()
+    assert not alive(pid) and not state.exists()
     entry = Journal.load(Target(sandbox=True)).steps("deploy")["terraform-apply"]
     assert entry["status"] == "stopped" and entry["summary"] == KILLED
     assert len(app.exit_notes) == 1 and "force-unlock" in app.exit_notes[0]
