@@ -99,7 +99,8 @@ def test_records_reads_each_line_as_normalise_does():
         else:
             assert text == block and normalize.normalise(line) == line, line
             told["same"] += 1
-    assert told["text"] > 300 and told["same"] > 300
+    # both answers well exercised (the draw follows the catalog's samples: a margin, not a count)
+    assert told["text"] > 150 and told["same"] > 150
 
 
 @native
