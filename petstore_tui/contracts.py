@@ -108,6 +108,9 @@ class AppServices(Record):
     run_preflight: Callable[[list[str] | None], AsyncIterator[CheckResult]]
     # kind "deploy" | "destroy", confirm callback -> object with .steps, .run(...), .stop()
     make_runner: Callable[[str, Callable[[Any], Awaitable[Any]]], Runner] | None = None
+    # kind -> [(step id, title)], instant (no step module imported): the runbook screens draw
+    # their list from it while make_runner, seconds on a loaded machine, builds the runner
+    runbook_outline: Callable[[str], list[tuple[str, str]]] | None = None
     make_engine: Callable[[], Engine] | None = None
     # "ready" | "cold" | "compiling" (checks/engine/warm.py), and the compile paid ahead:
     # the app runs them at launch when given (petstore_tui/catalog_preparation.py)

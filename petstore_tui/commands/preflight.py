@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from petstore_core.settings import Target
+from petstore_core.words import counted
 
 JSON_SCHEMA = "petstore-tui/preflight/v1"
 GROUPS = ("tools", "aws", "config", "cluster")
@@ -134,4 +135,4 @@ def print_table(results: list, target: Target, elapsed: float, colour: bool) -> 
     for r in results:
         counts[r.status.value] = counts.get(r.status.value, 0) + 1
     summary = ", ".join(paint(f"{n} {s}", s) for s, n in counts.items())
-    print(f"\n{len(results)} checks in {elapsed:.1f}s: {summary}")
+    print(f"\n{counted(len(results), 'check')} in {elapsed:.1f}s: {summary}")

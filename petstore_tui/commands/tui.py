@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from checks.catalog_paths import user_catalog_dir
+from petstore_core.paragraph import for_terminal
 from petstore_core.redact import redact
 from petstore_core.settings import Target, state_dir
 from petstore_tui.commands.log_paths import log_file_problem, text_problem
@@ -60,7 +61,8 @@ def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight")
     finally:
         resume_collection()  # an app that ended before its first frame
         for note in getattr(app, "exit_notes", ()):
-            print(redact(note), file=sys.stderr)  # what a tool killed during its clean stop may leave
+            # what a tool killed during its clean stop may leave: wrapped, its commands whole
+            print(for_terminal(redact(note)), file=sys.stderr)
         say_sandbox_still_running()
     return int(app.return_code or 0)
 
@@ -205,6 +207,12 @@ def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
         steps = deploy_runbook(target) if kind == "deploy" else destroy_runbook(target)
         return Runner(target, steps=steps, confirm=confirm)
 
+    def runbook_outline(kind: str) -> list[tuple[str, str]]:
+        # start-up: on first use (see build_services); ids and titles only, no step module
+        from petstore_tui.runbook.outline import outline
+
+        return outline(kind, target.sandbox)
+
     def make_engine():
         # start-up: on first use (see build_services)
         from checks.engine import load_default_engine
@@ -263,6 +271,7 @@ def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
         preflight_checks=preflight_checks,
         run_preflight=run_preflight,
         make_runner=make_runner,
+        runbook_outline=runbook_outline,
         make_engine=make_engine,
         catalog_state=catalog_state,
         warm_catalog=warm_catalog,

@@ -9,6 +9,7 @@ import sys
 import threading
 from typing import TextIO
 
+from petstore_core.paragraph import for_terminal
 from petstore_tui.events import (
     ConfirmationRequested,
     RunFinished,
@@ -24,6 +25,10 @@ from petstore_tui.runbook.stopping import terraform_chdir, what_stopping_now_doe
 # a second Ctrl+C killed the running tool during its clean stop: "interrupted", as every
 # command's Ctrl+C, and never 1, which a script may answer by simply running again
 KILLED_EXIT = 130
+# after the first Ctrl+C, a step still running this long is in its tool's grace (Terraform:
+# up to 15 min), and only then is "Ctrl+C again stops it at once" said: a step that stops
+# at once (a wait, an API call, a tool that exits on its SIGINT) has ended by then
+GRACE_HINT_AFTER = 0.5
 
 _MARK = {StepStatus.DONE: "done", StepStatus.SKIPPED: "skipped", StepStatus.FAILED: "FAILED",
          StepStatus.STOPPED: "stopped"}
@@ -89,6 +94,14 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
     interrupts = {"count": 0, "killed": False}
     steps = {step.id: step for step in runner.steps}
     running: dict[str, str | None] = {"step": None}
+    hint: list[asyncio.TimerHandle] = []
+
+    def say_ctrl_c_again(step, terraform: bool) -> None:
+        """Only while `step` is in its grace: still running, not yet killed."""
+        if running["step"] == step.id and runner.step_running and not interrupts["killed"]:
+            risk = ": its state may stay locked" if terraform else ""
+            print(for_terminal(f"Ctrl+C again stops it at once (SIGKILL){risk}; what to check is said then"),
+                  file=err, flush=True)
 
     def on_sigint() -> None:
         interrupts["count"] += 1
@@ -96,19 +109,18 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
         if interrupts["count"] == 1:
             terraform = bool(step and step.source == "terraform")
             why = " (Terraform writes its state and releases the lock)" if terraform else ""
-            print(f"\nstopping: the running tool got one interrupt and is finishing cleanly{why}...",
-                  file=err, flush=True)
+            print("\n" + for_terminal(f"stopping: the running tool got one interrupt and is finishing "
+                                      f"cleanly{why}..."), file=err, flush=True)
             if step is not None:
-                risk = ": its state may stay locked" if terraform else ""
-                print(f"Ctrl+C again stops it at once (SIGKILL){risk}; what to check is said then",
-                      file=err, flush=True)
+                hint.append(loop.call_later(GRACE_HINT_AFTER, say_ctrl_c_again, step, terraform))
             runner.stop()
         elif step is not None and runner.step_running and not interrupts["killed"]:
             # A second interrupt is never forwarded (Terraform reads it as "abandon state
             # writes"); the operator asked to stop now: kill it, as the TUI's "stop now".
             interrupts["killed"] = True
-            print(f"stopping now: {step.title} killed during its clean stop. "
-                  f"{what_stopping_now_does(step.id, terraform_chdir(runner))}", file=err, flush=True)
+            said = f"stopping now: {step.title} killed during its clean stop. " \
+                   f"{what_stopping_now_does(step.id, terraform_chdir(runner))}"
+            print(for_terminal(said), file=err, flush=True)  # its commands whole, to copy
             runner.stop_now()
         else:
             print("already stopping; the run ends in a moment", file=err, flush=True)
@@ -163,12 +175,15 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
                 elif event.ok:
                     print(f"{runner.runbook} finished in {event.elapsed:.1f}s", file=out)
                 elif interrupts["killed"]:
-                    print(f"{runner.runbook} stopped at {event.stopped_at}, its tool killed: do the "
-                          "checks above, then run the same command again to resume there", file=err)
+                    print(for_terminal(f"{runner.runbook} stopped at {event.stopped_at}, its tool killed: do "
+                                       "the checks above, then run the same command again to resume there"),
+                          file=err)
                 else:
-                    print(f"{runner.runbook} stopped at {event.stopped_at}; run the same command "
-                          "again to resume there", file=err)
+                    print(for_terminal(f"{runner.runbook} stopped at {event.stopped_at}; run the same command "
+                                       "again to resume there"), file=err)
     finally:
+        for handle in hint:
+            handle.cancel()
         if installed:
             loop.remove_signal_handler(signal.SIGINT)
     if interrupts["killed"]:

@@ -29,6 +29,7 @@ from petstore_tui.runbook.deploy_cluster_steps import (
     verify_image_push,
 )
 from petstore_tui.runbook.model import Step
+from petstore_tui.runbook.outline import TITLES
 
 
 class Runbook(list):
@@ -41,30 +42,30 @@ class Runbook(list):
 
 def deploy_runbook(target: settings.Target) -> Runbook:
     steps = [
-        Step("preflight", "Preflight checks", preflight, source="any"),
-        Step("terraform-init", "Terraform init", terraform_init, source="terraform",
+        Step("preflight", TITLES["preflight"], preflight, source="any"),
+        Step("terraform-init", TITLES["terraform-init"], terraform_init, source="terraform",
              verify=verify.terraform_init),
-        Step("terraform-plan", "Terraform plan (confirm the changes)", terraform_plan, source="terraform"),
-        Step("terraform-apply", "Terraform apply", terraform_apply, source="terraform",
+        Step("terraform-plan", TITLES["terraform-plan"], terraform_plan, source="terraform"),
+        Step("terraform-apply", TITLES["terraform-apply"], terraform_apply, source="terraform",
              resume_from="terraform-plan", verify=verify.terraform_apply),
-        Step("image-build", "Build the image", image_build, source="image-build",
+        Step("image-build", TITLES["image-build"], image_build, source="image-build",
              skip_if=common.engine_reason),
-        Step("image-push", "Log in to ECR and push", image_push, source="image-build",
+        Step("image-push", TITLES["image-push"], image_push, source="image-build",
              skip_if=push_skip_reason, resume_from="image-build", verify=verify_image_push),
-        Step("kubeconfig", "kubeconfig context for the cluster", write_kubeconfig, source="aws",
+        Step("kubeconfig", TITLES["kubeconfig"], write_kubeconfig, source="aws",
              verify=verify.kubeconfig),
-        Step("manifests", "Fill manifests from Terraform outputs", fill_manifests, source="kubectl",
+        Step("manifests", TITLES["manifests"], fill_manifests, source="kubectl",
              verify=verify.manifests),
-        Step("controller-prereqs", "IngressClass, then the controller ServiceAccount",
+        Step("controller-prereqs", TITLES["controller-prereqs"],
              controller_prereqs, source="kubectl", skip_if=common.kube_reason, verify=verify.controller_prereqs),
-        Step("controller-helm", "Helm: aws-load-balancer-controller, wait until ready",
+        Step("controller-helm", TITLES["controller-helm"],
              controller_helm, source="helm", skip_if=common.helm_or_kube_reason, verify=verify.controller_helm),
-        Step("app-apply", "Apply the app (Kustomize), wait for the rollout", app_apply,
+        Step("app-apply", TITLES["app-apply"], app_apply,
              source="kubectl", skip_if=app_skip_reason, verify=verify_app_running),
-        Step("ingress-wait", "Wait for the ALB hostname, probe health", ingress_wait,
+        Step("ingress-wait", TITLES["ingress-wait"], ingress_wait,
              source="alb-controller", skip_if=ingress_skip_reason, verify=verify_app_url),
     ]
     if target.sandbox:
-        steps.append(Step("local-app", "Start the Pet Store locally (sandbox)", local_app, source="app",
+        steps.append(Step("local-app", TITLES["local-app"], local_app, source="app",
                           skip_if=local_app_skip_reason, verify=verify.local_app))
     return Runbook("deploy", steps)

@@ -13,6 +13,7 @@ from petstore_tui.fixes.journal import retire
 from petstore_tui.runbook import common, sandbox_steps
 from petstore_tui.runbook.deploy import Runbook
 from petstore_tui.runbook.model import Step, StepContext, StepFailed, StepResult, done
+from petstore_tui.runbook.outline import TITLES
 from petstore_tui.services import ecr, helm, local_app
 from petstore_tui.services import terraform as tf
 from petstore_tui.services.manifests import MANAGED_BY, managed
@@ -215,22 +216,22 @@ async def _kube_reason(ctx: StepContext) -> str | None:
 
 def destroy_runbook(target: settings.Target) -> Runbook:
     steps = [
-        Step("confirm", "Confirm: type the cluster name", confirm, destructive=True, always=True),
-        Step("ingress-delete", "Delete the Ingress; wait for the ALB and its SGs to go",
+        Step("confirm", TITLES["confirm"], confirm, destructive=True, always=True),
+        Step("ingress-delete", TITLES["ingress-delete"],
              ingress_delete, destructive=True, source="kubectl", skip_if=_kube_reason),
-        Step("namespace-delete", "Delete the app namespace", namespace_delete, destructive=True,
+        Step("namespace-delete", TITLES["namespace-delete"], namespace_delete, destructive=True,
              source="kubectl", skip_if=_kube_reason),
-        Step("controller-uninstall", "Uninstall the controller (Helm)", controller_uninstall,
+        Step("controller-uninstall", TITLES["controller-uninstall"], controller_uninstall,
              destructive=True, source="helm", skip_if=common.helm_or_kube_reason),
-        *([Step("sandbox-containers", "Remove the app's pods, its images and the registry (sandbox)",
+        *([Step("sandbox-containers", TITLES["sandbox-containers"],
                 sandbox_steps.remove_containers, destructive=True, source="image-build")]
           if target.sandbox else []),
-        Step("ecr-images-delete", "Delete the images in ECR", ecr_images_delete, destructive=True,
+        Step("ecr-images-delete", TITLES["ecr-images-delete"], ecr_images_delete, destructive=True,
              source="aws"),
-        Step("terraform-destroy", "Terraform destroy", terraform_destroy, destructive=True,
+        Step("terraform-destroy", TITLES["terraform-destroy"], terraform_destroy, destructive=True,
              source="terraform"),
-        Step("leftovers", "List what is left tagged with the cluster", leftovers, source="aws"),
+        Step("leftovers", TITLES["leftovers"], leftovers, source="aws"),
     ]
     if target.sandbox:
-        steps.append(Step("local-app-stop", "Stop the local app (sandbox)", local_app_stop))
+        steps.append(Step("local-app-stop", TITLES["local-app-stop"], local_app_stop))
     return Runbook("destroy", steps)

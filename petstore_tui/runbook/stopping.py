@@ -50,28 +50,28 @@ def what_stopping_now_does(step_id: str | None, chdir: str = "terraform") -> str
     """One paragraph: what killing the step's tool during its clean stop can leave, and the
     commands that find and repair it (`chdir`: the folder Terraform runs in)."""
     step = step_id or ""
-    unlock = (f"`terraform -chdir={chdir} plan` (reads only): a lock error there names its ID, then "
-              f"`terraform -chdir={chdir} force-unlock ID` once no other Terraform runs")
+    # each command ends its clause: on a terminal it goes on a line of its own (paragraph.py)
+    unlock = (f"a plan, which reads only and names the lock's ID in a lock error: `terraform -chdir={chdir} plan`. "
+              f"Then, once no other Terraform runs: `terraform -chdir={chdir} force-unlock ID`.")
     if step == "terraform-destroy":
         return ("Terraform is still finishing its AWS calls and writing its state. Stopping now kills "
                 "it (SIGKILL): the state may stay locked, and resources it already deleted in AWS may "
                 "still be listed in terraform.tfstate (the next plan's refresh drops them). Next, "
-                f"before any other run: {unlock}. Then resume the cleanup, which destroys what is left.")
+                f"before any other run, {unlock} Then resume the cleanup, which destroys what is left.")
     if step in ("terraform-init", "terraform-plan"):
         return ("Terraform is still exiting cleanly; it changes nothing in AWS at this step. Stopping "
                 "now kills it (SIGKILL): its state may stay locked. Next, if the resumed run says the "
-                f"state is locked: {unlock}. Then resume the run.")
+                f"state is locked, {unlock} Then resume the run.")
     if step.startswith("terraform-"):
         return ("Terraform is still finishing its AWS calls and writing its state. Stopping now kills "
                 "it (SIGKILL): the state may stay locked, and resources this run created in AWS may be "
-                "missing from terraform.tfstate. Next, before any other run: "
-                f"`terraform -chdir={chdir} plan` (reads only): a lock error there names its ID, then "
-                f"`terraform -chdir={chdir} force-unlock ID` once no other Terraform runs; resources the "
-                "plan would create that AWS already has: `terraform import` each (or delete them in "
-                "AWS), never apply twice. Then resume the run.")
+                f"missing from terraform.tfstate. Next, before any other run, {unlock} Resources the "
+                "plan would create that AWS already has: import each (or delete them in AWS), never "
+                f"apply twice: `terraform -chdir={chdir} import ADDRESS ID`. Then resume the run.")
     if step.startswith("controller-helm") or step == "controller-uninstall":
         return ("Helm is still marking the release. Stopping now kills it (SIGKILL): the release may be "
-                "left pending. Next: `helm history aws-load-balancer-controller -n kube-system`, and "
-                "`helm rollback` to its last deployed revision before running again.")
+                "left pending. Next, before running again, find its last deployed revision: "
+                "`helm history aws-load-balancer-controller -n kube-system`, and roll back to it: "
+                "`helm rollback aws-load-balancer-controller REVISION -n kube-system`.")
     return ("Its tool is still exiting cleanly. Stopping now kills it (SIGKILL) and whatever it "
             "started, half done; the step runs again from its start on resume.")

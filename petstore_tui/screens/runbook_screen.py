@@ -132,7 +132,22 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
         self.set_interval(1.0, self._tick)
         self.run_worker(lambda: self.batcher.pump(lambda: get_current_worker().is_cancelled),
                         thread=True, group="pump", exit_on_error=False, name="output-pump")
+        self._draw_outline()
         self._build_runner()
+
+    def _draw_outline(self) -> None:
+        """The steps at once, each "checking": building the runner imports every step's
+        module (boto3, the Kubernetes client) and reads the journal, ~2 s idle and 5 s or more
+        on a loaded machine, and the list stayed blank until then. Their states follow."""
+        outline = getattr(self.app.services, "runbook_outline", None)
+        if outline is None:
+            return
+        try:
+            pairs = outline(self.KIND)
+        except Exception:  # noqa: S110 - the list then waits for the runner, as before
+            return
+        self.query_one(StepList).set_steps(pairs, state="checking")
+        self.query_one(TargetHeader).status = "checking the journal…"
 
     def on_unmount(self) -> None:
         """The app is closing: an open question is answered no and the tool interrupted,
@@ -146,6 +161,7 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
         if message.error:
             self.runner_error = message.error
             self.start_when_built = None
+            self.query_one(StepList).set_steps([])  # the outline's "checking" would never end
             self.query_one(TargetHeader).status = "runbook not available"
             self.query_one("#step-title", Label).update(
                 redact(f"Runbook not available: {message.error}"))
@@ -154,7 +170,12 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
             return
         self.runner = message.runner
         steps = self.query_one(StepList)
-        steps.set_steps(step_pairs(self.runner))
+        pairs = step_pairs(self.runner)
+        if steps.order == [step_id for step_id, _ in pairs]:  # the outline: keep the cursor
+            for step_id in steps.order:
+                steps.set_state(step_id, "pending")
+        else:
+            steps.set_steps(pairs)
         for step, entry in message.recorded.items():
             state = entry.get("status") or "pending"  # "running" here: a run that died
             steps.set_state(step, "stopped" if state == "running" else state,
@@ -229,7 +250,9 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
         log.reset()
         if step is None:
             return
-        title = dict(step_pairs(self.runner)).get(step, step) if self.runner else step
+        table = self.query_one(StepList)  # before the runner is built: the outline's titles
+        shown = step_pairs(self.runner) if self.runner else zip(table.order, table.titles, strict=True)
+        title = dict(shown).get(step, step)
         self.query_one("#step-title", Label).update(f"Output of {title}")
         log.add_lines(list(self.outputs.get(step, ())))
         self._render_progress()

@@ -10,6 +10,7 @@ from textual.widgets.data_table import ColumnKey
 from petstore_tui.widgets.cells import cursor_row_key, update_summary
 
 STATE_STYLE = {
+    "checking": ("…", "dim"),  # drawn from the outline; the journal not read yet
     "pending": ("·", "dim"),
     "running": ("⟳", "bold cyan"),
     "done": ("✔", "green"),
@@ -38,6 +39,7 @@ class StepList(DataTable):
         self.states: dict[str, str] = {}
         self.order: list[str] = []
         self.titles: list[str] = []
+        self._early: tuple[list[tuple[str, str]], str] | None = None  # set before on_mount
 
     def on_mount(self) -> None:
         self.add_column("", key="icon", width=2)
@@ -45,6 +47,10 @@ class StepList(DataTable):
         self.add_column("State", key="state", width=8)
         self.add_column("Time", key="elapsed", width=6)
         self.add_column("Summary", key="summary")
+        if self._early is not None:
+            steps, state = self._early
+            self._early = None
+            self.set_steps(steps, state=state)
 
     def on_resize(self) -> None:
         self._fit_titles()
@@ -59,14 +65,18 @@ class StepList(DataTable):
             self._require_update_dimensions = True
             self.refresh()
 
-    def set_steps(self, steps: list[tuple[str, str]]) -> None:
+    def set_steps(self, steps: list[tuple[str, str]], *, state: str = "pending") -> None:
+        """The rows, all in `state` ("checking" while the journal is not read yet)."""
+        if not self.columns:  # before on_mount: drawn as soon as the columns exist
+            self._early = (list(steps), state)
+            return
         self.clear()
         self.order = [step_id for step_id, _ in steps]
-        self.states = {step_id: "pending" for step_id in self.order}
+        self.states = {step_id: state for step_id in self.order}
         self.titles = [title for _, title in steps]
+        icon, style = STATE_STYLE[state]
         for step_id, title in steps:
-            icon, style = STATE_STYLE["pending"]
-            self.add_row(Text(icon, style=style), title, Text("pending", style=style), "", "",
+            self.add_row(Text(icon, style=style), title, Text(state, style=style), "", "",
                          key=step_id)
         self._fit_titles()
 

@@ -40,6 +40,7 @@ def test_failing_tool_gives_exit_one_and_a_table(fake_tools):
     assert done.returncode == 1
     assert "TOOLS" in done.stdout and "FAIL" in done.stdout and "older than 1.9.0" in done.stdout
     assert "\x1b[" not in done.stdout  # not a terminal: no colour
+    assert "\n1 check in " in done.stdout  # was "1 checks in" (seen with --only in real use)
 
 
 def test_hanging_tool_is_reported_in_the_output(fake_tools):

@@ -36,5 +36,6 @@ async def test_the_interrupt_notice_follows_the_running_step(source, names_the_l
     await asyncio.wait_for(started.wait(), 30)
     os.kill(os.getpid(), signal.SIGINT)
     assert await asyncio.wait_for(task, 30) == 1
-    notice = next(line for line in err.getvalue().splitlines() if line.startswith("stopping:"))
+    said = " ".join(err.getvalue().split())  # wrapped to the terminal's width: read as one paragraph
+    notice = said[said.index("stopping:"):].split("...")[0]
     assert ("Terraform writes its state" in notice) is names_the_lock, notice

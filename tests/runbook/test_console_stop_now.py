@@ -11,6 +11,8 @@ import os
 import signal
 import sys
 
+import pytest
+
 from petstore_core import process, settings
 from petstore_tui.runbook.console import KILLED_EXIT, run_headless
 from petstore_tui.runbook.journal import Journal
@@ -52,12 +54,17 @@ async def _headless_apply(tmp_path, grace: float):
     return task, runner, out, err, state, int(pidfile.read_text())
 
 
-async def test_a_second_ctrl_c_during_terraforms_grace_kills_it_and_says_what_to_check(tmp_path):
+@pytest.mark.parametrize("columns", [80, 120])
+async def test_a_second_ctrl_c_during_terraforms_grace_kills_it_and_says_what_to_check(tmp_path, monkeypatch,
+                                                                                      columns):
     """Stand-in: `tests/support/stand_in_terraform.py` in place of `terraform apply`, a real
     child process that takes a minute after its SIGINT to "write its state"; real SIGINTs
     sent to this process, caught by run_headless's handler as a terminal's Ctrl+C would be.
     Before, the second Ctrl+C only printed "still stopping cleanly; wait for it to exit"
-    and the command waited out the whole grace (Terraform: up to 15 minutes)."""
+    and the command waited out the whole grace (Terraform: up to 15 minutes). What it says
+    is wrapped to the terminal's width ($COLUMNS, as shutil reads it), each command whole on
+    a line of its own: before, it was one long line the terminal broke mid-word at 80."""
+    monkeypatch.setenv("COLUMNS", str(columns))
     task, runner, out, err, state, pid = await _headless_apply(tmp_path, 60)
 
     os.kill(os.getpid(), signal.SIGINT)
@@ -73,14 +80,54 @@ async def test_a_second_ctrl_c_during_terraforms_grace_kills_it_and_says_what_to
     assert not alive(pid) and not state.exists()
     said = err.getvalue()
     chdir = str(runner.workdir / "terraform")
+    commands = (f"terraform -chdir={chdir} plan", f"terraform -chdir={chdir} force-unlock ID",
+                f"terraform -chdir={chdir} import ADDRESS ID")
+    lines = said.splitlines()
+    for command in commands:  # whole, alone on its line: copied as it is
+        assert f"    {command}" in lines, command
+    assert all(len(line) <= columns for line in lines if line.strip() not in commands), said
+    assert max(len(line) for line in lines if line.strip() not in commands) > columns - 20  # it fills the width
+    prose = " ".join(said.split())
     for words in ("stopping now: Terraform apply killed during its clean stop", "SIGKILL",
-                  "missing from terraform.tfstate", f"terraform -chdir={chdir} plan",
-                  f"terraform -chdir={chdir} force-unlock ID", "terraform import",
+                  "missing from terraform.tfstate", "never apply twice",
                   "deploy stopped at terraform-apply, its tool killed: do the checks above"):
-        assert words in said, words
+        assert words in prose, words
     assert "Traceback" not in said + out.getvalue()
     entry = Journal.load(TARGET).steps("deploy")["terraform-apply"]
     assert entry["status"] == "stopped" and entry["summary"] == KILLED
+
+
+@pytest.mark.parametrize("kind", ["a wait", "a tool without a grace"])
+async def test_a_step_that_stops_at_once_is_not_offered_a_second_ctrl_c(tmp_path, kind):
+    """Stand-ins: a step that waits (as the Ingress and rollout waits poll), and a real child
+    process that exits on its SIGINT at once (Python's default). Before, the first Ctrl+C
+    said "Ctrl+C again stops it at once (SIGKILL)" for them too, though they had already
+    stopped: that is said only while a step is in its grace (the test above)."""
+    started = asyncio.Event()
+
+    async def wait(ctx):
+        ctx.emit("waiting", "stdout")
+        started.set()
+        if kind == "a wait":
+            await asyncio.sleep(300)
+        else:
+            await process.stream([sys.executable, "-c", "import time; print('up', flush=True); time.sleep(300)"],
+                                 timeout=300, interrupt_grace=900, on_line=lambda item: ctx.emit(item.text, "stdout"))
+        return done()
+
+    runner = Runner(TARGET, [Step("ingress-wait", "Wait for the ALB", wait, source="kubectl")],
+                    None, runbook="deploy", engine_factory=None)
+    err = io.StringIO()
+    task = asyncio.ensure_future(run_headless(runner, out=io.StringIO(), err=err))
+    await asyncio.wait_for(started.wait(), 30)
+    await asyncio.sleep(0.3)  # the child is up
+    os.kill(os.getpid(), signal.SIGINT)
+    assert await asyncio.wait_for(task, 30) == 1
+    await asyncio.sleep(1.0)  # longer than the hint's delay: nothing more is said
+    said = err.getvalue()
+    assert "stopping: the running tool got one interrupt" in said
+    assert "Ctrl+C again" not in said and "Traceback" not in said
+    assert "deploy stopped at ingress-wait" in said
 
 
 async def test_one_ctrl_c_still_stops_cleanly_and_exits_1(tmp_path):
@@ -141,7 +188,7 @@ def test_what_stopping_now_leaves_follows_the_terraform_command():
     apply = what_stopping_now_does("terraform-apply", "DIR")
     destroy = what_stopping_now_does("terraform-destroy", "DIR")
     plan = what_stopping_now_does("terraform-plan", "DIR")
-    assert "terraform import" in apply and "never apply twice" in apply
+    assert "`terraform -chdir=DIR import ADDRESS ID`" in apply and "never apply twice" in apply
     for words in (destroy, plan):
         assert "terraform -chdir=DIR force-unlock ID" in words and "terraform -chdir=DIR plan" in words
         assert "terraform import" not in words and "created" not in words

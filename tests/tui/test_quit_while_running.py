@@ -155,7 +155,7 @@ async def test_a_second_quit_during_terraforms_grace_offers_to_stop_it_now_with_
         assert isinstance(dialog, QuitNowDialog)
         assert dialog.prompt == "Terraform apply is still stopping cleanly: stop it now and quit?"
         for words in ("SIGKILL", "locked", "missing from terraform.tfstate", "plan`", "force-unlock ID",
-                      "terraform import", "-chdir="):
+                      "import ADDRESS ID", "-chdir="):
             assert words in dialog.detail, words
         await pilot.press("escape")  # no: keep waiting for the clean stop
         await pilot.pause(0.3)

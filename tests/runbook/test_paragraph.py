@@ -1,0 +1,35 @@
+"""A paragraph for the terminal (petstore_core/paragraph.py): wrapped between words, each
+`command` whole on its own line, the punctuation that closed it dropped.
+
+Stand-in: none (text only); $COLUMNS set as a terminal's width would be."""
+
+from __future__ import annotations
+
+import os
+
+from petstore_core.paragraph import FALLBACK, for_terminal, terminal_width
+
+LONG = "terraform -chdir=/a/very/long/state/folder/work/sandbox-us-east-1-petstore-sandbox/terraform plan"
+
+
+def test_commands_stand_whole_on_their_own_lines_and_the_prose_wraps():
+    text = (f"Next, before any other run, a plan that reads only and names the lock: `{LONG}`. "
+            "Then, once no other Terraform runs, unlock it: `terraform force-unlock ID`; then resume.")
+    lines = for_terminal(text, 40).splitlines()
+    assert f"    {LONG}" in lines and "    terraform force-unlock ID" in lines
+    assert all(len(line) <= 40 for line in lines if not line.startswith("    "))
+    assert lines[lines.index(f"    {LONG}") + 1].startswith("Then,")  # no stray "." line
+    assert lines[-1] == "then resume."
+    assert "`" not in "\n".join(lines)
+
+
+def test_the_width_is_the_terminals_and_80_without_one(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    assert terminal_width() == 120
+    monkeypatch.delenv("COLUMNS")
+
+    def not_a_terminal(*_):
+        raise OSError("Inappropriate ioctl for device")  # stdout piped or redirected
+
+    monkeypatch.setattr(os, "get_terminal_size", not_a_terminal)
+    assert terminal_width() == FALLBACK == 80
