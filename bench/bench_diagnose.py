@@ -22,6 +22,9 @@ Wall time needs a quiet machine.
     --sets simple   only the simple set (the catalog set's grep takes ~80 s a round)
     --format app-json   every line as one of the Pet Store app's JSON log lines (what
                  `kubectl logs` of its pods gives; round 15), e.g. with --lines 100000
+    --format app-access   the app's own lines, made by its JsonFormatter (petstore/logs.py,
+                 `ts` records): each healthy line an access line, each failure line an error
+                 record of its text (escaped as the app escapes it); round 17
 """
 
 from __future__ import annotations
@@ -85,20 +88,63 @@ def _app_json(line: str, n: int, rng: random.Random) -> str:
     return json.dumps(entry, separators=(",", ":"), ensure_ascii=False)
 
 
+_ACCESS = (("GET", "/api/v1/pets/{n}", 200), ("GET", "/api/v1/pets?limit=20&offset={n}", 200),
+           ("POST", "/api/v1/pets", 201), ("GET", "/api/v1/health", 200), ("GET", "/api/v1/pets/{n}", 404),
+           ("DELETE", "/api/v1/pets/{n}", 204))
+
+
+def _app_access(fmt):
+    """A function (line, n, rng, healthy) -> the line as the Pet Store app writes it, through the app's
+    own JsonFormatter (`fmt`): a healthy line becomes an access line (`petstore.access`, the
+    fields middleware.py passes to logs.access_line, which writes the same bytes), any other
+    line an error record whose message is the line. The record's time is n seconds into a
+    fixed day, so the log is the same on every run."""
+    import logging  # start-up: only this format needs the logging module's records
+
+    def line_of(line: str, n: int, rng: random.Random, healthy: bool) -> str:
+        if healthy:
+            method, path, status = _ACCESS[rng.randrange(len(_ACCESS))]
+            path = path.format(n=n % 5000)
+            record = logging.LogRecord("petstore.access", logging.INFO, __file__, 0, f"{method} {path} {status}",
+                                       None, None)
+            record.request_id = f"{rng.getrandbits(128):032x}"
+            record.method, record.path, record.status = method, path, status
+            record.duration_ms = rng.randrange(300, 90000) / 1000
+            record.remote_addr = f"10.0.{rng.randrange(1, 4)}.{rng.randrange(256)}"
+        else:
+            record = logging.LogRecord("petstore.app", logging.ERROR, __file__, 0, "%s", (line,), None)
+        record.created = 1796601600.0 + n  # 2026-12-07T00:00:00Z
+        record.msecs = float(n % 1000)
+        return fmt.format(record)
+    return line_of
+
+
 def generate(path: Path, lines: int, failure_rate: float, catalog_dir: Path, seed: int = 7,
              fmt: str = "mixed") -> int:
     """The benchmark's log; with fmt "app-json" each line (a healthy one as an access line)
-    is one of the app's JSON log lines (docs/knowledge/diagnose-speed.md, round 15)."""
+    is one of the app's JSON log lines (docs/knowledge/diagnose-speed.md, round 15), with
+    "app-access" one the app's own JsonFormatter writes (round 17)."""
     rng = random.Random(seed)
+    shape = None
+    if fmt == "app-json":
+        shape = lambda line, n, rng, healthy: _app_json(line, n, rng)  # noqa: E731
+    elif fmt == "app-access":
+        sys.path.insert(0, str(REPO / "petstore-app"))
+        # start-up: only this format needs the app's formatter
+        from petstore.logs import JsonFormatter
+
+        shape = _app_access(JsonFormatter())
     blocks = failure_blocks(catalog_dir)
     written = 0
     injected = 0
     with open(path, "w", encoding="utf-8") as out:
         buf = []
+        healthy = []  # per line of buf: a healthy line (else a failure block's)
         while written < lines:
             if blocks and rng.random() < failure_rate:
                 block = rng.choice(blocks)[: lines - written]
                 buf.extend(block)
+                healthy.extend([False] * len(block))
                 written += len(block)
                 injected += 1
             else:
@@ -106,15 +152,17 @@ def generate(path: Path, lines: int, failure_rate: float, catalog_dir: Path, see
                 buf.append(template.format(a=rng.randrange(1, 4), b=rng.randrange(256), m=rng.randrange(60),
                                            s=rng.randrange(60), n=rng.randrange(1 << 20), size=rng.randrange(20, 9000),
                                            pid=rng.randrange(7, 400)))
+                healthy.append(True)
                 written += 1
             if len(buf) >= 10000:
-                if fmt == "app-json":
-                    buf = [_app_json(line, written - len(buf) + i, rng) for i, line in enumerate(buf)]
+                if shape is not None:
+                    buf = [shape(line, written - len(buf) + i, rng, healthy[i]) for i, line in enumerate(buf)]
                 out.write("\n".join(buf) + "\n")
                 buf.clear()
+                healthy.clear()
         if buf:
-            if fmt == "app-json":
-                buf = [_app_json(line, written - len(buf) + i, rng) for i, line in enumerate(buf)]
+            if shape is not None:
+                buf = [shape(line, written - len(buf) + i, rng, healthy[i]) for i, line in enumerate(buf)]
             out.write("\n".join(buf) + "\n")
     return injected
 
@@ -251,8 +299,9 @@ def main() -> int:
     parser.add_argument("--failure-rate", type=float, default=0.0005, help="chance a line starts a failure block")
     parser.add_argument("--runs", type=int, default=5, help="rounds; every figure is the median of them")
     parser.add_argument("--keep", type=Path, help="write the log here and keep it")
-    parser.add_argument("--format", choices=("mixed", "app-json"), default="mixed",
-                        help="the log's lines: the mixed log, or each as one of the Pet Store app's JSON lines")
+    parser.add_argument("--format", choices=("mixed", "app-json", "app-access"), default="mixed",
+                        help="the log's lines: the mixed log, each as one of the Pet Store app's JSON lines (app-json), "
+                             "or as the app's own JsonFormatter writes it (app-access)")
     parser.add_argument("--catalog", type=Path, default=Path(os.environ.get("PETSTORE_TUI_CATALOG") or CATALOG_DIR),
                         help="catalog folder (default: $PETSTORE_TUI_CATALOG, else checks/catalog)")
     parser.add_argument("--no-engine", action="store_true", help="leave out the in-process engine scans")

@@ -958,13 +958,19 @@ rec_spaces(const unsigned char *s, Py_ssize_t n, Py_ssize_t i)
 
 /* Whether s[0:n] holds none of normalize's replacing triggers, but for the record keys
  * (`quotes`: a quote may occur). line_scan.RECORD_SAFE checks, at import, that each
- * trigger holds one of the bytes or pairs refused here. */
+ * trigger holds one of the bytes or pairs refused here. An `&` is refused only before
+ * the second byte of an entity trigger (`&q`, `&#`, `&a`, `&l`, `&g`, `&n`): a URL's
+ * query (`?limit=20&offset=40`, the app's access lines) is no entity (since VERSION 9). */
 static int
 rec_plain(const unsigned char *s, Py_ssize_t n, int quotes)
 {
     for (Py_ssize_t i = 0; i < n; i++) {
         unsigned char c = s[i];
-        if (c == '&' || c == '`' || c == '\\' || c == 0xc2 || c == 0xe2 || (c == '"' && !quotes))
+        if (c == '`' || c == '\\' || c == 0xc2 || c == 0xe2 || (c == '"' && !quotes))
+            return 0;
+        if (c == '&' && i + 1 < n
+                && (s[i + 1] == 'q' || s[i + 1] == '#' || s[i + 1] == 'a' || s[i + 1] == 'l' || s[i + 1] == 'g'
+                    || s[i + 1] == 'n'))
             return 0;
         if (c == '*' && i + 1 < n && s[i + 1] == '*')
             return 0;
@@ -1194,7 +1200,7 @@ PyInit__line_scan(void)
      * 6: Triggers (normalize.py); 7: the prefixed lines after a cut line and the prefixed
      * PostgreSQL secondary lines; 8: records(). line_scan.py and normalize.py leave to Python what an
      * older build lacks */
-    if (module != NULL && (PyModule_AddIntConstant(module, "VERSION", 8) < 0
+    if (module != NULL && (PyModule_AddIntConstant(module, "VERSION", 9) < 0
                            || PyModule_AddObjectRef(module, "Triggers", (PyObject *)&TriggersType) < 0)) {
         Py_DECREF(module);
         return NULL;

@@ -64,7 +64,8 @@ else:
     # 7: the prefixed lines after a cut line and the prefixed PostgreSQL secondary lines;
     # an older build misses them, so the prefixed lines are asked of Python there
     _native_rewrites = getattr(_native, "VERSION", 0) >= 7
-    # 8: records(), the flat JSON record lines of a block (without it, none are told apart)
+    # 8: records(), the flat JSON record lines of a block (without it, none are told apart);
+    # 9: an `&` not before an entity's second byte no longer refuses a line (8 refused any)
     _native_records = getattr(_native, "records", None) if getattr(_native, "VERSION", 0) >= 8 else None
 
 NATIVE = _native_scan is not None
@@ -74,7 +75,7 @@ NATIVE = _native_scan is not None
 # holds no trigger of normalize.STEPS then only if every replacing trigger and wrap mark
 # holds one of them, but for the record keys themselves (a no-op on a record that is not
 # unwrapped). Checked here, once: a new trigger without one turns the shortcut off.
-_REFUSED = (b"\\", b"&", b"`", b"**", b"](http", b"\xc2", b"\xe2")
+_REFUSED = (b"\\", b"&q", b"&#", b"&a", b"&l", b"&g", b"&n", b"`", b"**", b"](http", b"\xc2", b"\xe2")
 RECORD_SAFE = all(trigger in (b'"log":', b'"message":') or any(part in trigger for part in _REFUSED)
                   for trigger in (*DAMAGE_TRIGGERS, *WRAP_MARKS))
 RECORD_TIMES = tuple(key.encode() for key in _RECORD_TIMES)
