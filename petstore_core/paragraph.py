@@ -3,8 +3,9 @@ on a line of its own, whole and indented, so it can be copied as it is."""
 
 from __future__ import annotations
 
+import os
 import re
-import shutil
+import sys
 import textwrap
 
 COMMAND = re.compile(r"`([^`]+)`")
@@ -12,15 +13,31 @@ INDENT = "    "
 FALLBACK = 80  # not a terminal (piped, redirected): the width most terminals open at
 
 
-def terminal_width() -> int:
-    """The terminal's columns ($COLUMNS first, as shutil reads them), FALLBACK when none."""
-    return shutil.get_terminal_size((FALLBACK, 24)).columns or FALLBACK
+def terminal_width(stream=None) -> int:
+    """The columns of the terminal `stream` (stdout when None) writes to: $COLUMNS first,
+    as shutil reads it; FALLBACK when the stream is no terminal. Not stdout's width for
+    text sent to stderr: `deploy > out.log` would wrap stderr's notes at 80 on a wide
+    terminal, and stdout on a terminal would set the width of stderr sent to a file."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    stream = sys.stdout if stream is None else stream
+    try:
+        if stream is not None and stream.isatty():
+            return os.get_terminal_size(stream.fileno()).columns or FALLBACK
+    except (AttributeError, ValueError, OSError):  # no fileno, a closed stream, no ioctl
+        pass
+    return FALLBACK
 
 
-def for_terminal(text: str, width: int | None = None) -> str:
-    """`text` wrapped to `width` (the terminal's when None); each `command` goes on its own
-    line without its backquotes, indented, never broken even when longer than the width."""
-    width = max(20, width or terminal_width())
+def for_terminal(text: str, width: int | None = None, stream=None) -> str:
+    """`text` wrapped to `width` (when None, that of the terminal `stream` writes to, as
+    terminal_width reads it); each `command` goes on its own line without its backquotes,
+    indented, never broken even when longer than the width."""
+    width = max(20, width or terminal_width(stream))
     lines: list[str] = []
     parts = COMMAND.split(text)  # prose, command, prose, command, ..., prose
     for number, part in enumerate(parts):
