@@ -100,8 +100,8 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
         """Only while `step` is in its grace: still running, not yet killed."""
         if running["step"] == step.id and runner.step_running and not interrupts["killed"]:
             risk = ": its state may stay locked" if terraform else ""
-            print(for_terminal(f"Ctrl+C again stops it at once (SIGKILL){risk}; what to check is said then"),
-                  file=err, flush=True)
+            print(for_terminal(f"Ctrl+C again stops it at once (SIGKILL){risk}; what to check is said then",
+                               stream=err), file=err, flush=True)
 
     def on_sigint() -> None:
         interrupts["count"] += 1
@@ -110,7 +110,7 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
             terraform = bool(step and step.source == "terraform")
             why = " (Terraform writes its state and releases the lock)" if terraform else ""
             print("\n" + for_terminal(f"stopping: the running tool got one interrupt and is finishing "
-                                      f"cleanly{why}..."), file=err, flush=True)
+                                      f"cleanly{why}...", stream=err), file=err, flush=True)
             if step is not None:
                 hint.append(loop.call_later(GRACE_HINT_AFTER, say_ctrl_c_again, step, terraform))
             runner.stop()
@@ -120,7 +120,7 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
             interrupts["killed"] = True
             said = f"stopping now: {step.title} killed during its clean stop. " \
                    f"{what_stopping_now_does(step.id, terraform_chdir(runner))}"
-            print(for_terminal(said), file=err, flush=True)  # its commands whole, to copy
+            print(for_terminal(said, stream=err), file=err, flush=True)  # its commands whole, to copy
             runner.stop_now()
         else:
             print("already stopping; the run ends in a moment", file=err, flush=True)
@@ -176,11 +176,11 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
                     print(f"{runner.runbook} finished in {event.elapsed:.1f}s", file=out)
                 elif interrupts["killed"]:
                     print(for_terminal(f"{runner.runbook} stopped at {event.stopped_at}, its tool killed: do "
-                                       "the checks above, then run the same command again to resume there"),
+                                       "the checks above, then run the same command again to resume there", stream=err),
                           file=err)
                 else:
                     print(for_terminal(f"{runner.runbook} stopped at {event.stopped_at}; run the same command "
-                                       "again to resume there"), file=err)
+                                       "again to resume there", stream=err), file=err)
     finally:
         for handle in hint:
             handle.cancel()
