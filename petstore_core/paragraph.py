@@ -33,20 +33,24 @@ def terminal_width(stream=None) -> int:
     return FALLBACK
 
 
-def for_terminal(text: str, width: int | None = None, stream=None) -> str:
+def for_terminal(text: str, width: int | None = None, stream=None, hang: str = "") -> str:
     """`text` wrapped to `width` (when None, that of the terminal `stream` writes to, as
     terminal_width reads it); each `command` goes on its own line without its backquotes,
-    indented, never broken even when longer than the width."""
+    indented, never broken even when longer than the width. The first line keeps the
+    text's own leading spaces; every line after it starts with `hang` (a hanging indent
+    under a marker such as "<== ")."""
     width = max(20, width or terminal_width(stream))
+    lead = text[:len(text) - len(text.lstrip(" "))]  # the first line's own indent, kept
     lines: list[str] = []
     parts = COMMAND.split(text)  # prose, command, prose, command, ..., prose
     for number, part in enumerate(parts):
         if number % 2:
-            lines.append(INDENT + part.strip())
+            lines.append(hang + INDENT + part.strip())
             continue
         prose = " ".join(part.split())
         if number:  # the punctuation closing a command: its line is the command alone
             prose = prose[1:].lstrip() if prose[:1] in ".,;:" else prose
         if prose:
-            lines.extend(textwrap.wrap(prose, width, break_long_words=False, break_on_hyphens=False))
+            lines.extend(textwrap.wrap(prose, width, initial_indent=hang if lines else lead, subsequent_indent=hang,
+                                       break_long_words=False, break_on_hyphens=False))
     return "\n".join(lines)

@@ -156,15 +156,18 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
             elif isinstance(event, StepFinished):
                 running["step"] = None  # a Ctrl+C from here on has no tool to kill
                 stream = err if event.status is StepStatus.FAILED else out
-                print(f"<== {event.step} {_MARK.get(event.status, event.status.value)} "
-                      f"({event.elapsed:.1f}s){': ' + event.summary if event.summary else ''}",
-                      file=stream, flush=True)
+                # wrapped as the notes are: a killed step's summary ran to 125 columns
+                said = (f"<== {event.step} {_MARK.get(event.status, event.status.value)} "
+                        f"({event.elapsed:.1f}s){': ' + event.summary if event.summary else ''}")
+                print(for_terminal(said, stream=stream, hang="    "), file=stream, flush=True)
                 if event.status is StepStatus.FAILED:
                     for finding in event.findings[:5]:
-                        print(f"    finding [{finding.severity.value}] {finding.title}"
-                              + (f" ({finding.resource})" if finding.resource else ""), file=err)
+                        said = f"    finding [{finding.severity.value}] {finding.title}" + (
+                            f" ({finding.resource})" if finding.resource else "")
+                        print(for_terminal(said, stream=err, hang="      "), file=err)
                         if finding.fix is not None:
-                            print(f"      fix: {finding.fix.summary}", file=err)
+                            print(for_terminal(f"      fix: {finding.fix.summary}", stream=err, hang="        "),
+                                  file=err)
                             for command in finding.fix.commands[:3]:
                                 print(f"        $ {command}", file=err)
             elif isinstance(event, RunFinished):

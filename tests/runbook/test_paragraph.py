@@ -53,3 +53,12 @@ def test_the_width_is_that_of_the_stream_written_to(monkeypatch):
     assert max(len(line) for line in for_terminal(text, stream=stderr).splitlines()) <= 100
     assert max(len(line) for line in for_terminal(text, stream=io.StringIO()).splitlines()) <= 80
     assert max(len(line) for line in for_terminal(text, stream=stdout).splitlines()) > 100
+
+
+def test_a_hanging_indent_under_a_marker():
+    """The headless runbook's "<== step stopped: ..." and "    finding ..." lines: the first
+    line keeps its own indent, the next ones hang under it, a command still alone."""
+    text = "    fix: make the subnets discoverable by tagging them, then run `terraform apply` again"
+    lines = for_terminal(text, 40, hang="      ").splitlines()
+    assert lines[0].startswith("    fix: ") and all(line.startswith("      ") for line in lines[1:])
+    assert "          terraform apply" in lines and all(len(line) <= 40 for line in lines)
