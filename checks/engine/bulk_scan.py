@@ -299,7 +299,10 @@ class BulkScan:
         raw line pass's flags (cut lines, prefixes, the glued texts) still hold: records()
         leaves a record raw at a cut line and the two lines after one."""
         text, starts, raw_starts, ends, raw_ends, same = fast
-        hits = self.matcher.candidates(text, prefixed=False)
+        skipping = getattr(self.matcher, "candidates_skipping", None)
+        hits = None if skipping is None else skipping(text, same)  # the drop below, natively
+        if hits is None:
+            hits = self.matcher.candidates(text, prefixed=False)
         if starts and self.matcher.flags_prefixed:  # a prefix or box in a record's text
             hits.extend((DAMAGE, end) for end in prefixed_lines(text))
         same = set(same)
