@@ -735,11 +735,9 @@ KNOWN_MISSES: dict[str, str] = {
     "none/v22d-terraform-38475-value-for-undeclared-variable.log": "opened sealed v22 miss: FALSE POSITIVE: terraform-undeclared-variable at error level (left in round 25: not reachable from the log alone: Terraform's own `Value for undeclared variable`; that Terraform Cloud's regression caused it is only in the thread)",
     "crashloop/v23c-cloudnative-pg-4157-controller-crashlooping-exit-2.log": "opened sealed v23 miss: fired nothing",
     "eks-endpoint-unreachable/v23a-k9s-793-boom-cant-connect-last-cluster-down.log": "opened sealed v23 miss: fired nothing (left in round 26: not reachable from the log alone: k9s's bare banner `Boom!! K9s can't connect to cluster.` carries no cause; k9s prints it after any failed /version call, credentials and a proxy's 404 included, as the near miss k9s#3032 shows)",
-    # round 26 (tune26a): near misses the loopback refusals' rule now fires on
-    "none/a10-ehoney-helm-local-6443-connection-refused.log":
-        "round 26 FALSE POSITIVE: eks-endpoint-unreachable at error level (label question for the lead: Helm refused by a single host's 127.0.0.1:6443, word for word the v23 positives k3s#5423 and octelium#43 under the decision before sealed v23; the loopback rule-out that kept it quiet lost 9 v23 positives for 2 near misses)",
-    "none/a8-actions-hub-kubectl-container-localhost-6443-refused.log":
-        "round 26 FALSE POSITIVE: eks-endpoint-unreachable at error level (label question for the lead: kubectl's memcache.go refused by 127.0.0.1:6443, the same shape as the v23 positives octelium#43 and microk8s#1262, a kubeconfig's local address where nothing listens; the loopback rule-out that kept it quiet lost 9 v23 positives for 2 near misses)",
+    # round 26: relabelled from a near miss by the lead (REPORT.md, decisions before sealed v24)
+    "kubectl-unauthorized/v21a-kui-1290-ibm-cloud-refresh-token-expired-oauth2-400.log":
+        "round 26 relabel: fired nothing (kubectl's OIDC auth provider refusing its refresh, `failed to refresh token: oauth2: ...`, is not covered yet; round 26 covered the Azure provider's wording only)",
     "none/v23a-minio-js-1087-presigned-url-signaturedoesnotmatch.log": "opened sealed v23 miss: FALSE POSITIVE: aws-credentials-invalid at error level (left in round 26: MinIO's XML body differs from Amazon S3's only in <HostId>, a UUID where S3 puts base64, after the <Code> and message lines; the context rule-out reads the lines before the event only)",
     "none/v23b-aws-saas-boost-73-redshift-jdbc-500310-password-failed.log": "opened sealed v23 miss: FALSE POSITIVE: postgres-auth-failed at error level",
     "none/v23b-glebarez-go-sqlite-81-mmap-size-out-of-memory-14.log": "opened sealed v23 miss: FALSE POSITIVE: sqlite-unable-to-open-database at error level",
