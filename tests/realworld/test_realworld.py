@@ -253,7 +253,6 @@ KNOWN_MISSES: dict[str, str] = {
     "ecr-no-auth/k8s-52749-kubeadm-1-7-ecr-unauthorized-redacted-image.log": "opened sealed v9 miss: fired nothing",
     "ecr-no-auth/kops-13494-containerd-sandbox-pause-ecr-401-redacted.log": "opened sealed v9 miss: fired nothing",
     "ecr-no-auth/skopeo-2282-credsstore-ecr-login-unauthorized-quoted.log": "opened sealed v9 miss: fired nothing",
-    "ecr-not-found/shippable-retry-docker-pull-ecr-image-not-found.log": "opened sealed v9 miss: fired nothing",
     "eks-endpoint-unreachable/a10-best-practices-private-endpoint-io-timeout-prose.log": "opened sealed v9 miss: fired nothing",
     "eks-endpoint-unreachable/capa-machine-delete-apiserver-elb-no-such-host-klog.log": "opened sealed v9 miss: fired nothing",
     "eks-endpoint-unreachable/pulumi-eks-cluster-vpc-cni-tls-handshake-timeout-title.log": "opened sealed v9 miss: fired nothing",
