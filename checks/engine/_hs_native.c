@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static PyObject *HsError;
@@ -101,6 +102,94 @@ database_scan(Database *self, PyObject *arg)
         return NULL;
     }
     return hits;
+}
+
+
+/* Database.scan_skipping(block, same, base) -> Database.scan(block) without the hits of
+ * ids >= base (the paste-damage triggers) whose last byte lies in a line of `block`
+ * starting at an offset of `same` (ascending line starts; a line runs through its
+ * newline): checks/engine/bulk_scan.py `_record_hits` drops exactly those hits (the key
+ * of a JSON record normalise() leaves as it is), so they never become tuples. */
+typedef struct {
+    PyObject *hits;
+    const unsigned char *skip; /* 1 where a hit of a trigger is dropped */
+    unsigned long long len;
+    unsigned int base;
+} Skipping;
+
+static int
+on_match_skipping(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags, void *context)
+{
+    (void)from;
+    (void)flags;
+    Skipping *skipping = (Skipping *)context;
+    if (id >= skipping->base) {
+        unsigned long long last = to > 0 ? to - 1 : 0;
+        if (last < skipping->len && skipping->skip[last])
+            return 0;
+    }
+    return on_match(id, from, to, flags, skipping->hits);
+}
+
+static PyObject *
+database_scan_skipping(Database *self, PyObject *args)
+{
+    PyObject *data, *same;
+    unsigned int base;
+    if (!PyArg_ParseTuple(args, "OOI", &data, &same, &base))
+        return NULL;
+    if (!PyList_Check(same)) {
+        PyErr_SetString(PyExc_TypeError, "same: a list of line starts");
+        return NULL;
+    }
+    Py_buffer view;
+    if (PyObject_GetBuffer(data, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    if ((unsigned long long)view.len > 0xFFFFFFFFULL) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError, "block larger than 4 GiB");
+        return NULL;
+    }
+    const char *buf = (const char *)view.buf;
+    Py_ssize_t len = view.len;
+    unsigned char *skip = calloc(len ? (size_t)len : 1, 1);
+    if (skip == NULL) {
+        PyBuffer_Release(&view);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t count = PyList_GET_SIZE(same);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_ssize_t start = PyLong_AsSsize_t(PyList_GET_ITEM(same, i));
+        if (start == -1 && PyErr_Occurred()) {
+            free(skip);
+            PyBuffer_Release(&view);
+            return NULL;
+        }
+        if (start < 0 || start >= len)
+            continue;
+        const char *nl = memchr(buf + start, '\n', (size_t)(len - start));
+        Py_ssize_t stop = nl != NULL ? (Py_ssize_t)(nl - buf) + 1 : len; /* through the newline */
+        memset(skip + start, 1, (size_t)(stop - start));
+    }
+    Skipping context = {PyList_New(0), skip, (unsigned long long)len, base};
+    if (context.hits == NULL) {
+        free(skip);
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    hs_error_t rc = hs_scan(self->db, buf, (unsigned int)len, 0, self->scratch, on_match_skipping, &context);
+    free(skip);
+    PyBuffer_Release(&view);
+    if (PyErr_Occurred()) {
+        Py_DECREF(context.hits);
+        return NULL;
+    }
+    if (rc != HS_SUCCESS) {
+        Py_DECREF(context.hits);
+        PyErr_Format(HsError, "hs_scan failed (%d)", (int)rc);
+        return NULL;
+    }
+    return context.hits;
 }
 
 
@@ -348,6 +437,8 @@ database_serialize(Database *self, PyObject *Py_UNUSED(ignored))
 
 static PyMethodDef database_methods[] = {
     {"scan", (PyCFunction)database_scan, METH_O, "scan(block) -> [(id, end), ...]"},
+    {"scan_skipping", (PyCFunction)database_scan_skipping, METH_VARARGS,
+     "scan_skipping(block, same, base) -> scan(block) without the hits of ids >= base ending in the lines starting at `same`"},
     {"scan_begin", (PyCFunction)database_scan_begin, METH_VARARGS,
      "scan_begin(data, lo, hi) -> Scan (its hits() = scan(data[lo:hi])), or None: scan as usual"},
     {"serialize", (PyCFunction)database_serialize, METH_NOARGS, "serialize() -> bytes"},

@@ -66,6 +66,29 @@ def _core_free() -> bool:
         return True
 
 
+class LateStarts:
+    """The late-start guard of a stream's threaded matcher passes: after LATE_STARTS
+    blocks whose thread waited more than LATE_START for a core (a busy machine: the
+    caller waits on it), the rest of the stream is scanned on one thread. The stream's
+    first start is not counted: its thread comes after the process's start-up (or a
+    pause) with the other core idle, and took 2.7-3.4 ms on a quiet machine where later
+    starts take 0.07-0.24 ms (docs/knowledge/diagnose-speed.md, rounds 17 and 18)."""
+
+    __slots__ = ("late", "starts")
+
+    def __init__(self) -> None:
+        self.late = 0
+        self.starts = 0
+
+    def keep(self, late: bool) -> bool:
+        """After a block scanned on a thread that waited (`late`) or not for a core:
+        whether the next block's pass may start one."""
+        self.starts += 1
+        if late and self.starts > 1:
+            self.late += 1
+        return self.late < LATE_STARTS
+
+
 class BulkScan:
     """Engine's scan_file, scan_bytes and scan_stream: blocks cut at sync points, matched at once."""
 
@@ -92,7 +115,7 @@ class BulkScan:
         # this one does the block's line pass: where a second core is free, and until a
         # thread has had to wait for one (on a busy machine a thread only waits)
         begin = getattr(self.matcher, "candidates_begin", None) if _core_free() else None
-        late = 0
+        guard = LateStarts()
         with self._lock:
             self.flush(source, resource)  # a bulk scan starts its streams fresh
             while True:
@@ -155,10 +178,8 @@ class BulkScan:
                     self._bulk_block(head, 0, len(head), source, resource, changed, final=False)
                     carry = self._bulk_block(chunk, split, cut + 1, source, resource, changed, final=False,
                                              lines=lines, started=started)
-                    if started is not None and started.late:
-                        late += 1
-                        if late >= LATE_STARTS:
-                            begin = None
+                    if started is not None and not guard.keep(started.late):
+                        begin = None
                     started = None
                 pending = chunk[cut + 1:]
                 if len(pending) > RAW_MAX_LINE:
@@ -278,7 +299,10 @@ class BulkScan:
         raw line pass's flags (cut lines, prefixes, the glued texts) still hold: records()
         leaves a record raw at a cut line and the two lines after one."""
         text, starts, raw_starts, ends, raw_ends, same = fast
-        hits = self.matcher.candidates(text, prefixed=False)
+        skipping = getattr(self.matcher, "candidates_skipping", None)
+        hits = None if skipping is None else skipping(text, same)  # the drop below, natively
+        if hits is None:
+            hits = self.matcher.candidates(text, prefixed=False)
         if starts and self.matcher.flags_prefixed:  # a prefix or box in a record's text
             hits.extend((DAMAGE, end) for end in prefixed_lines(text))
         same = set(same)

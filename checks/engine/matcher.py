@@ -344,10 +344,22 @@ class HyperscanMatcher(_Base):
                     hits.extend((index, end + start - lo) for index, end in scan(part))
         return hits
 
-    def _database_hits(self, block: bytes | memoryview) -> list[tuple[int, int]]:
+    def candidates_skipping(self, block: bytes, same: list[int]) -> list[tuple[int, int]] | None:
+        """candidates(block, prefixed=False) without the DAMAGE hits ending in the lines
+        starting at `same` (bulk_scan.py `_record_hits` drops them: ~100,000 tuples a
+        100,000 of the app's access lines), or None where the build cannot
+        (_hs_native.c `scan_skipping`)."""
+        if self._block_db is None or getattr(self._block_db, "scan_skipping", None) is None:
+            return None
+        return self._database_hits(block, same)
+
+    def _database_hits(self, block: bytes | memoryview, same: list[int] | None = None) -> list[tuple[int, int]]:
         hits: list[tuple[int, int]] = []
         if self._block_db is not None and len(block):
-            hits = self._block_db.scan(block)
+            if same:
+                hits = self._block_db.scan_skipping(block, same, len(self.signatures))
+            else:
+                hits = self._block_db.scan(block)
             if self._short_db is not None:
                 hits = self._confirm(block, 0, len(block), hits)
             base = len(self.signatures)

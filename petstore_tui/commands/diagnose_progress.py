@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from petstore_core.paragraph import terminal_width
 from petstore_core.words import counted
 
 PROGRESS_AFTER = 2.0  # a scan quicker than this shows nothing but its report
@@ -28,7 +29,6 @@ def note_progress(stream, engine, paths) -> Callable[[], None]:
     quiet. Returns the call that ends it."""
     if not on_a_terminal(stream):
         return lambda: None
-    import shutil  # start-up: only a terminal run (shutil brings bz2 and lzma)
     import threading  # start-up: only a terminal run keeps a progress line
 
     names = ", ".join("stdin" if p == "-" else p.rsplit("/", 1)[-1] for p in paths) or "stdin"
@@ -43,7 +43,7 @@ def note_progress(stream, engine, paths) -> Callable[[], None]:
             line = (f"petstore-tui diagnose: reading {names}: {counted(engine.lines_read, 'line')} so far, "
                     f"{seconds} s (Ctrl+C stops with a partial report)")
             # one row whatever the width: a wrapped line would leave rows `CLEAR` cannot reach
-            width = shutil.get_terminal_size((80, 24)).columns
+            width = terminal_width(stream)  # stderr's, not stdout's: `diagnose > report.md`
             line = line if len(line) < width else line[:max(0, width - 2)] + "…"
             try:
                 stream.write(CLEAR + line)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from checks.catalog_paths import user_catalog_dir
-from petstore_core.paragraph import for_terminal
+from petstore_core.paragraph import for_terminal, terminal_width
 from petstore_core.redact import redact
 from petstore_core.settings import Target, state_dir
 from petstore_tui.commands.log_paths import log_file_problem, text_problem
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, target: Target, *, initial: str = "preflight")
         resume_collection()  # an app that ended before its first frame
         for note in getattr(app, "exit_notes", ()):
             # what a tool killed during its clean stop may leave: wrapped, its commands whole
-            print(for_terminal(redact(note)), file=sys.stderr)
+            print(for_terminal(redact(note), stream=sys.stderr), file=sys.stderr)
         say_sandbox_still_running()
     return int(app.return_code or 0)
 
@@ -78,7 +78,14 @@ def say_sandbox_still_running() -> None:
     except Exception:  # a state file half-written by a parallel `sandbox stop`: say nothing
         line = None
     if line:
-        print(line, file=sys.stderr)
+        print(fitted(line, terminal_width(sys.stderr)), file=sys.stderr)
+
+
+def fitted(line: str, width: int) -> str:
+    """`line` as it is when it fits in `width`; else wrapped between words (an address is
+    never cut: the terminal's own wrap split it mid-URL at 120 columns) with its command
+    on a line of its own, to copy."""
+    return line if len(line) <= width else for_terminal(line, width)
 
 
 def catalog_problem(catalog_dirs: tuple[str, ...]) -> str:

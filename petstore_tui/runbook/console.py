@@ -100,8 +100,8 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
         """Only while `step` is in its grace: still running, not yet killed."""
         if running["step"] == step.id and runner.step_running and not interrupts["killed"]:
             risk = ": its state may stay locked" if terraform else ""
-            print(for_terminal(f"Ctrl+C again stops it at once (SIGKILL){risk}; what to check is said then"),
-                  file=err, flush=True)
+            print(for_terminal(f"Ctrl+C again stops it at once (SIGKILL){risk}; what to check is said then",
+                               stream=err), file=err, flush=True)
 
     def on_sigint() -> None:
         interrupts["count"] += 1
@@ -110,7 +110,7 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
             terraform = bool(step and step.source == "terraform")
             why = " (Terraform writes its state and releases the lock)" if terraform else ""
             print("\n" + for_terminal(f"stopping: the running tool got one interrupt and is finishing "
-                                      f"cleanly{why}..."), file=err, flush=True)
+                                      f"cleanly{why}...", stream=err), file=err, flush=True)
             if step is not None:
                 hint.append(loop.call_later(GRACE_HINT_AFTER, say_ctrl_c_again, step, terraform))
             runner.stop()
@@ -120,7 +120,7 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
             interrupts["killed"] = True
             said = f"stopping now: {step.title} killed during its clean stop. " \
                    f"{what_stopping_now_does(step.id, terraform_chdir(runner))}"
-            print(for_terminal(said), file=err, flush=True)  # its commands whole, to copy
+            print(for_terminal(said, stream=err), file=err, flush=True)  # its commands whole, to copy
             runner.stop_now()
         else:
             print("already stopping; the run ends in a moment", file=err, flush=True)
@@ -156,15 +156,18 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
             elif isinstance(event, StepFinished):
                 running["step"] = None  # a Ctrl+C from here on has no tool to kill
                 stream = err if event.status is StepStatus.FAILED else out
-                print(f"<== {event.step} {_MARK.get(event.status, event.status.value)} "
-                      f"({event.elapsed:.1f}s){': ' + event.summary if event.summary else ''}",
-                      file=stream, flush=True)
+                # wrapped as the notes are: a killed step's summary ran to 125 columns
+                said = (f"<== {event.step} {_MARK.get(event.status, event.status.value)} "
+                        f"({event.elapsed:.1f}s){': ' + event.summary if event.summary else ''}")
+                print(for_terminal(said, stream=stream, hang="    "), file=stream, flush=True)
                 if event.status is StepStatus.FAILED:
                     for finding in event.findings[:5]:
-                        print(f"    finding [{finding.severity.value}] {finding.title}"
-                              + (f" ({finding.resource})" if finding.resource else ""), file=err)
+                        said = f"    finding [{finding.severity.value}] {finding.title}" + (
+                            f" ({finding.resource})" if finding.resource else "")
+                        print(for_terminal(said, stream=err, hang="      "), file=err)
                         if finding.fix is not None:
-                            print(f"      fix: {finding.fix.summary}", file=err)
+                            print(for_terminal(f"      fix: {finding.fix.summary}", stream=err, hang="        "),
+                                  file=err)
                             for command in finding.fix.commands[:3]:
                                 print(f"        $ {command}", file=err)
             elif isinstance(event, RunFinished):
@@ -176,11 +179,11 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
                     print(f"{runner.runbook} finished in {event.elapsed:.1f}s", file=out)
                 elif interrupts["killed"]:
                     print(for_terminal(f"{runner.runbook} stopped at {event.stopped_at}, its tool killed: do "
-                                       "the checks above, then run the same command again to resume there"),
+                                       "the checks above, then run the same command again to resume there", stream=err),
                           file=err)
                 else:
                     print(for_terminal(f"{runner.runbook} stopped at {event.stopped_at}; run the same command "
-                                       "again to resume there"), file=err)
+                                       "again to resume there", stream=err), file=err)
     finally:
         for handle in hint:
             handle.cancel()

@@ -11,9 +11,8 @@ from petstore_core.words import counted
 from petstore_tui.events import StepStatus
 from petstore_tui.fixes.journal import retire
 from petstore_tui.runbook import common, sandbox_steps
-from petstore_tui.runbook.deploy import Runbook
-from petstore_tui.runbook.model import Step, StepContext, StepFailed, StepResult, done
-from petstore_tui.runbook.outline import TITLES
+from petstore_tui.runbook.deploy import Runbook, from_outline
+from petstore_tui.runbook.model import StepContext, StepFailed, StepResult, done
 from petstore_tui.services import ecr, helm, local_app
 from petstore_tui.services import terraform as tf
 from petstore_tui.services.manifests import MANAGED_BY, managed
@@ -215,23 +214,15 @@ async def _kube_reason(ctx: StepContext) -> str | None:
 
 
 def destroy_runbook(target: settings.Target) -> Runbook:
-    steps = [
-        Step("confirm", TITLES["confirm"], confirm, destructive=True, always=True),
-        Step("ingress-delete", TITLES["ingress-delete"],
-             ingress_delete, destructive=True, source="kubectl", skip_if=_kube_reason),
-        Step("namespace-delete", TITLES["namespace-delete"], namespace_delete, destructive=True,
-             source="kubectl", skip_if=_kube_reason),
-        Step("controller-uninstall", TITLES["controller-uninstall"], controller_uninstall,
-             destructive=True, source="helm", skip_if=common.helm_or_kube_reason),
-        *([Step("sandbox-containers", TITLES["sandbox-containers"],
-                sandbox_steps.remove_containers, destructive=True, source="image-build")]
-          if target.sandbox else []),
-        Step("ecr-images-delete", TITLES["ecr-images-delete"], ecr_images_delete, destructive=True,
-             source="aws"),
-        Step("terraform-destroy", TITLES["terraform-destroy"], terraform_destroy, destructive=True,
-             source="terraform"),
-        Step("leftovers", TITLES["leftovers"], leftovers, source="aws"),
-    ]
-    if target.sandbox:
-        steps.append(Step("local-app-stop", TITLES["local-app-stop"], local_app_stop))
-    return Runbook("destroy", steps)
+    return from_outline("destroy", target, {
+        "confirm": dict(run=confirm, destructive=True, always=True),
+        "ingress-delete": dict(run=ingress_delete, destructive=True, source="kubectl", skip_if=_kube_reason),
+        "namespace-delete": dict(run=namespace_delete, destructive=True, source="kubectl", skip_if=_kube_reason),
+        "controller-uninstall": dict(run=controller_uninstall, destructive=True, source="helm",
+                                     skip_if=common.helm_or_kube_reason),
+        "sandbox-containers": dict(run=sandbox_steps.remove_containers, destructive=True, source="image-build"),
+        "ecr-images-delete": dict(run=ecr_images_delete, destructive=True, source="aws"),
+        "terraform-destroy": dict(run=terraform_destroy, destructive=True, source="terraform"),
+        "leftovers": dict(run=leftovers, source="aws"),
+        "local-app-stop": dict(run=local_app_stop),
+    })

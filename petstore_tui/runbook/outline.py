@@ -1,7 +1,8 @@
 """Each runbook's step ids and titles, and nothing else: the Deploy and Cleanup screens draw
 their step list from it at once, while the steps' own modules (boto3, the Kubernetes client:
-seconds to import on a loaded machine) load behind it. deploy.py and destroy.py take their
-titles from here, so the two never differ."""
+seconds to import on a loaded machine) load behind it. The one list of the steps: deploy.py
+and destroy.py build theirs from it (deploy.from_outline), giving each id its run, so the
+two never differ. Imports nothing."""
 
 from __future__ import annotations
 

@@ -150,7 +150,8 @@ class DrillDialog(CancellableDialog[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-box"):
-            yield Label("Drills (sandbox only): Enter plants, u undoes", id="dialog-title")
+            # how to leave said as the other dialogs say it ("Escape cancels")
+            yield Label("Drills (sandbox only): Enter plants, u undoes, Escape cancels", id="dialog-title")
             options = []
             for drill in self.drills:
                 mark = "● planted  " if drill.id in self.planted else "○          "

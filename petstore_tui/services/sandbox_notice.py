@@ -33,4 +33,4 @@ def still_running() -> str | None:
     if made.get("registry"):
         parts.append("the local image registry")
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"The sandbox is still running: {listed}; `{stop_command()}` stops it."
+    return f"The sandbox is still running: {listed}; stop it with `{stop_command()}`."

@@ -18,6 +18,7 @@ SEVERITY_STYLE = {"critical": "bold white on red", "error": "bold red", "warning
                   "info": "dim"}
 SEVERITY_LABEL = {"critical": "crit", "error": "error", "warning": "warn", "info": "info"}
 RESOURCE_WIDTH = 18  # at most; less on a narrow table
+TITLE_LEAST, RESOURCE_LEAST = 7, 8  # their headers, "Finding" and "Resource", whole
 OTHER_WIDTH = 5 + 5 + 8 + 5 * 2 + 2  # count, severity, last, each column's padding, a scrollbar
 
 
@@ -59,9 +60,11 @@ class FindingsTable(DataTable):
         self.add_column("Last", key="last", width=8)
 
     def on_resize(self) -> None:
-        """The title takes what the other columns leave; the resource a third of that."""
-        room = max(26, self.size.width - OTHER_WIDTH)
-        resource = min(RESOURCE_WIDTH, max(8, room // 3))
+        """The title takes what the other columns leave; the resource a third of that. Only
+        these two give way: count, severity and the last-seen time keep their width (at 80
+        columns a floor of 26 for the two pushed "Last" past the table's edge)."""
+        room = max(TITLE_LEAST + RESOURCE_LEAST, self.size.width - OTHER_WIDTH)
+        resource = min(RESOURCE_WIDTH, max(RESOURCE_LEAST, room // 3))
         widths = {"title": room - resource, "resource": resource}
         changed = False
         for key, width in widths.items():

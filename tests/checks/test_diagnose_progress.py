@@ -57,3 +57,34 @@ def test_the_progress_line_keeps_to_one_row_at_80_columns(log, slow_scan, monkey
     code, out, err = run(monkeypatch, capsys, True, log)
     rows = [row for row in err.getvalue().split(diagnose_progress.CLEAR) if row]
     assert rows and all(len(row) < 80 for row in rows)
+
+
+def test_the_progress_line_fits_stderrs_width_not_stdouts(monkeypatch):
+    """Stand-ins: stderr (where the line goes) a terminal of 80 columns, stdout one of 200
+    (`diagnose app.log | less` has it the other way round), an engine that has read 12 lines.
+    Before, the line was cut to stdout's width and wrapped onto a second row at 80."""
+    import threading
+
+    from tests.support.terminals import TerminalStream, widths
+
+    class Written(TerminalStream):
+        def __init__(self, fd):
+            super().__init__(fd)
+            self.said = threading.Event()
+
+        def write(self, text):
+            super().write(text)
+            self.said.set()
+            return len(text)
+
+    class Engine:
+        lines_read = 12
+
+    widths(monkeypatch, {1: 200, 2: 80})
+    monkeypatch.setattr(diagnose_progress, "PROGRESS_AFTER", 0)
+    stderr = Written(2)
+    end = diagnose_progress.note_progress(stderr, Engine(), ["/var/log/a-rather-long-folder-name/controller.log"])
+    assert stderr.said.wait(30)
+    end()
+    rows = [row for row in stderr.getvalue().split(diagnose_progress.CLEAR) if row]
+    assert rows and all(len(row) < 80 for row in rows), rows

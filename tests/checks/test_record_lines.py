@@ -258,3 +258,39 @@ def test_without_the_native_helper_nothing_is_read_as_a_record(monkeypatch):
     monkeypatch.setattr(line_scan, "_native_records", None)
     block = b'a\nb\n{"time":"t","message":"m"}\n'
     assert line_scan.records(block, 0, len(block), WRAP_WIDTH, normalize.MAX_LINE) is None
+
+
+@native
+@pytest.mark.skipif(not hyperscan_available(), reason="Hyperscan is not installed")
+@pytest.mark.parametrize("case", ["app", "catalog-ts", "edges", "ampersands"])
+def test_the_native_skip_drops_what_record_hits_drops(catalog, case):
+    """matcher.candidates_skipping (_hs_native.c `scan_skipping`, round 18): the text
+    pass's hits without the DAMAGE hits ending in a line records() leaves as it is, the
+    same as the plain pass with _record_hits' own rule applied (the last byte of a hit,
+    its line's start in `same`), and every other hit kept in its order."""
+    from checks.engine.literal_filter import DAMAGE
+
+    engine = Engine(catalog, matcher="hyperscan", clock=lambda: 1.0)
+    matcher = engine.matcher
+    if matcher.candidates_skipping(b"x\n", [0]) is None:
+        pytest.skip("_hs_native.c without scan_skipping (or the wheel)")
+    data = {"app": lambda: _app_log(7, 1200), "catalog-ts": lambda: _catalog_as_records("ts"),
+            "edges": lambda: b"\n".join(_lines(18, 3000)) + b"\n", "ampersands": _ampersands}[case]()
+    checked = 0
+    for lo in range(0, len(data), 1 << 16):
+        hi = data.find(b"\n", lo + (1 << 16))
+        hi = len(data) if hi < 0 else hi + 1
+        lo = data.rfind(b"\n", 0, lo) + 1
+        fast = line_scan.records(data, lo, hi, WRAP_WIDTH, normalize.MAX_LINE)
+        if fast is None:
+            continue
+        text, same = fast[0], fast[5]
+        starts = set(same)
+        expected = [(index, end) for index, end in matcher.candidates(text, prefixed=False)
+                    if not (index == DAMAGE and text.rfind(b"\n", 0, max(end - 1, 0)) + 1 in starts)]
+        got = matcher.candidates_skipping(text, list(same))
+        got = [(index, end) for index, end in got
+               if not (index == DAMAGE and text.rfind(b"\n", 0, max(end - 1, 0)) + 1 in starts)]
+        assert got == expected
+        checked += len(same)
+    assert checked or case == "edges"

@@ -33,3 +33,32 @@ def test_the_width_is_the_terminals_and_80_without_one(monkeypatch):
 
     monkeypatch.setattr(os, "get_terminal_size", not_a_terminal)
     assert terminal_width() == FALLBACK == 80
+
+
+def test_the_width_is_that_of_the_stream_written_to(monkeypatch):
+    """Stand-ins: stdout a terminal of 200 columns (descriptor 1), stderr one of 100
+    (descriptor 2), then stderr redirected to a file (io.StringIO: no terminal). Before, the
+    width was always stdout's: stderr's notes ran to 200 columns on a 100-column terminal,
+    and to stdout's width when redirected to a file."""
+    import io
+
+    from tests.support.terminals import TerminalStream, widths
+
+    widths(monkeypatch, {1: 200, 2: 100})
+    stdout, stderr = TerminalStream(1), TerminalStream(2)
+    monkeypatch.setattr("sys.stdout", stdout)
+    assert terminal_width(stderr) == 100 and terminal_width(stdout) == terminal_width() == 200
+    assert terminal_width(io.StringIO()) == FALLBACK == 80
+    text = "stopped at terraform-apply; run the same command again to resume there " * 3
+    assert max(len(line) for line in for_terminal(text, stream=stderr).splitlines()) <= 100
+    assert max(len(line) for line in for_terminal(text, stream=io.StringIO()).splitlines()) <= 80
+    assert max(len(line) for line in for_terminal(text, stream=stdout).splitlines()) > 100
+
+
+def test_a_hanging_indent_under_a_marker():
+    """The headless runbook's "<== step stopped: ..." and "    finding ..." lines: the first
+    line keeps its own indent, the next ones hang under it, a command still alone."""
+    text = "    fix: make the subnets discoverable by tagging them, then run `terraform apply` again"
+    lines = for_terminal(text, 40, hang="      ").splitlines()
+    assert lines[0].startswith("    fix: ") and all(line.startswith("      ") for line in lines[1:])
+    assert "          terraform apply" in lines and all(len(line) <= 40 for line in lines)

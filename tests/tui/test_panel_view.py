@@ -232,3 +232,28 @@ async def test_the_seen_strip_redraws_without_laying_out_the_screen_while_its_wi
         assert await _wait_for(pilot, lambda: str(timeline.render()) != first)
         assert timeline._layout_updates == layouts
         assert str(timeline.render()).split()[1][-1] == "█"
+
+
+@pytest.mark.parametrize("findings", [1, 12])
+async def test_at_80x24_every_findings_column_and_the_last_seen_time_are_readable(findings):
+    """What the operator sees at 80x24: the headers Finding, Resource, ×, Sev and Last, and
+    each row's last-seen time whole; the title and resource narrow first. With 12 findings
+    the table scrolls and its scrollbar takes two columns too. Stand-ins: FindingsChanged
+    posted as the pump posts it (the fake read-only finding on `findings` resources), a
+    frozen clock. Before, the title and resource kept 26 columns between them and "Last"
+    ended as "Las" with the time cut to "14:"."""
+    from petstore_tui.screens.troubleshoot_messages import FindingsChanged
+    from petstore_tui.widgets.findings_table import clock_text
+
+    app, _now = _clocked_panel()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        screen.post_message(FindingsChanged([fakes.READONLY_FAILURE.replace(resource=f"pod-{n}", count=n + 1)
+                                             for n in range(findings)]))
+        table = screen.query_one(FindingsTable)
+        assert await _wait_for(pilot, lambda: table.row_count == findings)
+        await pilot.pause()
+        header, first = (table.render_line(y).text for y in (0, 1))
+        assert header.split() == ["Finding", "Resource", "×", "Sev", "Last"], header
+        assert clock_text(fakes.READONLY_FAILURE.last_seen) in first, first
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # nothing past the edge

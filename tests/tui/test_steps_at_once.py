@@ -74,3 +74,32 @@ def test_the_outline_is_the_runbooks_own_steps():
         target = Target(sandbox=sandbox)
         assert outline("deploy", sandbox) == [(s.id, s.title) for s in deploy_runbook(target)]
         assert outline("destroy", sandbox) == [(s.id, s.title) for s in destroy_runbook(target)]
+
+
+def test_the_runbooks_follow_the_outline_the_one_list_of_steps(monkeypatch):
+    """outline.py is the one place that lists the steps: reordering it reorders the runbook
+    that runs, and a step it lists with no run (or a run for no step) fails at once, named.
+    Stand-in: the outline's tuples replaced. Before, deploy.py and destroy.py listed the ids
+    again, in an order of their own, and only this file's equality test tied the two."""
+    import pytest
+
+    from petstore_core.settings import Target
+    from petstore_tui.runbook import outline as outline_module
+    from petstore_tui.runbook.deploy import deploy_runbook
+    from petstore_tui.runbook.destroy import destroy_runbook
+
+    deploy, destroy = outline_module.DEPLOY, outline_module.DESTROY
+    monkeypatch.setattr(outline_module, "DEPLOY", (deploy[0], deploy[2], deploy[1], *deploy[3:]))
+    monkeypatch.setattr(outline_module, "DESTROY", tuple(reversed(destroy)))
+    for sandbox in (True, False):
+        target = Target(sandbox=sandbox)
+        assert [s.id for s in deploy_runbook(target)] == [i for i, _t in outline("deploy", sandbox)]
+        assert [s.id for s in destroy_runbook(target)] == [i for i, _t in outline("destroy", sandbox)]
+    assert [s.id for s in deploy_runbook(Target(sandbox=True))][1:3] == ["terraform-plan", "terraform-init"]
+
+    monkeypatch.setattr(outline_module, "DEPLOY", (*deploy, ("canary", "A step with no run")))
+    with pytest.raises(ValueError, match=r"steps without a run \['canary'\]"):
+        deploy_runbook(Target(sandbox=True))
+    monkeypatch.setattr(outline_module, "DESTROY", destroy[1:])
+    with pytest.raises(ValueError, match=r"runs without a step \['confirm'\]"):
+        destroy_runbook(Target(sandbox=True))

@@ -246,3 +246,24 @@ async def test_a_drill_planted_before_the_panel_opened_is_caught_and_marked_simu
         log = app.screen.query_one(LogView)
         assert any(text.startswith("[drill:controller-policy simulated] ") for text in log.lines)
         assert drill.plants == 0  # replayed from its memo, not planted again
+
+
+@pytest.mark.parametrize("size", [(80, 24), (140, 40)])
+async def test_the_drill_menu_says_escape_leaves_it(size):
+    """The menu's title names every key it takes, Escape among them as in the other dialogs
+    ("Escape cancels"), whole at 80x24 too; Escape then closes it with nothing planted.
+    Stand-in: FakeDrill. Before, the title said only "Enter plants, u undoes"."""
+    drill = fakes.FakeDrill()
+    app = PetstoreApp(fakes.services(drills=[drill]), initial="troubleshoot")
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillDialog)
+        title = app.screen.query_one("#dialog-title")
+        said = " ".join(str(title.render()).split())
+        assert said.endswith("Enter plants, u undoes, Escape cancels"), said
+        assert title.region.right <= size[0]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, DrillDialog) and drill.plants == 0
