@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import textwrap
 
 COMMAND = re.compile(r"`([^`]+)`")
 INDENT = "    "
@@ -39,6 +38,9 @@ def for_terminal(text: str, width: int | None = None, stream=None, hang: str = "
     indented, never broken even when longer than the width. The first line keeps the
     text's own leading spaces; every line after it starts with `hang` (a hanging indent
     under a marker such as "<== ")."""
+    # start-up: `diagnose --json` imports this module for terminal_width only
+    import textwrap
+
     width = max(20, width or terminal_width(stream))
     lead = text[:len(text) - len(text.lstrip(" "))]  # the first line's own indent, kept
     lines: list[str] = []
