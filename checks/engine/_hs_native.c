@@ -71,19 +71,28 @@ on_match(unsigned int id, unsigned long long from, unsigned long long to, unsign
     return 0;
 }
 
+/* The block's bytes for hs_scan, whose length is an unsigned int: 0, or -1 with an error set. */
+static int
+get_block(PyObject *arg, Py_buffer *view)
+{
+    if (PyObject_GetBuffer(arg, view, PyBUF_SIMPLE) < 0)
+        return -1;
+    if ((unsigned long long)view->len > 0xFFFFFFFFULL) {
+        PyBuffer_Release(view);
+        PyErr_SetString(PyExc_ValueError, "block larger than 4 GiB");
+        return -1;
+    }
+    return 0;
+}
+
 /* Database.scan(block) -> [(id, end offset), ...] in Hyperscan's order. The GIL is held:
  * the hits go straight into a list, and one scratch serves one scan at a time. */
 static PyObject *
 database_scan(Database *self, PyObject *arg)
 {
     Py_buffer view;
-    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+    if (get_block(arg, &view) < 0)
         return NULL;
-    if ((unsigned long long)view.len > 0xFFFFFFFFULL) {
-        PyBuffer_Release(&view);
-        PyErr_SetString(PyExc_ValueError, "block larger than 4 GiB");
-        return NULL;
-    }
     PyObject *hits = PyList_New(0);
     if (hits == NULL) {
         PyBuffer_Release(&view);
@@ -143,13 +152,8 @@ database_scan_skipping(Database *self, PyObject *args)
         return NULL;
     }
     Py_buffer view;
-    if (PyObject_GetBuffer(data, &view, PyBUF_SIMPLE) < 0)
+    if (get_block(data, &view) < 0)
         return NULL;
-    if ((unsigned long long)view.len > 0xFFFFFFFFULL) {
-        PyBuffer_Release(&view);
-        PyErr_SetString(PyExc_ValueError, "block larger than 4 GiB");
-        return NULL;
-    }
     const char *buf = (const char *)view.buf;
     Py_ssize_t len = view.len;
     unsigned char *skip = calloc(len ? (size_t)len : 1, 1);
