@@ -283,11 +283,14 @@ def _print_human(engine, findings, report, elapsed, interrupted=False, target=No
     # start-up: `diagnose --help` does not load these
     from checks.model import recognition_text
     from petstore_core.kube import command_for_target, for_target
+    from petstore_core.paragraph import terminal_width
     from petstore_core.redact import redact
 
     out = sys.stdout
     style = _Style(out.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb")
-    width = 100
+    # the width of the stream the report goes to ($COLUMNS first; 80 when piped), as the
+    # rest of the CLI wraps (petstore_core/paragraph.py); 40 keeps a step's text readable
+    width = max(40, terminal_width(out))
     shown = [f for f in findings if not f.acknowledged]
     hidden = len(findings) - len(shown)
     lines: list[str] = []
