@@ -257,3 +257,25 @@ async def test_at_80x24_every_findings_column_and_the_last_seen_time_are_readabl
         assert header.split() == ["Finding", "Resource", "×", "Sev", "Last"], header
         assert clock_text(fakes.READONLY_FAILURE.last_seen) in first, first
         assert table.virtual_size.width <= table.scrollable_content_region.width  # nothing past the edge
+
+
+@pytest.mark.parametrize("size, mark", [((80, 24), "~ "), ((120, 36), "simulated · ")])
+async def test_a_simulated_findings_title_keeps_its_words_and_its_mark_at_80_columns(size, mark):
+    """At 80x24 the title column is 10 cells: "simulated · " took them all ("simulated…"),
+    so the row said nothing of what failed. There the mark is "~ " (as the log's "~sim"
+    tag) and the title's first words show after it; at 120 columns the mark is whole.
+    Stand-ins: FindingsChanged posted as the pump posts it (the fake read-only finding,
+    marked simulated), a frozen clock."""
+    from petstore_tui.screens.troubleshoot_messages import FindingsChanged
+
+    app, _now = _clocked_panel()
+    async with app.run_test(size=size) as pilot:
+        screen = app.screen
+        screen.post_message(FindingsChanged([fakes.READONLY_FAILURE.replace(simulated=True)]))
+        table = screen.query_one(FindingsTable)
+        assert await _wait_for(pilot, lambda: table.row_count == 1)
+        await pilot.pause()
+        row = table.render_line(1).text.strip()
+        assert row.startswith(mark + fakes.READONLY_FAILURE.title[:6]), row
+        screen._show_detail(table.selected())
+        assert await _wait_for(pilot, lambda: "Simulated:" in screen.query_one(FindingDetail).plain)
