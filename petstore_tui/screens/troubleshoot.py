@@ -39,7 +39,7 @@ from petstore_tui.widgets.key_input import KeyInput
 from petstore_tui.widgets.keys_footer import KeysFooter
 from petstore_tui.widgets.log_view import LogView
 from petstore_tui.widgets.target_header import TargetHeader
-from petstore_tui.widgets.timeline_strip import strip
+from petstore_tui.widgets.timeline_strip import seen_line
 
 if TYPE_CHECKING:
     from petstore_tui.app import PetstoreApp
@@ -229,8 +229,11 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
             timeline.display = False
             return
         opened, now = self.opened_at, self.app.services.clock()
-        width = max(10, self.query_one("#finding-detail-pane").content_region.width - 20)
-        text = f"seen {strip(hits, opened, max(now, opened + 1), width)} {clock_text(opened)}→now"
+        pane = self.query_one("#finding-detail-pane")
+        # the pane's scrollbar counted out even before it shows: the detail grows under the
+        # strip after it is drawn, and the scrollbar would then cover the line's end
+        width = pane.content_region.width - pane.styles.scrollbar_size_vertical
+        text = seen_line(hits, opened, max(now, opened + 1), clock_text(opened), width)
         # the strip redraws four times a second while the finding recurs: the screen is
         # laid out again only when the label appears or its width changes
         relayout = not timeline.display or cell_len(text) != self._timeline_cells

@@ -279,3 +279,27 @@ async def test_a_simulated_findings_title_keeps_its_words_and_its_mark_at_80_col
         assert row.startswith(mark + fakes.READONLY_FAILURE.title[:6]), row
         screen._show_detail(table.selected())
         assert await _wait_for(pilot, lambda: "Simulated:" in screen.query_one(FindingDetail).plain)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_the_seen_strip_ends_with_its_time_whole_inside_the_detail_pane(size):
+    """At 80x24 the detail pane leaves 26 cells beside its scrollbar: the strip "seen
+    ▄···█ 14:13:20→now" was 28 and its end went under the scrollbar. It now fits, the
+    opening time and "→now" whole. Stand-ins: FindingsChanged posted as the pump posts
+    it, a clock the test moves."""
+    from petstore_tui.widgets.findings_table import clock_text
+
+    app, now = _clocked_panel()
+    async with app.run_test(size=size) as pilot:
+        screen = app.screen
+        screen.post_message(_recurring(2))
+        await pilot.pause()
+        now[0] += 600
+        screen.post_message(_recurring(6))
+        await pilot.pause()
+        screen._show_detail(screen.query_one(FindingsTable).selected())
+        await pilot.pause()
+        timeline, pane = screen.query_one("#finding-timeline"), screen.query_one("#finding-detail-pane")
+        text = str(timeline.render())
+        assert text.endswith(f" {clock_text(fakes.FROZEN)}→now") and "█" in text, text
+        assert timeline.region.right <= pane.scrollable_content_region.right, (timeline.region, text)
