@@ -217,6 +217,16 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
             self._status_dirty = False
             self._log_status()
 
+    def on_resize(self) -> None:
+        """The seen strip is fitted to the detail pane when drawn: fit it again once the
+        new size is laid out, or a strip drawn wide runs past a narrowed pane until its
+        finding recurs. (Textual also calls LogViewActions.on_resize: each class's own.)"""
+        self.call_after_refresh(self._refit_timeline)
+
+    def _refit_timeline(self) -> None:
+        if self.query_one("#finding-timeline", Label).display:
+            self._show_detail(self.query_one(FindingsTable).selected())
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail(self.query_one(FindingsTable).selected())
 

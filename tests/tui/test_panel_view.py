@@ -303,3 +303,29 @@ async def test_the_seen_strip_ends_with_its_time_whole_inside_the_detail_pane(si
         text = str(timeline.render())
         assert text.endswith(f" {clock_text(fakes.FROZEN)}→now") and "█" in text, text
         assert timeline.region.right <= pane.scrollable_content_region.right, (timeline.region, text)
+
+
+async def test_the_seen_strip_fits_again_when_the_terminal_narrows():
+    """Drawn at 120 columns (24 bars), then the terminal goes to 80x24 with no new hit:
+    the strip is fitted again to the narrower pane, its time whole; before, it kept its
+    42 cells until the finding recurred, and its end went under the pane's edge.
+    Stand-ins: FindingsChanged posted as the pump posts it, a clock the test moves."""
+    from petstore_tui.widgets.findings_table import clock_text
+
+    app, now = _clocked_panel()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.screen
+        screen.post_message(_recurring(2))
+        await pilot.pause()
+        now[0] += 600
+        screen.post_message(_recurring(6))
+        await pilot.pause()
+        screen._show_detail(screen.query_one(FindingsTable).selected())
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        timeline, pane = screen.query_one("#finding-timeline"), screen.query_one("#finding-detail-pane")
+        text = str(timeline.render())
+        assert text.endswith(f" {clock_text(fakes.FROZEN)}→now"), text
+        assert timeline.region.right <= pane.scrollable_content_region.right, (timeline.region, text)
