@@ -276,6 +276,18 @@ class _Style:
 _SEVERITY_STYLE = {"critical": "1;97;41", "error": "1;31", "warning": "1;33", "info": "1;36"}
 
 
+def _fields(fields: list[str], width: int) -> list[str]:
+    """`fields` on lines of `width`, three spaces apart, each line indented two: a field
+    is never cut (a long one stands alone on its line)."""
+    lines = ["  " + fields[0]]
+    for field in fields[1:]:
+        if len(lines[-1]) + 3 + len(field) <= width:
+            lines[-1] += "   " + field
+        else:
+            lines.append("  " + field)
+    return lines
+
+
 def _print_human(engine, findings, report, elapsed, interrupted=False, target=None) -> None:
     # start-up: only this report wraps text (--json does not load it)
     import textwrap
@@ -283,31 +295,45 @@ def _print_human(engine, findings, report, elapsed, interrupted=False, target=No
     # start-up: `diagnose --help` does not load these
     from checks.model import recognition_text
     from petstore_core.kube import command_for_target, for_target
+    from petstore_core.paragraph import terminal_width
     from petstore_core.redact import redact
 
     out = sys.stdout
     style = _Style(out.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb")
-    width = 100
+    # the width of the stream the report goes to ($COLUMNS first; 80 when piped), as the
+    # rest of the CLI wraps (petstore_core/paragraph.py); 40 keeps a step's text readable
+    width = max(40, terminal_width(out))
     shown = [f for f in findings if not f.acknowledged]
     hidden = len(findings) - len(shown)
     lines: list[str] = []
     for f in shown:
         entry = engine.by_id.get(f.failure_id)
         sev = f.severity.value.upper()
-        mark = style(" [simulated: fed by a drill, printed by no program in this run]", "2") if f.simulated else ""
-        lines.append(f"{style(f'{sev:<8}', _SEVERITY_STYLE[f.severity.value])} {style(f.title, '1')}{mark}")
+        # wrapped on the plain text, styled line by line: escape codes count no columns
+        title = textwrap.wrap(f.title, width - 9, break_long_words=False, break_on_hyphens=False) or [""]
+        lines.append(f"{style(f'{sev:<8}', _SEVERITY_STYLE[f.severity.value])} {style(title[0], '1')}")
+        lines.extend(" " * 9 + style(part, "1") for part in title[1:])
+        if f.simulated:
+            mark = "[simulated: fed by a drill, printed by no program in this run]"
+            if 9 + len(title[-1]) + 1 + len(mark) > width:  # the title's last line is 9 + its text
+                lines.append(" " * 9 + style(mark, "2"))
+            else:
+                lines[-1] += " " + style(mark, "2")
         seen = counted(f.count, "time")
         if f.first_seen and f.last_seen:
             first, last = _iso(f.first_seen), _iso(f.last_seen)
             seen += f", {first}" + (f" to {last}" if last != first else "")
-        lines.append(f"  id: {f.failure_id}   resource: {f.resource or '-'}   source: {f.source}   seen {seen}")
+        lines.extend(_fields([f"id: {f.failure_id}", f"resource: {f.resource or '-'}", f"source: {f.source}",
+                              f"seen {seen}"], width))
         if f.recognised_as:
             lines.append(f"  recognised by: {recognition_text(f)}")
         actions = f.details.get("actions") or []
         if actions:
             releases = f.details.get("releases") or {}
             named = [f"{a} (needed since controller {releases[a]})" if a in releases else a for a in actions]
-            lines.append(f"  denied action{'s' if len(actions) > 1 else ''}: " + ", ".join(named))
+            lines.extend(textwrap.wrap(f"denied action{'s' if len(actions) > 1 else ''}: " + ", ".join(named), width,
+                                       initial_indent="  ", subsequent_indent="    ", break_long_words=False,
+                                       break_on_hyphens=False))
         if f.evidence:
             lines.append("  evidence:")
             for item in f.evidence:
@@ -318,16 +344,22 @@ def _print_human(engine, findings, report, elapsed, interrupted=False, target=No
             lines.extend(textwrap.wrap(" ".join(f.explanation.split()), width - 4,
                                        initial_indent="    ", subsequent_indent="    "))
         if f.fix is not None:
-            lines.append(f"  fix: {style(f.fix.summary, '1')}")
+            summary = textwrap.wrap(" ".join(f.fix.summary.split()), width - 7, break_long_words=False,
+                                    break_on_hyphens=False) or [""]
+            lines.append(f"  fix: {style(summary[0], '1')}")
+            lines.extend("       " + style(part, "1") for part in summary[1:])
             for number, step in enumerate(f.fix.steps, 1):
                 lines.extend(textwrap.wrap(for_target(step, target), width - 7, initial_indent=f"    {number}. ",
                                            subsequent_indent="       "))
             for command in f.fix.commands:  # kubectl ones with the operator's --context
                 lines.append("    $ " + command_for_target(command, target))
             if f.fix.files:
-                lines.append("    files: " + ", ".join(f.fix.files))
+                lines.extend(textwrap.wrap("files: " + ", ".join(f.fix.files), width, initial_indent="    ",
+                                           subsequent_indent="      ", break_long_words=False, break_on_hyphens=False))
         if entry is not None and entry.docs:
-            lines.append("  docs: " + " ".join(entry.docs))
+            docs = "  docs: " + " ".join(entry.docs)
+            # an address is never cut: past the width, one a line
+            lines.extend([docs] if len(docs) <= width else ["  docs:"] + ["    " + doc for doc in entry.docs])
         lines.append("")
     counts = {s: sum(1 for f in shown if f.severity.value == s) for s in SEVERITIES}
     parts = [f"{n} {s}" for s, n in counts.items() if n]

@@ -39,7 +39,7 @@ from petstore_tui.widgets.key_input import KeyInput
 from petstore_tui.widgets.keys_footer import KeysFooter
 from petstore_tui.widgets.log_view import LogView
 from petstore_tui.widgets.target_header import TargetHeader
-from petstore_tui.widgets.timeline_strip import strip
+from petstore_tui.widgets.timeline_strip import seen_line
 
 if TYPE_CHECKING:
     from petstore_tui.app import PetstoreApp
@@ -217,6 +217,16 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
             self._status_dirty = False
             self._log_status()
 
+    def on_resize(self) -> None:
+        """The seen strip is fitted to the detail pane when drawn: fit it again once the
+        new size is laid out, or a strip drawn wide runs past a narrowed pane until its
+        finding recurs. (Textual also calls LogViewActions.on_resize: each class's own.)"""
+        self.call_after_refresh(self._refit_timeline)
+
+    def _refit_timeline(self) -> None:
+        if self.query_one("#finding-timeline", Label).display:
+            self._show_detail(self.query_one(FindingsTable).selected())
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail(self.query_one(FindingsTable).selected())
 
@@ -229,8 +239,11 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
             timeline.display = False
             return
         opened, now = self.opened_at, self.app.services.clock()
-        width = max(10, self.query_one("#finding-detail-pane").content_region.width - 20)
-        text = f"seen {strip(hits, opened, max(now, opened + 1), width)} {clock_text(opened)}→now"
+        pane = self.query_one("#finding-detail-pane")
+        # the pane's scrollbar counted out even before it shows: the detail grows under the
+        # strip after it is drawn, and the scrollbar would then cover the line's end
+        width = pane.content_region.width - pane.styles.scrollbar_size_vertical
+        text = seen_line(hits, opened, max(now, opened + 1), clock_text(opened), width)
         # the strip redraws four times a second while the finding recurs: the screen is
         # laid out again only when the label appears or its width changes
         relayout = not timeline.display or cell_len(text) != self._timeline_cells

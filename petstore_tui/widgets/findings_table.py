@@ -20,18 +20,23 @@ SEVERITY_LABEL = {"critical": "crit", "error": "error", "warning": "warn", "info
 RESOURCE_WIDTH = 18  # at most; less on a narrow table
 TITLE_LEAST, RESOURCE_LEAST = 7, 8  # their headers, "Finding" and "Resource", whole
 OTHER_WIDTH = 5 + 5 + 8 + 5 * 2 + 2  # count, severity, last, each column's padding, a scrollbar
+SIMULATED_MARK, SHORT_MARK = "simulated · ", "~ "  # "~" as the log's "~sim" tag (widgets/log_line.py)
+SHORT_BELOW = 2 * len(SIMULATED_MARK)  # a narrower title column takes the short mark
 
 
 def finding_key(finding: Finding) -> str:
     return f"{finding.failure_id}|{finding.resource}"
 
 
-def title_text(finding: Finding) -> Text:
-    """The title, marked when only simulated lines (no program printed them) stand behind it."""
+def title_text(finding: Finding, width: int | None = None) -> Text:
+    """The title, marked when only simulated lines (no program printed them) stand behind it.
+    In a column narrower than SHORT_BELOW (`width`: 10 cells at 80 columns) the full mark
+    left none of the title, so it is "~ " there; the detail pane says "Simulated:" in full."""
     title = Text(redact(finding.title), no_wrap=True, overflow="ellipsis",
                  style=SEVERITY_STYLE.get(finding.severity.value, ""))
     if finding.simulated:
-        title = Text.assemble(("simulated · ", "italic dim"), title)
+        short = width is not None and width < SHORT_BELOW
+        title = Text.assemble((SHORT_MARK, "bold italic yellow") if short else (SIMULATED_MARK, "italic dim"), title)
     if finding.acknowledged:  # petstore-tui ack or the panel's k: still listed, set apart
         title = Text.assemble(("acknowledged · ", "dim"), title)
     return title
@@ -67,14 +72,24 @@ class FindingsTable(DataTable):
         resource = min(RESOURCE_WIDTH, max(RESOURCE_LEAST, room // 3))
         widths = {"title": room - resource, "resource": resource}
         changed = False
+        title = self.columns.get(ColumnKey("title"))
+        marks = title is not None and (title.width < SHORT_BELOW) != (widths["title"] < SHORT_BELOW)
         for key, width in widths.items():
             column = self.columns.get(ColumnKey(key))
             if column is not None and column.width != width:
                 column.width = width
                 changed = True
+        if marks:  # the simulated mark's length follows the column's width (title_text)
+            for key, finding in self.findings.items():
+                if finding.simulated:
+                    self.update_cell(key, "title", title_text(finding, widths["title"]))
         if changed:
             self._require_update_dimensions = True
             self.refresh()
+
+    def _title_width(self) -> int | None:
+        column = self.columns.get(ColumnKey("title"))
+        return column.width if column is not None else None
 
     def upsert(self, findings: list[Finding], *, later: bool = False) -> None:
         """Add or update findings; re-sorts worst first when a new one arrives. With
@@ -88,7 +103,7 @@ class FindingsTable(DataTable):
             sev = finding.severity.value
             if key not in self.findings:
                 added = True
-                self.add_row(title_text(finding),
+                self.add_row(title_text(finding, self._title_width()),
                              Text(shorten_middle(redact(finding.resource), RESOURCE_WIDTH), no_wrap=True),
                              str(finding.count),
                              Text(SEVERITY_LABEL.get(sev, sev), style=SEVERITY_STYLE.get(sev, "")),
@@ -113,7 +128,7 @@ class FindingsTable(DataTable):
             finding = self.findings[key]
             self.update_cell(key, "count", str(finding.count))
             self.update_cell(key, "last", clock_text(finding.last_seen))
-            self.update_cell(key, "title", title_text(finding))
+            self.update_cell(key, "title", title_text(finding, self._title_width()))
         self._lagging.clear()
 
     def selected_key(self) -> str | None:

@@ -20,3 +20,12 @@ def strip(hits: Iterable[tuple[float, int]], start: float, end: float, width: in
     if top == 0:
         return "·" * width
     return "".join("·" if c == 0 else BARS[min(len(BARS) - 1, (c * len(BARS) - 1) // top)] for c in cells)
+
+
+def seen_line(hits: Iterable[tuple[float, int]], start: float, end: float, since: str, width: int) -> str:
+    """"seen ▂··█ 14:13:20→now" in `width` cells (`since`: the opening time as text); the
+    bars give way first, then the word "seen", so the time stays whole (at 80 columns the
+    detail pane leaves 26 cells and a floor of 10 bars pushed "→now" under its scrollbar)."""
+    tail = f" {since}→now"
+    head = "seen " if width - len(tail) - len("seen ") >= 6 else ""
+    return head + strip(hits, start, end, max(1, width - len(head) - len(tail))) + tail

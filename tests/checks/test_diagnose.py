@@ -382,3 +382,40 @@ def test_a_finished_scan_says_nothing_of_an_interruption(capsys):
     """The field is only there when the scan was stopped (fields are only added)."""
     code, out, _ = run(capsys, "diagnose", "--json", "-", stdin=DENIAL.encode())
     assert code == 1 and "interrupted" not in json.loads(out)
+
+
+def why_lines(out: str) -> list[str]:
+    """The lines of each finding's wrapped explanation (between "  why:" and "  fix:")."""
+    lines, inside = [], False
+    for line in out.splitlines():
+        if line.startswith("  ") and not line.startswith("    "):
+            inside = line == "  why:"
+        elif inside:
+            lines.append(line)
+    return lines
+
+
+@pytest.mark.parametrize("columns, width", [("60", 60), ("", 80)])
+def test_the_report_wraps_at_the_width_of_its_stream(tmp_path, capsys, monkeypatch, columns, width):
+    """Stand-in: $COLUMNS set (a 60-column terminal) or unset with stdout piped (80, not
+    a fixed 100: the explanation no longer wraps twice on an 80-column terminal)."""
+    monkeypatch.setenv("COLUMNS", columns)
+    code, out, err = run(capsys, "diagnose", write(tmp_path, "ctrl.log", DENIAL))
+    assert code == 1, err
+    why = why_lines(out)
+    assert why and all(len(line) <= width for line in why), why
+    assert " ".join(line.strip() for line in why).startswith("The controller's role lacks elasticloadbalancing:AddTags")
+
+
+def test_every_line_of_the_report_but_evidence_and_commands_fits_the_width(tmp_path, capsys, monkeypatch):
+    """Stand-in: a 60-column terminal ($COLUMNS). The title, the id/resource/source/seen
+    line and the fix's summary wrap too (before, only the explanation and steps did, and
+    the fix's summary ran to 76 columns); evidence, commands and addresses stay whole."""
+    monkeypatch.setenv("COLUMNS", "60")
+    code, out, err = run(capsys, "diagnose", write(tmp_path, "ctrl.log", DENIAL))
+    assert code == 1, err
+    long = [line for line in out.splitlines() if len(line) > 60 and not line.startswith(("    | ", "    $ "))
+            and " " in line.strip()]  # an address alone on its line is never cut
+    assert not long, long
+    assert "fix: Attach the controller's published policy" in out
+    assert "resource: " in out and "source: " in out and "seen 1 time" in out

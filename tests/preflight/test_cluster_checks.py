@@ -198,3 +198,18 @@ def test_sandbox_with_a_context_it_cannot_use_says_what_the_options_give(tmp_pat
     ctx.target = Target(sandbox=True, kubeconfig=path)  # no --context: skipped, saying what --context does
     result = ClusterApiCheck()._check(ctx)
     assert result.status == Status.SKIP and "--context NAME" in result.summary
+
+
+def test_a_broken_profile_config_sends_the_operator_to_the_profile_not_the_network():
+    """A profile whose source_profile does not exist (botocore's InvalidConfigError): the
+    cluster checks could not run because of the profile, as aws.ec2 says; before, they
+    named "the EKS API" and told the operator to check the network, proxy or region."""
+    from botocore.exceptions import InvalidConfigError
+
+    from checks.preflight.cluster._probe import could_not_run
+
+    exc = InvalidConfigError(error_msg='The source_profile "missing" referenced in the profile "broken" does not exist')
+    result = could_not_run(ClusterStatusCheck(), exc)
+    assert result.status is Status.ERROR
+    assert "(needs aws.credentials)" in result.summary and 'source_profile "missing"' in result.summary
+    assert "network" not in result.fix and "--profile" in result.fix

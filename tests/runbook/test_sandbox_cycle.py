@@ -28,6 +28,18 @@ def _started(text: str) -> list[str]:
     return [line.split()[2].rstrip(":") for line in text.splitlines() if line.startswith("==> [")]
 
 
+def _said(text: str, step: str) -> str:
+    """The `<== STEP ...` result line of `step` (one line: the cycle runs at WIDE)."""
+    (line,) = [line for line in text.splitlines() if line.startswith(f"<== {step} ")]
+    return line
+
+
+# The console wraps its results and notes to the terminal (petstore_core/paragraph.py; 80
+# when captured): at a width fixed wider than any of them each is one line, so a phrase is
+# found whatever the machine's $COLUMNS, never by where a wrap happened to fall.
+WIDE = "1000"
+
+
 def test_sandbox_deploy_resume_and_destroy(terraform_cli_config, monkeypatch, capsys, tmp_path):
     """Stand-in: moto_server started by `sandbox start` (a background process), the real
     terraform with the provider mirror; no container engine, helm or Kubernetes API (a
@@ -42,6 +54,7 @@ def test_sandbox_deploy_resume_and_destroy(terraform_cli_config, monkeypatch, ca
         (bin_dir / tool).symlink_to(shutil.which(tool))
     monkeypatch.setenv("PATH", str(bin_dir))
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv("COLUMNS", WIDE)
     assert cli.main(["sandbox", "start"]) == 0
     try:
         _cycle(monkeypatch, capsys)
@@ -72,7 +85,8 @@ def _cycle(monkeypatch, capsys) -> None:
     assert ": plan to create" in out  # what the plan will do, shown before it is confirmed
     assert _started(out) == ["preflight", "terraform-init", "terraform-plan", "terraform-apply",
                              "image-build", "image-push", "kubeconfig"]
-    assert "<== kubeconfig FAILED" in err and "planted fault" in err
+    said = _said(err, "kubeconfig")
+    assert said.startswith("<== kubeconfig FAILED") and "planted fault" in said
     assert "deploy stopped at kubeconfig" in err
     # Progress: resources applied of planned, up to all of them.
     assert re.search(r"^    \[(\d+)/\1\] ", out, re.M), "no final progress line"
@@ -83,8 +97,10 @@ def _cycle(monkeypatch, capsys) -> None:
     assert _started(out) == ["kubeconfig", "manifests", "controller-prereqs", "controller-helm",
                              "app-apply", "ingress-wait", "local-app"]
     assert "terraform" not in " ".join(_started(out))
-    assert "<== controller-helm skipped" in out and "helm not found" in out
-    assert "<== controller-prereqs skipped" in out and "no Kubernetes API reachable" in out
+    assert _said(out, "controller-helm").startswith("<== controller-helm skipped")
+    assert "helm not found" in _said(out, "controller-helm")
+    assert _said(out, "controller-prereqs").startswith("<== controller-prereqs skipped")
+    assert "no Kubernetes API reachable" in _said(out, "controller-prereqs")
 
     # A third run has nothing to do (no second apply unless asked with --from).
     assert cli.main(["--sandbox", "deploy", "--yes"]) == 0
@@ -96,7 +112,8 @@ def _cycle(monkeypatch, capsys) -> None:
     # nothing then; docs/knowledge/terraform.md).
     assert cli.main(["--sandbox", "deploy", "--yes", "--only", "terraform-plan"]) == 0
     out = capsys.readouterr().out
-    assert "<== terraform-plan done" in out and "no changes" in out
+    said = _said(out, "terraform-plan")
+    assert said.startswith("<== terraform-plan done") and "no changes" in said
     assert "Drift detected" not in out
     assert re.search(r"^    \d+ resources? read back different from the state; the plan needs no change", out, re.M)
 
@@ -142,13 +159,15 @@ def _cycle(monkeypatch, capsys) -> None:
     managed = _managed_instances(settings.state_dir() / "work" / TARGET.key / "terraform" / "terraform.tfstate")
     assert cli.main(["--sandbox", "destroy", "--yes"]) == 0
     out, err = capsys.readouterr()
-    assert "<== terraform-destroy done" in out and "nothing left tagged" in out
+    said = _said(out, "terraform-destroy")
+    assert said.startswith("<== terraform-destroy done")
+    assert _said(out, "leftovers").startswith("<== leftovers done") and "nothing left tagged" in _said(out, "leftovers")
     # The cluster and the NAT gateway went in the emulator ahead of Terraform, which
     # then did not delete them itself (docs/knowledge/terraform-provider-waits.md).
     assert "sandbox: deleted EKS cluster petstore-sandbox in the emulator" in out
     assert "sandbox: deleted NAT gateway nat-" in out
     # the summary adds up to what the deploy created (before: "41 resources destroyed" of 44)
-    destroyed = re.search(r"terraform-destroy done \([^)]*\): (\d+) resources destroyed, (\d+) deleted ahead", out)
+    destroyed = re.search(r"terraform-destroy done \([^)]*\): (\d+) resources destroyed, (\d+) deleted ahead", said)
     assert destroyed and int(destroyed[1]) + int(destroyed[2]) == managed, out
     assert "aws_eks_cluster.this: plan to delete" not in out and "aws_nat_gateway.this[0]: plan to delete" not in out
     assert re.search(r"^    \[(\d+)/\1\] ", out.split("terraform-destroy")[1], re.M)  # destroyed of planned

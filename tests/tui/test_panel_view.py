@@ -257,3 +257,75 @@ async def test_at_80x24_every_findings_column_and_the_last_seen_time_are_readabl
         assert header.split() == ["Finding", "Resource", "×", "Sev", "Last"], header
         assert clock_text(fakes.READONLY_FAILURE.last_seen) in first, first
         assert table.virtual_size.width <= table.scrollable_content_region.width  # nothing past the edge
+
+
+@pytest.mark.parametrize("size, mark", [((80, 24), "~ "), ((120, 36), "simulated · ")])
+async def test_a_simulated_findings_title_keeps_its_words_and_its_mark_at_80_columns(size, mark):
+    """At 80x24 the title column is 10 cells: "simulated · " took them all ("simulated…"),
+    so the row said nothing of what failed. There the mark is "~ " (as the log's "~sim"
+    tag) and the title's first words show after it; at 120 columns the mark is whole.
+    Stand-ins: FindingsChanged posted as the pump posts it (the fake read-only finding,
+    marked simulated), a frozen clock."""
+    from petstore_tui.screens.troubleshoot_messages import FindingsChanged
+
+    app, _now = _clocked_panel()
+    async with app.run_test(size=size) as pilot:
+        screen = app.screen
+        screen.post_message(FindingsChanged([fakes.READONLY_FAILURE.replace(simulated=True)]))
+        table = screen.query_one(FindingsTable)
+        assert await _wait_for(pilot, lambda: table.row_count == 1)
+        await pilot.pause()
+        row = table.render_line(1).text.strip()
+        assert row.startswith(mark + fakes.READONLY_FAILURE.title[:6]), row
+        screen._show_detail(table.selected())
+        assert await _wait_for(pilot, lambda: "Simulated:" in screen.query_one(FindingDetail).plain)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_the_seen_strip_ends_with_its_time_whole_inside_the_detail_pane(size):
+    """At 80x24 the detail pane leaves 26 cells beside its scrollbar: the strip "seen
+    ▄···█ 14:13:20→now" was 28 and its end went under the scrollbar. It now fits, the
+    opening time and "→now" whole. Stand-ins: FindingsChanged posted as the pump posts
+    it, a clock the test moves."""
+    from petstore_tui.widgets.findings_table import clock_text
+
+    app, now = _clocked_panel()
+    async with app.run_test(size=size) as pilot:
+        screen = app.screen
+        screen.post_message(_recurring(2))
+        await pilot.pause()
+        now[0] += 600
+        screen.post_message(_recurring(6))
+        await pilot.pause()
+        screen._show_detail(screen.query_one(FindingsTable).selected())
+        await pilot.pause()
+        timeline, pane = screen.query_one("#finding-timeline"), screen.query_one("#finding-detail-pane")
+        text = str(timeline.render())
+        assert text.endswith(f" {clock_text(fakes.FROZEN)}→now") and "█" in text, text
+        assert timeline.region.right <= pane.scrollable_content_region.right, (timeline.region, text)
+
+
+async def test_the_seen_strip_fits_again_when_the_terminal_narrows():
+    """Drawn at 120 columns (24 bars), then the terminal goes to 80x24 with no new hit:
+    the strip is fitted again to the narrower pane, its time whole; before, it kept its
+    42 cells until the finding recurred, and its end went under the pane's edge.
+    Stand-ins: FindingsChanged posted as the pump posts it, a clock the test moves."""
+    from petstore_tui.widgets.findings_table import clock_text
+
+    app, now = _clocked_panel()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.screen
+        screen.post_message(_recurring(2))
+        await pilot.pause()
+        now[0] += 600
+        screen.post_message(_recurring(6))
+        await pilot.pause()
+        screen._show_detail(screen.query_one(FindingsTable).selected())
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        timeline, pane = screen.query_one("#finding-timeline"), screen.query_one("#finding-detail-pane")
+        text = str(timeline.render())
+        assert text.endswith(f" {clock_text(fakes.FROZEN)}→now"), text
+        assert timeline.region.right <= pane.scrollable_content_region.right, (timeline.region, text)

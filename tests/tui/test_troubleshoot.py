@@ -192,6 +192,16 @@ async def test_real_engine_catches_the_readonly_database_line():
         assert "sqlite-readonly-database" in ids
 
 
+def simulated_mark(table: FindingsTable) -> str:
+    """The mark a simulated finding's title takes in `table`: whole in a title column of
+    SHORT_BELOW cells or more, "~ " in a narrower one (at 160 columns it is 17 cells)."""
+    from textual.widgets.data_table import ColumnKey
+
+    from petstore_tui.widgets.findings_table import SHORT_BELOW, SHORT_MARK, SIMULATED_MARK
+
+    return SHORT_MARK if table.columns[ColumnKey("title")].width < SHORT_BELOW else SIMULATED_MARK
+
+
 async def test_a_finding_on_simulated_lines_is_marked_in_the_panel():
     """A drill whose line stands in for a program the sandbox cannot run (the controller):
     the log shows the line tagged simulated, the findings table and the detail say the
@@ -215,7 +225,7 @@ async def test_a_finding_on_simulated_lines_is_marked_in_the_panel():
         (finding,) = [f for f in table.findings.values() if f.failure_id == "alb-controller-addtags-denied"]
         assert finding.simulated
         title = table.get_cell(f"{finding.failure_id}|{finding.resource}", "title")
-        assert str(title).startswith("simulated · ")
+        assert str(title).startswith(simulated_mark(table))
         assert await _wait_for(pilot, lambda: "Simulated:" in app.screen.query_one(FindingDetail).plain)
         log = app.screen.query_one(LogView)
         assert any(text.startswith("[drill:controller-policy simulated] ") for text in log.lines)
@@ -242,7 +252,7 @@ async def test_a_drill_planted_before_the_panel_opened_is_caught_and_marked_simu
         (finding,) = [f for f in table.findings.values() if f.failure_id == "alb-controller-addtags-denied"]
         assert finding.simulated
         title = table.get_cell(f"{finding.failure_id}|{finding.resource}", "title")
-        assert str(title).startswith("simulated · ")
+        assert str(title).startswith(simulated_mark(table))
         log = app.screen.query_one(LogView)
         assert any(text.startswith("[drill:controller-policy simulated] ") for text in log.lines)
         assert drill.plants == 0  # replayed from its memo, not planted again

@@ -11,7 +11,9 @@ from checks.preflight.base import Check, ProbeCheck
 from checks.preflight.context import CheckContext, in_thread
 from petstore_core.errors import SandboxNotRunning, describe_aws_error, error_code
 
-_CREDENTIALS = {"NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError", "ProfileNotFound"}
+# InvalidConfigError: a profile botocore cannot use (a source_profile that does not exist)
+_CREDENTIALS = {"NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError", "ProfileNotFound",
+                "InvalidConfigError"}
 _DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "Forbidden"}
 
 
