@@ -54,6 +54,8 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal(id="dialog-buttons"):
                 yield Button(self.yes, variant="warning", id="yes")
                 yield Button("Cancel", id="no")
+            # Cancel has the focus, so Enter cancels: say which key agrees
+            yield Label("y agrees, Enter presses the focused button, Escape cancels", id="dialog-keys")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()  # the safe answer is the default

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Label
 
 from petstore_tui.app import PetstoreApp
@@ -188,3 +189,23 @@ async def test_at_80_columns_the_output_pane_goes_under_the_steps_full_width():
                 assert output.y >= steps.bottom and output.width >= 74, (steps, output)
             else:
                 assert output.x >= steps.right and output.y < steps.bottom, (steps, output)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_the_apply_dialog_says_which_keys_answer_it(size):
+    """Cancel has the focus (the safe answer), so Enter cancels; the dialog must say that y
+    agrees and Escape cancels, whole at 80x24 too, as the Drills dialog says its keys.
+    Stand-in: FakeRunner. Before, nothing on screen named y: an operator pressing Enter
+    read "the plan was not confirmed"."""
+    app = PetstoreApp(fakes.services())
+    async with app.run_test(size=size) as pilot:
+        await _open_deploy(pilot, app)
+        await pilot.press("r")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ConfirmDialog):
+                break
+        keys = app.screen.query_one("#dialog-keys")
+        said = " ".join(str(keys.render()).split())
+        assert said == "y agrees, Enter presses the focused button, Escape cancels", said
+        assert keys.region.right <= size[0] and keys.region.height >= 1
