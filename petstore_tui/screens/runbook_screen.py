@@ -124,7 +124,11 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
                 yield Label("Output", id="step-title")
                 yield ProgressBar(total=None, show_eta=False, id="step-progress")
                 yield Label("", id="progress-label")
-                yield LogView(max_lines=STEP_LINES, id="step-output")
+                output = LogView(max_lines=STEP_LINES, id="step-output")
+                # wrapped: the pane is 46 columns at 120 and narrower at 80, and a tool's
+                # error (Terraform's, the journal's note) was cut at its edge, read nowhere
+                output.wrap, output.tag_width = True, 0  # no source tag to indent past here
+                yield output
                 yield Static("", id="step-findings")
         yield KeysFooter()
 

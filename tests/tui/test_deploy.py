@@ -256,3 +256,30 @@ async def test_a_failed_step_from_an_earlier_session_shows_its_whole_reason():
         await pilot.pause()
         shown = str(app.screen.query_one("#step-findings").render())
         assert "version 1.24 — pass a supported version in terraform.tfvars" in " ".join(shown.split()), shown
+
+
+class _LongErrorRunner(fakes.FakeRunner):
+    LINE = ("Error: creating EKS Cluster (petstore-sandbox): InvalidParameterException: unsupported "
+            "Kubernetes version 1.24 END-OF-LINE")
+
+    async def run(self, from_step=None, only=None):
+        self.runs.append((from_step, only))
+        yield ev.StepStarted("preflight", "Preflight checks", fakes.FROZEN)
+        yield ev.StepOutput("preflight", self.LINE)
+        yield ev.StepFinished("preflight", ev.StepStatus.FAILED, 1.0, "failed")
+        yield ev.RunFinished(False, "preflight", 1.0)
+
+
+async def test_a_long_output_line_wraps_in_the_step_pane_at_80_columns():
+    """A step prints an error longer than the output pane at 80x24; the pane used to cut it
+    at its edge (its end readable nowhere), it now wraps onto the next rows. Stand-in:
+    FakeRunner."""
+    app = PetstoreApp(fakes.services(runner_factory=_LongErrorRunner))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_deploy(pilot, app)
+        await pilot.press("r")
+        await settle(app, pilot)
+        log = app.screen.query_one(LogView)
+        rows = [log.render_line(y).text for y in range(log.size.height)]  # as drawn on screen
+        assert "END-OF-LINE" in "".join(rows), rows
+        assert "version 1.24" in " ".join(" ".join(rows).split()), rows
