@@ -47,7 +47,22 @@ def describe_aws_error(exc: BaseException) -> str:
     if code in _EXPIRED:
         return ("AWS credentials have expired: refresh them (aws sso login, or new "
                 "temporary credentials) and try again.")
-    if name in ("NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError"):
+    kwargs = getattr(exc, "kwargs", None) or {}
+    lineage = {cls.__name__ for cls in type(exc).__mro__}
+    if lineage & {"SSOError", "SSOTokenLoadError", "UnauthorizedSSOTokenError"}:
+        # the profile's credentials come from SSO but it has no valid session: not its keys
+        return redact("No valid SSO session for the profile's credentials: sign in with "
+                      f"aws sso login ({kwargs.get('error_msg') or exc}).")
+    if name == "CredentialRetrievalError":
+        # the profile names a source (credential_process, ...) that ran and failed: say which
+        provider = kwargs.get("provider") or "its credential source"
+        detail = str(kwargs.get("error_msg") or "").strip()
+        return redact(f"The profile's credential source ({provider}) failed to return credentials"
+                      f"{': ' + detail if detail else ''}.")
+    if name == "ConfigParseError":
+        return redact(f"The AWS config file {kwargs.get('path') or ''} cannot be parsed: "
+                      "fix its syntax (each section header reads [profile NAME]).")
+    if name in ("NoCredentialsError", "PartialCredentialsError"):
         return ("No AWS credentials found: set AWS_PROFILE or --profile, run aws configure, "
                 "or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.")
     if name == "ProfileNotFound":

@@ -38,9 +38,12 @@ class ProgressArrived(Message):
 
 
 class RunEnded(Message):
-    def __init__(self, error: str = "") -> None:
+    def __init__(self, error: str = "", recorded: dict | None = None) -> None:
         super().__init__()
         self.error = error
+        # a run that started no step: the journal's word on each step, which another
+        # process (a headless deploy, a second TUI) may have changed since the screen read it
+        self.recorded = recorded
 
 
 class RunnerBuilt(Message):

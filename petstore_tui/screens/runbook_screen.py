@@ -101,6 +101,7 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
         # a run asked for while the runner is still being built: started once it is
         self.start_when_built: dict[str, str | None] | None = None
         self.running = False
+        self.steps_started = 0  # steps the current run started (runbook_worker.start_run)
         self.current: str | None = None
         self.started_at: dict[str, float] = {}
         self.outputs: dict[str, deque[str]] = {}
@@ -123,7 +124,11 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
                 yield Label("Output", id="step-title")
                 yield ProgressBar(total=None, show_eta=False, id="step-progress")
                 yield Label("", id="progress-label")
-                yield LogView(max_lines=STEP_LINES, id="step-output")
+                output = LogView(max_lines=STEP_LINES, id="step-output")
+                # wrapped: the pane is 46 columns at 120 and narrower at 80, and a tool's
+                # error (Terraform's, the journal's note) was cut at its edge, read nowhere
+                output.wrap, output.tag_width = True, 0  # no source tag to indent past here
+                yield output
                 yield Static("", id="step-findings")
         yield KeysFooter()
 
@@ -176,14 +181,27 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
                 steps.set_state(step_id, "pending")
         else:
             steps.set_steps(pairs)
-        for step, entry in message.recorded.items():
-            state = entry.get("status") or "pending"  # "running" here: a run that died
-            steps.set_state(step, "stopped" if state == "running" else state,
-                            elapsed=entry.get("elapsed"), summary=redact(entry.get("summary") or ""))
+        self._show_recorded(message.recorded)
         self._update_status()
         if self.start_when_built is not None:
             wanted, self.start_when_built = self.start_when_built, None
             self.start_run(**wanted)
+
+    def _show_recorded(self, recorded: dict) -> None:
+        """The journal's last word on each step: its state in the list, and its summary
+        whole under the output (the list's column cuts it; a failed step's reason and fix
+        from an earlier session was readable nowhere else)."""
+        steps = self.query_one(StepList)
+        for step, entry in recorded.items():
+            if step not in steps.states:
+                continue
+            state = entry.get("status") or "pending"  # "running" here: a run that died
+            summary = redact(entry.get("summary") or "")
+            steps.set_state(step, "stopped" if state == "running" else state,
+                            elapsed=entry.get("elapsed"), summary=summary)
+            if summary:
+                self.summaries[step] = summary
+        self._render_selected()
 
     # -- rendering ------------------------------------------------------------------------
 
@@ -191,6 +209,7 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
         event = message.event
         steps = self.query_one(StepList)
         if isinstance(event, ev.StepStarted):
+            self.steps_started += 1
             self.current = event.step
             self.started_at[event.step] = event.at
             self.progress.pop(event.step, None)
@@ -213,8 +232,14 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
             self.findings[event.step] = event.findings
         elif isinstance(event, ev.RunFinished):
             self.last_result = event
-            self.notify("Run finished" if event.ok else f"Run stopped at {event.stopped_at}",
-                        severity="information" if event.ok else "warning", timeout=5)
+            if event.ok and not self.steps_started:
+                # "Run finished" read as if r had done something; say what the CLI says
+                # (petstore_tui/runbook/console.py) and which keys run a step again
+                self.notify(f"Every {self.KIND} step is already done (the journal says so): "
+                            "t runs again from the selected step, o runs it alone.", timeout=8)
+            else:
+                self.notify("Run finished" if event.ok else f"Run stopped at {event.stopped_at}",
+                            severity="information" if event.ok else "warning", timeout=5)
         if getattr(event, "step", None) == steps.selected_id():
             self._render_selected()
         self._update_status()
@@ -235,6 +260,7 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
         if message.error:
             self.app.fail("The runbook stopped", message.error)
         steps = self.query_one(StepList)
+        self._show_recorded(message.recorded or {})  # the journal changed under the screen
         for step, state in steps.states.items():
             if state == "running":  # a runner that died mid-step leaves no StepFinished
                 steps.set_state(step, "stopped")

@@ -48,6 +48,7 @@ class RunbookWorker:
 
     def start_run(self, *, from_step: str | None = None, only: str | None = None) -> None:
         self.running = True
+        self.steps_started = 0  # none by the end: every step was already done
         self.app.run_started(self)  # a quit now asks first (screens/quit_guard.py)
         self.last_result = None
         self._update_status()
@@ -55,8 +56,11 @@ class RunbookWorker:
 
         def body() -> None:
             worker = get_current_worker()
+            started = []
 
             def on_event(event: Any) -> None:
+                if isinstance(event, ev.StepStarted):
+                    started.append(event.step)
                 if isinstance(event, ev.StepOutput):
                     self.batcher.add(event.step, redact(event.line))
                     return
@@ -77,7 +81,14 @@ class RunbookWorker:
                 error = f"{type(exc).__name__}: {exc}"
             self.batcher.flush()
             self._loop = None
-            self.post_message(RunEnded(error))
+            recorded = None
+            reader = getattr(runner, "recorded", None)
+            if not started and not error and callable(reader):
+                try:  # read here, off the UI thread
+                    recorded = reader()
+                except Exception:  # noqa: S110 - the list then keeps what it showed
+                    recorded = None
+            self.post_message(RunEnded(error, recorded))
 
         self.run_worker(body, thread=True, exclusive=True, group=self.KIND, exit_on_error=False)
 

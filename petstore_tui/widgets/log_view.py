@@ -47,7 +47,7 @@ class LogView(Log):
     def _render_line_strip(self, y: int, rich_style: Style) -> Strip:
         """Each line drawn as time, level, origin, message (widgets/log_line.py); a text
         selection is drawn by Log itself, over the stored line it copies."""
-        if self.text_selection is not None or not self.formatted:
+        if self.text_selection is not None or not (self.formatted or self.wrap):
             return super()._render_line_strip(y, rich_style)
         cached = self._render_line_cache.get(y)
         if cached is not None:
@@ -71,6 +71,8 @@ class LogView(Log):
         return strip
 
     def _text_of(self, y: int, line: str):
+        if not self.formatted:  # a deploy step's output, wrapped: as Log draws it, in pieces
+            return Text(self._process_line(line), end="")
         return render(line, tag_width=self.tag_width, raw=self.raw_mode, show_time=self.show_time,
                       folded=self.folded, origin_width=self.tag_width * 2,
                       in_traceback=self._in_traceback_at(y, line))

@@ -136,3 +136,63 @@ async def test_ec2_without_a_region_fails_and_says_so(monkeypatch):
     monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
     result = await run_check(Ec2ReachableCheck(), make_ctx())
     assert result.status == Status.FAIL and result.summary.startswith("no AWS region"), result
+
+
+def _profile_files(monkeypatch, tmp_path, config: str) -> None:
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    (tmp_path / "config").write_text(config)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+async def test_sso_profile_without_a_session_fails_credentials_and_says_sso_login(monkeypatch, tmp_path):
+    """No stand-in: an SSO profile whose token cache is empty (botocore fails before any
+    network call). aws.credentials used to pass ("credentials resolve (from sso)") and the
+    others said "check the profile's keys"; now all three fail and say aws sso login."""
+    _profile_files(monkeypatch, tmp_path, "[profile work]\nsso_start_url = https://example.awsapps.com/start\n"
+                   "sso_region = us-east-1\nsso_account_id = 111122223333\nsso_role_name = Admin\n"
+                   "region = us-east-1\n")
+    monkeypatch.setenv("HOME", str(tmp_path))  # the SSO token cache lives under ~/.aws/sso
+    ctx = make_ctx(target=Target(profile="work"))
+    for check in (CredentialsCheck, IdentityCheck, Ec2ReachableCheck):
+        result = await run_check(check(), ctx)
+        assert result.status == Status.FAIL, result
+        assert "No valid SSO session" in result.summary, result.summary
+        assert "aws sso login --profile work" in result.fix, result.fix
+
+
+async def test_failing_credential_process_is_named_not_called_missing(monkeypatch, tmp_path):
+    """Stand-in: /bin/false as the profile's credential_process. It used to read "No AWS
+    credentials found: set AWS_PROFILE or --profile" though --profile was given."""
+    _profile_files(monkeypatch, tmp_path, "[profile vault]\nregion = us-east-1\ncredential_process = /bin/false\n")
+    ctx = make_ctx(target=Target(profile="vault"))
+    for check in (CredentialsCheck, IdentityCheck, Ec2ReachableCheck):
+        result = await run_check(check(), ctx)
+        assert result.status == Status.FAIL, result
+        assert "credential source (custom-process) failed" in result.summary, result.summary
+        assert "No AWS credentials found" not in result.summary
+        assert "aws sts get-caller-identity --profile vault" in result.fix, result.fix
+
+
+async def test_unparsable_config_file_is_named_with_its_path(monkeypatch, tmp_path):
+    """No stand-in: an AWS config file with a broken section header. It used to read "AWS
+    error ConfigParseError: ..." with the fix "check the profile's keys"."""
+    _profile_files(monkeypatch, tmp_path, "[profile broken\nregion = us-east-1\n")
+    result = await run_check(CredentialsCheck(), make_ctx(target=Target(profile="broken")))
+    assert result.status == Status.FAIL
+    assert f"The AWS config file {tmp_path}/config cannot be parsed" in result.summary, result.summary
+    assert "keys" not in result.fix, result.fix
+
+
+def test_unreachable_endpoint_fix_is_the_network_not_the_keys():
+    """No stand-in: botocore's EndpointConnectionError built directly; its fix used to be
+    "check the profile's keys", which were never tried."""
+    from botocore.exceptions import EndpointConnectionError
+
+    from checks.preflight.aws._common import credential_fix
+    from petstore_core.errors import describe_aws_error
+
+    message = describe_aws_error(EndpointConnectionError(endpoint_url="https://sts.us-east-1.amazonaws.com/"))
+    fix = credential_fix(message, "work")
+    assert "proxy" in fix and "keys" in fix and "were not tried" in fix, fix

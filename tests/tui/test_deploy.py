@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Label
 
+from petstore_tui import events as ev
 from petstore_tui.app import PetstoreApp
 from petstore_tui.screens.dialogs import ConfirmDialog
 from petstore_tui.widgets.log_view import LogView
@@ -209,3 +210,97 @@ async def test_the_apply_dialog_says_which_keys_answer_it(size):
         said = " ".join(str(keys.render()).split())
         assert said == "y agrees, Enter presses the focused button, Escape cancels", said
         assert keys.region.right <= size[0] and keys.region.height >= 1
+
+
+class _JournalDoneElsewhere(fakes.FakeRunner):
+    """A runner whose journal another process (a headless `deploy` in a second terminal)
+    finished after the screen read it: recorded() first says nothing ran, then all done;
+    run() starts no step, as Runner.plan returns [] when every step is done."""
+
+    def __init__(self, confirm):
+        super().__init__(confirm)
+        self.reads = 0
+
+    def recorded(self):
+        self.reads += 1
+        if self.reads == 1:
+            return {}
+        return {s.id: {"status": "done", "elapsed": 1.0, "summary": "done in another terminal"}
+                for s in self.steps}
+
+    async def run(self, from_step=None, only=None):
+        self.runs.append((from_step, only))
+        yield ev.RunFinished(True, None, 0.1)
+
+
+async def test_run_all_with_every_step_already_done_says_so_and_shows_the_journal():
+    """The journal says every step is done (another terminal ran the deploy); the user
+    presses r. Before: a "Run finished" toast and the list still "pending", as if r had
+    run something; now the list shows the journal's states and the toast says every step
+    is already done and which keys run one again. Stand-in: FakeRunner."""
+    app = PetstoreApp(fakes.services(runner_factory=_JournalDoneElsewhere))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_deploy(pilot, app)
+        steps = app.screen.query_one(StepList)
+        assert set(steps.states.values()) == {"pending"}
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert set(steps.states.values()) == {"done"}, steps.states
+        shown = [str(n.message) for n in app._notifications]
+        assert any("Every deploy step is already done" in m and "t runs again" in m for m in shown), shown
+        assert "Run finished" not in shown
+        assert app.screen.query_one(TargetHeader).status == "5/5 done"
+
+
+class _FailedInAnEarlierSession(fakes.FakeRunner):
+    """The journal of an earlier session: the apply failed with a long reason."""
+
+    REASON = ("Error: creating EKS Cluster (petstore-sandbox): operation error EKS: CreateCluster, "
+              "https response error StatusCode: 400, InvalidParameterException: unsupported Kubernetes "
+              "version 1.24 — pass a supported version in terraform.tfvars")
+
+    def recorded(self):
+        return {"preflight": {"status": "done", "elapsed": 1.0, "summary": "34 checks"},
+                "terraform-apply": {"status": "failed", "elapsed": 4.0, "summary": self.REASON}}
+
+
+async def test_a_failed_step_from_an_earlier_session_shows_its_whole_reason():
+    """The user quit after the apply failed and opens the app again at 80x24: the list
+    cuts the summary column, and the pane under the output used to stay blank for a step
+    the journal recorded; now it shows the reason whole. Stand-in: FakeRunner."""
+    app = PetstoreApp(fakes.services(runner_factory=_FailedInAnEarlierSession))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_deploy(pilot, app)
+        steps = app.screen.query_one(StepList)
+        assert steps.states["terraform-apply"] == "failed"
+        steps.move_cursor(row=steps.get_row_index("terraform-apply"))
+        await pilot.pause()
+        shown = str(app.screen.query_one("#step-findings").render())
+        assert "version 1.24 — pass a supported version in terraform.tfvars" in " ".join(shown.split()), shown
+
+
+class _LongErrorRunner(fakes.FakeRunner):
+    LINE = ("Error: creating EKS Cluster (petstore-sandbox): InvalidParameterException: unsupported "
+            "Kubernetes version 1.24 END-OF-LINE")
+
+    async def run(self, from_step=None, only=None):
+        self.runs.append((from_step, only))
+        yield ev.StepStarted("preflight", "Preflight checks", fakes.FROZEN)
+        yield ev.StepOutput("preflight", self.LINE)
+        yield ev.StepFinished("preflight", ev.StepStatus.FAILED, 1.0, "failed")
+        yield ev.RunFinished(False, "preflight", 1.0)
+
+
+async def test_a_long_output_line_wraps_in_the_step_pane_at_80_columns():
+    """A step prints an error longer than the output pane at 80x24; the pane used to cut it
+    at its edge (its end readable nowhere), it now wraps onto the next rows. Stand-in:
+    FakeRunner."""
+    app = PetstoreApp(fakes.services(runner_factory=_LongErrorRunner))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_deploy(pilot, app)
+        await pilot.press("r")
+        await settle(app, pilot)
+        log = app.screen.query_one(LogView)
+        rows = [log.render_line(y).text for y in range(log.size.height)]  # as drawn on screen
+        assert "END-OF-LINE" in "".join(rows), rows
+        assert "version 1.24" in " ".join(" ".join(rows).split()), rows

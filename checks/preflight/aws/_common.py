@@ -28,10 +28,23 @@ def client(ctx: CheckContext, service: str):
     return ctx.aws_client(service)
 
 
-def credential_fix(summary: str) -> str:
+def credential_fix(summary: str, profile: str | None = None) -> str:
+    """The fix for a summary of petstore_core/errors.py's describe_aws_error; profile names
+    the --profile in the commands it gives."""
     lowered = summary.lower()
+    named = ["--profile", profile] if profile else []
     if "no aws region" in lowered:  # settings.RegionNotSet: it names the profile too
         return "pass --region, set AWS_REGION, or set region in the profile"
+    if "no valid sso session" in lowered:
+        return f"sign in: {shlex.join(['aws', 'sso', 'login', *named])}; then run preflight again"
+    if "credential source" in lowered:
+        return ("run the profile's credential source by hand to see its own error: "
+                f"{shlex.join(['aws', 'sts', 'get-caller-identity', *named])}")
+    if "config file" in lowered and "cannot be parsed" in lowered:
+        return "correct the file's syntax; aws configure list-profiles reads it once it parses"
+    if "cannot reach the aws endpoint" in lowered or "did not answer in time" in lowered:
+        return ("check the network, the proxy (HTTPS_PROXY, NO_PROXY) or the VPN, and that the region "
+                "exists; the keys were not tried")
     if "expired" in lowered:
         return "refresh the credentials: aws sso login --profile <profile>, or export new temporary keys"
     missing = re.search(r"AWS profile '([^']*)' not found", summary)

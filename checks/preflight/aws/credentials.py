@@ -23,10 +23,10 @@ class CredentialsCheck(BlockingCheck):
             credentials = session.get_credentials()
         except Exception as exc:
             message = describe_aws_error(exc)
-            return self.failed(message, fix=credential_fix(message))
+            return self.failed(message, fix=credential_fix(message, ctx.target.profile))
         if credentials is None:
             message = describe_aws_error(_no_credentials())
-            return self.failed(message, fix=credential_fix(message))
+            return self.failed(message, fix=credential_fix(message, ctx.target.profile))
         method = getattr(credentials, "method", "") or "unknown source"
         source = "the sandbox's fake credentials" if ctx.target.sandbox else f"from {method}"
         # Resolving is not enough: an expired session token only shows when used.
@@ -34,8 +34,10 @@ class CredentialsCheck(BlockingCheck):
             caller_identity(ctx)
         except Exception as exc:
             message = describe_aws_error(exc)
-            if "expired" in message.lower() or "rejected" in message.lower():
-                return self.failed(message, f"credentials {source}", credential_fix(message))
+            lowered = message.lower()
+            # credentials that resolve but cannot be used; a network error is aws.identity's
+            if any(word in lowered for word in ("expired", "rejected", "sso session", "credential source")):
+                return self.failed(message, f"credentials {source}", credential_fix(message, ctx.target.profile))
         return self.passed(f"credentials resolve ({source})")
 
 

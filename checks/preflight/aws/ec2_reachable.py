@@ -22,7 +22,7 @@ class Ec2ReachableCheck(BlockingCheck):
         except Exception as exc:
             message = describe_aws_error(exc)
             where = ctx.target.region_or_none
-            return self.failed(f"EC2 in {where}: {message}" if where else message, fix=credential_fix(message))
+            return self.failed(f"EC2 in {where}: {message}" if where else message, fix=credential_fix(message, ctx.target.profile))
         available = [z["ZoneName"] for z in zones if z.get("State") == "available"]
         if len(available) < 2:
             return self.failed(f"{ctx.target.region_name} offers {counted(len(available), 'available zone')}; "

@@ -20,6 +20,6 @@ class IdentityCheck(BlockingCheck):
             identity = caller_identity(ctx)
         except Exception as exc:
             message = describe_aws_error(exc)
-            return self.failed(message, fix=credential_fix(message))
+            return self.failed(message, fix=credential_fix(message, ctx.target.profile))
         arn = identity.get("Arn", "?")
         return self.passed(f"{arn} (account {identity.get('Account', '?')})")
