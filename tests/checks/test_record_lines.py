@@ -294,3 +294,52 @@ def test_the_native_skip_drops_what_record_hits_drops(catalog, case):
         assert got == expected
         checked += len(same)
     assert checked or case == "edges"
+
+
+@native
+@pytest.mark.parametrize("matcher", MATCHERS)
+@pytest.mark.parametrize("threads", [False, True])
+def test_after_a_block_read_as_records_its_raw_pass_is_not_run(catalog, monkeypatch, matcher, threads):
+    """Round 19: the block after one read as records asks records() first, and its raw
+    pass (whose hits _record_hits replaces whole) runs, or starts on a thread, only where
+    records() refuses. On a log of records the raw pass then covers the first block and
+    the few lines before each later block's first sync point, not the whole log; the
+    findings are those of the plain bulk path."""
+    data = _app_log(7, 6000)
+    block_size = 1 << 16
+    texts = []
+    real = bulk_scan.records
+
+    def kept(*args):
+        answer = real(*args)
+        if answer is not None:
+            texts.append(answer[0])
+        return answer
+
+    monkeypatch.setattr(bulk_scan, "records", kept)
+    monkeypatch.setattr(bulk_scan, "_core_free", lambda: threads)
+    engine = Engine(catalog, matcher=matcher, clock=lambda: 1.0)
+    matcher_of = engine.matcher
+    raw = []
+    candidates, begin = matcher_of.candidates, matcher_of.candidates_begin
+
+    def counted(block, prefixed=True):
+        if not any(block is text for text in texts):
+            raw.append(len(block))
+        return candidates(block, prefixed)
+
+    def begun(buf, lo, hi):
+        started = begin(buf, lo, hi)
+        if started is not None:
+            raw.append(hi - lo)
+        return started
+
+    monkeypatch.setattr(matcher_of, "candidates", counted)
+    monkeypatch.setattr(matcher_of, "candidates_begin", begun)
+    engine.scan_stream(io.BytesIO(data), resource="log", block_size=block_size)
+    assert len(data) > 10 * block_size and len(texts) >= 10
+    assert sum(raw) < 2 * block_size, (sum(raw), len(data))
+    monkeypatch.setattr(bulk_scan, "records", lambda *args: None)
+    plain = Engine(catalog, matcher=matcher, clock=lambda: 1.0)
+    plain.scan_stream(io.BytesIO(data), resource="log", block_size=block_size)
+    assert _findings(engine) == _findings(plain) and len(_findings(plain)) >= 10
