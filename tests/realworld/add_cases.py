@@ -92,6 +92,9 @@ ACCOUNT_RES = (
     re.compile(r"(registry\s+with\s+id\s+\\?['\"]?)(\d{12})(?!\d)"),
     re.compile(r"(\\?\"(?:registryId|Account|AccountId|OwnerId|owner_id)\\?\"\s*:\s*\\?\"?)(\d{12})(?!\d)"),
 )
+# An ARN broken inside its account id by a terminal's or the writer's wrap: the two runs of
+# digits (indent or quote marks between) make one id.
+WRAPPED_ARN_ACCOUNT_RE = re.compile(r"(arn:aws[\w-]*:[\w-]*:[\w-]*:)(\d{1,11})(\r?\n[ \t>|]*)(\d{1,11})(?=:)")
 # EKS prints its endpoint ids in upper case; people retype or lower-case them (kubeconfigs,
 # browsers), so both are replaced, keeping the case.
 EKS_HOST_RE = re.compile(r"(?<![0-9A-Fa-f])([0-9A-F]{32}|[0-9a-f]{32})(?=\.(?:[a-z]{2}\d|gr7|yl4|sk1)\.[a-z0-9-]+\.eks\.amazonaws\.com)")
@@ -117,15 +120,25 @@ def sanitize(text: str) -> tuple[str, list[str]]:
     """Real account ids, EKS endpoint ids and access key ids -> fakes of the same shape (deterministic)."""
     changed: list[str] = []
 
-    real_ids = set()
-    for rx in ACCOUNT_RES:
-        for m in rx.finditer(text):
-            real = m.group(2)
-            if real not in FAKE_ACCOUNTS | AWS_SERVICE_ACCOUNTS and len(set(real)) > 2:
-                real_ids.add(real)
+    wrapped = [m for m in WRAPPED_ARN_ACCOUNT_RE.finditer(text) if len(m.group(2) + m.group(4)) == 12]
+    found = [m.group(2) for rx in ACCOUNT_RES for m in rx.finditer(text)]
+    found += [m.group(2) + m.group(4) for m in wrapped]
+    real_ids = {real for real in found if real not in FAKE_ACCOUNTS | AWS_SERVICE_ACCOUNTS and len(set(real)) > 2}
+
+    def fake_account(real: str) -> str:
+        return "4" + _fake_digits(real, 11, "0123456789")
+
+    def rewrap(m: re.Match) -> str:
+        real = m.group(2) + m.group(4)
+        if real not in real_ids:
+            return m.group(0)
+        fake = fake_account(real)
+        return m.group(1) + fake[: len(m.group(2))] + m.group(3) + fake[len(m.group(2)) :]
+
+    text = WRAPPED_ARN_ACCOUNT_RE.sub(rewrap, text)
     for real in sorted(real_ids):  # every occurrence (owner_id = "...", "Account": ...) too
         changed.append("account id")
-        text = re.sub(rf"(?<!\d){real}(?!\d)", "4" + _fake_digits(real, 11, "0123456789"), text)
+        text = re.sub(rf"(?<!\d){real}(?!\d)", fake_account(real), text)
 
     def host(m: re.Match) -> str:
         changed.append("EKS endpoint id")

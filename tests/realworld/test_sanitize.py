@@ -37,3 +37,17 @@ def test_account_ids_outside_arns_are_replaced_where_aws_names_them():
         assert real not in text and re.search(r"\b4\d{11}\b", text), text
         assert changed == ["account id"]
     assert sanitize("request id 123456789012345")[1] == []  # not 12 digits on their own
+
+
+def test_an_account_id_wrapped_across_two_lines_is_replaced_keeping_the_wrap():
+    # a terminal or the writer broke the ARN inside its account id; the sealed-v25 collector
+    # that met it had to skip the thread
+    real = "731209457236"
+    pasted = "User: arn:aws:sts::7312094\n  57236:assumed-role/node/i-0abc is not authorized"
+    text, changed = sanitize(pasted)
+    head, tail = re.search(r"arn:aws:sts::(\d+)\n  (\d+):assumed-role", text).groups()
+    assert (len(head), len(tail)) == (7, 5) and head + tail != real
+    assert re.fullmatch(r"4\d{11}", head + tail) and changed == ["account id"]
+    # the same account unwrapped elsewhere in the paste gets the same fake
+    both, _ = sanitize(pasted + f"\narn:aws:iam::{real}:role/node")
+    assert f"arn:aws:iam::{head}{tail}:role" in both and real not in both
