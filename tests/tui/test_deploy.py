@@ -21,17 +21,22 @@ async def _open_deploy(pilot, app):
     await settle(app, pilot)
 
 
+async def _run_until_asked(pilot, app):
+    """Press r and wait (at most a second) for the apply question."""
+    await pilot.press("r")
+    for _ in range(50):
+        await pilot.pause(0.02)
+        if isinstance(app.screen, ConfirmDialog):
+            return
+
+
 async def test_sandbox_deploy_steps_through_with_confirmation_and_skip():
     """The user presses r, confirms the apply in a dialog, and sees every step end done,
     the image build skipped with its reason; stand-in: FakeRunner."""
     app = PetstoreApp(fakes.services())
     async with app.run_test(size=(120, 36)) as pilot:
         await _open_deploy(pilot, app)
-        await pilot.press("r")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, ConfirmDialog):
-                break
+        await _run_until_asked(pilot, app)
         assert isinstance(app.screen, ConfirmDialog)
         assert app.screen.prompt == "Run Terraform apply?"
         await pilot.press("y")
@@ -52,11 +57,7 @@ async def test_selected_step_output_is_redacted_and_shows_progress():
     app = PetstoreApp(fakes.services())
     async with app.run_test(size=(120, 36)) as pilot:
         await _open_deploy(pilot, app)
-        await pilot.press("r")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, ConfirmDialog):
-                break
+        await _run_until_asked(pilot, app)
         await pilot.press("y")
         await settle(app, pilot)
         steps = app.screen.query_one(StepList)
@@ -74,11 +75,7 @@ async def test_declining_the_apply_stops_the_run():
     app = PetstoreApp(fakes.services())
     async with app.run_test(size=(120, 36)) as pilot:
         await _open_deploy(pilot, app)
-        await pilot.press("r")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, ConfirmDialog):
-                break
+        await _run_until_asked(pilot, app)
         await pilot.press("escape")
         await settle(app, pilot)
         steps = app.screen.query_one(StepList)
@@ -201,11 +198,7 @@ async def test_the_apply_dialog_says_which_keys_answer_it(size):
     app = PetstoreApp(fakes.services())
     async with app.run_test(size=size) as pilot:
         await _open_deploy(pilot, app)
-        await pilot.press("r")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, ConfirmDialog):
-                break
+        await _run_until_asked(pilot, app)
         keys = app.screen.query_one("#dialog-keys")
         said = " ".join(str(keys.render()).split())
         assert said == "y agrees, Enter presses the focused button, Escape cancels", said

@@ -132,6 +132,16 @@ def _recurring(count: int):
     return FindingsChanged([fakes.READONLY_FAILURE.replace(count=count)])
 
 
+async def _seen_twice_ten_minutes_apart(pilot, screen, now: list[float]) -> None:
+    """Two hits, then four more ten minutes later; the finding's detail shown."""
+    screen.post_message(_recurring(2))
+    await pilot.pause()
+    now[0] += 600
+    screen.post_message(_recurring(6))
+    await pilot.pause()
+    screen._show_detail(screen.query_one(FindingsTable).selected())
+
+
 async def test_the_detail_shows_a_strip_of_when_the_finding_was_seen():
     """Two hits at the start, four more at the end of ten minutes: the strip above the
     detail shows a low bar first and the tallest last. Stand-ins: FindingsChanged posted
@@ -139,12 +149,7 @@ async def test_the_detail_shows_a_strip_of_when_the_finding_was_seen():
     app, now = _clocked_panel()
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
-        screen.post_message(_recurring(2))
-        await pilot.pause()
-        now[0] += 600
-        screen.post_message(_recurring(6))
-        await pilot.pause()
-        screen._show_detail(screen.query_one(FindingsTable).selected())
+        await _seen_twice_ten_minutes_apart(pilot, screen, now)
         text = str(screen.query_one("#finding-timeline").render())
         bars = text.split()[1]
         assert bars[0] in "▁▂▃▄▅" and bars[-1] == "█" and set(bars[1:-1]) == {"·"}
@@ -176,14 +181,24 @@ async def test_w_wraps_long_lines_and_right_scrolls_them_sideways_otherwise():
 
 
 async def test_a_deploy_steps_output_is_drawn_as_printed_nothing_folded():
-    """The deploy screen's output view has no fold or raw key: its lines stay as printed."""
+    """The deploy screen's output view has no fold or raw key: its lines stay as printed,
+    only cut into the pane's width (continuation rows indented by one cell)."""
     app = PetstoreApp(fakes.services(), initial="deploy")
     async with app.run_test(size=(160, 48)) as pilot:
         log = app.screen.query_one("#step-output", LogView)
         log.add_lines(fakes.MIXED_LINES[:8])
         await pilot.pause()
+        width = log.scrollable_content_region.width
         drawn = [line.rstrip() for line in _drawn(log)]
-        assert drawn == [redact(line) for line in fakes.MIXED_LINES[:8]]  # masked, else as printed
+
+        def as_wrapped(line: str) -> list[str]:
+            rows, rest = [line[:width]], line[width:]
+            while rest:
+                rows, rest = rows + [" " + rest[: width - 1]], rest[width - 1 :]
+            return [row.rstrip() for row in rows]
+
+        # masked, else as printed
+        assert drawn == [row for line in fakes.MIXED_LINES[:8] for row in as_wrapped(redact(line))]
 
 
 async def test_a_burst_of_a_recurring_finding_ends_with_its_latest_count_drawn_on_the_tick():
@@ -292,12 +307,7 @@ async def test_the_seen_strip_ends_with_its_time_whole_inside_the_detail_pane(si
     app, now = _clocked_panel()
     async with app.run_test(size=size) as pilot:
         screen = app.screen
-        screen.post_message(_recurring(2))
-        await pilot.pause()
-        now[0] += 600
-        screen.post_message(_recurring(6))
-        await pilot.pause()
-        screen._show_detail(screen.query_one(FindingsTable).selected())
+        await _seen_twice_ten_minutes_apart(pilot, screen, now)
         await pilot.pause()
         timeline, pane = screen.query_one("#finding-timeline"), screen.query_one("#finding-detail-pane")
         text = str(timeline.render())
@@ -315,12 +325,7 @@ async def test_the_seen_strip_fits_again_when_the_terminal_narrows():
     app, now = _clocked_panel()
     async with app.run_test(size=(120, 36)) as pilot:
         screen = app.screen
-        screen.post_message(_recurring(2))
-        await pilot.pause()
-        now[0] += 600
-        screen.post_message(_recurring(6))
-        await pilot.pause()
-        screen._show_detail(screen.query_one(FindingsTable).selected())
+        await _seen_twice_ten_minutes_apart(pilot, screen, now)
         await pilot.pause()
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
