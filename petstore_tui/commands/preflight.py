@@ -106,31 +106,82 @@ def _use_colour() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
+# Spans a wrapped line never breaks: a `quoted` span, and a shell command written into
+# the text (aws eks update-kubeconfig --name x --region <region>): its program, the bare
+# words after it, then options each with at most one value, so "... --profile p writes
+# it" ends at "p". Addresses have no spaces: textwrap keeps them whole (break_long_words).
+_PROGRAMS = r"(?:aws|kubectl|helm|terraform|docker|podman|eksctl|petstore-tui|git|\./dev)"
+_WORD = r"[a-z0-9<][^\s,;()`]*"
+_WHOLE = re.compile(r"`[^`]*`|(?<![\w./-])" + _PROGRAMS + r"(?: " + _WORD + r")*(?: --?[\w-]+(?:[= ](?!-)[^\s,;()`]+)?)*")
+_KEEP = "\x00"  # stands for a space that must not break; _printable removed any control
+
+
+def _wrapped(text: str, first: str, hang: str, width: int) -> list[str]:
+    """`text` from column len(first) on lines of `width`, each line after the first starting
+    with `hang`; commands and quoted spans are never broken (one longer than the room
+    stands alone on its line, past the width, as diagnose prints a long address)."""
+    # start-up: only the text table wraps (--json does not load it)
+    import textwrap
+
+    kept = _WHOLE.sub(lambda m: m.group(0).replace(" ", _KEEP), " ".join(text.split()))
+    # 20 columns at the least: on a very narrow terminal a line overflows rather than
+    # shrinking to a word a line
+    lines = textwrap.wrap(kept, max(width, len(hang) + 20), initial_indent=first, subsequent_indent=hang,
+                          break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
+    return [line.replace(_KEEP, " ") for line in lines]
+
+
 def print_table(results: list, target: Target, elapsed: float, colour: bool) -> None:
+    """The grouped text report on stdout, each check's summary, detail and fix wrapped at
+    the width of stdout (petstore_core/paragraph.py: $COLUMNS first, 80 when piped),
+    continued under the summary's column."""
+    # start-up: `preflight --json` does not load it
+    from petstore_core.paragraph import terminal_width
+
     def paint(text: str, status: str) -> str:
         return f"\x1b[{_COLOURS[status]}m{text}\x1b[0m" if colour else text
 
+    width = terminal_width(sys.stdout)
     print(f"preflight · {target.label} · {target.project}")
-    width = max((len(r.id) for r in results), default=10)
     current = None
-    previous = None
+    id_width, column = 0, ""
+    said: set = set()  # (status, summary) already printed in full in this section
+    fixes: set = set()  # (status, summary, fix) printed in this section
     for r in results:
         if r.group != current:
             current = r.group
+            said, fixes = set(), set()
+            # each section its own id column: the longest config id would leave a cluster
+            # summary 37 columns at 80
+            id_width = max(len(s.id) for s in results if s.group == current)
+            column = " " * (2 + 5 + 1 + id_width + 2)  # "  FAIL  <id>  ": the summary's column
             print(f"\n{current.upper()}")
         mark = paint(f"{_MARKS[r.status.value]:5}", r.status.value)
-        repeat = previous is not None and (r.status, r.summary, r.detail, r.fix) == previous
-        if repeat and r.summary.startswith("could not run (needs "):
-            # nine cluster checks stopped by one missing prerequisite: said once, in full
-            print(f"  {mark} {r.id:{width}}  {_printable(r.summary.split(': ', 1)[0])}: as above")
-            continue
-        previous = (r.status, r.summary, r.detail, r.fix)
-        print(f"  {mark} {r.id:{width}}  {_printable(r.summary)}")
+        # the mark is painted after wrapping: escape codes take no columns
+        plain = f"  {_MARKS[r.status.value]:5} {r.id:{id_width}}  "
+        summary = _printable(r.summary)
+        cause = (r.status, r.summary)
+        stopped = r.summary.startswith("could not run (needs ")
+        repeat = stopped and cause in said
+        if stopped:
+            # cluster checks stopped by one missing prerequisite: its message said once in
+            # the section, in full, wherever other lines came between; the prerequisite
+            # whole on its line, grep-able in the text report
+            head, _, message = summary.partition(": ")
+            summary = head.replace(" ", _KEEP) + ": " + ("as" + _KEEP + "above" if repeat else message)
+        said.add(cause)
+        lines = _wrapped(summary, plain, column, width)
+        print(lines[0].replace(plain, f"  {mark} {r.id:{id_width}}  ", 1))
+        for line in lines[1:]:
+            print(line)
         if r.status.value in ("fail", "error", "warn"):
             for line in [ln for ln in _printable(r.detail).splitlines() if ln.strip()][:6]:
-                print(f"  {'':5} {'':{width}}    {line}")
-            if r.fix:
-                print(f"  {'':5} {'':{width}}    fix: {_printable(r.fix)}")
+                for part in _wrapped(line, column + "    ", column + "    ", width):
+                    print(part)
+            if r.fix and not (repeat and (r.status, r.summary, r.fix) in fixes):  # its fix said with it
+                for part in _wrapped(f"fix: {_printable(r.fix)}", column + "    ", column + "         ", width):
+                    print(part)
+            fixes.add((r.status, r.summary, r.fix))
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status.value] = counts.get(r.status.value, 0) + 1
