@@ -49,8 +49,9 @@ COLLECTING_ISSUE_13 = False
 OPENED = ("sealed-v1", "sealed-v2", "sealed-v3", "sealed-v4", "sealed-v5", "sealed-v6", "sealed-v7",
           "sealed-v8", "sealed-v9", "sealed-v10", "sealed-v11", "sealed-v12", "sealed-v13",
           "sealed-v14", "sealed-v15", "sealed-v16", "sealed-v17", "sealed-v18",
-          "sealed-v19", "sealed-v20", "sealed-v21", "sealed-v22", "sealed-v23", "sealed-v24")
-SEALED_ROUND = "sealed-v25"
+          "sealed-v19", "sealed-v20", "sealed-v21", "sealed-v22", "sealed-v23", "sealed-v24",
+          "sealed-v25")
+SEALED_ROUND = "sealed-v26"
 # Each round's draw, used once its sealed split holds a third of the corpus. Each salt was
 # chosen (random) before any case of its round was collected; never change one. 1/3 keeps
 # the sealed split a third.
@@ -76,7 +77,8 @@ ROUND_SALTS = {"sealed-v2": "sealed-v2/3ac2d8a1cbcd89e5", "sealed-v3": "sealed-v
                "sealed-v22": "sealed-v22/f3f26d11136a0fc0",
                "sealed-v23": "sealed-v23/bdc7eac03bf350ae",
                "sealed-v24": "sealed-v24/ce17c4cd9ced24ab",
-               "sealed-v25": "sealed-v25/a0ac28e1e9ece726"}
+               "sealed-v25": "sealed-v25/a0ac28e1e9ece726",
+               "sealed-v26": "sealed-v26/ef97f391b181965a"}
 P_SEALED_ROUND = 1 / 3
 
 # Placeholder account ids people already use; anything else 12-digit in an ARN or an ECR
@@ -298,7 +300,7 @@ HEADERS = {
     "tune": """\
 # Real-world corpus, TUNE split: logs pasted in public threads, with their paste damage.
 # Tune signatures on these only. The SEALED split (sealed/, its own manifest) is never
-# opened while tuning; see REPORT.md "Split". `opened: sealed-v1` (v2 to v24)
+# opened while tuning; see REPORT.md "Split". `opened: sealed-v1` (v2 to v25)
 # mark the cases of a sealed round, measured once (REPORT.md) and then moved here as
 # tuning material.
 # Each case: file (under logs/), kind (expected failure kind; `none` = near-miss negative),
@@ -308,10 +310,10 @@ HEADERS = {
 # ids map lives in test_realworld.py.
 """,
     "sealed": """\
-# Real-world corpus, SEALED split (sealed v25: collected after sealed v24 was opened, never
+# Real-world corpus, SEALED split (sealed v26: collected after sealed v25 was opened, never
 # tuned on). Do not open this folder while tuning the catalog: its rate
 # (tests/realworld/REPORT.md) is the one that counts. Same fields as ../cases.yaml;
-# file is under sealed/; `sealed_first: sealed-v25` or `draw: sealed-v25` says why it is here.
+# file is under sealed/; `sealed_first: sealed-v26` or `draw: sealed-v26` says why it is here.
 """,
 }
 
