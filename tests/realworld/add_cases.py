@@ -84,12 +84,16 @@ P_SEALED_ROUND = 1 / 3
 # Placeholder account ids people already use; anything else 12-digit in an ARN or an ECR
 # host is replaced by a fake of the same shape.
 FAKE_ACCOUNTS = {"123456789012", "111122223333", "000000000000", "123456789123", "999999999999"}
-# AWS's own public registries for EKS images (pause, add-ons): not anybody's account, kept.
+# AWS's own public registries for EKS images (pause, add-ons) and App Mesh's (its controller
+# and Envoy images): not anybody's account, kept.
 AWS_SERVICE_ACCOUNTS = {"602401143452", "877085696533", "800184023465", "558608220178",
-                        "590381155156", "900889452093", "296578399912", "759879836304"}
+                        "590381155156", "900889452093", "296578399912", "759879836304",
+                        "840364872350"}
 ACCOUNT_RES = (
     re.compile(r"(arn:aws[\w-]*:[\w-]*:[\w-]*:)(\d{12})(?=:)"),
     re.compile(r"(?<![\d])()(\d{12})(?=\.dkr\.ecr\.)"),
+    # any AWS host named by its account (an ECR host whose `dkr.ecr` the writer dropped, S3 Control)
+    re.compile(r"(?<![\w.-])()(\d{12})(?=\.[\w.-]*\.amazonaws\.com)"),
     # ECR's "... in the registry with id '123456789012'" and the account fields of AWS's JSON
     re.compile(r"(registry\s+with\s+id\s+\\?['\"]?)(\d{12})(?!\d)"),
     re.compile(r"(\\?\"(?:registryId|Account|AccountId|OwnerId|owner_id)\\?\"\s*:\s*\\?\"?)(\d{12})(?!\d)"),

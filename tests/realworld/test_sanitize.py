@@ -51,3 +51,14 @@ def test_an_account_id_wrapped_across_two_lines_is_replaced_keeping_the_wrap():
     # the same account unwrapped elsewhere in the paste gets the same fake
     both, _ = sanitize(pasted + f"\narn:aws:iam::{real}:role/node")
     assert f"arn:aws:iam::{head}{tail}:role" in both and real not in both
+
+
+def test_an_account_id_leading_any_amazonaws_host_is_replaced():
+    # A writer who dropped `dkr.ecr` from an ECR host still pasted the account id (round 28).
+    real = "731209457236"
+    for pasted in (f"Pulling {real}.eu-west-2.amazonaws.com/petstore:latest",
+                   f"https://{real}.s3-control.us-east-1.amazonaws.com/v20180820"):
+        text, changed = sanitize(pasted)
+        assert real not in text and re.search(r"\b4\d{11}\.", text), text
+        assert changed == ["account id"]
+    assert sanitize("ec2-203-0-113-25.compute-1.amazonaws.com")[1] == []
