@@ -167,6 +167,21 @@ def generate(path: Path, lines: int, failure_rate: float, catalog_dir: Path, see
     return injected
 
 
+def write_log(path: Path, lines: int, failure_rate: float, catalog_dir: Path, fmt: str = "mixed") -> int:
+    """generate() into a file beside `path`, then `path` as a copy of it (the written file
+    removed): every contender reads the copy. A file written in 10,000-line pieces cost
+    its readers (the CLI and grep alike) ~2-7 ms more CPU than a copy of it (kernel 6.18
+    page-cache folios; docs/knowledge/diagnose-speed.md, rounds 19 and 20), and how much
+    may differ from one bench invocation to the next."""
+    written = path.with_name(path.name + ".written")
+    try:
+        injected = generate(written, lines, failure_rate, catalog_dir, fmt=fmt)
+        shutil.copyfile(written, path)
+    finally:
+        written.unlink(missing_ok=True)
+    return injected
+
+
 def to_ere(signature: str) -> str:
     """A Python/Hyperscan regex as POSIX ERE for GNU grep: \\s \\S \\d \\w outside and inside
     brackets, (?:...) to (...), lazy quantifiers to greedy (same lines match)."""
@@ -321,7 +336,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-diagnose-"))
     log = args.keep or workdir / "mixed.log"
     started = time.perf_counter()
-    injected = generate(log, args.lines, args.failure_rate, args.catalog, fmt=args.format)
+    injected = write_log(log, args.lines, args.failure_rate, args.catalog, fmt=args.format)
     size = log.stat().st_size
     chosen = simple_signatures(catalog)
     sets = {
