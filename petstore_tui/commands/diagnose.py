@@ -112,16 +112,32 @@ def run(args: argparse.Namespace, target) -> int:
         status = 130  # as any interrupted command: never read as an all-clear
     elif report.errors and not report.sources:
         status = 2
+    elif serious:
+        status = 1
     else:
-        status = 1 if serious else 0
+        # an empty source (a `kubectl logs` that failed into the file or the pipe) was not
+        # checked: "nothing found" there is no all-clear (EMPTY_EXIT, as `fix list`'s 3)
+        status = EMPTY_EXIT if report.empty else 0
     if args.json:
         _print_json(engine, findings, report, status, elapsed, target if args.live else None, interrupted)
     else:
         _print_human(engine, findings, report, elapsed, interrupted, target)
+    for name in report.empty:  # said on stderr too: a CI job may keep only the exit status and stderr
+        print(f"petstore-tui diagnose: {redact(empty_note(name))}", file=sys.stderr)
     if interrupted:
         print(f"petstore-tui diagnose: interrupted: the report is partial, it covers only the "
               f"{counted(engine.lines_read, 'line')} read before", file=sys.stderr)
     return status
+
+
+# some source was empty and nothing worse was found: incomplete, as `fix list`'s 3
+EMPTY_EXIT = 3
+
+
+def empty_note(source: str) -> str:
+    """What the report says of a source that held no line (`file:PATH` or `stdin`)."""
+    name = source.removeprefix("file:")
+    return f"{name} was empty: nothing in it was checked (did the command that wrote it fail?)"
 
 
 # A warm engine loads in well under a second; past this, the catalog is being compiled.
@@ -227,6 +243,7 @@ def _print_json(engine, findings, report, status, elapsed, target, interrupted=F
         "sources": report.sources,
         "skipped": report.skipped,
         "errors": report.errors,
+        "empty": report.empty,
     }
     if interrupted:  # only then: the scan was stopped, the findings are those read so far
         document["interrupted"] = True
@@ -366,8 +383,12 @@ def _print_human(engine, findings, report, elapsed, interrupted=False, target=No
     where = f"{counted(engine.lines_read, 'line')} from {counted(len(report.sources), 'source')}"
     if shown:
         summary = f"{counted(len(shown), 'finding')} ({', '.join(parts)}) in {where}"
+    elif report.empty and len(report.empty) == len(report.sources):
+        summary = f"nothing checked: {'every source was' if len(report.empty) > 1 else 'the source was'} empty"
     else:
         summary = f"no known failures found in {where}"
+    if report.empty and len(report.empty) < len(report.sources):
+        summary += f"; {len(report.empty)} of them empty, not checked"
     if hidden:
         summary += f"; {hidden} acknowledged or ignored, not shown (petstore-tui ack --list)"
     if interrupted:
@@ -375,6 +396,8 @@ def _print_human(engine, findings, report, elapsed, interrupted=False, target=No
     lines.append(summary + f" ({elapsed:.2f} s)")
     if engine.lines_cut:
         lines.append(cut_note(engine.lines_cut))
+    for item in report.empty:
+        lines.append(style("empty: ", "1;33") + empty_note(item))
     for item in report.skipped:
         lines.append(f"skipped: {item}")
     for item in report.errors:

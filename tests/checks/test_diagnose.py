@@ -419,3 +419,51 @@ def test_every_line_of_the_report_but_evidence_and_commands_fits_the_width(tmp_p
     assert not long, long
     assert "fix: Attach the controller's published policy" in out
     assert "resource: " in out and "source: " in out and "seen 1 time" in out
+
+
+def test_an_empty_file_is_not_an_all_clear(tmp_path, capsys):
+    """Stand-in: an empty file, as `kubectl logs ... > app.log` leaves it when kubectl
+    fails. It read "no known failures found in 0 lines from 1 source", exit 0: the
+    all-clear. Exit 3 (incomplete), the file named as empty, in the text and in --json."""
+    path = write(tmp_path, "app.log", "")
+    code, out, err = run(capsys, "diagnose", path)
+    assert code == 3, (out, err)
+    assert "no known failures found" not in out, out
+    assert f"{path} was empty" in out and f"{path} was empty" in err, (out, err)
+    code, out, err = run(capsys, "diagnose", "--json", path)
+    document = json.loads(out)
+    assert code == 3 and document["summary"]["exit_status"] == 3
+    assert document["empty"] == [f"file:{path}"] and document["sources"] == [f"file:{path}"]
+
+
+def test_a_pipe_that_carried_nothing_is_not_an_all_clear(capsys):
+    """Stand-in: an empty stdin, as `kubectl logs ... | petstore-tui diagnose -` gets it
+    when kubectl fails upstream."""
+    code, out, err = run(capsys, "diagnose", "-", stdin=b"")
+    assert code == 3 and "stdin was empty" in out and "stdin was empty" in err, (out, err)
+    code, out, _ = run(capsys, "diagnose", "--json", stdin=b"")
+    assert code == 3 and json.loads(out)["empty"] == ["stdin"]
+
+
+def test_the_empty_ones_of_several_sources_are_named_and_the_rest_scanned(tmp_path, capsys):
+    """Stand-ins: an empty controller log beside a healthy app log (exit 3: the controller
+    was not checked), then beside an app log with the crash (exit 1: the answer is "no"
+    whatever else was empty, and the empty one is still named)."""
+    empty = write(tmp_path, "controller.log", "")
+    healthy = write(tmp_path, "app.log", "GET /api/v1/health 200\n" * 5)
+    code, out, err = run(capsys, "diagnose", empty, healthy)
+    assert code == 3, (out, err)
+    assert f"{empty} was empty" in out and healthy + " was empty" not in out, out
+    assert "in 5 lines from 2 sources" in out, out
+    crash = write(tmp_path, "crash.log", IMPORT_ERROR)
+    code, out, err = run(capsys, "diagnose", "--json", healthy, empty, crash)
+    document = json.loads(out)
+    assert code == 1 and document["summary"]["exit_status"] == 1, err
+    assert document["empty"] == [f"file:{empty}"]
+    assert [f["id"] for f in document["findings"]] == ["fixture-werkzeug-url-quote"]
+    assert f"{empty} was empty" in err
+
+
+def test_a_file_with_lines_has_no_empty_field_entry(tmp_path, capsys):
+    code, out, _ = run(capsys, "diagnose", "--json", write(tmp_path, "ok.log", "GET / 200\n"))
+    assert code == 0 and json.loads(out)["empty"] == []
