@@ -306,13 +306,10 @@ def _fields(fields: list[str], width: int) -> list[str]:
 
 
 def _print_human(engine, findings, report, elapsed, interrupted=False, target=None) -> None:
-    # start-up: only this report wraps text (--json does not load it)
-    import textwrap
-
     # start-up: `diagnose --help` does not load these
     from checks.model import recognition_text
     from petstore_core.kube import command_for_target, for_target
-    from petstore_core.paragraph import terminal_width
+    from petstore_core.paragraph import terminal_width, wrap
     from petstore_core.redact import redact
 
     out = sys.stdout
@@ -327,7 +324,7 @@ def _print_human(engine, findings, report, elapsed, interrupted=False, target=No
         entry = engine.by_id.get(f.failure_id)
         sev = f.severity.value.upper()
         # wrapped on the plain text, styled line by line: escape codes count no columns
-        title = textwrap.wrap(f.title, width - 9, break_long_words=False, break_on_hyphens=False) or [""]
+        title = wrap(f.title, width - 9)
         lines.append(f"{style(f'{sev:<8}', _SEVERITY_STYLE[f.severity.value])} {style(title[0], '1')}")
         lines.extend(" " * 9 + style(part, "1") for part in title[1:])
         if f.simulated:
@@ -348,9 +345,8 @@ def _print_human(engine, findings, report, elapsed, interrupted=False, target=No
         if actions:
             releases = f.details.get("releases") or {}
             named = [f"{a} (needed since controller {releases[a]})" if a in releases else a for a in actions]
-            lines.extend(textwrap.wrap(f"denied action{'s' if len(actions) > 1 else ''}: " + ", ".join(named), width,
-                                       initial_indent="  ", subsequent_indent="    ", break_long_words=False,
-                                       break_on_hyphens=False))
+            lines.extend(wrap(f"denied action{'s' if len(actions) > 1 else ''}: " + ", ".join(named), width,
+                              first="  ", hang="    "))
         if f.evidence:
             lines.append("  evidence:")
             for item in f.evidence:
@@ -358,21 +354,17 @@ def _print_human(engine, findings, report, elapsed, interrupted=False, target=No
                     lines.append("    " + style("| ", "2") + line)
         if f.explanation:
             lines.append("  why:")
-            lines.extend(textwrap.wrap(" ".join(f.explanation.split()), width - 4,
-                                       initial_indent="    ", subsequent_indent="    "))
+            lines.extend(wrap(f.explanation, width - 4, first="    ", hang="    "))
         if f.fix is not None:
-            summary = textwrap.wrap(" ".join(f.fix.summary.split()), width - 7, break_long_words=False,
-                                    break_on_hyphens=False) or [""]
+            summary = wrap(f.fix.summary, width - 7)
             lines.append(f"  fix: {style(summary[0], '1')}")
             lines.extend("       " + style(part, "1") for part in summary[1:])
             for number, step in enumerate(f.fix.steps, 1):
-                lines.extend(textwrap.wrap(for_target(step, target), width - 7, initial_indent=f"    {number}. ",
-                                           subsequent_indent="       "))
+                lines.extend(wrap(for_target(step, target), width - 7, first=f"    {number}. ", hang="       "))
             for command in f.fix.commands:  # kubectl ones with the operator's --context
                 lines.append("    $ " + command_for_target(command, target))
             if f.fix.files:
-                lines.extend(textwrap.wrap("files: " + ", ".join(f.fix.files), width, initial_indent="    ",
-                                           subsequent_indent="      ", break_long_words=False, break_on_hyphens=False))
+                lines.extend(wrap("files: " + ", ".join(f.fix.files), width, first="    ", hang="      "))
         if entry is not None and entry.docs:
             docs = "  docs: " + " ".join(entry.docs)
             # an address is never cut: past the width, one a line

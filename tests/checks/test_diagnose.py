@@ -467,3 +467,69 @@ def test_the_empty_ones_of_several_sources_are_named_and_the_rest_scanned(tmp_pa
 def test_a_file_with_lines_has_no_empty_field_entry(tmp_path, capsys):
     code, out, _ = run(capsys, "diagnose", "--json", write(tmp_path, "ok.log", "GET / 200\n"))
     assert code == 0 and json.loads(out)["empty"] == []
+
+
+# A fix step written as the built-in ones are (alb-controller-policy-outdated: a path
+# with hyphens, a command with options inside the prose), in a catalog entry of its own.
+STEP = ("Find the controller version that runs (kubectl get deployment -n kube-system "
+        "aws-load-balancer-controller -o jsonpath={.spec}), then download its policy and replace "
+        "terraform/policies/aws-load-balancer-controller.json with it; kubectl or helm could not "
+        "open a connection to the cluster otherwise.")
+WIDGET = f"""\
+id: widget-exploded
+title: Widget exploded
+severity: error
+sources: [app]
+signatures: ['widget\\s+exploded']
+explanation: "{STEP}"
+fix: {{summary: Replace the widget., steps: ["{STEP}"]}}
+"""
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_the_report_keeps_paths_and_commands_whole_as_preflight_does(tmp_path, capsys, monkeypatch, columns):
+    """Stand-in: a user catalog entry (--catalog) whose explanation and fix step hold a
+    hyphenated path and a command. The report's step broke the path at its hyphens
+    ("aws-load-" / "balancer-controller.json") and the command between its options,
+    where preflight's report kept both whole: one wrap now (petstore_core/paragraph.py)."""
+    folder = tmp_path / "mine" / "widget-exploded"
+    (folder / "positive").mkdir(parents=True)
+    (folder / "negative").mkdir()
+    (folder / "failure.yaml").write_text(WIDGET)
+    (folder / "positive" / "one.log").write_text("# source: written for this test\nERROR widget exploded\n")
+    (folder / "negative" / "one.log").write_text("# source: written for this test\nINFO widget fine\n")
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out, err = run(capsys, "diagnose", "--catalog", str(tmp_path / "mine"),
+                         write(tmp_path, "app.log", "ERROR widget exploded\n"))
+    assert code == 1, err
+    words = [line.strip() for line in out.splitlines()]
+    assert any(w.endswith("terraform/policies/aws-load-balancer-controller.json with it;")
+               or w.startswith("terraform/policies/aws-load-balancer-controller.json") for w in words), out
+    assert not any(w.endswith("aws-load-") for w in words), out
+    assert any("kubectl get deployment -n kube-system" in w for w in words), out
+    # prose that starts with a program's name is no command: it wraps within the width
+    assert all(len(line) <= columns for line in out.splitlines()
+               if "kubectl or helm" in line or "open a connection" in line), out
+
+
+def test_diagnose_and_preflight_wrap_through_one_function(tmp_path, capsys, monkeypatch):
+    """Both text reports call petstore_core.paragraph.wrap (stand-in: a recorder around it)."""
+    from checks.model import CheckResult, Status
+    from petstore_core import paragraph
+    from petstore_core.settings import Target
+    from petstore_tui.commands.preflight import print_table
+
+    real = paragraph.wrap
+    calls: list[str] = []
+
+    def recorder(text, *args, **kwargs):
+        calls.append(text)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(paragraph, "wrap", recorder)
+    code, _, err = run(capsys, "diagnose", write(tmp_path, "ctrl.log", DENIAL))
+    assert code == 1 and any(c.startswith("The controller's role lacks") for c in calls), err
+    calls.clear()
+    print_table([CheckResult(id="aws.region", group="aws", status=Status.FAIL, summary="no AWS region",
+                             fix="pass --region")], Target(), 0.1, colour=False)
+    assert "no AWS region" in calls and "fix: pass --region" in calls
