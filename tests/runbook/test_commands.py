@@ -120,8 +120,9 @@ def test_output_json_is_an_alias_of_json(capsys):
     assert json.loads(capsys.readouterr().out)["running"] is False
     assert cli.main(["preflight", "--only", "tools.git", "--output", "json"]) in (0, 1)
     assert json.loads(capsys.readouterr().out)["schema"] == "petstore-tui/preflight/v1"
-    assert cli.main(["diagnose", "-o", "json", "/dev/null"]) == 0
-    assert json.loads(capsys.readouterr().out)["findings"] == []
+    assert cli.main(["diagnose", "-o", "json", "/dev/null"]) == 3  # an empty source: no all-clear
+    document = json.loads(capsys.readouterr().out)
+    assert document["findings"] == [] and document["empty"] == ["file:/dev/null"]
     with pytest.raises(SystemExit) as exited:
         cli.main(["preflight", "-o", "yaml"])
     assert exited.value.code == 2
