@@ -147,6 +147,8 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
                 lead = "    " + event.line[:len(event.line) - len(event.line.lstrip(" "))]  # its own indent kept
                 print("\n".join(wrap(event.line, terminal_width(out), first=lead, hang=lead + "  ")),
                       file=out, flush=True)
+            elif isinstance(event, StepOutput) and event.stream == "journal":
+                print(f"    | {event.line}", file=out, flush=True)  # the last run's, marked apart from this one's
             elif isinstance(event, StepOutput):
                 # a tool's own line, as it printed it: a table or a JSON line rewrapped is unreadable
                 print(f"    {event.line}", file=err if event.stream == "stderr" else out, flush=True)
