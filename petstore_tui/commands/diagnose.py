@@ -177,8 +177,11 @@ def note_a_slow_load(stream, catalog_dirs=(), matcher: str | None = None) -> Cal
 
 
 def _path_problem(path: str) -> str:
-    return "" if path == "-" else log_file_problem(path, "give log files, or - for stdin",
-                                                   "{command} | petstore-tui diagnose -")
+    if path == "-":
+        if getattr(sys.stdin, "buffer", None) is None:  # Python's stdin when descriptor 0 is closed (`<&-`)
+            return "-: stdin is closed: nothing to read (pipe the log in, or give log files)"
+        return ""
+    return log_file_problem(path, "give log files, or - for stdin", "{command} | petstore-tui diagnose -")
 
 
 # ------------------------------------------------------------------ output

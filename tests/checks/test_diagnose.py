@@ -533,3 +533,14 @@ def test_diagnose_and_preflight_wrap_through_one_function(tmp_path, capsys, monk
     print_table([CheckResult(id="aws.region", group="aws", status=Status.FAIL, summary="no AWS region",
                              fix="pass --region")], Target(), 0.1, colour=False)
     assert "no AWS region" in calls and "fix: pass --region" in calls
+
+
+@pytest.mark.parametrize("argv", [["-"], ["--json", "-"]])
+def test_a_closed_stdin_is_a_usage_error_not_an_internal_one(capsys, monkeypatch, argv):
+    """Stand-in: sys.stdin None, as Python leaves it when the descriptor is closed
+    (`petstore-tui diagnose - <&-` in a CI step). It read "internal error: AttributeError:
+    'NoneType' object has no attribute 'buffer'"."""
+    monkeypatch.setattr(sys, "stdin", None)
+    code, out, err = run(capsys, "diagnose", *argv)
+    assert code == 2 and not out, out
+    assert "stdin is closed" in err and "internal error" not in err, err
