@@ -28,8 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output (docs/diagnose-json.md)")
     parser.add_argument("--ignore", action="append", default=[], metavar="ID[:RESOURCE]",
                         help="hide a finding in this run (repeatable); see also `petstore-tui ack`")
-    parser.add_argument("--source", choices=SOURCES, default="any",
-                        help="what the files are (limits the catalog to entries seen there)")
+    # a metavar: the ten choices in braces ran the usage line to 125 columns
+    parser.add_argument("--source", choices=SOURCES, default="any", metavar="SOURCE",
+                        help=f"what the files are (limits the catalog to entries seen there): {', '.join(SOURCES)}")
     parser.add_argument("--min-severity", choices=SEVERITIES, default="info",
                         help="report findings at this severity or worse")
     parser.add_argument("--matcher", choices=("auto", "hyperscan", "python"), default=None,

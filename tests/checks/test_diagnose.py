@@ -544,3 +544,14 @@ def test_a_closed_stdin_is_a_usage_error_not_an_internal_one(capsys, monkeypatch
     code, out, err = run(capsys, "diagnose", *argv)
     assert code == 2 and not out, out
     assert "stdin is closed" in err and "internal error" not in err, err
+
+
+def test_the_help_fits_80_columns(capsys, monkeypatch):
+    """Stand-in: $COLUMNS 80. --source's ten choices, written in braces by argparse, ran
+    the usage and the option's line to 125 columns; they are listed in its help instead."""
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit):
+        cli.main(["diagnose", "--help"])
+    out = capsys.readouterr().out
+    assert all(len(line) <= 80 for line in out.splitlines()), [line for line in out.splitlines() if len(line) > 80]
+    assert "alb-controller" in out and "image-build" in out
