@@ -11,7 +11,6 @@ from petstore_core import settings
 from petstore_core.private_file import write_private
 from petstore_core.redact import redact
 
-
 # a stopped or failed step's output kept in the journal: its last lines, each cut (a
 # Terraform apply prints thousands; the end says where it stood)
 OUTPUT_LINES = 200
