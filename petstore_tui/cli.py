@@ -199,6 +199,12 @@ def main(argv: list[str] | None = None) -> int:
         args.json = True
     if args.sandbox and args.profile:  # silently ignoring it would hide which account is meant
         parser.error("--profile names real AWS credentials; the sandbox uses its own: drop one of them")
+    if sys.stdout is None:
+        # Python's stdout when descriptor 1 is closed (`>&-`): every report would vanish
+        # (print() writes nothing) and a command would end 0 having said nothing
+        print("petstore-tui: stdout is closed: nothing could be reported (redirect it to a file or "
+              "/dev/null instead)", file=sys.stderr)
+        return 2
     target = target_from_args(args)
     try:
         if args.command in RUNS_TOOLS:

@@ -35,7 +35,7 @@ class StepOutput:
 
     step: str
     line: str
-    stream: str = "stdout"  # "stdout" | "stderr" | "info"
+    stream: str = "stdout"  # "stdout" | "stderr" | "info" | "journal" (an earlier run's, replayed: runner.py)
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output (docs/diagnose-json.md)")
     parser.add_argument("--ignore", action="append", default=[], metavar="ID[:RESOURCE]",
                         help="hide a finding in this run (repeatable); see also `petstore-tui ack`")
-    parser.add_argument("--source", choices=SOURCES, default="any",
-                        help="what the files are (limits the catalog to entries seen there)")
+    # a metavar: the ten choices in braces ran the usage line to 125 columns
+    parser.add_argument("--source", choices=SOURCES, default="any", metavar="SOURCE",
+                        help=f"what the files are (limits the catalog to entries seen there): {', '.join(SOURCES)}")
     parser.add_argument("--min-severity", choices=SEVERITIES, default="info",
                         help="report findings at this severity or worse")
     parser.add_argument("--matcher", choices=("auto", "hyperscan", "python"), default=None,
@@ -112,16 +113,32 @@ def run(args: argparse.Namespace, target) -> int:
         status = 130  # as any interrupted command: never read as an all-clear
     elif report.errors and not report.sources:
         status = 2
+    elif serious:
+        status = 1
     else:
-        status = 1 if serious else 0
+        # an empty source (a `kubectl logs` that failed into the file or the pipe) was not
+        # checked: "nothing found" there is no all-clear (EMPTY_EXIT, as `fix list`'s 3)
+        status = EMPTY_EXIT if report.empty else 0
     if args.json:
         _print_json(engine, findings, report, status, elapsed, target if args.live else None, interrupted)
     else:
         _print_human(engine, findings, report, elapsed, interrupted, target)
+    for name in report.empty:  # said on stderr too: a CI job may keep only the exit status and stderr
+        print(f"petstore-tui diagnose: {redact(empty_note(name))}", file=sys.stderr)
     if interrupted:
         print(f"petstore-tui diagnose: interrupted: the report is partial, it covers only the "
               f"{counted(engine.lines_read, 'line')} read before", file=sys.stderr)
     return status
+
+
+# some source was empty and nothing worse was found: incomplete, as `fix list`'s 3
+EMPTY_EXIT = 3
+
+
+def empty_note(source: str) -> str:
+    """What the report says of a source that held no line (`file:PATH` or `stdin`)."""
+    name = source.removeprefix("file:")
+    return f"{name} was empty: nothing in it was checked (did the command that wrote it fail?)"
 
 
 # A warm engine loads in well under a second; past this, the catalog is being compiled.
@@ -161,8 +178,11 @@ def note_a_slow_load(stream, catalog_dirs=(), matcher: str | None = None) -> Cal
 
 
 def _path_problem(path: str) -> str:
-    return "" if path == "-" else log_file_problem(path, "give log files, or - for stdin",
-                                                   "{command} | petstore-tui diagnose -")
+    if path == "-":
+        if getattr(sys.stdin, "buffer", None) is None:  # Python's stdin when descriptor 0 is closed (`<&-`)
+            return "-: stdin is closed: nothing to read (pipe the log in, or give log files)"
+        return ""
+    return log_file_problem(path, "give log files, or - for stdin", "{command} | petstore-tui diagnose -")
 
 
 # ------------------------------------------------------------------ output
@@ -227,6 +247,7 @@ def _print_json(engine, findings, report, status, elapsed, target, interrupted=F
         "sources": report.sources,
         "skipped": report.skipped,
         "errors": report.errors,
+        "empty": report.empty,
     }
     if interrupted:  # only then: the scan was stopped, the findings are those read so far
         document["interrupted"] = True
@@ -289,13 +310,10 @@ def _fields(fields: list[str], width: int) -> list[str]:
 
 
 def _print_human(engine, findings, report, elapsed, interrupted=False, target=None) -> None:
-    # start-up: only this report wraps text (--json does not load it)
-    import textwrap
-
     # start-up: `diagnose --help` does not load these
     from checks.model import recognition_text
     from petstore_core.kube import command_for_target, for_target
-    from petstore_core.paragraph import terminal_width
+    from petstore_core.paragraph import terminal_width, wrap
     from petstore_core.redact import redact
 
     out = sys.stdout
@@ -310,7 +328,7 @@ def _print_human(engine, findings, report, elapsed, interrupted=False, target=No
         entry = engine.by_id.get(f.failure_id)
         sev = f.severity.value.upper()
         # wrapped on the plain text, styled line by line: escape codes count no columns
-        title = textwrap.wrap(f.title, width - 9, break_long_words=False, break_on_hyphens=False) or [""]
+        title = wrap(f.title, width - 9)
         lines.append(f"{style(f'{sev:<8}', _SEVERITY_STYLE[f.severity.value])} {style(title[0], '1')}")
         lines.extend(" " * 9 + style(part, "1") for part in title[1:])
         if f.simulated:
@@ -331,9 +349,8 @@ def _print_human(engine, findings, report, elapsed, interrupted=False, target=No
         if actions:
             releases = f.details.get("releases") or {}
             named = [f"{a} (needed since controller {releases[a]})" if a in releases else a for a in actions]
-            lines.extend(textwrap.wrap(f"denied action{'s' if len(actions) > 1 else ''}: " + ", ".join(named), width,
-                                       initial_indent="  ", subsequent_indent="    ", break_long_words=False,
-                                       break_on_hyphens=False))
+            lines.extend(wrap(f"denied action{'s' if len(actions) > 1 else ''}: " + ", ".join(named), width,
+                              first="  ", hang="    "))
         if f.evidence:
             lines.append("  evidence:")
             for item in f.evidence:
@@ -341,21 +358,17 @@ def _print_human(engine, findings, report, elapsed, interrupted=False, target=No
                     lines.append("    " + style("| ", "2") + line)
         if f.explanation:
             lines.append("  why:")
-            lines.extend(textwrap.wrap(" ".join(f.explanation.split()), width - 4,
-                                       initial_indent="    ", subsequent_indent="    "))
+            lines.extend(wrap(f.explanation, width - 4, first="    ", hang="    "))
         if f.fix is not None:
-            summary = textwrap.wrap(" ".join(f.fix.summary.split()), width - 7, break_long_words=False,
-                                    break_on_hyphens=False) or [""]
+            summary = wrap(f.fix.summary, width - 7)
             lines.append(f"  fix: {style(summary[0], '1')}")
             lines.extend("       " + style(part, "1") for part in summary[1:])
             for number, step in enumerate(f.fix.steps, 1):
-                lines.extend(textwrap.wrap(for_target(step, target), width - 7, initial_indent=f"    {number}. ",
-                                           subsequent_indent="       "))
+                lines.extend(wrap(for_target(step, target), width - 7, first=f"    {number}. ", hang="       "))
             for command in f.fix.commands:  # kubectl ones with the operator's --context
                 lines.append("    $ " + command_for_target(command, target))
             if f.fix.files:
-                lines.extend(textwrap.wrap("files: " + ", ".join(f.fix.files), width, initial_indent="    ",
-                                           subsequent_indent="      ", break_long_words=False, break_on_hyphens=False))
+                lines.extend(wrap("files: " + ", ".join(f.fix.files), width, first="    ", hang="      "))
         if entry is not None and entry.docs:
             docs = "  docs: " + " ".join(entry.docs)
             # an address is never cut: past the width, one a line
@@ -366,8 +379,12 @@ def _print_human(engine, findings, report, elapsed, interrupted=False, target=No
     where = f"{counted(engine.lines_read, 'line')} from {counted(len(report.sources), 'source')}"
     if shown:
         summary = f"{counted(len(shown), 'finding')} ({', '.join(parts)}) in {where}"
+    elif report.empty and len(report.empty) == len(report.sources):
+        summary = f"nothing checked: {'every source was' if len(report.empty) > 1 else 'the source was'} empty"
     else:
         summary = f"no known failures found in {where}"
+    if report.empty and len(report.empty) < len(report.sources):
+        summary += f"; {len(report.empty)} of them empty, not checked"
     if hidden:
         summary += f"; {hidden} acknowledged or ignored, not shown (petstore-tui ack --list)"
     if interrupted:
@@ -375,6 +392,8 @@ def _print_human(engine, findings, report, elapsed, interrupted=False, target=No
     lines.append(summary + f" ({elapsed:.2f} s)")
     if engine.lines_cut:
         lines.append(cut_note(engine.lines_cut))
+    for item in report.empty:
+        lines.append(style("empty: ", "1;33") + empty_note(item))
     for item in report.skipped:
         lines.append(f"skipped: {item}")
     for item in report.errors:

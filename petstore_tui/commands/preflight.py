@@ -106,31 +106,14 @@ def _use_colour() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
-# Spans a wrapped line never breaks: a `quoted` span, and a shell command written into
-# the text (aws eks update-kubeconfig --name x --region <region>): its program, the bare
-# words after it, then options each with at most one value, so "... --profile p writes
-# it" ends at "p". Addresses have no spaces: textwrap keeps them whole (break_long_words).
-_PROGRAMS = r"(?:aws|kubectl|helm|terraform|docker|podman|eksctl|petstore-tui|git|\./dev)"
-_WORD = r"[a-z0-9<][^\s,;()`]*"
-# a JSON key stays with its value: a value alone on its line loses what names it (an id
-# read as a secret by tests/secrets/test_outputs.py's scanner)
-_WHOLE = re.compile(r"`[^`]*`|\"[^\"\s]*\": \"[^\"]*\"|(?<![\w./-])" + _PROGRAMS + r"(?: " + _WORD + r")*(?: --?[\w-]+(?:[= ](?!-)[^\s,;()`]+)?)*")
-_KEEP = "\x00"  # stands for a space that must not break; _printable removed any control
-
-
-def _wrapped(text: str, first: str, hang: str, width: int) -> list[str]:
+def _wrapped(text: str, first: str, hang: str, width: int, whole: tuple[str, ...] = ()) -> list[str]:
     """`text` from column len(first) on lines of `width`, each line after the first starting
-    with `hang`; commands and quoted spans are never broken (one longer than the room
-    stands alone on its line, past the width, as diagnose prints a long address)."""
+    with `hang`: petstore_core/paragraph.py's wrap (commands, quoted spans, JSON pairs and
+    `whole` never broken)."""
     # start-up: only the text table wraps (--json does not load it)
-    import textwrap
+    from petstore_core.paragraph import wrap
 
-    kept = _WHOLE.sub(lambda m: m.group(0).replace(" ", _KEEP), " ".join(text.split()))
-    # 20 columns at the least: on a very narrow terminal a line overflows rather than
-    # shrinking to a word a line
-    lines = textwrap.wrap(kept, max(width, len(hang) + 20), initial_indent=first, subsequent_indent=hang,
-                          break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
-    return [line.replace(_KEEP, " ") for line in lines]
+    return wrap(text, width, first=first, hang=hang, whole=whole)
 
 
 def print_table(results: list, target: Target, elapsed: float, colour: bool) -> None:
@@ -165,14 +148,16 @@ def print_table(results: list, target: Target, elapsed: float, colour: bool) -> 
         cause = (r.status, r.summary)
         stopped = r.summary.startswith("could not run (needs ")
         repeat = stopped and cause in said
+        whole: tuple[str, ...] = ()
         if stopped:
             # cluster checks stopped by one missing prerequisite: its message said once in
             # the section, in full, wherever other lines came between; the prerequisite
             # whole on its line, grep-able in the text report
             head, _, message = summary.partition(": ")
-            summary = head.replace(" ", _KEEP) + ": " + ("as" + _KEEP + "above" if repeat else message)
+            summary = head + ": " + ("as above" if repeat else message)
+            whole = (head + ":", "as above") if repeat else (head + ":",)
         said.add(cause)
-        lines = _wrapped(summary, plain, column, width)
+        lines = _wrapped(summary, plain, column, width, whole)
         print(lines[0].replace(plain, f"  {mark} {r.id:{id_width}}  ", 1))
         for line in lines[1:]:
             print(line)

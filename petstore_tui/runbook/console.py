@@ -9,7 +9,7 @@ import sys
 import threading
 from typing import TextIO
 
-from petstore_core.paragraph import for_terminal
+from petstore_core.paragraph import for_terminal, terminal_width, wrap
 from petstore_tui.events import (
     ConfirmationRequested,
     RunFinished,
@@ -141,7 +141,16 @@ async def run_headless(runner, *, from_step: str | None = None, only: str | None
                 last_started = running["step"] = event.step
                 print(f"==> [{index.get(event.step, '?')}/{total}] {event.step}: {event.title}",
                       file=out, flush=True)
+            elif isinstance(event, StepOutput) and event.stream == "info":
+                # petstore-tui's own note: wrapped to its stream as every text report is
+                # (petstore_core/paragraph.py), its later lines under its first word
+                lead = "    " + event.line[:len(event.line) - len(event.line.lstrip(" "))]  # its own indent kept
+                print("\n".join(wrap(event.line, terminal_width(out), first=lead, hang=lead + "  ")),
+                      file=out, flush=True)
+            elif isinstance(event, StepOutput) and event.stream == "journal":
+                print(f"    | {event.line}", file=out, flush=True)  # the last run's, marked apart from this one's
             elif isinstance(event, StepOutput):
+                # a tool's own line, as it printed it: a table or a JSON line rewrapped is unreadable
                 print(f"    {event.line}", file=err if event.stream == "stderr" else out, flush=True)
             elif isinstance(event, StepProgress):
                 key = (event.done, event.total, event.label)

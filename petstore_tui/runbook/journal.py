@@ -11,6 +11,11 @@ from petstore_core import settings
 from petstore_core.private_file import write_private
 from petstore_core.redact import redact
 
+# a stopped or failed step's output kept in the journal: its last lines, each cut (a
+# Terraform apply prints thousands; the end says where it stood)
+OUTPUT_LINES = 200
+OUTPUT_LINE = 1000
+
 
 def journal_path(target: settings.Target) -> Path:
     folder = settings.state_dir() / "journals"
@@ -67,8 +72,10 @@ class Journal:
         self.data["runbooks"][runbook] = {}
 
     def record(self, runbook: str, step: str, status: str, *, started: float, elapsed: float,
-               summary: str = "", outputs: dict | None = None) -> None:
-        self.steps(runbook)[step] = {
+               summary: str = "", outputs: dict | None = None, output: list[str] | None = None) -> None:
+        """`output`: the last lines the step printed (a stopped or failed one: what its tool
+        said until then outlives the terminal; the next run shows them, runner.py)."""
+        entry = {
             "status": status,
             "started": round(started, 3),
             "finished": round(time.time(), 3),
@@ -76,6 +83,9 @@ class Journal:
             "summary": redact(summary),
             "outputs": json_safe(outputs or {}),
         }
+        if output:
+            entry["output"] = [redact(line[:OUTPUT_LINE]) for line in output[-OUTPUT_LINES:]]
+        self.steps(runbook)[step] = entry
         self.save()
 
     def save(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -22,7 +23,7 @@ from petstore_tui.events import (
     StepStatus,
 )
 from petstore_tui.runbook.background_engine import BackgroundEngine
-from petstore_tui.runbook.journal import Journal
+from petstore_tui.runbook.journal import OUTPUT_LINES, Journal
 from petstore_tui.runbook.lock import RunLock
 from petstore_tui.runbook.model import Step, StepContext, StepResult, describe_error, duration
 from petstore_tui.runbook.stopping import KILLED
@@ -191,10 +192,17 @@ class Runner:
             ctx = self._context(step, outputs, cache, queue, engine, findings)
             started_at = time.time()
             t0 = time.monotonic()
+            last = journal.steps(self.runbook).get(step.id) or {}
             yield StepStarted(step.id, step.title, started_at)
             for note in filter(None, notes):
                 yield StepOutput(step.id, note, "info")
             notes = []
+            heading, earlier = _last_output(last)  # what it printed when it was stopped, before it runs again
+            if earlier:
+                yield StepOutput(step.id, heading, "info")
+                for line in earlier:
+                    yield StepOutput(step.id, line, "journal")
+            said: deque[str] = deque(maxlen=OUTPUT_LINES)  # its lines, journalled if it stops or fails
             self._task = asyncio.ensure_future(self._execute(step, ctx, queue))
             beat = asyncio.ensure_future(self._heartbeat(step, ctx, queue))
             try:
@@ -202,6 +210,8 @@ class Runner:
                     item = await queue.get()
                     if item is _END:
                         break
+                    if isinstance(item, StepOutput):
+                        said.append(item.line)
                     yield item
             finally:
                 beat.cancel()
@@ -229,8 +239,9 @@ class Runner:
             summary = result.summary
             if result.status is StepStatus.FAILED and found and found[0].fix is not None:
                 summary = f"{summary} — {found[0].title}: {found[0].fix.summary}"
+            kept = list(said) if result.status in (StepStatus.STOPPED, StepStatus.FAILED) else None
             journal.record(self.runbook, step.id, result.status.value, started=started_at,
-                           elapsed=elapsed, summary=summary, outputs=result.outputs)
+                           elapsed=elapsed, summary=summary, outputs=result.outputs, output=kept)
             if result.status in (StepStatus.DONE, StepStatus.SKIPPED):
                 outputs.update(result.outputs)
             yield StepFinished(step.id, result.status, elapsed, redact(summary), found,
@@ -339,6 +350,19 @@ class Runner:
             return StepResult(StepStatus.FAILED, describe_error(exc))
         finally:
             queue.put_nowait(_END)
+
+
+def _last_output(entry: dict) -> tuple[str, list[str]]:
+    """A stopped (or failed, or died: "running") step's journalled output and the note
+    that introduces it; ("", []) for any other entry."""
+    lines = entry.get("output") if entry.get("status") in ("stopped", "failed", "running") else None
+    if not lines or not isinstance(lines, list):
+        return "", []
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.get("finished") or 0))
+    state = "stopped" if entry.get("status") == "running" else entry["status"]
+    heading = (f"the last run {state} this step ({when}, after {duration(entry.get('elapsed') or 0)}); "
+               f"its output until then, {counted(len(lines), 'line')} from the journal:")
+    return heading, [redact(str(line)) for line in lines]
 
 
 def _still(step: Step, ctx: StepContext, now: float) -> str:

@@ -17,6 +17,9 @@ class ScanReport(Record):
     sources: list[str] = Default(list)
     errors: list[str] = Default(list)
     skipped: list[str] = Default(list)
+    # sources read whole that held no line at all (an empty file, a pipe that carried
+    # nothing): nothing in them was checked, which an all-clear must not hide
+    empty: list[str] = Default(list)
 
 
 def scan_paths(engine, paths: Sequence[str], source: str = Source.ANY.value,
@@ -26,6 +29,7 @@ def scan_paths(engine, paths: Sequence[str], source: str = Source.ANY.value,
     interrupted by Ctrl-C leaves there what it read, the source it was in included."""
     report = ScanReport() if report is None else report
     for path in paths:
+        before = engine.lines_read
         if path == "-":
             try:
                 engine.scan_stream(sys.stdin.buffer, source, "stdin")
@@ -33,6 +37,8 @@ def scan_paths(engine, paths: Sequence[str], source: str = Source.ANY.value,
                 report.sources.append("stdin")
                 raise
             report.sources.append("stdin")
+            if engine.lines_read == before:
+                report.empty.append("stdin")
             continue
         try:
             # the absolute path: an acknowledgement of this file holds however it is spelled
@@ -53,6 +59,8 @@ def scan_paths(engine, paths: Sequence[str], source: str = Source.ANY.value,
             report.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
             continue
         report.sources.append(f"file:{path}")
+        if engine.lines_read == before:
+            report.empty.append(f"file:{path}")
     return report
 
 

@@ -419,3 +419,139 @@ def test_every_line_of_the_report_but_evidence_and_commands_fits_the_width(tmp_p
     assert not long, long
     assert "fix: Attach the controller's published policy" in out
     assert "resource: " in out and "source: " in out and "seen 1 time" in out
+
+
+def test_an_empty_file_is_not_an_all_clear(tmp_path, capsys):
+    """Stand-in: an empty file, as `kubectl logs ... > app.log` leaves it when kubectl
+    fails. It read "no known failures found in 0 lines from 1 source", exit 0: the
+    all-clear. Exit 3 (incomplete), the file named as empty, in the text and in --json."""
+    path = write(tmp_path, "app.log", "")
+    code, out, err = run(capsys, "diagnose", path)
+    assert code == 3, (out, err)
+    assert "no known failures found" not in out, out
+    assert f"{path} was empty" in out and f"{path} was empty" in err, (out, err)
+    code, out, err = run(capsys, "diagnose", "--json", path)
+    document = json.loads(out)
+    assert code == 3 and document["summary"]["exit_status"] == 3
+    assert document["empty"] == [f"file:{path}"] and document["sources"] == [f"file:{path}"]
+
+
+def test_a_pipe_that_carried_nothing_is_not_an_all_clear(capsys):
+    """Stand-in: an empty stdin, as `kubectl logs ... | petstore-tui diagnose -` gets it
+    when kubectl fails upstream."""
+    code, out, err = run(capsys, "diagnose", "-", stdin=b"")
+    assert code == 3 and "stdin was empty" in out and "stdin was empty" in err, (out, err)
+    code, out, _ = run(capsys, "diagnose", "--json", stdin=b"")
+    assert code == 3 and json.loads(out)["empty"] == ["stdin"]
+
+
+def test_the_empty_ones_of_several_sources_are_named_and_the_rest_scanned(tmp_path, capsys):
+    """Stand-ins: an empty controller log beside a healthy app log (exit 3: the controller
+    was not checked), then beside an app log with the crash (exit 1: the answer is "no"
+    whatever else was empty, and the empty one is still named)."""
+    empty = write(tmp_path, "controller.log", "")
+    healthy = write(tmp_path, "app.log", "GET /api/v1/health 200\n" * 5)
+    code, out, err = run(capsys, "diagnose", empty, healthy)
+    assert code == 3, (out, err)
+    assert f"{empty} was empty" in out and healthy + " was empty" not in out, out
+    assert "in 5 lines from 2 sources" in out, out
+    crash = write(tmp_path, "crash.log", IMPORT_ERROR)
+    code, out, err = run(capsys, "diagnose", "--json", healthy, empty, crash)
+    document = json.loads(out)
+    assert code == 1 and document["summary"]["exit_status"] == 1, err
+    assert document["empty"] == [f"file:{empty}"]
+    assert [f["id"] for f in document["findings"]] == ["fixture-werkzeug-url-quote"]
+    assert f"{empty} was empty" in err
+
+
+def test_a_file_with_lines_has_no_empty_field_entry(tmp_path, capsys):
+    code, out, _ = run(capsys, "diagnose", "--json", write(tmp_path, "ok.log", "GET / 200\n"))
+    assert code == 0 and json.loads(out)["empty"] == []
+
+
+# A fix step written as the built-in ones are (alb-controller-policy-outdated: a path
+# with hyphens, a command with options inside the prose), in a catalog entry of its own.
+STEP = ("Find the controller version that runs (kubectl get deployment -n kube-system "
+        "aws-load-balancer-controller -o jsonpath={.spec}), then download its policy and replace "
+        "terraform/policies/aws-load-balancer-controller.json with it; kubectl or helm could not "
+        "open a connection to the cluster otherwise.")
+WIDGET = f"""\
+id: widget-exploded
+title: Widget exploded
+severity: error
+sources: [app]
+signatures: ['widget\\s+exploded']
+explanation: "{STEP}"
+fix: {{summary: Replace the widget., steps: ["{STEP}"]}}
+"""
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_the_report_keeps_paths_and_commands_whole_as_preflight_does(tmp_path, capsys, monkeypatch, columns):
+    """Stand-in: a user catalog entry (--catalog) whose explanation and fix step hold a
+    hyphenated path and a command. The report's step broke the path at its hyphens
+    ("aws-load-" / "balancer-controller.json") and the command between its options,
+    where preflight's report kept both whole: one wrap now (petstore_core/paragraph.py)."""
+    folder = tmp_path / "mine" / "widget-exploded"
+    (folder / "positive").mkdir(parents=True)
+    (folder / "negative").mkdir()
+    (folder / "failure.yaml").write_text(WIDGET)
+    (folder / "positive" / "one.log").write_text("# source: written for this test\nERROR widget exploded\n")
+    (folder / "negative" / "one.log").write_text("# source: written for this test\nINFO widget fine\n")
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out, err = run(capsys, "diagnose", "--catalog", str(tmp_path / "mine"),
+                         write(tmp_path, "app.log", "ERROR widget exploded\n"))
+    assert code == 1, err
+    words = [line.strip() for line in out.splitlines()]
+    assert any(w.endswith("terraform/policies/aws-load-balancer-controller.json with it;")
+               or w.startswith("terraform/policies/aws-load-balancer-controller.json") for w in words), out
+    assert not any(w.endswith("aws-load-") for w in words), out
+    assert any("kubectl get deployment -n kube-system" in w for w in words), out
+    # prose that starts with a program's name is no command: it wraps within the width
+    assert all(len(line) <= columns for line in out.splitlines()
+               if "kubectl or helm" in line or "open a connection" in line), out
+
+
+def test_diagnose_and_preflight_wrap_through_one_function(tmp_path, capsys, monkeypatch):
+    """Both text reports call petstore_core.paragraph.wrap (stand-in: a recorder around it)."""
+    from checks.model import CheckResult, Status
+    from petstore_core import paragraph
+    from petstore_core.settings import Target
+    from petstore_tui.commands.preflight import print_table
+
+    real = paragraph.wrap
+    calls: list[str] = []
+
+    def recorder(text, *args, **kwargs):
+        calls.append(text)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(paragraph, "wrap", recorder)
+    code, _, err = run(capsys, "diagnose", write(tmp_path, "ctrl.log", DENIAL))
+    assert code == 1 and any(c.startswith("The controller's role lacks") for c in calls), err
+    calls.clear()
+    print_table([CheckResult(id="aws.region", group="aws", status=Status.FAIL, summary="no AWS region",
+                             fix="pass --region")], Target(), 0.1, colour=False)
+    assert "no AWS region" in calls and "fix: pass --region" in calls
+
+
+@pytest.mark.parametrize("argv", [["-"], ["--json", "-"]])
+def test_a_closed_stdin_is_a_usage_error_not_an_internal_one(capsys, monkeypatch, argv):
+    """Stand-in: sys.stdin None, as Python leaves it when the descriptor is closed
+    (`petstore-tui diagnose - <&-` in a CI step). It read "internal error: AttributeError:
+    'NoneType' object has no attribute 'buffer'"."""
+    monkeypatch.setattr(sys, "stdin", None)
+    code, out, err = run(capsys, "diagnose", *argv)
+    assert code == 2 and not out, out
+    assert "stdin is closed" in err and "internal error" not in err, err
+
+
+def test_the_help_fits_80_columns(capsys, monkeypatch):
+    """Stand-in: $COLUMNS 80. --source's ten choices, written in braces by argparse, ran
+    the usage and the option's line to 125 columns; they are listed in its help instead."""
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit):
+        cli.main(["diagnose", "--help"])
+    out = capsys.readouterr().out
+    assert all(len(line) <= 80 for line in out.splitlines()), [line for line in out.splitlines() if len(line) > 80]
+    assert "alb-controller" in out and "image-build" in out

@@ -196,3 +196,19 @@ def test_unreachable_endpoint_fix_is_the_network_not_the_keys():
     message = describe_aws_error(EndpointConnectionError(endpoint_url="https://sts.us-east-1.amazonaws.com/"))
     fix = credential_fix(message, "work")
     assert "proxy" in fix and "keys" in fix and "were not tried" in fix, fix
+
+
+@pytest.mark.parametrize("profile", [None, "x"])
+async def test_an_unparsable_config_file_is_the_regions_problem_too(monkeypatch, tmp_path, profile):
+    """No stand-in: AWS_CONFIG_FILE holding a broken section header (`[profile x`), no
+    region in the environment. aws.credentials said the file cannot be parsed (fix-27b)
+    while aws.region said "no region set" with the usual fix (pass --region...): the
+    operator was sent to set a region the file may well hold. It now names the parse error."""
+    _profile_files(monkeypatch, tmp_path, "[profile x\nregion = eu-west-1\n")
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    result = await run_check(RegionCheck(), make_ctx(target=Target(profile=profile)))
+    assert result.status == Status.FAIL, result
+    assert f"The AWS config file {tmp_path}/config cannot be parsed" in result.summary, result.summary
+    assert "no region set" not in result.summary and "pass --region" not in (result.fix or ""), result
+    assert "correct the file's syntax" in result.fix, result.fix

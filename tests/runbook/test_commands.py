@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 
 import pytest
 
@@ -120,8 +121,9 @@ def test_output_json_is_an_alias_of_json(capsys):
     assert json.loads(capsys.readouterr().out)["running"] is False
     assert cli.main(["preflight", "--only", "tools.git", "--output", "json"]) in (0, 1)
     assert json.loads(capsys.readouterr().out)["schema"] == "petstore-tui/preflight/v1"
-    assert cli.main(["diagnose", "-o", "json", "/dev/null"]) == 0
-    assert json.loads(capsys.readouterr().out)["findings"] == []
+    assert cli.main(["diagnose", "-o", "json", "/dev/null"]) == 3  # an empty source: no all-clear
+    document = json.loads(capsys.readouterr().out)
+    assert document["findings"] == [] and document["empty"] == ["file:/dev/null"]
     with pytest.raises(SystemExit) as exited:
         cli.main(["preflight", "-o", "yaml"])
     assert exited.value.code == 2
@@ -189,3 +191,15 @@ def test_the_commands_for_what_destroy_left_name_the_operators_profile_and_regio
     sandbox_state.write(sandbox_state.SandboxState("http://127.0.0.1:45999", 1, 0.0))  # the test's own state folder
     sandboxed = _removal_commands(Target(sandbox=True), left)
     assert all(c.endswith("--region us-east-1 --endpoint-url http://127.0.0.1:45999") for c in sandboxed), sandboxed
+
+
+@pytest.mark.parametrize("argv", [["preflight", "--only", "tools.git"], ["diagnose", "/dev/null"],
+                                  ["catalog", "list"]])
+def test_a_closed_stdout_is_said_not_an_internal_error_or_a_silent_pass(monkeypatch, capsys, argv):
+    """Stand-in: sys.stdout None, as Python leaves it when descriptor 1 is closed (a CI
+    step run with `>&-`). preflight and diagnose said "internal error: AttributeError:
+    'NoneType' object has no attribute 'isatty'"; catalog list printed nothing and exited 0."""
+    monkeypatch.setattr(sys, "stdout", None)
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert "stdout is closed" in err and "internal error" not in err, err

@@ -62,3 +62,33 @@ def test_a_hanging_indent_under_a_marker():
     lines = for_terminal(text, 40, hang="      ").splitlines()
     assert lines[0].startswith("    fix: ") and all(line.startswith("      ") for line in lines[1:])
     assert "          terraform apply" in lines and all(len(line) <= 40 for line in lines)
+
+
+def test_wrap_never_breaks_a_word_a_command_a_quoted_span_or_a_json_pair():
+    """petstore_core.paragraph.wrap, the one wrap of the text reports: a hyphenated path
+    whole (diagnose broke it at its hyphens), a command with its options, a `quoted` span,
+    a JSON key with its value, and the spans it is given."""
+    from petstore_core.paragraph import wrap
+
+    text = ('replace terraform/policies/aws-load-balancer-controller.json, then run '
+            'aws eks update-kubeconfig --name petstore-eks --region eu-west-1 and read `kubectl get pods -A` '
+            'where "private_key_id": "0123456789abcdef" says could not run (needs aws.region): as above')
+    lines = wrap(text, 30, first="  ", hang="    ", whole=("could not run (needs aws.region):",))
+    joined = "\n".join(lines)
+    for span in ("terraform/policies/aws-load-balancer-controller.json,",
+                 "aws eks update-kubeconfig --name petstore-eks --region eu-west-1",
+                 "`kubectl get pods -A`", '"private_key_id": "0123456789abcdef"', "could not run (needs aws.region):"):
+        assert any(span in line for line in lines), (span, joined)
+    assert lines[0].startswith("  replace") and all(line.startswith("    ") for line in lines[1:])
+    assert " ".join(" ".join(lines).split()) == " ".join(text.split())
+
+
+def test_prose_that_names_a_program_is_not_a_command():
+    """"kubectl or helm could not open a connection" kept whole ran past the width."""
+    from petstore_core.paragraph import wrap
+
+    lines = wrap("kubectl or helm could not open a connection to the cluster's API server at all", 30)
+    assert all(len(line) <= 30 for line in lines), lines
+    lines = wrap("aws configure list-profiles lists the profiles there: pass one with --profile", 30)
+    assert all(len(line) <= 30 for line in lines), lines
+    assert lines[0] == "aws configure list-profiles"
