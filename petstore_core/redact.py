@@ -221,8 +221,15 @@ _BASE64_RUN = _Pattern(r"(?<![A-Za-z0-9+/=_.\-])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za
 _MIN_ENTROPY = 4.0  # bits a character; random base64 of 40+ characters has about 4.7 or more
 
 
+# An ARN's resource part (`arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly`) names a
+# thing; it is never a secret, however random a long policy name looks.
+_ARN_PREFIX = _Pattern(r"\barn:aws[\w-]*:[\w-]+:[\w-]*:[\w-]*:$")
+
+
 def _random_looking(m: re.Match) -> str:
     run = m.group()
+    if _ARN_PREFIX.search(m.string, max(0, m.start() - 80), m.start()):
+        return run
     if (any(c.isupper() for c in run) and any(c.islower() for c in run)
             and any(c.isdigit() for c in run) and _entropy(run) >= _MIN_ENTROPY):
         return MASK

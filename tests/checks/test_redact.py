@@ -50,6 +50,10 @@ def test_secret_is_masked(text, secret):
     "image: 1.dkr.ecr.us-east-1.amazonaws.com/petstore@sha256:57a96e192b6c225add846257664e1d23a9952ab8d5c55196e99ca77b9073445f",
     "docker://registry.internal:5000/petstore@sha256:57a96e192b6c225add846257664e1d23",
     "arn:aws:iam::123456789012:role/eksctl-petstore-cluster-ServiceRole-1A2B3C4D5E6F",
+    # AWS managed policies named in a fix command (the ECR read policy was masked, so the
+    # ecr-pull-forbidden fix could not be copied)
+    "aws iam attach-role-policy --role-name petstore-nodes --policy-arn arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+    "arn:aws-us-gov:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role",
     "reading /home/runner/work/Petstore2026/terraform/modules/eks/main.tf",
     # a path whose last part says secret, then an error about it (Go's os.Open wording, as
     # the controller prints it when IRSA's token is not mounted; our own usage errors)
