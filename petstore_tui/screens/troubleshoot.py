@@ -44,6 +44,7 @@ from petstore_tui.widgets.timeline_strip import seen_line
 if TYPE_CHECKING:
     from petstore_tui.app import PetstoreApp
 
+PROBES = "live probes"  # FindingsChanged's origin for the probes' whole answer
 STATUS_EVERY = 0.25  # seconds between redraws of the status line, the lagging cells and the detail
 # until the engine is ready no source is followed (each line must meet the engine)
 LOADING = "loading the diagnostics engine · a first run compiles the catalog (seconds; a minute on a busy machine)"
@@ -192,12 +193,16 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
             if finding.count > seen:
                 self.sightings.setdefault(key, deque(maxlen=500)).append((now, finding.count - seen))
             self._counts[key] = max(seen, finding.count)
-        table.upsert(message.findings, later=True)  # a known finding's cells: on the tick
+        if message.origin == PROBES:  # the probes' whole answer: what they no longer report leaves
+            table.replace_probes(message.findings)
+        else:
+            table.upsert(message.findings, later=True)  # a known finding's cells: on the tick
         selected = table.selected()
         if selected is None and table.row_count:
             table.move_cursor(row=0)
             selected = table.selected()
-        if selected is not None and finding_key(selected) in {finding_key(f) for f in message.findings}:
+        if selected is not None and (message.origin == PROBES or finding_key(selected) in
+                                     {finding_key(f) for f in message.findings}):
             self._detail_dirty = True
         self._status_dirty = True
 
@@ -327,7 +332,11 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
             try:
                 with self.engine_lock:
                     for finding in engine.findings():
-                        shown[finding_key(finding)] = finding
+                        key = finding_key(finding)
+                        if key in shown:  # with what the live probes said of it
+                            shown[key] = self.query_one(FindingsTable).merged_finding(finding)
+                        else:
+                            shown[key] = finding
             except Exception:  # the table already holds what we showed
                 pass
         return sorted(shown.values(), key=lambda f: (-f.severity.rank, f.first_seen))
@@ -340,7 +349,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         except Exception as exc:  # probes unreachable: say why
             self.app.call_from_thread(self.app.fail, "Probes failed", exc)
             return
-        self.post_message(FindingsChanged(found, "live probes"))
+        self.post_message(FindingsChanged(found, PROBES))
         self.app.call_from_thread(self.notify, f"Probes done: {_findings(len(found))}.")
 
 

@@ -46,9 +46,8 @@ class DrillActions:
                      getattr(outcome, "simulated", True))
         if getattr(outcome, "probe", False):
             try:
-                found = list(self.app.services.run_probes())
-                if found:
-                    self.post_message(FindingsChanged(found, "live probes"))
+                # even when empty: the probes' answer clears what they no longer report
+                self.post_message(FindingsChanged(list(self.app.services.run_probes()), "live probes"))
             except Exception as exc:  # the probe is a bonus; the drill itself worked
                 self.post_message(DrillDone(redact(f"probes failed: {exc}"), False))
         verb = "planted" if what == "plant" else "undone"

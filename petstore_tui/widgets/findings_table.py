@@ -54,8 +54,12 @@ class FindingsTable(DataTable):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row")
-        self.findings: dict[str, Finding] = {}
+        self.findings: dict[str, Finding] = {}  # what each row shows
         self._lagging: set[str] = set()  # rows whose cells still show an earlier state
+        # the live probes' last answer, by finding key: a probe's finding shows in the row of
+        # the logs' finding of the same failure when there is one (merged_finding), else alone
+        self._probes: dict[str, Finding] = {}
+        self._own: dict[str, Finding] = {}  # rows' findings from the logs (and drills), unmerged
 
     def on_mount(self) -> None:
         self.add_column("Finding", key="title", width=30)
@@ -100,19 +104,75 @@ class FindingsTable(DataTable):
         added = False
         for finding in findings:
             key = finding_key(finding)
-            sev = finding.severity.value
-            if key not in self.findings:
-                added = True
-                self.add_row(title_text(finding, self._title_width()),
-                             Text(shorten_middle(redact(finding.resource), RESOURCE_WIDTH), no_wrap=True),
-                             str(finding.count),
-                             Text(SEVERITY_LABEL.get(sev, sev), style=SEVERITY_STYLE.get(sev, "")),
-                             clock_text(finding.last_seen), key=key)
-            else:
-                self._lagging.add(key)
-            self.findings[key] = finding
+            if key in self._probes:  # a probe's finding handed back (an acknowledgement)
+                self._probes[key] = finding
+            elif finding is not self.findings.get(key) or key not in self._own:
+                # (the row's merged copy handed back, by an acknowledgement: its own stays)
+                self._own[key] = finding
+                for gone in [k for k, f in self._probes.items()
+                             if f.failure_id == finding.failure_id and k in self.findings]:
+                    self._drop_row(gone)  # a probe's row now shown in this one
+            added = self._show(key) or added
         if added or not later:
             self.draw_lagging()
+        self._sort_if(added)
+
+    def replace_probes(self, findings: list[Finding]) -> None:
+        """The live probes' whole answer: each finding joins the row of the logs' finding of
+        its failure, or has a row of its own; one the probes no longer report leaves."""
+        before = self._probes
+        self._probes = {finding_key(f): f for f in findings}
+        failures = {f.failure_id for f in [*before.values(), *findings]}
+        added = False
+        for key in [k for k in before if k not in self._probes and k in self.findings]:
+            self._drop_row(key)
+        for key, finding in self._own.items():
+            if finding.failure_id in failures:
+                self._show(key)
+        for key, finding in self._probes.items():
+            if not any(own.failure_id == finding.failure_id for own in self._own.values()):
+                added = self._show(key) or added
+        self.draw_lagging()
+        self._sort_if(added)
+
+    def merged_finding(self, finding: Finding) -> Finding:
+        """A finding from the logs with what the live probes say of its failure: one row
+        that says where it was seen. (The finding itself when no probe reports it.)"""
+        probes = [p for k, p in self._probes.items() if p.failure_id == finding.failure_id
+                  and k != finding_key(finding)]
+        if not probes:
+            return finding
+        seen = finding.source + (" (simulated lines)" if finding.simulated else "")
+        return finding.replace(
+            source=" + ".join([seen, *(p.source for p in probes)]),
+            # the probe read the live state: the finding no longer rests on simulated lines only
+            simulated=False,
+            evidence=[*finding.evidence, *(line for p in probes for line in p.evidence[:2])],
+            last_seen=max([finding.last_seen, *(p.last_seen for p in probes)]))
+
+    def _show(self, key: str) -> bool:
+        """Add or refresh row `key` from its own or its probe's finding; True when added."""
+        own = self._own.get(key)
+        finding = self.merged_finding(own) if own is not None else self._probes[key]
+        self.findings[key] = finding
+        if key in self.rows:
+            self._lagging.add(key)
+            return False
+        sev = finding.severity.value
+        self.add_row(title_text(finding, self._title_width()),
+                     Text(shorten_middle(redact(finding.resource), RESOURCE_WIDTH), no_wrap=True),
+                     str(finding.count),
+                     Text(SEVERITY_LABEL.get(sev, sev), style=SEVERITY_STYLE.get(sev, "")),
+                     clock_text(finding.last_seen), key=key)
+        return True
+
+    def _drop_row(self, key: str) -> None:
+        self.findings.pop(key, None)
+        self._lagging.discard(key)
+        if key in self.rows:
+            self.remove_row(key)
+
+    def _sort_if(self, added: bool) -> None:
         if added and self.row_count > 1:
             # worst first, by the model's own ranking
             rank = {SEVERITY_LABEL.get(s.value, s.value): -s.rank for s in Severity}
