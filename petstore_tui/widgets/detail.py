@@ -73,7 +73,9 @@ class FindingDetail(Static):
                       f" · {redact(finding.source)}", style="dim")]
         if finding.first_seen:
             first = time.strftime("%H:%M:%S", time.gmtime(finding.first_seen))
-            parts.append(Text(f"first seen {first} UTC", style="dim"))
+            last = time.strftime("%H:%M:%S", time.gmtime(finding.last_seen or finding.first_seen))
+            # the last time too: a narrow findings table has no column for it (findings_table.py)
+            parts.append(Text(f"first seen {first} UTC · last {last} UTC", style="dim"))
         if finding.recognised_as:
             # start-up: the preflight screen shows this module's CheckDetail first
             from checks.model import recognition_text
