@@ -160,6 +160,23 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         # the app's launch-time compile of the catalog, said while this panel waits for it
         self.watch(self.app, "catalog_note", self._catalog_note, init=True)
         self.load_engine()
+        if self.app.services.stand_in is not None:
+            self.learn_stand_in()
+
+    @work(thread=True, group="stand-in", exit_on_error=False)
+    def learn_stand_in(self) -> None:
+        """Where the sandbox's app runs under podman: the fixes' kubectl commands become
+        podman ones there (petstore_tui/stand_in_commands.py)."""
+        try:
+            found = self.app.services.stand_in()
+        except Exception:  # no engine answering: kubectl commands are left out, and said so
+            return
+        if found is not None:
+            self.app.call_from_thread(self._use_stand_in, found)
+
+    def _use_stand_in(self, found: Any) -> None:
+        self.query_one(FindingDetail).stand_in = found
+        self._show_detail(self.query_one(FindingsTable).selected())
 
     def _catalog_note(self, note: str) -> None:
         if not self.engine_answered:  # once the engine (or its error) is here, the line is the log's
@@ -283,7 +300,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         if finding is None:
             self.notify("No finding selected.", severity="warning")
             return
-        commands = fix_commands(finding, self.app.target)
+        commands = fix_commands(finding, self.app.target, self.query_one(FindingDetail).stand_in)
         if not commands:
             self.notify("This finding's fix has no commands to copy.", severity="warning")
             return
