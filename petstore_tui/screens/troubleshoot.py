@@ -124,6 +124,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         self._counts: dict[str, int] = {}  # finding key -> hits recorded in sightings
         self.opened_at = 0.0
         self.restarts = RestartCounter()  # fed by the pump from event sources
+        self.cleared: dict[str, int] = {}  # finding key -> its count when an undone drill cleared it
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -350,6 +351,8 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
                 with self.engine_lock:
                     for finding in engine.findings():
                         key = finding_key(finding)
+                        if finding.count <= self.cleared.get(key, -1) and finding.simulated:
+                            continue  # cleared with its drill, not seen since
                         if key in shown:  # with what the live probes said of it
                             shown[key] = self.query_one(FindingsTable).merged_finding(finding)
                         else:

@@ -8,6 +8,7 @@ from petstore_core.redact import redact
 from petstore_tui.contracts import LogSource
 from petstore_tui.screens.dialogs import DrillDialog
 from petstore_tui.screens.troubleshoot_messages import DrillDone, FindingsChanged, LinesBatch
+from petstore_tui.widgets.findings_table import FindingsTable
 
 
 class DrillActions:
@@ -50,6 +51,8 @@ class DrillActions:
                 self.post_message(FindingsChanged(list(self.app.services.run_probes()), "live probes"))
             except Exception as exc:  # the probe is a bonus; the drill itself worked
                 self.post_message(DrillDone(redact(f"probes failed: {exc}"), False))
+        if what == "undo":  # its simulated lines' finding goes with it: nothing printed them
+            self.app.call_from_thread(self._clear_drill_findings, getattr(drill, "failure_id", "") or "")
         verb = "planted" if what == "plant" else "undone"
         self.post_message(DrillDone(redact(f"Drill {verb}: {outcome.message}"), True))
         self.app.call_from_thread(self._mark_drill, drill.id, what == "plant")
@@ -91,6 +94,18 @@ class DrillActions:
                 continue
             self._replay(drill, lines, resource or f"drill:{drill.id}", simulated)
             self.app.call_from_thread(self._mark_drill, drill.id, True)
+
+    def _clear_drill_findings(self, failure_id: str) -> None:
+        """An undone drill's findings that rest only on the lines it fed (simulated) leave
+        the table and the report; they come back if the failure is seen again."""
+        if not failure_id:
+            return
+        cleared = self.query_one(FindingsTable).clear_simulated(failure_id)
+        self.cleared.update(cleared)
+        if cleared:
+            self.note(f"finding {failure_id} cleared: its drill was undone")
+            self._status_dirty = True
+            self._detail_dirty = True
 
     def _mark_drill(self, drill_id: str, planted: bool) -> None:
         if planted:
