@@ -315,7 +315,8 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
 
         finding = self.query_one(FindingsTable).selected()
         open_fix(self, finding.failure_id if finding else None,
-                 lambda outcome: outcome is not None and outcome.status == "fixed" and self.action_run_probes())
+                 lambda outcome: outcome is not None and outcome.status == "fixed" and self.action_run_probes(),
+                 stand_in=self.query_one(FindingDetail).stand_in)
 
     def action_export_report(self) -> None:
         path = default_report_path(self.app.services.report_dir, self.app.services.clock())

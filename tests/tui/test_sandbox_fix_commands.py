@@ -73,3 +73,34 @@ async def test_without_the_app_under_podman_kubectl_is_left_out_and_said():
 def test_the_controllers_commands_have_no_sandbox_equivalent():
     assert for_stand_in("kubectl logs -n kube-system deployment/aws-load-balancer-controller", STAND_IN) is None
     assert for_stand_in("terraform -chdir=terraform apply", STAND_IN) == "terraform -chdir=terraform apply"
+
+
+async def test_x_on_the_sqlite_finding_in_the_sandbox_says_the_podman_commands():
+    """`x` has no one-key fix for this entry and says what to do by hand: there too the
+    commands fit the sandbox (they were the kubectl ones)."""
+    from textual.widgets import Static
+
+    from petstore_tui.screens.fix_dialog import FixDialog
+
+    finding = _finding("sqlite-unable-to-open-database")
+    app = PetstoreApp(fakes.services(run_probes=lambda: [finding], stand_in=lambda: STAND_IN),
+                      initial="troubleshoot")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        table = app.screen.query_one(FindingsTable)
+        for _ in range(100):  # bounded, a round is one short pause
+            if table.row_count:
+                break
+            await pilot.pause(0.02)
+        await pilot.press("x")
+        await settle(app, pilot)
+        for _ in range(200):  # bounded: the plan is made in a worker
+            dialog = app.screen
+            if isinstance(dialog, FixDialog) and dialog.state != "planning":
+                break
+            await pilot.pause(0.02)
+        status = str(app.screen.query_one("#fix-status", Static).render())
+        assert status.startswith("No one-key fix for sqlite-unable-to-open-database"), status
+        assert "$ podman exec petstore-4a1ce-pod-0-petstore sh -c" in status and "kubectl" not in status
