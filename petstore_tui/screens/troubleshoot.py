@@ -125,6 +125,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         self.opened_at = 0.0
         self.restarts = RestartCounter()  # fed by the pump from event sources
         self.cleared: dict[str, int] = {}  # finding key -> its count when an undone drill cleared it
+        self.drill_findings: dict[str, set[str]] = {}  # drill id -> keys of the findings its lines raised
 
     def compose(self) -> ComposeResult:
         app = self.app

@@ -188,10 +188,10 @@ class FindingsTable(DataTable):
         self.draw_lagging()
         self._sort_if(added)
 
-    def clear_simulated(self, failure_id: str) -> dict[str, int]:
-        """Drop the rows of `failure_id` resting only on simulated lines (a drill's, undone);
+    def clear_simulated(self, keys: set[str]) -> dict[str, int]:
+        """Drop the rows of `keys` resting only on simulated lines (a drill's, undone);
         {key: count} of each, so the report leaves them out too until they recur."""
-        gone = {key: f.count for key, f in self._own.items() if f.failure_id == failure_id and f.simulated}
+        gone = {key: f.count for key, f in self._own.items() if key in keys and f.simulated}
         for key in gone:
             del self._own[key]
             self._drop_row(key)

@@ -59,13 +59,11 @@ async def _plant_and_undo(drill) -> tuple[int, int, list, int]:
 
 async def test_undoing_a_simulated_drill_clears_its_finding():
     drill = fakes.FakeDrill(simulated=True)
-    drill.failure_id = fakes.READONLY_FAILURE.failure_id
     planted, undone, reported, again = await _plant_and_undo(drill)
     assert (planted, undone, reported, again) == (1, 0, [], 1)
 
 
 async def test_a_finding_real_lines_stand_behind_stays_after_the_undo():
     drill = fakes.FakeDrill(simulated=False)
-    drill.failure_id = fakes.READONLY_FAILURE.failure_id
     planted, undone, _reported, _again = await _plant_and_undo(drill)
     assert (planted, undone) == (1, 1)
