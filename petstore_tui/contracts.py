@@ -121,6 +121,9 @@ class AppServices(Record):
     run_probes: Callable[[], list[Finding]] = _no_probes
     ensure_sandbox: Callable[[], str] | None = None  # blocking; returns a one-line state
     drills: Callable[[], list[Drill]] = _no_drills
+    # blocking: the sandbox's app under podman (petstore_tui/stand_in_commands.py StandIn),
+    # None when it does not run there; a fix's kubectl commands are fitted to it
+    stand_in: Callable[[], Any] | None = None
     clock: Callable[[], float] = time.time
     unavailable: dict[str, str] = Default(dict)  # service -> why not here
     report_dir: Path | None = None

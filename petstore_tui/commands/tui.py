@@ -273,6 +273,17 @@ def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
 
         return all_drills(target)
 
+    def stand_in() -> Any:
+        # start-up: on first use (see build_services)
+        from petstore_tui.services import docker, kube_play, sandbox_inventory
+        from petstore_tui.stand_in_commands import StandIn
+
+        if not sandbox_inventory.read().get("app"):
+            return None
+        rows = kube_play.ours(docker.find_engine(("podman",), sandbox=True))
+        row = next((r for r in rows if r.get("pod")), None)
+        return StandIn(row["pod"], row["name"]) if row else None
+
     services = AppServices(
         target=target,
         preflight_checks=preflight_checks,
@@ -287,6 +298,7 @@ def build_services(target: Target, catalog_dirs: tuple[str, ...] = ()):
         run_probes=run_probes,
         ensure_sandbox=ensure_sandbox if target.sandbox else None,
         drills=drills,
+        stand_in=stand_in if target.sandbox else None,
     )
     services.extra_files = []  # type: ignore[attr-defined]
     return services

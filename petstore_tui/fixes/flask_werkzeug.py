@@ -24,7 +24,7 @@ from petstore_core import process
 from petstore_core.redact import redact
 from petstore_tui.fixes import files
 from petstore_tui.fixes.base import FixContext
-from petstore_tui.fixes.model import Change, FixError, FixRefused, NothingToFix, Plan
+from petstore_tui.fixes.model import Change, FixError, FixRefused, NothingToFix, Plan, command_for
 from petstore_tui.fixes.repository import RepositoryFix
 
 APP = "petstore-app"
@@ -72,7 +72,11 @@ class FlaskWerkzeugFix(RepositoryFix):
     def plan(self, ctx: FixContext, failure_id: str, resource: str | None) -> Plan:
         result = asyncio.run(run_check(FlaskWerkzeugCheck(), ctx.checks))
         if result.status in (Status.PASS, Status.SKIP):
-            raise NothingToFix(f"{self.check}: {result.summary}")
+            # the checkout is right: an app still crashing with the ImportError runs an image
+            # built from other files (the werkzeug drill's build, an old tag): the fix is a rebuild
+            raise NothingToFix(f"{self.check}: {result.summary}. An app still failing so runs an image "
+                               "built from other files: build and deploy the checkout's again "
+                               f"({command_for(ctx.target, 'deploy', '--from', 'image-build', '--yes')})")
         try:
             before = files.read(ctx.project, REQUIREMENTS_IN)
         except OSError:

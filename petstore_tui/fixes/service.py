@@ -34,6 +34,7 @@ from petstore_tui.fixes.model import (
 from petstore_tui.fixes.permissions import denial
 from petstore_tui.fixes.registry import all_fixes
 from petstore_tui.runbook.lock import RunLocked
+from petstore_tui.stand_in_commands import StandIn, left_out_text, sandbox_commands
 
 PERMISSION_FAILURE = "fix-permission-denied"
 
@@ -55,8 +56,9 @@ def split_spec(spec: str) -> tuple[str, str | None]:
 
 class FixService:
     def __init__(self, target: Target, *, context_factory: Callable[[], CheckContext] | None = None,
-                 fixes: tuple[Fix, ...] | None = None):
+                 fixes: tuple[Fix, ...] | None = None, stand_in: StandIn | None = None):
         self.target = target
+        self.stand_in = stand_in  # the sandbox's app under podman, when the caller knows it
         self._context_factory = context_factory or (lambda: CheckContext.for_target(target))
         self.fixes = fixes if fixes is not None else all_fixes()
 
@@ -75,10 +77,15 @@ class FixService:
         said = f"No one-key fix for {what}: fix it by hand"
         entry = next((e for e in load_catalog() if e.id == what), None)
         if entry is not None and entry.fix is not None:
+            commands, left = list(entry.fix.commands), 0
+            # the sandbox answers kubectl only when --context names a cluster (README, "The sandbox")
+            if self.target.sandbox and not self.target.context:
+                commands, left = sandbox_commands(commands, self.stand_in)
             return NoAutomaticFix(f"{said}. {entry.fix.summary}",
                                   [*(f"{n}. {for_target(step, self.target)}"
                                      for n, step in enumerate(entry.fix.steps, 1)),
-                                   *(f"$ {command_for_target(command, self.target)}" for command in entry.fix.commands)])
+                                   *(f"$ {command_for_target(command, self.target)}" for command in commands),
+                                   *([left_out_text(left)] if left else [])])
         if entry is not None:
             return NoAutomaticFix(f"{said} (petstore-tui catalog list names its entry).")
         if what in {c.id for c in ALL_CHECKS}:

@@ -20,12 +20,14 @@ from petstore_tui.screens.dialogs import DIALOG_CSS
 
 
 def open_fix(screen: Screen, spec: str | None, on_done: Callable[[Outcome | None], None] | None = None,
-             *, service=None) -> None:
+             *, service=None, stand_in=None) -> None:
     """What a screen's `x` does: the fix dialog for a catalog id or check id, or a note
-    when nothing is selected."""
+    when nothing is selected. `stand_in`: the sandbox's app under podman (the panel's)."""
     if not spec:
         screen.notify("Select a finding or a failed check to fix.", severity="warning")
         return
+    if service is None:
+        service = FixService(screen.app.target, stand_in=stand_in)
     screen.app.push_screen(FixDialog(spec, service=service), on_done)
 
 

@@ -44,6 +44,7 @@ from petstore_tui.widgets.timeline_strip import seen_line
 if TYPE_CHECKING:
     from petstore_tui.app import PetstoreApp
 
+PROBES = "live probes"  # FindingsChanged's origin for the probes' whole answer
 STATUS_EVERY = 0.25  # seconds between redraws of the status line, the lagging cells and the detail
 # until the engine is ready no source is followed (each line must meet the engine)
 LOADING = "loading the diagnostics engine · a first run compiles the catalog (seconds; a minute on a busy machine)"
@@ -123,6 +124,8 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         self._counts: dict[str, int] = {}  # finding key -> hits recorded in sightings
         self.opened_at = 0.0
         self.restarts = RestartCounter()  # fed by the pump from event sources
+        self.cleared: dict[str, int] = {}  # finding key -> its count when an undone drill cleared it
+        self.drill_findings: dict[str, set[str]] = {}  # drill id -> keys of the findings its lines raised
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -159,6 +162,23 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         # the app's launch-time compile of the catalog, said while this panel waits for it
         self.watch(self.app, "catalog_note", self._catalog_note, init=True)
         self.load_engine()
+        if self.app.services.stand_in is not None:
+            self.learn_stand_in()
+
+    @work(thread=True, group="stand-in", exit_on_error=False)
+    def learn_stand_in(self) -> None:
+        """Where the sandbox's app runs under podman: the fixes' kubectl commands become
+        podman ones there (petstore_tui/stand_in_commands.py)."""
+        try:
+            found = self.app.services.stand_in()
+        except Exception:  # no engine answering: kubectl commands are left out, and said so
+            return
+        if found is not None:
+            self.app.call_from_thread(self._use_stand_in, found)
+
+    def _use_stand_in(self, found: Any) -> None:
+        self.query_one(FindingDetail).stand_in = found
+        self._show_detail(self.query_one(FindingsTable).selected())
 
     def _catalog_note(self, note: str) -> None:
         if not self.engine_answered:  # once the engine (or its error) is here, the line is the log's
@@ -192,12 +212,16 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
             if finding.count > seen:
                 self.sightings.setdefault(key, deque(maxlen=500)).append((now, finding.count - seen))
             self._counts[key] = max(seen, finding.count)
-        table.upsert(message.findings, later=True)  # a known finding's cells: on the tick
+        if message.origin == PROBES:  # the probes' whole answer: what they no longer report leaves
+            table.replace_probes(message.findings)
+        else:
+            table.upsert(message.findings, later=True)  # a known finding's cells: on the tick
         selected = table.selected()
         if selected is None and table.row_count:
             table.move_cursor(row=0)
             selected = table.selected()
-        if selected is not None and finding_key(selected) in {finding_key(f) for f in message.findings}:
+        if selected is not None and (message.origin == PROBES or finding_key(selected) in
+                                     {finding_key(f) for f in message.findings}):
             self._detail_dirty = True
         self._status_dirty = True
 
@@ -278,7 +302,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         if finding is None:
             self.notify("No finding selected.", severity="warning")
             return
-        commands = fix_commands(finding, self.app.target)
+        commands = fix_commands(finding, self.app.target, self.query_one(FindingDetail).stand_in)
         if not commands:
             self.notify("This finding's fix has no commands to copy.", severity="warning")
             return
@@ -292,7 +316,8 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
 
         finding = self.query_one(FindingsTable).selected()
         open_fix(self, finding.failure_id if finding else None,
-                 lambda outcome: outcome is not None and outcome.status == "fixed" and self.action_run_probes())
+                 lambda outcome: outcome is not None and outcome.status == "fixed" and self.action_run_probes(),
+                 stand_in=self.query_one(FindingDetail).stand_in)
 
     def action_export_report(self) -> None:
         path = default_report_path(self.app.services.report_dir, self.app.services.clock())
@@ -327,7 +352,13 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
             try:
                 with self.engine_lock:
                     for finding in engine.findings():
-                        shown[finding_key(finding)] = finding
+                        key = finding_key(finding)
+                        if finding.count <= self.cleared.get(key, -1) and finding.simulated:
+                            continue  # cleared with its drill, not seen since
+                        if key in shown:  # with what the live probes said of it
+                            shown[key] = self.query_one(FindingsTable).merged_finding(finding)
+                        else:
+                            shown[key] = finding
             except Exception:  # the table already holds what we showed
                 pass
         return sorted(shown.values(), key=lambda f: (-f.severity.rank, f.first_seen))
@@ -340,7 +371,7 @@ class TroubleshootScreen(SourceFollowing, EnginePump, LogViewActions, DrillActio
         except Exception as exc:  # probes unreachable: say why
             self.app.call_from_thread(self.app.fail, "Probes failed", exc)
             return
-        self.post_message(FindingsChanged(found, "live probes"))
+        self.post_message(FindingsChanged(found, PROBES))
         self.app.call_from_thread(self.notify, f"Probes done: {_findings(len(found))}.")
 
 

@@ -8,6 +8,7 @@ from petstore_core.redact import redact
 from petstore_tui.contracts import LogSource
 from petstore_tui.screens.dialogs import DrillDialog
 from petstore_tui.screens.troubleshoot_messages import DrillDone, FindingsChanged, LinesBatch
+from petstore_tui.widgets.findings_table import FindingsTable, finding_key
 
 
 class DrillActions:
@@ -46,11 +47,12 @@ class DrillActions:
                      getattr(outcome, "simulated", True))
         if getattr(outcome, "probe", False):
             try:
-                found = list(self.app.services.run_probes())
-                if found:
-                    self.post_message(FindingsChanged(found, "live probes"))
+                # even when empty: the probes' answer clears what they no longer report
+                self.post_message(FindingsChanged(list(self.app.services.run_probes()), "live probes"))
             except Exception as exc:  # the probe is a bonus; the drill itself worked
                 self.post_message(DrillDone(redact(f"probes failed: {exc}"), False))
+        if what == "undo":  # its simulated lines' finding goes with it: nothing printed them
+            self.app.call_from_thread(self._clear_drill_findings, drill.id)
         verb = "planted" if what == "plant" else "undone"
         self.post_message(DrillDone(redact(f"Drill {verb}: {outcome.message}"), True))
         self.app.call_from_thread(self._mark_drill, drill.id, what == "plant")
@@ -69,6 +71,8 @@ class DrillActions:
             self._flush_engine(LogSource("drill", "drill", "any", lambda _s: iter(())), changed)
             self.post_message(LinesBatch(f"drill-{drill.id}", lines))
         if changed:
+            # what the drill's lines raised: its undo clears those resting on them alone
+            self.drill_findings.setdefault(drill.id, set()).update(finding_key(f) for f in changed.values())
             self.post_message(FindingsChanged(list(changed.values()), f"drill {drill.id}"))
 
     @work(thread=True, group="drill", exit_on_error=False)
@@ -92,6 +96,17 @@ class DrillActions:
                 continue
             self._replay(drill, lines, resource or f"drill:{drill.id}", simulated)
             self.app.call_from_thread(self._mark_drill, drill.id, True)
+
+    def _clear_drill_findings(self, drill_id: str) -> None:
+        """An undone drill's findings that rest only on the lines it fed (simulated) leave
+        the table and the report (the subnet drill's line makes two); they come back if
+        seen again."""
+        cleared = self.query_one(FindingsTable).clear_simulated(self.drill_findings.pop(drill_id, set()))
+        self.cleared.update(cleared)
+        for key in cleared:
+            self.note(f"finding {key.replace('|', ' on ')} cleared: drill {drill_id} was undone")
+            self._status_dirty = True
+            self._detail_dirty = True
 
     def _mark_drill(self, drill_id: str, planted: bool) -> None:
         if planted:

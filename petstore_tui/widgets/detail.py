@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from petstore_core.redact import redact
+from petstore_tui.stand_in_commands import StandIn, left_out_text, sandbox_commands
 
 if TYPE_CHECKING:
     from checks.model import CheckResult, Finding
@@ -40,12 +41,23 @@ class CheckDetail(Static):
         self.update(Group(*parts))
 
 
-def fix_commands(finding: Finding, target=None) -> list[str]:
+def fix_commands(finding: Finding, target=None, stand_in: StandIn | None = None) -> list[str]:
     """The fix's commands as the operator copies them: kubectl ones with their --context
-    and --kubeconfig (petstore_core/kube.py for_target)."""
+    and --kubeconfig (petstore_core/kube.py for_target); in a sandbox without a cluster,
+    fitted to the app under podman (`stand_in`), kubectl left out where nothing fits."""
+    return fitted_commands(finding, target, stand_in)[0]
+
+
+def fitted_commands(finding: Finding, target=None, stand_in: StandIn | None = None) -> tuple[list[str], int]:
+    """(fix_commands, how many kubectl commands the sandbox has no equivalent for)."""
     from petstore_core.kube import command_for_target  # start-up: only when a finding is shown
 
-    return [redact(command_for_target(c, target)) for c in (finding.fix.commands if finding.fix else ())]
+    commands = list(finding.fix.commands if finding.fix else ())
+    left = 0
+    # the sandbox answers kubectl only when --context names a cluster of the operator's (README)
+    if getattr(target, "sandbox", False) and not getattr(target, "context", None):
+        commands, left = sandbox_commands(commands, stand_in)
+    return [redact(command_for_target(c, target)) for c in commands], left
 
 
 def simulated_text(finding: Finding) -> str:
@@ -60,6 +72,7 @@ class FindingDetail(Static):
     """The selected finding: why it happens, the evidence (redacted), and the fix."""
 
     plain = ""
+    stand_in: StandIn | None = None  # the sandbox's app under podman, once the panel knows it
 
     def show(self, finding: Finding | None, target=None) -> None:
         if finding is None:
@@ -73,7 +86,9 @@ class FindingDetail(Static):
                       f" · {redact(finding.source)}", style="dim")]
         if finding.first_seen:
             first = time.strftime("%H:%M:%S", time.gmtime(finding.first_seen))
-            parts.append(Text(f"first seen {first} UTC", style="dim"))
+            last = time.strftime("%H:%M:%S", time.gmtime(finding.last_seen or finding.first_seen))
+            # the last time too: a narrow findings table has no column for it (findings_table.py)
+            parts.append(Text(f"first seen {first} UTC · last {last} UTC", style="dim"))
         if finding.recognised_as:
             # start-up: the preflight screen shows this module's CheckDetail first
             from checks.model import recognition_text
@@ -100,9 +115,12 @@ class FindingDetail(Static):
 
             parts += [Text(f"{i}. {redact(for_target(step, target))}")
                       for i, step in enumerate(finding.fix.steps, 1)]
-            if finding.fix.commands:
+            commands, left = fitted_commands(finding, target, self.stand_in)
+            if commands:
                 parts += [Text(""), Text("Commands (c copies them)", style="bold")]
-                parts += [Text(f"$ {cmd}", style="bold green") for cmd in fix_commands(finding, target)]
+                parts += [Text(f"$ {cmd}", style="bold green") for cmd in commands]
+            if left:
+                parts.append(Text(left_out_text(left), style="dim"))
             if finding.fix.files:
                 parts += [Text("Files: " + ", ".join(finding.fix.files), style="dim")]
         plain = "\n".join(part.plain for part in parts)

@@ -190,3 +190,16 @@ def test_a_lock_the_check_still_fails_is_rolled_back(checkout, tmp_path, monkeyp
     assert "rolled-back: not fixed: config.flask-werkzeug still fail after the change" in out, out
     assert "pins Flask 2.2.5 but not jinja2" in out and "the change was undone" in out
     assert snapshot(checkout) == broken
+
+
+def test_flask_werkzeug_on_a_right_checkout_says_to_rebuild_the_running_image(checkout, capsys):
+    """The werkzeug drill runs an image built from another lock while the checkout's is
+    right: `fix` (and the panel's `x`) said only "nothing to fix: ... fit", and the operator
+    watching the app crash had nowhere to go. It now names the rebuild from the checkout.
+    Stand-in: a copy of this repository, unchanged (its lock fits)."""
+    capsys.readouterr()
+    assert fix(checkout, "werkzeug-url-quote-import-error", "--dry-run") == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "nothing to fix: config.flask-werkzeug:" in out, out
+    assert "runs an image built from other files" in out
+    assert f"petstore-tui --project-dir {checkout} deploy --from image-build --yes" in out, out
