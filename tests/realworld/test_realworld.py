@@ -254,7 +254,6 @@ KNOWN_MISSES: dict[str, str] = {
     "ecr-no-auth/kops-13494-containerd-sandbox-pause-ecr-401-redacted.log": "opened sealed v9 miss: fired nothing",
     "ecr-no-auth/skopeo-2282-credsstore-ecr-login-unauthorized-quoted.log": "opened sealed v9 miss: fired nothing",
     "eks-endpoint-unreachable/a10-best-practices-private-endpoint-io-timeout-prose.log": "opened sealed v9 miss: fired nothing",
-    "eks-endpoint-unreachable/capa-machine-delete-apiserver-elb-no-such-host-klog.log": "opened sealed v9 miss: fired nothing",
     "eks-endpoint-unreachable/pulumi-eks-cluster-vpc-cni-tls-handshake-timeout-title.log": "opened sealed v9 miss: fired nothing",
     "flask-dependency-import/flask-restful-912-pytest-endpoint-from-view-func.log": "opened sealed v9 miss: fired nothing",
     "gunicorn-boot/e9-pastebin-heroku-gunicorn-196-deploy-then-exception-in-worker.log": "opened sealed v9 miss: fired nothing",
