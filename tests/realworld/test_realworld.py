@@ -254,7 +254,6 @@ KNOWN_MISSES: dict[str, str] = {
     "ecr-no-auth/kops-13494-containerd-sandbox-pause-ecr-401-redacted.log": "opened sealed v9 miss: fired nothing",
     "ecr-no-auth/skopeo-2282-credsstore-ecr-login-unauthorized-quoted.log": "opened sealed v9 miss: fired nothing",
     "eks-endpoint-unreachable/a10-best-practices-private-endpoint-io-timeout-prose.log": "opened sealed v9 miss: fired nothing",
-    "eks-endpoint-unreachable/capa-machine-delete-apiserver-elb-no-such-host-klog.log": "opened sealed v9 miss: fired nothing",
     "eks-endpoint-unreachable/pulumi-eks-cluster-vpc-cni-tls-handshake-timeout-title.log": "opened sealed v9 miss: fired nothing",
     "flask-dependency-import/flask-restful-912-pytest-endpoint-from-view-func.log": "opened sealed v9 miss: fired nothing",
     "gunicorn-boot/e9-pastebin-heroku-gunicorn-196-deploy-then-exception-in-worker.log": "opened sealed v9 miss: fired nothing",
@@ -371,8 +370,6 @@ KNOWN_MISSES: dict[str, str] = {
     "flask-dependency-import/v15b-redisgears-pr-165-server-markup-jinja-prose.log": "opened sealed v15 miss: fired nothing",
     "kubectl-unauthorized/v15a-k8s-python-client-1768-bound-token-loop-401.log": "opened sealed v15 miss: fired nothing",
     "kubectl-unauthorized/v15a-zenith-1125-registrar-easykube-httpx-401-eks-90-days.log": "opened sealed v15 miss: fired nothing",
-    "nodegroup-failed/v15a-aws-quickstart-eks-7-kubelet-register-cut-with-ap.log": "opened sealed v15 miss: fired kubectl-unauthorized only (wrong id)",
-    "nodegroup-failed/v15a-kore-585-eks-nodegroup-failed-to-create-asg-launch-failures.log": "opened sealed v15 miss: fired nothing",
     "none/v15a-filebeat-17205-s3-input-expired-token-by-design-refresh.log": "opened sealed v15 miss: FALSE POSITIVE: aws-credentials-invalid at error level",
     "none/v15a-ibm-cos-sdk-java-32-cos-answers-in-s3-words.log": "opened sealed v15 miss: FALSE POSITIVE: aws-credentials-invalid at error level",
     "none/v15b-grafana-sqlite-datasource-pr-168-readonly-hint.log": "opened sealed v15 miss: FALSE POSITIVE: sqlite-readonly-database at error level",
@@ -429,7 +426,6 @@ KNOWN_MISSES: dict[str, str] = {
     "kubectl-unauthorized/v18a-ansible-45858-k8s-module-heptio-403-system-anonymous-prose.log": "opened sealed v18 miss: fired nothing; left in round 21: prose; label question: the API server's 403 for system:anonymous (the client sent no credentials), the same 403 as six tune near misses (a7-jenkins, a9-ansible, a9-java-client, v11d-jenkins, v13a-headlamp, v14a-airflow); a rule would fire on all six",
     "none/v18a-kubevirt-10824-virtctl-provide-credentials-front-proxy-title.log": "opened sealed v18 miss: FALSE POSITIVE: kubectl-unauthorized at error level; left in round 21: not reachable from the log alone: client-go's own 401 sentence in a title; the front-proxy cause is only in the thread",
     "none/v18a-pulumi-docs-2637-eks-assume-role-unreachable-example-error.log": "opened sealed v18 miss: FALSE POSITIVE: kubectl-unauthorized at error level; left in round 21: not reachable from the log alone: Pulumi's real 401 error quoted as a docs issue's example",
-    "none/v18c-kubesphere-3901-kubectl-logs-exec-unauthorized-after-cert-renew.log": "opened sealed v18 miss: FALSE POSITIVE: kubectl-unauthorized at error level; left in round 21: not reachable from the log alone: kubectl's own 401 words; that the kubelet refused the API server after a certificate renewal is only in the thread",
     "none/v18d-appmeshworkshop-pr9-ecr-login-doc-fix.log": "opened sealed v18 miss: FALSE POSITIVE: ecr-no-basic-auth at error level; left in round 21: not reachable from the log alone: docker's `no basic auth credentials` for ECR in a PR's prose",
     "none/v18d-greatdo2-md-helm-troubleshooting-guide-ko.log": "opened sealed v18 miss: FALSE POSITIVE: helm-chart-repo-missing at error level; left in round 21: not reachable from the log alone: Helm's `failed to download` quoted in a troubleshooting guide (tune guides quoting it are positives too)",
     "none/v18d-truecharts-prometheus-operator-install-doc.log": "opened sealed v18 miss: FALSE POSITIVE: helm-resource-ownership-conflict at error level; left in round 21: not reachable from the log alone: Helm's ownership error quoted in an install doc",
@@ -753,30 +749,26 @@ KNOWN_MISSES: dict[str, str] = {
     "oomkilled/v24d-mailcow-3761-clamd-worker-killed-compose-log.log": "opened sealed v24 miss: fired nothing (left in round 27: not reachable from the log alone: bash's Killed job report is any SIGKILL's; no memory or OOM word in the excerpt)",
     "oomkilled/v24d-mailcow-6921-clamd-memory-limit-killed-at-start.log": "opened sealed v24 miss: fired nothing (left in round 27: not reachable from the log alone: bash's Killed job report is any SIGKILL's; the memory limit is only in the title)",
     "probe-failed/v24b-kubernetes-138889-kubelet-syncloop-readiness-not-ready.log": "opened sealed v24 miss: fired nothing (left in round 27: not reachable from the log alone: the kubelet's SyncLoop (probe) status=\"not ready\" is also logged for each container's initial readiness at start (a near miss by the decision before sealed v24); nothing says the probe failed)",
-    "aws-credentials-invalid/v25a-aws-sdk-php-731-security-credentials-failed-to-open-stream.log": "opened sealed v25 miss: fired nothing",
-    "ecr-pull/v25b-aws-cdk-3646-fargate-stopped-cannotpullcontainer-truncated.log": "opened sealed v25 miss: fired nothing (left in round 28: not reachable from the log alone: ECS's CannotPullContainerError cut by the console after \"Error response from daem\", no registry, status or cause left; ECS raises it for a missing image, a network timeout and a denial alike)",
-    "ecr-pull/v25d-kubernetes-59406-kubelet-credsstore-ecr-backoff.log": "opened sealed v25 miss: fired nothing (left in round 28: not reachable from the log alone: the kubelet's `Back-off pulling image` for an ECR image is the consequence of any failed pull (the round-23 precedent v20a-aws-app-mesh-examples-306); the missing credentials are only in the thread)",
-    "eks-access-entry/v25a-terraform-aws-eks-3286-access-entry-username-session.log": "opened sealed v25 miss: fired nothing",
-    "eks-access-entry/v25a-zalando-kubernetes-on-aws-11612-ack-createaccessentry-denied.log": "opened sealed v25 miss: fired nothing",
-    "eks-endpoint-unreachable/v25a-get-gke-credentials-308-private-endpoint-dial-timeout.log": "opened sealed v25 miss: fired nothing",
-    "kubectl-unauthorized/v25a-azure-aks-479-invalid-aad-tenant-device-endpoint.log": "opened sealed v25 miss: fired nothing",
-    "kubectl-unauthorized/v25a-azure-aks-638-azure-auth-provider-devicetoken-unknown-error.log": "opened sealed v25 miss: fired nothing",
-    "kubectl-unauthorized/v25a-azure-cloudshell-516-kubelogin-msi-audience.log": "opened sealed v25 miss: fired nothing",
-    "kubectl-unauthorized/v25c-microk8s-3778-kicker-aws-exec-credentials.log": "opened sealed v25 miss: fired aws-credentials-invalid",
-    "nodegroup-failed/v25a-aws-cdk-26931-nodegroup-already-exists-replacement.log": "opened sealed v25 miss: fired nothing",
-    "nodegroup-failed/v25a-eksctl-1958-managed-nodegroup-stabilize-internal-failure.log": "opened sealed v25 miss: fired nothing",
-    "nodegroup-failed/v25a-terraform-aws-eks-1191-node-group-replace-already-exists.log": "opened sealed v25 miss: fired nothing",
-    "none/v25a-azure-aks-481-kubectl-logs-provide-credentials-autoscaler.log": "opened sealed v25 miss: FALSE POSITIVE: kubectl-unauthorized at error level",
-    "none/v25a-directpv-549-unsupported-kubernetes-version-plus-suffix.log": "opened sealed v25 miss: FALSE POSITIVE: terraform-unsupported-eks-version at error level",
-    "none/v25a-kubernikus-443-unsupported-kubernetes-version-failedupgrade.log": "opened sealed v25 miss: FALSE POSITIVE: terraform-unsupported-eks-version at error level",
-    "none/v25b-data-science-on-aws-218-redshift-psycopg2-timed-out-5439.log": "opened sealed v25 miss: FALSE POSITIVE: postgres-host-unreachable at error level (left in round 28: label question: libpq's timeout to a Redshift host through psycopg2 is pg-unreachable by the v19 decision, and five tune positives hold the same words (v12b-pandas-redshift, pastebin-psycopg2-...-5439); ruling it out would lose them)",
-    "none/v25c-k3s-7198-apiserver-token-expired.log": "opened sealed v25 miss: FALSE POSITIVE: kubectl-unauthorized at error level",
-    "none/v25c-minio-js-513-play-credentials-changed.log": "opened sealed v25 miss: FALSE POSITIVE: aws-credentials-invalid at error level",
-    "none/v25d-jx-book-3-helm-init-repositories-file.log": "opened sealed v25 miss: FALSE POSITIVE: helm-chart-repo-missing at error level",
-    "none/v25d-kubesphere-3900-kubelet-client-cert-logs-unauthorized.log": "opened sealed v25 miss: FALSE POSITIVE: kubectl-unauthorized at error level",
-    "none/v25e-cube-studio-30-tencent-ccr-unauthorized.log": "opened sealed v25 miss: FALSE POSITIVE: kubectl-unauthorized at error level",
-    "oomkilled/v25b-dreamerv3-203-training-killed-chinese-locale.log": "opened sealed v25 miss: fired nothing (left in round 28: not reachable from the log alone: the shell's job report `已杀死` (bash's `Killed` in zh_CN) is any SIGKILL's; no memory or OOM word in the excerpt (round 27's mailcow precedents))",
-    "oomkilled/v25b-landmark-65-trainer-killed-insufficient-memory.log": "opened sealed v25 miss: fired nothing (left in round 28: not reachable from the log alone: bash's `Killed` after a progress bar is any SIGKILL's; the memory cause is a commenter's)",
+    "ecr-pull/v25b-aws-cdk-3646-fargate-stopped-cannotpullcontainer-truncated.log":
+        "opened sealed v25 miss: fired nothing (left in round 28: not reachable from the log alone: ECS's CannotPullContainerError cut by the console after \"Error response from daem\", no registry, status or cause left; ECS raises it for a missing image, a network timeout and a denial alike)",
+    "ecr-pull/v25d-kubernetes-59406-kubelet-credsstore-ecr-backoff.log":
+        "opened sealed v25 miss: fired nothing (left in round 28: not reachable from the log alone: the kubelet's `Back-off pulling image` for an ECR image is the consequence of any failed pull (the round-23 precedent v20a-aws-app-mesh-examples-306); the missing credentials are only in the thread)",
+    "kubectl-unauthorized/microk8s-exec-logs-provide-credentials-prompts.log":
+        "round 28 miss (left: label question): kubectl logs' `provide credentials ( pods/log NAME)` (the API server's response checker, empty verb: the kubelet refused the API server) and exec's `unable to upgrade connection: Unauthorized` (the kubelet's plain 401), word for word the near misses none/v18c-kubesphere-3901, v25d-kubesphere-3900 and v25a-azure-aks-481 (REPORT.md's decision before sealed v25: the kubelet path is a near miss); ruling them out fixes those 3 and loses this one",
+    "kubectl-unauthorized/v25c-microk8s-3778-kicker-aws-exec-credentials.log":
+        "opened sealed v25 miss: fired aws-credentials-invalid (left in round 28: label question: the aws CLI's `Unable to locate credentials` then client-go's `exec: executable aws failed with exit code 253` are word for word aws-credentials-invalid/v13a-freelens-flatpak-unable-to-locate-credentials-exit-253 and v14a-vscode-kubernetes-1168-sso-unable-to-locate-credentials-253; that entry fires)",
+    "nodegroup-failed/v25a-eksctl-1958-managed-nodegroup-stabilize-internal-failure.log":
+        "opened sealed v25 miss: fired nothing (left in round 28: not reachable from the log alone: a span holding only CloudFormation's `failed to stabilize: Internal Failure`, the resource cut; its EKS handlers word a cluster's failure the same (`Cluster NAME failed to stabilize: Internal Failure`))",
+    "none/v25b-data-science-on-aws-218-redshift-psycopg2-timed-out-5439.log":
+        "opened sealed v25 miss: FALSE POSITIVE: postgres-host-unreachable at error level (left in round 28: label question: libpq's timeout to a Redshift host through psycopg2 is pg-unreachable by the v19 decision, and five tune positives hold the same words (v12b-pandas-redshift, pastebin-psycopg2-...-5439); ruling it out would lose them)",
+    "none/v25c-k3s-7198-apiserver-token-expired.log":
+        "opened sealed v25 miss: FALSE POSITIVE: kubectl-unauthorized at error level (left in round 28: label question: the API server's `Unable to authenticate the request` err=`[invalid bearer token, Token has expired.]` is the line of the positive kubectl-unauthorized/v17a-kyma-controller-manager-token-expired-quoted (an in-cluster controller's token), and the decision after opened v9 counts the API server's 401 whichever client; the client is named only in the thread)",
+    "none/v25d-jx-book-3-helm-init-repositories-file.log":
+        "opened sealed v25 miss: FALSE POSITIVE: helm-chart-repo-missing at error level (left in round 28: label question: Helm 2's `Couldn't load repositories file (...)` and its `helm init` hint are word for word the positive helm-chart-missing/v12c-gitlab-mr-helm2-repo-add-couldnt-load-repositories-file; ruling them out loses that positive, 1 for 1)",
+    "oomkilled/v25b-dreamerv3-203-training-killed-chinese-locale.log":
+        "opened sealed v25 miss: fired nothing (left in round 28: not reachable from the log alone: the shell's job report `已杀死` (bash's `Killed` in zh_CN) is any SIGKILL's; no memory or OOM word in the excerpt (round 27's mailcow precedents))",
+    "oomkilled/v25b-landmark-65-trainer-killed-insufficient-memory.log":
+        "opened sealed v25 miss: fired nothing (left in round 28: not reachable from the log alone: bash's `Killed` after a progress bar is any SIGKILL's; the memory cause is a commenter's)",
 }
 
 # A handful of tune cases also go once through the real CLI as a subprocess (the others
