@@ -13,6 +13,7 @@ from petstore_tui.app import PetstoreApp
 from petstore_tui.widgets.findings_table import FindingsTable
 from tests.tui import fakes
 from tests.tui.conftest import settle
+from tests.tui.test_troubleshoot import _wait_for
 
 
 class SimulatingEngine(fakes.FakeEngine):
@@ -22,13 +23,6 @@ class SimulatingEngine(fakes.FakeEngine):
             finding.simulated = simulated if finding.count == 1 else (finding.simulated and simulated)
         return found
 
-
-async def _wait_for(pilot, predicate, rounds: int = 200) -> bool:
-    for _ in range(rounds):  # bounded, a round is one short pause
-        if predicate():
-            return True
-        await pilot.pause(0.02)
-    return predicate()
 
 
 async def _plant_and_undo(drill) -> tuple[int, int, list, int]:
@@ -40,7 +34,7 @@ async def _plant_and_undo(drill) -> tuple[int, int, list, int]:
         await pilot.pause()
         await pilot.press("enter")
         await settle(app, pilot)
-        await _wait_for(pilot, lambda: table.row_count == 1)
+        await _wait_for(pilot, lambda: table.row_count == 1, rounds=200)
         planted = table.row_count
         await pilot.press("d")
         await pilot.pause()
@@ -53,7 +47,7 @@ async def _plant_and_undo(drill) -> tuple[int, int, list, int]:
         await pilot.pause()
         await pilot.press("enter")
         await settle(app, pilot)
-        await _wait_for(pilot, lambda: table.row_count == 1)
+        await _wait_for(pilot, lambda: table.row_count == 1, rounds=200)
         return planted, undone, reported, table.row_count
 
 

@@ -15,6 +15,7 @@ from petstore_tui.widgets.detail import FindingDetail
 from petstore_tui.widgets.findings_table import FindingsTable
 from tests.tui import fakes
 from tests.tui.conftest import settle
+from tests.tui.test_troubleshoot import _wait_for
 
 # what the probes answer for the drill's failure: its own resource is the probe's id
 PROBED = Finding(failure_id=fakes.READONLY_FAILURE.failure_id, title=fakes.READONLY_FAILURE.title,
@@ -42,13 +43,6 @@ class ProbingDrill(fakes.FakeDrill):
         return outcome
 
 
-async def _wait_for(pilot, predicate, rounds: int = 200) -> bool:
-    for _ in range(rounds):  # bounded, a round is one short pause
-        if predicate():
-            return True
-        await pilot.pause(0.02)
-    return predicate()
-
 
 async def test_a_failure_in_the_logs_and_the_probes_is_one_row_saying_where():
     """The operator plants a drill whose failure the probes also see: one row, whose detail
@@ -65,7 +59,7 @@ async def test_a_failure_in_the_logs_and_the_probes_is_one_row_saying_where():
         await settle(app, pilot)
         table = app.screen.query_one(FindingsTable)
         detail = app.screen.query_one(FindingDetail)
-        assert await _wait_for(pilot, lambda: "probe:cluster.pods" in detail.plain)
+        assert await _wait_for(pilot, lambda: "probe:cluster.pods" in detail.plain, rounds=200)
         assert table.row_count == 1, list(table.findings)
         assert "app + probe:cluster.pods" in detail.plain
         answer.clear()
@@ -73,7 +67,7 @@ async def test_a_failure_in_the_logs_and_the_probes_is_one_row_saying_where():
         await pilot.pause()
         await pilot.press("u")
         await settle(app, pilot)
-        assert await _wait_for(pilot, lambda: "probe:" not in detail.plain)
+        assert await _wait_for(pilot, lambda: "probe:" not in detail.plain, rounds=200)
         assert table.row_count == 1  # the log's finding stays: its lines were seen
 
 
@@ -85,8 +79,8 @@ async def test_a_row_only_the_probes_made_leaves_when_they_no_longer_report_it()
         await pilot.press("p")
         await settle(app, pilot)
         table = app.screen.query_one(FindingsTable)
-        assert await _wait_for(pilot, lambda: table.row_count == 1)
+        assert await _wait_for(pilot, lambda: table.row_count == 1, rounds=200)
         answer.clear()
         await pilot.press("p")
         await settle(app, pilot)
-        assert await _wait_for(pilot, lambda: table.row_count == 0), list(table.findings)
+        assert await _wait_for(pilot, lambda: table.row_count == 0, rounds=200), list(table.findings)

@@ -14,9 +14,9 @@ from checks.model import Finding, Severity
 from petstore_tui.app import PetstoreApp
 from petstore_tui.stand_in_commands import REDEPLOY, StandIn, for_stand_in
 from petstore_tui.widgets.detail import FindingDetail
-from petstore_tui.widgets.findings_table import FindingsTable
 from tests.tui import fakes
 from tests.tui.conftest import settle
+from tests.tui.test_findings_title_80 import _table_after_probes
 
 STAND_IN = StandIn("petstore-4a1ce-pod-0", "petstore-4a1ce-pod-0-petstore")
 
@@ -31,14 +31,7 @@ def _finding(failure_id: str) -> Finding:
 async def _shown(services) -> tuple[str, str]:
     app = PetstoreApp(services, initial="troubleshoot")
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("p")
-        await settle(app, pilot)
-        table = app.screen.query_one(FindingsTable)
-        for _ in range(100):  # bounded, a round is one short pause
-            if table.row_count:
-                break
-            await pilot.pause(0.02)
+        await _table_after_probes(pilot, app)
         await settle(app, pilot)
         await pilot.press("c")
         return app.screen.query_one(FindingDetail).plain, app.clipboard
@@ -86,14 +79,7 @@ async def test_x_on_the_sqlite_finding_in_the_sandbox_says_the_podman_commands()
     app = PetstoreApp(fakes.services(run_probes=lambda: [finding], stand_in=lambda: STAND_IN),
                       initial="troubleshoot")
     async with app.run_test(size=(160, 50)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("p")
-        await settle(app, pilot)
-        table = app.screen.query_one(FindingsTable)
-        for _ in range(100):  # bounded, a round is one short pause
-            if table.row_count:
-                break
-            await pilot.pause(0.02)
+        await _table_after_probes(pilot, app)
         await pilot.press("x")
         await settle(app, pilot)
         for _ in range(200):  # bounded: the plan is made in a worker
