@@ -759,6 +759,11 @@ KNOWN_MISSES: dict[str, str] = {
         "opened sealed v25 miss: fired nothing (left in round 28: not reachable from the log alone: the shell's job report `已杀死` (bash's `Killed` in zh_CN) is any SIGKILL's; no memory or OOM word in the excerpt (round 27's mailcow precedents))",
     "oomkilled/v25b-landmark-65-trainer-killed-insufficient-memory.log":
         "opened sealed v25 miss: fired nothing (left in round 28: not reachable from the log alone: bash's `Killed` after a progress bar is any SIGKILL's; the memory cause is a commenter's)",
+    "none/v15b-ocaml-caqti-113-pgx-unix-error-connection-refused.log": "relabelled none in round 28 (the lead: CockroachDB is another database), left for the next tuner: OCaml's generic Unix_error refusal on port 26257; FALSE POSITIVE: postgres-connection-refused at error level",
+    "oomkilled/v17c-emscripten-4480-vagrant-vm-internal-compiler-error-killed-cc1plus.log": "relabelled oomkilled in round 28 (the lead: a kernel kill on a host whose thread establishes memory), left for the next tuner: gcc's `Killed (program cc1plus)` names no memory in the log; fired nothing",
+    "oomkilled/v17c-newserv-60-raspberry-pi-make-cc1plus-killed.log": "relabelled oomkilled in round 28 (the lead: a kernel kill on a host whose thread establishes memory), left for the next tuner: gcc's `Killed (program cc1plus)` names no memory in the log; fired nothing",
+    "oomkilled/v17c-strfry-41-gpp-killed-signal-cc1plus-make-j4-droplet.log": "relabelled oomkilled in round 28 (the lead: a kernel kill on a host whose thread establishes memory), left for the next tuner: gcc's `Killed (program cc1plus)` names no memory in the log; fired nothing",
+    "oomkilled/v17c-tdlib-purple-71-aur-makepkg-cc1plus-killed.log": "relabelled oomkilled in round 28 (the lead: a kernel kill on a host whose thread establishes memory), left for the next tuner: gcc's `Killed (program cc1plus)` names no memory in the log; fired nothing",
 }
 
 # A handful of tune cases also go once through the real CLI as a subprocess (the others
