@@ -10,6 +10,8 @@ from typing import Any
 from petstore_core import settings
 from petstore_core.private_file import write_private
 from petstore_core.redact import redact
+from petstore_core.words import counted
+from petstore_tui.runbook.model import duration
 
 # a stopped or failed step's output kept in the journal: its last lines, each cut (a
 # Terraform apply prints thousands; the end says where it stood)
@@ -90,3 +92,16 @@ class Journal:
 
     def save(self) -> None:
         write_private(self.path, json.dumps(self.data, indent=2, sort_keys=True))
+
+
+def last_output(entry: dict) -> tuple[str, list[str]]:
+    """A stopped (or failed, or died: "running") step's journalled output and the note
+    that introduces it; ("", []) for any other entry."""
+    lines = entry.get("output") if entry.get("status") in ("stopped", "failed", "running") else None
+    if not lines or not isinstance(lines, list):
+        return "", []
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.get("finished") or 0))
+    state = "stopped" if entry.get("status") == "running" else entry["status"]
+    heading = (f"the last run {state} this step ({when}, after {duration(entry.get('elapsed') or 0)}); "
+               f"its output until then, {counted(len(lines), 'line')} from the journal:")
+    return heading, [redact(str(line)) for line in lines]

@@ -23,7 +23,7 @@ from petstore_tui.events import (
     StepStatus,
 )
 from petstore_tui.runbook.background_engine import BackgroundEngine
-from petstore_tui.runbook.journal import OUTPUT_LINES, Journal
+from petstore_tui.runbook.journal import OUTPUT_LINES, Journal, last_output
 from petstore_tui.runbook.lock import RunLock
 from petstore_tui.runbook.model import Step, StepContext, StepResult, describe_error, duration
 from petstore_tui.runbook.stopping import KILLED
@@ -197,7 +197,7 @@ class Runner:
             for note in filter(None, notes):
                 yield StepOutput(step.id, note, "info")
             notes = []
-            heading, earlier = _last_output(last)  # what it printed when it was stopped, before it runs again
+            heading, earlier = last_output(last)  # what it printed when it was stopped, before it runs again
             if earlier:
                 yield StepOutput(step.id, heading, "info")
                 for line in earlier:
@@ -350,19 +350,6 @@ class Runner:
             return StepResult(StepStatus.FAILED, describe_error(exc))
         finally:
             queue.put_nowait(_END)
-
-
-def _last_output(entry: dict) -> tuple[str, list[str]]:
-    """A stopped (or failed, or died: "running") step's journalled output and the note
-    that introduces it; ("", []) for any other entry."""
-    lines = entry.get("output") if entry.get("status") in ("stopped", "failed", "running") else None
-    if not lines or not isinstance(lines, list):
-        return "", []
-    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.get("finished") or 0))
-    state = "stopped" if entry.get("status") == "running" else entry["status"]
-    heading = (f"the last run {state} this step ({when}, after {duration(entry.get('elapsed') or 0)}); "
-               f"its output until then, {counted(len(lines), 'line')} from the journal:")
-    return heading, [redact(str(line)) for line in lines]
 
 
 def _still(step: Step, ctx: StepContext, now: float) -> str:

@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 
 from petstore_core.redact import redact
 from petstore_tui import events as ev
+from petstore_tui.runbook.journal import last_output
 from petstore_tui.screens.runbook_actions import RunbookActions
 from petstore_tui.screens.runbook_messages import (
     OutputBatch,
@@ -201,6 +202,9 @@ class RunbookScreen(RunbookWorker, RunbookActions, Screen):
                             elapsed=entry.get("elapsed"), summary=summary)
             if summary:
                 self.summaries[step] = summary
+            heading, earlier = last_output(entry)  # a stopped step's output outlives the session
+            if earlier and step not in self.outputs:
+                self.outputs[step] = deque([heading, *earlier], maxlen=STEP_LINES)
         self._render_selected()
 
     # -- rendering ------------------------------------------------------------------------

@@ -272,6 +272,28 @@ async def test_a_failed_step_from_an_earlier_session_shows_its_whole_reason():
         assert "version 1.24 — pass a supported version in terraform.tfvars" in " ".join(shown.split()), shown
 
 
+class _StoppedInAnEarlierSession(fakes.FakeRunner):
+    def recorded(self):
+        return {"preflight": {"status": "done", "elapsed": 1.0, "summary": "34 checks"},
+                "terraform-apply": {"status": "stopped", "elapsed": 95.0, "finished": 0.0,
+                                    "summary": "stopped", "output": ["module.eks.aws_eks_cluster.this: Still creating... [1m30s elapsed]"]}}
+
+
+async def test_a_stopped_step_from_an_earlier_session_shows_its_journalled_output():
+    """The user stopped the apply and quit; opening the app again, the step's output until
+    then (journalled by the runner) shows in its pane before any run, not only once the
+    step runs again. Stand-in: FakeRunner."""
+    app = PetstoreApp(fakes.services(runner_factory=_StoppedInAnEarlierSession))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_deploy(pilot, app)
+        steps = app.screen.query_one(StepList)
+        steps.move_cursor(row=steps.get_row_index("terraform-apply"))
+        await pilot.pause()
+        shown = "\n".join(app.screen.query_one(LogView).visible_lines())
+        assert "the last run stopped this step" in shown, shown
+        assert "Still creating... [1m30s elapsed]" in shown, shown
+
+
 class _LongErrorRunner(fakes.FakeRunner):
     LINE = ("Error: creating EKS Cluster (petstore-sandbox): InvalidParameterException: unsupported "
             "Kubernetes version 1.24 END-OF-LINE")
