@@ -13,7 +13,7 @@ from petstore_tui.app import PetstoreApp
 from petstore_tui.widgets.findings_table import FindingsTable
 from tests.tui import fakes
 from tests.tui.conftest import settle
-from tests.tui.test_troubleshoot import _wait_for
+from tests.tui.test_troubleshoot import _drill_key, _wait_for
 
 
 class SimulatingEngine(fakes.FakeEngine):
@@ -30,23 +30,14 @@ async def _plant_and_undo(drill) -> tuple[int, int, list, int]:
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
         table = app.screen.query_one(FindingsTable)
-        await pilot.press("d")
-        await pilot.pause()
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await _drill_key(app, pilot, "enter")
         await _wait_for(pilot, lambda: table.row_count == 1, rounds=200)
         planted = table.row_count
-        await pilot.press("d")
-        await pilot.pause()
-        await pilot.press("u")
-        await settle(app, pilot)
+        await _drill_key(app, pilot, "u")
         await pilot.pause()
         undone = table.row_count
         reported = app.screen.query_findings()
-        await pilot.press("d")
-        await pilot.pause()
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await _drill_key(app, pilot, "enter")
         await _wait_for(pilot, lambda: table.row_count == 1, rounds=200)
         return planted, undone, reported, table.row_count
 

@@ -15,7 +15,7 @@ from petstore_tui.widgets.detail import FindingDetail
 from petstore_tui.widgets.findings_table import FindingsTable
 from tests.tui import fakes
 from tests.tui.conftest import settle
-from tests.tui.test_troubleshoot import _wait_for
+from tests.tui.test_troubleshoot import _drill_key, _wait_for
 
 # what the probes answer for the drill's failure: its own resource is the probe's id
 PROBED = Finding(failure_id=fakes.READONLY_FAILURE.failure_id, title=fakes.READONLY_FAILURE.title,
@@ -53,20 +53,14 @@ async def test_a_failure_in_the_logs_and_the_probes_is_one_row_saying_where():
     app = PetstoreApp(fakes.services(drills=[drill], run_probes=lambda: list(answer)), initial="troubleshoot")
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
-        await pilot.press("d")
-        await pilot.pause()
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await _drill_key(app, pilot, "enter")
         table = app.screen.query_one(FindingsTable)
         detail = app.screen.query_one(FindingDetail)
         assert await _wait_for(pilot, lambda: "probe:cluster.pods" in detail.plain, rounds=200)
         assert table.row_count == 1, list(table.findings)
         assert "app + probe:cluster.pods" in detail.plain
         answer.clear()
-        await pilot.press("d")
-        await pilot.pause()
-        await pilot.press("u")
-        await settle(app, pilot)
+        await _drill_key(app, pilot, "u")
         assert await _wait_for(pilot, lambda: "probe:" not in detail.plain, rounds=200)
         assert table.row_count == 1  # the log's finding stays: its lines were seen
 

@@ -32,6 +32,14 @@ async def _wait_for(pilot, predicate, rounds: int = 100) -> bool:
     return predicate()
 
 
+async def _drill_key(app, pilot, key: str) -> None:
+    """Open the Drills dialog and answer it: enter plants the first drill, u undoes it."""
+    await pilot.press("d")
+    await pilot.pause()
+    await pilot.press(key)
+    await settle(app, pilot)
+
+
 async def test_streamed_logs_raise_a_finding_with_its_fix():
     """The user sees the app's lines stream in (secret masked) and the read-only database
     finding appear with its explanation and fix; stand-ins: lines_source, FakeEngine."""
@@ -216,10 +224,7 @@ async def test_a_finding_on_simulated_lines_is_marked_in_the_panel():
                       initial="troubleshoot")
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(app, pilot)
-        await pilot.press("d")
-        await pilot.pause()
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await _drill_key(app, pilot, "enter")
         table = app.screen.query_one(FindingsTable)
         assert await _wait_for(pilot, lambda: table.row_count >= 1)
         (finding,) = [f for f in table.findings.values() if f.failure_id == "alb-controller-addtags-denied"]
