@@ -106,22 +106,12 @@ def _use_colour() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
-def _wrapped(text: str, first: str, hang: str, width: int, whole: tuple[str, ...] = ()) -> list[str]:
-    """`text` from column len(first) on lines of `width`, each line after the first starting
-    with `hang`: petstore_core/paragraph.py's wrap (commands, quoted spans, JSON pairs and
-    `whole` never broken)."""
-    # start-up: only the text table wraps (--json does not load it)
-    from petstore_core.paragraph import wrap
-
-    return wrap(text, width, first=first, hang=hang, whole=whole)
-
-
 def print_table(results: list, target: Target, elapsed: float, colour: bool) -> None:
     """The grouped text report on stdout, each check's summary, detail and fix wrapped at
     the width of stdout (petstore_core/paragraph.py: $COLUMNS first, 80 when piped),
     continued under the summary's column."""
     # start-up: `preflight --json` does not load it
-    from petstore_core.paragraph import terminal_width
+    from petstore_core.paragraph import terminal_width, wrap
 
     def paint(text: str, status: str) -> str:
         return f"\x1b[{_COLOURS[status]}m{text}\x1b[0m" if colour else text
@@ -157,16 +147,16 @@ def print_table(results: list, target: Target, elapsed: float, colour: bool) -> 
             summary = head + ": " + ("as above" if repeat else message)
             whole = (head + ":", "as above") if repeat else (head + ":",)
         said.add(cause)
-        lines = _wrapped(summary, plain, column, width, whole)
+        lines = wrap(summary, width, first=plain, hang=column, whole=whole)
         print(lines[0].replace(plain, f"  {mark} {r.id:{id_width}}  ", 1))
         for line in lines[1:]:
             print(line)
         if r.status.value in ("fail", "error", "warn"):
             for line in [ln for ln in _printable(r.detail).splitlines() if ln.strip()][:6]:
-                for part in _wrapped(line, column + "    ", column + "    ", width):
+                for part in wrap(line, width, first=column + "    ", hang=column + "    "):
                     print(part)
             if r.fix and not (repeat and (r.status, r.summary, r.fix) in fixes):  # its fix said with it
-                for part in _wrapped(f"fix: {_printable(r.fix)}", column + "    ", column + "         ", width):
+                for part in wrap(f"fix: {_printable(r.fix)}", width, first=column + "    ", hang=column + "         "):
                     print(part)
             fixes.add((r.status, r.summary, r.fix))
     counts: dict[str, int] = {}
